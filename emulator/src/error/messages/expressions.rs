@@ -1,0 +1,1 @@
+//! Message texts of the expression language (parse and semantic errors).

@@ -1,0 +1,167 @@
+//! Every message text the emulator sends, in one place.
+//!
+//! The service rewords messages from time to time; keeping the templates here
+//! (constants for fixed texts, small functions for texts with parameters)
+//! means following it is a change to this folder only. Call sites never build
+//! a user-visible message inline. Texts are grouped by area: this file holds
+//! protocol, validation and item texts; [`tables`] the control plane;
+//! [`expressions`] the expression language.
+
+mod expressions;
+mod tables;
+
+pub use expressions::*;
+pub use tables::*;
+
+// ---- Protocol --------------------------------------------------------------
+
+/// Authorization header absent.
+pub const MISSING_AUTH_TOKEN: &str = "Request is missing Authentication Token";
+/// Request body exceeds the size the service accepts.
+pub const REQUEST_TOO_LARGE: &str = "Request size exceeded the maximum allowed";
+/// Body is not valid JSON.
+pub const MALFORMED_JSON: &str = "Start of structure or map found where not expected.";
+/// Body is JSON but not an object.
+pub const BODY_NOT_OBJECT: &str = "Expected a JSON object as the request body.";
+
+/// A member of the wrong JSON type (`SerializationException`).
+pub fn wrong_json_type(found: &str, expected: &str) -> String {
+    format!("{found} can not be converted to {expected}")
+}
+
+// ---- Constraint validation --------------------------------------------------
+
+/// Header of a constraint-validation message: "1 validation error detected: ".
+pub fn validation_errors(errors: &[String]) -> String {
+    let n = errors.len();
+    let noun = if n == 1 { "error" } else { "errors" };
+    format!("{n} validation {noun} detected: {}", errors.join("; "))
+}
+/// One constraint failure: `Value '{value}' at '{path}' failed to satisfy constraint: {constraint}`.
+pub fn constraint_failure(value: &str, path: &str, constraint: &str) -> String {
+    format!("Value {value} at '{path}' failed to satisfy constraint: {constraint}")
+}
+/// Constraint: required member absent.
+pub const MUST_NOT_BE_NULL: &str = "Member must not be null";
+/// Constraint: string/list shorter than `min`.
+pub fn min_length(min: i64) -> String {
+    format!("Member must have length greater than or equal to {min}")
+}
+/// Constraint: string/list longer than `max`.
+pub fn max_length(max: i64) -> String {
+    format!("Member must have length less than or equal to {max}")
+}
+/// Constraint: number below `min`.
+pub fn min_value(min: i64) -> String {
+    format!("Member must have value greater than or equal to {min}")
+}
+/// Constraint: number above `max`.
+pub fn max_value(max: i64) -> String {
+    format!("Member must have value less than or equal to {max}")
+}
+/// Constraint: string outside an enum.
+pub fn enum_value(values: &[&str]) -> String {
+    format!("Member must satisfy enum value set: [{}]", values.join(", "))
+}
+/// Constraint: string not matching a pattern.
+pub fn pattern(p: &str) -> String {
+    format!("Member must satisfy regular expression pattern: {p}")
+}
+
+// ---- Tables ----------------------------------------------------------------
+
+/// Table (or ARN) that does not exist, for data-plane operations.
+pub fn resource_not_found() -> String {
+    "Requested resource not found".to_string()
+}
+/// Table that does not exist, for control-plane operations that name it.
+pub fn table_not_found(name: &str) -> String {
+    format!("Requested resource not found: Table: {name} not found")
+}
+/// CreateTable on a name that exists.
+pub fn table_already_exists(name: &str) -> String {
+    format!("Table already exists: {name}")
+}
+
+// ---- Items and values ------------------------------------------------------
+
+/// ConditionalCheckFailedException's message.
+pub const CONDITIONAL_CHECK_FAILED: &str = "The conditional request failed";
+/// An AttributeValue with no data type member set.
+pub const ATTRIBUTE_VALUE_EMPTY: &str =
+    "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes";
+/// An AttributeValue with more than one data type member set.
+pub const ATTRIBUTE_VALUE_MULTIPLE: &str =
+    "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes";
+/// NULL given as false.
+pub const NULL_MUST_BE_TRUE: &str =
+    "One or more parameter values were invalid: Null attribute value types must have the value of true";
+/// An empty set.
+pub const EMPTY_SET: &str = "One or more parameter values were invalid: An number set  may not be empty";
+/// A set with duplicates (after normalisation).
+pub fn duplicate_in_set(set_kind: &str) -> String {
+    format!("One or more parameter values were invalid: Input collection {set_kind} contains duplicates.")
+}
+/// A number string that does not parse.
+pub const NUMBER_INVALID: &str = "A value provided cannot be converted into a number";
+/// A number over 9.9999999999999999999999999999999999999E+125.
+pub const NUMBER_OVERFLOW: &str =
+    "Number overflow. Attempting to store a number with magnitude larger than supported range";
+/// A non-zero number under 1E-130.
+pub const NUMBER_UNDERFLOW: &str =
+    "Number underflow. Attempting to store a number with magnitude smaller than supported range";
+/// More than 38 significant digits.
+pub const NUMBER_PRECISION: &str = "Attempting to store more than 38 significant digits in a Number";
+/// Invalid base64 in a B / BS value.
+pub const BINARY_INVALID: &str = "Invalid Binary value: it must be base64-encoded";
+/// Item (after an update) over 400 KB.
+pub const ITEM_TOO_LARGE: &str = "Item size has exceeded the maximum allowed size";
+/// Nesting deeper than 32 levels.
+pub const NESTING_TOO_DEEP: &str = "Nesting Levels have exceeded supported limits";
+/// A key given with the wrong set of attributes.
+pub const KEY_SCHEMA_MISMATCH: &str = "The provided key element does not match the schema";
+/// Key attribute given with a type other than the schema's.
+pub fn key_type_mismatch(name: &str, expected: &str, actual: &str) -> String {
+    format!(
+        "One or more parameter values were invalid: Type mismatch for key {name} expected: {expected} actual: {actual}"
+    )
+}
+/// Item lacks a key attribute.
+pub fn missing_key_in_item(name: &str) -> String {
+    format!("One or more parameter values were invalid: Missing the key {name} in the item")
+}
+/// Empty string/binary used as a key value.
+pub fn empty_key_value(name: &str) -> String {
+    format!(
+        "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: {name}"
+    )
+}
+/// Partition key value over 2048 bytes.
+pub const HASH_KEY_TOO_LARGE: &str =
+    "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of 2048 bytes";
+/// Sort key value over 1024 bytes.
+pub const RANGE_KEY_TOO_LARGE: &str =
+    "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes";
+/// Index key attribute given with the wrong type.
+pub fn index_key_type_mismatch(index: &str, expected: &str, actual: &str, name: &str) -> String {
+    format!(
+        "One or more parameter values were invalid: Type mismatch for Index Key {name} Expected: {expected} Actual: {actual} IndexName: {index}"
+    )
+}
+/// Empty string/binary used as an index key value.
+pub fn empty_index_key_value(index: &str, name: &str) -> String {
+    format!(
+        "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: {index}, IndexKey: {name}"
+    )
+}
+
+/// An Authorization header lacking SigV4 parameters.
+pub fn missing_auth_params(missing: &[&str], header: &str) -> String {
+    let mut text = String::new();
+    for m in missing {
+        text.push_str(&format!("Authorization header requires '{m}' parameter. "));
+    }
+    format!("{text}Authorization={header}")
+}
+/// ReturnValues other than NONE / ALL_OLD on PutItem or DeleteItem.
+pub const RETURN_VALUES_PUT_DELETE: &str = "Return values set to invalid value";

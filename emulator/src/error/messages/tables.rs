@@ -1,0 +1,1 @@
+//! Message texts of the control-plane operations (tables, indexes, TTL, tags).

@@ -1,0 +1,88 @@
+//! The `ddb-emulator` binary: serve an in-memory DynamoDB on HTTP.
+
+use clap::Parser;
+use std::io::Write;
+
+/// An in-memory, DynamoDB-compatible endpoint.
+#[derive(Parser, Debug)]
+#[command(name = "ddb-emulator", version, about)]
+struct Args {
+    /// Address to bind. Loopback by default; use 0.0.0.0 to expose it.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Port to bind; 0 picks a free port.
+    #[arg(long, default_value_t = 8000)]
+    port: u16,
+    /// Log level (error, warn, info, debug, trace) or a tracing filter.
+    #[arg(long, default_value = "warn")]
+    log_level: String,
+    /// Region reported in ARNs.
+    #[arg(long, default_value = "us-east-1")]
+    region: String,
+    /// Milliseconds tables stay CREATING / UPDATING / DELETING.
+    #[arg(long, default_value_t = 0)]
+    transition_delay_ms: u64,
+    /// Keep a record of every operation served (for embedding; off by default here).
+    #[arg(long)]
+    record_operations: bool,
+}
+
+fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(&args.log_level))
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("ddb-emulator: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run(args))
+}
+
+async fn run(args: Args) -> std::process::ExitCode {
+    let started = ddb_emulator::Emulator::builder()
+        .host(args.host.clone())
+        .port(args.port)
+        .region(args.region)
+        .transition_delay(std::time::Duration::from_millis(args.transition_delay_ms))
+        .record_operations(args.record_operations)
+        .start()
+        .await;
+    let emu = match started {
+        Ok(emu) => emu,
+        Err(e) => {
+            eprintln!("ddb-emulator: cannot listen on {}:{}: {e}", args.host, args.port);
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    println!("listening on {}", emu.endpoint());
+    let _ = std::io::stdout().flush();
+    wait_for_signal().await;
+    tracing::info!("shutting down");
+    emu.shutdown().await;
+    std::process::ExitCode::SUCCESS
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,0 +1,63 @@
+//! DeleteItem: remove one item by its key, optionally under a condition.
+
+use super::common::{self, CapacityMode, ConsumedCapacity, ItemCollectionMetrics, ReturnValues};
+use crate::error::Result;
+use crate::service::Service;
+use crate::value::{json, Item};
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Input {
+    table_name: String,
+    key: serde_json::Value,
+    return_values: Option<String>,
+    return_consumed_capacity: Option<String>,
+    return_item_collection_metrics: Option<String>,
+}
+
+/// DeleteItem's response.
+#[derive(Serialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct Output {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attributes: Option<Item>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumed_capacity: Option<ConsumedCapacity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    item_collection_metrics: Option<ItemCollectionMetrics>,
+}
+
+/// Runs DeleteItem.
+pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
+    let input: Input = crate::http::decode(body)?;
+    let key_item = json::parse_item(&input.key)?;
+    let return_values = ReturnValues::parse(input.return_values.as_deref(), &[ReturnValues::AllOld])?;
+    let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
+    svc.store.write(|db| {
+        let table = super::existing_table_mut(db, &input.table_name)?;
+        let def = table.def.clone();
+        let key = def.request_key(&key_item)?;
+        let old = table.remove(&key);
+        let old_size = old.as_ref().map_or(0, |o| o.size);
+        Ok(Output {
+            consumed_capacity: common::write_capacity(
+                capacity,
+                &def,
+                old.as_ref().map(|o| &o.item),
+                None,
+                old_size,
+                0,
+            ),
+            item_collection_metrics: common::item_collection_metrics(
+                input.return_item_collection_metrics.as_deref(),
+                table,
+                &key_item,
+            ),
+            attributes: match return_values {
+                ReturnValues::AllOld => old.map(|o| o.item.clone()),
+                _ => None,
+            },
+        })
+    })
+}

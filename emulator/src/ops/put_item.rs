@@ -1,0 +1,70 @@
+//! PutItem: create or replace one item, optionally under a condition.
+
+use super::common::{self, CapacityMode, ConsumedCapacity, ItemCollectionMetrics, ReturnValues};
+use crate::error::{messages, Error, Result};
+use crate::service::Service;
+use crate::store::StoredItem;
+use crate::value::{json, size::MAX_ITEM_SIZE, Item};
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Input {
+    table_name: String,
+    item: serde_json::Value,
+    return_values: Option<String>,
+    return_consumed_capacity: Option<String>,
+    return_item_collection_metrics: Option<String>,
+}
+
+/// PutItem's response.
+#[derive(Serialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct Output {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attributes: Option<Item>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumed_capacity: Option<ConsumedCapacity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    item_collection_metrics: Option<ItemCollectionMetrics>,
+}
+
+/// Runs PutItem.
+pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
+    let input: Input = crate::http::decode(body)?;
+    let item = json::parse_item(&input.item)?;
+    let return_values = ReturnValues::parse(input.return_values.as_deref(), &[ReturnValues::AllOld])?;
+    let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
+    // Sizing and wrapping happen before the writer lock is taken.
+    let stored = StoredItem::new(item);
+    svc.store.write(|db| {
+        let table = super::existing_table_mut(db, &input.table_name)?;
+        let def = table.def.clone();
+        let key = def.item_key(&stored.item)?;
+        def.check_index_keys(&stored.item)?;
+        if stored.size > MAX_ITEM_SIZE {
+            return Err(Error::validation(messages::ITEM_TOO_LARGE));
+        }
+        let old = table.put(key, stored.clone());
+        let old_size = old.as_ref().map_or(0, |o| o.size);
+        Ok(Output {
+            consumed_capacity: common::write_capacity(
+                capacity,
+                &def,
+                old.as_ref().map(|o| &o.item),
+                Some(&stored.item),
+                old_size,
+                stored.size,
+            ),
+            item_collection_metrics: common::item_collection_metrics(
+                input.return_item_collection_metrics.as_deref(),
+                table,
+                &stored.item,
+            ),
+            attributes: match return_values {
+                ReturnValues::AllOld => old.map(|o| o.item.clone()),
+                _ => None,
+            },
+        })
+    })
+}

@@ -1,0 +1,119 @@
+//! The emulator's shared state: the store, its configuration, and the record
+//! of operations served. One `Service` per emulator instance; the HTTP layer
+//! and in-process callers both go through [`Service::call`].
+
+use crate::error::{ErrorKind, Result};
+use crate::store::Store;
+use parking_lot::Mutex;
+use std::time::Duration;
+
+/// Settings that shape how the emulator behaves.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Region used in ARNs and DescribeEndpoints.
+    pub region: String,
+    /// Account id used in ARNs.
+    pub account_id: String,
+    /// How long tables stay CREATING / UPDATING / DELETING (zero: transitions
+    /// are immediate). Code that exercises waiters sets this.
+    pub transition_delay: Duration,
+    /// Whether to keep a record of every operation served.
+    pub record_operations: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            region: "us-east-1".to_string(),
+            account_id: "000000000000".to_string(),
+            transition_delay: Duration::ZERO,
+            record_operations: true,
+        }
+    }
+}
+
+/// One served operation, as a test may want to assert on it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OperationRecord {
+    /// Operation name, e.g. `PutItem`.
+    pub operation: String,
+    /// Tables the request named (empty for ListTables and the like).
+    pub tables: Vec<String>,
+    /// `Ok(())`, or the short name of the error returned (e.g. `ConditionalCheckFailedException`).
+    pub outcome: std::result::Result<(), String>,
+}
+
+/// Store, configuration and operation record of one emulator.
+#[derive(Debug, Default)]
+pub struct Service {
+    /// All tables and items.
+    pub store: Store,
+    /// Behaviour settings.
+    pub config: Config,
+    record: Mutex<Vec<OperationRecord>>,
+}
+
+impl Service {
+    /// A service with `config` and an empty store.
+    pub fn new(config: Config) -> Self {
+        Service { store: Store::new(), config, record: Mutex::new(Vec::new()) }
+    }
+
+    /// Runs operation `op` (e.g. `"GetItem"`) on a parsed JSON request and
+    /// returns the JSON response body. This is the whole service minus HTTP:
+    /// validation against the API model, then the operation itself.
+    pub fn call(&self, op: &str, body: &serde_json::Value) -> Result<Vec<u8>> {
+        let out = crate::http::validate::validate_input(op, body)
+            .and_then(|()| crate::ops::dispatch(self, op, body));
+        if self.config.record_operations {
+            self.record(op, body, out.as_ref().map(|_| ()).map_err(|e| e.kind));
+        }
+        out
+    }
+
+    fn record(&self, op: &str, body: &serde_json::Value, outcome: std::result::Result<(), ErrorKind>) {
+        let tables = tables_named(body);
+        self.record.lock().push(OperationRecord {
+            operation: op.to_string(),
+            tables,
+            outcome: outcome.map_err(|k| k.short_name().to_string()),
+        });
+    }
+
+    /// Every operation served so far, oldest first.
+    pub fn operations(&self) -> Vec<OperationRecord> {
+        self.record.lock().clone()
+    }
+
+    /// Forgets the operations recorded so far.
+    pub fn clear_operations(&self) {
+        self.record.lock().clear();
+    }
+}
+
+/// The tables a request names: `TableName`, the keys of `RequestItems`, or
+/// the tables of `TransactItems`.
+fn tables_named(body: &serde_json::Value) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |name: &str| {
+        if !out.iter().any(|t| t == name) {
+            out.push(name.to_string());
+        }
+    };
+    if let Some(name) = body.get("TableName").and_then(|v| v.as_str()) {
+        add(name);
+    }
+    if let Some(items) = body.get("RequestItems").and_then(|v| v.as_object()) {
+        items.keys().for_each(|k| add(k));
+    }
+    if let Some(actions) = body.get("TransactItems").and_then(|v| v.as_array()) {
+        for action in actions.iter().filter_map(|a| a.as_object()) {
+            for inner in action.values() {
+                if let Some(name) = inner.get("TableName").and_then(|v| v.as_str()) {
+                    add(name);
+                }
+            }
+        }
+    }
+    out
+}

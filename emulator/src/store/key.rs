@@ -1,0 +1,144 @@
+//! Primary keys and index keys as the store orders them.
+//!
+//! The service spreads items over partitions by a hash of the partition key
+//! and keeps each partition sorted by sort key; a Scan walks partitions in
+//! hash order. We mirror that: every key starts with a stable 64-bit hash of
+//! the partition key, so one ordered map gives both the Query order (within a
+//! partition) and the Scan order (across partitions), and parallel-scan
+//! segments are disjoint hash ranges.
+
+use crate::value::{AttributeValue, Number};
+use std::hash::{Hash, Hasher};
+
+/// A scalar key value. `Min`/`Max` never appear in stored keys: they are
+/// range-bound sentinels below/above every real value of any type.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum KeyValue {
+    /// Below every value (range bounds only).
+    Min,
+    /// `S`: ordered by UTF-8 bytes (Rust's `String` order).
+    S(String),
+    /// `N`: ordered numerically.
+    N(Number),
+    /// `B`: ordered as unsigned bytes.
+    B(Vec<u8>),
+    /// Above every value (range bounds only).
+    Max,
+}
+
+impl KeyValue {
+    /// The key value of a scalar attribute value; `None` for non-scalar types.
+    pub fn from_attr(v: &AttributeValue) -> Option<KeyValue> {
+        match v {
+            AttributeValue::S(s) => Some(KeyValue::S(s.clone())),
+            AttributeValue::N(n) => Some(KeyValue::N(n.clone())),
+            AttributeValue::B(b) => Some(KeyValue::B(b.clone())),
+            _ => None,
+        }
+    }
+
+    /// Back to an attribute value (sentinels have none).
+    pub fn to_attr(&self) -> Option<AttributeValue> {
+        match self {
+            KeyValue::S(s) => Some(AttributeValue::S(s.clone())),
+            KeyValue::N(n) => Some(AttributeValue::N(n.clone())),
+            KeyValue::B(b) => Some(AttributeValue::B(b.clone())),
+            KeyValue::Min | KeyValue::Max => None,
+        }
+    }
+}
+
+/// The position of an item in its table.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PrimaryKey {
+    /// Stable hash of the partition key: the partition order.
+    pub hash: u64,
+    /// Partition key value.
+    pub pk: KeyValue,
+    /// Sort key value; `None` for tables without a sort key.
+    pub sk: Option<KeyValue>,
+}
+
+impl PrimaryKey {
+    /// A primary key for partition value `pk` and optional sort value.
+    pub fn new(pk: KeyValue, sk: Option<KeyValue>) -> Self {
+        PrimaryKey { hash: partition_hash(std::slice::from_ref(&pk)), pk, sk }
+    }
+
+    /// The smallest key of hash `hash` (a parallel-scan segment bound).
+    pub fn hash_floor(hash: u64) -> Self {
+        PrimaryKey { hash, pk: KeyValue::Min, sk: None }
+    }
+}
+
+/// The position of an item in a secondary index: the index key, then the
+/// table's primary key (so items with equal index keys stay distinct and are
+/// ordered by their primary key).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IndexKey {
+    /// Stable hash of the index partition key attribute(s).
+    pub hash: u64,
+    /// Index partition key attribute values, in schema order (1 to 4).
+    pub pk: Vec<KeyValue>,
+    /// Index sort key attribute values, in schema order (0 to 4).
+    pub sk: Vec<KeyValue>,
+    /// The item's table key: tie-breaker and back-reference.
+    pub primary: PrimaryKey,
+}
+
+/// Hash of a partition key (one value for tables, up to four for a
+/// multi-attribute GSI). Deterministic across runs and processes, so scan
+/// order is reproducible.
+pub fn partition_hash(values: &[KeyValue]) -> u64 {
+    let mut h = Fnv64::default();
+    values.hash(&mut h);
+    splitmix64(h.finish())
+}
+
+/// FNV-1a: tiny, deterministic (std's hasher is randomly keyed per process).
+struct Fnv64(u64);
+
+impl Default for Fnv64 {
+    fn default() -> Self {
+        Fnv64(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv64 {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+/// Spreads FNV's output evenly over the 64-bit range, so equal-width hash
+/// ranges (parallel-scan segments) hold similar numbers of partitions.
+fn splitmix64(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_is_stable_and_type_aware() {
+        let a = partition_hash(&[KeyValue::S("a".into())]);
+        assert_eq!(a, partition_hash(&[KeyValue::S("a".into())]));
+        assert_ne!(a, partition_hash(&[KeyValue::B(b"a".to_vec())]));
+    }
+
+    #[test]
+    fn sentinels_bound_every_value() {
+        for v in [KeyValue::S(String::new()), KeyValue::B(vec![]), KeyValue::B(vec![255; 4])] {
+            assert!(KeyValue::Min < v && v < KeyValue::Max);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! One table's items and index entries, as persistent ordered maps.
+//!
+//! A `Table` value is immutable once published: writers clone it (O(1) for
+//! the maps, which share structure) and change the clone. Every write goes
+//! through [`Table::put`] / [`Table::remove`], which keep the secondary
+//! indexes, the item count and the size in step with the base items, so a
+//! table and its indexes can never disagree.
+
+use super::key::{IndexKey, PrimaryKey};
+use super::schema::TableDef;
+use crate::value::{size::item_size, Item};
+use imbl::OrdMap;
+use std::ops::RangeBounds;
+use std::sync::Arc;
+
+/// An item as stored: the attributes plus their size, computed once on
+/// write (reads need it for 1 MB pages and capacity units).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredItem {
+    /// The attributes.
+    pub item: Item,
+    /// `item_size(&item)`.
+    pub size: usize,
+}
+
+impl StoredItem {
+    /// Wraps an item, computing its size.
+    pub fn new(item: Item) -> Arc<StoredItem> {
+        let size = item_size(&item);
+        Arc::new(StoredItem { item, size })
+    }
+}
+
+/// A table's contents. Item bodies are shared (`Arc`) between the base map
+/// and every index map that holds them.
+#[derive(Clone, Debug)]
+pub struct Table {
+    /// Schema and metadata. Replaced (not mutated) by control-plane changes.
+    pub def: Arc<TableDef>,
+    items: OrdMap<PrimaryKey, Arc<StoredItem>>,
+    /// One map per entry of `def.indexes`, same order.
+    indexes: Vec<OrdMap<IndexKey, Arc<StoredItem>>>,
+    size_bytes: u64,
+}
+
+impl Table {
+    /// An empty table with definition `def`.
+    pub fn new(def: TableDef) -> Self {
+        let indexes = vec![OrdMap::new(); def.indexes.len()];
+        Table { def: Arc::new(def), items: OrdMap::new(), indexes, size_bytes: 0 }
+    }
+
+    /// Number of items.
+    pub fn item_count(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Sum of item sizes.
+    pub fn size_bytes(&self) -> u64 {
+        self.size_bytes
+    }
+
+    /// The item at `key`.
+    pub fn get(&self, key: &PrimaryKey) -> Option<&Arc<StoredItem>> {
+        self.items.get(key)
+    }
+
+    /// Inserts or replaces the item at `key`, returning the old one. The
+    /// caller has validated the item (key types, index key types, size).
+    pub fn put(&mut self, key: PrimaryKey, item: Arc<StoredItem>) -> Option<Arc<StoredItem>> {
+        let old = self.items.insert(key.clone(), item.clone());
+        if let Some(old) = &old {
+            self.size_bytes -= old.size as u64;
+            self.unindex(&key, &old.item);
+        }
+        self.size_bytes += item.size as u64;
+        for i in 0..self.indexes.len() {
+            if let Some(ik) = self.def.index_key(i, &key, &item.item) {
+                self.indexes[i].insert(ik, item.clone());
+            }
+        }
+        old
+    }
+
+    /// Removes the item at `key`, returning it.
+    pub fn remove(&mut self, key: &PrimaryKey) -> Option<Arc<StoredItem>> {
+        let old = self.items.remove(key)?;
+        self.size_bytes -= old.size as u64;
+        self.unindex(key, &old.item);
+        Some(old)
+    }
+
+    fn unindex(&mut self, key: &PrimaryKey, item: &Item) {
+        for i in 0..self.indexes.len() {
+            if let Some(ik) = self.def.index_key(i, key, item) {
+                self.indexes[i].remove(&ik);
+            }
+        }
+    }
+
+    /// Base items in key order within `range` (hash, partition key, sort key).
+    pub fn range<R: RangeBounds<PrimaryKey>>(
+        &self,
+        range: R,
+    ) -> impl DoubleEndedIterator<Item = (&PrimaryKey, &Arc<StoredItem>)> {
+        self.items.range(range)
+    }
+
+    /// Entries of index `i` within `range`.
+    pub fn index_range<R: RangeBounds<IndexKey>>(
+        &self,
+        i: usize,
+        range: R,
+    ) -> impl DoubleEndedIterator<Item = (&IndexKey, &Arc<StoredItem>)> {
+        self.indexes[i].range(range)
+    }
+
+    /// Number of entries in index `i`.
+    pub fn index_len(&self, i: usize) -> usize {
+        self.indexes[i].len()
+    }
+
+    /// Total size of the items in index `i`.
+    pub fn index_size_bytes(&self, i: usize) -> u64 {
+        self.indexes[i].values().map(|s| s.size as u64).sum()
+    }
+
+    /// Replaces the definition. Indexes present in both the old and new
+    /// definitions keep their entries; new indexes are back-filled from the
+    /// base items; dropped indexes are discarded.
+    pub fn set_def(&mut self, def: TableDef) {
+        let mut indexes = Vec::with_capacity(def.indexes.len());
+        for index in &def.indexes {
+            match self.def.index(&index.name) {
+                Some((i, _)) => indexes.push(self.indexes[i].clone()),
+                None => indexes.push(OrdMap::new()),
+            }
+        }
+        let new: Vec<usize> =
+            (0..def.indexes.len()).filter(|&i| self.def.index(&def.indexes[i].name).is_none()).collect();
+        self.def = Arc::new(def);
+        self.indexes = indexes;
+        for i in new {
+            let mut map = OrdMap::new();
+            for (key, item) in self.items.iter() {
+                if let Some(ik) = self.def.index_key(i, key, &item.item) {
+                    map.insert(ik, item.clone());
+                }
+            }
+            self.indexes[i] = map;
+        }
+    }
+}

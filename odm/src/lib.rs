@@ -1,0 +1,2 @@
+//! ddb-odm: see issue; placeholder crate root.
+#![deny(missing_docs)]
