@@ -12,6 +12,7 @@
 
 pub mod key;
 pub mod meta;
+pub mod range;
 pub mod schema;
 pub mod table;
 
@@ -23,6 +24,7 @@ use std::sync::Arc;
 
 pub use key::{IndexKey, KeyValue, PrimaryKey};
 pub use schema::{IndexDef, IndexKind, KeyAttr, KeySchema, Projection, ScalarType, TableDef};
+pub use range::{PartitionQuery, SortCond, StartAfter};
 pub use table::{StoredItem, Table};
 
 /// One version of the whole database.

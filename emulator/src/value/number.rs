@@ -137,8 +137,12 @@ impl Number {
             return Ok(Number::zero());
         }
         let mut exponent = exponent;
-        while mantissa % 10 == 0 {
-            mantissa /= 10;
+        loop {
+            let (q, r) = (mantissa / 10, mantissa % 10);
+            if r != 0 {
+                break;
+            }
+            mantissa = q;
             exponent += 1;
         }
         let digits = digit_count(mantissa);
@@ -418,8 +422,8 @@ fn add_le(a: &[u8], b: &[u8]) -> Vec<u8> {
 fn sub_le(a: &[u8], b: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(a.len());
     let mut borrow = 0i8;
-    for k in 0..a.len() {
-        let mut d = a[k] as i8 - b.get(k).copied().unwrap_or(0) as i8 - borrow;
+    for (k, &ak) in a.iter().enumerate() {
+        let mut d = ak as i8 - b.get(k).copied().unwrap_or(0) as i8 - borrow;
         if d < 0 {
             d += 10;
             borrow = 1;

@@ -96,12 +96,29 @@ pub const ATTRIBUTE_VALUE_MULTIPLE: &str =
 /// NULL given as false.
 pub const NULL_MUST_BE_TRUE: &str =
     "One or more parameter values were invalid: Null attribute value types must have the value of true";
-/// An empty set.
-pub const EMPTY_SET: &str = "One or more parameter values were invalid: An number set  may not be empty";
 /// A set with duplicates (after normalisation).
 pub fn duplicate_in_set(set_kind: &str) -> String {
     format!("One or more parameter values were invalid: Input collection {set_kind} contains duplicates.")
 }
+/// An empty `SS`/`NS`/`BS`; `kind` is `string`, `number` or `binary`. The
+/// service's text has "An" and two spaces before "may" whatever the kind
+/// (whatever the set kind).
+pub fn empty_set(kind: &str) -> String {
+    format!("One or more parameter values were invalid: An {kind} set  may not be empty")
+}
+/// Duplicates in an `NS` or `BS` (numbers compared after normalisation). Unlike
+/// string sets, the service neither lists the elements nor adds the
+/// "One or more parameter values were invalid: " prefix.
+pub const DUPLICATE_IN_NUMBER_OR_BINARY_SET: &str = "Input collection contains duplicates";
+/// `B`/`BS` text whose length is not a multiple of 4 (`SerializationException`).
+pub fn base64_bad_length(len: usize) -> String {
+    format!("Base64 encoded length is expected a multiple of 4 bytes but found: {len}")
+}
+/// `B`/`BS` text with a character outside the base64 alphabet or misplaced
+/// padding (`SerializationException`). Text not confirmed against the service.
+pub const BASE64_INVALID: &str = "Invalid Base64 character found in the encoded binary value";
+/// A JSON array where a scalar or structure was expected (`SerializationException`).
+pub const LIST_NOT_EXPECTED: &str = "Start of list found where not expected";
 /// A number string that does not parse.
 pub const NUMBER_INVALID: &str = "A value provided cannot be converted into a number";
 /// A number over 9.9999999999999999999999999999999999999E+125.
@@ -112,8 +129,6 @@ pub const NUMBER_UNDERFLOW: &str =
     "Number underflow. Attempting to store a number with magnitude smaller than supported range";
 /// More than 38 significant digits.
 pub const NUMBER_PRECISION: &str = "Attempting to store more than 38 significant digits in a Number";
-/// Invalid base64 in a B / BS value.
-pub const BINARY_INVALID: &str = "Invalid Binary value: it must be base64-encoded";
 /// Item (after an update) over 400 KB.
 pub const ITEM_TOO_LARGE: &str = "Item size has exceeded the maximum allowed size";
 /// Nesting deeper than 32 levels.

@@ -1,0 +1,1 @@
+//! PutItem / GetItem / DeleteItem in their plain form.

@@ -1,0 +1,331 @@
+//! Key ranges for Query and Scan: turning a key condition, a scan segment
+//! and an exclusive start key into bounds on a table's or an index's ordered
+//! map, so a read touches only the entries it returns (O(log n + k)).
+
+use super::key::{IndexKey, KeyValue, PrimaryKey};
+use super::table::{StoredItem, Table};
+use std::ops::Bound::{self, Excluded, Included, Unbounded};
+use std::sync::Arc;
+
+/// A condition on one sort key attribute (the last one a Query names).
+#[derive(Clone, Debug, PartialEq)]
+pub enum SortCond {
+    /// `= v`
+    Eq(KeyValue),
+    /// `< v`
+    Lt(KeyValue),
+    /// `<= v`
+    Le(KeyValue),
+    /// `> v`
+    Gt(KeyValue),
+    /// `>= v`
+    Ge(KeyValue),
+    /// `BETWEEN a AND b` (a <= b, checked by the caller).
+    Between(KeyValue, KeyValue),
+    /// `begins_with(v)`, for S and B.
+    BeginsWith(KeyValue),
+}
+
+/// What a Query asks of one partition: the partition key value(s), sort key
+/// equalities left to right, and at most one condition after them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PartitionQuery {
+    /// Partition key value(s), in schema order.
+    pub pk: Vec<KeyValue>,
+    /// Leading sort key attributes fixed with `=`.
+    pub sk_eq: Vec<KeyValue>,
+    /// Condition on the next sort key attribute.
+    pub sk_cond: Option<SortCond>,
+}
+
+/// Where a read resumes: the position of the last item of the previous page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StartAfter {
+    /// A base-table position.
+    Table(PrimaryKey),
+    /// An index position.
+    Index(IndexKey),
+}
+
+const PK_MIN: PrimaryKey = PrimaryKey { hash: 0, pk: KeyValue::Min, sk: None };
+const PK_MAX: PrimaryKey = PrimaryKey { hash: u64::MAX, pk: KeyValue::Max, sk: Some(KeyValue::Max) };
+
+/// The smallest value greater than every value that starts with `prefix`
+/// (`None`: no such value, use the partition's upper end).
+fn prefix_successor(prefix: &KeyValue) -> Option<KeyValue> {
+    match prefix {
+        KeyValue::S(s) => {
+            // UTF-8 byte order is code-point order, so incrementing the last
+            // char that can be incremented gives a valid-string bound.
+            let mut chars: Vec<char> = s.chars().collect();
+            while let Some(c) = chars.pop() {
+                let mut next = c as u32 + 1;
+                if (0xD800..=0xDFFF).contains(&next) {
+                    next = 0xE000;
+                }
+                if let Some(n) = char::from_u32(next) {
+                    chars.push(n);
+                    return Some(KeyValue::S(chars.into_iter().collect()));
+                }
+            }
+            None
+        }
+        KeyValue::B(b) => {
+            let mut bytes = b.clone();
+            while let Some(last) = bytes.pop() {
+                if last < u8::MAX {
+                    bytes.push(last + 1);
+                    return Some(KeyValue::B(bytes));
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Bounds on one sort key position as (lower, upper) value bounds, where
+/// `Included(Max)` means "to the end of the partition".
+fn sort_bounds(cond: Option<&SortCond>) -> (Bound<KeyValue>, Bound<KeyValue>) {
+    match cond {
+        None => (Unbounded, Unbounded),
+        Some(SortCond::Eq(v)) => (Included(v.clone()), Included(v.clone())),
+        Some(SortCond::Lt(v)) => (Unbounded, Excluded(v.clone())),
+        Some(SortCond::Le(v)) => (Unbounded, Included(v.clone())),
+        Some(SortCond::Gt(v)) => (Excluded(v.clone()), Unbounded),
+        Some(SortCond::Ge(v)) => (Included(v.clone()), Unbounded),
+        Some(SortCond::Between(a, b)) => (Included(a.clone()), Included(b.clone())),
+        Some(SortCond::BeginsWith(p)) => {
+            (Included(p.clone()), prefix_successor(p).map_or(Unbounded, Excluded))
+        }
+    }
+}
+
+type Entry<'a> = &'a Arc<StoredItem>;
+
+impl Table {
+    /// The items of one base-table partition that satisfy `q`, in sort key
+    /// order (reversed when `forward` is false), after `start`.
+    pub fn query<'a>(
+        &'a self,
+        q: &PartitionQuery,
+        forward: bool,
+        start: Option<&PrimaryKey>,
+    ) -> Box<dyn Iterator<Item = Entry<'a>> + 'a> {
+        let pk = q.pk[0].clone();
+        let base = PrimaryKey::new(pk, None);
+        let at = |sk: KeyValue| PrimaryKey { sk: Some(sk), ..base.clone() };
+        let (lo, hi) = sort_bounds(q.sk_cond.as_ref());
+        let mut lo = match lo {
+            Unbounded => Included(base.clone()),
+            Included(v) => Included(at(v)),
+            Excluded(v) => Excluded(at(v)),
+        };
+        let mut hi = match hi {
+            Unbounded => Included(at(KeyValue::Max)),
+            Included(v) => Included(at(v)),
+            Excluded(v) => Excluded(at(v)),
+        };
+        if let Some(s) = start {
+            if forward {
+                lo = tighter_lower(lo, Excluded(s.clone()));
+            } else {
+                hi = tighter_upper(hi, Excluded(s.clone()));
+            }
+        }
+        if empty_range(&lo, &hi) {
+            return Box::new(std::iter::empty());
+        }
+        let iter = self.range((lo, hi)).map(|(_, v)| v);
+        if forward {
+            Box::new(iter)
+        } else {
+            Box::new(iter.rev())
+        }
+    }
+
+    /// The entries of one partition of index `i` that satisfy `q`, in index
+    /// sort key order (then table key order), after `start`.
+    pub fn query_index<'a>(
+        &'a self,
+        i: usize,
+        q: &PartitionQuery,
+        forward: bool,
+        start: Option<&IndexKey>,
+    ) -> Box<dyn Iterator<Item = Entry<'a>> + 'a> {
+        let hash = super::key::partition_hash(&q.pk);
+        let key = |sk: Vec<KeyValue>, primary: PrimaryKey| IndexKey { hash, pk: q.pk.clone(), sk, primary };
+        let with = |v: KeyValue| {
+            let mut sk = q.sk_eq.clone();
+            sk.push(v);
+            sk
+        };
+        let (lo, hi) = sort_bounds(q.sk_cond.as_ref());
+        // A shorter sort-key vector sorts before its extensions, so the bare
+        // prefix with the smallest primary key is the partition's low end and
+        // the prefix extended by Max is its high end.
+        let mut lo = match lo {
+            Unbounded => Included(key(q.sk_eq.clone(), PK_MIN)),
+            Included(v) => Included(key(with(v), PK_MIN)),
+            Excluded(v) => Excluded(key(with(v).into_iter().chain([KeyValue::Max]).collect(), PK_MAX)),
+        };
+        let mut hi = match hi {
+            Unbounded => Included(key(with(KeyValue::Max), PK_MAX)),
+            Included(v) => Included(key(with(v).into_iter().chain([KeyValue::Max]).collect(), PK_MAX)),
+            Excluded(v) => Excluded(key(with(v), PK_MIN)),
+        };
+        if let Some(s) = start {
+            if forward {
+                lo = tighter_lower(lo, Excluded(s.clone()));
+            } else {
+                hi = tighter_upper(hi, Excluded(s.clone()));
+            }
+        }
+        if empty_range(&lo, &hi) {
+            return Box::new(std::iter::empty());
+        }
+        let iter = self.index_range(i, (lo, hi)).map(|(_, v)| v);
+        if forward {
+            Box::new(iter)
+        } else {
+            Box::new(iter.rev())
+        }
+    }
+
+    /// Every item in Scan order (partition hash order), restricted to
+    /// `segment` of `total` when given, after `start`.
+    pub fn scan<'a>(
+        &'a self,
+        segment: Option<(u32, u32)>,
+        start: Option<&PrimaryKey>,
+    ) -> Box<dyn Iterator<Item = Entry<'a>> + 'a> {
+        let (mut lo, hi) = match segment {
+            Some((seg, total)) => {
+                let (a, b) = segment_hashes(seg, total);
+                let hi = match b {
+                    Some(b) => Excluded(PrimaryKey::hash_floor(b)),
+                    None => Unbounded,
+                };
+                (Included(PrimaryKey::hash_floor(a)), hi)
+            }
+            None => (Unbounded, Unbounded),
+        };
+        if let Some(s) = start {
+            lo = tighter_lower(lo, Excluded(s.clone()));
+        }
+        if empty_range(&lo, &hi) {
+            return Box::new(std::iter::empty());
+        }
+        Box::new(self.range((lo, hi)).map(|(_, v)| v))
+    }
+
+    /// Every entry of index `i` in index Scan order, restricted to a
+    /// segment, after `start`.
+    pub fn scan_index<'a>(
+        &'a self,
+        i: usize,
+        segment: Option<(u32, u32)>,
+        start: Option<&IndexKey>,
+    ) -> Box<dyn Iterator<Item = Entry<'a>> + 'a> {
+        let floor = |hash: u64| IndexKey { hash, pk: vec![], sk: vec![], primary: PK_MIN };
+        let (mut lo, hi) = match segment {
+            Some((seg, total)) => {
+                let (a, b) = segment_hashes(seg, total);
+                (Included(floor(a)), b.map_or(Unbounded, |b| Excluded(floor(b))))
+            }
+            None => (Unbounded, Unbounded),
+        };
+        if let Some(s) = start {
+            lo = tighter_lower(lo, Excluded(s.clone()));
+        }
+        if empty_range(&lo, &hi) {
+            return Box::new(std::iter::empty());
+        }
+        Box::new(self.index_range(i, (lo, hi)).map(|(_, v)| v))
+    }
+}
+
+/// The hash range of parallel-scan segment `seg` of `total`: equal slices of
+/// the 64-bit hash space; `None` as the upper end means "to the end".
+fn segment_hashes(seg: u32, total: u32) -> (u64, Option<u64>) {
+    let total = u128::from(total.max(1));
+    let span = 1u128 << 64;
+    let start = (span * u128::from(seg) / total) as u64;
+    let end = span * (u128::from(seg) + 1) / total;
+    (start, (end < span).then_some(end as u64))
+}
+
+fn tighter_lower<K: Ord>(a: Bound<K>, b: Bound<K>) -> Bound<K> {
+    match (&a, &b) {
+        (Unbounded, _) => b,
+        (_, Unbounded) => a,
+        (Included(x) | Excluded(x), Included(y) | Excluded(y)) => {
+            if y > x || (y == x && matches!(b, Excluded(_))) {
+                b
+            } else {
+                a
+            }
+        }
+    }
+}
+
+fn tighter_upper<K: Ord>(a: Bound<K>, b: Bound<K>) -> Bound<K> {
+    match (&a, &b) {
+        (Unbounded, _) => b,
+        (_, Unbounded) => a,
+        (Included(x) | Excluded(x), Included(y) | Excluded(y)) => {
+            if y < x || (y == x && matches!(b, Excluded(_))) {
+                b
+            } else {
+                a
+            }
+        }
+    }
+}
+
+/// Whether (lo, hi) contains nothing. `BTreeMap`-style range constructors
+/// panic on inverted bounds; imbl's may too, so inverted ranges never reach them.
+fn empty_range<K: Ord>(lo: &Bound<K>, hi: &Bound<K>) -> bool {
+    match (lo, hi) {
+        (Included(a), Included(b)) => a > b,
+        (Included(a), Excluded(b)) | (Excluded(a), Included(b)) | (Excluded(a), Excluded(b)) => a >= b,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_partition_the_hash_space() {
+        for total in [1u32, 2, 3, 7, 1000, 1_000_000] {
+            let mut expected_start = 0u64;
+            for seg in [0, total / 2, total - 1] {
+                let (a, b) = segment_hashes(seg, total);
+                if seg == 0 {
+                    assert_eq!(a, expected_start);
+                }
+                if seg == total - 1 {
+                    assert_eq!(b, None);
+                } else {
+                    assert_eq!(Some(segment_hashes(seg + 1, total).0), b);
+                }
+                expected_start = b.unwrap_or(0);
+            }
+        }
+    }
+
+    #[test]
+    fn prefix_successor_bounds_all_extensions() {
+        let p = KeyValue::S("ab".into());
+        let s = prefix_successor(&p).unwrap();
+        for ext in ["ab", "ab\u{10FFFF}\u{10FFFF}", "abzzzz"] {
+            assert!(KeyValue::S(ext.into()) < s);
+        }
+        assert!(KeyValue::S("ac".into()) >= s);
+        assert_eq!(prefix_successor(&KeyValue::B(vec![1, 255])), Some(KeyValue::B(vec![2])));
+        assert_eq!(prefix_successor(&KeyValue::B(vec![255])), None);
+        assert_eq!(prefix_successor(&KeyValue::S("\u{10FFFF}".into())), None);
+    }
+}
