@@ -20,13 +20,13 @@ pub const MISSING_AUTH_TOKEN: &str = "Request is missing Authentication Token";
 /// Request body exceeds the size the service accepts.
 pub const REQUEST_TOO_LARGE: &str = "Request size exceeded the maximum allowed";
 /// Body is not valid JSON.
-pub const MALFORMED_JSON: &str = "Start of structure or map found where not expected.";
+pub const MALFORMED_JSON: &str = "Start of structure or map found where not expected";
 /// Body is JSON but not an object.
 pub const BODY_NOT_OBJECT: &str = "Expected a JSON object as the request body.";
 
 /// A member of the wrong JSON type (`SerializationException`).
 pub fn wrong_json_type(found: &str, expected: &str) -> String {
-    format!("{found} can not be converted to {expected}")
+    format!("{found} cannot be converted to {expected}")
 }
 
 // ---- Constraint validation --------------------------------------------------
@@ -40,6 +40,18 @@ pub fn validation_errors(errors: &[String]) -> String {
 /// One constraint failure: `Value '{value}' at '{path}' failed to satisfy constraint: {constraint}`.
 pub fn constraint_failure(value: &str, path: &str, constraint: &str) -> String {
     format!("Value {value} at '{path}' failed to satisfy constraint: {constraint}")
+}
+/// "Member must satisfy constraint: [...]": an element of a list fails.
+pub fn list_member_constraint(all: &str) -> String {
+    format!("Member must satisfy constraint: {all}")
+}
+/// "Map keys must satisfy constraint: [...]": a key of a map fails.
+pub fn map_key_constraint(all: &str) -> String {
+    format!("Map keys must satisfy constraint: {all}")
+}
+/// "Map value must satisfy constraint: [...]": a value of a map fails.
+pub fn map_value_constraint(all: &str) -> String {
+    format!("Map value must satisfy constraint: {all}")
 }
 /// Constraint: required member absent.
 pub const MUST_NOT_BE_NULL: &str = "Member must not be null";
@@ -180,3 +192,17 @@ pub fn missing_auth_params(missing: &[&str], header: &str) -> String {
 }
 /// ReturnValues other than NONE / ALL_OLD on PutItem or DeleteItem.
 pub const RETURN_VALUES_PUT_DELETE: &str = "Return values set to invalid value";
+
+// ---- Batches -----------------------------------------------------------------
+
+/// More than 25 write requests in one BatchWriteItem.
+pub const BATCH_WRITE_TOO_MANY: &str = "Too many items requested for the BatchWriteItem call";
+/// More than 100 keys in one BatchGetItem.
+pub const BATCH_GET_TOO_MANY: &str = "Too many items requested for the BatchGetItem call";
+/// A WriteRequest with neither or both of PutRequest and DeleteRequest.
+pub const BATCH_WRITE_REQUEST_SHAPE: &str =
+    "Supplied WriteRequest must contain exactly one of PutRequest or DeleteRequest";
+/// BatchWriteItem payload over 16 MB.
+pub const BATCH_WRITE_TOO_LARGE: &str = "Item size to update has exceeded the maximum allowed size";
+/// Two requests in one batch for the same item.
+pub const DUPLICATE_KEYS_IN_BATCH: &str = "Provided list of item keys contains duplicates";

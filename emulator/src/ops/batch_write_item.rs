@@ -1,0 +1,178 @@
+//! BatchWriteItem: up to 25 puts and deletes over any tables, applied
+//! together (each is atomic on its own; applying all in one version swap is
+//! stronger than the service promises, never weaker).
+
+use super::common::{self, CapacityMode, ConsumedCapacity, ItemCollectionMetrics};
+use crate::error::{messages, Error, Result};
+use crate::service::Service;
+use crate::store::{PrimaryKey, StoredItem};
+use crate::value::{json, size::MAX_ITEM_SIZE, Item};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+/// Most write requests in one call.
+pub const MAX_WRITES: usize = 25;
+/// Largest total request payload (items and keys), in bytes.
+pub const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Input {
+    request_items: BTreeMap<String, Vec<WriteRequest>>,
+    return_consumed_capacity: Option<String>,
+    return_item_collection_metrics: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct WriteRequest {
+    put_request: Option<PutRequest>,
+    delete_request: Option<DeleteRequest>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PutRequest {
+    item: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DeleteRequest {
+    key: serde_json::Value,
+}
+
+/// BatchWriteItem's response.
+#[derive(Serialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct Output {
+    unprocessed_items: BTreeMap<String, Vec<serde_json::Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumed_capacity: Option<Vec<ConsumedCapacity>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    item_collection_metrics: Option<BTreeMap<String, Vec<ItemCollectionMetrics>>>,
+}
+
+enum Write {
+    Put(Arc<StoredItem>),
+    Delete(Item),
+}
+
+/// Runs BatchWriteItem.
+pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
+    let input: Input = crate::http::decode(body)?;
+    let total: usize = input.request_items.values().map(Vec::len).sum();
+    if total > MAX_WRITES {
+        return Err(Error::validation(messages::BATCH_WRITE_TOO_MANY));
+    }
+    let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
+    // Parse and size every request before taking the writer lock.
+    let mut batches: Vec<(String, Vec<Write>)> = Vec::new();
+    let mut payload = 0usize;
+    for (table, requests) in &input.request_items {
+        let mut writes = Vec::with_capacity(requests.len());
+        for r in requests {
+            match (&r.put_request, &r.delete_request) {
+                (Some(put), None) => {
+                    let stored = StoredItem::new(json::parse_item(&put.item)?);
+                    payload += stored.size;
+                    writes.push(Write::Put(stored));
+                }
+                (None, Some(delete)) => {
+                    let key = json::parse_item(&delete.key)?;
+                    payload += crate::value::size::item_size(&key);
+                    writes.push(Write::Delete(key));
+                }
+                _ => return Err(Error::validation(messages::BATCH_WRITE_REQUEST_SHAPE)),
+            }
+        }
+        batches.push((table.clone(), writes));
+    }
+    if payload > MAX_REQUEST_BYTES {
+        return Err(Error::validation(messages::BATCH_WRITE_TOO_LARGE));
+    }
+    svc.store.write(|db| {
+        // Validate every request against its table before changing anything,
+        // so a bad request rejects the whole call.
+        let mut planned: Vec<(String, Vec<(PrimaryKey, Option<Arc<StoredItem>>, &Item)>)> = Vec::new();
+        for (table_name, writes) in &batches {
+            let table = super::existing_table(db, table_name)?;
+            let def = &table.def;
+            let mut seen = HashSet::new();
+            let mut plan = Vec::with_capacity(writes.len());
+            for w in writes {
+                let (key, stored, key_item) = match w {
+                    Write::Put(stored) => {
+                        let key = def.item_key(&stored.item)?;
+                        def.check_index_keys(&stored.item)?;
+                        if stored.size > MAX_ITEM_SIZE {
+                            return Err(Error::validation(messages::ITEM_TOO_LARGE));
+                        }
+                        (key, Some(stored.clone()), &stored.item)
+                    }
+                    Write::Delete(key_item) => (def.request_key(key_item)?, None, key_item),
+                };
+                if !seen.insert(key.clone()) {
+                    return Err(Error::validation(messages::DUPLICATE_KEYS_IN_BATCH));
+                }
+                plan.push((key, stored, key_item));
+            }
+            planned.push((table.def.name.clone(), plan));
+        }
+        let mut out = Output::default();
+        let mut caps = Vec::new();
+        let mut metrics: BTreeMap<String, Vec<ItemCollectionMetrics>> = BTreeMap::new();
+        for (table_name, plan) in planned {
+            let table = db.table_mut(&table_name).ok_or_else(|| Error::internal("table vanished"))?;
+            let def = table.def.clone();
+            let mut units = 0.0;
+            for (key, stored, key_item) in plan {
+                let (old, new_size, new_item) = match stored {
+                    Some(s) => {
+                        let size = s.size;
+                        let old = table.put(key, s.clone());
+                        (old, size, Some(s))
+                    }
+                    None => (table.remove(&key), 0, None),
+                };
+                let old_size = old.as_ref().map_or(0, |o| o.size);
+                if let Some(cap) = common::write_capacity(
+                    CapacityMode::Total,
+                    &def,
+                    old.as_ref().map(|o| &o.item),
+                    new_item.as_ref().map(|n| &n.item),
+                    old_size,
+                    new_size,
+                ) {
+                    units += cap.capacity_units;
+                }
+                if let Some(m) = common::item_collection_metrics(
+                    input.return_item_collection_metrics.as_deref(),
+                    table,
+                    key_item,
+                ) {
+                    metrics.entry(table_name.clone()).or_default().push(m);
+                }
+            }
+            if capacity != CapacityMode::None {
+                caps.push(ConsumedCapacity {
+                    table_name: table_name.clone(),
+                    capacity_units: units,
+                    read_capacity_units: None,
+                    write_capacity_units: Some(units),
+                    table: (capacity == CapacityMode::Indexes).then_some(common::Capacity {
+                        capacity_units: units,
+                        read_capacity_units: None,
+                        write_capacity_units: Some(units),
+                    }),
+                    local_secondary_indexes: None,
+                    global_secondary_indexes: None,
+                });
+            }
+        }
+        out.consumed_capacity = (capacity != CapacityMode::None).then_some(caps);
+        out.item_collection_metrics = input.return_item_collection_metrics.as_deref().and(Some(metrics));
+        Ok(out)
+    })
+}
