@@ -98,12 +98,12 @@ async fn put_get_delete_round_trip_with_every_type() {
 async fn put_returns_all_old_and_overwrites() {
     let env = TestEnv::new().await;
     let c = &env.client;
-    create_table(c, "t", false).await;
+    create_table(c, "tbl", false).await;
     let first = HashMap::from([("pk".to_string(), s("k")), ("v".to_string(), n("1"))]);
     let second = HashMap::from([("pk".to_string(), s("k")), ("w".to_string(), n("2"))]);
     let out = c
         .put_item()
-        .table_name("t")
+        .table_name("tbl")
         .set_item(Some(first.clone()))
         .return_values(ReturnValue::AllOld)
         .send()
@@ -112,25 +112,25 @@ async fn put_returns_all_old_and_overwrites() {
     assert!(out.attributes.is_none());
     let out = c
         .put_item()
-        .table_name("t")
+        .table_name("tbl")
         .set_item(Some(second.clone()))
         .return_values(ReturnValue::AllOld)
         .send()
         .await
         .unwrap();
     assert_eq!(out.attributes.unwrap(), first);
-    let got = c.get_item().table_name("t").key("pk", s("k")).consistent_read(true).send().await.unwrap();
+    let got = c.get_item().table_name("tbl").key("pk", s("k")).consistent_read(true).send().await.unwrap();
     assert_eq!(got.item.unwrap(), second);
 }
 
 #[tokio::test]
 async fn put_rejects_return_values_other_than_all_old() {
     let env = TestEnv::new().await;
-    create_table(&env.client, "t", false).await;
+    create_table(&env.client, "tbl", false).await;
     let (code, msg) = expect_err!(
         env.client
             .put_item()
-            .table_name("t")
+            .table_name("tbl")
             .item("pk", s("k"))
             .return_values(ReturnValue::AllNew)
             .send()
@@ -154,45 +154,45 @@ async fn missing_table() {
 async fn key_validation() {
     let env = TestEnv::new().await;
     let c = &env.client;
-    create_table(c, "t", true).await;
-    let (code, msg) = expect_err!(c.put_item().table_name("t").item("pk", s("a")).send().await);
+    create_table(c, "tbl", true).await;
+    let (code, msg) = expect_err!(c.put_item().table_name("tbl").item("pk", s("a")).send().await);
     assert_eq!(code, "ValidationException");
     assert_eq!(msg, "One or more parameter values were invalid: Missing the key sk in the item");
     let (_, msg) =
-        expect_err!(c.put_item().table_name("t").item("pk", s("a")).item("sk", s("1")).send().await);
+        expect_err!(c.put_item().table_name("tbl").item("pk", s("a")).item("sk", s("1")).send().await);
     assert_eq!(
         msg,
         "One or more parameter values were invalid: Type mismatch for key sk expected: N actual: S"
     );
     let (_, msg) =
-        expect_err!(c.put_item().table_name("t").item("pk", s("")).item("sk", n("1")).send().await);
+        expect_err!(c.put_item().table_name("tbl").item("pk", s("")).item("sk", n("1")).send().await);
     assert_eq!(
         msg,
         "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: pk"
     );
-    let (_, msg) = expect_err!(c.get_item().table_name("t").key("pk", s("a")).send().await);
+    let (_, msg) = expect_err!(c.get_item().table_name("tbl").key("pk", s("a")).send().await);
     assert_eq!(msg, "The provided key element does not match the schema");
     let (_, msg) = expect_err!(
-        c.get_item().table_name("t").set_key(Some(key("a", "1"))).key("extra", s("x")).send().await
+        c.get_item().table_name("tbl").set_key(Some(key("a", "1"))).key("extra", s("x")).send().await
     );
     assert_eq!(msg, "The provided key element does not match the schema");
     let (_, msg) = expect_err!(
-        c.put_item().table_name("t").item("pk", s(&"x".repeat(2049))).item("sk", n("1")).send().await
+        c.put_item().table_name("tbl").item("pk", s(&"x".repeat(2049))).item("sk", n("1")).send().await
     );
     assert_eq!(
         msg,
         "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of 2048 bytes"
     );
     // 2048 bytes exactly is fine.
-    c.put_item().table_name("t").item("pk", s(&"x".repeat(2048))).item("sk", n("1")).send().await.unwrap();
+    c.put_item().table_name("tbl").item("pk", s(&"x".repeat(2048))).item("sk", n("1")).send().await.unwrap();
 }
 
 #[tokio::test]
 async fn value_validation() {
     let env = TestEnv::new().await;
     let c = &env.client;
-    create_table(c, "t", false).await;
-    let put = |name: &str, v: AV| c.put_item().table_name("t").item("pk", s("k")).item(name, v).send();
+    create_table(c, "tbl", false).await;
+    let put = |name: &str, v: AV| c.put_item().table_name("tbl").item("pk", s("k")).item(name, v).send();
     let (code, msg) = expect_err!(put("n", n("1e126")).await);
     assert_eq!(code, "ValidationException");
     assert_eq!(
@@ -220,12 +220,12 @@ async fn value_validation() {
 async fn item_size_limit_is_400_kb_inclusive() {
     let env = TestEnv::new().await;
     let c = &env.client;
-    create_table(c, "t", false).await;
+    create_table(c, "tbl", false).await;
     // pk: 2 (name) + 1 (value) bytes; "data": 4 bytes of name + the string.
     let exact = 400 * 1024 - 3 - 4;
-    c.put_item().table_name("t").item("pk", s("k")).item("data", s(&"x".repeat(exact))).send().await.unwrap();
+    c.put_item().table_name("tbl").item("pk", s("k")).item("data", s(&"x".repeat(exact))).send().await.unwrap();
     let (code, msg) = expect_err!(
-        c.put_item().table_name("t").item("pk", s("k")).item("data", s(&"x".repeat(exact + 1))).send().await
+        c.put_item().table_name("tbl").item("pk", s("k")).item("data", s(&"x".repeat(exact + 1))).send().await
     );
     assert_eq!(code, "ValidationException");
     assert_eq!(msg, "Item size has exceeded the maximum allowed size");

@@ -1,8 +1,47 @@
-//! Not implemented yet (control-plane helper in progress).
-use crate::error::{Error, Result};
-use crate::service::Service;
+//! DescribeEndpoints: the regional endpoint, cached for a day.
 
-/// Runs the operation.
-pub fn run(_svc: &Service, _body: &serde_json::Value) -> Result<serde_json::Value> {
-    Err(Error::internal("not implemented"))
+use crate::error::Result;
+use crate::service::Service;
+use serde::Serialize;
+
+/// One endpoint.
+#[derive(Serialize, Debug)]
+#[serde(rename_all = "PascalCase")]
+pub struct Endpoint {
+    address: String,
+    cache_period_in_minutes: i64,
+}
+
+/// DescribeEndpoints' response.
+#[derive(Serialize, Debug)]
+#[serde(rename_all = "PascalCase")]
+pub struct Output {
+    endpoints: Vec<Endpoint>,
+}
+
+/// Runs DescribeEndpoints.
+pub fn run(svc: &Service, _body: &serde_json::Value) -> Result<Output> {
+    Ok(Output {
+        endpoints: vec![Endpoint {
+            address: format!("dynamodb.{}.amazonaws.com", svc.config.region),
+            cache_period_in_minutes: 1440,
+        }],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::service::{Config, Service};
+    use serde_json::json;
+
+    #[test]
+    fn regional_endpoint() {
+        let svc = Service::new(Config { region: "eu-west-2".into(), ..Config::default() });
+        let out: serde_json::Value =
+            serde_json::from_slice(&svc.call("DescribeEndpoints", &json!({})).unwrap()).unwrap();
+        assert_eq!(
+            out,
+            json!({"Endpoints": [{"Address": "dynamodb.eu-west-2.amazonaws.com", "CachePeriodInMinutes": 1440}]})
+        );
+    }
 }

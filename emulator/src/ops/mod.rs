@@ -13,6 +13,9 @@ use crate::store::{Db, Table};
 use std::sync::Arc;
 
 pub mod common;
+pub mod read;
+pub mod table_description;
+pub mod table_input;
 
 macro_rules! operations {
     ($($name:literal => $module:ident,)*) => {
@@ -48,6 +51,9 @@ operations! {
     "PutItem" => put_item,
     "GetItem" => get_item,
     "DeleteItem" => delete_item,
+    "BatchWriteItem" => batch_write_item,
+    "Query" => query,
+    "Scan" => scan,
 }
 
 /// The table name in a `TableName` parameter, which may also be a table ARN

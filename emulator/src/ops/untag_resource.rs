@@ -1,8 +1,31 @@
-//! Not implemented yet (control-plane helper in progress).
-use crate::error::{Error, Result};
-use crate::service::Service;
+//! UntagResource: remove tags from a table (by ARN); absent keys are ignored.
 
-/// Runs the operation.
-pub fn run(_svc: &Service, _body: &serde_json::Value) -> Result<serde_json::Value> {
-    Err(Error::internal("not implemented"))
+use super::table_description as desc;
+use crate::error::Result;
+use crate::service::Service;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Input {
+    resource_arn: String,
+    tag_keys: Vec<String>,
+}
+
+/// UntagResource's (empty) response.
+#[derive(Serialize, Debug)]
+pub struct Output {}
+
+/// Runs UntagResource.
+pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
+    let input: Input = crate::http::decode(body)?;
+    svc.store.write(|db| {
+        let name = desc::table_name_from_arn(svc, db, &input.resource_arn)?.to_string();
+        let table = desc::find_table_mut(db, &name)?;
+        if table.def.meta.tags.iter().any(|(k, _)| input.tag_keys.contains(k)) {
+            Arc::make_mut(&mut table.def).meta.tags.retain(|(k, _)| !input.tag_keys.contains(k));
+        }
+        Ok(Output {})
+    })
 }

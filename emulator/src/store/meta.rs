@@ -332,10 +332,11 @@ impl TableMeta {
         self.lifecycle.current()
     }
 
-    /// Whether reads and writes may use the table: ACTIVE or UPDATING.
-    /// (A CREATING or DELETING table answers ResourceNotFoundException.)
+    /// Whether reads and writes may use the table: ACTIVE, UPDATING, or
+    /// DELETING until the deletion completes (the service "might continue to
+    /// accept" them). A CREATING table answers ResourceNotFoundException.
     pub fn serves_data_plane(&self) -> bool {
-        matches!(self.status(), Some(TableStatus::Active | TableStatus::Updating))
+        matches!(self.status(), Some(TableStatus::Active | TableStatus::Updating | TableStatus::Deleting))
     }
 
     /// Whether the table no longer exists (its deletion has completed).
@@ -354,8 +355,10 @@ impl TableMeta {
 pub struct IndexMeta {
     /// `{table arn}/index/{name}`.
     pub arn: String,
-    /// CREATING (with backfill) until its deadline, or ACTIVE. GSIs only.
+    /// CREATING until its deadline, or ACTIVE. GSIs only.
     pub lifecycle: Lifecycle,
+    /// Whether a CREATING GSI is being back-filled (added by UpdateTable).
+    pub backfilling: bool,
     /// GSI provisioned throughput (zero for on-demand tables); LSIs: unused.
     pub throughput: Throughput,
     /// GSI `OnDemandThroughput`, when given.
@@ -390,7 +393,10 @@ mod tests {
         let d = Lifecycle { phase: TableStatus::Deleting, until: Some(now + Duration::from_secs(5)) };
         assert_eq!(d.at(now), Some(TableStatus::Deleting));
         assert_eq!(d.at(now + Duration::from_secs(6)), None);
-        assert_eq!(Lifecycle::start(TableStatus::Creating, Duration::ZERO).current(), Some(TableStatus::Active));
+        assert_eq!(
+            Lifecycle::start(TableStatus::Creating, Duration::ZERO).current(),
+            Some(TableStatus::Active)
+        );
         assert_eq!(Lifecycle::start(TableStatus::Deleting, Duration::ZERO).current(), None);
     }
 

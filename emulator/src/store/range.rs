@@ -255,6 +255,11 @@ fn segment_hashes(seg: u32, total: u32) -> (u64, Option<u64>) {
     (start, (end < span).then_some(end as u64))
 }
 
+/// The parallel-scan segment (of `total`) that partition hash `hash` falls in.
+pub fn segment_of(hash: u64, total: u32) -> u32 {
+    ((u128::from(hash) * u128::from(total.max(1))) >> 64) as u32
+}
+
 fn tighter_lower<K: Ord>(a: Bound<K>, b: Bound<K>) -> Bound<K> {
     match (&a, &b) {
         (Unbounded, _) => b,

@@ -206,3 +206,66 @@ pub const BATCH_WRITE_REQUEST_SHAPE: &str =
 pub const BATCH_WRITE_TOO_LARGE: &str = "Item size to update has exceeded the maximum allowed size";
 /// Two requests in one batch for the same item.
 pub const DUPLICATE_KEYS_IN_BATCH: &str = "Provided list of item keys contains duplicates";
+
+// ---- Query and Scan ----------------------------------------------------------
+
+/// IndexName that the table does not have.
+pub fn query_index_not_found(name: &str) -> String {
+    format!("The table does not have the specified index: {name}")
+}
+/// ConsistentRead on a global secondary index.
+pub const CONSISTENT_READ_ON_GSI: &str = "Consistent reads are not supported on global secondary indexes";
+/// ProjectionExpression with a Select other than SPECIFIC_ATTRIBUTES.
+pub fn projection_with_select(what: &str) -> String {
+    format!("Cannot specify the ProjectionExpression when choosing to get {what}")
+}
+/// ALL_PROJECTED_ATTRIBUTES without IndexName (the service says "Querying" on Scan too).
+pub const ALL_PROJECTED_WITHOUT_INDEX: &str =
+    "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName";
+/// SPECIFIC_ATTRIBUTES without a projection.
+pub const SPECIFIC_ATTRIBUTES_WITHOUT_PROJECTION: &str =
+    "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES";
+/// Select ALL_ATTRIBUTES on a GSI that does not project everything.
+pub fn select_all_on_gsi(index: &str) -> String {
+    format!(
+        "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index {index} because its projection type is not ALL"
+    )
+}
+/// A projection naming attributes a GSI does not hold.
+pub fn gsi_does_not_project(index: &str, names: &[&str]) -> String {
+    format!(
+        "One or more parameter values were invalid: Global secondary index {index} does not project [{}]",
+        names.join(", ")
+    )
+}
+/// Query's ExclusiveStartKey that does not fit the key schema.
+pub const QUERY_START_KEY_INVALID: &str = "The provided starting key is invalid";
+/// Scan's ExclusiveStartKey that does not fit the key schema.
+pub const SCAN_START_KEY_INVALID: &str =
+    "The provided starting key is invalid: The provided key element does not match the schema";
+/// A parallel-scan ExclusiveStartKey outside its segment.
+pub fn start_key_outside_segment(total: u32, segment: u32) -> String {
+    format!(
+        "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: {total} Segment: {segment}"
+    )
+}
+/// Query's ExclusiveStartKey outside the queried partition or range.
+pub const QUERY_START_KEY_OUTSIDE: &str = "The provided starting key is outside query range";
+/// Query without any key condition.
+pub const QUERY_WITHOUT_KEY_CONDITION: &str =
+    "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.";
+/// A key condition value whose type differs from the schema's.
+pub const KEY_CONDITION_TYPE_MISMATCH: &str =
+    "One or more parameter values were invalid: Condition parameter type does not match schema type";
+/// Segment without TotalSegments.
+pub const SEGMENT_WITHOUT_TOTAL: &str =
+    "The TotalSegments parameter is required but was not present in the request when Segment parameter is present";
+/// TotalSegments without Segment.
+pub const TOTAL_WITHOUT_SEGMENT: &str =
+    "The Segment parameter is required but was not present in the request when parameter TotalSegments is present";
+/// Segment not below TotalSegments.
+pub fn segment_out_of_range(segment: i64, total: i64) -> String {
+    format!(
+        "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: {segment} is not less than TotalSegments: {total}"
+    )
+}

@@ -1,0 +1,162 @@
+//! Query: the items of one partition (of the table or an index), in sort key
+//! order, one page at a time. Costs O(log n + k): the key condition becomes
+//! bounds on the ordered map, never a walk of the table.
+
+use super::common::{CapacityMode, ConsumedCapacity};
+use super::read::{self, Source};
+use crate::error::{messages, Error, Result};
+use crate::expr::{self, KeyQuery, RangeCond, RequestExpressions};
+use crate::service::Service;
+use crate::store::{KeyAttr, KeyValue, PartitionQuery, SortCond, StartAfter};
+use crate::value::{json, AttributeValue, Item};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Input {
+    table_name: String,
+    index_name: Option<String>,
+    select: Option<String>,
+    limit: Option<usize>,
+    consistent_read: Option<bool>,
+    scan_index_forward: Option<bool>,
+    exclusive_start_key: Option<serde_json::Value>,
+    return_consumed_capacity: Option<String>,
+    projection_expression: Option<String>,
+    filter_expression: Option<String>,
+    key_condition_expression: Option<String>,
+    expression_attribute_names: Option<BTreeMap<String, String>>,
+    expression_attribute_values: Option<serde_json::Value>,
+}
+
+/// Query's response.
+#[derive(Serialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct Output {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    items: Option<Vec<Item>>,
+    count: usize,
+    scanned_count: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_evaluated_key: Option<Item>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumed_capacity: Option<ConsumedCapacity>,
+}
+
+/// Runs Query.
+pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
+    let input: Input = crate::http::decode(body)?;
+    let values = input.expression_attribute_values.as_ref().map(json::parse_item).transpose()?;
+    let parsed = expr::parse_request(RequestExpressions {
+        key_condition: input.key_condition_expression.as_deref(),
+        filter: input.filter_expression.as_deref(),
+        projection: input.projection_expression.as_deref(),
+        names: input.expression_attribute_names.as_ref(),
+        values: values.as_ref(),
+        ..Default::default()
+    })?;
+    let key_condition = parsed
+        .key_condition
+        .as_ref()
+        .ok_or_else(|| Error::validation(messages::QUERY_WITHOUT_KEY_CONDITION))?;
+    let esk = input.exclusive_start_key.as_ref().map(json::parse_item).transpose()?;
+    let consistent = input.consistent_read.unwrap_or(false);
+    let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
+
+    let db = svc.store.snapshot();
+    let table = super::existing_table(&db, &input.table_name)?;
+    let source = Source::new(table, input.index_name.as_deref())?;
+    source.check_consistent(consistent)?;
+    let select = source.select(input.select.as_deref(), parsed.projection.as_ref())?;
+    let (hash_names, range_names) = source.key_names();
+    let keys = key_condition.resolve(&hash_names, &range_names)?;
+    let schema = match source.index {
+        Some((_, i)) => &i.key,
+        None => &table.def.key,
+    };
+    let query = partition_query(&keys, &schema.hash, &schema.range)?;
+    let all_keys: Vec<&str> = hash_names.iter().chain(range_names.iter()).copied().collect();
+    expr::check_filter_keys(parsed.filter.as_ref(), &all_keys)?;
+
+    let start = match &esk {
+        Some(esk) => Some(source.start_key(esk, messages::QUERY_START_KEY_INVALID)?),
+        None => None,
+    };
+    let forward = input.scan_index_forward.unwrap_or(true);
+    let entries = match (&source.index, &start) {
+        (None, _) => {
+            if let Some(StartAfter::Table(k)) = &start {
+                if k.pk != query.pk[0] {
+                    return Err(Error::validation(messages::QUERY_START_KEY_INVALID));
+                }
+            }
+            table.query(&query, forward, read::table_start(&start))
+        }
+        (Some((i, _)), _) => {
+            if let Some(StartAfter::Index(k)) = &start {
+                if k.pk != query.pk {
+                    return Err(Error::validation(messages::QUERY_START_KEY_INVALID));
+                }
+            }
+            table.query_index(*i, &query, forward, read::index_start(&start))
+        }
+    };
+    let page = read::read_page(
+        &source,
+        entries,
+        input.limit,
+        parsed.filter.as_ref(),
+        select,
+        parsed.projection.as_ref(),
+    );
+    Ok(Output {
+        consumed_capacity: source.capacity(capacity, page.bytes, consistent),
+        items: (select != read::Select::Count).then_some(page.items),
+        count: page.count,
+        scanned_count: page.scanned,
+        last_evaluated_key: page.last_key,
+    })
+}
+
+/// Turns a resolved key condition into store bounds, checking each value's
+/// type against the key schema.
+fn partition_query(keys: &KeyQuery, hash: &[KeyAttr], range: &[KeyAttr]) -> Result<PartitionQuery> {
+    let key_value = |attr: &KeyAttr, v: &AttributeValue| -> Result<KeyValue> {
+        let matches = matches!(
+            (attr.ty, v),
+            (crate::store::ScalarType::S, AttributeValue::S(_))
+                | (crate::store::ScalarType::N, AttributeValue::N(_))
+                | (crate::store::ScalarType::B, AttributeValue::B(_))
+        );
+        match KeyValue::from_attr(v) {
+            Some(kv) if matches => Ok(kv),
+            _ => Err(Error::validation(messages::KEY_CONDITION_TYPE_MISMATCH)),
+        }
+    };
+    let pk = hash.iter().zip(&keys.hash).map(|(a, v)| key_value(a, v)).collect::<Result<Vec<_>>>()?;
+    let mut sk_eq = Vec::new();
+    let mut sk_cond = None;
+    for (i, (attr, cond)) in range.iter().zip(&keys.range).enumerate() {
+        let last = i + 1 == keys.range.len();
+        let c = match cond {
+            RangeCond::Eq(v) => SortCond::Eq(key_value(attr, v)?),
+            RangeCond::Lt(v) => SortCond::Lt(key_value(attr, v)?),
+            RangeCond::Le(v) => SortCond::Le(key_value(attr, v)?),
+            RangeCond::Gt(v) => SortCond::Gt(key_value(attr, v)?),
+            RangeCond::Ge(v) => SortCond::Ge(key_value(attr, v)?),
+            RangeCond::Between(a, b) => SortCond::Between(key_value(attr, a)?, key_value(attr, b)?),
+            RangeCond::BeginsWith(p) => {
+                if attr.ty == crate::store::ScalarType::N {
+                    return Err(Error::validation(messages::KEY_CONDITION_TYPE_MISMATCH));
+                }
+                SortCond::BeginsWith(key_value(attr, p)?)
+            }
+        };
+        match c {
+            SortCond::Eq(v) if !last => sk_eq.push(v),
+            c => sk_cond = Some(c),
+        }
+    }
+    Ok(PartitionQuery { pk, sk_eq, sk_cond })
+}

@@ -1,0 +1,250 @@
+//! What Query and Scan share: choosing the table or index, Select and
+//! projection rules, ExclusiveStartKey, and reading one page (Limit, 1 MB,
+//! filter, Count / ScannedCount, LastEvaluatedKey).
+
+use super::common::{self, CapacityMode, ConsumedCapacity};
+use crate::error::{messages, Error, Result};
+use crate::expr::{Condition, Projection};
+use crate::store::{
+    IndexDef, IndexKind, PrimaryKey, Projection as IndexProjection, StartAfter, StoredItem, Table,
+};
+use crate::value::Item;
+use std::sync::Arc;
+
+/// Most bytes of items one Query or Scan page reads.
+pub const PAGE_BYTES: usize = 1024 * 1024;
+
+/// The `Select` parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Select {
+    /// Every attribute (fetched from the table for an LSI).
+    AllAttributes,
+    /// The attributes the index holds.
+    AllProjectedAttributes,
+    /// Those named by ProjectionExpression / AttributesToGet.
+    SpecificAttributes,
+    /// Only Count and ScannedCount.
+    Count,
+}
+
+/// The source a read walks: the table, or one of its indexes.
+pub struct Source<'a> {
+    /// The table.
+    pub table: &'a Table,
+    /// The index and its position, when `IndexName` was given.
+    pub index: Option<(usize, &'a IndexDef)>,
+}
+
+impl<'a> Source<'a> {
+    /// Resolves `IndexName` on `table`.
+    pub fn new(table: &'a Table, index_name: Option<&str>) -> Result<Source<'a>> {
+        let index = match index_name {
+            Some(name) => Some(
+                table
+                    .def
+                    .index(name)
+                    .ok_or_else(|| Error::validation(messages::query_index_not_found(name)))?,
+            ),
+            None => None,
+        };
+        Ok(Source { table, index })
+    }
+
+    /// The key attribute names of the source: (partition, sort).
+    pub fn key_names(&self) -> (Vec<&'a str>, Vec<&'a str>) {
+        let schema = match self.index {
+            Some((_, i)) => &i.key,
+            None => &self.table.def.key,
+        };
+        (
+            schema.hash.iter().map(|a| a.name.as_str()).collect(),
+            schema.range.iter().map(|a| a.name.as_str()).collect(),
+        )
+    }
+
+    /// Rejects ConsistentRead on a GSI.
+    pub fn check_consistent(&self, consistent: bool) -> Result<()> {
+        if consistent && matches!(self.index, Some((_, i)) if i.kind == IndexKind::Global) {
+            return Err(Error::validation(messages::CONSISTENT_READ_ON_GSI));
+        }
+        Ok(())
+    }
+
+    /// The effective Select, validated against the parameters given and the
+    /// index's projection (the service's rules and texts).
+    pub fn select(&self, select: Option<&str>, projection: Option<&Projection>) -> Result<Select> {
+        let select = match select {
+            Some("ALL_ATTRIBUTES") => Some(Select::AllAttributes),
+            Some("ALL_PROJECTED_ATTRIBUTES") => Some(Select::AllProjectedAttributes),
+            Some("SPECIFIC_ATTRIBUTES") => Some(Select::SpecificAttributes),
+            Some("COUNT") => Some(Select::Count),
+            _ => None,
+        };
+        if let (Some(s), Some(_)) = (select, projection) {
+            if s != Select::SpecificAttributes {
+                return Err(Error::validation(messages::projection_with_select(match s {
+                    Select::AllAttributes => "ALL_ATTRIBUTES",
+                    Select::AllProjectedAttributes => "ALL_PROJECTED_ATTRIBUTES",
+                    _ => "only the Count",
+                })));
+            }
+        }
+        let select = match select {
+            Some(s) => s,
+            None if projection.is_some() => Select::SpecificAttributes,
+            None if self.index.is_some() => Select::AllProjectedAttributes,
+            None => Select::AllAttributes,
+        };
+        match (select, self.index) {
+            (Select::AllProjectedAttributes, None) => {
+                return Err(Error::validation(messages::ALL_PROJECTED_WITHOUT_INDEX));
+            }
+            (Select::SpecificAttributes, _) if projection.is_none() => {
+                return Err(Error::validation(messages::SPECIFIC_ATTRIBUTES_WITHOUT_PROJECTION));
+            }
+            (Select::AllAttributes, Some((_, index)))
+                if index.kind == IndexKind::Global && index.projection != IndexProjection::All =>
+            {
+                return Err(Error::validation(messages::select_all_on_gsi(&index.name)));
+            }
+            (Select::SpecificAttributes, Some((_, index))) if index.kind == IndexKind::Global => {
+                let projection = projection.expect("checked above");
+                let missing: Vec<&str> = projection
+                    .top_level_names()
+                    .into_iter()
+                    .filter(|n| !index.projects(&self.table.def.key, n))
+                    .collect();
+                if !missing.is_empty() {
+                    return Err(Error::validation(messages::gsi_does_not_project(&index.name, &missing)));
+                }
+            }
+            _ => {}
+        }
+        Ok(select)
+    }
+
+    /// Parses an ExclusiveStartKey: exactly the table's key attributes (plus
+    /// the index's, for an index read). `mismatch` is the operation's message.
+    pub fn start_key(&self, esk: &Item, mismatch: &str) -> Result<StartAfter> {
+        let def = &self.table.def;
+        let index = self.index.map(|(_, i)| i);
+        let mut expected: Vec<&str> = def.key.attrs().map(|a| a.name.as_str()).collect();
+        if let Some(i) = index {
+            for a in i.key.attrs() {
+                if !expected.contains(&a.name.as_str()) {
+                    expected.push(&a.name);
+                }
+            }
+        }
+        if esk.len() != expected.len() || !expected.iter().all(|n| esk.contains_key(*n)) {
+            return Err(Error::validation(mismatch));
+        }
+        let primary = def.item_key(esk).map_err(|_| Error::validation(mismatch))?;
+        match self.index {
+            None => Ok(StartAfter::Table(primary)),
+            Some((i, _)) => {
+                def.check_index_keys(esk).map_err(|_| Error::validation(mismatch))?;
+                let key = def.index_key(i, &primary, esk).ok_or_else(|| Error::validation(mismatch))?;
+                Ok(StartAfter::Index(key))
+            }
+        }
+    }
+
+    /// The LastEvaluatedKey for an item: the table key, plus the index key
+    /// for an index read.
+    pub fn last_key(&self, item: &Item) -> Item {
+        self.table.def.key_attributes(item, self.index.map(|(_, i)| i))
+    }
+
+    /// What one returned item looks like under `select` and `projection`.
+    pub fn shape(&self, item: &Item, select: Select, projection: Option<&Projection>) -> Item {
+        match select {
+            Select::SpecificAttributes => match projection {
+                Some(p) => p.apply(item),
+                None => item.clone(),
+            },
+            Select::AllProjectedAttributes => match self.index {
+                Some((_, index)) if index.projection != IndexProjection::All => item
+                    .iter()
+                    .filter(|(k, _)| index.projects(&self.table.def.key, k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                _ => item.clone(),
+            },
+            Select::AllAttributes | Select::Count => item.clone(),
+        }
+    }
+
+    /// Consumed capacity for `bytes` read.
+    pub fn capacity(&self, mode: CapacityMode, bytes: usize, consistent: bool) -> Option<ConsumedCapacity> {
+        let units = common::read_units(bytes, consistent);
+        common::read_capacity(
+            mode,
+            &self.table.def.name,
+            self.index.map(|(_, i)| (i.name.as_str(), i.kind)),
+            units,
+        )
+    }
+}
+
+/// One page of a Query or Scan.
+pub struct Page {
+    /// Items that passed the filter, shaped (empty for COUNT).
+    pub items: Vec<Item>,
+    /// Items that passed the filter.
+    pub count: usize,
+    /// Items read (before the filter).
+    pub scanned: usize,
+    /// Bytes read (for capacity).
+    pub bytes: usize,
+    /// Where the next page starts, when this one stopped early.
+    pub last_key: Option<Item>,
+}
+
+/// Reads one page from `entries`: up to `limit` items and about 1 MB,
+/// applying the filter after the limit, as the service does.
+pub fn read_page<'a>(
+    source: &Source<'_>,
+    entries: impl Iterator<Item = &'a Arc<StoredItem>>,
+    limit: Option<usize>,
+    filter: Option<&Condition>,
+    select: Select,
+    projection: Option<&Projection>,
+) -> Page {
+    let mut page = Page { items: Vec::new(), count: 0, scanned: 0, bytes: 0, last_key: None };
+    let limit = limit.unwrap_or(usize::MAX);
+    for stored in entries {
+        page.scanned += 1;
+        page.bytes += stored.size;
+        let item = &stored.item;
+        if filter.is_none_or(|f| f.evaluate(item)) {
+            page.count += 1;
+            if select != Select::Count {
+                page.items.push(source.shape(item, select, projection));
+            }
+        }
+        // The service stops when the limit is reached or 1 MB has been read,
+        // without looking ahead: the key is returned even if nothing follows.
+        if page.scanned >= limit || page.bytes >= PAGE_BYTES {
+            page.last_key = Some(source.last_key(item));
+            break;
+        }
+    }
+    page
+}
+
+/// The table key of a base-table start position, for range checks.
+pub fn table_start(start: &Option<StartAfter>) -> Option<&PrimaryKey> {
+    match start {
+        Some(StartAfter::Table(k)) => Some(k),
+        _ => None,
+    }
+}
+
+/// The index key of an index start position.
+pub fn index_start(start: &Option<StartAfter>) -> Option<&crate::store::IndexKey> {
+    match start {
+        Some(StartAfter::Index(k)) => Some(k),
+        _ => None,
+    }
+}

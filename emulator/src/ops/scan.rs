@@ -1,0 +1,106 @@
+//! Scan: every item of the table or an index, in partition-hash order, one
+//! page at a time; `Segment` / `TotalSegments` split the hash space into
+//! disjoint slices that together cover it.
+
+use super::common::{CapacityMode, ConsumedCapacity};
+use super::read::{self, Source};
+use crate::error::{messages, Error, Result};
+use crate::expr::{self, RequestExpressions};
+use crate::service::Service;
+use crate::store::StartAfter;
+use crate::value::{json, Item};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Input {
+    table_name: String,
+    index_name: Option<String>,
+    select: Option<String>,
+    limit: Option<usize>,
+    consistent_read: Option<bool>,
+    exclusive_start_key: Option<serde_json::Value>,
+    return_consumed_capacity: Option<String>,
+    projection_expression: Option<String>,
+    filter_expression: Option<String>,
+    expression_attribute_names: Option<BTreeMap<String, String>>,
+    expression_attribute_values: Option<serde_json::Value>,
+    segment: Option<i64>,
+    total_segments: Option<i64>,
+}
+
+/// Scan's response.
+#[derive(Serialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct Output {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    items: Option<Vec<Item>>,
+    count: usize,
+    scanned_count: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_evaluated_key: Option<Item>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumed_capacity: Option<ConsumedCapacity>,
+}
+
+/// Runs Scan.
+pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
+    let input: Input = crate::http::decode(body)?;
+    let segment = match (input.segment, input.total_segments) {
+        (Some(_), None) => return Err(Error::validation(messages::SEGMENT_WITHOUT_TOTAL)),
+        (None, Some(_)) => return Err(Error::validation(messages::TOTAL_WITHOUT_SEGMENT)),
+        (Some(s), Some(t)) if s >= t => return Err(Error::validation(messages::segment_out_of_range(s, t))),
+        (Some(s), Some(t)) => Some((s as u32, t as u32)),
+        (None, None) => None,
+    };
+    let values = input.expression_attribute_values.as_ref().map(json::parse_item).transpose()?;
+    let parsed = expr::parse_request(RequestExpressions {
+        filter: input.filter_expression.as_deref(),
+        projection: input.projection_expression.as_deref(),
+        names: input.expression_attribute_names.as_ref(),
+        values: values.as_ref(),
+        ..Default::default()
+    })?;
+    let esk = input.exclusive_start_key.as_ref().map(json::parse_item).transpose()?;
+    let consistent = input.consistent_read.unwrap_or(false);
+    let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
+
+    let db = svc.store.snapshot();
+    let table = super::existing_table(&db, &input.table_name)?;
+    let source = Source::new(table, input.index_name.as_deref())?;
+    source.check_consistent(consistent)?;
+    let select = source.select(input.select.as_deref(), parsed.projection.as_ref())?;
+    let start = match &esk {
+        Some(esk) => Some(source.start_key(esk, messages::SCAN_START_KEY_INVALID)?),
+        None => None,
+    };
+    if let (Some((seg, total)), Some(start)) = (segment, &start) {
+        let hash = match start {
+            StartAfter::Table(k) => k.hash,
+            StartAfter::Index(k) => k.hash,
+        };
+        if crate::store::range::segment_of(hash, total) != seg {
+            return Err(Error::validation(messages::start_key_outside_segment(total, seg)));
+        }
+    }
+    let entries = match source.index {
+        None => table.scan(segment, read::table_start(&start)),
+        Some((i, _)) => table.scan_index(i, segment, read::index_start(&start)),
+    };
+    let page = read::read_page(
+        &source,
+        entries,
+        input.limit,
+        parsed.filter.as_ref(),
+        select,
+        parsed.projection.as_ref(),
+    );
+    Ok(Output {
+        consumed_capacity: source.capacity(capacity, page.bytes, consistent),
+        items: (select != read::Select::Count).then_some(page.items),
+        count: page.count,
+        scanned_count: page.scanned,
+        last_evaluated_key: page.last_key,
+    })
+}
