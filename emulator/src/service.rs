@@ -51,12 +51,19 @@ pub struct Service {
     /// Behaviour settings.
     pub config: Config,
     record: Mutex<Vec<OperationRecord>>,
+    /// ClientRequestTokens of recent TransactWriteItems calls.
+    pub idempotency: crate::ops::idempotency::Tokens,
 }
 
 impl Service {
     /// A service with `config` and an empty store.
     pub fn new(config: Config) -> Self {
-        Service { store: Store::new(), config, record: Mutex::new(Vec::new()) }
+        Service {
+            store: Store::new(),
+            config,
+            record: Mutex::new(Vec::new()),
+            idempotency: Default::default(),
+        }
     }
 
     /// Runs operation `op` (e.g. `"GetItem"`) on a parsed JSON request and

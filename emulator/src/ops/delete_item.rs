@@ -1,6 +1,7 @@
 //! DeleteItem: remove one item by its key, optionally under a condition.
 
 use super::common::{self, CapacityMode, ConsumedCapacity, ItemCollectionMetrics, ReturnValues};
+use super::write::{self, Change};
 use crate::error::Result;
 use crate::service::Service;
 use crate::value::{json, Item};
@@ -14,6 +15,7 @@ struct Input {
     return_values: Option<String>,
     return_consumed_capacity: Option<String>,
     return_item_collection_metrics: Option<String>,
+    return_values_on_condition_check_failure: Option<String>,
 }
 
 /// DeleteItem's response.
@@ -33,31 +35,35 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     let input: Input = crate::http::decode(body)?;
     let key_item = json::parse_item(&input.key)?;
     let return_values = ReturnValues::parse(input.return_values.as_deref(), &[ReturnValues::AllOld])?;
+    let exprs = super::exprs::parse(body)?;
     let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
-    svc.store.write(|db| {
-        let table = super::existing_table_mut(db, &input.table_name)?;
-        let def = table.def.clone();
-        let key = def.request_key(&key_item)?;
-        let old = table.remove(&key);
-        let old_size = old.as_ref().map_or(0, |o| o.size);
-        Ok(Output {
-            consumed_capacity: common::write_capacity(
-                capacity,
-                &def,
-                old.as_ref().map(|o| &o.item),
-                None,
-                old_size,
-                0,
-            ),
-            item_collection_metrics: common::item_collection_metrics(
-                input.return_item_collection_metrics.as_deref(),
-                table,
-                &key_item,
-            ),
-            attributes: match return_values {
-                ReturnValues::AllOld => old.map(|o| o.item.clone()),
-                _ => None,
-            },
-        })
+    let return_old = common::return_old_on_failure(input.return_values_on_condition_check_failure.as_deref());
+    let written = write::write_one(
+        svc,
+        &input.table_name,
+        input.return_item_collection_metrics.as_deref(),
+        |def| def.request_key(&key_item),
+        |_, current| {
+            if !super::exprs::condition_holds(exprs.condition.as_ref(), current.map(|c| &c.item)) {
+                return Err(write::condition_failed(return_old, current));
+            }
+            Ok(Change::Delete)
+        },
+    )?;
+    let old_size = written.old.as_ref().map_or(0, |o| o.size);
+    Ok(Output {
+        consumed_capacity: common::write_capacity(
+            capacity,
+            &written.def,
+            written.old.as_ref().map(|o| &o.item),
+            None,
+            old_size,
+            0,
+        ),
+        item_collection_metrics: written.metrics,
+        attributes: match return_values {
+            ReturnValues::AllOld => written.old.map(|o| o.item.clone()),
+            _ => None,
+        },
     })
 }

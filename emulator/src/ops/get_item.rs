@@ -31,13 +31,17 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     let key = json::parse_item(&input.key)?;
     let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
     let consistent = input.consistent_read.unwrap_or(false);
+    let exprs = super::exprs::parse(body)?;
     let db = svc.store.snapshot();
     let table = super::existing_table(&db, &input.table_name)?;
     let key = table.def.request_key(&key)?;
     let found = table.get(&key);
     let size = found.map_or(0, |s| s.size);
     Ok(Output {
-        item: found.map(|s| s.item.clone()),
+        item: found.map(|s| match &exprs.projection {
+            Some(p) => p.apply(&s.item),
+            None => s.item.clone(),
+        }),
         consumed_capacity: common::read_capacity(
             capacity,
             &table.def.name,

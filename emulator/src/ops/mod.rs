@@ -13,9 +13,12 @@ use crate::store::{Db, Table};
 use std::sync::Arc;
 
 pub mod common;
+pub mod exprs;
+pub mod idempotency;
 pub mod read;
 pub mod table_description;
 pub mod table_input;
+pub mod write;
 
 macro_rules! operations {
     ($($name:literal => $module:ident,)*) => {
@@ -51,7 +54,11 @@ operations! {
     "PutItem" => put_item,
     "GetItem" => get_item,
     "DeleteItem" => delete_item,
+    "UpdateItem" => update_item,
     "BatchWriteItem" => batch_write_item,
+    "BatchGetItem" => batch_get_item,
+    "TransactGetItems" => transact_get_items,
+    "TransactWriteItems" => transact_write_items,
     "Query" => query,
     "Scan" => scan,
 }

@@ -1,6 +1,7 @@
 //! PutItem: create or replace one item, optionally under a condition.
 
 use super::common::{self, CapacityMode, ConsumedCapacity, ItemCollectionMetrics, ReturnValues};
+use super::write::{self, Change};
 use crate::error::{messages, Error, Result};
 use crate::service::Service;
 use crate::store::StoredItem;
@@ -15,6 +16,7 @@ struct Input {
     return_values: Option<String>,
     return_consumed_capacity: Option<String>,
     return_item_collection_metrics: Option<String>,
+    return_values_on_condition_check_failure: Option<String>,
 }
 
 /// PutItem's response.
@@ -34,37 +36,41 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     let input: Input = crate::http::decode(body)?;
     let item = json::parse_item(&input.item)?;
     let return_values = ReturnValues::parse(input.return_values.as_deref(), &[ReturnValues::AllOld])?;
+    let exprs = super::exprs::parse(body)?;
     let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
+    let return_old = common::return_old_on_failure(input.return_values_on_condition_check_failure.as_deref());
     // Sizing and wrapping happen before the writer lock is taken.
     let stored = StoredItem::new(item);
-    svc.store.write(|db| {
-        let table = super::existing_table_mut(db, &input.table_name)?;
-        let def = table.def.clone();
-        let key = def.item_key(&stored.item)?;
-        def.check_index_keys(&stored.item)?;
-        if stored.size > MAX_ITEM_SIZE {
-            return Err(Error::validation(messages::ITEM_TOO_LARGE));
-        }
-        let old = table.put(key, stored.clone());
-        let old_size = old.as_ref().map_or(0, |o| o.size);
-        Ok(Output {
-            consumed_capacity: common::write_capacity(
-                capacity,
-                &def,
-                old.as_ref().map(|o| &o.item),
-                Some(&stored.item),
-                old_size,
-                stored.size,
-            ),
-            item_collection_metrics: common::item_collection_metrics(
-                input.return_item_collection_metrics.as_deref(),
-                table,
-                &stored.item,
-            ),
-            attributes: match return_values {
-                ReturnValues::AllOld => old.map(|o| o.item.clone()),
-                _ => None,
-            },
-        })
+    let written = write::write_one(
+        svc,
+        &input.table_name,
+        input.return_item_collection_metrics.as_deref(),
+        |def| def.item_key(&stored.item),
+        |def, current| {
+            def.check_index_keys(&stored.item)?;
+            if stored.size > MAX_ITEM_SIZE {
+                return Err(Error::validation(messages::ITEM_TOO_LARGE));
+            }
+            if !super::exprs::condition_holds(exprs.condition.as_ref(), current.map(|c| &c.item)) {
+                return Err(write::condition_failed(return_old, current));
+            }
+            Ok(Change::Put(stored.clone()))
+        },
+    )?;
+    let old_size = written.old.as_ref().map_or(0, |o| o.size);
+    Ok(Output {
+        consumed_capacity: common::write_capacity(
+            capacity,
+            &written.def,
+            written.old.as_ref().map(|o| &o.item),
+            Some(&stored.item),
+            old_size,
+            stored.size,
+        ),
+        item_collection_metrics: written.metrics,
+        attributes: match return_values {
+            ReturnValues::AllOld => written.old.map(|o| o.item.clone()),
+            _ => None,
+        },
     })
 }

@@ -5,12 +5,11 @@
 use super::common::{CapacityMode, ConsumedCapacity};
 use super::read::{self, Source};
 use crate::error::{messages, Error, Result};
-use crate::expr::{self, KeyQuery, RangeCond, RequestExpressions};
+use crate::expr::{self, KeyQuery, RangeCond};
 use crate::service::Service;
 use crate::store::{KeyAttr, KeyValue, PartitionQuery, SortCond, StartAfter};
 use crate::value::{json, AttributeValue, Item};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -23,11 +22,6 @@ struct Input {
     scan_index_forward: Option<bool>,
     exclusive_start_key: Option<serde_json::Value>,
     return_consumed_capacity: Option<String>,
-    projection_expression: Option<String>,
-    filter_expression: Option<String>,
-    key_condition_expression: Option<String>,
-    expression_attribute_names: Option<BTreeMap<String, String>>,
-    expression_attribute_values: Option<serde_json::Value>,
 }
 
 /// Query's response.
@@ -47,19 +41,10 @@ pub struct Output {
 /// Runs Query.
 pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     let input: Input = crate::http::decode(body)?;
-    let values = input.expression_attribute_values.as_ref().map(json::parse_item).transpose()?;
-    let parsed = expr::parse_request(RequestExpressions {
-        key_condition: input.key_condition_expression.as_deref(),
-        filter: input.filter_expression.as_deref(),
-        projection: input.projection_expression.as_deref(),
-        names: input.expression_attribute_names.as_ref(),
-        values: values.as_ref(),
-        ..Default::default()
-    })?;
-    let key_condition = parsed
-        .key_condition
-        .as_ref()
-        .ok_or_else(|| Error::validation(messages::QUERY_WITHOUT_KEY_CONDITION))?;
+    let parsed = super::exprs::parse(body)?;
+    if parsed.key_condition.is_none() && parsed.key_conditions.is_none() {
+        return Err(Error::validation(messages::QUERY_WITHOUT_KEY_CONDITION));
+    }
     let esk = input.exclusive_start_key.as_ref().map(json::parse_item).transpose()?;
     let consistent = input.consistent_read.unwrap_or(false);
     let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
@@ -70,14 +55,17 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     source.check_consistent(consistent)?;
     let select = source.select(input.select.as_deref(), parsed.projection.as_ref())?;
     let (hash_names, range_names) = source.key_names();
-    let keys = key_condition.resolve(&hash_names, &range_names)?;
+    let keys = parsed.key_query(&hash_names, &range_names)?.expect("checked above");
     let schema = match source.index {
         Some((_, i)) => &i.key,
         None => &table.def.key,
     };
     let query = partition_query(&keys, &schema.hash, &schema.range)?;
     let all_keys: Vec<&str> = hash_names.iter().chain(range_names.iter()).copied().collect();
-    expr::check_filter_keys(parsed.filter.as_ref(), &all_keys)?;
+    match &parsed.query_filter {
+        Some(entries) => expr::legacy::check_query_filter_keys(entries, &all_keys)?,
+        None => expr::check_filter_keys(parsed.filter.as_ref(), &all_keys)?,
+    }
 
     let start = match &esk {
         Some(esk) => Some(source.start_key(esk, messages::QUERY_START_KEY_INVALID)?),

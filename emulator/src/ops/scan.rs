@@ -5,12 +5,10 @@
 use super::common::{CapacityMode, ConsumedCapacity};
 use super::read::{self, Source};
 use crate::error::{messages, Error, Result};
-use crate::expr::{self, RequestExpressions};
 use crate::service::Service;
 use crate::store::StartAfter;
 use crate::value::{json, Item};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -22,10 +20,6 @@ struct Input {
     consistent_read: Option<bool>,
     exclusive_start_key: Option<serde_json::Value>,
     return_consumed_capacity: Option<String>,
-    projection_expression: Option<String>,
-    filter_expression: Option<String>,
-    expression_attribute_names: Option<BTreeMap<String, String>>,
-    expression_attribute_values: Option<serde_json::Value>,
     segment: Option<i64>,
     total_segments: Option<i64>,
 }
@@ -54,14 +48,7 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
         (Some(s), Some(t)) => Some((s as u32, t as u32)),
         (None, None) => None,
     };
-    let values = input.expression_attribute_values.as_ref().map(json::parse_item).transpose()?;
-    let parsed = expr::parse_request(RequestExpressions {
-        filter: input.filter_expression.as_deref(),
-        projection: input.projection_expression.as_deref(),
-        names: input.expression_attribute_names.as_ref(),
-        values: values.as_ref(),
-        ..Default::default()
-    })?;
+    let parsed = super::exprs::parse(body)?;
     let esk = input.exclusive_start_key.as_ref().map(json::parse_item).transpose()?;
     let consistent = input.consistent_read.unwrap_or(false);
     let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());

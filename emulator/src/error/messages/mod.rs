@@ -269,3 +269,25 @@ pub fn segment_out_of_range(segment: i64, total: i64) -> String {
         "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: {segment} is not less than TotalSegments: {total}"
     )
 }
+/// UpdateItem whose result would exceed 400 KB.
+pub const UPDATE_ITEM_TOO_LARGE: &str = "Item size to update has exceeded the maximum allowed size";
+
+// ---- Transactions --------------------------------------------------------------
+
+/// Two actions of one transaction on the same item.
+pub const TRANSACTION_DUPLICATE_ITEM: &str =
+    "Transaction request cannot include multiple operations on one item";
+/// A transaction over its 4 MB aggregate size.
+pub const TRANSACTION_TOO_LARGE: &str = "Transaction request size exceeded the maximum allowed size of 4 MB";
+/// A TransactWriteItem with other than exactly one action.
+pub const TRANSACT_ITEM_SHAPE: &str = "TransactItems can only contain one of Check, Put, Update or Delete";
+/// TransactionCanceledException's message, listing each action's code.
+pub fn transaction_cancelled(codes: &[&str]) -> String {
+    format!(
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [{}]",
+        codes.join(", ")
+    )
+}
+/// Same ClientRequestToken, different request.
+pub const IDEMPOTENT_MISMATCH: &str =
+    "Request parameters do not match the previous request with the same ClientRequestToken";

@@ -1,0 +1,66 @@
+//! ClientRequestToken bookkeeping for TransactWriteItems: a repeat of a
+//! token within ten minutes with the same request returns the first
+//! response without applying again; with another request it is
+//! IdempotentParameterMismatchException.
+
+use crate::error::{messages, Error, ErrorKind, Result};
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+/// How long a token is remembered.
+pub const TOKEN_TTL: Duration = Duration::from_secs(600);
+
+struct Entry {
+    request: serde_json::Value,
+    response: serde_json::Value,
+    at: Instant,
+}
+
+/// Tokens seen in the last ten minutes.
+#[derive(Default)]
+pub struct Tokens {
+    seen: Mutex<HashMap<String, Entry>>,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens").field("count", &self.seen.lock().len()).finish()
+    }
+}
+
+/// The request minus what may differ between retries of the same call.
+fn fingerprint(request: &serde_json::Value) -> serde_json::Value {
+    let mut r = request.clone();
+    if let Some(o) = r.as_object_mut() {
+        o.remove("ReturnConsumedCapacity");
+    }
+    r
+}
+
+impl Tokens {
+    /// Runs `apply` for a request carrying `token`, unless the token was
+    /// seen with the same request in the last ten minutes (then the first
+    /// response is returned and nothing is applied again). Holding the lock
+    /// across `apply` makes concurrent repeats apply once.
+    pub fn run<T: serde::Serialize>(
+        &self,
+        token: &str,
+        request: &serde_json::Value,
+        apply: impl FnOnce() -> Result<T>,
+    ) -> Result<serde_json::Value> {
+        let mut seen = self.seen.lock();
+        seen.retain(|_, e| e.at.elapsed() < TOKEN_TTL);
+        let fp = fingerprint(request);
+        match seen.get(token) {
+            Some(e) if e.request == fp => return Ok(e.response.clone()),
+            Some(_) => {
+                return Err(Error::new(ErrorKind::IdempotentParameterMismatch, messages::IDEMPOTENT_MISMATCH))
+            }
+            None => {}
+        }
+        let response = serde_json::to_value(apply()?).map_err(|e| Error::internal(e.to_string()))?;
+        seen.insert(token.to_string(), Entry { request: fp, response: response.clone(), at: Instant::now() });
+        Ok(response)
+    }
+}

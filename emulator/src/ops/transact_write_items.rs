@@ -1,0 +1,262 @@
+//! TransactWriteItems: up to 100 Put / Update / Delete / ConditionCheck
+//! actions over any tables, applied all together in one version swap, or
+//! not at all (TransactionCanceledException with one reason per action).
+
+use super::common::{self, CapacityMode, ConsumedCapacity, ItemCollectionMetrics};
+use super::exprs::{self, Exprs};
+use crate::error::{messages, CancellationReason, Error, ErrorKind, Result};
+use crate::service::Service;
+use crate::store::{PrimaryKey, StoredItem};
+use crate::value::{json, size::MAX_ITEM_SIZE, Item};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+/// Largest aggregate size of the items a transaction writes.
+pub const MAX_BYTES: usize = 4 * 1024 * 1024;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Input {
+    transact_items: Vec<BTreeMap<String, serde_json::Value>>,
+    return_consumed_capacity: Option<String>,
+    return_item_collection_metrics: Option<String>,
+    client_request_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ActionInput {
+    table_name: String,
+    key: Option<serde_json::Value>,
+    item: Option<serde_json::Value>,
+    return_values_on_condition_check_failure: Option<String>,
+}
+
+/// TransactWriteItems' response.
+#[derive(Serialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct Output {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumed_capacity: Option<Vec<ConsumedCapacity>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    item_collection_metrics: Option<BTreeMap<String, Vec<ItemCollectionMetrics>>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Put,
+    Update,
+    Delete,
+    ConditionCheck,
+}
+
+struct Action {
+    kind: Kind,
+    table: String,
+    /// The item for Put; the key for the others.
+    item: Item,
+    exprs: Exprs,
+    return_old: bool,
+}
+
+fn parse_action(entry: &BTreeMap<String, serde_json::Value>) -> Result<Action> {
+    let mut members = entry.iter().filter(|(_, v)| !v.is_null());
+    let (name, body) = match (members.next(), members.next()) {
+        (Some(one), None) => one,
+        _ => return Err(Error::validation(messages::TRANSACT_ITEM_SHAPE)),
+    };
+    let kind = match name.as_str() {
+        "Put" => Kind::Put,
+        "Update" => Kind::Update,
+        "Delete" => Kind::Delete,
+        "ConditionCheck" => Kind::ConditionCheck,
+        _ => return Err(Error::validation(messages::TRANSACT_ITEM_SHAPE)),
+    };
+    let input: ActionInput = crate::http::decode(body)?;
+    let item = match kind {
+        Kind::Put => json::parse_item(input.item.as_ref().unwrap_or(&serde_json::Value::Null))?,
+        _ => json::parse_item(input.key.as_ref().unwrap_or(&serde_json::Value::Null))?,
+    };
+    Ok(Action {
+        kind,
+        table: input.table_name,
+        item,
+        exprs: exprs::parse(body)?,
+        return_old: common::return_old_on_failure(input.return_values_on_condition_check_failure.as_deref()),
+    })
+}
+
+/// Runs TransactWriteItems.
+pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Response> {
+    let input: Input = crate::http::decode(body)?;
+    let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
+    let actions = input.transact_items.iter().map(parse_action).collect::<Result<Vec<_>>>()?;
+    let apply = || {
+        svc.store.write(|db| {
+            // Request-level checks first: tables, keys, duplicates, sizes.
+            let mut keys: Vec<PrimaryKey> = Vec::with_capacity(actions.len());
+            let mut seen = HashSet::new();
+            let mut bytes = 0usize;
+            for a in &actions {
+                let table = super::existing_table(db, &a.table)?;
+                let key = match a.kind {
+                    Kind::Put => {
+                        let key = table.def.item_key(&a.item)?;
+                        table.def.check_index_keys(&a.item)?;
+                        key
+                    }
+                    _ => table.def.request_key(&a.item)?,
+                };
+                if !seen.insert((table.def.name.clone(), key.clone())) {
+                    return Err(Error::validation(messages::TRANSACTION_DUPLICATE_ITEM));
+                }
+                bytes += crate::value::size::item_size(&a.item);
+                keys.push(key);
+            }
+            if bytes > MAX_BYTES {
+                return Err(Error::validation(messages::TRANSACTION_TOO_LARGE));
+            }
+            // Plan every action against the current version; collect reasons.
+            let mut reasons = Vec::with_capacity(actions.len());
+            let mut planned: Vec<Option<Option<Arc<StoredItem>>>> = Vec::with_capacity(actions.len());
+            let mut failed = false;
+            for (a, key) in actions.iter().zip(&keys) {
+                let table = super::existing_table(db, &a.table)?;
+                let current = table.get(key);
+                match plan(a, &table.def, current) {
+                    Ok(change) => {
+                        reasons.push(CancellationReason { code: "None".into(), message: None, item: None });
+                        planned.push(change);
+                    }
+                    Err(e) => {
+                        failed = true;
+                        reasons.push(reason_for(&e, a.return_old, current));
+                        planned.push(None);
+                    }
+                }
+            }
+            if failed {
+                let codes: Vec<&str> = reasons.iter().map(|r| r.code.as_str()).collect();
+                return Err(Error {
+                    cancellation_reasons: Some(reasons.clone()),
+                    ..Error::new(ErrorKind::TransactionCanceled, messages::transaction_cancelled(&codes))
+                });
+            }
+            // Apply: one swap publishes every change together.
+            let mut units: BTreeMap<String, f64> = BTreeMap::new();
+            let mut metrics: BTreeMap<String, Vec<ItemCollectionMetrics>> = BTreeMap::new();
+            for ((a, key), change) in actions.iter().zip(keys).zip(planned) {
+                let table = super::existing_table_mut(db, &a.table)?;
+                let name = table.def.name.clone();
+                let (old, new) = match change {
+                    Some(Some(item)) => (table.put(key, item.clone()), Some(item)),
+                    Some(None) => (table.remove(&key), None),
+                    None => (None, None),
+                };
+                let size = old.as_ref().map_or(0, |o| o.size).max(new.as_ref().map_or(0, |n| n.size));
+                // Transactional writes cost twice a standard write.
+                *units.entry(name.clone()).or_default() += 2.0 * common::write_units(size);
+                let key_item = new.as_ref().map(|n| &n.item).or(old.as_ref().map(|o| &o.item));
+                if a.kind != Kind::ConditionCheck {
+                    if let Some(m) = key_item.and_then(|k| {
+                        common::item_collection_metrics(
+                            input.return_item_collection_metrics.as_deref(),
+                            table,
+                            k,
+                        )
+                    }) {
+                        metrics.entry(name).or_default().push(m);
+                    }
+                }
+            }
+            Ok(Output {
+                consumed_capacity: (capacity != CapacityMode::None).then(|| {
+                    units
+                        .into_iter()
+                        .map(|(t, u)| ConsumedCapacity {
+                            table_name: t,
+                            capacity_units: u,
+                            read_capacity_units: None,
+                            write_capacity_units: Some(u),
+                            table: None,
+                            local_secondary_indexes: None,
+                            global_secondary_indexes: None,
+                        })
+                        .collect()
+                }),
+                item_collection_metrics: (input.return_item_collection_metrics.as_deref() == Some("SIZE"))
+                    .then_some(metrics),
+            })
+        })
+    };
+    match &input.client_request_token {
+        Some(token) => svc.idempotency.run(token, body, apply).map(Response::Replayable),
+        None => apply().map(Response::Fresh),
+    }
+}
+
+/// The response: built now, or the recorded response of an earlier call
+/// with the same ClientRequestToken.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum Response {
+    /// Applied by this call, no token.
+    Fresh(Output),
+    /// Applied by this call or an earlier one with the same token.
+    Replayable(serde_json::Value),
+}
+
+/// The change one action makes: `None` for a ConditionCheck, `Some(None)`
+/// for a delete, `Some(Some(item))` for a put or update.
+fn plan(
+    a: &Action,
+    def: &crate::store::TableDef,
+    current: Option<&Arc<StoredItem>>,
+) -> Result<Option<Option<Arc<StoredItem>>>> {
+    if !exprs::condition_holds(a.exprs.condition.as_ref(), current.map(|c| &c.item)) {
+        return Err(Error::conditional_check_failed(None));
+    }
+    Ok(match a.kind {
+        Kind::ConditionCheck => None,
+        Kind::Delete => Some(None),
+        Kind::Put => {
+            let stored = StoredItem::new(a.item.clone());
+            if stored.size > MAX_ITEM_SIZE {
+                return Err(Error::validation(messages::ITEM_TOO_LARGE));
+            }
+            Some(Some(stored))
+        }
+        Kind::Update => {
+            let base = current.map_or_else(|| a.item.clone(), |c| c.item.clone());
+            let new_item = match &a.exprs.update {
+                Some(u) => {
+                    let key_names: Vec<&str> = def.key.attrs().map(|k| k.name.as_str()).collect();
+                    u.apply(&base, &key_names)?.item
+                }
+                None => base,
+            };
+            def.check_index_keys(&new_item)?;
+            let stored = StoredItem::new(new_item);
+            if stored.size > MAX_ITEM_SIZE {
+                return Err(Error::validation(messages::UPDATE_ITEM_TOO_LARGE));
+            }
+            Some(Some(stored))
+        }
+    })
+}
+
+fn reason_for(e: &Error, return_old: bool, current: Option<&Arc<StoredItem>>) -> CancellationReason {
+    match e.kind {
+        ErrorKind::ConditionalCheckFailed => CancellationReason {
+            code: "ConditionalCheckFailed".into(),
+            message: Some(messages::CONDITIONAL_CHECK_FAILED.into()),
+            item: if return_old { current.map(|c| c.item.clone()) } else { None },
+        },
+        _ => CancellationReason {
+            code: "ValidationError".into(),
+            message: Some(e.message.clone()),
+            item: None,
+        },
+    }
+}

@@ -1,0 +1,103 @@
+//! UpdateItem: change attributes of one item (creating it if absent, unless
+//! the condition fails), with the five ReturnValues modes.
+
+use super::common::{self, CapacityMode, ConsumedCapacity, ItemCollectionMetrics, ReturnValues};
+use super::write::{self, Change};
+use crate::error::{messages, Error, Result};
+use crate::service::Service;
+use crate::store::StoredItem;
+use crate::value::{json, size::MAX_ITEM_SIZE, Item};
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Input {
+    table_name: String,
+    key: serde_json::Value,
+    return_values: Option<String>,
+    return_consumed_capacity: Option<String>,
+    return_item_collection_metrics: Option<String>,
+    return_values_on_condition_check_failure: Option<String>,
+}
+
+/// UpdateItem's response.
+#[derive(Serialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct Output {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attributes: Option<Item>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumed_capacity: Option<ConsumedCapacity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    item_collection_metrics: Option<ItemCollectionMetrics>,
+}
+
+/// Runs UpdateItem.
+pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
+    let input: Input = crate::http::decode(body)?;
+    let key_item = json::parse_item(&input.key)?;
+    let return_values = ReturnValues::parse(
+        input.return_values.as_deref(),
+        &[ReturnValues::AllOld, ReturnValues::UpdatedOld, ReturnValues::AllNew, ReturnValues::UpdatedNew],
+    )?;
+    let exprs = super::exprs::parse(body)?;
+    let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
+    let return_old = common::return_old_on_failure(input.return_values_on_condition_check_failure.as_deref());
+    // The updated paths, kept from the plan that was applied, for UPDATED_*.
+    let updated_paths = std::cell::RefCell::new(Vec::new());
+    let written = write::write_one(
+        svc,
+        &input.table_name,
+        input.return_item_collection_metrics.as_deref(),
+        |def| def.request_key(&key_item),
+        |def, current| {
+            if !super::exprs::condition_holds(exprs.condition.as_ref(), current.map(|c| &c.item)) {
+                return Err(write::condition_failed(return_old, current));
+            }
+            let base = match current {
+                Some(c) => c.item.clone(),
+                None => key_item.clone(),
+            };
+            let new_item = match &exprs.update {
+                Some(update) => {
+                    let key_names: Vec<&str> = def.key.attrs().map(|a| a.name.as_str()).collect();
+                    let outcome = update.apply(&base, &key_names)?;
+                    *updated_paths.borrow_mut() = outcome.updated_paths;
+                    outcome.item
+                }
+                None => base,
+            };
+            def.check_index_keys(&new_item)?;
+            let stored = StoredItem::new(new_item);
+            if stored.size > MAX_ITEM_SIZE {
+                return Err(Error::validation(messages::UPDATE_ITEM_TOO_LARGE));
+            }
+            Ok(Change::Put(stored))
+        },
+    )?;
+    let new = written.new.as_ref().expect("UpdateItem always stores an item");
+    let old_size = written.old.as_ref().map_or(0, |o| o.size);
+    let paths = updated_paths.into_inner();
+    let attributes = match return_values {
+        ReturnValues::None => None,
+        ReturnValues::AllOld => written.old.as_ref().map(|o| o.item.clone()),
+        ReturnValues::AllNew => Some(new.item.clone()),
+        ReturnValues::UpdatedOld => {
+            written.old.as_ref().map(|o| crate::expr::projection::project(&o.item, &paths))
+        }
+        ReturnValues::UpdatedNew => Some(crate::expr::projection::project(&new.item, &paths)),
+    };
+    Ok(Output {
+        consumed_capacity: common::write_capacity(
+            capacity,
+            &written.def,
+            written.old.as_ref().map(|o| &o.item),
+            Some(&new.item),
+            old_size,
+            new.size,
+        ),
+        item_collection_metrics: written.metrics,
+        // The service omits Attributes rather than sending an empty map.
+        attributes: attributes.filter(|a| !a.is_empty()),
+    })
+}

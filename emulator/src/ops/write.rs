@@ -1,0 +1,90 @@
+//! The single-item write path shared by PutItem, UpdateItem and DeleteItem.
+//!
+//! The new item is planned against a snapshot, outside the writer lock:
+//! condition evaluation, update application and sizing all happen there.
+//! Under the lock the plan is used as is when the table definition and the
+//! item are still the ones it was planned against (pointer equality: the
+//! snapshot keeps them alive, so a match cannot be a reused address);
+//! otherwise it is planned again against the current version. The lock is
+//! therefore held for a map insert, and a failed condition against the
+//! snapshot returns without taking it (the snapshot is a valid point at
+//! which the write happened and failed).
+
+use super::common::{self, ItemCollectionMetrics};
+use crate::error::{Error, Result};
+use crate::service::Service;
+use crate::store::{PrimaryKey, StoredItem, TableDef};
+use std::sync::Arc;
+
+/// What a planned write does to the item.
+pub enum Change {
+    /// Store this item (insert or replace).
+    Put(Arc<StoredItem>),
+    /// Remove the item (a no-op if absent).
+    Delete,
+}
+
+/// The outcome of a single-item write.
+pub struct Written {
+    /// The table definition the write was applied under.
+    pub def: Arc<TableDef>,
+    /// The item before the write.
+    pub old: Option<Arc<StoredItem>>,
+    /// The item after the write (`None` after a delete).
+    pub new: Option<Arc<StoredItem>>,
+    /// `ItemCollectionMetrics`, when asked for and the table has LSIs.
+    pub metrics: Option<ItemCollectionMetrics>,
+}
+
+/// Writes one item of `table_name`. `key_of` finds the item's key under a
+/// definition; `plan` decides the change given the current item (and fails
+/// with ConditionalCheckFailed or a validation error).
+pub fn write_one(
+    svc: &Service,
+    table_name: &str,
+    return_metrics: Option<&str>,
+    key_of: impl Fn(&TableDef) -> Result<PrimaryKey>,
+    plan: impl Fn(&TableDef, Option<&Arc<StoredItem>>) -> Result<Change>,
+) -> Result<Written> {
+    let snapshot = svc.store.snapshot();
+    let table = super::existing_table(&snapshot, table_name)?;
+    let def = table.def.clone();
+    let key = key_of(&def)?;
+    let current = table.get(&key).cloned();
+    let planned = plan(&def, current.as_ref())?;
+    svc.store.write(|db| {
+        let table = super::existing_table_mut(db, table_name)?;
+        let unchanged = Arc::ptr_eq(&table.def, &def)
+            && match (table.get(&key), current.as_ref()) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            };
+        let (key, change) = if unchanged {
+            (key.clone(), planned)
+        } else {
+            let def = table.def.clone();
+            let key = key_of(&def)?;
+            let current = table.get(&key).cloned();
+            let change = plan(&def, current.as_ref())?;
+            (key, change)
+        };
+        let (old, new) = match change {
+            Change::Put(item) => (table.put(key, item.clone()), Some(item)),
+            Change::Delete => (table.remove(&key), None),
+        };
+        let key_item = match (&new, &old) {
+            (Some(n), _) => Some(&n.item),
+            (None, Some(o)) => Some(&o.item),
+            (None, None) => None,
+        };
+        let metrics = key_item.and_then(|k| common::item_collection_metrics(return_metrics, table, k));
+        Ok(Written { def: table.def.clone(), old, new, metrics })
+    })
+}
+
+/// ConditionalCheckFailedException, carrying the current item when the
+/// request asked for it with `ReturnValuesOnConditionCheckFailure: ALL_OLD`.
+pub fn condition_failed(return_old: bool, current: Option<&Arc<StoredItem>>) -> Error {
+    Error::conditional_check_failed(if return_old { current.map(|c| c.item.clone()) } else { None })
+}
