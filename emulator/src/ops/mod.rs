@@ -74,10 +74,16 @@ pub fn table_name(name_or_arn: &str) -> &str {
 
 /// The table a data-plane operation names, or ResourceNotFoundException.
 pub fn existing_table<'a>(db: &'a Db, name_or_arn: &str) -> Result<&'a Arc<Table>> {
-    db.table(table_name(name_or_arn)).ok_or_else(|| Error::not_found(messages::resource_not_found()))
+    db.table(table_name(name_or_arn))
+        .filter(|t| t.def.meta.serves_data_plane())
+        .ok_or_else(|| Error::not_found(messages::resource_not_found()))
 }
 
 /// The table a data-plane write names, for changing, or ResourceNotFoundException.
 pub fn existing_table_mut<'a>(db: &'a mut Db, name_or_arn: &str) -> Result<&'a mut Table> {
-    db.table_mut(table_name(name_or_arn)).ok_or_else(|| Error::not_found(messages::resource_not_found()))
+    let name = table_name(name_or_arn);
+    if !db.table(name).is_some_and(|t| t.def.meta.serves_data_plane()) {
+        return Err(Error::not_found(messages::resource_not_found()));
+    }
+    db.table_mut(name).ok_or_else(|| Error::not_found(messages::resource_not_found()))
 }

@@ -43,7 +43,14 @@ impl<'a> Source<'a> {
                 table
                     .def
                     .index(name)
-                    .ok_or_else(|| Error::validation(messages::query_index_not_found(name)))?,
+                    .ok_or_else(|| Error::validation(messages::query_index_not_found(name)))
+                    .and_then(|(i, def)| {
+                        if def.meta.is_queryable() {
+                            Ok((i, def))
+                        } else {
+                            Err(Error::validation(messages::index_backfilling(name)))
+                        }
+                    })?,
             ),
             None => None,
         };

@@ -213,6 +213,10 @@ pub const DUPLICATE_KEYS_IN_BATCH: &str = "Provided list of item keys contains d
 pub fn query_index_not_found(name: &str) -> String {
     format!("The table does not have the specified index: {name}")
 }
+/// Query or Scan of a GSI that is still being created.
+pub fn index_backfilling(name: &str) -> String {
+    format!("Cannot read from backfilling global secondary index: {name}")
+}
 /// ConsistentRead on a global secondary index.
 pub const CONSISTENT_READ_ON_GSI: &str = "Consistent reads are not supported on global secondary indexes";
 /// ProjectionExpression with a Select other than SPECIFIC_ATTRIBUTES.
