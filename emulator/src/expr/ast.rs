@@ -352,7 +352,9 @@ pub fn describe_value(v: &AttributeValue) -> String {
         AttributeValue::Bool(b) => b.to_string(),
         AttributeValue::Null => "true".to_string(),
         AttributeValue::Ss(s) => format!("[{}]", s.iter().cloned().collect::<Vec<_>>().join(", ")),
-        AttributeValue::Ns(s) => format!("[{}]", s.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")),
+        AttributeValue::Ns(s) => {
+            format!("[{}]", s.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", "))
+        }
         AttributeValue::Bs(s) => format!("[{}]", s.iter().map(|b| b64(b)).collect::<Vec<_>>().join(", ")),
         AttributeValue::L(l) => format!("[{}]", l.iter().map(describe_value).collect::<Vec<_>>().join(", ")),
         AttributeValue::M(m) => format!(

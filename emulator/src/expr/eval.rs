@@ -101,7 +101,9 @@ pub fn begins_with(v: &AttributeValue, prefix: &AttributeValue) -> bool {
 pub fn contains(v: &AttributeValue, x: &AttributeValue) -> bool {
     match (v, x) {
         (AttributeValue::S(s), AttributeValue::S(p)) => s.contains(p.as_str()),
-        (AttributeValue::B(s), AttributeValue::B(p)) => p.is_empty() || s.windows(p.len()).any(|w| w == p.as_slice()),
+        (AttributeValue::B(s), AttributeValue::B(p)) => {
+            p.is_empty() || s.windows(p.len()).any(|w| w == p.as_slice())
+        }
         (AttributeValue::Ss(set), AttributeValue::S(p)) => set.contains(p),
         (AttributeValue::Ns(set), AttributeValue::N(p)) => set.contains(p),
         (AttributeValue::Bs(set), AttributeValue::B(p)) => set.contains(p),
@@ -180,9 +182,9 @@ impl Condition {
                     opnd(o, out);
                     l.iter().for_each(|x| opnd(x, out));
                 }
-                Condition::AttributeExists(p) | Condition::AttributeNotExists(p) | Condition::AttributeType(p, _) => {
-                    path(p, out)
-                }
+                Condition::AttributeExists(p)
+                | Condition::AttributeNotExists(p)
+                | Condition::AttributeType(p, _) => path(p, out),
                 Condition::BeginsWith(p, o) | Condition::Contains(p, o) => {
                     path(p, out);
                     opnd(o, out);

@@ -82,7 +82,9 @@ impl KeyQuery {
 
 fn nested_check(o: &Operand) -> Result<()> {
     match o.unparen() {
-        Operand::Path(p) if !p.is_top_level() => Err(prefixed(ExprKind::KeyCondition, m::KEY_CONDITION_NESTED)),
+        Operand::Path(p) if !p.is_top_level() => {
+            Err(prefixed(ExprKind::KeyCondition, m::KEY_CONDITION_NESTED))
+        }
         Operand::Size(_) => Err(Error::validation(m::key_condition_invalid_operator("size"))),
         _ => Ok(()),
     }
@@ -133,7 +135,9 @@ pub(crate) type Simple = (String, RangeCond);
 fn flatten(c: &Condition, out: &mut Vec<Simple>) -> Result<()> {
     let path_value = |a: &Operand, b: &Operand| -> Option<(String, AttributeValue, bool)> {
         match (a.unparen(), b.unparen()) {
-            (Operand::Path(p), Operand::Value(v)) => Some((p.top()?.to_string(), v.literal()?.clone(), false)),
+            (Operand::Path(p), Operand::Value(v)) => {
+                Some((p.top()?.to_string(), v.literal()?.clone(), false))
+            }
             (Operand::Value(v), Operand::Path(p)) => Some((p.top()?.to_string(), v.literal()?.clone(), true)),
             _ => None,
         }

@@ -81,7 +81,9 @@ fn value(v: &AttributeValue) -> Operand {
 /// One comparison as a condition on attribute `attr`.
 fn comparison(attr: &str, op: &str, args: &[AttributeValue]) -> Result<Condition> {
     let arity_ok = match op {
-        "EQ" | "NE" | "LE" | "LT" | "GE" | "GT" | "CONTAINS" | "NOT_CONTAINS" | "BEGINS_WITH" => args.len() == 1,
+        "EQ" | "NE" | "LE" | "LT" | "GE" | "GT" | "CONTAINS" | "NOT_CONTAINS" | "BEGINS_WITH" => {
+            args.len() == 1
+        }
         "NOT_NULL" | "NULL" => args.is_empty(),
         "IN" => !args.is_empty(),
         "BETWEEN" => args.len() == 2,
@@ -153,13 +155,20 @@ fn combine(conds: Vec<Condition>, conditional_operator: Option<&str>) -> Result<
         return Ok(None);
     };
     for c in it {
-        acc = if or { Condition::Or(Box::new(acc), Box::new(c)) } else { Condition::And(Box::new(acc), Box::new(c)) };
+        acc = if or {
+            Condition::Or(Box::new(acc), Box::new(c))
+        } else {
+            Condition::And(Box::new(acc), Box::new(c))
+        };
     }
     Ok(Some(acc))
 }
 
 /// `Expected` (+ `ConditionalOperator`) as a condition (`None` when empty).
-pub fn expected(entries: &[(String, ExpectedEntry)], conditional_operator: Option<&str>) -> Result<Option<Condition>> {
+pub fn expected(
+    entries: &[(String, ExpectedEntry)],
+    conditional_operator: Option<&str>,
+) -> Result<Option<Condition>> {
     let mut conds = Vec::with_capacity(entries.len());
     for (attr, e) in entries {
         if e.comparison_operator.is_some() || e.attribute_value_list.is_some() {
@@ -184,7 +193,10 @@ pub fn expected(entries: &[(String, ExpectedEntry)], conditional_operator: Optio
 }
 
 /// `QueryFilter` / `ScanFilter` (+ `ConditionalOperator`) as a condition.
-pub fn filter(entries: &[(String, FilterEntry)], conditional_operator: Option<&str>) -> Result<Option<Condition>> {
+pub fn filter(
+    entries: &[(String, FilterEntry)],
+    conditional_operator: Option<&str>,
+) -> Result<Option<Condition>> {
     let conds = entries
         .iter()
         .map(|(attr, f)| comparison(attr, &f.comparison_operator, &f.attribute_value_list))
@@ -213,7 +225,9 @@ pub fn attributes_to_get(names: &[String]) -> Result<Projection> {
 /// `AttributeUpdates` as an update expression (`legacy: true`).
 pub fn attribute_updates(entries: &[(String, AttributeUpdate)]) -> Result<UpdateExpression> {
     let (mut set, mut remove, mut add, mut delete) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let is_set = |v: &AttributeValue| matches!(v, AttributeValue::Ss(_) | AttributeValue::Ns(_) | AttributeValue::Bs(_));
+    let is_set = |v: &AttributeValue| {
+        matches!(v, AttributeValue::Ss(_) | AttributeValue::Ns(_) | AttributeValue::Bs(_))
+    };
     for (attr, u) in entries {
         let path = Path::attr(attr.as_str());
         match (u.action.as_deref().unwrap_or("PUT"), &u.value) {
@@ -343,7 +357,8 @@ pub fn filter_from_json(v: &Json, parameter: &str) -> Result<Vec<(String, Filter
                 FilterEntry {
                     comparison_operator: string_member(c, "ComparisonOperator", parameter)?
                         .ok_or_else(|| invalid(m::legacy_malformed(parameter)))?,
-                    attribute_value_list: value_list(c.get("AttributeValueList"), parameter)?.unwrap_or_default(),
+                    attribute_value_list: value_list(c.get("AttributeValueList"), parameter)?
+                        .unwrap_or_default(),
                 },
             ))
         })
@@ -372,6 +387,8 @@ pub fn attributes_to_get_from_json(v: &Json) -> Result<Vec<String>> {
     v.as_array()
         .ok_or_else(|| invalid(m::legacy_malformed("AttributesToGet")))?
         .iter()
-        .map(|x| x.as_str().map(str::to_string).ok_or_else(|| invalid(m::legacy_malformed("AttributesToGet"))))
+        .map(|x| {
+            x.as_str().map(str::to_string).ok_or_else(|| invalid(m::legacy_malformed("AttributesToGet")))
+        })
         .collect()
 }

@@ -10,7 +10,9 @@
 /// Token kinds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tok {
-    /// `[A-Za-z_][A-Za-z0-9_]*`: a name, keyword or function name.
+    /// `[A-Za-z][A-Za-z0-9_]*`: a name, keyword or function name (a name may
+    /// not start with `_`: the service answers `token: "_", near: "__"` for
+    /// `__typename <> :v`).
     Ident,
     /// `#` followed by `[A-Za-z0-9_]+`.
     NamePlaceholder,
@@ -121,7 +123,7 @@ pub fn lex(src: &str) -> Vec<Token> {
                 }
                 Tok::Number
             }
-            b if b.is_ascii_alphabetic() || b == b'_' => {
+            b if b.is_ascii_alphabetic() => {
                 while i + 1 < bytes.len() && is_word_byte(bytes[i + 1]) {
                     i += 1;
                 }
@@ -183,5 +185,7 @@ mod tests {
         assert_eq!(kinds("hits : incr"), vec![(Ident, "hits"), (Unknown, ":"), (Ident, "incr")]);
         assert_eq!(kinds("#,é"), vec![(Unknown, "#"), (Comma, ","), (Unknown, "é")]);
         assert_eq!(kinds("1abc"), vec![(Number, "1"), (Ident, "abc")]);
+        assert_eq!(kinds("__a_b"), vec![(Unknown, "_"), (Unknown, "_"), (Ident, "a_b")]);
+        assert_eq!(kinds("#_x :_1"), vec![(NamePlaceholder, "#_x"), (ValuePlaceholder, ":_1")]);
     }
 }

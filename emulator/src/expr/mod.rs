@@ -68,8 +68,8 @@ pub mod validate;
 mod tests;
 
 pub use ast::{
-    CompareOp, Condition, ExprKind, KeyCondition, Name, Operand, Path, PathElem, Projection, SetAction, SetOperand,
-    SetValue, UpdateClause, UpdateExpression, ValueRef,
+    CompareOp, Condition, ExprKind, KeyCondition, Name, Operand, Path, PathElem, Projection, SetAction,
+    SetOperand, SetValue, UpdateClause, UpdateExpression, ValueRef,
 };
 pub use key::{KeyQuery, RangeCond};
 pub use resolve::Placeholders;

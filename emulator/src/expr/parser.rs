@@ -25,6 +25,10 @@ pub const MAX_PATH_DEPTH: usize = 32;
 pub const MAX_IN_OPERANDS: usize = 100;
 /// Deepest nesting of parentheses / NOT / function calls the parser follows.
 pub const MAX_NESTING: usize = 100;
+/// Most operators and functions in one expression (docs: 300 for
+/// UpdateExpression; the service applies it to every expression). Counted:
+/// comparators, BETWEEN, IN, `+`, `-` and function calls; not AND/OR/NOT.
+pub const MAX_OPERATORS: usize = 300;
 
 /// The detail text of an expression error (without `Invalid X: `).
 pub type Detail = String;
@@ -47,6 +51,7 @@ struct Parser<'s> {
     depth: usize,
     pending: Option<Detail>,
     keywords: &'static [&'static str],
+    operators: usize,
 }
 
 fn dummy_path() -> Path {
@@ -73,7 +78,7 @@ impl<'s> Parser<'s> {
         if toks.is_empty() {
             return Err(m::EMPTY_EXPRESSION.to_string());
         }
-        Ok(Parser { src, toks, pos: 0, depth: 0, pending: None, keywords })
+        Ok(Parser { src, toks, pos: 0, depth: 0, pending: None, keywords, operators: 0 })
     }
 
     fn peek(&self) -> Option<Token> {
@@ -156,6 +161,9 @@ impl<'s> Parser<'s> {
     fn finish<T>(self, value: T) -> PResult<T> {
         if self.pos < self.toks.len() {
             return Err(self.err());
+        }
+        if self.operators > MAX_OPERATORS {
+            return Err(m::too_many_operators(self.operators));
         }
         match self.pending {
             Some(d) => Err(d),
@@ -298,6 +306,7 @@ impl<'s> Parser<'s> {
         if let Some(op) = self.peek_tok().and_then(Self::compare_op) {
             let left = self.node_into_operand(lhs)?;
             self.pos += 1;
+            self.operators += 1;
             let right = self.parse_operand()?;
             let right = self.node_into_operand(right)?;
             return Ok(Node::Cond(Condition::Compare(left, op, right)));
@@ -305,6 +314,7 @@ impl<'s> Parser<'s> {
         if self.at_kw("BETWEEN") {
             let operand = self.node_into_operand(lhs)?;
             self.pos += 1;
+            self.operators += 1;
             let lower = self.parse_operand()?;
             let lower = self.node_into_operand(lower)?;
             self.expect_kw("AND")?;
@@ -315,6 +325,7 @@ impl<'s> Parser<'s> {
         if self.at_kw("IN") {
             let operand = self.node_into_operand(lhs)?;
             self.pos += 1;
+            self.operators += 1;
             self.expect(Tok::LParen)?;
             let mut list = Vec::new();
             loop {
@@ -408,6 +419,7 @@ impl<'s> Parser<'s> {
         let name_tok = self.peek().ok_or_else(|| self.err())?;
         let name = self.text(name_tok);
         self.pos += 1;
+        self.operators += 1;
         self.expect(Tok::LParen)?;
         self.enter()?;
         let mut args = Vec::new();
@@ -487,7 +499,9 @@ impl<'s> Parser<'s> {
             Some(t) if t.tok == Tok::Ident && self.next_is(Tok::LParen) && !self.is_keyword(self.text(t)) => {
                 self.parse_update_function()
             }
-            Some(t) if matches!(t.tok, Tok::Ident | Tok::NamePlaceholder) => Ok(SetOperand::Path(self.parse_path()?)),
+            Some(t) if matches!(t.tok, Tok::Ident | Tok::NamePlaceholder) => {
+                Ok(SetOperand::Path(self.parse_path()?))
+            }
             _ => Err(self.err()),
         }
     }
@@ -496,6 +510,7 @@ impl<'s> Parser<'s> {
         let name_tok = self.peek().ok_or_else(|| self.err())?;
         let name = self.text(name_tok);
         self.pos += 1;
+        self.operators += 1;
         self.expect(Tok::LParen)?;
         self.enter()?;
         let mut args = Vec::new();
@@ -514,7 +529,12 @@ impl<'s> Parser<'s> {
         let dummy = || SetOperand::Path(dummy_path());
         match name {
             "if_not_exists" | "list_append" => {}
-            "attribute_exists" | "attribute_not_exists" | "attribute_type" | "begins_with" | "contains" | "size" => {
+            "attribute_exists"
+            | "attribute_not_exists"
+            | "attribute_type"
+            | "begins_with"
+            | "contains"
+            | "size" => {
                 self.note(m::function_not_allowed(name));
                 return Ok(dummy());
             }
@@ -549,10 +569,12 @@ impl<'s> Parser<'s> {
         let value = match self.peek_tok() {
             Some(Tok::Plus) => {
                 self.pos += 1;
+                self.operators += 1;
                 SetValue::Plus(first, self.parse_set_operand()?)
             }
             Some(Tok::Minus) => {
                 self.pos += 1;
+                self.operators += 1;
                 SetValue::Minus(first, self.parse_set_operand()?)
             }
             _ => SetValue::Operand(first),

@@ -60,8 +60,10 @@ fn apply_node(v: &AttributeValue, node: &Node<'_>) -> Option<AttributeValue> {
             (!out.is_empty()).then_some(AttributeValue::M(out))
         }
         (Node::List(children), AttributeValue::L(l)) => {
-            let out: Vec<AttributeValue> =
-                children.iter().filter_map(|(i, child)| l.get(*i as usize).and_then(|x| apply_node(x, child))).collect();
+            let out: Vec<AttributeValue> = children
+                .iter()
+                .filter_map(|(i, child)| l.get(*i as usize).and_then(|x| apply_node(x, child)))
+                .collect();
             (!out.is_empty()).then_some(AttributeValue::L(out))
         }
         _ => None,

@@ -608,7 +608,8 @@ mod tests {
 
     #[test]
     fn lookup_is_case_insensitive() {
-        for w in ["status", "Status", "STATUS", "name", "size", "ttl", "zone", "abort", "flattern", "innter"] {
+        for w in ["status", "Status", "STATUS", "name", "size", "ttl", "zone", "abort", "flattern", "innter"]
+        {
             assert!(is_reserved(w), "{w}");
         }
         for w in ["statuses", "foo", "pk", "", "attribute_exists", "é", "averyveryverylongname"] {

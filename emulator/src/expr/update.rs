@@ -63,7 +63,9 @@ fn operand<'a>(o: &'a SetOperand, old: &'a Item) -> Result<Cow<'a, AttributeValu
         SetOperand::Path(p) => {
             lookup(old, p).map(Cow::Borrowed).ok_or_else(|| Error::validation(m::UPDATE_MISSING_ATTRIBUTE))
         }
-        SetOperand::Value(v) => v.literal().map(Cow::Borrowed).ok_or_else(|| Error::validation(m::UPDATE_MISSING_ATTRIBUTE)),
+        SetOperand::Value(v) => {
+            v.literal().map(Cow::Borrowed).ok_or_else(|| Error::validation(m::UPDATE_MISSING_ATTRIBUTE))
+        }
         SetOperand::IfNotExists(p, d) => match lookup(old, p) {
             Some(v) => Ok(Cow::Borrowed(v)),
             None => operand(d, old),
@@ -106,7 +108,10 @@ fn invalid_path() -> Error {
 }
 
 /// The container holding the last element of `path` (`None`: missing; `Err`: wrong type).
-fn parent_mut<'a>(item: &'a mut Item, path: &Path) -> std::result::Result<Option<&'a mut AttributeValue>, ()> {
+fn parent_mut<'a>(
+    item: &'a mut Item,
+    path: &Path,
+) -> std::result::Result<Option<&'a mut AttributeValue>, ()> {
     let (first, rest) = match path.elems.split_first() {
         Some((PathElem::Attr(n), rest)) if !rest.is_empty() => (n, rest),
         _ => return Err(()),
@@ -158,7 +163,9 @@ fn remove_path(item: &mut Item, path: &Path) -> Result<Option<AttributeValue>> {
     }
     let Some(parent) = parent_mut(item, path).map_err(|_| invalid_path())? else { return Ok(None) };
     match (path.elems.last(), parent) {
-        (Some(PathElem::Attr(n)), AttributeValue::M(m)) => Ok(m.remove(n.resolved().ok_or_else(invalid_path)?)),
+        (Some(PathElem::Attr(n)), AttributeValue::M(m)) => {
+            Ok(m.remove(n.resolved().ok_or_else(invalid_path)?))
+        }
         (Some(PathElem::Index(i)), AttributeValue::L(l)) => {
             Ok(((*i as usize) < l.len()).then(|| l.remove(*i as usize)))
         }
@@ -187,20 +194,33 @@ fn is_set(v: &AttributeValue) -> bool {
 }
 
 impl UpdateExpression {
-    /// Applies this (resolved) update to `old` (an empty item when the key
-    /// does not exist yet; the caller adds the key attributes). `key_attrs`
-    /// are the table's primary key attribute names, which may not be written.
-    pub fn apply(&self, old: &Item, key_attrs: &[&str]) -> Result<UpdateOutcome> {
-        let targets = self.targets();
-        for p in &targets {
+    /// Rejects writes to primary key attributes ("Cannot update attribute pk.
+    /// This attribute is part of the key"). [`apply`](Self::apply) checks this
+    /// too; call it first when the check must precede reading the item or
+    /// evaluating the condition (the service reports it as request validation).
+    pub fn check_key_attributes(&self, key_attrs: &[&str]) -> Result<()> {
+        for p in self.targets() {
             if let Some(top) = p.top() {
                 if key_attrs.contains(&top) {
                     return Err(Error::validation(m::key_attribute_update(top)));
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Applies this (resolved) update to `old` (an empty item when the key
+    /// does not exist yet; the caller adds the key attributes). `key_attrs`
+    /// are the table's primary key attribute names, which may not be written.
+    pub fn apply(&self, old: &Item, key_attrs: &[&str]) -> Result<UpdateOutcome> {
+        self.check_key_attributes(key_attrs)?;
+        let targets = self.targets();
         let type_error = || {
-            Error::validation(if self.legacy { m::LEGACY_UPDATE_TYPE_MISMATCH } else { m::UPDATE_OPERAND_TYPE })
+            Error::validation(if self.legacy {
+                m::LEGACY_UPDATE_TYPE_MISMATCH
+            } else {
+                m::UPDATE_OPERAND_TYPE
+            })
         };
 
         // Every SET value from the old item first.

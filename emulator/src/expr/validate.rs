@@ -82,7 +82,9 @@ pub fn condition(c: &Condition) -> VResult {
 fn set_operand(o: &SetOperand, operator: Option<&str>) -> VResult {
     match o {
         SetOperand::Value(v) => match (operator, v.literal()) {
-            (Some(op), Some(v)) if !matches!(v, AttributeValue::N(_)) => Err(m::incorrect_operand_type(op, short_type(v))),
+            (Some(op), Some(v)) if !matches!(v, AttributeValue::N(_)) => {
+                Err(m::incorrect_operand_type(op, short_type(v)))
+            }
             _ => Ok(()),
         },
         SetOperand::Path(_) => Ok(()),
@@ -128,7 +130,13 @@ pub fn update(u: &UpdateExpression) -> VResult {
             UpdateClause::Add(items) => {
                 for (_, v) in items {
                     if let Some(v) = v.literal() {
-                        if !matches!(v, AttributeValue::N(_) | AttributeValue::Ss(_) | AttributeValue::Ns(_) | AttributeValue::Bs(_)) {
+                        if !matches!(
+                            v,
+                            AttributeValue::N(_)
+                                | AttributeValue::Ss(_)
+                                | AttributeValue::Ns(_)
+                                | AttributeValue::Bs(_)
+                        ) {
                             return Err(m::incorrect_action_operand_type("ADD", long_type(v)));
                         }
                     }
@@ -137,7 +145,8 @@ pub fn update(u: &UpdateExpression) -> VResult {
             UpdateClause::Delete(items) => {
                 for (_, v) in items {
                     if let Some(v) = v.literal() {
-                        if !matches!(v, AttributeValue::Ss(_) | AttributeValue::Ns(_) | AttributeValue::Bs(_)) {
+                        if !matches!(v, AttributeValue::Ss(_) | AttributeValue::Ns(_) | AttributeValue::Bs(_))
+                        {
                             return Err(m::incorrect_action_operand_type("DELETE", long_type(v)));
                         }
                     }

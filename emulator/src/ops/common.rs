@@ -264,12 +264,8 @@ pub fn item_collection_metrics(
     let hash = &def.key.hash[0].name;
     let value = key_item.get(hash)?.clone();
     let pk = crate::store::KeyValue::from_attr(&value)?;
-    let lo = crate::store::PrimaryKey {
-        hash: crate::store::key::partition_hash(std::slice::from_ref(&pk)),
-        pk: pk.clone(),
-        sk: None,
-    };
-    let hi = crate::store::PrimaryKey { sk: Some(crate::store::KeyValue::Max), ..lo.clone() };
+    let lo = crate::store::PrimaryKey::new(pk, None);
+    let hi = lo.with_sk(Some(crate::store::KeyValue::Max));
     let bytes: usize = table.range(lo..=hi).map(|(_, item)| item.size).sum();
     let gb = bytes as f64 / (1024.0 * 1024.0 * 1024.0);
     // The service reports a range around the estimate; a zero-width range at
@@ -277,4 +273,41 @@ pub fn item_collection_metrics(
     let mut collection_key = Item::new();
     collection_key.insert(hash.clone(), value);
     Some(ItemCollectionMetrics { item_collection_key: collection_key, size_estimate_range_gb: [gb, gb] })
+}
+
+/// An item in a response: shared with the store when returned whole (no
+/// copy), owned when a projection made a new one.
+#[derive(Debug, Clone)]
+pub enum ItemOut {
+    /// The stored item itself.
+    Shared(std::sync::Arc<crate::store::StoredItem>),
+    /// A projected copy.
+    Owned(Item),
+}
+
+impl ItemOut {
+    /// The attributes.
+    pub fn item(&self) -> &Item {
+        match self {
+            ItemOut::Shared(s) => &s.item,
+            ItemOut::Owned(i) => i,
+        }
+    }
+
+    /// The stored item, or its projection when a projection is given.
+    pub fn project(
+        stored: &std::sync::Arc<crate::store::StoredItem>,
+        projection: Option<&crate::expr::Projection>,
+    ) -> Self {
+        match projection {
+            Some(p) => ItemOut::Owned(p.apply(&stored.item)),
+            None => ItemOut::Shared(stored.clone()),
+        }
+    }
+}
+
+impl Serialize for ItemOut {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.item().serialize(s)
+    }
 }

@@ -3,7 +3,7 @@
 use super::common::{self, CapacityMode, ConsumedCapacity};
 use crate::error::Result;
 use crate::service::Service;
-use crate::value::{json, Item};
+use crate::value::json;
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -20,7 +20,7 @@ struct Input {
 #[serde(rename_all = "PascalCase")]
 pub struct Output {
     #[serde(skip_serializing_if = "Option::is_none")]
-    item: Option<Item>,
+    item: Option<common::ItemOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
     consumed_capacity: Option<ConsumedCapacity>,
 }
@@ -38,10 +38,7 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     let found = table.get(&key);
     let size = found.map_or(0, |s| s.size);
     Ok(Output {
-        item: found.map(|s| match &exprs.projection {
-            Some(p) => p.apply(&s.item),
-            None => s.item.clone(),
-        }),
+        item: found.map(|s| common::ItemOut::project(s, exprs.projection.as_ref())),
         consumed_capacity: common::read_capacity(
             capacity,
             &table.def.name,

@@ -29,7 +29,7 @@ struct Input {
 #[serde(rename_all = "PascalCase")]
 pub struct Output {
     #[serde(skip_serializing_if = "Option::is_none")]
-    items: Option<Vec<Item>>,
+    items: Option<Vec<super::common::ItemOut>>,
     count: usize,
     scanned_count: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -75,7 +75,7 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     let entries = match (&source.index, &start) {
         (None, _) => {
             if let Some(StartAfter::Table(k)) = &start {
-                if k.pk != query.pk[0] {
+                if *k.pk() != query.pk[0] {
                     return Err(Error::validation(messages::QUERY_START_KEY_INVALID));
                 }
             }
@@ -83,7 +83,7 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
         }
         (Some((i, _)), _) => {
             if let Some(StartAfter::Index(k)) = &start {
-                if k.pk != query.pk {
+                if k.pk() != query.pk.as_slice() {
                     return Err(Error::validation(messages::QUERY_START_KEY_INVALID));
                 }
             }

@@ -2,7 +2,7 @@
 //! projection rules, ExclusiveStartKey, and reading one page (Limit, 1 MB,
 //! filter, Count / ScannedCount, LastEvaluatedKey).
 
-use super::common::{self, CapacityMode, ConsumedCapacity};
+use super::common::{self, CapacityMode, ConsumedCapacity, ItemOut};
 use crate::error::{messages, Error, Result};
 use crate::expr::{Condition, Projection};
 use crate::store::{
@@ -163,22 +163,28 @@ impl<'a> Source<'a> {
         self.table.def.key_attributes(item, self.index.map(|(_, i)| i))
     }
 
-    /// What one returned item looks like under `select` and `projection`.
-    pub fn shape(&self, item: &Item, select: Select, projection: Option<&Projection>) -> Item {
+    /// What one returned item looks like under `select` and `projection`:
+    /// the stored item itself unless attributes must be left out.
+    pub fn shape(
+        &self,
+        stored: &Arc<StoredItem>,
+        select: Select,
+        projection: Option<&Projection>,
+    ) -> ItemOut {
         match select {
-            Select::SpecificAttributes => match projection {
-                Some(p) => p.apply(item),
-                None => item.clone(),
-            },
+            Select::SpecificAttributes => ItemOut::project(stored, projection),
             Select::AllProjectedAttributes => match self.index {
-                Some((_, index)) if index.projection != IndexProjection::All => item
-                    .iter()
-                    .filter(|(k, _)| index.projects(&self.table.def.key, k))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-                _ => item.clone(),
+                Some((_, index)) if index.projection != IndexProjection::All => ItemOut::Owned(
+                    stored
+                        .item
+                        .iter()
+                        .filter(|(k, _)| index.projects(&self.table.def.key, k))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                ),
+                _ => ItemOut::Shared(stored.clone()),
             },
-            Select::AllAttributes | Select::Count => item.clone(),
+            Select::AllAttributes | Select::Count => ItemOut::Shared(stored.clone()),
         }
     }
 
@@ -197,7 +203,7 @@ impl<'a> Source<'a> {
 /// One page of a Query or Scan.
 pub struct Page {
     /// Items that passed the filter, shaped (empty for COUNT).
-    pub items: Vec<Item>,
+    pub items: Vec<ItemOut>,
     /// Items that passed the filter.
     pub count: usize,
     /// Items read (before the filter).
@@ -227,7 +233,7 @@ pub fn read_page<'a>(
         if filter.is_none_or(|f| f.evaluate(item)) {
             page.count += 1;
             if select != Select::Count {
-                page.items.push(source.shape(item, select, projection));
+                page.items.push(source.shape(stored, select, projection));
             }
         }
         // The service stops when the limit is reached or 1 MB has been read,

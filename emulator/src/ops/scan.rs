@@ -29,7 +29,7 @@ struct Input {
 #[serde(rename_all = "PascalCase")]
 pub struct Output {
     #[serde(skip_serializing_if = "Option::is_none")]
-    items: Option<Vec<Item>>,
+    items: Option<Vec<super::common::ItemOut>>,
     count: usize,
     scanned_count: usize,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -51,6 +51,10 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
         input.return_item_collection_metrics.as_deref(),
         |def| def.request_key(&key_item),
         |def, current| {
+            if let Some(update) = &exprs.update {
+                let key_names: Vec<&str> = def.key.attrs().map(|a| a.name.as_str()).collect();
+                update.check_key_attributes(&key_names)?;
+            }
             if !super::exprs::condition_holds(exprs.condition.as_ref(), current.map(|c| &c.item)) {
                 return Err(write::condition_failed(return_old, current));
             }

@@ -9,6 +9,7 @@
 
 use crate::value::{AttributeValue, Number};
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// A scalar key value. `Min`/`Max` never appear in stored keys: they are
 /// range-bound sentinels below/above every real value of any type.
@@ -48,42 +49,104 @@ impl KeyValue {
     }
 }
 
-/// The position of an item in its table.
+/// The position of an item in its table: the partition hash, then the key
+/// values behind one `Arc`. The ordered maps copy keys when they copy a
+/// node (every write copies a path of nodes), so a key is 16 bytes and its
+/// clone one reference-count increment, whatever the key values hold.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PrimaryKey {
     /// Stable hash of the partition key: the partition order.
     pub hash: u64,
-    /// Partition key value.
-    pub pk: KeyValue,
-    /// Sort key value; `None` for tables without a sort key.
-    pub sk: Option<KeyValue>,
+    parts: Arc<KeyParts>,
+}
+
+/// The key values of a [`PrimaryKey`].
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct KeyParts {
+    pk: KeyValue,
+    sk: Option<KeyValue>,
 }
 
 impl PrimaryKey {
     /// A primary key for partition value `pk` and optional sort value.
     pub fn new(pk: KeyValue, sk: Option<KeyValue>) -> Self {
-        PrimaryKey { hash: partition_hash(std::slice::from_ref(&pk)), pk, sk }
+        let hash = partition_hash(std::slice::from_ref(&pk));
+        Self::with_hash(hash, pk, sk)
+    }
+
+    /// A key with an explicit hash (range bounds use sentinel values).
+    pub fn with_hash(hash: u64, pk: KeyValue, sk: Option<KeyValue>) -> Self {
+        PrimaryKey { hash, parts: Arc::new(KeyParts { pk, sk }) }
     }
 
     /// The smallest key of hash `hash` (a parallel-scan segment bound).
     pub fn hash_floor(hash: u64) -> Self {
-        PrimaryKey { hash, pk: KeyValue::Min, sk: None }
+        Self::with_hash(hash, KeyValue::Min, None)
+    }
+
+    /// Below every real key.
+    pub fn min() -> Self {
+        Self::hash_floor(0)
+    }
+
+    /// Above every real key.
+    pub fn max() -> Self {
+        Self::with_hash(u64::MAX, KeyValue::Max, Some(KeyValue::Max))
+    }
+
+    /// The partition key value.
+    pub fn pk(&self) -> &KeyValue {
+        &self.parts.pk
+    }
+
+    /// The sort key value, for tables with a sort key.
+    pub fn sk(&self) -> Option<&KeyValue> {
+        self.parts.sk.as_ref()
+    }
+
+    /// The same partition with another sort key value.
+    pub fn with_sk(&self, sk: Option<KeyValue>) -> Self {
+        Self::with_hash(self.hash, self.parts.pk.clone(), sk)
     }
 }
 
 /// The position of an item in a secondary index: the index key, then the
 /// table's primary key (so items with equal index keys stay distinct and are
-/// ordered by their primary key).
+/// ordered by their primary key). Cheap to clone, like [`PrimaryKey`].
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct IndexKey {
     /// Stable hash of the index partition key attribute(s).
     pub hash: u64,
+    parts: Arc<IndexParts>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct IndexParts {
+    pk: Vec<KeyValue>,
+    sk: Vec<KeyValue>,
+    primary: PrimaryKey,
+}
+
+impl IndexKey {
+    /// An index key from its parts; `hash` is `partition_hash(&pk)` for real keys.
+    pub fn new(hash: u64, pk: Vec<KeyValue>, sk: Vec<KeyValue>, primary: PrimaryKey) -> Self {
+        IndexKey { hash, parts: Arc::new(IndexParts { pk, sk, primary }) }
+    }
+
     /// Index partition key attribute values, in schema order (1 to 4).
-    pub pk: Vec<KeyValue>,
+    pub fn pk(&self) -> &[KeyValue] {
+        &self.parts.pk
+    }
+
     /// Index sort key attribute values, in schema order (0 to 4).
-    pub sk: Vec<KeyValue>,
-    /// The item's table key: tie-breaker and back-reference.
-    pub primary: PrimaryKey,
+    pub fn sk(&self) -> &[KeyValue] {
+        &self.parts.sk
+    }
+
+    /// The item's table key.
+    pub fn primary(&self) -> &PrimaryKey {
+        &self.parts.primary
+    }
 }
 
 /// Hash of a partition key (one value for tables, up to four for a

@@ -23,8 +23,8 @@ use parking_lot::Mutex;
 use std::sync::Arc;
 
 pub use key::{IndexKey, KeyValue, PrimaryKey};
-pub use schema::{IndexDef, IndexKind, KeyAttr, KeySchema, Projection, ScalarType, TableDef};
 pub use range::{PartitionQuery, SortCond, StartAfter};
+pub use schema::{IndexDef, IndexKind, KeyAttr, KeySchema, Projection, ScalarType, TableDef};
 pub use table::{StoredItem, Table};
 
 /// One version of the whole database.

@@ -47,9 +47,6 @@ pub enum StartAfter {
     Index(IndexKey),
 }
 
-const PK_MIN: PrimaryKey = PrimaryKey { hash: 0, pk: KeyValue::Min, sk: None };
-const PK_MAX: PrimaryKey = PrimaryKey { hash: u64::MAX, pk: KeyValue::Max, sk: Some(KeyValue::Max) };
-
 /// The smallest value greater than every value that starts with `prefix`
 /// (`None`: no such value, use the partition's upper end).
 fn prefix_successor(prefix: &KeyValue) -> Option<KeyValue> {
@@ -114,7 +111,7 @@ impl Table {
     ) -> Box<dyn Iterator<Item = Entry<'a>> + 'a> {
         let pk = q.pk[0].clone();
         let base = PrimaryKey::new(pk, None);
-        let at = |sk: KeyValue| PrimaryKey { sk: Some(sk), ..base.clone() };
+        let at = |sk: KeyValue| base.with_sk(Some(sk));
         let (lo, hi) = sort_bounds(q.sk_cond.as_ref());
         let mut lo = match lo {
             Unbounded => Included(base.clone()),
@@ -154,7 +151,7 @@ impl Table {
         start: Option<&IndexKey>,
     ) -> Box<dyn Iterator<Item = Entry<'a>> + 'a> {
         let hash = super::key::partition_hash(&q.pk);
-        let key = |sk: Vec<KeyValue>, primary: PrimaryKey| IndexKey { hash, pk: q.pk.clone(), sk, primary };
+        let key = |sk: Vec<KeyValue>, primary: PrimaryKey| IndexKey::new(hash, q.pk.clone(), sk, primary);
         let with = |v: KeyValue| {
             let mut sk = q.sk_eq.clone();
             sk.push(v);
@@ -165,14 +162,18 @@ impl Table {
         // prefix with the smallest primary key is the partition's low end and
         // the prefix extended by Max is its high end.
         let mut lo = match lo {
-            Unbounded => Included(key(q.sk_eq.clone(), PK_MIN)),
-            Included(v) => Included(key(with(v), PK_MIN)),
-            Excluded(v) => Excluded(key(with(v).into_iter().chain([KeyValue::Max]).collect(), PK_MAX)),
+            Unbounded => Included(key(q.sk_eq.clone(), PrimaryKey::min())),
+            Included(v) => Included(key(with(v), PrimaryKey::min())),
+            Excluded(v) => {
+                Excluded(key(with(v).into_iter().chain([KeyValue::Max]).collect(), PrimaryKey::max()))
+            }
         };
         let mut hi = match hi {
-            Unbounded => Included(key(with(KeyValue::Max), PK_MAX)),
-            Included(v) => Included(key(with(v).into_iter().chain([KeyValue::Max]).collect(), PK_MAX)),
-            Excluded(v) => Excluded(key(with(v), PK_MIN)),
+            Unbounded => Included(key(with(KeyValue::Max), PrimaryKey::max())),
+            Included(v) => {
+                Included(key(with(v).into_iter().chain([KeyValue::Max]).collect(), PrimaryKey::max()))
+            }
+            Excluded(v) => Excluded(key(with(v), PrimaryKey::min())),
         };
         if let Some(s) = start {
             if forward {
@@ -227,7 +228,7 @@ impl Table {
         segment: Option<(u32, u32)>,
         start: Option<&IndexKey>,
     ) -> Box<dyn Iterator<Item = Entry<'a>> + 'a> {
-        let floor = |hash: u64| IndexKey { hash, pk: vec![], sk: vec![], primary: PK_MIN };
+        let floor = |hash: u64| IndexKey::new(hash, vec![], vec![], PrimaryKey::min());
         let (mut lo, hi) = match segment {
             Some((seg, total)) => {
                 let (a, b) = segment_hashes(seg, total);

@@ -219,7 +219,7 @@ impl TableDef {
         };
         let pk = collect(&index.key.hash)?;
         let sk = collect(&index.key.range)?;
-        Some(IndexKey { hash: partition_hash(&pk), pk, sk, primary: primary.clone() })
+        Some(IndexKey::new(partition_hash(&pk), pk, sk, primary.clone()))
     }
 
     /// The key attributes of an item (table key, plus index keys when

@@ -29,9 +29,16 @@ pub const EOF_TOKEN: &str = "<EOF>";
 /// An empty (or blank) expression string (quoted).
 pub const EMPTY_EXPRESSION: &str = "The expression can not be empty;";
 
-/// An expression longer than 4 KB (recalled; limit from the docs' Constraints page).
+/// An expression longer than 4096 bytes, counted on the raw string (quoted:
+/// "Expression size has exceeded the maximum allowed size"; 4096 accepted, 4097 rejected).
 pub fn expression_too_long(size: usize) -> String {
     format!("Expression size has exceeded the maximum allowed size; expression size: {size}")
+}
+
+/// More than 300 operators and functions (quoted: "The expression contains
+/// too many operators; operator count: 301").
+pub fn too_many_operators(count: usize) -> String {
+    format!("The expression contains too many operators; operator count: {count}")
 }
 
 /// `((a = :v))` (recalled).
@@ -106,7 +113,7 @@ pub fn between_bounds_types(lower: &str, upper: &str) -> String {
     )
 }
 
-/// More than 100 IN operands (limit from the docs; wording recalled).
+/// More than 100 IN operands (quoted: "The IN operator is provided with too many operands; number of operands: 163").
 pub fn in_too_many_operands(count: usize) -> String {
     format!("The IN operator is provided with too many operands; number of operands: {count}")
 }
