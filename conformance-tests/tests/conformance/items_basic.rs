@@ -223,9 +223,20 @@ async fn item_size_limit_is_400_kb_inclusive() {
     create_table(c, "tbl", false).await;
     // pk: 2 (name) + 1 (value) bytes; "data": 4 bytes of name + the string.
     let exact = 400 * 1024 - 3 - 4;
-    c.put_item().table_name("tbl").item("pk", s("k")).item("data", s(&"x".repeat(exact))).send().await.unwrap();
+    c.put_item()
+        .table_name("tbl")
+        .item("pk", s("k"))
+        .item("data", s(&"x".repeat(exact)))
+        .send()
+        .await
+        .unwrap();
     let (code, msg) = expect_err!(
-        c.put_item().table_name("tbl").item("pk", s("k")).item("data", s(&"x".repeat(exact + 1))).send().await
+        c.put_item()
+            .table_name("tbl")
+            .item("pk", s("k"))
+            .item("data", s(&"x".repeat(exact + 1)))
+            .send()
+            .await
     );
     assert_eq!(code, "ValidationException");
     assert_eq!(msg, "Item size has exceeded the maximum allowed size");

@@ -1,6 +1,14 @@
 //! Black-box conformance tests: the emulator driven through aws-sdk-dynamodb.
 //! One test binary (the SDK is slow to link), one module per area.
 
+mod batches;
+mod concurrency;
 mod embedding;
 mod items_basic;
+mod model;
 mod protocol;
+mod query_scan;
+mod query_scan_model;
+mod tables;
+mod transactions;
+mod validation;

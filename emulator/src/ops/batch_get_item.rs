@@ -71,17 +71,21 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     }
     let mut out = Output::default();
     let mut bytes = 0usize;
+    let mut full = false;
     let mut caps = Vec::new();
     for (name, spec, table, keys, exprs, consistent) in resolved {
         let mut units = 0.0;
         let mut unprocessed = Vec::new();
         let mut items = Vec::new();
         for (i, key) in keys.iter().enumerate() {
-            if bytes >= MAX_RESPONSE_BYTES {
-                unprocessed.push(serde_json::to_value(&requests_key(&requests, name, i)).unwrap_or_default());
+            let found = table.get(key);
+            // An item that would take the response past 16 MB, and every key
+            // after it, comes back in UnprocessedKeys.
+            if full || bytes + found.map_or(0, |f| f.size) > MAX_RESPONSE_BYTES {
+                full = true;
+                unprocessed.push(serde_json::to_value(requests_key(&requests, name, i)).unwrap_or_default());
                 continue;
             }
-            let found = table.get(key);
             units += common::read_units(found.map_or(0, |f| f.size), consistent);
             if let Some(found) = found {
                 bytes += found.size;

@@ -54,6 +54,10 @@ pub struct Output {
     item_collection_metrics: Option<BTreeMap<String, Vec<ItemCollectionMetrics>>>,
 }
 
+/// One validated write: its key, the item to put (none for a delete), and
+/// the attributes carrying the key (for item collection metrics).
+type Planned<'a> = (PrimaryKey, Option<Arc<StoredItem>>, &'a Item);
+
 enum Write {
     Put(Arc<StoredItem>),
     Delete(Item),
@@ -95,7 +99,7 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     svc.store.write(|db| {
         // Validate every request against its table before changing anything,
         // so a bad request rejects the whole call.
-        let mut planned: Vec<(String, Vec<(PrimaryKey, Option<Arc<StoredItem>>, &Item)>)> = Vec::new();
+        let mut planned: Vec<(String, Vec<Planned<'_>>)> = Vec::new();
         for (table_name, writes) in &batches {
             let table = super::existing_table(db, table_name)?;
             let def = &table.def;
@@ -126,7 +130,6 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
         for (table_name, plan) in planned {
             let table = db.table_mut(&table_name).ok_or_else(|| Error::internal("table vanished"))?;
             let def = table.def.clone();
-            let mut units = 0.0;
             for (key, stored, key_item) in plan {
                 let (old, new_size, new_item) = match stored {
                     Some(s) => {
@@ -137,16 +140,14 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
                     None => (table.remove(&key), 0, None),
                 };
                 let old_size = old.as_ref().map_or(0, |o| o.size);
-                if let Some(cap) = common::write_capacity(
-                    CapacityMode::Total,
+                caps.extend(common::write_capacity(
+                    capacity,
                     &def,
                     old.as_ref().map(|o| &o.item),
                     new_item.as_ref().map(|n| &n.item),
                     old_size,
                     new_size,
-                ) {
-                    units += cap.capacity_units;
-                }
+                ));
                 if let Some(m) = common::item_collection_metrics(
                     input.return_item_collection_metrics.as_deref(),
                     table,
@@ -155,23 +156,8 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
                     metrics.entry(table_name.clone()).or_default().push(m);
                 }
             }
-            if capacity != CapacityMode::None {
-                caps.push(ConsumedCapacity {
-                    table_name: table_name.clone(),
-                    capacity_units: units,
-                    read_capacity_units: None,
-                    write_capacity_units: Some(units),
-                    table: (capacity == CapacityMode::Indexes).then_some(common::Capacity {
-                        capacity_units: units,
-                        read_capacity_units: None,
-                        write_capacity_units: Some(units),
-                    }),
-                    local_secondary_indexes: None,
-                    global_secondary_indexes: None,
-                });
-            }
         }
-        out.consumed_capacity = (capacity != CapacityMode::None).then_some(caps);
+        out.consumed_capacity = (capacity != CapacityMode::None).then(|| common::sum_by_table(caps));
         out.item_collection_metrics = input.return_item_collection_metrics.as_deref().and(Some(metrics));
         Ok(out)
     })

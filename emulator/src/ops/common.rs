@@ -311,3 +311,84 @@ impl Serialize for ItemOut {
         self.item().serialize(s)
     }
 }
+
+fn add_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (None, None) => None,
+        (a, b) => Some(a.unwrap_or(0.0) + b.unwrap_or(0.0)),
+    }
+}
+
+impl Capacity {
+    fn add(&mut self, other: &Capacity) {
+        self.capacity_units += other.capacity_units;
+        self.read_capacity_units = add_opt(self.read_capacity_units, other.read_capacity_units);
+        self.write_capacity_units = add_opt(self.write_capacity_units, other.write_capacity_units);
+    }
+}
+
+impl ConsumedCapacity {
+    /// Adds another figure for the same table (a batch or transaction sums
+    /// the capacity of its items per table, breakdown included).
+    pub fn add(&mut self, other: &ConsumedCapacity) {
+        self.capacity_units += other.capacity_units;
+        self.read_capacity_units = add_opt(self.read_capacity_units, other.read_capacity_units);
+        self.write_capacity_units = add_opt(self.write_capacity_units, other.write_capacity_units);
+        match (&mut self.table, &other.table) {
+            (Some(a), Some(b)) => a.add(b),
+            (None, Some(b)) => self.table = Some(*b),
+            _ => {}
+        }
+        for (mine, theirs) in [
+            (&mut self.local_secondary_indexes, &other.local_secondary_indexes),
+            (&mut self.global_secondary_indexes, &other.global_secondary_indexes),
+        ] {
+            if let Some(theirs) = theirs {
+                let mine = mine.get_or_insert_with(BTreeMap::new);
+                for (name, c) in theirs {
+                    match mine.get_mut(name) {
+                        Some(m) => m.add(c),
+                        None => {
+                            mine.insert(name.clone(), *c);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every unit doubled: transactional reads and writes cost twice.
+    pub fn doubled(mut self) -> Self {
+        let twice = |c: &mut Capacity| {
+            c.capacity_units *= 2.0;
+            c.read_capacity_units = c.read_capacity_units.map(|u| u * 2.0);
+            c.write_capacity_units = c.write_capacity_units.map(|u| u * 2.0);
+        };
+        self.capacity_units *= 2.0;
+        self.read_capacity_units = self.read_capacity_units.map(|u| u * 2.0);
+        self.write_capacity_units = self.write_capacity_units.map(|u| u * 2.0);
+        if let Some(t) = &mut self.table {
+            twice(t);
+        }
+        for map in
+            [&mut self.local_secondary_indexes, &mut self.global_secondary_indexes].into_iter().flatten()
+        {
+            map.values_mut().for_each(twice);
+        }
+        self
+    }
+}
+
+/// Sums per-table capacity figures.
+pub fn sum_by_table(figures: impl IntoIterator<Item = ConsumedCapacity>) -> Vec<ConsumedCapacity> {
+    let mut by_table: BTreeMap<String, ConsumedCapacity> = BTreeMap::new();
+    for f in figures {
+        match by_table.get_mut(&f.table_name) {
+            Some(c) => c.add(&f),
+            None => {
+                by_table.insert(f.table_name.clone(), f);
+            }
+        }
+    }
+    by_table.into_values().collect()
+}

@@ -84,6 +84,11 @@ fn build_def(svc: &Service, input: &Input, name: &str) -> Result<TableDef> {
     let billing = input.billing_mode.as_deref().and_then(BillingMode::parse).unwrap_or_default();
     let provisioned = billing == BillingMode::Provisioned;
     match (provisioned, input.provisioned_throughput) {
+        // An explicit PROVISIONED gets the newer wording; an omitted
+        // BillingMode (PROVISIONED by default) the older one.
+        (true, None) if input.billing_mode.is_some() => {
+            return Err(Error::validation(messages::THROUGHPUT_REQUIRED_FOR_PROVISIONED))
+        }
         (true, None) => return Err(Error::validation(messages::TABLE_THROUGHPUT_MISSING)),
         (false, Some(_)) => return Err(Error::validation(messages::THROUGHPUT_ON_DEMAND)),
         _ => {}
@@ -462,7 +467,7 @@ mod tests {
         let e = err(&svc, with(simple("bbb"), json!({"BillingMode": null})));
         assert_eq!(e.message, messages::TABLE_THROUGHPUT_MISSING);
         let e = err(&svc, with(simple("bbb"), json!({"BillingMode": "PROVISIONED"})));
-        assert_eq!(e.message, messages::TABLE_THROUGHPUT_MISSING);
+        assert_eq!(e.message, messages::THROUGHPUT_REQUIRED_FOR_PROVISIONED);
         let e = err(
             &svc,
             with(

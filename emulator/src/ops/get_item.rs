@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "PascalCase")]
 struct Input {
     table_name: String,
-    key: serde_json::Value,
     consistent_read: Option<bool>,
     return_consumed_capacity: Option<String>,
 }
@@ -28,7 +27,7 @@ pub struct Output {
 /// Runs GetItem.
 pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     let input: Input = crate::http::decode(body)?;
-    let key = json::parse_item(&input.key)?;
+    let key = json::parse_item(super::member(body, "Key"))?;
     let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
     let consistent = input.consistent_read.unwrap_or(false);
     let exprs = super::exprs::parse(body)?;

@@ -41,19 +41,20 @@ fn fingerprint(request: &serde_json::Value) -> serde_json::Value {
 impl Tokens {
     /// Runs `apply` for a request carrying `token`, unless the token was
     /// seen with the same request in the last ten minutes (then the first
-    /// response is returned and nothing is applied again). Holding the lock
+    /// response is returned, flagged as replayed, and nothing is applied
+    /// again). Holding the lock
     /// across `apply` makes concurrent repeats apply once.
     pub fn run<T: serde::Serialize>(
         &self,
         token: &str,
         request: &serde_json::Value,
         apply: impl FnOnce() -> Result<T>,
-    ) -> Result<serde_json::Value> {
+    ) -> Result<(serde_json::Value, bool)> {
         let mut seen = self.seen.lock();
         seen.retain(|_, e| e.at.elapsed() < TOKEN_TTL);
         let fp = fingerprint(request);
         match seen.get(token) {
-            Some(e) if e.request == fp => return Ok(e.response.clone()),
+            Some(e) if e.request == fp => return Ok((e.response.clone(), true)),
             Some(_) => {
                 return Err(Error::new(ErrorKind::IdempotentParameterMismatch, messages::IDEMPOTENT_MISMATCH))
             }
@@ -61,6 +62,6 @@ impl Tokens {
         }
         let response = serde_json::to_value(apply()?).map_err(|e| Error::internal(e.to_string()))?;
         seen.insert(token.to_string(), Entry { request: fp, response: response.clone(), at: Instant::now() });
-        Ok(response)
+        Ok((response, false))
     }
 }

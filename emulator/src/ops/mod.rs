@@ -63,6 +63,13 @@ operations! {
     "Scan" => scan,
 }
 
+/// A member of the request body (JSON null when absent), read in place:
+/// large members such as `Item` are not copied into the typed input.
+pub fn member<'a>(body: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    static NULL: serde_json::Value = serde_json::Value::Null;
+    body.get(name).unwrap_or(&NULL)
+}
+
 /// The table name in a `TableName` parameter, which may also be a table ARN
 /// (`arn:aws:dynamodb:region:account:table/NAME`).
 pub fn table_name(name_or_arn: &str) -> &str {
@@ -72,17 +79,23 @@ pub fn table_name(name_or_arn: &str) -> &str {
     }
 }
 
+/// Whether `table` is the one `name_or_arn` names: by name, or by its exact
+/// ARN (an ARN of another region or account names another table).
+pub fn names_table(table: &Table, name_or_arn: &str) -> bool {
+    !name_or_arn.starts_with("arn:") || table.def.meta.arn == name_or_arn
+}
+
 /// The table a data-plane operation names, or ResourceNotFoundException.
 pub fn existing_table<'a>(db: &'a Db, name_or_arn: &str) -> Result<&'a Arc<Table>> {
     db.table(table_name(name_or_arn))
-        .filter(|t| t.def.meta.serves_data_plane())
+        .filter(|t| t.def.meta.serves_data_plane() && names_table(t, name_or_arn))
         .ok_or_else(|| Error::not_found(messages::resource_not_found()))
 }
 
 /// The table a data-plane write names, for changing, or ResourceNotFoundException.
 pub fn existing_table_mut<'a>(db: &'a mut Db, name_or_arn: &str) -> Result<&'a mut Table> {
     let name = table_name(name_or_arn);
-    if !db.table(name).is_some_and(|t| t.def.meta.serves_data_plane()) {
+    if !db.table(name).is_some_and(|t| t.def.meta.serves_data_plane() && names_table(t, name_or_arn)) {
         return Err(Error::not_found(messages::resource_not_found()));
     }
     db.table_mut(name).ok_or_else(|| Error::not_found(messages::resource_not_found()))

@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "PascalCase")]
 struct Input {
     table_name: String,
-    item: serde_json::Value,
     return_values: Option<String>,
     return_consumed_capacity: Option<String>,
     return_item_collection_metrics: Option<String>,
@@ -34,7 +33,7 @@ pub struct Output {
 /// Runs PutItem.
 pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     let input: Input = crate::http::decode(body)?;
-    let item = json::parse_item(&input.item)?;
+    let item = json::parse_item(super::member(body, "Item"))?;
     let return_values = ReturnValues::parse(input.return_values.as_deref(), &[ReturnValues::AllOld])?;
     let exprs = super::exprs::parse(body)?;
     let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());

@@ -78,6 +78,11 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
                 if *k.pk() != query.pk[0] {
                     return Err(Error::validation(messages::QUERY_START_KEY_INVALID));
                 }
+                check_start_in_range(
+                    &query,
+                    k.sk().into_iter().cloned().collect::<Vec<_>>().as_slice(),
+                    forward,
+                )?;
             }
             table.query(&query, forward, read::table_start(&start))
         }
@@ -86,6 +91,7 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
                 if k.pk() != query.pk.as_slice() {
                     return Err(Error::validation(messages::QUERY_START_KEY_INVALID));
                 }
+                check_start_in_range(&query, k.sk(), forward)?;
             }
             table.query_index(*i, &query, forward, read::index_start(&start))
         }
@@ -105,6 +111,21 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
         scanned_count: page.scanned,
         last_evaluated_key: page.last_key,
     })
+}
+
+/// An ExclusiveStartKey must lie inside the key condition's sort range,
+/// and not on the inclusive bound the read would finish at.
+fn check_start_in_range(query: &PartitionQuery, sk: &[KeyValue], forward: bool) -> Result<()> {
+    let fixed = query.sk_eq.len();
+    let outside = sk.get(..fixed).is_some_and(|prefix| prefix != query.sk_eq.as_slice())
+        || match (&query.sk_cond, sk.get(fixed)) {
+            (Some(c), Some(v)) => !c.matches(v) || c.is_final_bound(v, forward),
+            _ => false,
+        };
+    if outside {
+        return Err(Error::validation(messages::START_KEY_OUTSIDE_RANGE));
+    }
+    Ok(())
 }
 
 /// Turns a resolved key condition into store bounds, checking each value's

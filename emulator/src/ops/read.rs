@@ -188,6 +188,21 @@ impl<'a> Source<'a> {
         }
     }
 
+    /// The size of one entry as this source holds it: the whole item for the
+    /// table or an ALL index, the projected attributes for other indexes
+    /// (what 1 MB pages and read units are measured in).
+    pub fn entry_size(&self, stored: &StoredItem) -> usize {
+        match self.index {
+            Some((_, index)) if index.projection != IndexProjection::All => stored
+                .item
+                .iter()
+                .filter(|(name, _)| index.projects(&self.table.def.key, name))
+                .map(|(name, value)| crate::value::size::attribute_size(name, value))
+                .sum(),
+            _ => stored.size,
+        }
+    }
+
     /// Consumed capacity for `bytes` read.
     pub fn capacity(&self, mode: CapacityMode, bytes: usize, consistent: bool) -> Option<ConsumedCapacity> {
         let units = common::read_units(bytes, consistent);
@@ -228,7 +243,7 @@ pub fn read_page<'a>(
     let limit = limit.unwrap_or(usize::MAX);
     for stored in entries {
         page.scanned += 1;
-        page.bytes += stored.size;
+        page.bytes += source.entry_size(stored);
         let item = &stored.item;
         if filter.is_none_or(|f| f.evaluate(item)) {
             page.count += 1;

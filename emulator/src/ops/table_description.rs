@@ -58,7 +58,7 @@ pub fn iso_timestamp(t: SystemTime) -> String {
 /// ResourceNotFoundException "Requested resource not found: Table: NAME not found".
 pub fn find_table<'a>(db: &'a Db, name_or_arn: &str) -> Result<&'a Arc<Table>> {
     match db.table(super::table_name(name_or_arn)) {
-        Some(t) if !t.def.meta.is_gone() => Ok(t),
+        Some(t) if !t.def.meta.is_gone() && super::names_table(t, name_or_arn) => Ok(t),
         _ => Err(Error::not_found(messages::table_not_found(name_or_arn))),
     }
 }
@@ -67,6 +67,9 @@ pub fn find_table<'a>(db: &'a Db, name_or_arn: &str) -> Result<&'a Arc<Table>> {
 pub fn find_table_mut<'a>(db: &'a mut Db, name_or_arn: &str) -> Result<&'a mut Table> {
     let name = super::table_name(name_or_arn);
     purge_if_gone(db, name);
+    if !db.table(name).is_some_and(|t| super::names_table(t, name_or_arn)) {
+        return Err(Error::not_found(messages::table_not_found(name_or_arn)));
+    }
     db.table_mut(name).ok_or_else(|| Error::not_found(messages::table_not_found(name_or_arn)))
 }
 

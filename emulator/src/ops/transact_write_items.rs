@@ -144,19 +144,32 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Response> {
                 });
             }
             // Apply: one swap publishes every change together.
-            let mut units: BTreeMap<String, f64> = BTreeMap::new();
+            let mut caps = Vec::new();
             let mut metrics: BTreeMap<String, Vec<ItemCollectionMetrics>> = BTreeMap::new();
             for ((a, key), change) in actions.iter().zip(keys).zip(planned) {
                 let table = super::existing_table_mut(db, &a.table)?;
                 let name = table.def.name.clone();
                 let (old, new) = match change {
-                    Some(Some(item)) => (table.put(key, item.clone()), Some(item)),
+                    Some(Some(item)) => (table.put(key.clone(), item.clone()), Some(item)),
                     Some(None) => (table.remove(&key), None),
                     None => (None, None),
                 };
-                let size = old.as_ref().map_or(0, |o| o.size).max(new.as_ref().map_or(0, |n| n.size));
-                // Transactional writes cost twice a standard write.
-                *units.entry(name.clone()).or_default() += 2.0 * common::write_units(size);
+                // Transactional reads and writes cost twice the standard ones.
+                let cap = match a.kind {
+                    Kind::ConditionCheck => {
+                        let size = table.get(&key).map_or(0, |c| c.size);
+                        common::read_capacity(capacity, &name, None, common::read_units(size, true))
+                    }
+                    _ => common::write_capacity(
+                        capacity,
+                        &table.def,
+                        old.as_ref().map(|o| &o.item),
+                        new.as_ref().map(|n| &n.item),
+                        old.as_ref().map_or(0, |o| o.size),
+                        new.as_ref().map_or(0, |n| n.size),
+                    ),
+                };
+                caps.extend(cap.map(ConsumedCapacity::doubled));
                 let key_item = new.as_ref().map(|n| &n.item).or(old.as_ref().map(|o| &o.item));
                 if a.kind != Kind::ConditionCheck {
                     if let Some(m) = key_item.and_then(|k| {
@@ -171,27 +184,40 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Response> {
                 }
             }
             Ok(Output {
-                consumed_capacity: (capacity != CapacityMode::None).then(|| {
-                    units
-                        .into_iter()
-                        .map(|(t, u)| ConsumedCapacity {
-                            table_name: t,
-                            capacity_units: u,
-                            read_capacity_units: None,
-                            write_capacity_units: Some(u),
-                            table: None,
-                            local_secondary_indexes: None,
-                            global_secondary_indexes: None,
-                        })
-                        .collect()
-                }),
+                consumed_capacity: (capacity != CapacityMode::None).then(|| common::sum_by_table(caps)),
                 item_collection_metrics: (input.return_item_collection_metrics.as_deref() == Some("SIZE"))
                     .then_some(metrics),
             })
         })
     };
     match &input.client_request_token {
-        Some(token) => svc.idempotency.run(token, body, apply).map(Response::Replayable),
+        Some(token) => {
+            let (mut response, replayed) = svc.idempotency.run(token, body, apply)?;
+            // A repeat reads the items instead of writing them, and reports
+            // the read capacity that took.
+            if replayed && capacity != CapacityMode::None {
+                let db = svc.store.snapshot();
+                let mut caps = Vec::new();
+                for a in &actions {
+                    if let Ok(table) = super::existing_table(&db, &a.table) {
+                        let key = match a.kind {
+                            Kind::Put => table.def.item_key(&a.item),
+                            _ => table.def.request_key(&a.item),
+                        };
+                        let size = key.ok().and_then(|k| table.get(&k).map(|i| i.size)).unwrap_or(0);
+                        caps.extend(common::read_capacity(
+                            capacity,
+                            &table.def.name,
+                            None,
+                            common::read_units(size, true),
+                        ));
+                    }
+                }
+                response["ConsumedCapacity"] =
+                    serde_json::to_value(common::sum_by_table(caps)).unwrap_or_default();
+            }
+            Ok(Response::Replayable(response))
+        }
         None => apply().map(Response::Fresh),
     }
 }

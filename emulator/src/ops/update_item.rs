@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "PascalCase")]
 struct Input {
     table_name: String,
-    key: serde_json::Value,
     return_values: Option<String>,
     return_consumed_capacity: Option<String>,
     return_item_collection_metrics: Option<String>,
@@ -35,7 +34,7 @@ pub struct Output {
 /// Runs UpdateItem.
 pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     let input: Input = crate::http::decode(body)?;
-    let key_item = json::parse_item(&input.key)?;
+    let key_item = json::parse_item(super::member(body, "Key"))?;
     let return_values = ReturnValues::parse(
         input.return_values.as_deref(),
         &[ReturnValues::AllOld, ReturnValues::UpdatedOld, ReturnValues::AllNew, ReturnValues::UpdatedNew],

@@ -26,6 +26,36 @@ pub enum SortCond {
     BeginsWith(KeyValue),
 }
 
+impl SortCond {
+    /// Whether a sort key value satisfies the condition.
+    pub fn matches(&self, v: &KeyValue) -> bool {
+        match self {
+            SortCond::Eq(x) => v == x,
+            SortCond::Lt(x) => v < x,
+            SortCond::Le(x) => v <= x,
+            SortCond::Gt(x) => v > x,
+            SortCond::Ge(x) => v >= x,
+            SortCond::Between(a, b) => a <= v && v <= b,
+            SortCond::BeginsWith(p) => match (v, p) {
+                (KeyValue::S(v), KeyValue::S(p)) => v.starts_with(p.as_str()),
+                (KeyValue::B(v), KeyValue::B(p)) => v.starts_with(p),
+                _ => false,
+            },
+        }
+    }
+
+    /// Whether `v` is the inclusive range bound at the end a read in this
+    /// direction finishes at. The service rejects such a start key for
+    /// range conditions (seen with `>=` read backwards, aws-sdk-ruby#2456);
+    /// equality and BETWEEN conditions page normally.
+    pub fn is_final_bound(&self, v: &KeyValue, forward: bool) -> bool {
+        match (self, forward) {
+            (SortCond::Le(x), true) | (SortCond::Ge(x), false) => v == x,
+            _ => false,
+        }
+    }
+}
+
 /// What a Query asks of one partition: the partition key value(s), sort key
 /// equalities left to right, and at most one condition after them.
 #[derive(Clone, Debug, PartialEq)]

@@ -253,8 +253,8 @@ pub fn start_key_outside_segment(total: u32, segment: u32) -> String {
         "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: {total} Segment: {segment}"
     )
 }
-/// Query's ExclusiveStartKey outside the queried partition or range.
-pub const QUERY_START_KEY_OUTSIDE: &str = "The provided starting key is outside query range";
+/// Query's ExclusiveStartKey outside the sort key condition.
+pub const START_KEY_OUTSIDE_RANGE: &str = "The provided starting key does not match the range key predicate";
 /// Query without any key condition.
 pub const QUERY_WITHOUT_KEY_CONDITION: &str =
     "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.";

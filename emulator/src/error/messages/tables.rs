@@ -114,6 +114,9 @@ pub fn gsi_throughput_on_demand(index: &str) -> String {
 // ---- Billing and throughput -------------------------------------------------
 
 /// Provisioned billing without ProvisionedThroughput (observed).
+/// BillingMode PROVISIONED given explicitly without ProvisionedThroughput
+/// (observed 2024, awslabs/amazon-kinesis-client#1357).
+pub const THROUGHPUT_REQUIRED_FOR_PROVISIONED: &str = "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED";
 pub const TABLE_THROUGHPUT_MISSING: &str = "No provisioned throughput specified for the table";
 /// On-demand billing with ProvisionedThroughput (observed).
 pub const THROUGHPUT_ON_DEMAND: &str = "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST";
