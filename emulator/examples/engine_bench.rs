@@ -8,7 +8,23 @@ use ddb_emulator::{Config, Service};
 use serde_json::json;
 use std::time::Instant;
 
+fn embedded_start() {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    rt.block_on(async {
+        let n = 200;
+        let mut total = std::time::Duration::ZERO;
+        for _ in 0..n {
+            let t = Instant::now();
+            let emu = ddb_emulator::Emulator::builder().start().await.expect("start");
+            total += t.elapsed();
+            emu.shutdown().await;
+        }
+        println!("embedded start (bind + spawn): {:.1} us", total.as_secs_f64() * 1e6 / n as f64);
+    });
+}
+
 fn main() {
+    embedded_start();
     let items: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10_000);
     let svc = Service::new(Config { record_operations: false, ..Config::default() });
     svc.call(

@@ -72,6 +72,11 @@ impl Service {
     pub fn call(&self, op: &str, body: &serde_json::Value) -> Result<Vec<u8>> {
         let out = crate::http::validate::validate_input(op, body)
             .and_then(|()| crate::ops::dispatch(self, op, body));
+        if let Err(e) = &out {
+            tracing::debug!(operation = op, error = %e, "request failed");
+        } else {
+            tracing::trace!(operation = op, "request served");
+        }
         if self.config.record_operations {
             self.record(op, body, out.as_ref().map(|_| ()).map_err(|e| e.kind));
         }
