@@ -70,8 +70,15 @@ impl Service {
     /// returns the JSON response body. This is the whole service minus HTTP:
     /// validation against the API model, then the operation itself.
     pub fn call(&self, op: &str, body: &serde_json::Value) -> Result<Vec<u8>> {
-        let out = crate::http::validate::validate_input(op, body)
-            .and_then(|()| crate::ops::dispatch(self, op, body));
+        // A panic is a bug, but it must not take the connection (or, in a
+        // test process, the caller) down with it: it becomes an
+        // InternalServerError. The store is unaffected: a write that panics
+        // never publishes its version.
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::http::validate::validate_input(op, body)
+                .and_then(|()| crate::ops::dispatch(self, op, body))
+        }))
+        .unwrap_or_else(|_| Err(crate::error::Error::internal(crate::error::messages::INTERNAL_ERROR)));
         if let Err(e) = &out {
             tracing::debug!(operation = op, error = %e, "request failed");
         } else {

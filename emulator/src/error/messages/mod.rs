@@ -15,6 +15,8 @@ pub use tables::*;
 
 // ---- Protocol --------------------------------------------------------------
 
+/// A bug inside the emulator (never expected).
+pub const INTERNAL_ERROR: &str = "Internal server error";
 /// Authorization header absent.
 pub const MISSING_AUTH_TOKEN: &str = "Request is missing Authentication Token";
 /// Request body exceeds the size the service accepts.
