@@ -490,33 +490,69 @@ impl PartialOrd for Number {
         Some(self.cmp(other))
     }
 }
+/// Writes the decimal digits of `m` into the end of `buf`, returning them.
+/// Numbers are serialised on every read, so this avoids u128 division per
+/// digit (one split into two u64 halves) and any allocation.
+fn mantissa_digits(m: u128, buf: &mut [u8; 40]) -> &str {
+    fn put(mut v: u64, buf: &mut [u8; 40], mut at: usize, min_len: usize) -> usize {
+        let end = at;
+        while v > 0 || end - at < min_len {
+            at -= 1;
+            buf[at] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+        at
+    }
+    const TEN_POW_19: u128 = 10_000_000_000_000_000_000;
+    let mut at = buf.len();
+    if m < TEN_POW_19 {
+        at = put(m as u64, buf, at, 1);
+    } else {
+        let (hi, lo) = ((m / TEN_POW_19), (m % TEN_POW_19) as u64);
+        at = put(lo, buf, at, 19);
+        at = put(hi as u64, buf, at, 1);
+    }
+    // Only ASCII digits were written.
+    std::str::from_utf8(&buf[at..]).unwrap_or("0")
+}
+
+/// Writes `n` zeros.
+fn zeros(f: &mut std::fmt::Formatter<'_>, mut n: usize) -> std::fmt::Result {
+    const ZEROS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+    while n > 0 {
+        let k = n.min(ZEROS.len());
+        f.write_str(&ZEROS[..k])?;
+        n -= k;
+    }
+    Ok(())
+}
+
 impl std::fmt::Display for Number {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.is_zero() {
             return f.write_str("0");
         }
-        let digits = self.mantissa.to_string();
-        let mut out = String::with_capacity(digits.len() + 170);
+        let mut buf = [0u8; 40];
+        let digits = mantissa_digits(self.mantissa, &mut buf);
         if self.negative {
-            out.push('-');
+            f.write_str("-")?;
         }
         if self.exponent >= 0 {
-            out.push_str(&digits);
-            out.extend(std::iter::repeat_n('0', self.exponent as usize));
+            f.write_str(digits)?;
+            zeros(f, self.exponent as usize)
         } else {
             let k = self.exponent.unsigned_abs() as usize;
             if digits.len() > k {
                 let (int, frac) = digits.split_at(digits.len() - k);
-                out.push_str(int);
-                out.push('.');
-                out.push_str(frac);
+                f.write_str(int)?;
+                f.write_str(".")?;
+                f.write_str(frac)
             } else {
-                out.push_str("0.");
-                out.extend(std::iter::repeat_n('0', k - digits.len()));
-                out.push_str(&digits);
+                f.write_str("0.")?;
+                zeros(f, k - digits.len())?;
+                f.write_str(digits)
             }
         }
-        f.write_str(&out)
     }
 }
 
@@ -527,6 +563,20 @@ mod tests {
 
     fn n(s: &str) -> Number {
         Number::parse(s).unwrap_or_else(|e| panic!("{s}: {e:?}"))
+    }
+
+    #[test]
+    fn display_of_wide_mantissas() {
+        for s in [
+            "12345678901234567890123456789012345678",
+            "10000000000000000001",
+            "9999999999999999999",
+            "-1.0000000000000000000000000000000000001",
+            "0.00000000000000000000012345678901234567890123",
+        ] {
+            assert_eq!(n(s).to_string(), s);
+        }
+        assert_eq!(n("1e20").to_string(), "100000000000000000000");
     }
 
     #[test]
