@@ -4,11 +4,13 @@
 mod batches;
 mod concurrency;
 mod embedding;
+mod expressions;
 mod items_basic;
 mod model;
 mod protocol;
 mod query_scan;
 mod query_scan_model;
+mod single_item;
 mod tables;
 mod transactions;
 mod validation;

@@ -234,14 +234,27 @@ impl UpdateExpression {
         }
 
         let mut item = old.clone();
+        let mut sets: Vec<(&Path, AttributeValue)> = Vec::with_capacity(set_values.len());
         let mut values = set_values.into_iter();
         for clause in &self.clauses {
             if let UpdateClause::Set(actions) = clause {
                 for a in actions {
                     let Some(v) = values.next() else { break };
-                    set_path(&mut item, &a.path, v)?;
+                    sets.push((&a.path, v));
                 }
             }
+        }
+        // "If you add multiple elements in a single SET operation, the
+        // elements are sorted in order by element number" (Update
+        // expressions). Paths cannot overlap, so list elements are the only
+        // targets whose order matters; a stable sort by final index keeps
+        // every other action where it was.
+        sets.sort_by_key(|(p, _)| match p.elems.last() {
+            Some(PathElem::Index(i)) => *i,
+            _ => 0,
+        });
+        for (path, v) in sets {
+            set_path(&mut item, path, v)?;
         }
         for clause in &self.clauses {
             if let UpdateClause::Remove(paths) = clause {

@@ -16,14 +16,12 @@ pub const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct Input {
-    request_items: BTreeMap<String, serde_json::Value>,
     return_consumed_capacity: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct KeysAndAttributes {
-    keys: Vec<serde_json::Value>,
     consistent_read: Option<bool>,
 }
 
@@ -43,11 +41,15 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     let capacity = common::CapacityMode::parse(input.return_consumed_capacity.as_deref());
     let mut requests = Vec::new();
     let mut total = 0;
-    for (table, spec) in &input.request_items {
+    // RequestItems is read in place: decoding it would copy every key.
+    let empty = serde_json::Map::new();
+    let request_items = super::member(body, "RequestItems").as_object().unwrap_or(&empty);
+    for (table, spec) in request_items {
         let ka: KeysAndAttributes = crate::http::decode(spec)?;
-        total += ka.keys.len();
+        let key_list = super::member(spec, "Keys").as_array().map(Vec::as_slice).unwrap_or(&[]);
+        total += key_list.len();
         let exprs = super::exprs::parse(spec)?;
-        let keys = ka.keys.iter().map(json::parse_item).collect::<Result<Vec<_>>>()?;
+        let keys = key_list.iter().map(json::parse_item).collect::<Result<Vec<_>>>()?;
         requests.push((table, spec, keys, exprs, ka.consistent_read.unwrap_or(false)));
     }
     if total > MAX_KEYS {

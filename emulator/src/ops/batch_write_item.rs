@@ -19,28 +19,8 @@ pub const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct Input {
-    request_items: BTreeMap<String, Vec<WriteRequest>>,
     return_consumed_capacity: Option<String>,
     return_item_collection_metrics: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WriteRequest {
-    put_request: Option<PutRequest>,
-    delete_request: Option<DeleteRequest>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct PutRequest {
-    item: serde_json::Value,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct DeleteRequest {
-    key: serde_json::Value,
 }
 
 /// BatchWriteItem's response.
@@ -66,7 +46,12 @@ enum Write {
 /// Runs BatchWriteItem.
 pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     let input: Input = crate::http::decode(body)?;
-    let total: usize = input.request_items.values().map(Vec::len).sum();
+    // RequestItems is read in place (the validator has checked its shape):
+    // decoding it into typed structs would copy every item.
+    let empty = serde_json::Map::new();
+    let request_items = super::member(body, "RequestItems").as_object().unwrap_or(&empty);
+    let requests_of = |v: &'_ serde_json::Value| v.as_array().map_or(0, Vec::len);
+    let total: usize = request_items.values().map(requests_of).sum();
     if total > MAX_WRITES {
         return Err(Error::validation(messages::BATCH_WRITE_TOO_MANY));
     }
@@ -74,17 +59,20 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     // Parse and size every request before taking the writer lock.
     let mut batches: Vec<(String, Vec<Write>)> = Vec::new();
     let mut payload = 0usize;
-    for (table, requests) in &input.request_items {
+    for (table, requests) in request_items {
+        let requests = requests.as_array().map(Vec::as_slice).unwrap_or(&[]);
         let mut writes = Vec::with_capacity(requests.len());
         for r in requests {
-            match (&r.put_request, &r.delete_request) {
+            let put = r.get("PutRequest").filter(|v| !v.is_null());
+            let delete = r.get("DeleteRequest").filter(|v| !v.is_null());
+            match (put, delete) {
                 (Some(put), None) => {
-                    let stored = StoredItem::new(json::parse_item(&put.item)?);
+                    let stored = StoredItem::new(json::parse_item(super::member(put, "Item"))?);
                     payload += stored.size;
                     writes.push(Write::Put(stored));
                 }
                 (None, Some(delete)) => {
-                    let key = json::parse_item(&delete.key)?;
+                    let key = json::parse_item(super::member(delete, "Key"))?;
                     payload += crate::value::size::item_size(&key);
                     writes.push(Write::Delete(key));
                 }

@@ -145,6 +145,9 @@ pub fn write_capacity(
     for index in &def.indexes {
         let in_old = old.is_some_and(|i| index.key.attrs().all(|a| i.contains_key(&a.name)));
         let in_new = new.is_some_and(|i| index.key.attrs().all(|a| i.contains_key(&a.name)));
+        let table_key = &def.key;
+        let entry =
+            |item: Option<&Item>, size: usize| index.entry_size(table_key, item.expect("in index"), size);
         let units = match (in_old, in_new) {
             (false, false) => continue,
             (true, true) => {
@@ -153,13 +156,19 @@ pub fn write_capacity(
                     .attrs()
                     .any(|a| old.and_then(|o| o.get(&a.name)) != new.and_then(|n| n.get(&a.name)));
                 if key_changed {
-                    write_units(old_size) + write_units(new_size)
+                    // The old entry is deleted and a new one written.
+                    write_units(entry(old, old_size)) + write_units(entry(new, new_size))
+                } else if index.same_entry(table_key, old.expect("in index"), new.expect("in index")) {
+                    // "If a write to a table does not require a global
+                    // secondary index update, no write capacity is consumed
+                    // from the index."
+                    continue;
                 } else {
-                    write_units(new_size)
+                    write_units(entry(old, old_size).max(entry(new, new_size)))
                 }
             }
-            (true, false) => write_units(old_size),
-            (false, true) => write_units(new_size),
+            (true, false) => write_units(entry(old, old_size)),
+            (false, true) => write_units(entry(new, new_size)),
         };
         total += units;
         let cap =

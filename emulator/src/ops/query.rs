@@ -78,11 +78,7 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
                 if *k.pk() != query.pk[0] {
                     return Err(Error::validation(messages::QUERY_START_KEY_INVALID));
                 }
-                check_start_in_range(
-                    &query,
-                    k.sk().into_iter().cloned().collect::<Vec<_>>().as_slice(),
-                    forward,
-                )?;
+                check_start_in_range(&query, k.sk().map(std::slice::from_ref).unwrap_or(&[]))?;
             }
             table.query(&query, forward, read::table_start(&start))
         }
@@ -91,7 +87,7 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
                 if k.pk() != query.pk.as_slice() {
                     return Err(Error::validation(messages::QUERY_START_KEY_INVALID));
                 }
-                check_start_in_range(&query, k.sk(), forward)?;
+                check_start_in_range(&query, k.sk())?;
             }
             table.query_index(*i, &query, forward, read::index_start(&start))
         }
@@ -113,13 +109,14 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     })
 }
 
-/// An ExclusiveStartKey must lie inside the key condition's sort range,
-/// and not on the inclusive bound the read would finish at.
-fn check_start_in_range(query: &PartitionQuery, sk: &[KeyValue], forward: bool) -> Result<()> {
+/// An ExclusiveStartKey must satisfy the key condition's sort predicate.
+/// (A key on the bound the read finishes at is accepted and gives an empty
+/// page, so paging with LastEvaluatedKey always terminates normally.)
+fn check_start_in_range(query: &PartitionQuery, sk: &[KeyValue]) -> Result<()> {
     let fixed = query.sk_eq.len();
     let outside = sk.get(..fixed).is_some_and(|prefix| prefix != query.sk_eq.as_slice())
         || match (&query.sk_cond, sk.get(fixed)) {
-            (Some(c), Some(v)) => !c.matches(v) || c.is_final_bound(v, forward),
+            (Some(c), Some(v)) => !c.matches(v),
             _ => false,
         };
     if outside {

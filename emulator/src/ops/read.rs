@@ -193,13 +193,8 @@ impl<'a> Source<'a> {
     /// (what 1 MB pages and read units are measured in).
     pub fn entry_size(&self, stored: &StoredItem) -> usize {
         match self.index {
-            Some((_, index)) if index.projection != IndexProjection::All => stored
-                .item
-                .iter()
-                .filter(|(name, _)| index.projects(&self.table.def.key, name))
-                .map(|(name, value)| crate::value::size::attribute_size(name, value))
-                .sum(),
-            _ => stored.size,
+            Some((_, index)) => index.entry_size(&self.table.def.key, &stored.item, stored.size),
+            None => stored.size,
         }
     }
 

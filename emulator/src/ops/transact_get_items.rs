@@ -13,14 +13,11 @@ pub const MAX_BYTES: usize = 4 * 1024 * 1024;
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct Input {
-    transact_items: Vec<TransactGetItem>,
     return_consumed_capacity: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct TransactGetItem {
-    get: serde_json::Value,
+struct TransactGetItem<'a> {
+    get: &'a serde_json::Value,
 }
 
 #[derive(Deserialize)]
@@ -51,11 +48,14 @@ pub struct Output {
 pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     let input: Input = crate::http::decode(body)?;
     let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
-    let mut gets = Vec::with_capacity(input.transact_items.len());
-    for t in &input.transact_items {
-        let get: Get = crate::http::decode(&t.get)?;
+    // TransactItems is read in place: decoding would copy every key.
+    let items = super::member(body, "TransactItems").as_array().map(Vec::as_slice).unwrap_or(&[]);
+    let mut gets = Vec::with_capacity(items.len());
+    for t in items {
+        let t = TransactGetItem { get: super::member(t, "Get") };
+        let get: Get = crate::http::decode(t.get)?;
         let key = json::parse_item(&get.key)?;
-        let exprs = super::exprs::parse(&t.get)?;
+        let exprs = super::exprs::parse(t.get)?;
         gets.push((get.table_name, key, exprs));
     }
     let db = svc.store.snapshot();

@@ -18,7 +18,6 @@ pub const MAX_BYTES: usize = 4 * 1024 * 1024;
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct Input {
-    transact_items: Vec<BTreeMap<String, serde_json::Value>>,
     return_consumed_capacity: Option<String>,
     return_item_collection_metrics: Option<String>,
     client_request_token: Option<String>,
@@ -28,8 +27,6 @@ struct Input {
 #[serde(rename_all = "PascalCase")]
 struct ActionInput {
     table_name: String,
-    key: Option<serde_json::Value>,
-    item: Option<serde_json::Value>,
     return_values_on_condition_check_failure: Option<String>,
 }
 
@@ -60,7 +57,9 @@ struct Action {
     return_old: bool,
 }
 
-fn parse_action(entry: &BTreeMap<String, serde_json::Value>) -> Result<Action> {
+fn parse_action(entry: &serde_json::Value) -> Result<Action> {
+    let empty = serde_json::Map::new();
+    let entry = entry.as_object().unwrap_or(&empty);
     let mut members = entry.iter().filter(|(_, v)| !v.is_null());
     let (name, body) = match (members.next(), members.next()) {
         (Some(one), None) => one,
@@ -75,8 +74,8 @@ fn parse_action(entry: &BTreeMap<String, serde_json::Value>) -> Result<Action> {
     };
     let input: ActionInput = crate::http::decode(body)?;
     let item = match kind {
-        Kind::Put => json::parse_item(input.item.as_ref().unwrap_or(&serde_json::Value::Null))?,
-        _ => json::parse_item(input.key.as_ref().unwrap_or(&serde_json::Value::Null))?,
+        Kind::Put => json::parse_item(super::member(body, "Item"))?,
+        _ => json::parse_item(super::member(body, "Key"))?,
     };
     Ok(Action {
         kind,
@@ -91,7 +90,14 @@ fn parse_action(entry: &BTreeMap<String, serde_json::Value>) -> Result<Action> {
 pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Response> {
     let input: Input = crate::http::decode(body)?;
     let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
-    let actions = input.transact_items.iter().map(parse_action).collect::<Result<Vec<_>>>()?;
+    // TransactItems is read in place: decoding would copy every item.
+    let actions = super::member(body, "TransactItems")
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .map(parse_action)
+        .collect::<Result<Vec<_>>>()?;
     let apply = || {
         svc.store.write(|db| {
             // Request-level checks first: tables, keys, duplicates, sizes.

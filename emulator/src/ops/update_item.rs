@@ -4,6 +4,7 @@
 use super::common::{self, CapacityMode, ConsumedCapacity, ItemCollectionMetrics, ReturnValues};
 use super::write::{self, Change};
 use crate::error::{messages, Error, Result};
+use crate::expr::UpdateClause;
 use crate::service::Service;
 use crate::store::StoredItem;
 use crate::value::{json, size::MAX_ITEM_SIZE, Item};
@@ -57,6 +58,18 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
             if !super::exprs::condition_holds(exprs.condition.as_ref(), current.map(|c| &c.item)) {
                 return Err(write::condition_failed(return_old, current));
             }
+            // Legacy AttributeUpdates that only delete do nothing to a
+            // missing item ("DELETE - Nothing happens", AttributeValueUpdate).
+            if current.is_none()
+                && exprs.update.as_ref().is_some_and(|u| {
+                    u.legacy
+                        && u.clauses
+                            .iter()
+                            .all(|c| matches!(c, UpdateClause::Remove(_) | UpdateClause::Delete(_)))
+                })
+            {
+                return Ok(Change::Nothing);
+            }
             let base = match current {
                 Some(c) => c.item.clone(),
                 None => key_item.clone(),
@@ -78,7 +91,9 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
             Ok(Change::Put(stored))
         },
     )?;
-    let new = written.new.as_ref().expect("UpdateItem always stores an item");
+    let Some(new) = written.new.as_ref() else {
+        return Ok(Output::default());
+    };
     let old_size = written.old.as_ref().map_or(0, |o| o.size);
     let paths = updated_paths.into_inner();
     let attributes = match return_values {

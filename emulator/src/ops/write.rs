@@ -22,6 +22,8 @@ pub enum Change {
     Put(Arc<StoredItem>),
     /// Remove the item (a no-op if absent).
     Delete,
+    /// Leave everything as it is.
+    Nothing,
 }
 
 /// The outcome of a single-item write.
@@ -72,6 +74,7 @@ pub fn write_one(
         let (old, new) = match change {
             Change::Put(item) => (table.put(key, item.clone()), Some(item)),
             Change::Delete => (table.remove(&key), None),
+            Change::Nothing => (None, table.get(&key).cloned()),
         };
         let key_item = match (&new, &old) {
             (Some(n), _) => Some(&n.item),

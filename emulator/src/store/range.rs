@@ -43,17 +43,6 @@ impl SortCond {
             },
         }
     }
-
-    /// Whether `v` is the inclusive range bound at the end a read in this
-    /// direction finishes at. The service rejects such a start key for
-    /// range conditions (seen with `>=` read backwards, aws-sdk-ruby#2456);
-    /// equality and BETWEEN conditions page normally.
-    pub fn is_final_bound(&self, v: &KeyValue, forward: bool) -> bool {
-        match (self, forward) {
-            (SortCond::Le(x), true) | (SortCond::Ge(x), false) => v == x,
-            _ => false,
-        }
-    }
 }
 
 /// What a Query asks of one partition: the partition key value(s), sort key

@@ -131,6 +131,38 @@ impl IndexDef {
     }
 }
 
+impl IndexDef {
+    /// The size of an item's entry in this index: the whole item (`size`)
+    /// for an ALL projection, else the projected attributes only. Index
+    /// pages, read units and write units are measured in it.
+    pub fn entry_size(&self, table_key: &KeySchema, item: &Item, size: usize) -> usize {
+        if self.projection == Projection::All {
+            return size;
+        }
+        item.iter()
+            .filter(|(name, _)| self.projects(table_key, name))
+            .map(|(name, value)| crate::value::size::attribute_size(name, value))
+            .sum()
+    }
+
+    /// Whether two versions of an item have the same entry in this index
+    /// (same projected attributes and values).
+    pub fn same_entry(&self, table_key: &KeySchema, a: &Item, b: &Item) -> bool {
+        if self.projection == Projection::All {
+            return a == b;
+        }
+        let mut pa = a.iter().filter(|(name, _)| self.projects(table_key, name));
+        let mut pb = b.iter().filter(|(name, _)| self.projects(table_key, name));
+        loop {
+            match (pa.next(), pb.next()) {
+                (None, None) => return true,
+                (Some(x), Some(y)) if x == y => {}
+                _ => return false,
+            }
+        }
+    }
+}
+
 /// Everything the store knows about a table besides its items.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TableDef {

@@ -124,15 +124,7 @@ impl Table {
     /// Counts only the attributes the index projects.
     pub fn index_size_bytes(&self, i: usize) -> u64 {
         let index = &self.def.indexes[i];
-        if index.projection == super::schema::Projection::All {
-            return self.indexes[i].values().map(|s| s.size as u64).sum();
-        }
-        self.indexes[i]
-            .values()
-            .flat_map(|s| s.item.iter())
-            .filter(|(name, _)| index.projects(&self.def.key, name))
-            .map(|(name, value)| crate::value::size::attribute_size(name, value) as u64)
-            .sum()
+        self.indexes[i].values().map(|s| index.entry_size(&self.def.key, &s.item, s.size) as u64).sum()
     }
 
     /// Replaces the definition. Indexes present in both the old and new
