@@ -1,0 +1,263 @@
+//! The one error type of the crate: [`Error`].
+
+use crate::item::Item;
+use std::fmt;
+
+/// What an ODM operation can fail with.
+///
+/// ```
+/// use ddb_odm::Error;
+/// let err = Error::validation("email", "does not match the pattern");
+/// assert_eq!(err.to_string(), "validation failed for `email`: does not match the pattern");
+/// assert!(matches!(err, Error::Validation { .. }));
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The write's condition (including an optimistic-locking version check
+    /// or `create`'s "must not exist") was not met. `item` is the stored
+    /// item when the service returned it (attribute names as stored).
+    ConditionFailed {
+        /// The item as stored, when known.
+        item: Option<Item>,
+    },
+    /// The item does not exist (only from calls that require it, such as
+    /// [`GetBuilder::required`](crate::ops::get::GetBuilder::required)).
+    NotFound {
+        /// The table that was read.
+        table: String,
+    },
+    /// A value broke the schema: wrong type, validator, required, enum, ...
+    Validation {
+        /// The attribute (path) at fault, as named in the model.
+        field: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// The schema itself is invalid (found when it is defined, before any request).
+    Schema(String),
+    /// A transaction was cancelled; one reason per action, in request order.
+    TransactionCancelled {
+        /// Per-action reasons (code `None` for actions that did not fail).
+        reasons: Vec<CancellationReason>,
+    },
+    /// A request was refused before sending because it breaks a service limit.
+    LimitExceeded {
+        /// Which limit.
+        limit: Limit,
+        /// The actual size or count.
+        actual: usize,
+        /// The service's maximum.
+        max: usize,
+    },
+    /// A transaction named the same item twice (refused before sending).
+    DuplicateItemInTransaction {
+        /// The table.
+        table: String,
+        /// Indexes of the two actions in the transaction.
+        actions: (usize, usize),
+    },
+    /// A batch could not be completed within the retry budget. Nothing is
+    /// dropped silently: what was not read or written is returned here.
+    BatchIncomplete {
+        /// Keys not read (batch_get), per table, attribute names as stored.
+        unprocessed_keys: Vec<(String, Item)>,
+        /// Write requests not applied (batch_put / batch_delete), per table:
+        /// the item (put) or key (delete).
+        unprocessed_writes: Vec<(String, Item)>,
+        /// Items that were read before giving up (batch_get).
+        read: Vec<(String, Item)>,
+    },
+    /// The table did not become ACTIVE in time (wait for active).
+    Timeout(String),
+    /// A request could not be built (a required parameter is missing).
+    Request(String),
+    /// Any other failure from the service or the SDK.
+    Sdk(Box<aws_sdk_dynamodb::Error>),
+}
+
+/// A limit the service enforces that the ODM checks before sending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Limit {
+    /// An item is larger than 400 KB.
+    ItemSize,
+    /// An expression is longer than 4 KB.
+    ExpressionLength,
+    /// A transaction has more than 100 actions.
+    TransactionActions,
+    /// A transaction's items add up to more than 4 MB.
+    TransactionSize,
+    /// A key attribute value is too long (2048 bytes hash key, 1024 bytes range key).
+    KeySize,
+}
+
+impl Limit {
+    /// The service's maximum for this limit (bytes or count).
+    ///
+    /// ```
+    /// assert_eq!(ddb_odm::Limit::ItemSize.max(), 400 * 1024);
+    /// ```
+    pub fn max(self) -> usize {
+        match self {
+            Limit::ItemSize => 400 * 1024,
+            Limit::ExpressionLength => 4096,
+            Limit::TransactionActions => 100,
+            Limit::TransactionSize => 4 * 1024 * 1024,
+            Limit::KeySize => 2048,
+        }
+    }
+}
+
+/// Why one action of a cancelled transaction failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CancellationReason {
+    /// The action's index in the transaction.
+    pub index: usize,
+    /// The decoded reason code.
+    pub code: CancellationCode,
+    /// The service's message, if any.
+    pub message: Option<String>,
+    /// The item as stored, when the service returned it (condition failures
+    /// with `ReturnValuesOnConditionCheckFailure`).
+    pub item: Option<Item>,
+}
+
+/// The reason code of one cancelled transaction action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CancellationCode {
+    /// This action did not cause the cancellation.
+    None,
+    /// Its condition (or version check) failed.
+    ConditionalCheckFailed,
+    /// Another transaction or request is working on the item.
+    TransactionConflict,
+    /// An item collection grew past 10 GB.
+    ItemCollectionSizeLimitExceeded,
+    /// Capacity was exceeded.
+    ProvisionedThroughputExceeded,
+    /// Throttled.
+    ThrottlingError,
+    /// The action was invalid.
+    ValidationError,
+    /// A code this crate does not know.
+    Other(String),
+}
+
+impl CancellationCode {
+    /// Decodes the service's code string.
+    ///
+    /// ```
+    /// use ddb_odm::CancellationCode;
+    /// assert_eq!(CancellationCode::parse("None"), CancellationCode::None);
+    /// assert_eq!(CancellationCode::parse("ConditionalCheckFailed"), CancellationCode::ConditionalCheckFailed);
+    /// ```
+    pub fn parse(code: &str) -> CancellationCode {
+        match code {
+            "None" | "" => CancellationCode::None,
+            "ConditionalCheckFailed" => CancellationCode::ConditionalCheckFailed,
+            "TransactionConflict" => CancellationCode::TransactionConflict,
+            "ItemCollectionSizeLimitExceeded" => CancellationCode::ItemCollectionSizeLimitExceeded,
+            "ProvisionedThroughputExceeded" => CancellationCode::ProvisionedThroughputExceeded,
+            "ThrottlingError" => CancellationCode::ThrottlingError,
+            "ValidationError" => CancellationCode::ValidationError,
+            other => CancellationCode::Other(other.to_string()),
+        }
+    }
+}
+
+impl Error {
+    /// A [`Error::Validation`] for `field`.
+    pub fn validation(field: impl Into<String>, reason: impl Into<String>) -> Error {
+        Error::Validation { field: field.into(), reason: reason.into() }
+    }
+
+    /// Whether this is a condition failure (including a version mismatch).
+    pub fn is_condition_failed(&self) -> bool {
+        matches!(self, Error::ConditionFailed { .. })
+    }
+
+    /// The error code of an [`Error::Sdk`] service error, e.g.
+    /// `ResourceNotFoundException`.
+    pub fn service_code(&self) -> Option<&str> {
+        match self {
+            Error::Sdk(e) => aws_sdk_dynamodb::error::ProvideErrorMetadata::code(e.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// Prefixes the field of a validation error with `parent.` (nested documents).
+    pub(crate) fn within(self, parent: &str) -> Error {
+        match self {
+            Error::Validation { field, reason } if field.is_empty() => {
+                Error::Validation { field: parent.to_string(), reason }
+            }
+            Error::Validation { field, reason } => {
+                let sep = if field.starts_with('[') { "" } else { "." };
+                Error::Validation { field: format!("{parent}{sep}{field}"), reason }
+            }
+            other => other,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::ConditionFailed { .. } => write!(f, "the conditional request failed"),
+            Error::NotFound { table } => write!(f, "item not found in table `{table}`"),
+            Error::Validation { field, reason } => write!(f, "validation failed for `{field}`: {reason}"),
+            Error::Schema(msg) => write!(f, "invalid schema: {msg}"),
+            Error::TransactionCancelled { reasons } => {
+                write!(f, "transaction cancelled:")?;
+                for r in reasons.iter().filter(|r| r.code != CancellationCode::None) {
+                    write!(f, " action {} {:?}", r.index, r.code)?;
+                }
+                Ok(())
+            }
+            Error::LimitExceeded { limit, actual, max } => {
+                write!(f, "{limit:?} limit exceeded before sending: {actual} > {max}")
+            }
+            Error::DuplicateItemInTransaction { table, actions } => write!(
+                f,
+                "transaction actions {} and {} name the same item of table `{table}`",
+                actions.0, actions.1
+            ),
+            Error::BatchIncomplete { unprocessed_keys, unprocessed_writes, .. } => write!(
+                f,
+                "batch incomplete after retries: {} keys unread, {} writes unapplied",
+                unprocessed_keys.len(),
+                unprocessed_writes.len()
+            ),
+            Error::Timeout(msg) => write!(f, "timed out: {msg}"),
+            Error::Request(msg) => write!(f, "could not build the request: {msg}"),
+            Error::Sdk(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Sdk(e) => Some(e.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+impl From<aws_sdk_dynamodb::error::BuildError> for Error {
+    fn from(e: aws_sdk_dynamodb::error::BuildError) -> Self {
+        Error::Request(e.to_string())
+    }
+}
+
+/// Converts an SDK error into [`Error::Sdk`].
+pub(crate) fn sdk<E, R>(err: aws_sdk_dynamodb::error::SdkError<E, R>) -> Error
+where
+    aws_sdk_dynamodb::Error: From<aws_sdk_dynamodb::error::SdkError<E, R>>,
+{
+    Error::Sdk(Box::new(aws_sdk_dynamodb::Error::from(err)))
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,195 @@
+//! Update actions (SET / REMOVE / ADD / DELETE), typed by model.
+
+use super::condition::Operand;
+use super::field::{Field, Path};
+use super::placeholders::Placeholders;
+use crate::error::{Error, Result};
+use crate::item::AttributeValue;
+use crate::types::IntoValue;
+use std::marker::PhantomData;
+
+/// One update action.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateAction {
+    /// `SET path = value`
+    Set(Path, std::result::Result<AttributeValue, String>),
+    /// `SET path = if_not_exists(path, value)`
+    SetIfNotExists(Path, std::result::Result<AttributeValue, String>),
+    /// `SET path = list_append(if_not_exists(path, []), value)`
+    Append(Path, std::result::Result<AttributeValue, String>),
+    /// `REMOVE path`
+    Remove(Path),
+    /// `ADD path value` (numbers: add; sets: union)
+    Add(Path, std::result::Result<AttributeValue, String>),
+    /// `DELETE path value` (sets: difference)
+    Delete(Path, std::result::Result<AttributeValue, String>),
+}
+
+impl UpdateAction {
+    /// The path the action writes.
+    pub fn path(&self) -> &Path {
+        match self {
+            UpdateAction::Set(p, _)
+            | UpdateAction::SetIfNotExists(p, _)
+            | UpdateAction::Append(p, _)
+            | UpdateAction::Remove(p)
+            | UpdateAction::Add(p, _)
+            | UpdateAction::Delete(p, _) => p,
+        }
+    }
+}
+
+/// A list of update actions on items of model `M`.
+///
+/// ```
+/// use ddb_odm::expr::{Field, Path, Placeholders, Update};
+/// let count: Field<(), i64> = Field::new(Path::attr("count"));
+/// let nick: Field<(), String> = Field::new(Path::attr("nick"));
+/// let u = Update::new().add(&count, 1).remove(&nick);
+/// let mut p = Placeholders::default();
+/// assert_eq!(u.render(&mut p).unwrap(), "REMOVE #n1 ADD #n0 :v0");
+/// ```
+pub struct Update<M> {
+    pub(crate) actions: Vec<UpdateAction>,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M> Clone for Update<M> {
+    fn clone(&self) -> Self {
+        Update { actions: self.actions.clone(), _model: PhantomData }
+    }
+}
+
+impl<M> std::fmt::Debug for Update<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Update({:?})", self.actions)
+    }
+}
+
+impl<M> Default for Update<M> {
+    fn default() -> Self {
+        Update::new()
+    }
+}
+
+fn encoded<M, T>(field: &Field<M, T>, v: &T) -> Operand {
+    field.encode(v).map_err(|e| match e {
+        Error::Validation { reason, .. } => reason,
+        other => other.to_string(),
+    })
+}
+
+impl<M> Update<M> {
+    /// No actions.
+    pub fn new() -> Self {
+        Update { actions: Vec::new(), _model: PhantomData }
+    }
+
+    /// Adds a raw action.
+    pub fn action(mut self, action: UpdateAction) -> Self {
+        self.actions.push(action);
+        self
+    }
+
+    /// The actions.
+    pub fn actions(&self) -> &[UpdateAction] {
+        &self.actions
+    }
+
+    /// Whether there are no actions.
+    pub fn is_empty(&self) -> bool {
+        self.actions.is_empty()
+    }
+
+    /// `SET field = value` (nested paths work even when parent maps are
+    /// missing). Setting an empty set removes the attribute (DynamoDB has no
+    /// empty sets).
+    pub fn set<T>(self, field: &Field<M, T>, value: impl IntoValue<T>) -> Self {
+        let value = value.into_value();
+        if let Ok(None) = field.encode_opt(&value) {
+            return self.action(UpdateAction::Remove(field.path().clone()));
+        }
+        let v = encoded(field, &value);
+        self.action(UpdateAction::Set(field.path().clone(), v))
+    }
+
+    /// `SET field = if_not_exists(field, value)`
+    pub fn set_if_not_exists<T>(self, field: &Field<M, T>, value: impl IntoValue<T>) -> Self {
+        let v = encoded(field, &value.into_value());
+        self.action(UpdateAction::SetIfNotExists(field.path().clone(), v))
+    }
+
+    /// Appends `items` to a list (creating it if missing).
+    pub fn append<T>(self, field: &Field<M, Vec<T>>, items: Vec<T>) -> Self {
+        let v = encoded(field, &items);
+        self.action(UpdateAction::Append(field.path().clone(), v))
+    }
+
+    /// `REMOVE field`
+    pub fn remove<T>(self, field: &Field<M, T>) -> Self {
+        self.action(UpdateAction::Remove(field.path().clone()))
+    }
+
+    /// `ADD field value`: adds to a number, or adds elements to a set.
+    pub fn add<T>(self, field: &Field<M, T>, value: impl IntoValue<T>) -> Self {
+        let v = encoded(field, &value.into_value());
+        self.action(UpdateAction::Add(field.path().clone(), v))
+    }
+
+    /// `DELETE field value`: removes elements from a set.
+    pub fn delete<T>(self, field: &Field<M, T>, value: impl IntoValue<T>) -> Self {
+        let v = encoded(field, &value.into_value());
+        self.action(UpdateAction::Delete(field.path().clone(), v))
+    }
+
+    /// Renders the update expression.
+    pub fn render(&self, p: &mut Placeholders) -> Result<String> {
+        render_actions(&self.actions, p)
+    }
+}
+
+pub(crate) fn render_actions(actions: &[UpdateAction], p: &mut Placeholders) -> Result<String> {
+    let mut set = Vec::new();
+    let mut remove = Vec::new();
+    let mut add = Vec::new();
+    let mut delete = Vec::new();
+    let val = |path: &Path, v: &Operand, p: &mut Placeholders| -> Result<String> {
+        match v {
+            Ok(v) => Ok(p.value(v.clone())),
+            Err(reason) => Err(Error::validation(path.to_string(), reason.clone())),
+        }
+    };
+    for a in actions {
+        match a {
+            UpdateAction::Set(path, v) => {
+                let n = path.render(p);
+                set.push(format!("{n} = {}", val(path, v, p)?));
+            }
+            UpdateAction::SetIfNotExists(path, v) => {
+                let n = path.render(p);
+                set.push(format!("{n} = if_not_exists({n}, {})", val(path, v, p)?));
+            }
+            UpdateAction::Append(path, v) => {
+                let n = path.render(p);
+                let empty = p.value(AttributeValue::L(vec![]));
+                set.push(format!("{n} = list_append(if_not_exists({n}, {empty}), {})", val(path, v, p)?));
+            }
+            UpdateAction::Remove(path) => remove.push(path.render(p)),
+            UpdateAction::Add(path, v) => {
+                let n = path.render(p);
+                add.push(format!("{n} {}", val(path, v, p)?));
+            }
+            UpdateAction::Delete(path, v) => {
+                let n = path.render(p);
+                delete.push(format!("{n} {}", val(path, v, p)?));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (kw, list) in [("SET", set), ("REMOVE", remove), ("ADD", add), ("DELETE", delete)] {
+        if !list.is_empty() {
+            out.push(format!("{kw} {}", list.join(", ")));
+        }
+    }
+    Ok(out.join(" "))
+}

@@ -1,0 +1,76 @@
+//! Service limits checked before a request is sent: item size (400 KB),
+//! expression length (4 KB), transaction size.
+
+use crate::error::{Error, Limit, Result};
+use crate::item::{AttributeValue, Item};
+
+/// The size DynamoDB accounts for a value (close to the service's rules).
+pub fn value_size(v: &AttributeValue) -> usize {
+    match v {
+        AttributeValue::S(s) => s.len(),
+        AttributeValue::N(n) => {
+            let digits = n.trim_start_matches('-').chars().filter(|c| c.is_ascii_digit()).count();
+            digits.div_ceil(2) + 1
+        }
+        AttributeValue::B(b) => b.as_ref().len(),
+        AttributeValue::Bool(_) | AttributeValue::Null(_) => 1,
+        AttributeValue::L(items) => 3 + items.iter().map(|v| value_size(v) + 1).sum::<usize>(),
+        AttributeValue::M(m) => 3 + m.iter().map(|(k, v)| k.len() + value_size(v) + 1).sum::<usize>(),
+        AttributeValue::Ss(s) => s.iter().map(|s| s.len()).sum(),
+        AttributeValue::Ns(s) => s.iter().map(|n| n.len().div_ceil(2) + 1).sum(),
+        AttributeValue::Bs(s) => s.iter().map(|b| b.as_ref().len()).sum(),
+        _ => 0,
+    }
+}
+
+/// The size of an item: attribute names plus values.
+///
+/// ```
+/// use ddb_odm::{limits::item_size, AttributeValue, Item};
+/// let mut item = Item::new();
+/// item.insert("id".into(), AttributeValue::S("abc".into()));
+/// assert_eq!(item_size(&item), 5);
+/// ```
+pub fn item_size(item: &Item) -> usize {
+    item.iter().map(|(k, v)| k.len() + value_size(v)).sum()
+}
+
+/// Refuses an item over 400 KB.
+pub fn check_item(item: &Item) -> Result<()> {
+    let size = item_size(item);
+    if size > Limit::ItemSize.max() {
+        return Err(Error::LimitExceeded {
+            limit: Limit::ItemSize,
+            actual: size,
+            max: Limit::ItemSize.max(),
+        });
+    }
+    Ok(())
+}
+
+/// Refuses an expression over 4 KB.
+pub fn check_expression(expr: &str) -> Result<()> {
+    if expr.len() > Limit::ExpressionLength.max() {
+        return Err(Error::LimitExceeded {
+            limit: Limit::ExpressionLength,
+            actual: expr.len(),
+            max: Limit::ExpressionLength.max(),
+        });
+    }
+    Ok(())
+}
+
+/// Refuses key values over the service's limits: 2048 bytes for a hash
+/// key, 1024 bytes for a range key.
+pub fn check_key(schema: &crate::schema::Schema, key: &Item) -> Result<()> {
+    for (name, max) in std::iter::once((schema.hash_key(), 2048)).chain(schema.range_key().map(|r| (r, 1024)))
+    {
+        if let Some(v) = key.get(name) {
+            let size = value_size(v);
+            if size > max {
+                return Err(Error::LimitExceeded { limit: Limit::KeySize, actual: size, max });
+            }
+        }
+    }
+    Ok(())
+}

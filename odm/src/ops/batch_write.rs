@@ -1,0 +1,128 @@
+//! BatchWriteItem for any number of puts or deletes: [`BatchWriteBuilder`].
+//! Writes are sent 25 a request; `UnprocessedItems` are retried with capped
+//! exponential backoff and jitter; nothing is dropped silently: what could
+//! not be written is returned in [`Error::BatchIncomplete`]. Two writes of
+//! the same key keep the last one (DynamoDB refuses both in one request).
+
+use super::get::clone_err;
+use super::retry::{until_processed, Outcome};
+use super::Request;
+use crate::error::{sdk, Error, Result};
+use crate::handle::ModelHandle;
+use crate::item::Item;
+use crate::limits;
+use crate::model::{BoxFuture, Record};
+use aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemInput;
+use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
+use std::future::IntoFuture;
+
+/// Writes per BatchWriteItem request.
+pub const MAX_WRITES_PER_REQUEST: usize = 25;
+
+/// Puts or deletes many items. Await it; `Ok(())` means every write was applied.
+pub struct BatchWriteBuilder<M> {
+    handle: ModelHandle<M>,
+    writes: Vec<Result<(bool, Item)>>,
+}
+
+impl<M: Record> BatchWriteBuilder<M> {
+    pub(crate) fn puts(handle: ModelHandle<M>, items: Vec<Result<Item>>) -> Self {
+        BatchWriteBuilder { handle, writes: items.into_iter().map(|i| i.map(|i| (true, i))).collect() }
+    }
+
+    pub(crate) fn deletes(handle: ModelHandle<M>, keys: Vec<Result<Item>>) -> Self {
+        BatchWriteBuilder { handle, writes: keys.into_iter().map(|k| k.map(|k| (false, k))).collect() }
+    }
+
+    fn requests(&self) -> Result<Vec<WriteRequest>> {
+        let schema = &self.handle.schema;
+        let mut out: Vec<(Item, WriteRequest)> = Vec::with_capacity(self.writes.len());
+        for w in &self.writes {
+            let (is_put, item) = w.as_ref().map_err(clone_err)?;
+            let key = schema.key_of(item)?;
+            let req = if *is_put {
+                limits::check_item(item)?;
+                WriteRequest::builder()
+                    .put_request(PutRequest::builder().set_item(Some(item.clone())).build()?)
+                    .build()
+            } else {
+                WriteRequest::builder()
+                    .delete_request(DeleteRequest::builder().set_key(Some(key.clone())).build()?)
+                    .build()
+            };
+            match out.iter_mut().find(|(k, _)| *k == key) {
+                Some(slot) => slot.1 = req,
+                None => out.push((key, req)),
+            }
+        }
+        Ok(out.into_iter().map(|(_, r)| r).collect())
+    }
+
+    /// The requests that would be sent (one per 25 writes).
+    pub fn dry_run(&self) -> Result<Request> {
+        let reqs = self.requests()?;
+        let mut out = Vec::new();
+        for chunk in reqs.chunks(MAX_WRITES_PER_REQUEST) {
+            out.push(
+                BatchWriteItemInput::builder()
+                    .request_items(self.handle.table_name(), chunk.to_vec())
+                    .build()?,
+            );
+        }
+        Ok(Request::BatchWriteItem(out))
+    }
+
+    /// Sends every chunk, retrying unprocessed writes.
+    pub async fn send(self) -> Result<()> {
+        let reqs = self.requests()?;
+        let table = self.handle.table_name().to_string();
+        let policy = self.handle.odm.retry_policy();
+        let client = self.handle.odm.client().clone();
+        let chunks: Vec<Vec<WriteRequest>> =
+            reqs.chunks(MAX_WRITES_PER_REQUEST).map(|c| c.to_vec()).collect();
+        for (ci, chunk) in chunks.iter().enumerate() {
+            let mut applied: Vec<()> = Vec::new();
+            let outcome = until_processed(policy, chunk.clone(), &mut applied, |writes| {
+                let client = client.clone();
+                let table = table.clone();
+                async move {
+                    let out =
+                        client.batch_write_item().request_items(&table, writes).send().await.map_err(sdk)?;
+                    let unprocessed =
+                        out.unprocessed_items.unwrap_or_default().remove(&table).unwrap_or_default();
+                    Ok((Vec::new(), unprocessed))
+                }
+            })
+            .await?;
+            if let Outcome::GaveUp(unprocessed) = outcome {
+                let mut rest: Vec<(String, Item)> =
+                    unprocessed.iter().filter_map(write_item).map(|i| (table.clone(), i)).collect();
+                for later in &chunks[ci + 1..] {
+                    rest.extend(later.iter().filter_map(write_item).map(|i| (table.clone(), i)));
+                }
+                return Err(Error::BatchIncomplete {
+                    unprocessed_keys: Vec::new(),
+                    unprocessed_writes: rest,
+                    read: Vec::new(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The item (put) or key (delete) of a write request.
+fn write_item(w: &WriteRequest) -> Option<Item> {
+    w.put_request
+        .as_ref()
+        .map(|p| p.item.clone())
+        .or_else(|| w.delete_request.as_ref().map(|d| d.key.clone()))
+}
+
+impl<M: Record> IntoFuture for BatchWriteBuilder<M> {
+    type Output = Result<()>;
+    type IntoFuture = BoxFuture<'static, Result<()>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

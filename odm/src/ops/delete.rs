@@ -1,0 +1,132 @@
+//! DeleteItem: [`DeleteBuilder`].
+
+use super::get::clone_err;
+use super::{condition_failed, exists, version_check, version_of, Conditions, Request};
+use crate::error::{sdk, Result};
+use crate::expr::{Condition, Placeholders};
+use crate::handle::ModelHandle;
+use crate::item::Item;
+use crate::model::{BoxFuture, Record};
+use crate::schema::Direction;
+use aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder;
+use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
+use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
+use std::future::IntoFuture;
+
+/// Deletes one item. Await it for the deleted item, if there was one.
+pub struct DeleteBuilder<M> {
+    handle: ModelHandle<M>,
+    key: Result<Item>,
+    condition: Option<Condition<M>>,
+    expected_version: Option<u64>,
+    must_exist: bool,
+}
+
+pub(crate) struct DeleteParts {
+    pub key: Item,
+    pub condition: Option<String>,
+    pub placeholders: Placeholders,
+}
+
+impl<M: Record> DeleteBuilder<M> {
+    pub(crate) fn new(handle: ModelHandle<M>, key: Result<Item>) -> Self {
+        DeleteBuilder { handle, key, condition: None, expected_version: None, must_exist: false }
+    }
+
+    pub(crate) fn for_record(handle: ModelHandle<M>, record: &M) -> Self {
+        let stored = handle.to_stored(record);
+        let schema = handle.schema.clone();
+        let key = stored.as_ref().map_err(clone_err).and_then(|s| schema.key_of(s));
+        let version = match (&stored, &schema.version) {
+            (Ok(item), Some(v)) => version_of(item, v).ok().filter(|v| *v > 0),
+            _ => None,
+        };
+        DeleteBuilder { handle, key, condition: None, expected_version: version, must_exist: false }
+    }
+
+    /// A condition the stored item must meet.
+    pub fn condition(mut self, condition: Condition<M>) -> Self {
+        self.condition = Some(condition);
+        self
+    }
+
+    /// Optimistic locking: the stored version must be `version`.
+    pub fn expect_version(mut self, version: u64) -> Self {
+        self.expected_version = Some(version);
+        self
+    }
+
+    /// Fail with a condition error if the item does not exist.
+    pub fn must_exist(mut self) -> Self {
+        self.must_exist = true;
+        self
+    }
+
+    pub(crate) fn parts(&self) -> Result<DeleteParts> {
+        let schema = &self.handle.schema;
+        let key = self.key.as_ref().map_err(clone_err)?.clone();
+        let mut conds = Conditions::default();
+        if let (Some(v), Some(expected)) = (&schema.version, self.expected_version) {
+            conds.push(version_check(v, expected));
+        }
+        if self.must_exist {
+            conds.push(exists(schema));
+        }
+        conds.push_user(&self.condition);
+        let mut p = Placeholders::default();
+        let condition = conds.render(&mut p)?;
+        Ok(DeleteParts { key, condition, placeholders: p })
+    }
+
+    fn request(&self, parts: DeleteParts) -> DeleteItemFluentBuilder {
+        self.handle
+            .odm
+            .client()
+            .delete_item()
+            .table_name(self.handle.table_name())
+            .set_key(Some(parts.key))
+            .set_condition_expression(parts.condition)
+            .set_expression_attribute_names(parts.placeholders.names())
+            .set_expression_attribute_values(parts.placeholders.values())
+            .return_values(ReturnValue::AllOld)
+    }
+
+    /// The request that would be sent.
+    pub fn dry_run(&self) -> Result<Request> {
+        Ok(Request::DeleteItem(self.request(self.parts()?).as_input().clone().build()?))
+    }
+
+    /// Sends; returns the deleted item, if there was one.
+    pub async fn send(self) -> Result<Option<M>> {
+        let parts = self.parts()?;
+        let out = self
+            .request(parts)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .send()
+            .await;
+        match out {
+            Ok(out) => match out.attributes.filter(|a| !a.is_empty()) {
+                Some(item) => Ok(Some(M::from_item(self.handle.schema.apply(Direction::FromDynamo, item)?)?)),
+                None => Ok(None),
+            },
+            Err(e) => {
+                if let Some(DeleteItemError::ConditionalCheckFailedException(c)) = e.as_service_error() {
+                    return Err(condition_failed(c.item.clone()));
+                }
+                Err(sdk(e))
+            }
+        }
+    }
+
+    pub(crate) fn handle(&self) -> &ModelHandle<M> {
+        &self.handle
+    }
+}
+
+impl<M: Record> IntoFuture for DeleteBuilder<M> {
+    type Output = Result<Option<M>>;
+    type IntoFuture = BoxFuture<'static, Result<Option<M>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

@@ -1,0 +1,116 @@
+//! The driver: one module per operation. Each builder can [`dry_run`]
+//! (return the [`Request`] it would send) or send.
+//!
+//! [`dry_run`]: get::GetBuilder::dry_run
+
+pub mod batch_get;
+pub mod batch_write;
+pub mod delete;
+pub mod get;
+pub mod put;
+pub mod query;
+pub(crate) mod retry;
+pub mod scan;
+pub mod table;
+pub mod transaction;
+pub mod update;
+
+use crate::error::{Error, Result};
+use crate::expr::Cond;
+use crate::expr::{Comparator, Condition, Path, Placeholders};
+use crate::item::{AttributeValue, Item};
+use crate::limits;
+use crate::schema::Schema;
+use aws_sdk_dynamodb::operation;
+
+/// A request the ODM would send (what a dry run returns): the SDK's input
+/// type of the operation.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Request {
+    /// GetItem
+    GetItem(operation::get_item::GetItemInput),
+    /// PutItem
+    PutItem(operation::put_item::PutItemInput),
+    /// UpdateItem
+    UpdateItem(operation::update_item::UpdateItemInput),
+    /// DeleteItem
+    DeleteItem(operation::delete_item::DeleteItemInput),
+    /// Query
+    Query(operation::query::QueryInput),
+    /// Scan
+    Scan(operation::scan::ScanInput),
+    /// BatchGetItem (one per chunk of 100 keys)
+    BatchGetItem(Vec<operation::batch_get_item::BatchGetItemInput>),
+    /// BatchWriteItem (one per chunk of 25 writes)
+    BatchWriteItem(Vec<operation::batch_write_item::BatchWriteItemInput>),
+    /// TransactGetItems
+    TransactGetItems(operation::transact_get_items::TransactGetItemsInput),
+    /// TransactWriteItems
+    TransactWriteItems(operation::transact_write_items::TransactWriteItemsInput),
+    /// CreateTable
+    CreateTable(operation::create_table::CreateTableInput),
+}
+
+/// A condition expression under construction: the user's condition plus
+/// the ODM's own (existence, version).
+#[derive(Debug, Default)]
+pub(crate) struct Conditions(pub Vec<Cond>);
+
+impl Conditions {
+    pub(crate) fn push(&mut self, c: Cond) {
+        self.0.push(c);
+    }
+
+    pub(crate) fn push_user<M>(&mut self, c: &Option<Condition<M>>) {
+        if let Some(c) = c {
+            self.0.push(c.cond.clone());
+        }
+    }
+
+    /// Renders into `p` (`None` when there is no condition).
+    pub(crate) fn render(&self, p: &mut Placeholders) -> Result<Option<String>> {
+        if self.0.is_empty() {
+            return Ok(None);
+        }
+        let c: Condition<()> = Condition::from_cond(Cond::And(self.0.clone()));
+        let s = c.render(p)?;
+        limits::check_expression(&s)?;
+        Ok(Some(s))
+    }
+}
+
+/// `attribute_not_exists(hash key)`: the item must not exist.
+pub(crate) fn not_exists(schema: &Schema) -> Cond {
+    Cond::NotExists(Path::attr(schema.hash_key()))
+}
+
+/// `attribute_exists(hash key)`: the item must exist.
+pub(crate) fn exists(schema: &Schema) -> Cond {
+    Cond::Exists(Path::attr(schema.hash_key()))
+}
+
+/// The version check for an item whose current version is `current` (0: new).
+pub(crate) fn version_check(attr: &str, current: u64) -> Cond {
+    if current == 0 {
+        Cond::NotExists(Path::attr(attr))
+    } else {
+        Cond::Compare(Path::attr(attr), Comparator::Eq, Ok(AttributeValue::N(current.to_string())))
+    }
+}
+
+/// The version stored in `item` (0 when absent).
+pub(crate) fn version_of(item: &Item, attr: &str) -> Result<u64> {
+    match item.get(attr) {
+        None | Some(AttributeValue::Null(_)) => Ok(0),
+        Some(AttributeValue::N(n)) => {
+            n.parse().map_err(|_| Error::validation(attr, format!("version `{n}` is not a whole number")))
+        }
+        Some(_) => Err(Error::validation(attr, "version must be a number")),
+    }
+}
+
+/// Maps a ConditionalCheckFailedException's returned item.
+pub(crate) fn condition_failed(item: Option<Item>) -> Error {
+    Error::ConditionFailed { item }
+}

@@ -1,0 +1,208 @@
+//! PutItem (create and save): [`PutBuilder`].
+//!
+//! A save of an item whose `created_at` timestamp is unset must not rewrite
+//! the stored one, so it is sent as an UpdateItem that sets every declared
+//! attribute, removes the declared ones the item lacks and sets `created_at`
+//! only `if_not_exists`.
+
+use super::get::clone_err;
+use super::{condition_failed, not_exists, version_check, version_of, Conditions, Request};
+use crate::error::{sdk, Result};
+use crate::expr::{Condition, Path, Placeholders, UpdateAction};
+use crate::handle::ModelHandle;
+use crate::item::Item;
+use crate::limits;
+use crate::model::{BoxFuture, Record};
+use crate::schema::Direction;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
+use std::future::IntoFuture;
+
+/// Writes one item. Await it for the item as stored (defaults, timestamps
+/// and version applied).
+pub struct PutBuilder<M> {
+    handle: ModelHandle<M>,
+    item: Result<Item>,
+    overwrite: bool,
+    condition: Option<Condition<M>>,
+}
+
+/// What a put sends.
+pub(crate) struct PutParts {
+    /// The item as stored.
+    pub item: Item,
+    pub condition: Option<String>,
+    pub placeholders: Placeholders,
+    /// Set when the save must keep a stored `created_at`: (key, update expression).
+    pub update: Option<(Item, String)>,
+}
+
+impl<M: Record> PutBuilder<M> {
+    pub(crate) fn new(handle: ModelHandle<M>, record: &M) -> Self {
+        PutBuilder { item: record.to_item(), handle, overwrite: true, condition: None }
+    }
+
+    /// `false`: fail with a condition error if the item exists.
+    pub fn overwrite(mut self, overwrite: bool) -> Self {
+        self.overwrite = overwrite;
+        self
+    }
+
+    /// A condition the stored item must meet.
+    pub fn condition(mut self, condition: Condition<M>) -> Self {
+        self.condition = Some(condition);
+        self
+    }
+
+    pub(crate) fn parts(&self) -> Result<PutParts> {
+        let schema = &self.handle.schema;
+        let model_item = self.item.as_ref().map_err(clone_err)?;
+        let keep_created = self.overwrite
+            && schema.created_at.as_ref().is_some_and(|c| {
+                let name = schema.attribute_stored(c).map(|d| d.name.as_str()).unwrap_or(c);
+                !model_item.contains_key(name)
+            });
+        let mut item = schema.apply(Direction::ToDynamo, model_item.clone())?;
+        let mut conds = Conditions::default();
+        if let Some(v) = &schema.version {
+            let current = version_of(&item, v)?;
+            item.insert(v.clone(), crate::AttributeValue::N((current + 1).to_string()));
+            conds.push(version_check(v, current));
+        }
+        if !self.overwrite {
+            conds.push(not_exists(schema));
+        }
+        conds.push_user(&self.condition);
+        limits::check_item(&item)?;
+        limits::check_key(schema, &item)?;
+        let mut p = Placeholders::default();
+        let condition = conds.render(&mut p)?;
+        let mut update = None;
+        if keep_created {
+            let key = schema.key_of(&item)?;
+            let created = schema.created_at.clone().unwrap_or_default();
+            let mut actions = Vec::new();
+            for (name, v) in &item {
+                if key.contains_key(name) {
+                    continue;
+                }
+                let path = Path::attr(name.clone());
+                if *name == created {
+                    actions.push(UpdateAction::SetIfNotExists(path, Ok(v.clone())));
+                } else {
+                    actions.push(UpdateAction::Set(path, Ok(v.clone())));
+                }
+            }
+            for def in &schema.attributes {
+                if !item.contains_key(&def.stored) && !key.contains_key(&def.stored) {
+                    actions.push(UpdateAction::Remove(Path::attr(def.stored.clone())));
+                }
+            }
+            actions.sort_by_key(|a| a.path().to_string());
+            let expr = crate::expr::update_render(&actions, &mut p)?;
+            limits::check_expression(&expr)?;
+            update = Some((key, expr));
+        }
+        Ok(PutParts { item, condition, placeholders: p, update })
+    }
+
+    /// The request that would be sent.
+    pub fn dry_run(&self) -> Result<Request> {
+        let parts = self.parts()?;
+        let client = self.handle.odm.client();
+        Ok(match parts.update {
+            Some((key, expr)) => Request::UpdateItem(
+                client
+                    .update_item()
+                    .table_name(self.handle.table_name())
+                    .set_key(Some(key))
+                    .update_expression(expr)
+                    .set_condition_expression(parts.condition)
+                    .set_expression_attribute_names(parts.placeholders.names())
+                    .set_expression_attribute_values(parts.placeholders.values())
+                    .return_values(ReturnValue::AllNew)
+                    .as_input()
+                    .clone()
+                    .build()?,
+            ),
+            None => Request::PutItem(
+                client
+                    .put_item()
+                    .table_name(self.handle.table_name())
+                    .set_item(Some(parts.item))
+                    .set_condition_expression(parts.condition)
+                    .set_expression_attribute_names(parts.placeholders.names())
+                    .set_expression_attribute_values(parts.placeholders.values())
+                    .as_input()
+                    .clone()
+                    .build()?,
+            ),
+        })
+    }
+
+    /// Sends; returns the item as stored, decoded.
+    pub async fn send(self) -> Result<M> {
+        let parts = self.parts()?;
+        let client = self.handle.odm.client();
+        let stored = match parts.update {
+            Some((key, expr)) => {
+                let out = client
+                    .update_item()
+                    .table_name(self.handle.table_name())
+                    .set_key(Some(key))
+                    .update_expression(expr)
+                    .set_condition_expression(parts.condition)
+                    .set_expression_attribute_names(parts.placeholders.names())
+                    .set_expression_attribute_values(parts.placeholders.values())
+                    .return_values(ReturnValue::AllNew)
+                    .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+                    .send()
+                    .await;
+                match out {
+                    Ok(out) => out.attributes.unwrap_or(parts.item),
+                    Err(e) => {
+                        if let Some(UpdateItemError::ConditionalCheckFailedException(c)) =
+                            e.as_service_error()
+                        {
+                            return Err(condition_failed(c.item.clone()));
+                        }
+                        return Err(sdk(e));
+                    }
+                }
+            }
+            None => {
+                let out = client
+                    .put_item()
+                    .table_name(self.handle.table_name())
+                    .set_item(Some(parts.item.clone()))
+                    .set_condition_expression(parts.condition)
+                    .set_expression_attribute_names(parts.placeholders.names())
+                    .set_expression_attribute_values(parts.placeholders.values())
+                    .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+                    .send()
+                    .await;
+                if let Err(e) = out {
+                    if let Some(PutItemError::ConditionalCheckFailedException(c)) = e.as_service_error() {
+                        return Err(condition_failed(c.item.clone()));
+                    }
+                    return Err(sdk(e));
+                }
+                parts.item
+            }
+        };
+        self.handle.from_stored(stored)
+    }
+
+    pub(crate) fn handle(&self) -> &ModelHandle<M> {
+        &self.handle
+    }
+}
+
+impl<M: Record> IntoFuture for PutBuilder<M> {
+    type Output = Result<M>;
+    type IntoFuture = BoxFuture<'static, Result<M>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

@@ -1,0 +1,432 @@
+//! TransactWriteItems and TransactGetItems across models:
+//! [`TransactWrite`], [`TransactGet`] and [`CheckBuilder`] (condition checks).
+//! More than 100 actions, or two actions on one item, are refused before
+//! sending; a cancellation is decoded into one reason per action.
+
+use super::delete::DeleteBuilder;
+use super::get::{clone_err, GetBuilder};
+use super::put::PutBuilder;
+use super::update::UpdateBuilder;
+use super::{Conditions, Request};
+use crate::error::{sdk, CancellationCode, CancellationReason, Error, Limit, Result};
+use crate::expr::{Condition, Placeholders};
+use crate::handle::ModelHandle;
+use crate::item::Item;
+use crate::model::Record;
+use crate::odm::Odm;
+use crate::schema::{Direction, Schema};
+use aws_sdk_dynamodb::operation::transact_get_items::TransactGetItemsError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    ConditionCheck, Delete, Get, Put, ReturnValuesOnConditionCheckFailure, TransactGetItem,
+    TransactWriteItem, Update,
+};
+use std::sync::Arc;
+
+/// The most actions one transaction may hold.
+pub const MAX_ACTIONS: usize = 100;
+
+/// A condition check on one item, for a transaction.
+pub struct CheckBuilder<M> {
+    handle: ModelHandle<M>,
+    key: Result<Item>,
+    condition: Condition<M>,
+}
+
+impl<M: Record> CheckBuilder<M> {
+    pub(crate) fn new(handle: ModelHandle<M>, key: Result<Item>, condition: Condition<M>) -> Self {
+        CheckBuilder { handle, key, condition }
+    }
+}
+
+struct WriteAction {
+    table: String,
+    key: Item,
+    item: TransactWriteItem,
+    /// Bytes the action writes (items of puts), for the 4 MB limit.
+    size: usize,
+}
+
+/// A write transaction (TransactWriteItems) across models.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> ddb_odm::Result<()> {
+/// use ddb_odm::{CancellationCode, Error, Model, Odm};
+///
+/// #[derive(Model, Debug, Clone)]
+/// struct Seat { #[key] id: String, taken: bool }
+///
+/// # let (_emu, client) = ddb_odm::testing::embedded().await;
+/// let odm = Odm::new(client);
+/// let seats = odm.model::<Seat>().await?;
+/// seats.create(&Seat { id: "1A".into(), taken: true }).await?;
+/// let err = odm
+///     .transact_write()
+///     .put(seats.create(&Seat { id: "1B".into(), taken: true }))
+///     .put(seats.create(&Seat { id: "1A".into(), taken: true })) // exists: cancels all
+///     .send()
+///     .await
+///     .unwrap_err();
+/// let Error::TransactionCancelled { reasons } = err else { unreachable!() };
+/// assert_eq!(reasons[0].code, CancellationCode::None);
+/// assert_eq!(reasons[1].code, CancellationCode::ConditionalCheckFailed);
+/// assert!(seats.get("1B".to_string()).await?.is_none());
+/// # Ok(()) }
+/// ```
+pub struct TransactWrite {
+    odm: Odm,
+    actions: Vec<Result<WriteAction>>,
+    token: Option<String>,
+}
+
+fn conditions_of(
+    c: Option<String>,
+    p: &Placeholders,
+) -> (Option<String>, Option<std::collections::HashMap<String, String>>, Option<Item>) {
+    (c, p.names(), p.values())
+}
+
+impl TransactWrite {
+    pub(crate) fn new(odm: Odm) -> Self {
+        TransactWrite { odm, actions: Vec::new(), token: None }
+    }
+
+    /// Adds a put (from [`ModelHandle::create`] or [`ModelHandle::save`]).
+    pub fn put<M: Record>(mut self, put: PutBuilder<M>) -> Self {
+        let action = (|| {
+            let parts = put.parts()?;
+            let table = put.handle().table_name().to_string();
+            let key = put.handle().schema.key_of(&parts.item)?;
+            let size = crate::limits::item_size(&parts.item);
+            let (cond, names, values) = conditions_of(parts.condition, &parts.placeholders);
+            let item = match parts.update {
+                Some((key, expr)) => TransactWriteItem::builder()
+                    .update(
+                        Update::builder()
+                            .table_name(&table)
+                            .set_key(Some(key))
+                            .update_expression(expr)
+                            .set_condition_expression(cond)
+                            .set_expression_attribute_names(names)
+                            .set_expression_attribute_values(values)
+                            .return_values_on_condition_check_failure(
+                                ReturnValuesOnConditionCheckFailure::AllOld,
+                            )
+                            .build()?,
+                    )
+                    .build(),
+                None => TransactWriteItem::builder()
+                    .put(
+                        Put::builder()
+                            .table_name(&table)
+                            .set_item(Some(parts.item))
+                            .set_condition_expression(cond)
+                            .set_expression_attribute_names(names)
+                            .set_expression_attribute_values(values)
+                            .return_values_on_condition_check_failure(
+                                ReturnValuesOnConditionCheckFailure::AllOld,
+                            )
+                            .build()?,
+                    )
+                    .build(),
+            };
+            Ok(WriteAction { table, key, item, size })
+        })();
+        self.actions.push(action);
+        self
+    }
+
+    /// Adds an update (from [`ModelHandle::update`]). Parent maps of nested
+    /// paths must exist inside a transaction.
+    pub fn update<M: Record>(mut self, update: UpdateBuilder<M>) -> Self {
+        let action = (|| {
+            let parts = update.parts()?;
+            let table = update.handle().table_name().to_string();
+            let (cond, names, values) = conditions_of(parts.condition, &parts.placeholders);
+            let item = TransactWriteItem::builder()
+                .update(
+                    Update::builder()
+                        .table_name(&table)
+                        .set_key(Some(parts.key.clone()))
+                        .update_expression(parts.update)
+                        .set_condition_expression(cond)
+                        .set_expression_attribute_names(names)
+                        .set_expression_attribute_values(values)
+                        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+                        .build()?,
+                )
+                .build();
+            Ok(WriteAction { table, size: crate::limits::item_size(&parts.key), key: parts.key, item })
+        })();
+        self.actions.push(action);
+        self
+    }
+
+    /// Adds a delete (from [`ModelHandle::delete`] or [`ModelHandle::delete_item`]).
+    pub fn delete<M: Record>(mut self, delete: DeleteBuilder<M>) -> Self {
+        let action = (|| {
+            let parts = delete.parts()?;
+            let table = delete.handle().table_name().to_string();
+            let (cond, names, values) = conditions_of(parts.condition, &parts.placeholders);
+            let item = TransactWriteItem::builder()
+                .delete(
+                    Delete::builder()
+                        .table_name(&table)
+                        .set_key(Some(parts.key.clone()))
+                        .set_condition_expression(cond)
+                        .set_expression_attribute_names(names)
+                        .set_expression_attribute_values(values)
+                        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+                        .build()?,
+                )
+                .build();
+            Ok(WriteAction { table, size: crate::limits::item_size(&parts.key), key: parts.key, item })
+        })();
+        self.actions.push(action);
+        self
+    }
+
+    /// Adds a condition check (from [`ModelHandle::check`]).
+    pub fn check<M: Record>(mut self, check: CheckBuilder<M>) -> Self {
+        let action = (|| {
+            let key = check.key.as_ref().map_err(clone_err)?.clone();
+            let mut conds = Conditions::default();
+            conds.push(check.condition.cond.clone());
+            let mut p = Placeholders::default();
+            let cond = conds.render(&mut p)?.unwrap_or_default();
+            let table = check.handle.table_name().to_string();
+            let item = TransactWriteItem::builder()
+                .condition_check(
+                    ConditionCheck::builder()
+                        .table_name(&table)
+                        .set_key(Some(key.clone()))
+                        .condition_expression(cond)
+                        .set_expression_attribute_names(p.names())
+                        .set_expression_attribute_values(p.values())
+                        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+                        .build()?,
+                )
+                .build();
+            Ok(WriteAction { table, size: crate::limits::item_size(&key), key, item })
+        })();
+        self.actions.push(action);
+        self
+    }
+
+    /// An idempotency token (`ClientRequestToken`).
+    pub fn client_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// The number of actions.
+    pub fn len(&self) -> usize {
+        self.actions.len()
+    }
+
+    /// Whether there are no actions.
+    pub fn is_empty(&self) -> bool {
+        self.actions.is_empty()
+    }
+
+    fn items(&self) -> Result<Vec<TransactWriteItem>> {
+        check_count(self.actions.len())?;
+        let mut seen: Vec<(&str, &Item)> = Vec::with_capacity(self.actions.len());
+        let mut out = Vec::with_capacity(self.actions.len());
+        let mut total = 0usize;
+        for (i, a) in self.actions.iter().enumerate() {
+            let a = a.as_ref().map_err(clone_err)?;
+            total += a.size;
+            if total > Limit::TransactionSize.max() {
+                return Err(Error::LimitExceeded {
+                    limit: Limit::TransactionSize,
+                    actual: total,
+                    max: Limit::TransactionSize.max(),
+                });
+            }
+            if let Some(j) = seen.iter().position(|(t, k)| *t == a.table && **k == a.key) {
+                return Err(Error::DuplicateItemInTransaction { table: a.table.clone(), actions: (j, i) });
+            }
+            seen.push((&a.table, &a.key));
+            out.push(a.item.clone());
+        }
+        Ok(out)
+    }
+
+    /// The request that would be sent.
+    pub fn dry_run(&self) -> Result<Request> {
+        let items = self.items()?;
+        Ok(Request::TransactWriteItems(
+            self.odm
+                .client()
+                .transact_write_items()
+                .set_transact_items(Some(items))
+                .set_client_request_token(self.token.clone())
+                .as_input()
+                .clone()
+                .build()?,
+        ))
+    }
+
+    /// Sends; all actions apply, or none (then [`Error::TransactionCancelled`]).
+    pub async fn send(self) -> Result<()> {
+        let items = self.items()?;
+        let out = self
+            .odm
+            .client()
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .set_client_request_token(self.token.clone())
+            .send()
+            .await;
+        match out {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                if let Some(TransactWriteItemsError::TransactionCanceledException(c)) = e.as_service_error() {
+                    return Err(cancelled(c.cancellation_reasons()));
+                }
+                Err(sdk(e))
+            }
+        }
+    }
+}
+
+fn check_count(n: usize) -> Result<()> {
+    if n > MAX_ACTIONS {
+        return Err(Error::LimitExceeded { limit: Limit::TransactionActions, actual: n, max: MAX_ACTIONS });
+    }
+    if n == 0 {
+        return Err(Error::Request("a transaction needs at least one action".into()));
+    }
+    Ok(())
+}
+
+fn cancelled(reasons: &[aws_sdk_dynamodb::types::CancellationReason]) -> Error {
+    Error::TransactionCancelled {
+        reasons: reasons
+            .iter()
+            .enumerate()
+            .map(|(index, r)| CancellationReason {
+                index,
+                code: CancellationCode::parse(r.code().unwrap_or("None")),
+                message: r.message().map(str::to_string),
+                item: r.item().cloned().filter(|i| !i.is_empty()),
+            })
+            .collect(),
+    }
+}
+
+struct GetAction {
+    table: String,
+    key: Item,
+    schema: Arc<Schema>,
+    get: Get,
+}
+
+/// A read transaction (TransactGetItems) across models.
+pub struct TransactGet {
+    odm: Odm,
+    actions: Vec<Result<GetAction>>,
+}
+
+/// The items a read transaction returned, one slot per action.
+#[derive(Debug)]
+pub struct TransactGetOutput {
+    items: Vec<Option<Item>>,
+    schemas: Vec<Arc<Schema>>,
+}
+
+impl TransactGetOutput {
+    /// The number of slots.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether there are no slots.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The item of action `index`, decoded as `M` (`None`: no such item).
+    pub fn get<M: Record>(&self, index: usize) -> Result<Option<M>> {
+        let schema = self
+            .schemas
+            .get(index)
+            .ok_or_else(|| Error::Request(format!("the transaction has no action {index}")))?;
+        match self.items.get(index).cloned().flatten() {
+            Some(item) => Ok(Some(M::from_item(schema.apply(Direction::FromDynamo, item)?)?)),
+            None => Ok(None),
+        }
+    }
+}
+
+impl TransactGet {
+    pub(crate) fn new(odm: Odm) -> Self {
+        TransactGet { odm, actions: Vec::new() }
+    }
+
+    /// Adds a read (from [`ModelHandle::get`]).
+    pub fn get<M: Record>(mut self, get: GetBuilder<M>) -> Self {
+        self.actions.push(get.transact_parts().map(|(table, key, schema, get)| GetAction {
+            table,
+            key,
+            schema,
+            get,
+        }));
+        self
+    }
+
+    fn items(&self) -> Result<Vec<TransactGetItem>> {
+        check_count(self.actions.len())?;
+        let mut out = Vec::new();
+        for (i, a) in self.actions.iter().enumerate() {
+            let a = a.as_ref().map_err(clone_err)?;
+            if let Some(j) = self.actions[..i]
+                .iter()
+                .position(|b| b.as_ref().is_ok_and(|b| b.table == a.table && b.key == a.key))
+            {
+                return Err(Error::DuplicateItemInTransaction { table: a.table.clone(), actions: (j, i) });
+            }
+            out.push(TransactGetItem::builder().get(a.get.clone()).build());
+        }
+        Ok(out)
+    }
+
+    /// The request that would be sent.
+    pub fn dry_run(&self) -> Result<Request> {
+        let items = self.items()?;
+        Ok(Request::TransactGetItems(
+            self.odm
+                .client()
+                .transact_get_items()
+                .set_transact_items(Some(items))
+                .as_input()
+                .clone()
+                .build()?,
+        ))
+    }
+
+    /// Sends; one slot per action, in order.
+    pub async fn send(self) -> Result<TransactGetOutput> {
+        let items = self.items()?;
+        let out = self.odm.client().transact_get_items().set_transact_items(Some(items)).send().await;
+        match out {
+            Ok(out) => Ok(TransactGetOutput {
+                items: out
+                    .responses
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|r| r.item.filter(|i| !i.is_empty()))
+                    .collect(),
+                schemas: self.actions.into_iter().filter_map(|a| a.ok().map(|a| a.schema)).collect(),
+            }),
+            Err(e) => {
+                if let Some(TransactGetItemsError::TransactionCanceledException(c)) = e.as_service_error() {
+                    return Err(cancelled(c.cancellation_reasons()));
+                }
+                Err(sdk(e))
+            }
+        }
+    }
+}

@@ -1,0 +1,390 @@
+//! UpdateItem with a typed builder: [`UpdateBuilder`].
+//!
+//! Nested paths work when parent maps are missing: if the service refuses
+//! the update because a parent map does not exist, the missing parents are
+//! created level by level with `if_not_exists` (under the same condition),
+//! and the update is sent again.
+
+use super::get::clone_err;
+use super::{condition_failed, exists, version_check, Conditions, Request};
+use crate::error::{sdk, Error, Result};
+use crate::expr::{update_render, Condition, Field, Path, PathElem, Placeholders, Update, UpdateAction};
+use crate::handle::ModelHandle;
+use crate::item::{AttributeValue, Item};
+use crate::limits;
+use crate::model::{BoxFuture, Record};
+use crate::schema::{AttrType, DefaultValue};
+use crate::types::IntoValue;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
+use std::future::IntoFuture;
+
+/// What the update returns (DynamoDB's `ReturnValues`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Returning {
+    /// Nothing.
+    None,
+    /// The whole item before the update.
+    AllOld,
+    /// The whole item after the update (the default).
+    #[default]
+    AllNew,
+    /// The updated attributes, before.
+    UpdatedOld,
+    /// The updated attributes, after.
+    UpdatedNew,
+}
+
+impl Returning {
+    fn sdk(self) -> ReturnValue {
+        match self {
+            Returning::None => ReturnValue::None,
+            Returning::AllOld => ReturnValue::AllOld,
+            Returning::AllNew => ReturnValue::AllNew,
+            Returning::UpdatedOld => ReturnValue::UpdatedOld,
+            Returning::UpdatedNew => ReturnValue::UpdatedNew,
+        }
+    }
+}
+
+/// Updates one item by key. Await it for the item after the update.
+pub struct UpdateBuilder<M> {
+    handle: ModelHandle<M>,
+    key: Result<Item>,
+    update: Update<M>,
+    condition: Option<Condition<M>>,
+    expected_version: Option<u64>,
+    must_exist: bool,
+    returning: Returning,
+    /// Values are already stored forms (change tracking): skip the value steps.
+    pub(crate) raw_values: bool,
+}
+
+pub(crate) struct UpdateParts {
+    pub key: Item,
+    pub update: String,
+    pub condition: Option<String>,
+    pub placeholders: Placeholders,
+    /// The condition alone, for the parent-creating updates.
+    pub conditions: Conditions,
+    pub parents: Vec<Vec<Path>>,
+}
+
+impl<M: Record> UpdateBuilder<M> {
+    pub(crate) fn new(handle: ModelHandle<M>, key: Result<Item>) -> Self {
+        UpdateBuilder {
+            handle,
+            key,
+            update: Update::new(),
+            condition: None,
+            expected_version: None,
+            must_exist: false,
+            returning: Returning::AllNew,
+            raw_values: false,
+        }
+    }
+
+    /// Replaces the actions with `update`'s.
+    pub fn actions(mut self, update: Update<M>) -> Self {
+        self.update = update;
+        self
+    }
+
+    /// `SET field = value`
+    pub fn set<T>(mut self, field: &Field<M, T>, value: impl IntoValue<T>) -> Self {
+        self.update = self.update.set(field, value);
+        self
+    }
+
+    /// `SET field = if_not_exists(field, value)`
+    pub fn set_if_not_exists<T>(mut self, field: &Field<M, T>, value: impl IntoValue<T>) -> Self {
+        self.update = self.update.set_if_not_exists(field, value);
+        self
+    }
+
+    /// Appends to a list.
+    pub fn append<T>(mut self, field: &Field<M, Vec<T>>, items: Vec<T>) -> Self {
+        self.update = self.update.append(field, items);
+        self
+    }
+
+    /// `REMOVE field`
+    pub fn remove<T>(mut self, field: &Field<M, T>) -> Self {
+        self.update = self.update.remove(field);
+        self
+    }
+
+    /// `ADD field value` (number increment, set union).
+    pub fn add<T>(mut self, field: &Field<M, T>, value: impl IntoValue<T>) -> Self {
+        self.update = self.update.add(field, value);
+        self
+    }
+
+    /// `DELETE field value` (set difference).
+    pub fn delete<T>(mut self, field: &Field<M, T>, value: impl IntoValue<T>) -> Self {
+        self.update = self.update.delete(field, value);
+        self
+    }
+
+    /// A condition the stored item must meet.
+    pub fn condition(mut self, condition: Condition<M>) -> Self {
+        self.condition = Some(condition);
+        self
+    }
+
+    /// Optimistic locking: the stored version must be `version` (0: no item yet).
+    /// The version is incremented by every update regardless.
+    pub fn expect_version(mut self, version: u64) -> Self {
+        self.expected_version = Some(version);
+        self
+    }
+
+    /// Fail with a condition error instead of creating the item if it does not exist.
+    pub fn must_exist(mut self) -> Self {
+        self.must_exist = true;
+        self
+    }
+
+    /// What to return (default: the whole new item).
+    pub fn returning(mut self, returning: Returning) -> Self {
+        self.returning = returning;
+        self
+    }
+
+    pub(crate) fn parts(&self) -> Result<UpdateParts> {
+        let schema = &self.handle.schema;
+        let key = self.key.as_ref().map_err(clone_err)?.clone();
+        let mut actions = Vec::new();
+        for action in &self.update.actions {
+            let root = action.path().root().unwrap_or_default().to_string();
+            if key.contains_key(&root) {
+                return Err(Error::validation(root, "key attributes cannot be updated"));
+            }
+            let def =
+                schema.attribute_stored(&root).filter(|_| action.path().0.len() == 1 && !self.raw_values);
+            let checked = match (action, def) {
+                (UpdateAction::Set(p, Ok(v)), Some(def)) => {
+                    UpdateAction::Set(p.clone(), Ok(schema.check_update_value(def, v.clone())?))
+                }
+                (UpdateAction::SetIfNotExists(p, Ok(v)), Some(def)) => {
+                    UpdateAction::SetIfNotExists(p.clone(), Ok(schema.check_update_value(def, v.clone())?))
+                }
+                (other, _) => other.clone(),
+            };
+            actions.push(checked);
+        }
+        let touched =
+            |name: &str, actions: &[UpdateAction]| actions.iter().any(|a| a.path().root() == Some(name));
+        let now_value = |attr: &str, after: Option<std::time::Duration>| -> Result<AttributeValue> {
+            let t = crate::types::date::now() + after.unwrap_or_default();
+            match schema.attribute_stored(attr).map(|d| &d.ty) {
+                Some(AttrType::Date(storage)) => storage.encode(t),
+                _ => crate::types::DateStorage::EpochMillis.encode(t),
+            }
+        };
+        if let Some(u) = &schema.updated_at {
+            if !touched(u, &actions) {
+                actions.push(UpdateAction::Set(Path::attr(u.clone()), Ok(now_value(u, None)?)));
+            }
+        }
+        if let Some(c) = &schema.created_at {
+            if !touched(c, &actions) {
+                actions.push(UpdateAction::SetIfNotExists(Path::attr(c.clone()), Ok(now_value(c, None)?)));
+            }
+        }
+        if let Some(t) = &schema.ttl {
+            let def = schema.attribute_stored(t);
+            if let Some(DefaultValue::NowPlus(after)) = def.and_then(|d| d.default.as_ref()) {
+                if !touched(t, &actions) {
+                    actions.push(UpdateAction::SetIfNotExists(
+                        Path::attr(t.clone()),
+                        Ok(now_value(t, Some(*after))?),
+                    ));
+                }
+            }
+        }
+        let mut conds = Conditions::default();
+        if let Some(v) = &schema.version {
+            if touched(v, &actions) {
+                return Err(Error::validation(v.clone(), "the version attribute is managed by the ODM"));
+            }
+            actions.push(UpdateAction::Add(Path::attr(v.clone()), Ok(AttributeValue::N("1".into()))));
+            if let Some(expected) = self.expected_version {
+                conds.push(version_check(v, expected));
+            }
+        }
+        if self.must_exist {
+            conds.push(exists(schema));
+        }
+        conds.push_user(&self.condition);
+        if actions.is_empty() {
+            return Err(Error::validation(schema.model(), "an update needs at least one action"));
+        }
+        let mut p = Placeholders::default();
+        let update = update_render(&actions, &mut p)?;
+        limits::check_expression(&update)?;
+        let condition = conds.render(&mut p)?;
+        Ok(UpdateParts {
+            key,
+            update,
+            condition,
+            placeholders: p,
+            conditions: conds,
+            parents: parents(&actions),
+        })
+    }
+
+    fn request(
+        &self,
+        parts: UpdateParts,
+    ) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
+        self.handle
+            .odm
+            .client()
+            .update_item()
+            .table_name(self.handle.table_name())
+            .set_key(Some(parts.key))
+            .update_expression(parts.update)
+            .set_condition_expression(parts.condition)
+            .set_expression_attribute_names(parts.placeholders.names())
+            .set_expression_attribute_values(parts.placeholders.values())
+            .return_values(self.returning.sdk())
+    }
+
+    /// The request that would be sent.
+    pub fn dry_run(&self) -> Result<Request> {
+        let parts = self.parts()?;
+        Ok(Request::UpdateItem(self.request(parts).as_input().clone().build()?))
+    }
+
+    /// Sends; returns the attributes selected by [`returning`](Self::returning)
+    /// (names as in the model, get transforms applied; not decoded).
+    pub async fn send_raw(self) -> Result<Option<Item>> {
+        let schema = self.handle.schema.clone();
+        Ok(match self.send_stored().await? {
+            Some(item) => Some(schema.apply(crate::schema::Direction::FromDynamo, item)?),
+            None => None,
+        })
+    }
+
+    /// Sends; the returned attributes as stored.
+    pub(crate) async fn send_stored(self) -> Result<Option<Item>> {
+        let parts = self.parts()?;
+        let parents = parts.parents.clone();
+        let key = parts.key.clone();
+        let conds = Conditions(parts.conditions.0.clone());
+        let first = self.send_once(parts).await;
+        let out = match first {
+            Err(Error::Sdk(e)) if !parents.is_empty() && is_invalid_path(&e) => {
+                self.create_parents(&key, &conds, &parents).await?;
+                self.send_once(self.parts()?).await?
+            }
+            other => other?,
+        };
+        Ok(out)
+    }
+
+    async fn send_once(&self, parts: UpdateParts) -> Result<Option<Item>> {
+        let out = self
+            .request(parts)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .send()
+            .await;
+        match out {
+            Ok(out) => Ok(out.attributes.filter(|a| !a.is_empty())),
+            Err(e) => {
+                if let Some(UpdateItemError::ConditionalCheckFailedException(c)) = e.as_service_error() {
+                    return Err(condition_failed(c.item.clone()));
+                }
+                Err(sdk(e))
+            }
+        }
+    }
+
+    async fn create_parents(&self, key: &Item, conds: &Conditions, parents: &[Vec<Path>]) -> Result<()> {
+        for level in parents {
+            let mut p = Placeholders::default();
+            let actions: Vec<UpdateAction> = level
+                .iter()
+                .map(|path| UpdateAction::SetIfNotExists(path.clone(), Ok(AttributeValue::M(Item::new()))))
+                .collect();
+            let expr = update_render(&actions, &mut p)?;
+            let condition = conds.render(&mut p)?;
+            let out = self
+                .handle
+                .odm
+                .client()
+                .update_item()
+                .table_name(self.handle.table_name())
+                .set_key(Some(key.clone()))
+                .update_expression(expr)
+                .set_condition_expression(condition)
+                .set_expression_attribute_names(p.names())
+                .set_expression_attribute_values(p.values())
+                .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+                .send()
+                .await;
+            if let Err(e) = out {
+                if let Some(UpdateItemError::ConditionalCheckFailedException(c)) = e.as_service_error() {
+                    return Err(condition_failed(c.item.clone()));
+                }
+                return Err(sdk(e));
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends; returns the whole item after the update (or before, with
+    /// [`Returning::AllOld`]), decoded.
+    pub async fn send(self) -> Result<Option<M>> {
+        let returning = self.returning;
+        let out = self.send_raw().await?;
+        match (returning, out) {
+            (Returning::AllNew | Returning::AllOld, Some(item)) => Ok(Some(M::from_item(item)?)),
+            _ => Ok(None),
+        }
+    }
+
+    pub(crate) fn handle(&self) -> &ModelHandle<M> {
+        &self.handle
+    }
+}
+
+impl<M: Record> IntoFuture for UpdateBuilder<M> {
+    type Output = Result<Option<M>>;
+    type IntoFuture = BoxFuture<'static, Result<Option<M>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+fn is_invalid_path(e: &aws_sdk_dynamodb::Error) -> bool {
+    use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+    e.code() == Some("ValidationException")
+        && e.message()
+            .is_some_and(|m| m.contains("document path provided in the update expression is invalid"))
+}
+
+/// The parent maps of nested written paths, grouped by depth (shallowest first).
+fn parents(actions: &[UpdateAction]) -> Vec<Vec<Path>> {
+    let mut levels: Vec<Vec<Path>> = Vec::new();
+    for a in actions {
+        if matches!(a, UpdateAction::Remove(_) | UpdateAction::Delete(..)) {
+            continue;
+        }
+        let elems = &a.path().0;
+        for depth in 1..elems.len() {
+            if elems[..=depth].iter().any(|e| matches!(e, PathElem::Index(_))) {
+                break;
+            }
+            let parent = Path(elems[..depth].to_vec());
+            if levels.len() < depth {
+                levels.resize(depth, Vec::new());
+            }
+            if !levels[depth - 1].contains(&parent) {
+                levels[depth - 1].push(parent);
+            }
+        }
+    }
+    levels
+}

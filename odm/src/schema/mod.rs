@@ -1,0 +1,434 @@
+//! The dynamic (runtime) schema: what `#[derive(Model)]` generates under
+//! the hood, and what code whose data shape is only known at run time
+//! builds by hand with [`Schema::builder`].
+//!
+//! ```
+//! use ddb_odm::schema::{AttrType, AttributeDef, IndexDef, Schema};
+//! let schema = Schema::builder("Note")
+//!     .table("notes")
+//!     .attribute(AttributeDef::new("id", AttrType::String))
+//!     .attribute(AttributeDef::new("author", AttrType::String))
+//!     .attribute(AttributeDef::new("tags", AttrType::StringSet))
+//!     .hash_key("id")
+//!     .index(IndexDef::global("by_author", "author"))
+//!     .build()
+//!     .unwrap();
+//! assert_eq!(schema.hash_key(), "id");
+//!
+//! // A map without a sub-schema is refused when the schema is defined.
+//! let err = Schema::builder("Bad")
+//!     .attribute(AttributeDef::new("id", AttrType::String))
+//!     .attribute(AttributeDef::new("blob", AttrType::Map(vec![])))
+//!     .hash_key("id")
+//!     .build()
+//!     .unwrap_err();
+//! assert!(matches!(err, ddb_odm::Error::Schema(_)));
+//! ```
+
+mod attribute;
+mod index;
+pub mod pipeline;
+
+pub use attribute::{
+    AttrType, AttributeDef, Combine, DefaultValue, TransformFn, Validator, ValidatorFn, ValueFn,
+};
+pub use index::{IndexDef, IndexKind, Projection};
+pub use pipeline::{Direction, Step, ITEM_ACTIONS};
+
+use crate::error::{Error, Result};
+use crate::item::Item;
+use crate::types::DateStorage;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A schema-level transform (Dynamoose's schema `get` / `set`), on an item
+/// with attribute names as stored.
+pub type ItemHook = Arc<dyn Fn(&Schema, Item) -> Result<Item> + Send + Sync>;
+/// A schema-level validator (Dynamoose's schema `validate`).
+pub type ItemValidator = Arc<dyn Fn(&Schema, &Item) -> Result<(), String> + Send + Sync>;
+
+/// A model's schema: attributes, keys, indexes and item-level settings.
+#[derive(Clone)]
+pub struct Schema {
+    pub(crate) model: String,
+    pub(crate) table: String,
+    pub(crate) attributes: Vec<AttributeDef>,
+    pub(crate) hash_key: String,
+    pub(crate) range_key: Option<String>,
+    pub(crate) indexes: Vec<IndexDef>,
+    pub(crate) catch_all: bool,
+    pub(crate) version: Option<String>,
+    pub(crate) ttl: Option<String>,
+    pub(crate) created_at: Option<String>,
+    pub(crate) updated_at: Option<String>,
+    pub(crate) get: Option<ItemHook>,
+    pub(crate) set: Option<ItemHook>,
+    pub(crate) validate: Option<ItemValidator>,
+}
+
+impl fmt::Debug for Schema {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Schema")
+            .field("model", &self.model)
+            .field("table", &self.table)
+            .field("attributes", &self.attributes)
+            .field("hash_key", &self.hash_key)
+            .field("range_key", &self.range_key)
+            .field("indexes", &self.indexes)
+            .field("catch_all", &self.catch_all)
+            .field("version", &self.version)
+            .field("ttl", &self.ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Schema {
+    /// Starts a schema for model `model` (table name defaults to the model name).
+    pub fn builder(model: impl Into<String>) -> SchemaBuilder {
+        let model = model.into();
+        SchemaBuilder {
+            schema: Schema {
+                table: model.clone(),
+                model,
+                attributes: Vec::new(),
+                hash_key: String::new(),
+                range_key: None,
+                indexes: Vec::new(),
+                catch_all: false,
+                version: None,
+                ttl: None,
+                created_at: None,
+                updated_at: None,
+                get: None,
+                set: None,
+                validate: None,
+            },
+            hash_key: None,
+            range_key: None,
+            version: None,
+            ttl: None,
+            expires: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+
+    /// The model name.
+    pub fn model(&self) -> &str {
+        &self.model
+    }
+
+    /// The table name (before any prefix/suffix).
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// The attributes, in declaration order.
+    pub fn attributes(&self) -> &[AttributeDef] {
+        &self.attributes
+    }
+
+    /// The hash key attribute (as stored).
+    pub fn hash_key(&self) -> &str {
+        &self.hash_key
+    }
+
+    /// The range key attribute (as stored), if any.
+    pub fn range_key(&self) -> Option<&str> {
+        self.range_key.as_deref()
+    }
+
+    /// The secondary indexes.
+    pub fn indexes(&self) -> &[IndexDef] {
+        &self.indexes
+    }
+
+    /// The index named `name`.
+    pub fn index(&self, name: &str) -> Option<&IndexDef> {
+        self.indexes.iter().find(|i| i.name == name)
+    }
+
+    /// The version attribute (optimistic locking), as stored.
+    pub fn version_attribute(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+
+    /// The TTL attribute, as stored.
+    pub fn ttl_attribute(&self) -> Option<&str> {
+        self.ttl.as_deref()
+    }
+
+    /// The `created_at` timestamp attribute, as stored.
+    pub fn created_at_attribute(&self) -> Option<&str> {
+        self.created_at.as_deref()
+    }
+
+    /// The `updated_at` timestamp attribute, as stored.
+    pub fn updated_at_attribute(&self) -> Option<&str> {
+        self.updated_at.as_deref()
+    }
+
+    /// Whether unknown attributes are kept (the catch-all map).
+    pub fn keeps_unknown(&self) -> bool {
+        self.catch_all
+    }
+
+    /// The attribute with model name `name`.
+    pub fn attribute(&self, name: &str) -> Option<&AttributeDef> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+
+    /// The attribute stored as `stored`.
+    pub fn attribute_stored(&self, stored: &str) -> Option<&AttributeDef> {
+        self.attributes.iter().find(|a| a.stored == stored)
+    }
+
+    /// The stored name of the model attribute `name` (itself if unknown).
+    pub fn stored_name<'a>(&'a self, name: &'a str) -> &'a str {
+        self.attribute(name).map(|a| a.stored.as_str()).unwrap_or(name)
+    }
+
+    /// The primary key attributes (as stored) of `item` (stored names).
+    pub fn key_of(&self, item: &Item) -> Result<Item> {
+        let mut key = Item::new();
+        for name in std::iter::once(&self.hash_key).chain(self.range_key.iter()) {
+            let v =
+                item.get(name).ok_or_else(|| Error::validation(name.clone(), "key attribute is missing"))?;
+            key.insert(name.clone(), v.clone());
+        }
+        Ok(key)
+    }
+
+    /// Key attribute names (as stored) of the table and, if given, the index.
+    pub(crate) fn key_names(&self, index: Option<&str>) -> Vec<String> {
+        let mut names = vec![self.hash_key.clone()];
+        names.extend(self.range_key.clone());
+        if let Some(idx) = index.and_then(|n| self.index(n)) {
+            for n in std::iter::once(&idx.hash_key).chain(idx.range_key.iter()) {
+                if !names.contains(n) {
+                    names.push(n.clone());
+                }
+            }
+        }
+        names
+    }
+}
+
+/// Builds a [`Schema`]; [`build`](SchemaBuilder::build) checks it.
+pub struct SchemaBuilder {
+    schema: Schema,
+    hash_key: Option<String>,
+    range_key: Option<String>,
+    version: Option<String>,
+    ttl: Option<String>,
+    expires: Option<Duration>,
+    created_at: Option<String>,
+    updated_at: Option<String>,
+}
+
+impl SchemaBuilder {
+    /// The table name (without prefix/suffix).
+    pub fn table(mut self, table: impl Into<String>) -> Self {
+        self.schema.table = table.into();
+        self
+    }
+
+    /// Adds an attribute.
+    pub fn attribute(mut self, def: AttributeDef) -> Self {
+        self.schema.attributes.push(def);
+        self
+    }
+
+    /// The hash (partition) key: a model attribute name.
+    pub fn hash_key(mut self, name: impl Into<String>) -> Self {
+        self.hash_key = Some(name.into());
+        self
+    }
+
+    /// The range (sort) key: a model attribute name.
+    pub fn range_key(mut self, name: impl Into<String>) -> Self {
+        self.range_key = Some(name.into());
+        self
+    }
+
+    /// Adds a secondary index (key names are model attribute names).
+    pub fn index(mut self, index: IndexDef) -> Self {
+        self.schema.indexes.push(index);
+        self
+    }
+
+    /// Keeps attributes not in the schema (Dynamoose's `saveUnknown`).
+    pub fn catch_all(mut self) -> Self {
+        self.schema.catch_all = true;
+        self
+    }
+
+    /// The numeric version attribute for optimistic locking.
+    pub fn version(mut self, name: impl Into<String>) -> Self {
+        self.version = Some(name.into());
+        self
+    }
+
+    /// The TTL attribute (a date stored as epoch seconds, or a number).
+    pub fn ttl(mut self, name: impl Into<String>) -> Self {
+        self.ttl = Some(name.into());
+        self
+    }
+
+    /// Items without a TTL value expire this long after they are first saved
+    /// (Dynamoose's `expires`). Needs a [`ttl`](Self::ttl) attribute.
+    pub fn expires(mut self, after: Duration) -> Self {
+        self.expires = Some(after);
+        self
+    }
+
+    /// The `created_at` timestamp attribute: set on the first save, never rewritten.
+    pub fn created_at(mut self, name: impl Into<String>) -> Self {
+        self.created_at = Some(name.into());
+        self
+    }
+
+    /// The `updated_at` timestamp attribute: set on every save and update.
+    pub fn updated_at(mut self, name: impl Into<String>) -> Self {
+        self.updated_at = Some(name.into());
+        self
+    }
+
+    /// Schema-level transform applied when reading (after attribute `get`s).
+    pub fn get(mut self, f: impl Fn(&Schema, Item) -> Result<Item> + Send + Sync + 'static) -> Self {
+        self.schema.get = Some(Arc::new(f));
+        self
+    }
+
+    /// Schema-level transform applied when saving (after attribute `set`s).
+    pub fn set(mut self, f: impl Fn(&Schema, Item) -> Result<Item> + Send + Sync + 'static) -> Self {
+        self.schema.set = Some(Arc::new(f));
+        self
+    }
+
+    /// Schema-level validator (after attribute validators).
+    pub fn validate(
+        mut self,
+        f: impl Fn(&Schema, &Item) -> Result<(), String> + Send + Sync + 'static,
+    ) -> Self {
+        self.schema.validate = Some(Arc::new(f));
+        self
+    }
+
+    /// The schema without checks (internal single-attribute views).
+    pub(crate) fn build_unchecked(self) -> Schema {
+        self.schema
+    }
+
+    /// Checks and returns the schema.
+    pub fn build(self) -> Result<Schema> {
+        let mut s = self.schema;
+        let model = s.model.clone();
+        let err = |msg: String| Error::Schema(format!("model `{model}`: {msg}"));
+        if s.table.is_empty()
+            || !s.table.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        {
+            return Err(err(format!(
+                "`{}` is not a valid table name (letters, digits, `_`, `-`, `.`)",
+                s.table
+            )));
+        }
+        for (i, def) in s.attributes.iter().enumerate() {
+            def.check_definition("")?;
+            if s.attributes[..i].iter().any(|d| d.name == def.name || d.stored == def.stored) {
+                return Err(err(format!("attribute `{}` is declared twice", def.name)));
+            }
+        }
+        let resolve = |s: &Schema, name: &str, role: &str, key: bool| -> Result<String> {
+            let def = s
+                .attribute(name)
+                .ok_or_else(|| err(format!("{role} `{name}` is not a declared attribute")))?;
+            if key && def.ty.key_type().is_none() {
+                return Err(err(format!("{role} `{name}` must be a string, number or binary")));
+            }
+            Ok(def.stored.clone())
+        };
+        let hash = self.hash_key.ok_or_else(|| err("has no hash key".to_string()))?;
+        s.hash_key = resolve(&s, &hash, "hash key", true)?;
+        if let Some(range) = &self.range_key {
+            s.range_key = Some(resolve(&s, range, "range key", true)?);
+        }
+        let mut indexes = std::mem::take(&mut s.indexes);
+        for idx in &mut indexes {
+            if idx.kind == IndexKind::Local {
+                if s.range_key.is_none() {
+                    return Err(err(format!("local index `{}` needs a table with a range key", idx.name)));
+                }
+                idx.hash_key = s.hash_key.clone();
+            } else {
+                idx.hash_key = resolve(&s, &idx.hash_key, "index hash key", true)?;
+            }
+            if let Some(r) = &idx.range_key {
+                idx.range_key = Some(resolve(&s, r, "index range key", true)?);
+            }
+            if let Projection::Include(names) = &mut idx.projection {
+                for n in names.iter_mut() {
+                    *n = s.stored_name(n).to_string();
+                }
+            }
+        }
+        for (i, idx) in indexes.iter().enumerate() {
+            if indexes[..i].iter().any(|o| o.name == idx.name) {
+                return Err(err(format!("index `{}` is declared twice", idx.name)));
+            }
+        }
+        s.indexes = indexes;
+        if let Some(v) = &self.version {
+            let stored = resolve(&s, v, "version attribute", false)?;
+            if s.attribute_stored(&stored).map(|d| &d.ty) != Some(&AttrType::Number) {
+                return Err(err(format!("version attribute `{v}` must be a number")));
+            }
+            s.version = Some(stored);
+        }
+        if let Some(t) = &self.ttl {
+            let stored = resolve(&s, t, "ttl attribute", false)?;
+            let def = s.attributes.iter_mut().find(|d| d.stored == stored).expect("resolved");
+            match def.ty {
+                AttrType::Number | AttrType::Date(DateStorage::EpochSeconds) => {}
+                AttrType::Date(_) => def.ty = AttrType::Date(DateStorage::EpochSeconds),
+                _ => return Err(err(format!("ttl attribute `{t}` must be a date or a number"))),
+            }
+            if let Some(after) = self.expires {
+                if def.default.is_none() {
+                    def.default = Some(DefaultValue::NowPlus(after));
+                }
+            }
+            s.ttl = Some(stored);
+        } else if self.expires.is_some() {
+            return Err(err("`expires` needs a ttl attribute".to_string()));
+        }
+        for (slot, name, force) in
+            [(&mut s.created_at, &self.created_at, false), (&mut s.updated_at, &self.updated_at, true)]
+        {
+            if let Some(name) = name {
+                let def = s
+                    .attributes
+                    .iter_mut()
+                    .find(|d| &d.name == name)
+                    .ok_or_else(|| err(format!("timestamp `{name}` is not a declared attribute")))?;
+                if !matches!(def.ty, AttrType::Date(_) | AttrType::Number) {
+                    return Err(err(format!("timestamp `{name}` must be a date or a number")));
+                }
+                def.default = Some(DefaultValue::Now);
+                def.force_default = force;
+                *slot = Some(def.stored.clone());
+            }
+        }
+        for def in &s.attributes {
+            if let Some(c) = &def.combine {
+                for a in &c.attributes {
+                    if s.attribute(a).is_none() {
+                        return Err(err(format!("combined attribute `{}` names unknown `{a}`", def.name)));
+                    }
+                }
+            }
+        }
+        Ok(s)
+    }
+}

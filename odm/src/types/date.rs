@@ -1,0 +1,147 @@
+//! Dates and times ([`time::OffsetDateTime`]) with a choice of storage:
+//! epoch milliseconds (the default, a number), epoch seconds (a number; what
+//! DynamoDB's TTL reads) or an ISO-8601 / RFC 3339 string.
+
+use super::{missing, wrong_type, Attribute};
+use crate::error::{Error, Result};
+use crate::item::AttributeValue;
+use crate::schema::AttrType;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+/// How a date is stored.
+///
+/// ```
+/// use ddb_odm::{AttributeValue, DateAttribute, DateStorage};
+/// let t = time::macros::datetime!(2024-05-01 12:00:00 UTC);
+/// assert_eq!(t.to_attr_with(DateStorage::EpochSeconds).unwrap(), Some(AttributeValue::N("1714564800".into())));
+/// assert_eq!(t.to_attr_with(DateStorage::Iso8601).unwrap(), Some(AttributeValue::S("2024-05-01T12:00:00Z".into())));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateStorage {
+    /// Milliseconds since the Unix epoch, a number (Dynamoose's default).
+    #[default]
+    EpochMillis,
+    /// Seconds since the Unix epoch, a number (required for a TTL attribute).
+    EpochSeconds,
+    /// An ISO-8601 (RFC 3339) string in UTC.
+    Iso8601,
+}
+
+impl DateStorage {
+    /// Parses the derive's spelling: `millis`, `seconds`, `iso`.
+    pub fn parse(name: &str) -> Option<DateStorage> {
+        match name {
+            "millis" | "epoch_millis" | "milliseconds" => Some(DateStorage::EpochMillis),
+            "seconds" | "epoch_seconds" => Some(DateStorage::EpochSeconds),
+            "iso" | "iso8601" | "string" => Some(DateStorage::Iso8601),
+            _ => None,
+        }
+    }
+
+    /// Encodes `t` in this storage.
+    pub fn encode(self, t: OffsetDateTime) -> Result<AttributeValue> {
+        Ok(match self {
+            DateStorage::EpochMillis => AttributeValue::N((t.unix_timestamp_nanos() / 1_000_000).to_string()),
+            DateStorage::EpochSeconds => AttributeValue::N(t.unix_timestamp().to_string()),
+            DateStorage::Iso8601 => AttributeValue::S(
+                t.to_offset(time::UtcOffset::UTC)
+                    .format(&Rfc3339)
+                    .map_err(|e| Error::validation("", format!("cannot format date: {e}")))?,
+            ),
+        })
+    }
+
+    /// Decodes a stored date; numbers are read in this storage's unit, strings as RFC 3339.
+    pub fn decode(self, v: &AttributeValue) -> Result<OffsetDateTime> {
+        match v {
+            AttributeValue::N(n) => {
+                let n: i128 = super::parse_number::<i128>(n)?;
+                let nanos = match self {
+                    DateStorage::EpochSeconds => n * 1_000_000_000,
+                    _ => n * 1_000_000,
+                };
+                OffsetDateTime::from_unix_timestamp_nanos(nanos)
+                    .map_err(|e| Error::validation("", format!("date out of range: {e}")))
+            }
+            AttributeValue::S(s) => OffsetDateTime::parse(s, &Rfc3339)
+                .map_err(|e| Error::validation("", format!("`{s}` is not an ISO-8601 date: {e}"))),
+            other => Err(wrong_type("a date (N or S)", other)),
+        }
+    }
+
+    /// Re-encodes a stored or given date value into this storage.
+    pub(crate) fn normalize(self, v: &AttributeValue) -> Result<AttributeValue> {
+        self.encode(self.decode(v)?)
+    }
+}
+
+/// A date type that can be stored in any [`DateStorage`] (the derive uses
+/// this for `#[odm(storage = "...")]` fields).
+pub trait DateAttribute: Sized {
+    /// Encodes in `storage`.
+    fn to_attr_with(&self, storage: DateStorage) -> Result<Option<AttributeValue>>;
+    /// Decodes from `storage`.
+    fn from_attr_with(value: Option<AttributeValue>, storage: DateStorage) -> Result<Self>;
+}
+
+impl DateAttribute for OffsetDateTime {
+    fn to_attr_with(&self, storage: DateStorage) -> Result<Option<AttributeValue>> {
+        storage.encode(*self).map(Some)
+    }
+    fn from_attr_with(value: Option<AttributeValue>, storage: DateStorage) -> Result<Self> {
+        match value {
+            Some(v) => storage.decode(&v),
+            None => Err(missing()),
+        }
+    }
+}
+
+impl<T: DateAttribute> DateAttribute for Option<T> {
+    fn to_attr_with(&self, storage: DateStorage) -> Result<Option<AttributeValue>> {
+        match self {
+            Some(v) => v.to_attr_with(storage),
+            None => Ok(None),
+        }
+    }
+    fn from_attr_with(value: Option<AttributeValue>, storage: DateStorage) -> Result<Self> {
+        match value {
+            None | Some(AttributeValue::Null(_)) => Ok(None),
+            some => T::from_attr_with(some, storage).map(Some),
+        }
+    }
+}
+
+impl Attribute for OffsetDateTime {
+    type Inner = Self;
+    fn attr_type() -> AttrType {
+        AttrType::Date(DateStorage::EpochMillis)
+    }
+    fn to_attr(&self) -> Result<Option<AttributeValue>> {
+        self.to_attr_with(DateStorage::EpochMillis)
+    }
+    fn from_attr(value: Option<AttributeValue>) -> Result<Self> {
+        Self::from_attr_with(value, DateStorage::EpochMillis)
+    }
+}
+
+/// The current time (the clock timestamps and TTL defaults read).
+pub fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+macro_rules! epoch_number {
+    ($($t:ty),*) => {$(
+        /// A plain number used as a date (e.g. a TTL in epoch seconds) is
+        /// stored as is, whatever the storage.
+        impl DateAttribute for $t {
+            fn to_attr_with(&self, _storage: DateStorage) -> Result<Option<AttributeValue>> {
+                self.to_attr()
+            }
+            fn from_attr_with(value: Option<AttributeValue>, _storage: DateStorage) -> Result<Self> {
+                <$t as Attribute>::from_attr(value)
+            }
+        }
+    )*};
+}
+epoch_number!(i64, u64, i128, u128);

@@ -1,0 +1,10 @@
+use ddb_odm::Model;
+
+#[derive(Model)]
+struct User {
+    #[key]
+    #[odm(regex = "([a-z")]
+    id: String,
+}
+
+fn main() {}

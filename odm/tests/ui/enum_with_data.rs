@@ -1,0 +1,7 @@
+#[derive(ddb_odm::Enum)]
+enum Status {
+    Active,
+    Suspended(String),
+}
+
+fn main() {}
