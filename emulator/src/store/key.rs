@@ -53,10 +53,17 @@ impl KeyValue {
 /// values behind one `Arc`. The ordered maps copy keys when they copy a
 /// node (every write copies a path of nodes), so a key is 16 bytes and its
 /// clone one reference-count increment, whatever the key values hold.
+///
+/// A lookup compares keys many times (a binary search per B-tree node), and
+/// following the `Arc` is a cache miss on a large table; the first bytes of
+/// an order-preserving encoding of the key values are therefore kept
+/// inline, and the values behind the `Arc` are only consulted when those
+/// bytes tie. Field order is comparison order.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PrimaryKey {
     /// Stable hash of the partition key: the partition order.
     pub hash: u64,
+    prefix: Prefix,
     parts: Arc<KeyParts>,
 }
 
@@ -76,7 +83,12 @@ impl PrimaryKey {
 
     /// A key with an explicit hash (range bounds use sentinel values).
     pub fn with_hash(hash: u64, pk: KeyValue, sk: Option<KeyValue>) -> Self {
-        PrimaryKey { hash, parts: Arc::new(KeyParts { pk, sk }) }
+        let mut w = PrefixWriter::default();
+        encode(&pk, &mut w);
+        if let Some(sk) = &sk {
+            encode(sk, &mut w);
+        }
+        PrimaryKey { hash, prefix: w.buf, parts: Arc::new(KeyParts { pk, sk }) }
     }
 
     /// The smallest key of hash `hash` (a parallel-scan segment bound).
@@ -117,6 +129,7 @@ impl PrimaryKey {
 pub struct IndexKey {
     /// Stable hash of the index partition key attribute(s).
     pub hash: u64,
+    prefix: Prefix,
     parts: Arc<IndexParts>,
 }
 
@@ -130,7 +143,20 @@ struct IndexParts {
 impl IndexKey {
     /// An index key from its parts; `hash` is `partition_hash(&pk)` for real keys.
     pub fn new(hash: u64, pk: Vec<KeyValue>, sk: Vec<KeyValue>, primary: PrimaryKey) -> Self {
-        IndexKey { hash, parts: Arc::new(IndexParts { pk, sk, primary }) }
+        let mut w = PrefixWriter::default();
+        // Each vector ends with 0x00, below every value tag, so a shorter
+        // vector sorts before its extensions, as `Vec`'s order has it.
+        for v in &pk {
+            encode(v, &mut w);
+        }
+        w.push(0x00);
+        for v in &sk {
+            encode(v, &mut w);
+        }
+        w.push(0x00);
+        w.extend(&primary.hash.to_be_bytes());
+        w.extend(&primary.prefix);
+        IndexKey { hash, prefix: w.buf, parts: Arc::new(IndexParts { pk, sk, primary }) }
     }
 
     /// Index partition key attribute values, in schema order (1 to 4).
@@ -146,6 +172,75 @@ impl IndexKey {
     /// The item's table key.
     pub fn primary(&self) -> &PrimaryKey {
         &self.parts.primary
+    }
+}
+
+/// Inline comparison bytes of a key (see [`PrimaryKey`]).
+type Prefix = [u8; 16];
+
+/// Collects the first bytes of a key's encoding, dropping the rest (any
+/// truncation of an order-preserving encoding still orders consistently,
+/// and ties fall back to the full values). Short encodings are padded with
+/// zeros, which sort no higher than any continuation.
+#[derive(Default)]
+struct PrefixWriter {
+    buf: Prefix,
+    len: usize,
+}
+
+impl PrefixWriter {
+    fn push(&mut self, b: u8) {
+        if self.len < self.buf.len() {
+            self.buf[self.len] = b;
+            self.len += 1;
+        }
+    }
+    fn extend(&mut self, bytes: &[u8]) {
+        for &b in bytes.iter().take(self.buf.len().saturating_sub(self.len)) {
+            self.push(b);
+        }
+    }
+    fn full(&self) -> bool {
+        self.len == self.buf.len()
+    }
+}
+
+/// Order-preserving encoding of one key value: a tag in the order of
+/// `KeyValue`'s variants, then the value (strings and bytes with 0x00
+/// escaped and a 0x00 0x00 terminator; numbers by `Number::encode_ordered`).
+fn encode(v: &KeyValue, w: &mut PrefixWriter) {
+    let escaped = |bytes: &[u8], w: &mut PrefixWriter| {
+        for &b in bytes {
+            if w.full() {
+                return;
+            }
+            if b == 0 {
+                w.extend(&[0x00, 0xFF]);
+            } else {
+                w.push(b);
+            }
+        }
+        w.extend(&[0x00, 0x00]);
+    };
+    match v {
+        KeyValue::Min => w.push(0x01),
+        KeyValue::S(s) => {
+            w.push(0x02);
+            escaped(s.as_bytes(), w);
+        }
+        KeyValue::N(n) => {
+            w.push(0x03);
+            if !w.full() {
+                let mut bytes = Vec::with_capacity(24);
+                n.encode_ordered(&mut bytes);
+                w.extend(&bytes);
+            }
+        }
+        KeyValue::B(b) => {
+            w.push(0x04);
+            escaped(b, w);
+        }
+        KeyValue::Max => w.push(0xFE),
     }
 }
 
@@ -196,6 +291,32 @@ mod tests {
         let a = partition_hash(&[KeyValue::S("a".into())]);
         assert_eq!(a, partition_hash(&[KeyValue::S("a".into())]));
         assert_ne!(a, partition_hash(&[KeyValue::B(b"a".to_vec())]));
+    }
+
+    fn kv() -> impl proptest::strategy::Strategy<Value = KeyValue> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just(KeyValue::Min),
+            Just(KeyValue::Max),
+            "[a\\x00\\u{ff}é]{0,20}".prop_map(KeyValue::S),
+            proptest::collection::vec(prop_oneof![Just(0u8), Just(1u8), Just(255u8), any::<u8>()], 0..20)
+                .prop_map(KeyValue::B),
+            "-?[0-9]{1,12}(\\.[0-9]{1,6})?"
+                .prop_map(|s| KeyValue::N(crate::value::Number::parse(&s).unwrap())),
+        ]
+    }
+
+    proptest::proptest! {
+        /// The inline prefix never contradicts the order of the values.
+        #[test]
+        fn key_order_is_value_order(a in kv(), b in kv(), c in proptest::option::of(kv()), d in proptest::option::of(kv())) {
+            let (ka, kb) = (PrimaryKey::with_hash(7, a.clone(), c.clone()), PrimaryKey::with_hash(7, b.clone(), d.clone()));
+            proptest::prop_assert_eq!(ka.cmp(&kb), (a.clone(), c.clone()).cmp(&(b.clone(), d.clone())));
+            let ia = IndexKey::new(1, vec![a.clone()], c.into_iter().collect(), ka.clone());
+            let ib = IndexKey::new(1, vec![b.clone()], d.into_iter().collect(), kb.clone());
+            let full = |k: &IndexKey| (k.pk().to_vec(), k.sk().to_vec(), k.primary().clone());
+            proptest::prop_assert_eq!(ia.cmp(&ib), full(&ia).cmp(&full(&ib)));
+        }
     }
 
     #[test]
