@@ -43,6 +43,13 @@ impl Builder {
         self.config.transition_delay = delay;
         self
     }
+    /// Fault injection: each BatchWriteItem request and BatchGetItem key is
+    /// left unprocessed with this probability (default 0), so a client's
+    /// retry loop can be tested.
+    pub fn unprocessed_probability(mut self, p: f64) -> Self {
+        self.config.unprocessed_probability = p.clamp(0.0, 1.0);
+        self
+    }
     /// Whether to record the operations served (default: on).
     pub fn record_operations(mut self, on: bool) -> Self {
         self.config.record_operations = on;

@@ -25,6 +25,10 @@ struct Args {
     /// Keep a record of every operation served (for embedding; off by default here).
     #[arg(long)]
     record_operations: bool,
+    /// Fault injection: probability that each BatchWriteItem request / BatchGetItem
+    /// key comes back unprocessed (to test client retry loops).
+    #[arg(long, default_value_t = 0.0)]
+    unprocessed_probability: f64,
 }
 
 fn main() -> std::process::ExitCode {
@@ -53,6 +57,7 @@ async fn run(args: Args) -> std::process::ExitCode {
         .region(args.region)
         .transition_delay(std::time::Duration::from_millis(args.transition_delay_ms))
         .record_operations(args.record_operations)
+        .unprocessed_probability(args.unprocessed_probability)
         .start()
         .await;
     let emu = match started {

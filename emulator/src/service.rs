@@ -19,6 +19,11 @@ pub struct Config {
     pub transition_delay: Duration,
     /// Whether to keep a record of every operation served.
     pub record_operations: bool,
+    /// Fault injection: the probability (0.0 to 1.0) that each request of a
+    /// BatchWriteItem or key of a BatchGetItem is left unprocessed
+    /// (returned in UnprocessedItems / UnprocessedKeys), as a throttled
+    /// service would. Zero by default.
+    pub unprocessed_probability: f64,
 }
 
 impl Default for Config {
@@ -28,6 +33,7 @@ impl Default for Config {
             account_id: "000000000000".to_string(),
             transition_delay: Duration::ZERO,
             record_operations: true,
+            unprocessed_probability: 0.0,
         }
     }
 }

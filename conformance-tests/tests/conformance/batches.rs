@@ -843,3 +843,90 @@ async fn equal_numbers_in_different_spellings_are_the_same_key() {
         vec![item(&[("pk", s("a")), ("sk", n(100)), ("v", s("hundred"))])]
     );
 }
+
+/// Fault injection: with `unprocessed_probability` the emulator leaves part
+/// of each batch unprocessed, as a throttled service does; what it reports
+/// as unprocessed is exactly what it did not apply, and retrying it gets
+/// everything through.
+#[tokio::test]
+async fn injected_unprocessed_requests_are_reported_and_retryable() {
+    use aws_sdk_dynamodb::types::{KeysAndAttributes, PutRequest, WriteRequest};
+    let emu = ddb_emulator::Emulator::builder().unprocessed_probability(0.5).start().await.unwrap();
+    let c = ddb_conformance::client_for(&emu.endpoint());
+    c.create_table()
+        .table_name("faulty")
+        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+        .attribute_definitions(
+            aws_sdk_dynamodb::types::AttributeDefinition::builder()
+                .attribute_name("pk")
+                .attribute_type(aws_sdk_dynamodb::types::ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .key_schema(
+            aws_sdk_dynamodb::types::KeySchemaElement::builder()
+                .attribute_name("pk")
+                .key_type(aws_sdk_dynamodb::types::KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let mut pending: Vec<WriteRequest> = (0..25)
+        .map(|i| {
+            WriteRequest::builder()
+                .put_request(
+                    PutRequest::builder()
+                        .item("pk", aws_sdk_dynamodb::types::AttributeValue::S(format!("k{i}")))
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+        })
+        .collect();
+    let mut rounds = 0;
+    let mut saw_unprocessed = false;
+    while !pending.is_empty() {
+        rounds += 1;
+        assert!(rounds < 200, "retries never finished");
+        let out = c.batch_write_item().request_items("faulty", pending.clone()).send().await.unwrap();
+        let left = out.unprocessed_items.unwrap_or_default().remove("faulty").unwrap_or_default();
+        saw_unprocessed |= !left.is_empty();
+        // Everything not reported back was applied.
+        for done in pending.iter().filter(|r| !left.contains(r)) {
+            let key = done.put_request().unwrap().item()["pk"].clone();
+            let got = c.get_item().table_name("faulty").key("pk", key).send().await.unwrap();
+            assert!(got.item.is_some());
+        }
+        pending = left;
+    }
+    assert!(saw_unprocessed, "with probability 0.5 some of 25 requests are left unprocessed");
+    let count = c.scan().table_name("faulty").send().await.unwrap().count();
+    assert_eq!(count, 25);
+
+    // BatchGetItem: unprocessed keys come back with the request's options.
+    let keys: Vec<_> = (0..25)
+        .map(|i| {
+            std::collections::HashMap::from([(
+                "pk".to_string(),
+                aws_sdk_dynamodb::types::AttributeValue::S(format!("k{i}")),
+            )])
+        })
+        .collect();
+    let mut pending =
+        KeysAndAttributes::builder().set_keys(Some(keys)).consistent_read(true).build().unwrap();
+    let mut found = 0;
+    for _ in 0..200 {
+        let out = c.batch_get_item().request_items("faulty", pending.clone()).send().await.unwrap();
+        found += out.responses.unwrap_or_default().remove("faulty").unwrap_or_default().len();
+        match out.unprocessed_keys.unwrap_or_default().remove("faulty") {
+            Some(rest) if !rest.keys().is_empty() => {
+                assert_eq!(rest.consistent_read(), Some(true));
+                pending = rest;
+            }
+            _ => break,
+        }
+    }
+    assert_eq!(found, 25);
+}

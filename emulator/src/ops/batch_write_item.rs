@@ -57,7 +57,7 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     }
     let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
     // Parse and size every request before taking the writer lock.
-    let mut batches: Vec<(String, Vec<Write>)> = Vec::new();
+    let mut batches: Vec<(String, Vec<Write>, &[serde_json::Value])> = Vec::new();
     let mut payload = 0usize;
     for (table, requests) in request_items {
         let requests = requests.as_array().map(Vec::as_slice).unwrap_or(&[]);
@@ -79,7 +79,7 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
                 _ => return Err(Error::validation(messages::BATCH_WRITE_REQUEST_SHAPE)),
             }
         }
-        batches.push((table.clone(), writes));
+        batches.push((table.clone(), writes, requests));
     }
     if payload > MAX_REQUEST_BYTES {
         return Err(Error::validation(messages::BATCH_WRITE_TOO_LARGE));
@@ -87,8 +87,8 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     svc.store.write(|db| {
         // Validate every request against its table before changing anything,
         // so a bad request rejects the whole call.
-        let mut planned: Vec<(String, Vec<Planned<'_>>)> = Vec::new();
-        for (table_name, writes) in &batches {
+        let mut planned: Vec<(String, &String, Vec<Planned<'_>>, &[serde_json::Value])> = Vec::new();
+        for (table_name, writes, requests) in &batches {
             let table = super::existing_table(db, table_name)?;
             let def = &table.def;
             let mut seen = HashSet::new();
@@ -110,15 +110,22 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
                 }
                 plan.push((key, stored, key_item));
             }
-            planned.push((table.def.name.clone(), plan));
+            planned.push((table.def.name.clone(), table_name, plan, requests));
         }
         let mut out = Output::default();
         let mut caps = Vec::new();
         let mut metrics: BTreeMap<String, Vec<ItemCollectionMetrics>> = BTreeMap::new();
-        for (table_name, plan) in planned {
+        let fault = svc.config.unprocessed_probability;
+        for (table_name, given_name, plan, requests) in planned {
             let table = db.table_mut(&table_name).ok_or_else(|| Error::internal("table vanished"))?;
             let def = table.def.clone();
-            for (key, stored, key_item) in plan {
+            for ((key, stored, key_item), request) in plan.into_iter().zip(requests) {
+                // Fault injection: leave the request for the client to retry,
+                // as the service does when it throttles part of a batch.
+                if fault > 0.0 && fastrand::f64() < fault {
+                    out.unprocessed_items.entry(given_name.clone()).or_default().push(request.clone());
+                    continue;
+                }
                 let (old, new_size, new_item) = match stored {
                     Some(s) => {
                         let size = s.size;
