@@ -22,6 +22,9 @@ struct Args {
     /// Milliseconds tables stay CREATING / UPDATING / DELETING.
     #[arg(long, default_value_t = 0)]
     transition_delay_ms: u64,
+    /// Worker threads serving requests (default: one per core).
+    #[arg(long)]
+    threads: Option<usize>,
     /// Keep a record of every operation served (for embedding; off by default here).
     #[arg(long)]
     record_operations: bool,
@@ -37,7 +40,11 @@ fn main() -> std::process::ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::new(&args.log_level))
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(n) = args.threads {
+        builder.worker_threads(n.max(1));
+    }
+    let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("ddb-emulator: cannot start the runtime: {e}");
