@@ -4,6 +4,7 @@
 //! [`Emulator::endpoint`], and shut it down when done. See `ARCHITECTURE.md`
 //! at the repository root for how the pieces fit.
 
+mod clock;
 pub mod emulator;
 pub mod error;
 pub mod expr;

@@ -2,14 +2,14 @@
 //! order, one page at a time. Costs O(log n + k): the key condition becomes
 //! bounds on the ordered map, never a walk of the table.
 
-use super::common::{CapacityMode, ConsumedCapacity};
+use super::common::CapacityMode;
 use super::read::{self, Source};
 use crate::error::{messages, Error, Result};
 use crate::expr::{self, KeyQuery, RangeCond};
 use crate::service::Service;
 use crate::store::{KeyAttr, KeyValue, PartitionQuery, SortCond, StartAfter};
-use crate::value::{json, AttributeValue, Item};
-use serde::{Deserialize, Serialize};
+use crate::value::{json, AttributeValue};
+use serde::Deserialize;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -24,22 +24,8 @@ struct Input {
     return_consumed_capacity: Option<String>,
 }
 
-/// Query's response.
-#[derive(Serialize, Default)]
-#[serde(rename_all = "PascalCase")]
-pub struct Output {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    items: Option<Vec<super::common::ItemOut>>,
-    count: usize,
-    scanned_count: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    last_evaluated_key: Option<Item>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    consumed_capacity: Option<ConsumedCapacity>,
-}
-
 /// Runs Query.
-pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
+pub fn run(svc: &Service, body: &serde_json::Value) -> Result<read::Output> {
     let input: Input = crate::http::decode(body)?;
     let parsed = super::exprs::parse(body)?;
     if parsed.key_condition.is_none() && parsed.key_conditions.is_none() {
@@ -100,13 +86,7 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
         select,
         parsed.projection.as_ref(),
     );
-    Ok(Output {
-        consumed_capacity: source.capacity(capacity, page.bytes, consistent),
-        items: (select != read::Select::Count).then_some(page.items),
-        count: page.count,
-        scanned_count: page.scanned,
-        last_evaluated_key: page.last_key,
-    })
+    Ok(read::Output::new(&source, page, select, capacity, consistent))
 }
 
 /// An ExclusiveStartKey must satisfy the key condition's sort predicate.

@@ -210,6 +210,39 @@ impl<'a> Source<'a> {
     }
 }
 
+/// The response of Query and Scan (the same members).
+#[derive(serde::Serialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct Output {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    items: Option<Vec<ItemOut>>,
+    count: usize,
+    scanned_count: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_evaluated_key: Option<Item>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumed_capacity: Option<ConsumedCapacity>,
+}
+
+impl Output {
+    /// The response for `page`, read from `source`.
+    pub fn new(
+        source: &Source<'_>,
+        page: Page,
+        select: Select,
+        capacity: CapacityMode,
+        consistent: bool,
+    ) -> Self {
+        Output {
+            consumed_capacity: source.capacity(capacity, page.bytes, consistent),
+            items: (select != Select::Count).then_some(page.items),
+            count: page.count,
+            scanned_count: page.scanned,
+            last_evaluated_key: page.last_key,
+        }
+    }
+}
+
 /// One page of a Query or Scan.
 pub struct Page {
     /// Items that passed the filter, shaped (empty for COUNT).

@@ -2,13 +2,13 @@
 //! page at a time; `Segment` / `TotalSegments` split the hash space into
 //! disjoint slices that together cover it.
 
-use super::common::{CapacityMode, ConsumedCapacity};
+use super::common::CapacityMode;
 use super::read::{self, Source};
 use crate::error::{messages, Error, Result};
 use crate::service::Service;
 use crate::store::StartAfter;
-use crate::value::{json, Item};
-use serde::{Deserialize, Serialize};
+use crate::value::json;
+use serde::Deserialize;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -24,22 +24,8 @@ struct Input {
     total_segments: Option<i64>,
 }
 
-/// Scan's response.
-#[derive(Serialize, Default)]
-#[serde(rename_all = "PascalCase")]
-pub struct Output {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    items: Option<Vec<super::common::ItemOut>>,
-    count: usize,
-    scanned_count: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    last_evaluated_key: Option<Item>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    consumed_capacity: Option<ConsumedCapacity>,
-}
-
 /// Runs Scan.
-pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
+pub fn run(svc: &Service, body: &serde_json::Value) -> Result<read::Output> {
     let input: Input = crate::http::decode(body)?;
     let segment = match (input.segment, input.total_segments) {
         (Some(_), None) => return Err(Error::validation(messages::SEGMENT_WITHOUT_TOTAL)),
@@ -83,11 +69,5 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
         select,
         parsed.projection.as_ref(),
     );
-    Ok(Output {
-        consumed_capacity: source.capacity(capacity, page.bytes, consistent),
-        items: (select != read::Select::Count).then_some(page.items),
-        count: page.count,
-        scanned_count: page.scanned,
-        last_evaluated_key: page.last_key,
-    })
+    Ok(read::Output::new(&source, page, select, capacity, consistent))
 }

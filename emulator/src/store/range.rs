@@ -132,32 +132,17 @@ impl Table {
         let base = PrimaryKey::new(pk, None);
         let at = |sk: KeyValue| base.with_sk(Some(sk));
         let (lo, hi) = sort_bounds(q.sk_cond.as_ref());
-        let mut lo = match lo {
+        let lo = match lo {
             Unbounded => Included(base.clone()),
             Included(v) => Included(at(v)),
             Excluded(v) => Excluded(at(v)),
         };
-        let mut hi = match hi {
+        let hi = match hi {
             Unbounded => Included(at(KeyValue::Max)),
             Included(v) => Included(at(v)),
             Excluded(v) => Excluded(at(v)),
         };
-        if let Some(s) = start {
-            if forward {
-                lo = tighter_lower(lo, Excluded(s.clone()));
-            } else {
-                hi = tighter_upper(hi, Excluded(s.clone()));
-            }
-        }
-        if empty_range(&lo, &hi) {
-            return Box::new(std::iter::empty());
-        }
-        let iter = self.range((lo, hi)).map(|(_, v)| v);
-        if forward {
-            Box::new(iter)
-        } else {
-            Box::new(iter.rev())
-        }
+        directed(lo, hi, start, forward, |range| self.range(range).map(|(_, v)| v))
     }
 
     /// The entries of one partition of index `i` that satisfy `q`, in index
@@ -180,36 +165,21 @@ impl Table {
         // A shorter sort-key vector sorts before its extensions, so the bare
         // prefix with the smallest primary key is the partition's low end and
         // the prefix extended by Max is its high end.
-        let mut lo = match lo {
+        let lo = match lo {
             Unbounded => Included(key(q.sk_eq.clone(), PrimaryKey::min())),
             Included(v) => Included(key(with(v), PrimaryKey::min())),
             Excluded(v) => {
                 Excluded(key(with(v).into_iter().chain([KeyValue::Max]).collect(), PrimaryKey::max()))
             }
         };
-        let mut hi = match hi {
+        let hi = match hi {
             Unbounded => Included(key(with(KeyValue::Max), PrimaryKey::max())),
             Included(v) => {
                 Included(key(with(v).into_iter().chain([KeyValue::Max]).collect(), PrimaryKey::max()))
             }
             Excluded(v) => Excluded(key(with(v), PrimaryKey::min())),
         };
-        if let Some(s) = start {
-            if forward {
-                lo = tighter_lower(lo, Excluded(s.clone()));
-            } else {
-                hi = tighter_upper(hi, Excluded(s.clone()));
-            }
-        }
-        if empty_range(&lo, &hi) {
-            return Box::new(std::iter::empty());
-        }
-        let iter = self.index_range(i, (lo, hi)).map(|(_, v)| v);
-        if forward {
-            Box::new(iter)
-        } else {
-            Box::new(iter.rev())
-        }
+        directed(lo, hi, start, forward, |range| self.index_range(i, range).map(|(_, v)| v))
     }
 
     /// Every item in Scan order (partition hash order), restricted to
@@ -219,7 +189,7 @@ impl Table {
         segment: Option<(u32, u32)>,
         start: Option<&PrimaryKey>,
     ) -> Box<dyn Iterator<Item = Entry<'a>> + 'a> {
-        let (mut lo, hi) = match segment {
+        let (lo, hi) = match segment {
             Some((seg, total)) => {
                 let (a, b) = segment_hashes(seg, total);
                 let hi = match b {
@@ -230,13 +200,7 @@ impl Table {
             }
             None => (Unbounded, Unbounded),
         };
-        if let Some(s) = start {
-            lo = tighter_lower(lo, Excluded(s.clone()));
-        }
-        if empty_range(&lo, &hi) {
-            return Box::new(std::iter::empty());
-        }
-        Box::new(self.range((lo, hi)).map(|(_, v)| v))
+        directed(lo, hi, start, true, |range| self.range(range).map(|(_, v)| v))
     }
 
     /// Every entry of index `i` in index Scan order, restricted to a
@@ -248,20 +212,45 @@ impl Table {
         start: Option<&IndexKey>,
     ) -> Box<dyn Iterator<Item = Entry<'a>> + 'a> {
         let floor = |hash: u64| IndexKey::new(hash, vec![], vec![], PrimaryKey::min());
-        let (mut lo, hi) = match segment {
+        let (lo, hi) = match segment {
             Some((seg, total)) => {
                 let (a, b) = segment_hashes(seg, total);
                 (Included(floor(a)), b.map_or(Unbounded, |b| Excluded(floor(b))))
             }
             None => (Unbounded, Unbounded),
         };
-        if let Some(s) = start {
+        directed(lo, hi, start, true, |range| self.index_range(i, range).map(|(_, v)| v))
+    }
+}
+
+/// Narrows (lo, hi) to what follows `start` in the read direction and
+/// walks it that way; an empty range yields nothing (range constructors
+/// must not see inverted bounds).
+fn directed<'a, K: Ord + Clone, I>(
+    mut lo: Bound<K>,
+    mut hi: Bound<K>,
+    start: Option<&K>,
+    forward: bool,
+    walk: impl FnOnce((Bound<K>, Bound<K>)) -> I,
+) -> Box<dyn Iterator<Item = Entry<'a>> + 'a>
+where
+    I: DoubleEndedIterator<Item = Entry<'a>> + 'a,
+{
+    if let Some(s) = start {
+        if forward {
             lo = tighter_lower(lo, Excluded(s.clone()));
+        } else {
+            hi = tighter_upper(hi, Excluded(s.clone()));
         }
-        if empty_range(&lo, &hi) {
-            return Box::new(std::iter::empty());
-        }
-        Box::new(self.index_range(i, (lo, hi)).map(|(_, v)| v))
+    }
+    if empty_range(&lo, &hi) {
+        return Box::new(std::iter::empty());
+    }
+    let iter = walk((lo, hi));
+    if forward {
+        Box::new(iter)
+    } else {
+        Box::new(iter.rev())
     }
 }
 
