@@ -50,6 +50,12 @@ impl Builder {
         self.config.unprocessed_probability = p.clamp(0.0, 1.0);
         self
     }
+    /// How often items whose TTL has passed are deleted (default: every
+    /// second; zero turns the background sweep off).
+    pub fn ttl_sweep_interval(mut self, every: Duration) -> Self {
+        self.config.ttl_sweep_interval = every;
+        self
+    }
     /// Whether to record the operations served (default: on).
     pub fn record_operations(mut self, on: bool) -> Self {
         self.config.record_operations = on;
@@ -62,8 +68,27 @@ impl Builder {
         let addr = listener.local_addr()?;
         let service = Arc::new(Service::new(self.config));
         let (tx, rx) = watch::channel(false);
+        if !service.config.ttl_sweep_interval.is_zero() {
+            tokio::spawn(sweep_ttl(service.clone(), rx.clone()));
+        }
         let task = tokio::spawn(crate::server::serve(listener, service.clone(), rx));
         Ok(Emulator { addr, service, shutdown: tx, task: Some(task) })
+    }
+}
+
+/// Deletes expired TTL items every `ttl_sweep_interval` until shutdown.
+async fn sweep_ttl(service: Arc<Service>, mut shutdown: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(service.config.ttl_sweep_interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                // The sweep scans TTL tables: keep it off the async workers.
+                let svc = service.clone();
+                let _ = tokio::task::spawn_blocking(move || crate::ttl::expire(&svc.store, crate::ttl::now())).await;
+            }
+            _ = shutdown.changed() => return,
+        }
     }
 }
 

@@ -13,6 +13,7 @@ pub mod ops;
 mod server;
 pub mod service;
 pub mod store;
+pub mod ttl;
 pub mod value;
 
 pub use emulator::{Builder, Emulator};

@@ -22,6 +22,9 @@ struct Args {
     /// Milliseconds tables stay CREATING / UPDATING / DELETING.
     #[arg(long, default_value_t = 0)]
     transition_delay_ms: u64,
+    /// Milliseconds between sweeps deleting items whose TTL has passed (0: never).
+    #[arg(long, default_value_t = 1000)]
+    ttl_sweep_interval_ms: u64,
     /// Worker threads serving requests (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
@@ -65,6 +68,7 @@ async fn run(args: Args) -> std::process::ExitCode {
         .transition_delay(std::time::Duration::from_millis(args.transition_delay_ms))
         .record_operations(args.record_operations)
         .unprocessed_probability(args.unprocessed_probability)
+        .ttl_sweep_interval(std::time::Duration::from_millis(args.ttl_sweep_interval_ms))
         .start()
         .await;
     let emu = match started {

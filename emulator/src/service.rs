@@ -24,6 +24,9 @@ pub struct Config {
     /// (returned in UnprocessedItems / UnprocessedKeys), as a throttled
     /// service would. Zero by default.
     pub unprocessed_probability: f64,
+    /// How often expired TTL items are deleted (zero: never in the
+    /// background; `ttl::expire` still can be called).
+    pub ttl_sweep_interval: Duration,
 }
 
 impl Default for Config {
@@ -34,6 +37,7 @@ impl Default for Config {
             transition_delay: Duration::ZERO,
             record_operations: true,
             unprocessed_probability: 0.0,
+            ttl_sweep_interval: Duration::from_secs(1),
         }
     }
 }

@@ -241,3 +241,44 @@ async fn item_size_limit_is_400_kb_inclusive() {
     assert_eq!(code, "ValidationException");
     assert_eq!(msg, "Item size has exceeded the maximum allowed size");
 }
+
+/// Time to Live: once enabled, items whose TTL attribute (epoch seconds) has
+/// passed are deleted in the background; future and non-number values stay.
+#[tokio::test]
+async fn expired_items_are_deleted_once_ttl_is_enabled() {
+    use aws_sdk_dynamodb::types::TimeToLiveSpecification;
+    let emu = ddb_emulator::Emulator::builder()
+        .ttl_sweep_interval(std::time::Duration::from_millis(20))
+        .start()
+        .await
+        .unwrap();
+    let c = ddb_conformance::client_for(&emu.endpoint());
+    create_table(&c, "ttl_tbl", false).await;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    for (pk, exp) in
+        [("gone", n(&(now - 10).to_string())), ("stays", n(&(now + 3600).to_string())), ("text", s("0"))]
+    {
+        c.put_item().table_name("ttl_tbl").item("pk", s(pk)).item("exp", exp).send().await.unwrap();
+    }
+    c.update_time_to_live()
+        .table_name("ttl_tbl")
+        .time_to_live_specification(
+            TimeToLiveSpecification::builder().enabled(true).attribute_name("exp").build().unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let got = c.get_item().table_name("ttl_tbl").key("pk", s("gone")).send().await.unwrap();
+        if got.item.is_none() {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "expired item never deleted");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    for pk in ["stays", "text"] {
+        let got = c.get_item().table_name("ttl_tbl").key("pk", s(pk)).send().await.unwrap();
+        assert!(got.item.is_some(), "{pk} must not expire");
+    }
+}
