@@ -32,7 +32,7 @@ impl KeyValue {
     pub fn from_attr(v: &AttributeValue) -> Option<KeyValue> {
         match v {
             AttributeValue::S(s) => Some(KeyValue::S(s.clone())),
-            AttributeValue::N(n) => Some(KeyValue::N(n.clone())),
+            AttributeValue::N(n) => Some(KeyValue::N(*n)),
             AttributeValue::B(b) => Some(KeyValue::B(b.clone())),
             _ => None,
         }
@@ -42,7 +42,7 @@ impl KeyValue {
     pub fn to_attr(&self) -> Option<AttributeValue> {
         match self {
             KeyValue::S(s) => Some(AttributeValue::S(s.clone())),
-            KeyValue::N(n) => Some(AttributeValue::N(n.clone())),
+            KeyValue::N(n) => Some(AttributeValue::N(*n)),
             KeyValue::B(b) => Some(AttributeValue::B(b.clone())),
             KeyValue::Min | KeyValue::Max => None,
         }

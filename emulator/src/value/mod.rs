@@ -123,3 +123,18 @@ impl AttributeValue {
         }
     }
 }
+
+#[cfg(test)]
+mod layout_tests {
+    /// Items hold many values: keep the enum small (a number's 38 digits
+    /// need 128 bits, stored at 8-byte alignment so they do not make every
+    /// value 48 bytes).
+    #[test]
+    fn size_of_attribute_value() {
+        assert!(
+            std::mem::size_of::<super::AttributeValue>() <= 32,
+            "{}",
+            std::mem::size_of::<super::AttributeValue>()
+        );
+    }
+}

@@ -80,7 +80,12 @@ fn digit_count(m: u128) -> u32 {
 }
 
 /// An exact decimal: sign, up to 38 significant digits, exponent.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+///
+/// Packed to 8-byte alignment: a `u128` would otherwise align the struct,
+/// and with it every `AttributeValue`, to 16 bytes (48-byte values instead
+/// of 32). Fields are only ever read by value (the struct is `Copy`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(Rust, packed(8))]
 pub struct Number {
     negative: bool,
     /// Significant digits, no trailing zeros (0 for zero).
@@ -254,21 +259,21 @@ impl Number {
         if self.is_zero() {
             return Number::zero();
         }
-        Number { negative: !self.negative, ..self.clone() }
+        Number { negative: !self.negative, ..*self }
     }
 
     /// The absolute value.
     pub fn abs(&self) -> Number {
-        Number { negative: false, ..self.clone() }
+        Number { negative: false, ..*self }
     }
 
     /// Exact sum; errors when the result is out of range or needs more than 38 digits.
     pub fn add(&self, other: &Number) -> Result<Number, NumberError> {
         if self.is_zero() {
-            return Ok(other.clone());
+            return Ok(*other);
         }
         if other.is_zero() {
-            return Ok(self.clone());
+            return Ok(*self);
         }
         let (hi, lo) = if self.exponent >= other.exponent { (self, other) } else { (other, self) };
         let shift = (i64::from(hi.exponent) - i64::from(lo.exponent)) as usize;
@@ -355,7 +360,7 @@ impl Number {
             return 0.0;
         }
         let sign = if self.negative { "-" } else { "" };
-        format!("{sign}{}e{}", self.mantissa, self.exponent).parse().unwrap_or(0.0)
+        format!("{sign}{}e{}", { self.mantissa }, { self.exponent }).parse().unwrap_or(0.0)
     }
 
     /// The exact value as an `i64`, if it is an integer in range.
@@ -915,11 +920,11 @@ mod tests {
             let xy = x.add(&y);
             prop_assert_eq!(&xy, &y.add(&x));
             prop_assert_eq!(x.sub(&x).unwrap(), Number::zero());
-            prop_assert_eq!(x.add(&Number::zero()).unwrap(), x.clone());
+            prop_assert_eq!(x.add(&Number::zero()).unwrap(), x);
             if let Ok(s) = xy {
                 // Exactness: (x + y) - y == x whenever representable.
                 if let Ok(back) = s.sub(&y) {
-                    prop_assert_eq!(back, x.clone());
+                    prop_assert_eq!(back, x);
                 }
                 // Ordering consistency.
                 if y.is_negative() { prop_assert!(s < x); }
