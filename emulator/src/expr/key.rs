@@ -75,8 +75,8 @@ impl KeyQuery {
     /// Whether `item` satisfies the key condition (`hash`, `range`: the
     /// schema's attribute names, as given to `resolve`).
     pub fn matches(&self, item: &Item, hash: &[&str], range: &[&str]) -> bool {
-        hash.iter().zip(&self.hash).all(|(n, v)| item.get(*n) == Some(v))
-            && range.iter().zip(&self.range).all(|(n, c)| item.get(*n).is_some_and(|v| c.matches(v)))
+        hash.iter().zip(&self.hash).all(|(n, v)| item.get(n) == Some(v))
+            && range.iter().zip(&self.range).all(|(n, c)| item.get(n).is_some_and(|v| c.matches(v)))
     }
 }
 

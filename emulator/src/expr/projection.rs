@@ -53,7 +53,7 @@ fn apply_node(v: &AttributeValue, node: &Node<'_>) -> Option<AttributeValue> {
         (Node::Map(children), AttributeValue::M(m)) => {
             let mut out = Map::new();
             for (name, child) in children {
-                if let Some(x) = m.get(*name).and_then(|x| apply_node(x, child)) {
+                if let Some(x) = m.get(name).and_then(|x| apply_node(x, child)) {
                     out.insert((*name).to_string(), x);
                 }
             }
@@ -80,7 +80,7 @@ pub fn project<'p>(item: &Item, paths: impl IntoIterator<Item = &'p Path>) -> It
     }
     let mut out = Item::new();
     for (name, node) in &top {
-        if let Some(x) = item.get(*name).and_then(|v| apply_node(v, node)) {
+        if let Some(x) = item.get(name).and_then(|v| apply_node(v, node)) {
             out.insert((*name).to_string(), x);
         }
     }

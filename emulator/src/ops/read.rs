@@ -143,7 +143,7 @@ impl<'a> Source<'a> {
                 }
             }
         }
-        if esk.len() != expected.len() || !expected.iter().all(|n| esk.contains_key(*n)) {
+        if esk.len() != expected.len() || !expected.iter().all(|n| esk.contains_key(n)) {
             return Err(Error::validation(mismatch));
         }
         let primary = def.item_key(esk).map_err(|_| Error::validation(mismatch))?;

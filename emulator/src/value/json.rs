@@ -584,7 +584,8 @@ mod tests {
         leaf.prop_recursive(6, 48, 5, |inner| {
             prop_oneof![
                 proptest::collection::vec(inner.clone(), 0..5).prop_map(AttributeValue::L),
-                proptest::collection::btree_map(".{0,6}", inner, 0..5).prop_map(AttributeValue::M),
+                proptest::collection::btree_map(".{0,6}", inner, 0..5)
+                    .prop_map(|m| AttributeValue::M(m.into_iter().collect())),
             ]
         })
     }

@@ -8,15 +8,15 @@
 //! base64, non-empty sets without duplicates, nesting depth).
 
 pub mod json;
+pub mod map;
 pub mod number;
 pub mod size;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 pub use number::{Number, NumberError};
 
-/// A map of attribute names to values: an item, or the body of an `M` value.
-pub type Map = BTreeMap<String, AttributeValue>;
+pub use map::Map;
 
 /// An item: the attributes of one row.
 pub type Item = Map;

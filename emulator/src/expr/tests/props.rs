@@ -194,7 +194,7 @@ fn arb_value() -> impl Strategy<Value = AttributeValue> {
         prop_oneof![
             pvec(inner.clone(), 0..3).prop_map(AttributeValue::L),
             btree_map(select(vec!["a", "b", "x"]).prop_map(String::from), inner, 0..3)
-                .prop_map(AttributeValue::M),
+                .prop_map(|m| AttributeValue::M(m.into_iter().collect())),
         ]
     })
 }
@@ -205,6 +205,7 @@ fn arb_item() -> impl Strategy<Value = Item> {
         arb_value(),
         0..8,
     )
+    .prop_map(|m| m.into_iter().collect())
 }
 
 /// Values for `:v0`..`:v7`: mostly numbers and strings, so that most
