@@ -1,4 +1,24 @@
 //! The one error type of the crate: [`Error`].
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> ddb_odm::Result<()> {
+//! # use ddb_odm::{Model, Odm, Request};
+//! # use futures::TryStreamExt;
+//! # #[derive(Model, Debug, Clone, PartialEq)]
+//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+//! # let (_emu, client) = ddb_odm::testing::embedded().await;
+//! # let odm = Odm::new(client);
+//! # let orders = odm.model::<Order>().await?;
+//! # let f = Order::fields();
+//! # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+//! match orders.create(&order(1, "open", 1.0)).await {
+//!     Err(e) if e.is_condition_failed() => {} // already exists
+//!     other => panic!("{other:?}"),
+//! }
+//! # Ok(()) }
+//! ```
 
 use crate::item::Item;
 use std::fmt;
@@ -77,6 +97,18 @@ pub enum Error {
 }
 
 /// A limit the service enforces that the ODM checks before sending.
+///
+/// ```
+/// # use ddb_odm::{Model, Odm, Request};
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+/// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+/// # let f = Order::fields();
+/// let big = order(1, &"x".repeat(500 * 1024), 1.0);
+/// let err = orders.save(&big).dry_run().unwrap_err(); // checked before sending
+/// assert!(matches!(err, ddb_odm::Error::LimitExceeded { limit: ddb_odm::Limit::ItemSize, .. }));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Limit {
@@ -110,6 +142,25 @@ impl Limit {
 }
 
 /// Why one action of a cancelled transaction failed.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> ddb_odm::Result<()> {
+/// # use ddb_odm::{Model, Odm, Request};
+/// # use futures::TryStreamExt;
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+/// # let (_emu, client) = ddb_odm::testing::embedded().await;
+/// # let odm = Odm::new(client);
+/// # let orders = odm.model::<Order>().await?;
+/// # let f = Order::fields();
+/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+/// let err = odm.transact_write().put(orders.create(&order(1, "open", 1.0))).send().await.unwrap_err();
+/// let ddb_odm::Error::TransactionCancelled { reasons } = err else { panic!() };
+/// assert_eq!(reasons[0].code, ddb_odm::CancellationCode::ConditionalCheckFailed);
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct CancellationReason {
     /// The action's index in the transaction.
@@ -124,6 +175,11 @@ pub struct CancellationReason {
 }
 
 /// The reason code of one cancelled transaction action.
+///
+/// ```
+/// use ddb_odm::CancellationCode;
+/// assert_eq!(CancellationCode::parse("TransactionConflict"), CancellationCode::TransactionConflict);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CancellationCode {
     /// This action did not cause the cancellation.
@@ -168,17 +224,53 @@ impl CancellationCode {
 
 impl Error {
     /// A [`Error::Validation`] for `field`.
+    ///
+    /// ```
+    /// let err = ddb_odm::Error::validation("age", "must be positive");
+    /// assert!(matches!(err, ddb_odm::Error::Validation { ref field, .. } if field == "age"));
+    /// ```
     pub fn validation(field: impl Into<String>, reason: impl Into<String>) -> Error {
         Error::Validation { field: field.into(), reason: reason.into() }
     }
 
     /// Whether this is a condition failure (including a version mismatch).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let err = orders.create(&order(1, "open", 1.0)).await.unwrap_err(); // exists
+    /// assert!(err.is_condition_failed());
+    /// # Ok(()) }
+    /// ```
     pub fn is_condition_failed(&self) -> bool {
         matches!(self, Error::ConditionFailed { .. })
     }
 
     /// The error code of an [`Error::Sdk`] service error, e.g.
     /// `ResourceNotFoundException`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// use ddb_odm::{Model, Odm, OdmOptions, TableOptions};
+    /// #[derive(Model, Debug)]
+    /// struct Ghost { #[key] id: String }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// let odm = Odm::with_options(client, OdmOptions { table: TableOptions::production(), ..Default::default() });
+    /// let err = odm.model::<Ghost>().await?.get("x".to_string()).await.unwrap_err(); // no such table
+    /// assert_eq!(err.service_code(), Some("ResourceNotFoundException"));
+    /// # Ok(()) }
+    /// ```
     pub fn service_code(&self) -> Option<&str> {
         match self {
             Error::Sdk(e) => aws_sdk_dynamodb::error::ProvideErrorMetadata::code(e.as_ref()),
@@ -260,4 +352,11 @@ where
 }
 
 /// The crate's result type.
+///
+/// ```
+/// fn parse_age(s: &str) -> ddb_odm::Result<u32> {
+///     s.parse().map_err(|_| ddb_odm::Error::validation("age", "not a number"))
+/// }
+/// assert!(parse_age("x").is_err());
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -79,31 +79,99 @@ impl<M: Record> ModelHandle<M> {
     }
 
     /// The full table name (with prefix and suffix).
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// assert_eq!(orders.table_name(), "Order");
+    /// ```
     pub fn table_name(&self) -> &str {
         &self.table
     }
 
     /// The schema.
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// assert_eq!(orders.schema().range_key(), Some("id"));
+    /// ```
     pub fn schema(&self) -> &Arc<Schema> {
         &self.schema
     }
 
     /// The ODM this handle belongs to.
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// assert_eq!(orders.odm().table_name("x"), "x");
+    /// ```
     pub fn odm(&self) -> &Odm {
         &self.odm
     }
 
     /// Runs the save-side item actions: the item as it would be stored.
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// let stored = orders.to_stored(&order(1, "open", 2.0))?;
+    /// assert_eq!(stored["total"], ddb_odm::AttributeValue::N("2".into()));
+    /// assert!(!stored.contains_key("note")); // `None`: no attribute
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn to_stored(&self, record: &M) -> Result<Item> {
         self.schema.apply(Direction::ToDynamo, record.to_item()?)
     }
 
     /// Runs the read-side item actions on a stored item.
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// let stored = orders.to_stored(&order(1, "open", 2.0))?;
+    /// assert_eq!(orders.from_stored(stored)?, order(1, "open", 2.0));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn from_stored(&self, item: Item) -> Result<M> {
         M::from_item(self.schema.apply(Direction::FromDynamo, item)?)
     }
 
     /// The key item (names as stored) of `key`.
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// let key = orders.key_item(&("c1".to_string(), 7))?;
+    /// assert_eq!(key["id"], ddb_odm::AttributeValue::N("7".into()));
+    /// assert!(orders.key_item(&("x".repeat(3000), 7)).is_err()); // hash key over 2048 bytes
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn key_item(&self, key: &M::Key) -> Result<Item> {
         let item = M::encode_key(key, &self.schema)?;
         crate::limits::check_key(&self.schema, &item)?;
@@ -111,12 +179,49 @@ impl<M: Record> ModelHandle<M> {
     }
 
     /// Reads one item by key (GetItem).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let o = orders.get(("c1".to_string(), 1)).await?.unwrap();
+    /// assert_eq!(o.status, "open");
+    /// # Ok(()) }
+    /// ```
     pub fn get(&self, key: M::Key) -> GetBuilder<M> {
         GetBuilder::new(self.clone(), self.key_item(&key))
     }
 
     /// Reads one item and remembers it, so that [`save_tracked`](Self::save_tracked)
     /// sends only what changed.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let mut o = orders.get_tracked(("c1".to_string(), 1)).await?.unwrap();
+    /// o.total = 99.0;
+    /// assert_eq!(o.changed_attributes()?, ["total"]);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_tracked(&self, key: M::Key) -> Result<Option<Tracked<M>>> {
         let raw = self.get(key).send_raw().await?;
         match raw {
@@ -131,71 +236,314 @@ impl<M: Record> ModelHandle<M> {
     /// Writes only the attributes that changed since `tracked` was read
     /// (UpdateItem; nothing is sent when nothing changed). Returns whether a
     /// request was sent.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let mut o = orders.get_tracked(("c1".to_string(), 1)).await?.unwrap();
+    /// assert!(!orders.save_tracked(&mut o).await?); // unchanged: nothing sent
+    /// o.status = "paid".into();
+    /// assert!(orders.save_tracked(&mut o).await?);
+    /// assert_eq!(orders.get(("c1".to_string(), 1)).await?.unwrap().status, "paid");
+    /// # Ok(()) }
+    /// ```
     pub async fn save_tracked(&self, tracked: &mut Tracked<M>) -> Result<bool> {
         crate::tracking::save(self, tracked).await
     }
 
     /// Creates an item; fails with [`Error::ConditionFailed`](crate::Error::ConditionFailed)
     /// if an item with its key exists (PutItem with `attribute_not_exists`).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// orders.create(&order(10, "open", 1.0)).await?;
+    /// assert!(orders.create(&order(10, "open", 1.0)).await.unwrap_err().is_condition_failed());
+    /// # Ok(()) }
+    /// ```
     pub fn create(&self, record: &M) -> PutBuilder<M> {
         PutBuilder::new(self.clone(), record).overwrite(false)
     }
 
     /// Saves an item (PutItem), replacing any item with its key unless
     /// [`overwrite(false)`](PutBuilder::overwrite).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let mut o = orders.get(("c1".to_string(), 1)).await?.unwrap();
+    /// o.total = 12.0;
+    /// let saved = orders.save(&o).await?;
+    /// assert_eq!((saved.total, saved.version), (12.0, 2));
+    /// # Ok(()) }
+    /// ```
     pub fn save(&self, record: &M) -> PutBuilder<M> {
         PutBuilder::new(self.clone(), record)
     }
 
     /// Updates an item by key (UpdateItem) with typed actions.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let o = orders.update(("c1".to_string(), 1)).set(&f.status, "paid").add(&f.total, 1.0).await?.unwrap();
+    /// assert_eq!((o.status.as_str(), o.total), ("paid", 11.0));
+    /// # Ok(()) }
+    /// ```
     pub fn update(&self, key: M::Key) -> UpdateBuilder<M> {
         UpdateBuilder::new(self.clone(), self.key_item(&key))
     }
 
     /// Applies `update` to the item with `key`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let pay = ddb_odm::Update::new().set(&f.status, "paid");
+    /// for id in [1, 2] {
+    ///     orders.update_with(("c1".to_string(), id), pay.clone()).await?;
+    /// }
+    /// assert_eq!(orders.query(Order::query_by_status("paid")).count().await?, 2);
+    /// # Ok(()) }
+    /// ```
     pub fn update_with(&self, key: M::Key, update: Update<M>) -> UpdateBuilder<M> {
         UpdateBuilder::new(self.clone(), self.key_item(&key)).actions(update)
     }
 
     /// Deletes an item by key (DeleteItem).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// assert!(orders.delete(("c1".to_string(), 1)).await?.is_some());
+    /// assert!(orders.get(("c1".to_string(), 1)).await?.is_none());
+    /// # Ok(()) }
+    /// ```
     pub fn delete(&self, key: M::Key) -> DeleteBuilder<M> {
         DeleteBuilder::new(self.clone(), self.key_item(&key))
     }
 
     /// Deletes a loaded item: by its key, checking its version if the model has one.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let o = orders.get(("c1".to_string(), 1)).await?.unwrap();
+    /// orders.update(("c1".to_string(), 1)).add(&f.total, 1.0).await?; // `o` is stale now
+    /// assert!(orders.delete_item(&o).await.unwrap_err().is_condition_failed());
+    /// # Ok(()) }
+    /// ```
     pub fn delete_item(&self, record: &M) -> DeleteBuilder<M> {
         DeleteBuilder::for_record(self.clone(), record)
     }
 
     /// A condition check on an item (for transactions).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let check = orders.check(("c1".to_string(), 2), f.total.gt(20.0));
+    /// odm.transact_write().check(check).put(orders.create(&order(4, "open", 1.0))).send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn check(&self, key: M::Key, condition: Condition<M>) -> CheckBuilder<M> {
         CheckBuilder::new(self.clone(), self.key_item(&key), condition)
     }
 
     /// A query on the table or an index; `key` comes from the model's
     /// generated `query_by_*` / `query_index_*` functions.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let open: Vec<Order> = orders.query(Order::query_by_status("open")).all().try_collect().await?;
+    /// assert_eq!(open.len(), 2);
+    /// # Ok(()) }
+    /// ```
     pub fn query<S>(&self, key: KeyQuery<M, S>) -> QueryBuilder<M> {
         QueryBuilder::new(self.clone(), key)
     }
 
     /// A scan of the table (or of an index).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// assert_eq!(orders.scan().filter(f.total.ge(25.0)).count().await?, 2);
+    /// # Ok(()) }
+    /// ```
     pub fn scan(&self) -> ScanBuilder<M> {
         ScanBuilder::new(self.clone())
     }
 
     /// Reads any number of items by key (BatchGetItem, 100 keys a request,
     /// unprocessed keys retried).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let found = orders.batch_get((1..=5).map(|id| ("c1".to_string(), id))).await?;
+    /// assert_eq!(found.len(), 3);
+    /// # Ok(()) }
+    /// ```
     pub fn batch_get(&self, keys: impl IntoIterator<Item = M::Key>) -> BatchGetBuilder<M> {
         BatchGetBuilder::new(self.clone(), keys.into_iter().map(|k| self.key_item(&k)).collect())
     }
 
     /// Writes any number of items (BatchWriteItem, 25 a request, unprocessed
     /// writes retried, never dropped).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let more: Vec<Order> = (4..54).map(|id| order(id, "open", 1.0)).collect();
+    /// orders.batch_put(&more).await?;
+    /// assert_eq!(orders.scan().count().await?, 53);
+    /// # Ok(()) }
+    /// ```
     pub fn batch_put<'a>(&self, records: impl IntoIterator<Item = &'a M>) -> BatchWriteBuilder<M> {
         BatchWriteBuilder::puts(self.clone(), records.into_iter().map(|r| self.to_stored(r)).collect())
     }
 
     /// Deletes any number of items by key (BatchWriteItem, 25 a request).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// orders.batch_delete([1, 2].map(|id| ("c1".to_string(), id))).await?;
+    /// assert_eq!(orders.scan().count().await?, 1);
+    /// # Ok(()) }
+    /// ```
     pub fn batch_delete(&self, keys: impl IntoIterator<Item = M::Key>) -> BatchWriteBuilder<M> {
         BatchWriteBuilder::deletes(self.clone(), keys.into_iter().map(|k| self.key_item(&k)).collect())
     }
@@ -203,6 +551,27 @@ impl<M: Record> ModelHandle<M> {
 
 impl<M: crate::Model> ModelHandle<M> {
     /// Loads the items `record`'s [`Ref`](crate::Ref) fields point to.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// use ddb_odm::{Model, Odm, Ref};
+    ///
+    /// #[derive(Model, Debug, Clone, PartialEq)]
+    /// struct Author { #[key] id: String, name: String }
+    /// #[derive(Model, Debug, Clone, PartialEq)]
+    /// struct Book { #[key] id: String, author: Ref<Author> }
+    ///
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// let odm = Odm::new(client);
+    /// let (authors, books) = (odm.model::<Author>().await?, odm.model::<Book>().await?);
+    /// authors.create(&Author { id: "a1".into(), name: "Ada".into() }).await?;
+    /// books.create(&Book { id: "b1".into(), author: Ref::new("a1".to_string()) }).await?;
+    /// let mut book = books.get("b1".to_string()).await?.unwrap();
+    /// books.populate(&mut book).await?;
+    /// assert_eq!(book.author.get().unwrap().name, "Ada");
+    /// # Ok(()) }
+    /// ```
     pub async fn populate(&self, record: &mut M) -> Result<()> {
         record.populate(&self.odm).await
     }

@@ -1,9 +1,22 @@
 //! Items as the wire sees them: attribute name to [`AttributeValue`].
+//!
+//! ```
+//! use ddb_odm::{AttributeValue, Item};
+//! let mut item = Item::new();
+//! item.insert("tags".into(), AttributeValue::Ss(vec!["a".into()]));
+//! assert_eq!(ddb_odm::item::type_name(&item["tags"]), "SS");
+//! ```
 
 pub use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
 
 /// An item (or key, or partial item): attribute name to value.
+///
+/// ```
+/// use ddb_odm::{AttributeValue, Item};
+/// let key: Item = [("id".to_string(), AttributeValue::S("a".into()))].into_iter().collect();
+/// assert_eq!(key.len(), 1);
+/// ```
 pub type Item = HashMap<String, AttributeValue>;
 
 /// The short DynamoDB type name of a value (`S`, `N`, `M`, ...), for messages.

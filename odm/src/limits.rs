@@ -1,10 +1,22 @@
 //! Service limits checked before a request is sent: item size (400 KB),
 //! expression length (4 KB), transaction size.
+//!
+//! ```
+//! use ddb_odm::{limits, Error, Limit};
+//! let err = limits::check_expression(&"a".repeat(4097)).unwrap_err();
+//! assert!(matches!(err, Error::LimitExceeded { limit: Limit::ExpressionLength, actual: 4097, max: 4096 }));
+//! ```
 
 use crate::error::{Error, Limit, Result};
 use crate::item::{AttributeValue, Item};
 
 /// The size DynamoDB accounts for a value (close to the service's rules).
+///
+/// ```
+/// use ddb_odm::{limits::value_size, AttributeValue};
+/// assert_eq!(value_size(&AttributeValue::S("hello".into())), 5);
+/// assert_eq!(value_size(&AttributeValue::Bool(true)), 1);
+/// ```
 pub fn value_size(v: &AttributeValue) -> usize {
     match v {
         AttributeValue::S(s) => s.len(),
@@ -36,6 +48,12 @@ pub fn item_size(item: &Item) -> usize {
 }
 
 /// Refuses an item over 400 KB.
+///
+/// ```
+/// use ddb_odm::{limits::check_item, AttributeValue, Item};
+/// let big: Item = [("blob".to_string(), AttributeValue::S("x".repeat(401 * 1024)))].into();
+/// assert!(check_item(&big).is_err());
+/// ```
 pub fn check_item(item: &Item) -> Result<()> {
     let size = item_size(item);
     if size > Limit::ItemSize.max() {
@@ -49,6 +67,12 @@ pub fn check_item(item: &Item) -> Result<()> {
 }
 
 /// Refuses an expression over 4 KB.
+///
+/// ```
+/// use ddb_odm::limits::check_expression;
+/// assert!(check_expression("#n0 = :v0").is_ok());
+/// assert!(check_expression(&"x".repeat(5000)).is_err());
+/// ```
 pub fn check_expression(expr: &str) -> Result<()> {
     if expr.len() > Limit::ExpressionLength.max() {
         return Err(Error::LimitExceeded {
@@ -62,6 +86,14 @@ pub fn check_expression(expr: &str) -> Result<()> {
 
 /// Refuses key values over the service's limits: 2048 bytes for a hash
 /// key, 1024 bytes for a range key.
+///
+/// ```
+/// use ddb_odm::schema::{AttrType, AttributeDef, Schema};
+/// use ddb_odm::{limits::check_key, AttributeValue, Item};
+/// let schema = Schema::builder("T").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id").build().unwrap();
+/// let key: Item = [("id".to_string(), AttributeValue::S("k".repeat(3000)))].into();
+/// assert!(check_key(&schema, &key).is_err()); // over 2048 bytes
+/// ```
 pub fn check_key(schema: &crate::schema::Schema, key: &Item) -> Result<()> {
     for (name, max) in std::iter::once((schema.hash_key(), 2048)).chain(schema.range_key().map(|r| (r, 1024)))
     {

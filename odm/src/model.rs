@@ -1,6 +1,14 @@
 //! The traits `#[derive(Model)]`, `#[derive(Document)]` and
 //! `#[derive(Enum)]` implement, and [`DynamicItem`], the record type of
 //! the dynamic schema.
+//!
+//! ```
+//! use ddb_odm::{Model, Record};
+//! #[derive(Model, Debug, Clone, PartialEq)]
+//! struct Tag { #[key] name: String }
+//! let item = Tag { name: "rust".into() }.to_item().unwrap();
+//! assert_eq!(Tag::from_item(item).unwrap(), Tag { name: "rust".into() });
+//! ```
 
 use crate::error::{Error, Result};
 use crate::expr::Path;
@@ -13,29 +21,141 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 /// A boxed future (what [`Model::populate`] returns).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use ddb_odm::model::BoxFuture;
+/// let f: BoxFuture<'static, u32> = Box::pin(async { 7 });
+/// assert_eq!(f.await, 7);
+/// # }
+/// ```
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Something stored as one item: a derived model or a [`DynamicItem`].
+///
+/// ```
+/// # use ddb_odm::{Model, Odm, Request};
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+/// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+/// # let f = Order::fields();
+/// use ddb_odm::Record;
+/// let item = order(1, "open", 2.0).to_item()?; // model names, before item actions
+/// let key = Order::decode_key(&item, orders.schema())?;
+/// assert_eq!(key, ("c1".to_string(), 1));
+/// assert_eq!(Order::encode_key(&key, orders.schema())?.len(), 2);
+/// assert_eq!(Order::from_item(item)?, order(1, "open", 2.0));
+/// # Ok::<(), ddb_odm::Error>(())
+/// ```
 pub trait Record: Sized + Send + Sync + 'static {
     /// The primary key: the hash key's type, or `(hash, range)`.
     type Key: Clone + Send + Sync + 'static;
     /// The key as an item (names as stored).
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// use ddb_odm::Record;
+    /// let key = Order::encode_key(&("c1".to_string(), 1), orders.schema())?;
+    /// assert_eq!(key["id"], ddb_odm::AttributeValue::N("1".into()));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     fn encode_key(key: &Self::Key, schema: &Schema) -> Result<Item>;
     /// The key of a stored item (names as stored).
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// use ddb_odm::Record;
+    /// let stored = orders.to_stored(&order(5, "open", 1.0))?;
+    /// assert_eq!(Order::decode_key(&stored, orders.schema())?, ("c1".to_string(), 5));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     fn decode_key(item: &Item, schema: &Schema) -> Result<Self::Key>;
     /// The record as an item, names as in the model (before item actions).
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// use ddb_odm::Record;
+    /// let item = order(1, "open", 1.0).to_item()?;
+    /// assert_eq!(item["status"], ddb_odm::AttributeValue::S("open".into()));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     fn to_item(&self) -> Result<Item>;
     /// The record from an item, names as in the model (after item actions).
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// use ddb_odm::Record;
+    /// let item = order(1, "open", 1.0).to_item()?;
+    /// assert_eq!(Order::from_item(item)?.status, "open");
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     fn from_item(item: Item) -> Result<Self>;
 }
 
 /// A struct stored as a table item; implemented by `#[derive(Model)]`.
+///
+/// ```
+/// use ddb_odm::Model;
+///
+/// #[derive(Model, Debug, Clone)]
+/// struct Note { #[key] id: String, #[odm(default = 0)] likes: u32 }
+///
+/// let schema = Note::schema()?;
+/// assert_eq!(schema.hash_key(), "id");
+/// let popular = Note::fields().likes.gt(100); // typed: `likes` is a u32
+/// # let _ = popular;
+/// # Ok::<(), ddb_odm::Error>(())
+/// ```
 pub trait Model: Record {
     /// The typed field handles (`Model::fields()`).
     type Fields;
     /// The model's schema (built once; an invalid schema is an error here).
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// let schema = Order::schema()?;
+    /// assert_eq!(schema.index("by_status").unwrap().hash_key(), "status");
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     fn schema() -> Result<Arc<Schema>>;
     /// Typed handles on the model's attributes, for conditions and updates.
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// assert_eq!(Order::fields().total.path().to_string(), "total");
+    /// ```
     fn fields() -> Self::Fields;
     /// Loads the items the model's [`Ref`](crate::Ref) fields point to.
     fn populate<'a>(&'a mut self, odm: &'a Odm) -> BoxFuture<'a, Result<()>> {
@@ -46,31 +166,75 @@ pub trait Model: Record {
 
 /// A struct stored as a nested map; implemented by `#[derive(Document)]`
 /// (and by `#[derive(Model)]`, so models can be nested too).
+///
+/// ```
+/// use ddb_odm::{Attribute, Document, Model};
+///
+/// #[derive(Document, Debug, Clone, PartialEq)]
+/// struct Point { x: i32, y: i32 }
+///
+/// let stored = Point { x: 1, y: 2 }.to_attr().unwrap().unwrap(); // a map (M)
+/// assert_eq!(Point::from_attr(Some(stored)).unwrap(), Point { x: 1, y: 2 });
+/// ```
 pub trait Document: Attribute {
     /// Typed field handles rooted at a path inside model `M`.
     type Fields<M>;
     /// The field handles under `base`.
+    ///
+    /// ```
+    /// use ddb_odm::expr::{Field, Path};
+    /// use ddb_odm::Document;
+    ///
+    /// #[derive(Document, Debug, Clone, PartialEq)]
+    /// struct Address { city: String }
+    ///
+    /// let f = Address::fields_at::<()>(Path::attr("shipping"));
+    /// let city: Field<(), String> = f.city;
+    /// assert_eq!(city.path().to_string(), "shipping.city");
+    /// ```
     fn fields_at<M>(base: Path) -> Self::Fields<M>;
 }
 
 /// An item of a runtime schema (see [`Odm::dynamic`]): attribute names as
 /// in the schema, values as DynamoDB values.
+///
+/// ```
+/// use ddb_odm::{AttributeValue, DynamicItem};
+/// let item = DynamicItem::new().with("id", AttributeValue::S("1".into()));
+/// assert_eq!(item.0.len(), 1);
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DynamicItem(pub Item);
 
 impl DynamicItem {
     /// An empty item.
+    ///
+    /// ```
+    /// assert!(ddb_odm::DynamicItem::new().0.is_empty());
+    /// ```
     pub fn new() -> Self {
         DynamicItem(Item::new())
     }
 
     /// Adds an attribute (builder style).
+    ///
+    /// ```
+    /// use ddb_odm::{AttributeValue, DynamicItem};
+    /// let item = DynamicItem::new().with("n", AttributeValue::N("1".into())).with("n", AttributeValue::N("2".into()));
+    /// assert_eq!(item.get("n"), Some(&AttributeValue::N("2".into())));
+    /// ```
     pub fn with(mut self, name: impl Into<String>, value: AttributeValue) -> Self {
         self.0.insert(name.into(), value);
         self
     }
 
     /// The attribute `name`.
+    ///
+    /// ```
+    /// use ddb_odm::{AttributeValue, DynamicItem};
+    /// let item = DynamicItem::new().with("ok", AttributeValue::Bool(true));
+    /// assert_eq!((item.get("ok"), item.get("missing")), (Some(&AttributeValue::Bool(true)), None));
+    /// ```
     pub fn get(&self, name: &str) -> Option<&AttributeValue> {
         self.0.get(name)
     }
@@ -215,6 +379,12 @@ pub mod __private {
 
 impl AttrType {
     /// A nested-document type for a [`Document`] with these attributes.
+    ///
+    /// ```
+    /// use ddb_odm::schema::{AttrType, AttributeDef};
+    /// let t = AttrType::document(vec![AttributeDef::new("city", AttrType::String)]);
+    /// assert!(matches!(t, AttrType::Map(ref attrs) if attrs.len() == 1));
+    /// ```
     pub fn document(attributes: Vec<crate::schema::AttributeDef>) -> AttrType {
         AttrType::Map(attributes)
     }

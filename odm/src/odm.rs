@@ -11,6 +11,14 @@ use aws_sdk_dynamodb::Client;
 use std::sync::Arc;
 
 /// Settings shared by every model of an [`Odm`].
+///
+/// ```
+/// use ddb_odm::{Odm, OdmOptions, RetryPolicy};
+/// let options = OdmOptions { prefix: "app_".into(), suffix: "_test".into(), retry: RetryPolicy { max_attempts: 3, ..Default::default() }, ..Default::default() };
+/// # let client = ddb_odm::testing::client_for("http://127.0.0.1:9");
+/// let odm = Odm::with_options(client, options);
+/// assert_eq!(odm.table_name("users"), "app_users_test");
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct OdmOptions {
     /// Prepended to every table name.
@@ -71,21 +79,47 @@ impl std::fmt::Debug for Odm {
 impl Odm {
     /// An ODM with the default options (Dynamoose's: create missing tables and
     /// wait for them, never update them).
+    ///
+    /// ```
+    /// # let client = ddb_odm::testing::client_for("http://127.0.0.1:9");
+    /// let odm = ddb_odm::Odm::new(client); // any configured aws-sdk-dynamodb Client
+    /// assert!(odm.options().table.create);
+    /// ```
     pub fn new(client: Client) -> Odm {
         Odm::with_options(client, OdmOptions::default())
     }
 
     /// An ODM with `options`.
+    ///
+    /// ```
+    /// use ddb_odm::{Odm, OdmOptions, TableOptions};
+    /// # let client = ddb_odm::testing::client_for("http://127.0.0.1:9");
+    /// let odm = Odm::with_options(client, OdmOptions { table: TableOptions::production(), ..Default::default() });
+    /// assert!(!odm.options().table.create);
+    /// ```
     pub fn with_options(client: Client, options: OdmOptions) -> Odm {
         Odm { inner: Arc::new(Inner { client, options }) }
     }
 
     /// The SDK client.
+    ///
+    /// ```
+    /// # let odm = ddb_odm::Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9"));
+    /// let client: &aws_sdk_dynamodb::Client = odm.client(); // for calls the ODM does not wrap
+    /// assert!(client.config().region().is_some());
+    /// ```
     pub fn client(&self) -> &Client {
         &self.inner.client
     }
 
     /// The options.
+    ///
+    /// ```
+    /// use ddb_odm::{Odm, OdmOptions};
+    /// # let client = ddb_odm::testing::client_for("http://127.0.0.1:9");
+    /// let odm = Odm::with_options(client, OdmOptions { prefix: "dev_".into(), ..Default::default() });
+    /// assert_eq!(odm.options().prefix, "dev_");
+    /// ```
     pub fn options(&self) -> &OdmOptions {
         &self.inner.options
     }
@@ -95,12 +129,37 @@ impl Odm {
     }
 
     /// The full name of table `base`: prefix + base + suffix.
+    ///
+    /// ```
+    /// use ddb_odm::{Odm, OdmOptions};
+    /// # let client = ddb_odm::testing::client_for("http://127.0.0.1:9");
+    /// let odm = Odm::with_options(client, OdmOptions { suffix: "-eu".into(), ..Default::default() });
+    /// assert_eq!(odm.table_name("orders"), "orders-eu");
+    /// ```
     pub fn table_name(&self, base: &str) -> String {
         format!("{}{base}{}", self.inner.options.prefix, self.inner.options.suffix)
     }
 
     /// The handle for model `M`, after applying the table options (create,
     /// update, wait for active) to its table. With all three off, no request is sent.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let again = odm.model::<Order>().await?; // the table exists: not created twice
+    /// assert_eq!(again.scan().count().await?, 3);
+    /// # Ok(()) }
+    /// ```
     pub async fn model<M: Model>(&self) -> Result<ModelHandle<M>> {
         let schema = M::schema()?;
         self.table_for(schema.clone()).initialize().await?;
@@ -108,6 +167,19 @@ impl Odm {
     }
 
     /// The handle for model `M` without touching its table (no request).
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// let odm = orders.odm();
+    /// let handle = odm.handle::<Order>()?; // no request is sent
+    /// assert_eq!(handle.table_name(), "Order");
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn handle<M: Model>(&self) -> Result<ModelHandle<M>> {
         Ok(ModelHandle::new(self.clone(), M::schema()?))
     }
@@ -140,22 +212,90 @@ impl Odm {
     }
 
     /// The table of `schema`, with this ODM's table options.
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// let table = orders.odm().table_for(Order::schema()?);
+    /// assert_eq!(table.create_request()?.table_name(), Some("Order"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn table_for(&self, schema: Arc<Schema>) -> Table {
         Table::new(self.clone(), schema.table()).schema(schema).options(self.inner.options.table.clone())
     }
 
     /// A table shared by several models (single-table design): add the
     /// models with [`Table::model`].
+    ///
+    /// ```
+    /// use ddb_odm::{Model, Odm};
+    ///
+    /// #[derive(Model)]
+    /// #[odm(table = "app")]
+    /// struct User { #[key] pk: String, #[range_key] sk: String, name: String }
+    /// #[derive(Model)]
+    /// #[odm(table = "app")]
+    /// struct Order { #[key] pk: String, #[range_key] sk: String, total: f64 }
+    ///
+    /// # let odm = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9"));
+    /// let table = odm.table("app").model::<User>()?.model::<Order>()?;
+    /// assert_eq!(table.create_request()?.key_schema().len(), 2);
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn table(&self, base_name: &str) -> Table {
         Table::new(self.clone(), base_name).options(self.inner.options.table.clone())
     }
 
     /// A write transaction.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// odm.transact_write()
+    ///     .update(orders.update(("c1".to_string(), 1)).add(&f.total, -5.0))
+    ///     .update(orders.update(("c1".to_string(), 2)).add(&f.total, 5.0))
+    ///     .send()
+    ///     .await?;
+    /// assert_eq!(orders.get(("c1".to_string(), 1)).await?.unwrap().total, 5.0);
+    /// # Ok(()) }
+    /// ```
     pub fn transact_write(&self) -> TransactWrite {
         TransactWrite::new(self.clone())
     }
 
     /// A read transaction.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let out = odm.transact_get().get(orders.get(("c1".to_string(), 1))).get(orders.get(("c1".to_string(), 2))).send().await?;
+    /// assert_eq!(out.get::<Order>(1)?.unwrap().total, 25.0);
+    /// # Ok(()) }
+    /// ```
     pub fn transact_get(&self) -> TransactGet {
         TransactGet::new(self.clone())
     }

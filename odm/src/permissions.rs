@@ -19,8 +19,20 @@
 //! | `transact_write` | `TransactWriteItems` |
 //! | `transact_get` | `TransactGetItems` |
 //! | any `dry_run` | none |
+//!
+//! ```
+//! use ddb_odm::permissions::{actions, OdmOperation};
+//! let mut policy: Vec<&str> = [OdmOperation::Get, OdmOperation::Query].iter().flat_map(|op| actions(*op).iter().copied()).collect();
+//! policy.sort();
+//! assert_eq!(policy, ["GetItem", "Query"]);
+//! ```
 
 /// An ODM operation, for [`actions`].
+///
+/// ```
+/// use ddb_odm::permissions::{actions, OdmOperation};
+/// assert!(actions(OdmOperation::Get).contains(&"GetItem"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum OdmOperation {

@@ -1,5 +1,14 @@
 //! Test helpers (feature `testing`): an embedded emulator and a client for
 //! it, or the endpoint named by `DDB_ODM_ENDPOINT`.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> ddb_odm::Result<()> {
+//! let (_emu, client) = ddb_odm::testing::embedded().await; // keep `_emu` alive
+//! let odm = ddb_odm::Odm::new(client);
+//! assert!(odm.client().list_tables().send().await.is_ok());
+//! # Ok(()) }
+//! ```
 
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_dynamodb::Client;
@@ -42,6 +51,15 @@ pub async fn embedded() -> (Emulator, Client) {
 
 /// A test's database: its own embedded emulator, or the endpoint named by
 /// `DDB_ODM_ENDPOINT` (then `emulator` is `None`).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let db = ddb_odm::testing::TestDb::start().await;
+/// let odm = ddb_odm::Odm::with_options(db.client.clone(), ddb_odm::OdmOptions { prefix: db.prefix.clone(), ..Default::default() });
+/// # let _ = odm;
+/// # }
+/// ```
 pub struct TestDb {
     /// The embedded emulator, unless an endpoint was named.
     pub emulator: Option<Emulator>,
@@ -54,6 +72,14 @@ pub struct TestDb {
 
 impl TestDb {
     /// Starts a private emulator, or connects to `DDB_ODM_ENDPOINT`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let db = ddb_odm::testing::TestDb::start().await;
+    /// db.client.list_tables().send().await.unwrap();
+    /// # }
+    /// ```
     pub async fn start() -> TestDb {
         match std::env::var("DDB_ODM_ENDPOINT") {
             Ok(endpoint) if !endpoint.is_empty() => TestDb {
@@ -69,11 +95,32 @@ impl TestDb {
     }
 
     /// The DynamoDB operations served so far (embedded emulator only).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let db = ddb_odm::testing::TestDb::start().await;
+    /// db.client.list_tables().send().await.unwrap();
+    /// if let Some(ops) = db.operations() {
+    ///     assert_eq!(ops, ["ListTables"]); // embedded emulator only
+    /// }
+    /// # }
+    /// ```
     pub fn operations(&self) -> Option<Vec<String>> {
         self.emulator.as_ref().map(|e| e.operations().into_iter().map(|o| o.operation).collect())
     }
 
     /// Forgets the recorded operations.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let db = ddb_odm::testing::TestDb::start().await;
+    /// db.client.list_tables().send().await.unwrap();
+    /// db.clear_operations();
+    /// assert!(db.operations().map_or(true, |ops| ops.is_empty()));
+    /// # }
+    /// ```
     pub fn clear_operations(&self) {
         if let Some(e) = &self.emulator {
             e.clear_operations();

@@ -8,6 +8,17 @@ use std::fmt;
 use std::marker::PhantomData;
 
 /// A comparison operator.
+///
+/// ```
+/// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
+/// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
+/// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
+/// # let total: Field<(), f64> = Field::new(Path::attr("total"));
+/// # let name: Field<(), String> = Field::new(Path::attr("name"));
+/// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+/// let name: Field<(), String> = Field::new(Path::attr("name"));
+/// assert_eq!(render(name.size(Comparator::Le, 20)), "size(#n0) <= :v0");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Comparator {
     /// `=`
@@ -58,6 +69,19 @@ pub(crate) enum Cond {
 /// A condition on items of model `M`: built from the model's typed
 /// [`Field`](super::Field)s and combined with [`and`](Condition::and),
 /// [`or`](Condition::or), [`not`](Condition::not) (or `&`, `|`, `!`).
+///
+/// ```
+/// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
+/// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
+/// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
+/// # let total: Field<(), f64> = Field::new(Path::attr("total"));
+/// # let name: Field<(), String> = Field::new(Path::attr("name"));
+/// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+/// let total: Field<(), f64> = Field::new(Path::attr("total"));
+/// let name: Field<(), String> = Field::new(Path::attr("name"));
+/// let c = (total.gt(10.0) & name.exists()) | !name.begins_with("x");
+/// assert_eq!(render(c), "((#n0 > :v0) AND (attribute_exists(#n1))) OR (NOT (begins_with(#n1, :v1)))");
+/// ```
 pub struct Condition<M> {
     pub(crate) cond: Cond,
     _model: PhantomData<fn() -> M>,
@@ -87,6 +111,16 @@ impl<M> Condition<M> {
     }
 
     /// Both conditions.
+    ///
+    /// ```
+    /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
+    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
+    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
+    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
+    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
+    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// assert_eq!(render(total.ge(1.0).and(total.le(9.0))), "(#n0 >= :v0) AND (#n0 <= :v1)");
+    /// ```
     pub fn and(self, other: Condition<M>) -> Condition<M> {
         Condition::from_cond(match self.cond {
             Cond::And(mut v) => {
@@ -98,6 +132,16 @@ impl<M> Condition<M> {
     }
 
     /// Either condition.
+    ///
+    /// ```
+    /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
+    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
+    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
+    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
+    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
+    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// assert_eq!(render(name.eq("a").or(name.not_exists())), "(#n0 = :v0) OR (attribute_not_exists(#n0))");
+    /// ```
     pub fn or(self, other: Condition<M>) -> Condition<M> {
         Condition::from_cond(match self.cond {
             Cond::Or(mut v) => {
@@ -109,18 +153,51 @@ impl<M> Condition<M> {
     }
 
     /// The negation.
+    ///
+    /// ```
+    /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
+    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
+    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
+    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
+    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
+    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// assert_eq!(render(name.exists().not()), "NOT (attribute_exists(#n0))");
+    /// ```
     #[allow(clippy::should_implement_trait)]
     pub fn not(self) -> Condition<M> {
         Condition::from_cond(Cond::Not(Box::new(self.cond)))
     }
 
     /// All of the conditions (an `AND` group); `None` when empty.
+    ///
+    /// ```
+    /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
+    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
+    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
+    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
+    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
+    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// let c = Condition::all([total.gt(1.0), name.exists()]).unwrap();
+    /// assert_eq!(render(c), "(#n0 > :v0) AND (attribute_exists(#n1))");
+    /// assert!(Condition::<()>::all([]).is_none());
+    /// ```
     pub fn all(conditions: impl IntoIterator<Item = Condition<M>>) -> Option<Condition<M>> {
         let v: Vec<Cond> = conditions.into_iter().map(|c| c.cond).collect();
         (!v.is_empty()).then(|| Condition::from_cond(Cond::And(v)))
     }
 
     /// Any of the conditions (an `OR` group); `None` when empty.
+    ///
+    /// ```
+    /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
+    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
+    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
+    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
+    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
+    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// let c = Condition::any(["a", "b"].map(|n| name.eq(n))).unwrap();
+    /// assert_eq!(render(c), "(#n0 = :v0) OR (#n0 = :v1)");
+    /// ```
     pub fn any(conditions: impl IntoIterator<Item = Condition<M>>) -> Option<Condition<M>> {
         let v: Vec<Cond> = conditions.into_iter().map(|c| c.cond).collect();
         (!v.is_empty()).then(|| Condition::from_cond(Cond::Or(v)))

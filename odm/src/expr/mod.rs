@@ -1,6 +1,19 @@
 //! Typed expressions: document paths and [`Field`]s, conditions
 //! ([`Condition`]), update actions ([`Update`]), and the placeholder
 //! table that renders them ([`Placeholders`]).
+//!
+//! ```
+//! # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
+//! # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
+//! # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
+//! # let total: Field<(), f64> = Field::new(Path::attr("total"));
+//! # let name: Field<(), String> = Field::new(Path::attr("name"));
+//! # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+//! let c = total.gt(5.0) & name.begins_with("A");
+//! let mut p = Placeholders::default();
+//! assert_eq!(c.render(&mut p).unwrap(), "(#n0 > :v0) AND (begins_with(#n1, :v1))");
+//! assert_eq!(p.names().unwrap()["#n1"], "name");
+//! ```
 
 mod condition;
 mod field;

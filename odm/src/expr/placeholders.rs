@@ -22,6 +22,12 @@ pub struct Placeholders {
 
 impl Placeholders {
     /// The placeholder for attribute name `name`.
+    ///
+    /// ```
+    /// use ddb_odm::expr::Placeholders;
+    /// let mut p = Placeholders::default();
+    /// assert_eq!((p.name("a"), p.name("b"), p.name("a")), ("#n0".into(), "#n1".into(), "#n0".into()));
+    /// ```
     pub fn name(&mut self, name: &str) -> String {
         if let Some(p) = self.by_name.get(name) {
             return p.clone();
@@ -33,6 +39,13 @@ impl Placeholders {
     }
 
     /// A new placeholder for `value`.
+    ///
+    /// ```
+    /// use ddb_odm::{expr::Placeholders, AttributeValue};
+    /// let mut p = Placeholders::default();
+    /// assert_eq!(p.value(AttributeValue::Bool(true)), ":v0");
+    /// assert_eq!(p.value(AttributeValue::Bool(true)), ":v1"); // values are not shared
+    /// ```
     pub fn value(&mut self, value: AttributeValue) -> String {
         let p = format!(":v{}", self.values.len());
         self.values.insert(p, value);
@@ -40,11 +53,26 @@ impl Placeholders {
     }
 
     /// `ExpressionAttributeNames`, or `None` when empty.
+    ///
+    /// ```
+    /// use ddb_odm::expr::Placeholders;
+    /// let mut p = Placeholders::default();
+    /// assert!(p.names().is_none());
+    /// p.name("status");
+    /// assert_eq!(p.names().unwrap()["#n0"], "status");
+    /// ```
     pub fn names(&self) -> Option<HashMap<String, String>> {
         (!self.names.is_empty()).then(|| self.names.clone())
     }
 
     /// `ExpressionAttributeValues`, or `None` when empty.
+    ///
+    /// ```
+    /// use ddb_odm::{expr::Placeholders, AttributeValue};
+    /// let mut p = Placeholders::default();
+    /// p.value(AttributeValue::S("x".into()));
+    /// assert_eq!(p.values().unwrap()[":v0"], AttributeValue::S("x".into()));
+    /// ```
     pub fn values(&self) -> Option<Item> {
         (!self.values.is_empty()).then(|| self.values.clone())
     }

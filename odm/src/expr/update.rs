@@ -9,6 +9,17 @@ use crate::types::IntoValue;
 use std::marker::PhantomData;
 
 /// One update action.
+///
+/// ```
+/// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
+/// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
+/// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
+/// # let total: Field<(), f64> = Field::new(Path::attr("total"));
+/// # let name: Field<(), String> = Field::new(Path::attr("name"));
+/// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+/// let u = Update::new().action(UpdateAction::Remove(Path::attr("legacy")));
+/// assert_eq!(render_u(u), "REMOVE #n0");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateAction {
     /// `SET path = value`
@@ -27,6 +38,17 @@ pub enum UpdateAction {
 
 impl UpdateAction {
     /// The path the action writes.
+    ///
+    /// ```
+    /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
+    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
+    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
+    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
+    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
+    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// let u = Update::new().add(&total, 1.0);
+    /// assert_eq!(u.actions()[0].path().to_string(), "total");
+    /// ```
     pub fn path(&self) -> &Path {
         match self {
             UpdateAction::Set(p, _)
@@ -81,22 +103,65 @@ fn encoded<M, T>(field: &Field<M, T>, v: &T) -> Operand {
 
 impl<M> Update<M> {
     /// No actions.
+    ///
+    /// ```
+    /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
+    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
+    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
+    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
+    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
+    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// let u: Update<()> = Update::new();
+    /// assert!(u.is_empty());
+    /// ```
     pub fn new() -> Self {
         Update { actions: Vec::new(), _model: PhantomData }
     }
 
     /// Adds a raw action.
+    ///
+    /// ```
+    /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
+    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
+    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
+    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
+    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
+    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// let u = Update::new().action(UpdateAction::Set(Path::attr("x"), Ok(ddb_odm::AttributeValue::Bool(true))));
+    /// assert_eq!(render_u(u), "SET #n0 = :v0");
+    /// ```
     pub fn action(mut self, action: UpdateAction) -> Self {
         self.actions.push(action);
         self
     }
 
     /// The actions.
+    ///
+    /// ```
+    /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
+    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
+    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
+    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
+    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
+    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// let u = Update::new().set(&name, "a").remove(&tags);
+    /// assert!(matches!(u.actions()[1], UpdateAction::Remove(_)));
+    /// ```
     pub fn actions(&self) -> &[UpdateAction] {
         &self.actions
     }
 
     /// Whether there are no actions.
+    ///
+    /// ```
+    /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
+    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
+    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
+    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
+    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
+    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// assert!(!Update::new().remove(&name).is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.actions.is_empty()
     }
@@ -104,6 +169,16 @@ impl<M> Update<M> {
     /// `SET field = value` (nested paths work even when parent maps are
     /// missing). Setting an empty set removes the attribute (DynamoDB has no
     /// empty sets).
+    ///
+    /// ```
+    /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
+    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
+    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
+    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
+    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
+    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// assert_eq!(render_u(Update::new().set(&name, "Ada").set(&total, 1.0)), "SET #n0 = :v0, #n1 = :v1");
+    /// ```
     pub fn set<T>(self, field: &Field<M, T>, value: impl IntoValue<T>) -> Self {
         let value = value.into_value();
         if let Ok(None) = field.encode_opt(&value) {
@@ -114,35 +189,97 @@ impl<M> Update<M> {
     }
 
     /// `SET field = if_not_exists(field, value)`
+    ///
+    /// ```
+    /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
+    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
+    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
+    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
+    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
+    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// assert_eq!(render_u(Update::new().set_if_not_exists(&total, 0.0)), "SET #n0 = if_not_exists(#n0, :v0)");
+    /// ```
     pub fn set_if_not_exists<T>(self, field: &Field<M, T>, value: impl IntoValue<T>) -> Self {
         let v = encoded(field, &value.into_value());
         self.action(UpdateAction::SetIfNotExists(field.path().clone(), v))
     }
 
     /// Appends `items` to a list (creating it if missing).
+    ///
+    /// ```
+    /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
+    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
+    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
+    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
+    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
+    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// let u = Update::new().append(&tags, vec!["new".to_string()]);
+    /// assert_eq!(render_u(u), "SET #n0 = list_append(if_not_exists(#n0, :v0), :v1)");
+    /// ```
     pub fn append<T>(self, field: &Field<M, Vec<T>>, items: Vec<T>) -> Self {
         let v = encoded(field, &items);
         self.action(UpdateAction::Append(field.path().clone(), v))
     }
 
     /// `REMOVE field`
+    ///
+    /// ```
+    /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
+    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
+    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
+    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
+    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
+    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// assert_eq!(render_u(Update::new().remove(&name).remove(&tags)), "REMOVE #n0, #n1");
+    /// ```
     pub fn remove<T>(self, field: &Field<M, T>) -> Self {
         self.action(UpdateAction::Remove(field.path().clone()))
     }
 
     /// `ADD field value`: adds to a number, or adds elements to a set.
+    ///
+    /// ```
+    /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
+    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
+    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
+    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
+    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
+    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// assert_eq!(render_u(Update::new().add(&total, -1.5)), "ADD #n0 :v0");
+    /// ```
     pub fn add<T>(self, field: &Field<M, T>, value: impl IntoValue<T>) -> Self {
         let v = encoded(field, &value.into_value());
         self.action(UpdateAction::Add(field.path().clone(), v))
     }
 
     /// `DELETE field value`: removes elements from a set.
+    ///
+    /// ```
+    /// use ddb_odm::expr::{Field, Path, Placeholders, Update};
+    /// use std::collections::BTreeSet;
+    /// let labels: Field<(), BTreeSet<String>> = Field::new(Path::attr("labels"));
+    /// let u = Update::new().delete(&labels, BTreeSet::from(["old".to_string()]));
+    /// assert_eq!(u.render(&mut Placeholders::default()).unwrap(), "DELETE #n0 :v0");
+    /// ```
     pub fn delete<T>(self, field: &Field<M, T>, value: impl IntoValue<T>) -> Self {
         let v = encoded(field, &value.into_value());
         self.action(UpdateAction::Delete(field.path().clone(), v))
     }
 
     /// Renders the update expression.
+    ///
+    /// ```
+    /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
+    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
+    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
+    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
+    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
+    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// let mut p = Placeholders::default();
+    /// let expr = Update::new().set(&name, "Ada").add(&total, 1.0).render(&mut p).unwrap();
+    /// assert_eq!(expr, "SET #n0 = :v0 ADD #n1 :v1");
+    /// assert_eq!(p.values().unwrap().len(), 2);
+    /// ```
     pub fn render(&self, p: &mut Placeholders) -> Result<String> {
         render_actions(&self.actions, p)
     }

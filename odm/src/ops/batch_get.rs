@@ -2,6 +2,24 @@
 //! de-duplicated and sent 100 a request; `UnprocessedKeys` are retried with
 //! capped exponential backoff and jitter; what still could not be read is
 //! returned in [`Error::BatchIncomplete`].
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> ddb_odm::Result<()> {
+//! # use ddb_odm::{Model, Odm, Request};
+//! # use futures::TryStreamExt;
+//! # #[derive(Model, Debug, Clone, PartialEq)]
+//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+//! # let (_emu, client) = ddb_odm::testing::embedded().await;
+//! # let odm = Odm::new(client);
+//! # let orders = odm.model::<Order>().await?;
+//! # let f = Order::fields();
+//! # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+//! let found: Vec<Order> = orders.batch_get([1, 2, 3].map(|id| ("c1".to_string(), id))).await?;
+//! assert_eq!(found.len(), 3);
+//! # Ok(()) }
+//! ```
 
 use super::get::clone_err;
 use super::retry::{until_processed, Outcome};
@@ -16,9 +34,43 @@ use aws_sdk_dynamodb::types::KeysAndAttributes;
 use std::future::IntoFuture;
 
 /// Keys per BatchGetItem request.
+///
+/// ```
+/// # use ddb_odm::{Model, Odm, Request};
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+/// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+/// # let f = Order::fields();
+/// let keys = (0..250).map(|id| ("c1".to_string(), id));
+/// let Request::BatchGetItem(chunks) = orders.batch_get(keys).dry_run()? else { panic!() };
+/// assert_eq!(chunks.len(), 3); // 100 + 100 + 50
+/// # assert_eq!(ddb_odm::ops::batch_get::MAX_KEYS_PER_REQUEST, 100);
+/// # Ok::<(), ddb_odm::Error>(())
+/// ```
 pub const MAX_KEYS_PER_REQUEST: usize = 100;
 
 /// Reads many items by key. Await it for the items found (in no particular order).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> ddb_odm::Result<()> {
+/// # use ddb_odm::{Model, Odm, Request};
+/// # use futures::TryStreamExt;
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+/// # let (_emu, client) = ddb_odm::testing::embedded().await;
+/// # let odm = Odm::new(client);
+/// # let orders = odm.model::<Order>().await?;
+/// # let f = Order::fields();
+/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+/// let keys = [1, 2, 99].map(|id| ("c1".to_string(), id));
+/// let mut found: Vec<Order> = orders.batch_get(keys).consistent().await?;
+/// found.sort_by_key(|o| o.id);
+/// assert_eq!(found.iter().map(|o| o.id).collect::<Vec<_>>(), [1, 2]); // 99 does not exist
+/// # Ok(()) }
+/// ```
 pub struct BatchGetBuilder<M> {
     handle: ModelHandle<M>,
     keys: Vec<Result<Item>>,
@@ -32,12 +84,47 @@ impl<M: Record> BatchGetBuilder<M> {
     }
 
     /// Strongly consistent reads.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// assert_eq!(orders.batch_get([("c1".to_string(), 1)]).consistent().await?.len(), 1);
+    /// # Ok(()) }
+    /// ```
     pub fn consistent(mut self) -> Self {
         self.consistent = true;
         self
     }
 
     /// Reads only these attributes (model names).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let raw = orders.batch_get([("c1".to_string(), 1)]).project(["total"]).send_raw().await?;
+    /// assert_eq!(raw[0].len(), 3); // total plus the key attributes
+    /// # Ok(()) }
+    /// ```
     pub fn project<S: AsRef<str>>(mut self, attributes: impl IntoIterator<Item = S>) -> Self {
         let schema = &self.handle.schema;
         self.projection =
@@ -74,6 +161,18 @@ impl<M: Record> BatchGetBuilder<M> {
     }
 
     /// The requests that would be sent (one per 100 keys).
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// let Request::BatchGetItem(chunks) = orders.batch_get([("c1".to_string(), 1)]).dry_run()? else { panic!() };
+    /// assert_eq!(chunks.len(), 1);
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn dry_run(&self) -> Result<Request> {
         let keys = self.unique_keys()?;
         let mut out = Vec::new();
@@ -85,6 +184,24 @@ impl<M: Record> BatchGetBuilder<M> {
     }
 
     /// Sends; returns the stored items found (before item actions).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let raw = orders.batch_get([("c1".to_string(), 3)]).send_raw().await?;
+    /// assert_eq!(raw[0]["status"], ddb_odm::AttributeValue::S("shipped".into()));
+    /// # Ok(()) }
+    /// ```
     pub async fn send_raw(self) -> Result<Vec<Item>> {
         let keys = self.unique_keys()?;
         let table = self.handle.table_name().to_string();
@@ -127,6 +244,24 @@ impl<M: Record> BatchGetBuilder<M> {
     }
 
     /// Sends; returns the items found, decoded.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let found = orders.batch_get([("c1".to_string(), 3)]).send().await?;
+    /// assert_eq!(found[0].status, "shipped");
+    /// # Ok(()) }
+    /// ```
     pub async fn send(self) -> Result<Vec<M>> {
         let handle = self.handle.clone();
         self.send_raw().await?.into_iter().map(|i| handle.from_stored(i)).collect()

@@ -3,6 +3,25 @@
 //! exponential backoff and jitter; nothing is dropped silently: what could
 //! not be written is returned in [`Error::BatchIncomplete`]. Two writes of
 //! the same key keep the last one (DynamoDB refuses both in one request).
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> ddb_odm::Result<()> {
+//! # use ddb_odm::{Model, Odm, Request};
+//! # use futures::TryStreamExt;
+//! # #[derive(Model, Debug, Clone, PartialEq)]
+//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+//! # let (_emu, client) = ddb_odm::testing::embedded().await;
+//! # let odm = Odm::new(client);
+//! # let orders = odm.model::<Order>().await?;
+//! # let f = Order::fields();
+//! # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+//! orders.batch_put(&[order(4, "open", 1.0), order(5, "open", 1.0)]).await?;
+//! orders.batch_delete([("c1".to_string(), 1)]).await?;
+//! assert_eq!(orders.scan().count().await?, 4);
+//! # Ok(()) }
+//! ```
 
 use super::get::clone_err;
 use super::retry::{until_processed, Outcome};
@@ -17,9 +36,43 @@ use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 use std::future::IntoFuture;
 
 /// Writes per BatchWriteItem request.
+///
+/// ```
+/// # use ddb_odm::{Model, Odm, Request};
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+/// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+/// # let f = Order::fields();
+/// let many: Vec<Order> = (0..30).map(|id| order(id, "open", 1.0)).collect();
+/// let Request::BatchWriteItem(chunks) = orders.batch_put(&many).dry_run()? else { panic!() };
+/// assert_eq!(chunks.len(), 2); // 25 + 5
+/// # Ok::<(), ddb_odm::Error>(())
+/// ```
 pub const MAX_WRITES_PER_REQUEST: usize = 25;
 
 /// Puts or deletes many items. Await it; `Ok(())` means every write was applied.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> ddb_odm::Result<()> {
+/// # use ddb_odm::{Model, Odm, Request};
+/// # use futures::TryStreamExt;
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+/// # let (_emu, client) = ddb_odm::testing::embedded().await;
+/// # let odm = Odm::new(client);
+/// # let orders = odm.model::<Order>().await?;
+/// # let f = Order::fields();
+/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+/// let many: Vec<Order> = (10..40).map(|id| order(id, "open", 1.0)).collect();
+/// orders.batch_put(&many).await?; // two requests, unprocessed writes retried
+/// assert_eq!(orders.scan().count().await?, 33);
+/// orders.batch_delete((10..40).map(|id| ("c1".to_string(), id))).await?;
+/// assert_eq!(orders.scan().count().await?, 3);
+/// # Ok(()) }
+/// ```
 pub struct BatchWriteBuilder<M> {
     handle: ModelHandle<M>,
     writes: Vec<Result<(bool, Item)>>,
@@ -59,6 +112,19 @@ impl<M: Record> BatchWriteBuilder<M> {
     }
 
     /// The requests that would be sent (one per 25 writes).
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// let keys = [("c1".to_string(), 1), ("c1".to_string(), 2)];
+    /// let Request::BatchWriteItem(chunks) = orders.batch_delete(keys).dry_run()? else { panic!() };
+    /// assert_eq!(chunks.len(), 1);
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn dry_run(&self) -> Result<Request> {
         let reqs = self.requests()?;
         let mut out = Vec::new();
@@ -73,6 +139,24 @@ impl<M: Record> BatchWriteBuilder<M> {
     }
 
     /// Sends every chunk, retrying unprocessed writes.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// orders.batch_delete([("c1".to_string(), 1)]).send().await?;
+    /// assert!(orders.get(("c1".to_string(), 1)).await?.is_none());
+    /// # Ok(()) }
+    /// ```
     pub async fn send(self) -> Result<()> {
         let reqs = self.requests()?;
         let table = self.handle.table_name().to_string();

@@ -1,4 +1,21 @@
 //! GetItem: [`GetBuilder`].
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> ddb_odm::Result<()> {
+//! # use ddb_odm::{Model, Odm, Request};
+//! # use futures::TryStreamExt;
+//! # #[derive(Model, Debug, Clone, PartialEq)]
+//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+//! # let (_emu, client) = ddb_odm::testing::embedded().await;
+//! # let odm = Odm::new(client);
+//! # let orders = odm.model::<Order>().await?;
+//! # let f = Order::fields();
+//! # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+//! assert_eq!(orders.get(("c1".to_string(), 2)).consistent().await?.unwrap().total, 25.0);
+//! # Ok(()) }
+//! ```
 
 use super::Request;
 use crate::error::{sdk, Error, Result};
@@ -10,6 +27,28 @@ use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
 use std::future::IntoFuture;
 
 /// Reads one item by key. Await it for `Option<M>`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> ddb_odm::Result<()> {
+/// # use ddb_odm::{Model, Odm, Request};
+/// # use futures::TryStreamExt;
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+/// # let (_emu, client) = ddb_odm::testing::embedded().await;
+/// # let odm = Odm::new(client);
+/// # let orders = odm.model::<Order>().await?;
+/// # let f = Order::fields();
+/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+/// let key = ("c1".to_string(), 2);
+/// let o: Option<Order> = orders.get(key.clone()).consistent().await?;
+/// assert_eq!(o.unwrap().total, 25.0);
+/// assert!(orders.get(("c1".to_string(), 99)).await?.is_none());
+/// let err = orders.get(("c1".to_string(), 99)).required().await.unwrap_err();
+/// assert!(matches!(err, ddb_odm::Error::NotFound { .. }));
+/// # Ok(()) }
+/// ```
 pub struct GetBuilder<M> {
     handle: ModelHandle<M>,
     key: Result<Item>,
@@ -23,6 +62,18 @@ impl<M: Record> GetBuilder<M> {
     }
 
     /// Strongly consistent read.
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// let Request::GetItem(r) = orders.get(("c1".to_string(), 1)).consistent().dry_run()? else { panic!() };
+    /// assert_eq!(r.consistent_read(), Some(true));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn consistent(mut self) -> Self {
         self.consistent = true;
         self
@@ -30,6 +81,18 @@ impl<M: Record> GetBuilder<M> {
 
     /// Reads only these attributes (model names). The model must accept the
     /// missing ones (`Option`, sets, maps); dynamic items always do.
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// let Request::GetItem(r) = orders.get(("c1".to_string(), 1)).project(["customer", "id"]).dry_run()? else { panic!() };
+    /// assert_eq!(r.projection_expression(), Some("#n0, #n1"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn project<S: AsRef<str>>(mut self, attributes: impl IntoIterator<Item = S>) -> Self {
         let schema = &self.handle.schema;
         self.projection =
@@ -71,17 +134,66 @@ impl<M: Record> GetBuilder<M> {
     }
 
     /// The request that would be sent.
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// let req = orders.get(("c1".to_string(), 1)).dry_run()?; // no request is sent
+    /// let Request::GetItem(r) = req else { panic!() };
+    /// assert_eq!(r.table_name(), Some("Order"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn dry_run(&self) -> Result<Request> {
         Ok(Request::GetItem(self.request()?.as_input().clone().build()?))
     }
 
     /// Sends; the stored item (before item actions), if any.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let raw = orders.get(("c1".to_string(), 1)).send_raw().await?.unwrap();
+    /// assert_eq!(raw["status"], ddb_odm::AttributeValue::S("open".into()));
+    /// # Ok(()) }
+    /// ```
     pub async fn send_raw(self) -> Result<Option<Item>> {
         let out = self.request()?.send().await.map_err(sdk)?;
         Ok(out.item)
     }
 
     /// Sends; the item, if it exists.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let o = orders.get(("c1".to_string(), 1)).send().await?; // same as `.await` on the builder
+    /// assert_eq!(o.map(|o| o.status), Some("open".to_string()));
+    /// # Ok(()) }
+    /// ```
     pub async fn send(self) -> Result<Option<M>> {
         let handle = self.handle.clone();
         match self.send_raw().await? {
@@ -91,6 +203,24 @@ impl<M: Record> GetBuilder<M> {
     }
 
     /// Sends; fails with [`Error::NotFound`] if the item does not exist.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// assert_eq!(orders.get(("c1".to_string(), 3)).required().await?.status, "shipped");
+    /// assert!(orders.get(("c1".to_string(), 9)).required().await.is_err());
+    /// # Ok(()) }
+    /// ```
     pub async fn required(self) -> Result<M> {
         let table = self.handle.table_name().to_string();
         self.send().await?.ok_or(Error::NotFound { table })

@@ -2,6 +2,19 @@
 //! (return the [`Request`] it would send) or send.
 //!
 //! [`dry_run`]: get::GetBuilder::dry_run
+//!
+//! ```
+//! # use ddb_odm::{Model, Odm, Request};
+//! # #[derive(Model, Debug, Clone, PartialEq)]
+//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+//! # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+//! # let f = Order::fields();
+//! // every builder can show the request it would send, without sending it
+//! let req = orders.update(("c1".to_string(), 1)).set(&f.status, "paid").dry_run()?;
+//! assert!(matches!(req, Request::UpdateItem(_)));
+//! # Ok::<(), ddb_odm::Error>(())
+//! ```
 
 pub mod batch_get;
 pub mod batch_write;
@@ -25,6 +38,20 @@ use aws_sdk_dynamodb::operation;
 
 /// A request the ODM would send (what a dry run returns): the SDK's input
 /// type of the operation.
+///
+/// ```
+/// # use ddb_odm::{Model, Odm, Request};
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+/// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+/// # let f = Order::fields();
+/// match orders.get(("c1".to_string(), 1)).dry_run()? {
+///     Request::GetItem(input) => assert_eq!(input.table_name(), Some("Order")),
+///     other => panic!("unexpected {other:?}"),
+/// }
+/// # Ok::<(), ddb_odm::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Request {

@@ -4,6 +4,24 @@
 //! the stored one, so it is sent as an UpdateItem that sets every declared
 //! attribute, removes the declared ones the item lacks and sets `created_at`
 //! only `if_not_exists`.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> ddb_odm::Result<()> {
+//! # use ddb_odm::{Model, Odm, Request};
+//! # use futures::TryStreamExt;
+//! # #[derive(Model, Debug, Clone, PartialEq)]
+//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+//! # let (_emu, client) = ddb_odm::testing::embedded().await;
+//! # let odm = Odm::new(client);
+//! # let orders = odm.model::<Order>().await?;
+//! # let f = Order::fields();
+//! # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+//! let saved = orders.create(&order(4, "open", 9.0)).await?;
+//! assert_eq!(saved.version, 1);
+//! # Ok(()) }
+//! ```
 
 use super::get::clone_err;
 use super::{condition_failed, not_exists, version_check, version_of, Conditions, Request};
@@ -21,6 +39,30 @@ use std::future::IntoFuture;
 
 /// Writes one item. Await it for the item as stored (defaults, timestamps
 /// and version applied).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> ddb_odm::Result<()> {
+/// # use ddb_odm::{Model, Odm, Request};
+/// # use futures::TryStreamExt;
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+/// # let (_emu, client) = ddb_odm::testing::embedded().await;
+/// # let odm = Odm::new(client);
+/// # let orders = odm.model::<Order>().await?;
+/// # let f = Order::fields();
+/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+/// let mut o = order(4, "open", 5.0);
+/// let stored = orders.save(&o).await?; // upsert
+/// assert_eq!(stored.version, 1);
+/// assert!(orders.create(&o).await.unwrap_err().is_condition_failed()); // exists
+/// o.version = 1;
+/// o.total = 6.0;
+/// orders.save(&o).condition(f.status.eq("open")).await?;
+/// assert_eq!(orders.get(("c1".to_string(), 4)).await?.unwrap().total, 6.0);
+/// # Ok(()) }
+/// ```
 pub struct PutBuilder<M> {
     handle: ModelHandle<M>,
     item: Result<Item>,
@@ -44,12 +86,50 @@ impl<M: Record> PutBuilder<M> {
     }
 
     /// `false`: fail with a condition error if the item exists.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let err = orders.save(&order(1, "open", 1.0)).overwrite(false).await.unwrap_err();
+    /// assert!(err.is_condition_failed());
+    /// # Ok(()) }
+    /// ```
     pub fn overwrite(mut self, overwrite: bool) -> Self {
         self.overwrite = overwrite;
         self
     }
 
     /// A condition the stored item must meet.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let mut o = orders.get(("c1".to_string(), 3)).required().await?;
+    /// o.total = 0.0;
+    /// let err = orders.save(&o).condition(f.status.eq("open")).await.unwrap_err();
+    /// assert!(err.is_condition_failed()); // order 3 is shipped
+    /// # Ok(()) }
+    /// ```
     pub fn condition(mut self, condition: Condition<M>) -> Self {
         self.condition = Some(condition);
         self
@@ -108,6 +188,18 @@ impl<M: Record> PutBuilder<M> {
     }
 
     /// The request that would be sent.
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// let Request::PutItem(r) = orders.create(&order(1, "open", 1.0)).dry_run()? else { panic!() };
+    /// assert!(r.condition_expression().unwrap().contains("attribute_not_exists"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn dry_run(&self) -> Result<Request> {
         let parts = self.parts()?;
         let client = self.handle.odm.client();
@@ -142,6 +234,24 @@ impl<M: Record> PutBuilder<M> {
     }
 
     /// Sends; returns the item as stored, decoded.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let stored = orders.create(&order(7, "open", 1.0)).send().await?;
+    /// assert_eq!(stored.version, 1); // the version is set on create
+    /// # Ok(()) }
+    /// ```
     pub async fn send(self) -> Result<M> {
         let parts = self.parts()?;
         let client = self.handle.odm.client();

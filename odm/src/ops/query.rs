@@ -1,6 +1,24 @@
 //! Query: typed key conditions ([`KeyQuery`], generated per index by the
 //! derive) and the [`QueryBuilder`] (filter, limit, start_at, projection,
 //! count, consistency, direction, and [`all`](QueryBuilder::all) as a `Stream`).
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> ddb_odm::Result<()> {
+//! # use ddb_odm::{Model, Odm, Request};
+//! # use futures::TryStreamExt;
+//! # #[derive(Model, Debug, Clone, PartialEq)]
+//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+//! # let (_emu, client) = ddb_odm::testing::embedded().await;
+//! # let odm = Odm::new(client);
+//! # let orders = odm.model::<Order>().await?;
+//! # let f = Order::fields();
+//! # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+//! let open: Vec<Order> = orders.query(Order::query_by_status("open")).filter(f.total.gt(20.0)).all().try_collect().await?;
+//! assert_eq!(open.len(), 1);
+//! # Ok(()) }
+//! ```
 
 use super::{Conditions, Request};
 use crate::error::{sdk, Result};
@@ -14,10 +32,34 @@ use aws_sdk_dynamodb::types::Select;
 use futures::stream::{self, Stream, TryStreamExt};
 
 /// The access pattern has no sort key.
+///
+/// ```
+/// # use ddb_odm::{Model, Odm, Request};
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+/// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+/// # let f = Order::fields();
+/// // `by_status` has no sort key, so `sort_*` methods do not exist on this query:
+/// let q: ddb_odm::KeyQuery<Order, ddb_odm::NoSortKey> = Order::query_by_status("open");
+/// assert!(orders.query(q).dry_run().is_ok());
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoSortKey;
 
 /// The access pattern has a sort key of type `R`.
+///
+/// ```
+/// # use ddb_odm::{Model, Odm, Request};
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+/// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+/// # let f = Order::fields();
+/// // the table's sort key `id` is a `u64`: its conditions take `u64`s
+/// let q: ddb_odm::KeyQuery<Order, ddb_odm::SortKey<Order, u64>> = Order::query_by_customer("c1").sort_lt(10);
+/// assert!(orders.query(q).dry_run().is_ok());
+/// ```
 pub struct SortKey<M, R>(Field<M, R>);
 
 /// A key condition on the table or one index: hash key equality, plus a
@@ -25,6 +67,27 @@ pub struct SortKey<M, R>(Field<M, R>);
 /// generates `Model::query_by_<attribute>(value)` (index chosen
 /// automatically from the attribute) and `Model::query_index_<index>(value)`
 /// (explicit) for every indexed access pattern only.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> ddb_odm::Result<()> {
+/// # use ddb_odm::{Model, Odm, Request};
+/// # use futures::TryStreamExt;
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+/// # let (_emu, client) = ddb_odm::testing::embedded().await;
+/// # let odm = Odm::new(client);
+/// # let orders = odm.model::<Order>().await?;
+/// # let f = Order::fields();
+/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+/// let on_table = Order::query_by_customer("c1").sort_between(2, 3); // table: hash + sort key
+/// let on_index = Order::query_by_status("open"); // index `by_status`, chosen from the attribute
+/// assert_eq!(orders.query(on_table).count().await?, 2);
+/// assert_eq!(orders.query(on_index).count().await?, 2);
+/// assert_eq!(orders.query(Order::query_index_by_status("shipped")).count().await?, 1);
+/// # Ok(()) }
+/// ```
 pub struct KeyQuery<M, S> {
     index: Option<String>,
     hash: Cond,
@@ -35,6 +98,20 @@ pub struct KeyQuery<M, S> {
 
 impl<M> KeyQuery<M, NoSortKey> {
     /// `hash = value` on the table (`index: None`) or an index.
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// use ddb_odm::KeyQuery;
+    /// let q = KeyQuery::new(Some("by_status"), &f.status, "open"); // what `Order::query_by_status("open")` builds
+    /// let Request::Query(r) = orders.query(q).dry_run()? else { panic!() };
+    /// assert_eq!(r.index_name(), Some("by_status"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn new<T>(index: Option<&str>, hash: &Field<M, T>, value: impl IntoValue<T>) -> Self {
         KeyQuery {
             index: index.map(str::to_string),
@@ -48,6 +125,20 @@ impl<M> KeyQuery<M, NoSortKey> {
 
 impl<M, R> KeyQuery<M, SortKey<M, R>> {
     /// `hash = value` on the table or an index whose sort key is `sort`.
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// use ddb_odm::KeyQuery;
+    /// let q = KeyQuery::with_sort(None, &f.customer, "c1", f.id.clone()).sort_gt(5);
+    /// let Request::Query(r) = orders.query(q).dry_run()? else { panic!() };
+    /// assert_eq!(r.index_name(), None);
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn with_sort<T>(
         index: Option<&str>,
         hash: &Field<M, T>,
@@ -69,31 +160,133 @@ impl<M, R> KeyQuery<M, SortKey<M, R>> {
     }
 
     /// Sort key `= v`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// assert_eq!(orders.query(Order::query_by_customer("c1").sort_eq(2)).count().await?, 1);
+    /// # Ok(()) }
+    /// ```
     pub fn sort_eq(self, v: impl IntoValue<R>) -> Self {
         let c = self.sort.0.eq(v);
         self.sorted(c)
     }
     /// Sort key `< v`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// assert_eq!(orders.query(Order::query_by_customer("c1").sort_lt(2)).count().await?, 1);
+    /// # Ok(()) }
+    /// ```
     pub fn sort_lt(self, v: impl IntoValue<R>) -> Self {
         let c = self.sort.0.lt(v);
         self.sorted(c)
     }
     /// Sort key `<= v`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// assert_eq!(orders.query(Order::query_by_customer("c1").sort_le(2)).count().await?, 2);
+    /// # Ok(()) }
+    /// ```
     pub fn sort_le(self, v: impl IntoValue<R>) -> Self {
         let c = self.sort.0.le(v);
         self.sorted(c)
     }
     /// Sort key `> v`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// assert_eq!(orders.query(Order::query_by_customer("c1").sort_gt(2)).count().await?, 1);
+    /// # Ok(()) }
+    /// ```
     pub fn sort_gt(self, v: impl IntoValue<R>) -> Self {
         let c = self.sort.0.gt(v);
         self.sorted(c)
     }
     /// Sort key `>= v`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// assert_eq!(orders.query(Order::query_by_customer("c1").sort_ge(2)).count().await?, 2);
+    /// # Ok(()) }
+    /// ```
     pub fn sort_ge(self, v: impl IntoValue<R>) -> Self {
         let c = self.sort.0.ge(v);
         self.sorted(c)
     }
     /// Sort key `BETWEEN lo AND hi`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// assert_eq!(orders.query(Order::query_by_customer("c1").sort_between(1, 2)).count().await?, 2);
+    /// # Ok(()) }
+    /// ```
     pub fn sort_between(self, lo: impl IntoValue<R>, hi: impl IntoValue<R>) -> Self {
         let c = self.sort.0.between(lo, hi);
         self.sorted(c)
@@ -102,6 +295,19 @@ impl<M, R> KeyQuery<M, SortKey<M, R>> {
 
 impl<M> KeyQuery<M, SortKey<M, String>> {
     /// `begins_with(sort key, prefix)`.
+    ///
+    /// ```
+    /// use ddb_odm::{Model, Odm, Request};
+    ///
+    /// #[derive(Model, Debug, Clone)]
+    /// struct Event { #[key] stream: String, #[range_key] at: String }
+    ///
+    /// # let events = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Event>().unwrap();
+    /// let q = events.query(Event::query_by_stream("s1").sort_begins_with("2024-05"));
+    /// let Request::Query(r) = q.dry_run()? else { panic!() };
+    /// assert!(r.key_condition_expression().unwrap().contains("begins_with"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn sort_begins_with(self, prefix: impl IntoValue<String>) -> Self {
         let c = self.sort.0.begins_with(prefix);
         self.sorted(c)
@@ -109,6 +315,25 @@ impl<M> KeyQuery<M, SortKey<M, String>> {
 }
 
 /// One page of results.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> ddb_odm::Result<()> {
+/// # use ddb_odm::{Model, Odm, Request};
+/// # use futures::TryStreamExt;
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+/// # let (_emu, client) = ddb_odm::testing::embedded().await;
+/// # let odm = Odm::new(client);
+/// # let orders = odm.model::<Order>().await?;
+/// # let f = Order::fields();
+/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+/// let page: ddb_odm::Page<Order> = orders.query(Order::query_by_customer("c1")).filter(f.total.gt(20.0)).send().await?;
+/// assert_eq!((page.count, page.scanned_count), (2, 3)); // 3 read, 2 kept by the filter
+/// assert!(page.last_key.is_none()); // last page
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Page<M> {
     /// The items of this page.
@@ -123,6 +348,29 @@ pub struct Page<M> {
 
 /// A query. Await [`send`](Self::send) for one page, or use
 /// [`all`](Self::all) / [`pages`](Self::pages) as a `Stream`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> ddb_odm::Result<()> {
+/// # use ddb_odm::{Model, Odm, Request};
+/// # use futures::TryStreamExt;
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+/// # let (_emu, client) = ddb_odm::testing::embedded().await;
+/// # let odm = Odm::new(client);
+/// # let orders = odm.model::<Order>().await?;
+/// # let f = Order::fields();
+/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+/// let q = orders.query(Order::query_by_customer("c1")).filter(f.total.lt(30.0)).descending().limit(2);
+/// let first = q.send().await?; // one page: reads ids 3 and 2, keeps 2
+/// assert_eq!(first.items[0].id, 2);
+/// let next = q.clone().start_at(first.last_key.unwrap()).send().await?;
+/// assert_eq!(next.items[0].id, 1);
+/// let all: Vec<Order> = q.all().try_collect().await?; // follows every page
+/// assert_eq!(all.len(), 2);
+/// # Ok(()) }
+/// ```
 pub struct QueryBuilder<M> {
     handle: ModelHandle<M>,
     index: Option<String>,
@@ -169,24 +417,94 @@ impl<M: Record> QueryBuilder<M> {
     }
 
     /// Keeps only items that meet `condition` (several calls: all of them).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let q = orders.query(Order::query_by_customer("c1")).filter(f.status.eq("open")).filter(f.total.ge(20.0));
+    /// assert_eq!(q.count().await?, 1);
+    /// # Ok(()) }
+    /// ```
     pub fn filter(mut self, condition: Condition<M>) -> Self {
         self.filter.push(condition.cond);
         self
     }
 
     /// Reads at most `n` items per request (DynamoDB's `Limit`).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let page = orders.query(Order::query_by_customer("c1")).limit(2).send().await?;
+    /// assert_eq!(page.items.len(), 2);
+    /// assert!(page.last_key.is_some());
+    /// # Ok(()) }
+    /// ```
     pub fn limit(mut self, n: u32) -> Self {
         self.limit = Some(n);
         self
     }
 
     /// Starts after this key (a page's `last_key`).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let q = orders.query(Order::query_by_customer("c1")).limit(2);
+    /// let first = q.send().await?;
+    /// let rest = q.start_at(first.last_key.unwrap()).send().await?;
+    /// assert_eq!(rest.items.iter().map(|o| o.id).collect::<Vec<_>>(), [3]);
+    /// # Ok(()) }
+    /// ```
     pub fn start_at(mut self, key: Item) -> Self {
         self.start = Some(key);
         self
     }
 
     /// Returns only these attributes (model names); see [`GetBuilder::project`](super::get::GetBuilder::project).
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// let q = orders.query(Order::query_by_customer("c1")).project(["id", "total"]);
+    /// let Request::Query(r) = q.dry_run()? else { panic!() };
+    /// assert!(r.projection_expression().is_some());
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn project<S: AsRef<str>>(mut self, attributes: impl IntoIterator<Item = S>) -> Self {
         let schema = &self.handle.schema;
         self.projection =
@@ -195,18 +513,66 @@ impl<M: Record> QueryBuilder<M> {
     }
 
     /// Strongly consistent read (tables and local indexes only).
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// let Request::Query(r) = orders.query(Order::query_by_customer("c1")).consistent().dry_run()? else { panic!() };
+    /// assert_eq!(r.consistent_read(), Some(true));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn consistent(mut self) -> Self {
         self.consistent = true;
         self
     }
 
     /// Sort key descending.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let page = orders.query(Order::query_by_customer("c1")).descending().send().await?;
+    /// assert_eq!(page.items.iter().map(|o| o.id).collect::<Vec<_>>(), [3, 2, 1]);
+    /// # Ok(()) }
+    /// ```
     pub fn descending(mut self) -> Self {
         self.forward = false;
         self
     }
 
     /// Sort key ascending (the default).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let page = orders.query(Order::query_by_customer("c1")).descending().ascending().send().await?;
+    /// assert_eq!(page.items.iter().map(|o| o.id).collect::<Vec<_>>(), [1, 2, 3]);
+    /// # Ok(()) }
+    /// ```
     pub fn ascending(mut self) -> Self {
         self.forward = true;
         self
@@ -240,11 +606,41 @@ impl<M: Record> QueryBuilder<M> {
     }
 
     /// The request that would be sent (first page).
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// let Request::Query(r) = orders.query(Order::query_by_status("open")).limit(10).dry_run()? else { panic!() };
+    /// assert_eq!((r.index_name(), r.limit()), (Some("by_status"), Some(10)));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn dry_run(&self) -> Result<Request> {
         Ok(Request::Query(self.request(false)?.as_input().clone().build()?))
     }
 
     /// Sends one request: one page.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let page = orders.query(Order::query_by_status("shipped")).send().await?;
+    /// assert_eq!(page.items[0].id, 3);
+    /// # Ok(()) }
+    /// ```
     pub async fn send(&self) -> Result<Page<M>> {
         let out = self.request(false)?.send().await.map_err(sdk)?;
         let items = out
@@ -262,6 +658,23 @@ impl<M: Record> QueryBuilder<M> {
     }
 
     /// Counts the matching items over all pages (`Select: COUNT`).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// assert_eq!(orders.query(Order::query_by_customer("c1")).count().await?, 3);
+    /// # Ok(()) }
+    /// ```
     pub async fn count(&self) -> Result<usize> {
         let mut q = self.clone();
         let mut total = 0usize;
@@ -276,6 +689,24 @@ impl<M: Record> QueryBuilder<M> {
     }
 
     /// Every page, following `last_key`, as a `Stream`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let pages: Vec<ddb_odm::Page<Order>> = orders.query(Order::query_by_customer("c1")).limit(2).pages().try_collect().await?;
+    /// assert_eq!(pages.iter().map(|p| p.items.len()).sum::<usize>(), 3);
+    /// # Ok(()) }
+    /// ```
     pub fn pages(&self) -> impl Stream<Item = Result<Page<M>>> + Send + 'static {
         paginate(self.clone(), self.start.clone(), |q: QueryBuilder<M>, start| {
             let mut q = q;
@@ -285,6 +716,24 @@ impl<M: Record> QueryBuilder<M> {
     }
 
     /// Every item of every page, as a `Stream`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let open: Vec<Order> = orders.query(Order::query_by_status("open")).all().try_collect().await?;
+    /// assert_eq!(open.len(), 2);
+    /// # Ok(()) }
+    /// ```
     pub fn all(&self) -> impl Stream<Item = Result<M>> + Send + 'static {
         self.pages().map_ok(|p| stream::iter(p.items.into_iter().map(Ok))).try_flatten()
     }

@@ -32,12 +32,25 @@ impl Default for RetryPolicy {
 
 impl RetryPolicy {
     /// The ceiling of the delay before retry number `attempt` (0-based).
+    ///
+    /// ```
+    /// use ddb_odm::RetryPolicy;
+    /// use std::time::Duration;
+    /// let p = RetryPolicy { max_attempts: 5, base: Duration::from_millis(10), cap: Duration::from_millis(50) };
+    /// assert_eq!((p.ceiling(0), p.ceiling(2), p.ceiling(10)), (Duration::from_millis(10), Duration::from_millis(40), Duration::from_millis(50)));
+    /// ```
     pub fn ceiling(&self, attempt: u32) -> Duration {
         let factor = 1u32.checked_shl(attempt.min(31)).unwrap_or(u32::MAX);
         self.base.saturating_mul(factor).min(self.cap)
     }
 
     /// A random delay before retry number `attempt` (full jitter).
+    ///
+    /// ```
+    /// use ddb_odm::RetryPolicy;
+    /// let p = RetryPolicy::default();
+    /// assert!(p.delay(3) <= p.ceiling(3));
+    /// ```
     pub fn delay(&self, attempt: u32) -> Duration {
         let ceiling = self.ceiling(attempt);
         let nanos = ceiling.as_nanos().min(u64::MAX as u128) as u64;

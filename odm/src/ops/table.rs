@@ -4,6 +4,21 @@
 //! (add/remove global indexes, TTL, tags). [`TableOptions`] are Dynamoose's
 //! Table options `create`, `update`, `waitForActive`, `expires` (the
 //! schema's TTL), `tags`, `tableClass` and `streamOptions`.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> ddb_odm::Result<()> {
+//! # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
+//! # #[derive(Model)]
+//! # #[odm(table = "things")]
+//! # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+//! # let (_emu, client) = ddb_odm::testing::embedded().await;
+//! # let odm = Odm::new(client);
+//! let table = odm.table("things").model::<Thing>()?;
+//! table.initialize().await?;
+//! assert!(table.describe().await?.is_some());
+//! # Ok(()) }
+//! ```
 
 use super::Request;
 use crate::error::{sdk, Error, Result};
@@ -25,6 +40,21 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Capacity mode.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> ddb_odm::Result<()> {
+/// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
+/// # #[derive(Model)]
+/// # #[odm(table = "things")]
+/// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+/// # let (_emu, client) = ddb_odm::testing::embedded().await;
+/// # let odm = Odm::new(client);
+/// let options = TableOptions { billing: ddb_odm::Billing::Provisioned { read: 5, write: 5 }, ..Default::default() };
+/// let req = odm.table("things").model::<Thing>()?.options(options).create_request()?;
+/// assert_eq!(req.provisioned_throughput().map(|p| p.read_capacity_units()), Some(5));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Billing {
     /// On demand (`PAY_PER_REQUEST`, the default here).
@@ -40,6 +70,12 @@ pub enum Billing {
 }
 
 /// What [`Table::update`] may change (Dynamoose's `update` option).
+///
+/// ```
+/// use ddb_odm::{TableOptions, TableUpdates};
+/// let options = TableOptions { update: TableUpdates { indexes: true, ..TableUpdates::none() }, ..Default::default() };
+/// assert!(options.update.indexes && !options.update.ttl);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct TableUpdates {
     /// Create global indexes the models declare and delete the others.
@@ -52,11 +88,19 @@ pub struct TableUpdates {
 
 impl TableUpdates {
     /// Everything.
+    ///
+    /// ```
+    /// assert!(ddb_odm::TableUpdates::all().tags);
+    /// ```
     pub fn all() -> Self {
         TableUpdates { indexes: true, ttl: true, tags: true }
     }
 
     /// Nothing (the default).
+    ///
+    /// ```
+    /// assert_eq!(ddb_odm::TableUpdates::none(), ddb_odm::TableUpdates::default());
+    /// ```
     pub fn none() -> Self {
         TableUpdates::default()
     }
@@ -67,6 +111,14 @@ impl TableUpdates {
 }
 
 /// How to wait for a table to become active.
+///
+/// ```
+/// use ddb_odm::{TableOptions, WaitForActive};
+/// use std::time::Duration;
+/// let wait = WaitForActive { check_interval: Duration::from_millis(50), timeout: Duration::from_secs(30) };
+/// let options = TableOptions { wait_for_active: Some(wait), ..Default::default() };
+/// assert_eq!(options.wait_for_active.unwrap().timeout, Duration::from_secs(30));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WaitForActive {
     /// Time between two DescribeTable calls.
@@ -82,6 +134,15 @@ impl Default for WaitForActive {
 }
 
 /// Table settings.
+///
+/// ```
+/// use ddb_odm::{Odm, OdmOptions, TableOptions};
+/// let options = TableOptions { tags: [("team".to_string(), "core".to_string())].into(), ..Default::default() };
+/// assert!(options.create && options.wait_for_active.is_some()); // the defaults
+/// # let client = ddb_odm::testing::client_for("http://127.0.0.1:9");
+/// let odm = Odm::with_options(client, OdmOptions { table: options, ..Default::default() });
+/// # let _ = odm;
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableOptions {
     /// Create the table if it does not exist (default: on).
@@ -117,6 +178,11 @@ impl Default for TableOptions {
 impl TableOptions {
     /// The recommended production setting: no create, no update, no wait,
     /// so constructing models sends no control-plane request.
+    ///
+    /// ```
+    /// let p = ddb_odm::TableOptions::production();
+    /// assert!(!p.create && p.wait_for_active.is_none());
+    /// ```
     pub fn production() -> Self {
         TableOptions {
             create: false,
@@ -128,6 +194,25 @@ impl TableOptions {
 }
 
 /// What [`Table::update`] changed.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> ddb_odm::Result<()> {
+/// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
+/// # #[derive(Model)]
+/// # #[odm(table = "things")]
+/// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+/// # let (_emu, client) = ddb_odm::testing::embedded().await;
+/// # let odm = Odm::new(client);
+/// odm.table("things").model::<Thing>()?.create().await?;
+/// #[derive(Model)]
+/// #[odm(table = "things")]
+/// struct ThingV2 { #[key] id: String, #[index(name = "by_kind")] kind: String }
+/// let v2 = odm.table("things").model::<ThingV2>()?.options(TableOptions { update: TableUpdates::all(), ..Default::default() });
+/// let changes = v2.update().await?;
+/// assert_eq!((changes.created_indexes, changes.deleted_indexes), (vec!["by_kind".to_string()], vec!["by_owner".to_string()]));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TableChanges {
     /// Global indexes created.
@@ -179,23 +264,73 @@ impl Table {
     }
 
     /// Adds model `M` (all models of a table share its key attributes).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
+    /// # #[derive(Model)]
+    /// # #[odm(table = "things")]
+    /// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// let table = odm.table("things").model::<Thing>()?;
+    /// assert_eq!(table.create_request()?.global_secondary_indexes().len(), 1);
+    /// # Ok(()) }
+    /// ```
     pub fn model<M: Model>(self) -> Result<Table> {
         Ok(self.schema(M::schema()?))
     }
 
     /// Adds a schema.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
+    /// # #[derive(Model)]
+    /// # #[odm(table = "things")]
+    /// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// let table = odm.table("things").schema(Thing::schema()?);
+    /// assert_eq!(table.create_request()?.key_schema()[0].attribute_name(), "id");
+    /// # Ok(()) }
+    /// ```
     pub fn schema(mut self, schema: Arc<Schema>) -> Table {
         self.schemas.push(schema);
         self
     }
 
     /// Replaces the options.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
+    /// # #[derive(Model)]
+    /// # #[odm(table = "things")]
+    /// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// let table = odm.table("things").model::<Thing>()?.options(TableOptions::production());
+    /// table.initialize().await?; // production options: nothing is sent
+    /// assert!(table.describe().await?.is_none());
+    /// # Ok(()) }
+    /// ```
     pub fn options(mut self, options: TableOptions) -> Table {
         self.options = options;
         self
     }
 
     /// The full table name.
+    ///
+    /// ```
+    /// use ddb_odm::{Odm, OdmOptions};
+    /// # let client = ddb_odm::testing::client_for("http://127.0.0.1:9");
+    /// let odm = Odm::with_options(client, OdmOptions { prefix: "dev_".into(), ..Default::default() });
+    /// assert_eq!(odm.table("things").name(), "dev_things");
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -282,6 +417,21 @@ impl Table {
     }
 
     /// The CreateTable request for this table (a dry run of [`create`](Self::create)).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
+    /// # #[derive(Model)]
+    /// # #[odm(table = "things")]
+    /// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// let req = odm.table("things").model::<Thing>()?.create_request()?;
+    /// assert_eq!(req.table_name(), Some("things"));
+    /// assert_eq!(req.attribute_definitions().len(), 2); // id, owner
+    /// # Ok(()) }
+    /// ```
     pub fn create_request(&self) -> Result<CreateTableInput> {
         let first = self.first()?;
         let (attrs, indexes) = self.merged()?;
@@ -339,11 +489,41 @@ impl Table {
     }
 
     /// The CreateTable request, as a [`Request`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
+    /// # #[derive(Model)]
+    /// # #[odm(table = "things")]
+    /// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// let req = odm.table("things").model::<Thing>()?.dry_run()?;
+    /// assert!(matches!(req, ddb_odm::Request::CreateTable(_)));
+    /// # Ok(()) }
+    /// ```
     pub fn dry_run(&self) -> Result<Request> {
         Ok(Request::CreateTable(self.create_request()?))
     }
 
     /// The table's description, or `None` if it does not exist (DescribeTable).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
+    /// # #[derive(Model)]
+    /// # #[odm(table = "things")]
+    /// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// let table = odm.table("things").model::<Thing>()?;
+    /// assert!(table.describe().await?.is_none());
+    /// table.create().await?;
+    /// assert_eq!(table.describe().await?.unwrap().table_name(), Some("things"));
+    /// # Ok(()) }
+    /// ```
     pub async fn describe(&self) -> Result<Option<TableDescription>> {
         match self.odm.client().describe_table().table_name(&self.name).send().await {
             Ok(out) => Ok(out.table),
@@ -357,6 +537,21 @@ impl Table {
     /// Creates the table if it does not exist (DescribeTable, CreateTable;
     /// then, for a TTL attribute, waits for it and calls UpdateTimeToLive).
     /// Returns whether it was created.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
+    /// # #[derive(Model)]
+    /// # #[odm(table = "things")]
+    /// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// let table = odm.table("things").model::<Thing>()?;
+    /// assert!(table.create().await?); // created
+    /// assert!(!table.create().await?); // already there
+    /// # Ok(()) }
+    /// ```
     pub async fn create(&self) -> Result<bool> {
         if self.describe().await?.is_some() {
             return Ok(false);
@@ -406,6 +601,21 @@ impl Table {
     }
 
     /// Waits until the table and its global indexes are ACTIVE (DescribeTable).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
+    /// # #[derive(Model)]
+    /// # #[odm(table = "things")]
+    /// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// let table = odm.table("things").model::<Thing>()?;
+    /// table.create().await?;
+    /// table.wait_for_active().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn wait_for_active(&self) -> Result<()> {
         let wait = self.options.wait_for_active.unwrap_or_default();
         let start = Instant::now();
@@ -435,6 +645,22 @@ impl Table {
     /// [`TableOptions::update`] allows: global indexes (UpdateTable, one at a
     /// time, waiting in between), TTL (DescribeTimeToLive, UpdateTimeToLive),
     /// tags (ListTagsOfResource, TagResource, UntagResource).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
+    /// # #[derive(Model)]
+    /// # #[odm(table = "things")]
+    /// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// let table = odm.table("things").model::<Thing>()?;
+    /// table.create().await?;
+    /// let tagged = table.options(TableOptions { update: TableUpdates::all(), tags: [("env".into(), "dev".into())].into(), ..Default::default() });
+    /// assert_eq!(tagged.update().await?.tagged, ["env"]);
+    /// # Ok(()) }
+    /// ```
     pub async fn update(&self) -> Result<TableChanges> {
         let mut changes = TableChanges::default();
         let upd = self.options.update;
@@ -549,6 +775,21 @@ impl Table {
 
     /// Applies the options: create if missing, update to match, wait for active.
     /// With all three off nothing is sent.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
+    /// # #[derive(Model)]
+    /// # #[odm(table = "things")]
+    /// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// let table = odm.table("things").model::<Thing>()?;
+    /// table.initialize().await?; // default options: create and wait
+    /// assert!(table.describe().await?.is_some());
+    /// # Ok(()) }
+    /// ```
     pub async fn initialize(&self) -> Result<()> {
         let mut created = false;
         if self.options.create {
@@ -564,6 +805,22 @@ impl Table {
     }
 
     /// Deletes the table (DeleteTable).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
+    /// # #[derive(Model)]
+    /// # #[odm(table = "things")]
+    /// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// let table = odm.table("things").model::<Thing>()?;
+    /// table.create().await?;
+    /// table.delete().await?;
+    /// assert!(table.describe().await?.is_none());
+    /// # Ok(()) }
+    /// ```
     pub async fn delete(&self) -> Result<()> {
         self.odm.client().delete_table().table_name(&self.name).send().await.map_err(sdk)?;
         Ok(())

@@ -2,6 +2,25 @@
 //! [`TransactWrite`], [`TransactGet`] and [`CheckBuilder`] (condition checks).
 //! More than 100 actions, or two actions on one item, are refused before
 //! sending; a cancellation is decoded into one reason per action.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> ddb_odm::Result<()> {
+//! # use ddb_odm::{Model, Odm, Request};
+//! # use futures::TryStreamExt;
+//! # #[derive(Model, Debug, Clone, PartialEq)]
+//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+//! # let (_emu, client) = ddb_odm::testing::embedded().await;
+//! # let odm = Odm::new(client);
+//! # let orders = odm.model::<Order>().await?;
+//! # let f = Order::fields();
+//! # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+//! odm.transact_write().delete(orders.delete(("c1".to_string(), 1))).put(orders.create(&order(4, "open", 1.0))).send().await?;
+//! let out = odm.transact_get().get(orders.get(("c1".to_string(), 4))).send().await?;
+//! assert!(out.get::<Order>(0)?.is_some());
+//! # Ok(()) }
+//! ```
 
 use super::delete::DeleteBuilder;
 use super::get::{clone_err, GetBuilder};
@@ -24,9 +43,46 @@ use aws_sdk_dynamodb::types::{
 use std::sync::Arc;
 
 /// The most actions one transaction may hold.
+///
+/// ```
+/// # use ddb_odm::{Model, Odm, Request};
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+/// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+/// # let f = Order::fields();
+/// # let odm = orders.odm();
+/// let mut tx = odm.transact_write();
+/// for id in 0..=ddb_odm::ops::transaction::MAX_ACTIONS as u64 {
+///     tx = tx.put(orders.save(&order(id, "open", 1.0)));
+/// }
+/// assert!(tx.dry_run().is_err()); // 101 actions
+/// ```
 pub const MAX_ACTIONS: usize = 100;
 
 /// A condition check on one item, for a transaction.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> ddb_odm::Result<()> {
+/// # use ddb_odm::{Model, Odm, Request};
+/// # use futures::TryStreamExt;
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+/// # let (_emu, client) = ddb_odm::testing::embedded().await;
+/// # let odm = Odm::new(client);
+/// # let orders = odm.model::<Order>().await?;
+/// # let f = Order::fields();
+/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+/// let tx = odm
+///     .transact_write()
+///     .check(orders.check(("c1".to_string(), 3), f.status.eq("shipped")))
+///     .update(orders.update(("c1".to_string(), 1)).set(&f.status, "paid"));
+/// tx.send().await?;
+/// assert_eq!(orders.get(("c1".to_string(), 1)).await?.unwrap().status, "paid");
+/// # Ok(()) }
+/// ```
 pub struct CheckBuilder<M> {
     handle: ModelHandle<M>,
     key: Result<Item>,
@@ -93,6 +149,24 @@ impl TransactWrite {
     }
 
     /// Adds a put (from [`ModelHandle::create`] or [`ModelHandle::save`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// odm.transact_write().put(orders.create(&order(8, "open", 1.0))).put(orders.create(&order(9, "open", 1.0))).send().await?;
+    /// assert_eq!(orders.scan().count().await?, 5);
+    /// # Ok(()) }
+    /// ```
     pub fn put<M: Record>(mut self, put: PutBuilder<M>) -> Self {
         let action = (|| {
             let parts = put.parts()?;
@@ -139,6 +213,25 @@ impl TransactWrite {
 
     /// Adds an update (from [`ModelHandle::update`]). Parent maps of nested
     /// paths must exist inside a transaction.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let (a, b) = (("c1".to_string(), 1), ("c1".to_string(), 2));
+    /// odm.transact_write().update(orders.update(a).add(&f.total, -5.0)).update(orders.update(b).add(&f.total, 5.0)).send().await?;
+    /// assert_eq!(orders.get(("c1".to_string(), 2)).await?.unwrap().total, 30.0);
+    /// # Ok(()) }
+    /// ```
     pub fn update<M: Record>(mut self, update: UpdateBuilder<M>) -> Self {
         let action = (|| {
             let parts = update.parts()?;
@@ -164,6 +257,24 @@ impl TransactWrite {
     }
 
     /// Adds a delete (from [`ModelHandle::delete`] or [`ModelHandle::delete_item`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// odm.transact_write().delete(orders.delete(("c1".to_string(), 1)).must_exist()).send().await?;
+    /// assert!(orders.get(("c1".to_string(), 1)).await?.is_none());
+    /// # Ok(()) }
+    /// ```
     pub fn delete<M: Record>(mut self, delete: DeleteBuilder<M>) -> Self {
         let action = (|| {
             let parts = delete.parts()?;
@@ -188,6 +299,31 @@ impl TransactWrite {
     }
 
     /// Adds a condition check (from [`ModelHandle::check`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let err = odm
+    ///     .transact_write()
+    ///     .check(orders.check(("c1".to_string(), 3), f.status.eq("open"))) // fails: shipped
+    ///     .delete(orders.delete(("c1".to_string(), 1)))
+    ///     .send()
+    ///     .await
+    ///     .unwrap_err();
+    /// assert!(matches!(err, ddb_odm::Error::TransactionCancelled { .. }));
+    /// assert!(orders.get(("c1".to_string(), 1)).await?.is_some()); // nothing was applied
+    /// # Ok(()) }
+    /// ```
     pub fn check<M: Record>(mut self, check: CheckBuilder<M>) -> Self {
         let action = (|| {
             let key = check.key.as_ref().map_err(clone_err)?.clone();
@@ -215,17 +351,54 @@ impl TransactWrite {
     }
 
     /// An idempotency token (`ClientRequestToken`).
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// # let odm = orders.odm();
+    /// let tx = odm.transact_write().put(orders.save(&order(1, "open", 1.0))).client_token("order-1-v1");
+    /// let Request::TransactWriteItems(r) = tx.dry_run()? else { panic!() };
+    /// assert_eq!(r.client_request_token(), Some("order-1-v1"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn client_token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(token.into());
         self
     }
 
     /// The number of actions.
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// # let odm = orders.odm();
+    /// let tx = odm.transact_write().delete(orders.delete(("c1".to_string(), 1)));
+    /// assert_eq!(tx.len(), 1);
+    /// ```
     pub fn len(&self) -> usize {
         self.actions.len()
     }
 
     /// Whether there are no actions.
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// # let odm = orders.odm();
+    /// assert!(odm.transact_write().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.actions.is_empty()
     }
@@ -255,6 +428,19 @@ impl TransactWrite {
     }
 
     /// The request that would be sent.
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// # let odm = orders.odm();
+    /// let tx = odm.transact_write().update(orders.update(("c1".to_string(), 1)).add(&f.total, 1.0));
+    /// assert!(matches!(tx.dry_run()?, Request::TransactWriteItems(_)));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn dry_run(&self) -> Result<Request> {
         let items = self.items()?;
         Ok(Request::TransactWriteItems(
@@ -270,6 +456,24 @@ impl TransactWrite {
     }
 
     /// Sends; all actions apply, or none (then [`Error::TransactionCancelled`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// odm.transact_write().put(orders.create(&order(5, "open", 1.0))).send().await?;
+    /// assert!(orders.get(("c1".to_string(), 5)).await?.is_some());
+    /// # Ok(()) }
+    /// ```
     pub async fn send(self) -> Result<()> {
         let items = self.items()?;
         let out = self
@@ -325,12 +529,56 @@ struct GetAction {
 }
 
 /// A read transaction (TransactGetItems) across models.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> ddb_odm::Result<()> {
+/// # use ddb_odm::{Model, Odm, Request};
+/// # use futures::TryStreamExt;
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+/// # let (_emu, client) = ddb_odm::testing::embedded().await;
+/// # let odm = Odm::new(client);
+/// # let orders = odm.model::<Order>().await?;
+/// # let f = Order::fields();
+/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+/// let out = odm
+///     .transact_get()
+///     .get(orders.get(("c1".to_string(), 1)))
+///     .get(orders.get(("c1".to_string(), 99)))
+///     .send()
+///     .await?;
+/// assert_eq!(out.len(), 2);
+/// assert_eq!(out.get::<Order>(0)?.unwrap().id, 1);
+/// assert!(out.get::<Order>(1)?.is_none()); // no such item
+/// # Ok(()) }
+/// ```
 pub struct TransactGet {
     odm: Odm,
     actions: Vec<Result<GetAction>>,
 }
 
 /// The items a read transaction returned, one slot per action.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> ddb_odm::Result<()> {
+/// # use ddb_odm::{Model, Odm, Request};
+/// # use futures::TryStreamExt;
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+/// # let (_emu, client) = ddb_odm::testing::embedded().await;
+/// # let odm = Odm::new(client);
+/// # let orders = odm.model::<Order>().await?;
+/// # let f = Order::fields();
+/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+/// let out = odm.transact_get().get(orders.get(("c1".to_string(), 2))).send().await?;
+/// assert!(!out.is_empty());
+/// assert_eq!(out.get::<Order>(0)?.unwrap().total, 25.0);
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 pub struct TransactGetOutput {
     items: Vec<Option<Item>>,
@@ -339,16 +587,68 @@ pub struct TransactGetOutput {
 
 impl TransactGetOutput {
     /// The number of slots.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// assert_eq!(odm.transact_get().get(orders.get(("c1".to_string(), 1))).send().await?.len(), 1);
+    /// # Ok(()) }
+    /// ```
     pub fn len(&self) -> usize {
         self.items.len()
     }
 
     /// Whether there are no slots.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// assert!(!odm.transact_get().get(orders.get(("c1".to_string(), 1))).send().await?.is_empty());
+    /// # Ok(()) }
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
     /// The item of action `index`, decoded as `M` (`None`: no such item).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let out = odm.transact_get().get(orders.get(("c1".to_string(), 3))).send().await?;
+    /// assert_eq!(out.get::<Order>(0)?.map(|o| o.status), Some("shipped".to_string()));
+    /// # Ok(()) }
+    /// ```
     pub fn get<M: Record>(&self, index: usize) -> Result<Option<M>> {
         let schema = self
             .schemas
@@ -367,6 +667,24 @@ impl TransactGet {
     }
 
     /// Adds a read (from [`ModelHandle::get`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let out = odm.transact_get().get(orders.get(("c1".to_string(), 1)).project(["total"])).send().await?;
+    /// assert!(out.get::<ddb_odm::DynamicItem>(0)?.unwrap().get("total").is_some());
+    /// # Ok(()) }
+    /// ```
     pub fn get<M: Record>(mut self, get: GetBuilder<M>) -> Self {
         self.actions.push(get.transact_parts().map(|(table, key, schema, get)| GetAction {
             table,
@@ -394,6 +712,19 @@ impl TransactGet {
     }
 
     /// The request that would be sent.
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// # let odm = orders.odm();
+    /// let tx = odm.transact_get().get(orders.get(("c1".to_string(), 1)));
+    /// assert!(matches!(tx.dry_run()?, Request::TransactGetItems(_)));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn dry_run(&self) -> Result<Request> {
         let items = self.items()?;
         Ok(Request::TransactGetItems(
@@ -408,6 +739,24 @@ impl TransactGet {
     }
 
     /// Sends; one slot per action, in order.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let out = odm.transact_get().get(orders.get(("c1".to_string(), 1))).send().await?;
+    /// assert_eq!(out.get::<Order>(0)?.unwrap().status, "open");
+    /// # Ok(()) }
+    /// ```
     pub async fn send(self) -> Result<TransactGetOutput> {
         let items = self.items()?;
         let out = self.odm.client().transact_get_items().set_transact_items(Some(items)).send().await;

@@ -4,6 +4,24 @@
 //! the update because a parent map does not exist, the missing parents are
 //! created level by level with `if_not_exists` (under the same condition),
 //! and the update is sent again.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> ddb_odm::Result<()> {
+//! # use ddb_odm::{Model, Odm, Request};
+//! # use futures::TryStreamExt;
+//! # #[derive(Model, Debug, Clone, PartialEq)]
+//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+//! # let (_emu, client) = ddb_odm::testing::embedded().await;
+//! # let odm = Odm::new(client);
+//! # let orders = odm.model::<Order>().await?;
+//! # let f = Order::fields();
+//! # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+//! let o = orders.update(("c1".to_string(), 1)).add(&f.total, 1.0).expect_version(1).await?.unwrap();
+//! assert_eq!((o.total, o.version), (11.0, 2));
+//! # Ok(()) }
+//! ```
 
 use super::get::clone_err;
 use super::{condition_failed, exists, version_check, Conditions, Request};
@@ -20,6 +38,27 @@ use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 use std::future::IntoFuture;
 
 /// What the update returns (DynamoDB's `ReturnValues`).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> ddb_odm::Result<()> {
+/// # use ddb_odm::{Model, Odm, Request};
+/// # use futures::TryStreamExt;
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+/// # let (_emu, client) = ddb_odm::testing::embedded().await;
+/// # let odm = Odm::new(client);
+/// # let orders = odm.model::<Order>().await?;
+/// # let f = Order::fields();
+/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+/// use ddb_odm::Returning;
+/// let old = orders.update(("c1".to_string(), 1)).set(&f.total, 11.0).returning(Returning::AllOld).await?;
+/// assert_eq!(old.unwrap().total, 10.0);
+/// let none = orders.update(("c1".to_string(), 1)).add(&f.total, 1.0).returning(Returning::None).await?;
+/// assert!(none.is_none());
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Returning {
     /// Nothing.
@@ -48,6 +87,33 @@ impl Returning {
 }
 
 /// Updates one item by key. Await it for the item after the update.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> ddb_odm::Result<()> {
+/// # use ddb_odm::{Model, Odm, Request};
+/// # use futures::TryStreamExt;
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+/// # let (_emu, client) = ddb_odm::testing::embedded().await;
+/// # let odm = Odm::new(client);
+/// # let orders = odm.model::<Order>().await?;
+/// # let f = Order::fields();
+/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+/// let o = orders
+///     .update(("c1".to_string(), 1))
+///     .set(&f.status, "paid")
+///     .add(&f.total, 2.5)
+///     .append(&f.tags, vec!["gift".to_string()])
+///     .set_if_not_exists(&f.note, "first")
+///     .condition(f.status.eq("open"))
+///     .must_exist()
+///     .await?
+///     .unwrap();
+/// assert_eq!((o.status.as_str(), o.total, o.tags.len(), o.version), ("paid", 12.5, 1, 2));
+/// # Ok(()) }
+/// ```
 pub struct UpdateBuilder<M> {
     handle: ModelHandle<M>,
     key: Result<Item>,
@@ -85,48 +151,193 @@ impl<M: Record> UpdateBuilder<M> {
     }
 
     /// Replaces the actions with `update`'s.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let u = ddb_odm::Update::new().set(&f.status, "paid").add(&f.total, 1.0);
+    /// let o = orders.update(("c1".to_string(), 1)).actions(u).await?.unwrap();
+    /// assert_eq!((o.status.as_str(), o.total), ("paid", 11.0));
+    /// # Ok(()) }
+    /// ```
     pub fn actions(mut self, update: Update<M>) -> Self {
         self.update = update;
         self
     }
 
     /// `SET field = value`
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let o = orders.update(("c1".to_string(), 1)).set(&f.status, "paid").await?.unwrap();
+    /// assert_eq!(o.status, "paid");
+    /// # Ok(()) }
+    /// ```
     pub fn set<T>(mut self, field: &Field<M, T>, value: impl IntoValue<T>) -> Self {
         self.update = self.update.set(field, value);
         self
     }
 
     /// `SET field = if_not_exists(field, value)`
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let key = ("c1".to_string(), 1);
+    /// orders.update(key.clone()).set_if_not_exists(&f.note, "a").await?;
+    /// let o = orders.update(key).set_if_not_exists(&f.note, "b").await?.unwrap();
+    /// assert_eq!(o.note.as_deref(), Some("a")); // the first value is kept
+    /// # Ok(()) }
+    /// ```
     pub fn set_if_not_exists<T>(mut self, field: &Field<M, T>, value: impl IntoValue<T>) -> Self {
         self.update = self.update.set_if_not_exists(field, value);
         self
     }
 
     /// Appends to a list.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let o = orders.update(("c1".to_string(), 1)).append(&f.tags, vec!["a".into(), "b".into()]).await?.unwrap();
+    /// assert_eq!(o.tags, ["a", "b"]);
+    /// # Ok(()) }
+    /// ```
     pub fn append<T>(mut self, field: &Field<M, Vec<T>>, items: Vec<T>) -> Self {
         self.update = self.update.append(field, items);
         self
     }
 
     /// `REMOVE field`
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let key = ("c1".to_string(), 1);
+    /// orders.update(key.clone()).set(&f.note, "x").await?;
+    /// assert_eq!(orders.update(key).remove(&f.note).await?.unwrap().note, None);
+    /// # Ok(()) }
+    /// ```
     pub fn remove<T>(mut self, field: &Field<M, T>) -> Self {
         self.update = self.update.remove(field);
         self
     }
 
     /// `ADD field value` (number increment, set union).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let o = orders.update(("c1".to_string(), 1)).add(&f.total, -4.0).await?.unwrap();
+    /// assert_eq!(o.total, 6.0);
+    /// # Ok(()) }
+    /// ```
     pub fn add<T>(mut self, field: &Field<M, T>, value: impl IntoValue<T>) -> Self {
         self.update = self.update.add(field, value);
         self
     }
 
     /// `DELETE field value` (set difference).
+    ///
+    /// ```
+    /// use ddb_odm::{Model, Odm, Request};
+    /// use std::collections::BTreeSet;
+    ///
+    /// #[derive(Model, Debug, Clone)]
+    /// struct Post { #[key] id: String, labels: BTreeSet<String> }
+    ///
+    /// # let posts = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Post>().unwrap();
+    /// let f = Post::fields();
+    /// let req = posts.update("p1".to_string()).delete(&f.labels, BTreeSet::from(["draft".to_string()])).dry_run()?;
+    /// let Request::UpdateItem(r) = req else { panic!() };
+    /// assert!(r.update_expression().unwrap().contains("DELETE"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn delete<T>(mut self, field: &Field<M, T>, value: impl IntoValue<T>) -> Self {
         self.update = self.update.delete(field, value);
         self
     }
 
     /// A condition the stored item must meet.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let err = orders.update(("c1".to_string(), 3)).set(&f.total, 0.0).condition(f.status.eq("open")).await.unwrap_err();
+    /// assert!(err.is_condition_failed());
+    /// # Ok(()) }
+    /// ```
     pub fn condition(mut self, condition: Condition<M>) -> Self {
         self.condition = Some(condition);
         self
@@ -134,18 +345,73 @@ impl<M: Record> UpdateBuilder<M> {
 
     /// Optimistic locking: the stored version must be `version` (0: no item yet).
     /// The version is incremented by every update regardless.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let key = ("c1".to_string(), 1); // created: version 1
+    /// orders.update(key.clone()).set(&f.total, 1.0).expect_version(1).await?;
+    /// assert!(orders.update(key).set(&f.total, 2.0).expect_version(1).await.unwrap_err().is_condition_failed());
+    /// # Ok(()) }
+    /// ```
     pub fn expect_version(mut self, version: u64) -> Self {
         self.expected_version = Some(version);
         self
     }
 
     /// Fail with a condition error instead of creating the item if it does not exist.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let err = orders.update(("c1".to_string(), 42)).set(&f.total, 1.0).must_exist().await.unwrap_err();
+    /// assert!(err.is_condition_failed());
+    /// # Ok(()) }
+    /// ```
     pub fn must_exist(mut self) -> Self {
         self.must_exist = true;
         self
     }
 
     /// What to return (default: the whole new item).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let changed = orders.update(("c1".to_string(), 1)).set(&f.total, 3.0).returning(ddb_odm::Returning::UpdatedNew).send_raw().await?;
+    /// assert_eq!(changed.unwrap()["total"], ddb_odm::AttributeValue::N("3".into()));
+    /// # Ok(()) }
+    /// ```
     pub fn returning(mut self, returning: Returning) -> Self {
         self.returning = returning;
         self
@@ -252,6 +518,18 @@ impl<M: Record> UpdateBuilder<M> {
     }
 
     /// The request that would be sent.
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # let f = Order::fields();
+    /// let Request::UpdateItem(r) = orders.update(("c1".to_string(), 1)).add(&f.total, 1.0).dry_run()? else { panic!() };
+    /// assert!(r.update_expression().unwrap().contains("ADD"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn dry_run(&self) -> Result<Request> {
         let parts = self.parts()?;
         Ok(Request::UpdateItem(self.request(parts).as_input().clone().build()?))
@@ -259,6 +537,24 @@ impl<M: Record> UpdateBuilder<M> {
 
     /// Sends; returns the attributes selected by [`returning`](Self::returning)
     /// (names as in the model, get transforms applied; not decoded).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let item = orders.update(("c1".to_string(), 1)).set(&f.status, "paid").send_raw().await?.unwrap();
+    /// assert_eq!(item["status"], ddb_odm::AttributeValue::S("paid".into()));
+    /// # Ok(()) }
+    /// ```
     pub async fn send_raw(self) -> Result<Option<Item>> {
         let schema = self.handle.schema.clone();
         Ok(match self.send_stored().await? {
@@ -336,6 +632,24 @@ impl<M: Record> UpdateBuilder<M> {
 
     /// Sends; returns the whole item after the update (or before, with
     /// [`Returning::AllOld`]), decoded.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
+    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// # let odm = Odm::new(client);
+    /// # let orders = odm.model::<Order>().await?;
+    /// # let f = Order::fields();
+    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
+    /// let o = orders.update(("c1".to_string(), 2)).add(&f.total, 1.0).send().await?.unwrap();
+    /// assert_eq!(o.total, 26.0);
+    /// # Ok(()) }
+    /// ```
     pub async fn send(self) -> Result<Option<M>> {
         let returning = self.returning;
         let out = self.send_raw().await?;

@@ -9,6 +9,25 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// The type of an attribute in a schema.
+///
+/// ```
+/// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+/// # use ddb_odm::{AttributeValue, Item};
+/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+/// # fn base() -> ddb_odm::schema::SchemaBuilder {
+/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+/// # }
+/// let schema = base()
+///     .attribute(AttributeDef::new("tags", AttrType::StringSet))
+///     .attribute(AttributeDef::new("scores", AttrType::List(Box::new(AttrType::Number))))
+///     .attribute(AttributeDef::new("kind", AttrType::Enum(vec!["a".into(), "b".into()])))
+///     .build()?;
+/// assert!(schema.apply(Direction::ToDynamo, item([("id", s("1")), ("kind", s("c"))])).is_err()); // not an allowed value
+/// assert!(schema.apply(Direction::ToDynamo, item([("id", s("1")), ("scores", s("x"))])).is_err()); // not a list
+/// # Ok::<(), ddb_odm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AttrType {
@@ -45,6 +64,13 @@ pub enum AttrType {
 
 impl AttrType {
     /// The scalar type letter for key attributes (`S`, `N`, `B`), if this type can be a key.
+    ///
+    /// ```
+    /// use ddb_odm::schema::AttrType;
+    /// assert_eq!(AttrType::String.key_type(), Some("S"));
+    /// assert_eq!(AttrType::Number.key_type(), Some("N"));
+    /// assert_eq!(AttrType::Boolean.key_type(), None); // booleans cannot be keys
+    /// ```
     pub fn key_type(&self) -> Option<&'static str> {
         match self {
             AttrType::String | AttrType::Enum(_) | AttrType::Date(DateStorage::Iso8601) => Some("S"),
@@ -80,13 +106,68 @@ impl AttrType {
 }
 
 /// A value computed by a default or transform.
+///
+/// ```
+/// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+/// # use ddb_odm::{AttributeValue, Item};
+/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+/// # fn base() -> ddb_odm::schema::SchemaBuilder {
+/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+/// # }
+/// let id: ddb_odm::schema::ValueFn = std::sync::Arc::new(|| Ok(AttributeValue::S("generated".into())));
+/// let schema = Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String).default(DefaultValue::Fn(id))).hash_key("id").build()?;
+/// assert_eq!(schema.apply(Direction::ToDynamo, Item::new())?["id"], s("generated"));
+/// # Ok::<(), ddb_odm::Error>(())
+/// ```
 pub type ValueFn = Arc<dyn Fn() -> Result<AttributeValue> + Send + Sync>;
 /// A get or set transform on one attribute value.
+///
+/// ```
+/// use ddb_odm::schema::TransformFn;
+/// use ddb_odm::AttributeValue;
+/// let upper: TransformFn = std::sync::Arc::new(|v| match v {
+///     AttributeValue::S(s) => Ok(AttributeValue::S(s.to_uppercase())),
+///     other => Ok(other),
+/// });
+/// assert_eq!(upper(AttributeValue::S("ab".into())).unwrap(), AttributeValue::S("AB".into()));
+/// ```
 pub type TransformFn = Arc<dyn Fn(AttributeValue) -> Result<AttributeValue> + Send + Sync>;
 /// An attribute validator: `Err(reason)` refuses the value.
+///
+/// ```
+/// use ddb_odm::schema::{Validator, ValidatorFn};
+/// use ddb_odm::AttributeValue;
+/// let not_empty: ValidatorFn = std::sync::Arc::new(|v| match v {
+///     AttributeValue::S(s) if s.is_empty() => Err("empty".into()),
+///     _ => Ok(()),
+/// });
+/// assert!(not_empty(&AttributeValue::S(String::new())).is_err());
+/// let _validator = Validator::Fn(not_empty);
+/// ```
 pub type ValidatorFn = Arc<dyn Fn(&AttributeValue) -> Result<(), String> + Send + Sync>;
 
 /// Where an attribute's default comes from.
+///
+/// ```
+/// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+/// # use ddb_odm::{AttributeValue, Item};
+/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+/// # fn base() -> ddb_odm::schema::SchemaBuilder {
+/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+/// # }
+/// let schema = base()
+///     .attribute(AttributeDef::new("status", AttrType::String).default(DefaultValue::Value(s("new"))))
+///     .attribute(AttributeDef::new("seen", AttrType::Date(ddb_odm::DateStorage::EpochMillis)).default(DefaultValue::Now))
+///     .build()?;
+/// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?;
+/// assert_eq!(stored["status"], s("new"));
+/// assert!(matches!(stored["seen"], AttributeValue::N(_)));
+/// # Ok::<(), ddb_odm::Error>(())
+/// ```
 #[derive(Clone)]
 pub enum DefaultValue {
     /// A fixed value.
@@ -111,6 +192,14 @@ impl fmt::Debug for DefaultValue {
 }
 
 /// An attribute validator.
+///
+/// ```
+/// use ddb_odm::schema::{AttrType, AttributeDef, Validator};
+/// let def = AttributeDef::new("code", AttrType::String).regex("^[A-Z]{3}$").unwrap();
+/// let v = Validator::Regex(regex::Regex::new("^[A-Z]{3}$").unwrap());
+/// assert_eq!(format!("{v:?}"), "Regex(^[A-Z]{3}$)");
+/// # let _ = def;
+/// ```
 #[derive(Clone)]
 pub enum Validator {
     /// A function.
@@ -130,6 +219,25 @@ impl fmt::Debug for Validator {
 
 /// A combined attribute: the listed attributes' values joined by a separator
 /// (Dynamoose's `Combine` type).
+///
+/// ```
+/// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+/// # use ddb_odm::{AttributeValue, Item};
+/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+/// # fn base() -> ddb_odm::schema::SchemaBuilder {
+/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+/// # }
+/// let schema = base()
+///     .attribute(AttributeDef::new("city", AttrType::String))
+///     .attribute(AttributeDef::new("zip", AttrType::String))
+///     .attribute(AttributeDef::new("place", AttrType::String).combine(["city", "zip"], "#"))
+///     .build()?;
+/// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1")), ("city", s("Oslo")), ("zip", s("0150"))]))?;
+/// assert_eq!(stored["place"], s("Oslo#0150"));
+/// # Ok::<(), ddb_odm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Combine {
     /// The source attributes (model names), in order.
@@ -188,6 +296,12 @@ impl PartialEq for AttributeDef {
 
 impl AttributeDef {
     /// An attribute named `name` (in the model and, unless aliased, in the table).
+    ///
+    /// ```
+    /// use ddb_odm::schema::{AttrType, AttributeDef};
+    /// let def = AttributeDef::new("title", AttrType::String);
+    /// assert_eq!((def.name(), def.stored_name()), ("title", "title"));
+    /// ```
     pub fn new(name: impl Into<String>, ty: AttrType) -> AttributeDef {
         let name = name.into();
         AttributeDef {
@@ -206,47 +320,155 @@ impl AttributeDef {
 
     /// Stores the attribute under `stored` in the table (Dynamoose's alias,
     /// the other way round: the model keeps its name).
+    ///
+    /// ```
+    /// use ddb_odm::schema::{AttrType, AttributeDef};
+    /// let def = AttributeDef::new("title", AttrType::String).alias("t");
+    /// assert_eq!((def.name(), def.stored_name()), ("title", "t"));
+    /// ```
     pub fn alias(mut self, stored: impl Into<String>) -> Self {
         self.stored = stored.into();
         self
     }
 
     /// The attribute must be present on save.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().attribute(AttributeDef::new("title", AttrType::String).required()).build()?;
+    /// assert!(schema.apply(Direction::ToDynamo, item([("id", s("1"))])).is_err());
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn required(mut self) -> Self {
         self.required = true;
         self
     }
 
     /// A fixed default for items that lack the attribute.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().attribute(AttributeDef::new("lang", AttrType::String).default_value(s("en"))).build()?;
+    /// assert_eq!(schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?["lang"], s("en"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn default_value(mut self, value: AttributeValue) -> Self {
         self.default = Some(DefaultValue::Value(value));
         self
     }
 
     /// A computed default for items that lack the attribute.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().attribute(AttributeDef::new("n", AttrType::Number).default_fn(|| Ok(n("42")))).build()?;
+    /// assert_eq!(schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?["n"], n("42"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn default_fn(mut self, f: impl Fn() -> Result<AttributeValue> + Send + Sync + 'static) -> Self {
         self.default = Some(DefaultValue::Fn(Arc::new(f)));
         self
     }
 
     /// A default of any kind.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let def = AttributeDef::new("lang", AttrType::String).default(DefaultValue::Value(s("en")));
+    /// let schema = base().attribute(def).build()?;
+    /// assert_eq!(schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?["lang"], s("en"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn default(mut self, default: DefaultValue) -> Self {
         self.default = Some(default);
         self
     }
 
     /// Applies the default on every save, even when a value is present.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let def = AttributeDef::new("lang", AttrType::String).default_value(s("en")).force_default();
+    /// let schema = base().attribute(def).build()?;
+    /// assert_eq!(schema.apply(Direction::ToDynamo, item([("id", s("1")), ("lang", s("fr"))]))?["lang"], s("en"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn force_default(mut self) -> Self {
         self.force_default = true;
         self
     }
 
     /// A constant: the attribute always holds `value` (a forced default).
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().attribute(AttributeDef::new("type", AttrType::String).constant(s("note"))).build()?;
+    /// assert_eq!(schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?["type"], s("note"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn constant(self, value: AttributeValue) -> Self {
         self.default_value(value).force_default()
     }
 
     /// Adds a validator function (`Err(reason)` refuses the value).
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let short = AttributeDef::new("title", AttrType::String)
+    ///     .validate(|v| if matches!(v, AttributeValue::S(t) if t.len() <= 5) { Ok(()) } else { Err("too long".into()) });
+    /// let schema = base().attribute(short).build()?;
+    /// assert!(schema.apply(Direction::ToDynamo, item([("id", s("1")), ("title", s("much too long"))])).is_err());
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn validate(
         mut self,
         f: impl Fn(&AttributeValue) -> Result<(), String> + Send + Sync + 'static,
@@ -256,6 +478,21 @@ impl AttributeDef {
     }
 
     /// Adds a regular expression that string values must match.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().attribute(AttributeDef::new("code", AttrType::String).regex("^[A-Z]+$")?).build()?;
+    /// assert!(schema.apply(Direction::ToDynamo, item([("id", s("1")), ("code", s("abc"))])).is_err());
+    /// assert!(AttributeDef::new("code", AttrType::String).regex("(").is_err()); // invalid pattern
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn regex(mut self, pattern: &str) -> Result<Self> {
         let re = regex::Regex::new(pattern)
             .map_err(|e| Error::Schema(format!("attribute `{}`: invalid regex: {e}", self.name)))?;
@@ -264,6 +501,24 @@ impl AttributeDef {
     }
 
     /// A transform applied when reading (Dynamoose's `get`).
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let lower = AttributeDef::new("email", AttrType::String).get(|v| match v {
+    ///     AttributeValue::S(e) => Ok(AttributeValue::S(e.to_lowercase())),
+    ///     other => Ok(other),
+    /// });
+    /// let schema = base().attribute(lower).build()?;
+    /// assert_eq!(schema.apply(Direction::FromDynamo, item([("id", s("1")), ("email", s("A@B.C"))]))?["email"], s("a@b.c"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn get(
         mut self,
         f: impl Fn(AttributeValue) -> Result<AttributeValue> + Send + Sync + 'static,
@@ -273,6 +528,24 @@ impl AttributeDef {
     }
 
     /// A transform applied when saving (Dynamoose's `set`).
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let trim = AttributeDef::new("name", AttrType::String).set(|v| match v {
+    ///     AttributeValue::S(t) => Ok(AttributeValue::S(t.trim().to_string())),
+    ///     other => Ok(other),
+    /// });
+    /// let schema = base().attribute(trim).build()?;
+    /// assert_eq!(schema.apply(Direction::ToDynamo, item([("id", s("1")), ("name", s(" Ada "))]))?["name"], s("Ada"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn set(
         mut self,
         f: impl Fn(AttributeValue) -> Result<AttributeValue> + Send + Sync + 'static,
@@ -282,6 +555,24 @@ impl AttributeDef {
     }
 
     /// Makes this a combined attribute of `attributes` joined by `separator`.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base()
+    ///     .attribute(AttributeDef::new("a", AttrType::String))
+    ///     .attribute(AttributeDef::new("b", AttrType::String))
+    ///     .attribute(AttributeDef::new("ab", AttrType::String).combine(["a", "b"], "-"))
+    ///     .build()?;
+    /// assert_eq!(schema.apply(Direction::ToDynamo, item([("id", s("1")), ("a", s("x")), ("b", s("y"))]))?["ab"], s("x-y"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn combine<S: Into<String>>(
         mut self,
         attributes: impl IntoIterator<Item = S>,
@@ -295,16 +586,31 @@ impl AttributeDef {
     }
 
     /// The name in the model.
+    ///
+    /// ```
+    /// use ddb_odm::schema::{AttrType, AttributeDef};
+    /// assert_eq!(AttributeDef::new("title", AttrType::String).alias("t").name(), "title");
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// The name in the table.
+    ///
+    /// ```
+    /// use ddb_odm::schema::{AttrType, AttributeDef};
+    /// assert_eq!(AttributeDef::new("title", AttrType::String).alias("t").stored_name(), "t");
+    /// ```
     pub fn stored_name(&self) -> &str {
         &self.stored
     }
 
     /// The type.
+    ///
+    /// ```
+    /// use ddb_odm::schema::{AttrType, AttributeDef};
+    /// assert_eq!(AttributeDef::new("tags", AttrType::StringSet).attr_type(), &AttrType::StringSet);
+    /// ```
     pub fn attr_type(&self) -> &AttrType {
         &self.ty
     }

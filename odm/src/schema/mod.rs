@@ -44,11 +44,58 @@ use std::time::Duration;
 
 /// A schema-level transform (Dynamoose's schema `get` / `set`), on an item
 /// with attribute names as stored.
+///
+/// ```
+/// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+/// # use ddb_odm::{AttributeValue, Item};
+/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+/// # fn base() -> ddb_odm::schema::SchemaBuilder {
+/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+/// # }
+/// let trim: ddb_odm::schema::ItemHook = std::sync::Arc::new(|_schema: &Schema, mut item: Item| {
+///     item.remove("scratch");
+///     Ok(item)
+/// });
+/// let schema = base().catch_all().set(move |s, i| trim(s, i)).build()?;
+/// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1")), ("scratch", s("x"))]))?;
+/// assert!(!stored.contains_key("scratch"));
+/// # Ok::<(), ddb_odm::Error>(())
+/// ```
 pub type ItemHook = Arc<dyn Fn(&Schema, Item) -> Result<Item> + Send + Sync>;
 /// A schema-level validator (Dynamoose's schema `validate`).
+///
+/// ```
+/// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+/// # use ddb_odm::{AttributeValue, Item};
+/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+/// # fn base() -> ddb_odm::schema::SchemaBuilder {
+/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+/// # }
+/// let schema = base().validate(|_schema, item| if item.len() > 5 { Err("too many attributes".into()) } else { Ok(()) }).build()?;
+/// assert!(schema.apply(Direction::ToDynamo, item([("id", s("1"))])).is_ok());
+/// # Ok::<(), ddb_odm::Error>(())
+/// ```
 pub type ItemValidator = Arc<dyn Fn(&Schema, &Item) -> Result<(), String> + Send + Sync>;
 
 /// A model's schema: attributes, keys, indexes and item-level settings.
+///
+/// ```
+/// use ddb_odm::Model;
+///
+/// #[derive(Model)]
+/// #[odm(table = "people")]
+/// struct Person { #[key] id: String, #[odm(rename = "nm")] name: String, #[odm(version)] v: u64 }
+///
+/// let schema = Person::schema()?; // what the derive generates
+/// assert_eq!((schema.model(), schema.table(), schema.hash_key()), ("Person", "people", "id"));
+/// assert_eq!(schema.stored_name("name"), "nm");
+/// assert_eq!(schema.version_attribute(), Some("v"));
+/// # Ok::<(), ddb_odm::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct Schema {
     pub(crate) model: String,
@@ -85,6 +132,20 @@ impl fmt::Debug for Schema {
 
 impl Schema {
     /// Starts a schema for model `model` (table name defaults to the model name).
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id").build()?;
+    /// assert_eq!(schema.table(), "Note"); // defaults to the model name
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn builder(model: impl Into<String>) -> SchemaBuilder {
         let model = model.into();
         SchemaBuilder {
@@ -115,81 +176,306 @@ impl Schema {
     }
 
     /// The model name.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// assert_eq!(base().table("notes").build()?.model(), "Note");
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn model(&self) -> &str {
         &self.model
     }
 
     /// The table name (before any prefix/suffix).
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// assert_eq!(base().table("notes").build()?.table(), "notes");
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn table(&self) -> &str {
         &self.table
     }
 
     /// The attributes, in declaration order.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().attribute(AttributeDef::new("body", AttrType::String)).build()?;
+    /// assert_eq!(schema.attributes().iter().map(|a| a.name()).collect::<Vec<_>>(), ["id", "body"]);
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn attributes(&self) -> &[AttributeDef] {
         &self.attributes
     }
 
     /// The hash key attribute (as stored).
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// assert_eq!(base().build()?.hash_key(), "id");
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn hash_key(&self) -> &str {
         &self.hash_key
     }
 
     /// The range key attribute (as stored), if any.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().attribute(AttributeDef::new("at", AttrType::Number)).range_key("at").build()?;
+    /// assert_eq!(schema.range_key(), Some("at"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn range_key(&self) -> Option<&str> {
         self.range_key.as_deref()
     }
 
     /// The secondary indexes.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().attribute(AttributeDef::new("author", AttrType::String)).index(IndexDef::global("by_author", "author")).build()?;
+    /// assert_eq!(schema.indexes().len(), 1);
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn indexes(&self) -> &[IndexDef] {
         &self.indexes
     }
 
     /// The index named `name`.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().attribute(AttributeDef::new("author", AttrType::String)).index(IndexDef::global("by_author", "author")).build()?;
+    /// assert_eq!(schema.index("by_author").unwrap().hash_key(), "author");
+    /// assert!(schema.index("nope").is_none());
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn index(&self, name: &str) -> Option<&IndexDef> {
         self.indexes.iter().find(|i| i.name == name)
     }
 
     /// The version attribute (optimistic locking), as stored.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().attribute(AttributeDef::new("v", AttrType::Number)).version("v").build()?;
+    /// assert_eq!(schema.version_attribute(), Some("v"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn version_attribute(&self) -> Option<&str> {
         self.version.as_deref()
     }
 
     /// The TTL attribute, as stored.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().attribute(AttributeDef::new("exp", AttrType::Number)).ttl("exp").build()?;
+    /// assert_eq!(schema.ttl_attribute(), Some("exp"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn ttl_attribute(&self) -> Option<&str> {
         self.ttl.as_deref()
     }
 
     /// The `created_at` timestamp attribute, as stored.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let created = AttributeDef::new("created", AttrType::Date(ddb_odm::DateStorage::EpochMillis));
+    /// let schema = base().attribute(created).created_at("created").build()?;
+    /// assert_eq!(schema.created_at_attribute(), Some("created"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn created_at_attribute(&self) -> Option<&str> {
         self.created_at.as_deref()
     }
 
     /// The `updated_at` timestamp attribute, as stored.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let updated = AttributeDef::new("updated", AttrType::Date(ddb_odm::DateStorage::EpochMillis));
+    /// let schema = base().attribute(updated).updated_at("updated").build()?;
+    /// assert_eq!(schema.updated_at_attribute(), Some("updated"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn updated_at_attribute(&self) -> Option<&str> {
         self.updated_at.as_deref()
     }
 
     /// Whether unknown attributes are kept (the catch-all map).
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// assert!(base().catch_all().build()?.keeps_unknown());
+    /// assert!(!base().build()?.keeps_unknown());
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn keeps_unknown(&self) -> bool {
         self.catch_all
     }
 
     /// The attribute with model name `name`.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().attribute(AttributeDef::new("body", AttrType::String).alias("b")).build()?;
+    /// assert_eq!(schema.attribute("body").unwrap().stored_name(), "b");
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn attribute(&self, name: &str) -> Option<&AttributeDef> {
         self.attributes.iter().find(|a| a.name == name)
     }
 
     /// The attribute stored as `stored`.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().attribute(AttributeDef::new("body", AttrType::String).alias("b")).build()?;
+    /// assert_eq!(schema.attribute_stored("b").unwrap().name(), "body");
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn attribute_stored(&self, stored: &str) -> Option<&AttributeDef> {
         self.attributes.iter().find(|a| a.stored == stored)
     }
 
     /// The stored name of the model attribute `name` (itself if unknown).
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().attribute(AttributeDef::new("body", AttrType::String).alias("b")).build()?;
+    /// assert_eq!((schema.stored_name("body"), schema.stored_name("other")), ("b", "other"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn stored_name<'a>(&'a self, name: &'a str) -> &'a str {
         self.attribute(name).map(|a| a.stored.as_str()).unwrap_or(name)
     }
 
     /// The primary key attributes (as stored) of `item` (stored names).
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().attribute(AttributeDef::new("body", AttrType::String)).build()?;
+    /// assert_eq!(schema.key_of(&item([("id", s("1")), ("body", s("hi"))]))?, item([("id", s("1"))]));
+    /// assert!(schema.key_of(&item([("body", s("hi"))])).is_err());
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn key_of(&self, item: &Item) -> Result<Item> {
         let mut key = Item::new();
         for name in std::iter::once(&self.hash_key).chain(self.range_key.iter()) {
@@ -216,6 +502,29 @@ impl Schema {
 }
 
 /// Builds a [`Schema`]; [`build`](SchemaBuilder::build) checks it.
+///
+/// ```
+/// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+/// # use ddb_odm::{AttributeValue, Item};
+/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+/// # fn base() -> ddb_odm::schema::SchemaBuilder {
+/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+/// # }
+/// let schema = Schema::builder("Session")
+///     .table("sessions")
+///     .attribute(AttributeDef::new("id", AttrType::String))
+///     .attribute(AttributeDef::new("user", AttrType::String).required())
+///     .attribute(AttributeDef::new("v", AttrType::Number))
+///     .hash_key("id")
+///     .index(IndexDef::global("by_user", "user").projection(Projection::KeysOnly))
+///     .version("v")
+///     .catch_all()
+///     .build()?;
+/// assert_eq!(schema.index("by_user").unwrap().projection_kind(), &Projection::KeysOnly);
+/// # Ok::<(), ddb_odm::Error>(())
+/// ```
 pub struct SchemaBuilder {
     schema: Schema,
     hash_key: Option<String>,
@@ -229,48 +538,166 @@ pub struct SchemaBuilder {
 
 impl SchemaBuilder {
     /// The table name (without prefix/suffix).
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// assert_eq!(base().table("notes_v2").build()?.table(), "notes_v2");
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn table(mut self, table: impl Into<String>) -> Self {
         self.schema.table = table.into();
         self
     }
 
     /// Adds an attribute.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().attribute(AttributeDef::new("pages", AttrType::Number)).build()?;
+    /// assert_eq!(schema.attribute("pages").unwrap().attr_type(), &AttrType::Number);
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn attribute(mut self, def: AttributeDef) -> Self {
         self.schema.attributes.push(def);
         self
     }
 
     /// The hash (partition) key: a model attribute name.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = Schema::builder("Tag").attribute(AttributeDef::new("name", AttrType::String)).hash_key("name").build()?;
+    /// assert_eq!(schema.hash_key(), "name");
+    /// assert!(Schema::builder("NoKey").attribute(AttributeDef::new("name", AttrType::String)).build().is_err());
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn hash_key(mut self, name: impl Into<String>) -> Self {
         self.hash_key = Some(name.into());
         self
     }
 
     /// The range (sort) key: a model attribute name.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().attribute(AttributeDef::new("rev", AttrType::Number)).range_key("rev").build()?;
+    /// assert_eq!(schema.range_key(), Some("rev"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn range_key(mut self, name: impl Into<String>) -> Self {
         self.range_key = Some(name.into());
         self
     }
 
     /// Adds a secondary index (key names are model attribute names).
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base()
+    ///     .attribute(AttributeDef::new("at", AttrType::Number))
+    ///     .range_key("at")
+    ///     .attribute(AttributeDef::new("score", AttrType::Number))
+    ///     .index(IndexDef::local("by_score", "score"))
+    ///     .build()?;
+    /// assert_eq!(schema.index("by_score").unwrap().hash_key(), "id"); // a local index shares the hash key
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn index(mut self, index: IndexDef) -> Self {
         self.schema.indexes.push(index);
         self
     }
 
     /// Keeps attributes not in the schema (Dynamoose's `saveUnknown`).
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().catch_all().build()?;
+    /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1")), ("extra", s("kept"))]))?;
+    /// assert_eq!(stored["extra"], s("kept"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn catch_all(mut self) -> Self {
         self.schema.catch_all = true;
         self
     }
 
     /// The numeric version attribute for optimistic locking.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().attribute(AttributeDef::new("rev", AttrType::Number)).version("rev").build()?;
+    /// assert_eq!(schema.version_attribute(), Some("rev"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn version(mut self, name: impl Into<String>) -> Self {
         self.version = Some(name.into());
         self
     }
 
     /// The TTL attribute (a date stored as epoch seconds, or a number).
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let exp = AttributeDef::new("exp", AttrType::Date(ddb_odm::DateStorage::EpochSeconds));
+    /// assert_eq!(base().attribute(exp).ttl("exp").build()?.ttl_attribute(), Some("exp"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn ttl(mut self, name: impl Into<String>) -> Self {
         self.ttl = Some(name.into());
         self
@@ -278,36 +705,129 @@ impl SchemaBuilder {
 
     /// Items without a TTL value expire this long after they are first saved
     /// (Dynamoose's `expires`). Needs a [`ttl`](Self::ttl) attribute.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let exp = AttributeDef::new("exp", AttrType::Date(ddb_odm::DateStorage::EpochSeconds));
+    /// let schema = base().attribute(exp).ttl("exp").expires(std::time::Duration::from_secs(3600)).build()?;
+    /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?;
+    /// assert!(matches!(stored["exp"], AttributeValue::N(_))); // now + 1 hour
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn expires(mut self, after: Duration) -> Self {
         self.expires = Some(after);
         self
     }
 
     /// The `created_at` timestamp attribute: set on the first save, never rewritten.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let at = AttributeDef::new("created", AttrType::Date(ddb_odm::DateStorage::Iso8601));
+    /// let schema = base().attribute(at).created_at("created").build()?;
+    /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?;
+    /// assert!(matches!(stored["created"], AttributeValue::S(_)));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn created_at(mut self, name: impl Into<String>) -> Self {
         self.created_at = Some(name.into());
         self
     }
 
     /// The `updated_at` timestamp attribute: set on every save and update.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let at = AttributeDef::new("updated", AttrType::Date(ddb_odm::DateStorage::EpochMillis));
+    /// let schema = base().attribute(at).updated_at("updated").build()?;
+    /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?;
+    /// assert!(matches!(stored["updated"], AttributeValue::N(_)));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn updated_at(mut self, name: impl Into<String>) -> Self {
         self.updated_at = Some(name.into());
         self
     }
 
     /// Schema-level transform applied when reading (after attribute `get`s).
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().catch_all().get(|_, mut item| { item.insert("loaded".into(), AttributeValue::Bool(true)); Ok(item) }).build()?;
+    /// let read = schema.apply(Direction::FromDynamo, item([("id", s("1"))]))?;
+    /// assert_eq!(read["loaded"], AttributeValue::Bool(true));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn get(mut self, f: impl Fn(&Schema, Item) -> Result<Item> + Send + Sync + 'static) -> Self {
         self.schema.get = Some(Arc::new(f));
         self
     }
 
     /// Schema-level transform applied when saving (after attribute `set`s).
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().catch_all().set(|_, mut item| { item.remove("draft"); Ok(item) }).build()?;
+    /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1")), ("draft", s("x"))]))?;
+    /// assert!(!stored.contains_key("draft"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn set(mut self, f: impl Fn(&Schema, Item) -> Result<Item> + Send + Sync + 'static) -> Self {
         self.schema.set = Some(Arc::new(f));
         self
     }
 
     /// Schema-level validator (after attribute validators).
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().catch_all().validate(|_, item| if item.contains_key("banned") { Err("banned".into()) } else { Ok(()) }).build()?;
+    /// assert!(schema.apply(Direction::ToDynamo, item([("id", s("1")), ("banned", s("x"))])).is_err());
+    /// assert!(schema.apply(Direction::ToDynamo, item([("id", s("1"))])).is_ok());
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn validate(
         mut self,
         f: impl Fn(&Schema, &Item) -> Result<(), String> + Send + Sync + 'static,
@@ -322,6 +842,19 @@ impl SchemaBuilder {
     }
 
     /// Checks and returns the schema.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// assert!(base().build().is_ok());
+    /// assert!(base().range_key("missing").build().is_err()); // the range key must be an attribute
+    /// ```
     pub fn build(self) -> Result<Schema> {
         let mut s = self.schema;
         let model = s.model.clone();

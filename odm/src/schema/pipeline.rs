@@ -2,6 +2,20 @@
 //! back (read), in Dynamoose's documented order ([`ITEM_ACTIONS`]).
 //!
 //! Between the two alias mappings every step sees attribute names as stored.
+//!
+//! ```
+//! # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+//! # use ddb_odm::{AttributeValue, Item};
+//! # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+//! # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+//! # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+//! # fn base() -> ddb_odm::schema::SchemaBuilder {
+//! #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+//! # }
+//! let schema = base().attribute(AttributeDef::new("n", AttrType::Number)).build()?;
+//! assert!(schema.apply(Direction::ToDynamo, item([("id", s("1")), ("n", s("x"))])).is_err()); // TypeCheck
+//! # Ok::<(), ddb_odm::Error>(())
+//! ```
 
 use super::{AttrType, AttributeDef, DefaultValue, Schema, Validator};
 use crate::error::{Error, Result};
@@ -11,6 +25,13 @@ use crate::types::DateStorage;
 use std::collections::HashMap;
 
 /// One item action.
+///
+/// ```
+/// use ddb_odm::schema::{Direction, Schema, Step};
+/// let read = Schema::steps(Direction::FromDynamo);
+/// assert_eq!(read.last(), Some(&Step::AliasFromDynamo));
+/// assert!(!read.contains(&Step::Required)); // validation only runs on save
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Step {
     /// Model names to stored names.
@@ -67,6 +88,23 @@ pub const ITEM_ACTIONS: [Step; 13] = [
 ];
 
 /// Which way an item travels.
+///
+/// ```
+/// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+/// # use ddb_odm::{AttributeValue, Item};
+/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+/// # fn base() -> ddb_odm::schema::SchemaBuilder {
+/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+/// # }
+/// let schema = base().attribute(AttributeDef::new("title", AttrType::String).alias("t")).build()?;
+/// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1")), ("title", s("Hi"))]))?;
+/// assert_eq!(stored["t"], s("Hi")); // stored names
+/// let read = schema.apply(Direction::FromDynamo, stored)?;
+/// assert_eq!(read["title"], s("Hi")); // model names
+/// # Ok::<(), ddb_odm::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
     /// Model to table (save, create, put, transaction writes).
@@ -77,6 +115,12 @@ pub enum Direction {
 
 impl Step {
     /// Whether the step runs in `direction`.
+    ///
+    /// ```
+    /// use ddb_odm::schema::{Direction, Step};
+    /// assert!(Step::TypeCheck.applies(Direction::ToDynamo) && Step::TypeCheck.applies(Direction::FromDynamo));
+    /// assert!(!Step::Required.applies(Direction::FromDynamo));
+    /// ```
     pub fn applies(self, direction: Direction) -> bool {
         match direction {
             Direction::ToDynamo => self != Step::AliasFromDynamo,
@@ -94,6 +138,12 @@ impl Step {
 
 impl Schema {
     /// The steps that run in `direction`, in order.
+    ///
+    /// ```
+    /// use ddb_odm::schema::{Direction, Schema, Step};
+    /// assert_eq!(Schema::steps(Direction::ToDynamo).first(), Some(&Step::AliasToDynamo));
+    /// assert_eq!(Schema::steps(Direction::ToDynamo).len(), 12);
+    /// ```
     pub fn steps(direction: Direction) -> Vec<Step> {
         ITEM_ACTIONS.iter().copied().filter(|s| s.applies(direction)).collect()
     }
@@ -101,6 +151,21 @@ impl Schema {
     /// Runs the item actions of `direction` on `item`. To DynamoDB the item
     /// comes in with model names and leaves with stored names; from DynamoDB
     /// the other way round.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
+    /// # use ddb_odm::{AttributeValue, Item};
+    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
+    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
+    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
+    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
+    /// # }
+    /// let schema = base().attribute(AttributeDef::new("lang", AttrType::String).alias("l").default_value(s("en"))).build()?;
+    /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?;
+    /// assert_eq!(stored, item([("id", s("1")), ("l", s("en"))])); // default applied, stored name
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
     pub fn apply(&self, direction: Direction, mut item: Item) -> Result<Item> {
         for step in ITEM_ACTIONS {
             if step.applies(direction) {

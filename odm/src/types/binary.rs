@@ -1,4 +1,10 @@
 //! Binary attributes (`B`): [`Binary`], or the SDK's `Blob`.
+//!
+//! ```
+//! use ddb_odm::{Attribute, AttributeValue, Binary};
+//! let b = Binary::from(&b"\x00\x01"[..]);
+//! assert!(matches!(b.to_attr().unwrap(), Some(AttributeValue::B(_))));
+//! ```
 
 use super::{missing, wrong_type, Attribute};
 use crate::error::Result;

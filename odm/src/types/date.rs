@@ -1,6 +1,12 @@
 //! Dates and times ([`time::OffsetDateTime`]) with a choice of storage:
 //! epoch milliseconds (the default, a number), epoch seconds (a number; what
 //! DynamoDB's TTL reads) or an ISO-8601 / RFC 3339 string.
+//!
+//! ```
+//! use ddb_odm::{Attribute, AttributeValue};
+//! let t = time::OffsetDateTime::UNIX_EPOCH;
+//! assert_eq!(t.to_attr().unwrap(), Some(AttributeValue::N("0".into()))); // epoch millis by default
+//! ```
 
 use super::{missing, wrong_type, Attribute};
 use crate::error::{Error, Result};
@@ -30,6 +36,12 @@ pub enum DateStorage {
 
 impl DateStorage {
     /// Parses the derive's spelling: `millis`, `seconds`, `iso`.
+    ///
+    /// ```
+    /// use ddb_odm::DateStorage;
+    /// assert_eq!(DateStorage::parse("seconds"), Some(DateStorage::EpochSeconds));
+    /// assert_eq!(DateStorage::parse("weeks"), None);
+    /// ```
     pub fn parse(name: &str) -> Option<DateStorage> {
         match name {
             "millis" | "epoch_millis" | "milliseconds" => Some(DateStorage::EpochMillis),
@@ -40,6 +52,12 @@ impl DateStorage {
     }
 
     /// Encodes `t` in this storage.
+    ///
+    /// ```
+    /// use ddb_odm::{AttributeValue, DateStorage};
+    /// let t = time::macros::datetime!(1970-01-01 00:00:01 UTC);
+    /// assert_eq!(DateStorage::EpochMillis.encode(t).unwrap(), AttributeValue::N("1000".into()));
+    /// ```
     pub fn encode(self, t: OffsetDateTime) -> Result<AttributeValue> {
         Ok(match self {
             DateStorage::EpochMillis => AttributeValue::N((t.unix_timestamp_nanos() / 1_000_000).to_string()),
@@ -53,6 +71,14 @@ impl DateStorage {
     }
 
     /// Decodes a stored date; numbers are read in this storage's unit, strings as RFC 3339.
+    ///
+    /// ```
+    /// use ddb_odm::{AttributeValue, DateStorage};
+    /// let t = DateStorage::EpochSeconds.decode(&AttributeValue::N("60".into())).unwrap();
+    /// assert_eq!(t, time::macros::datetime!(1970-01-01 00:01:00 UTC));
+    /// let iso = DateStorage::EpochSeconds.decode(&AttributeValue::S("1970-01-01T00:01:00Z".into())).unwrap();
+    /// assert_eq!(iso, t); // strings are read as RFC 3339 in any storage
+    /// ```
     pub fn decode(self, v: &AttributeValue) -> Result<OffsetDateTime> {
         match v {
             AttributeValue::N(n) => {
@@ -78,10 +104,30 @@ impl DateStorage {
 
 /// A date type that can be stored in any [`DateStorage`] (the derive uses
 /// this for `#[odm(storage = "...")]` fields).
+///
+/// ```
+/// use ddb_odm::{AttributeValue, DateAttribute, DateStorage};
+/// let t = time::OffsetDateTime::UNIX_EPOCH;
+/// let v = t.to_attr_with(DateStorage::EpochSeconds).unwrap();
+/// assert_eq!(v, Some(AttributeValue::N("0".into())));
+/// assert_eq!(time::OffsetDateTime::from_attr_with(v, DateStorage::EpochSeconds).unwrap(), t);
+/// ```
 pub trait DateAttribute: Sized {
     /// Encodes in `storage`.
+    ///
+    /// ```
+    /// use ddb_odm::{AttributeValue, DateAttribute, DateStorage};
+    /// let t = Some(time::OffsetDateTime::UNIX_EPOCH);
+    /// assert_eq!(t.to_attr_with(DateStorage::Iso8601).unwrap(), Some(AttributeValue::S("1970-01-01T00:00:00Z".into())));
+    /// ```
     fn to_attr_with(&self, storage: DateStorage) -> Result<Option<AttributeValue>>;
     /// Decodes from `storage`.
+    ///
+    /// ```
+    /// use ddb_odm::{DateAttribute, DateStorage};
+    /// let t = Option::<time::OffsetDateTime>::from_attr_with(None, DateStorage::EpochMillis).unwrap();
+    /// assert_eq!(t, None);
+    /// ```
     fn from_attr_with(value: Option<AttributeValue>, storage: DateStorage) -> Result<Self>;
 }
 
@@ -126,6 +172,11 @@ impl Attribute for OffsetDateTime {
 }
 
 /// The current time (the clock timestamps and TTL defaults read).
+///
+/// ```
+/// let t = ddb_odm::types::date::now();
+/// assert!(t.year() >= 2024);
+/// ```
 pub fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }

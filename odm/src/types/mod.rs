@@ -2,6 +2,12 @@
 //! implementations for strings, numbers, booleans, binary, `Option`, `Vec`
 //! (List), maps, sets ([`set`]), dates ([`date`]), exact decimals and raw
 //! [`AttributeValue`]s.
+//!
+//! ```
+//! use ddb_odm::{Attribute, AttributeValue};
+//! let v = vec![1u8, 2].to_attr().unwrap().unwrap();
+//! assert_eq!(v, AttributeValue::L(vec![AttributeValue::N("1".into()), AttributeValue::N("2".into())]));
+//! ```
 
 pub mod binary;
 pub mod date;
@@ -33,12 +39,37 @@ pub trait Attribute: Sized {
     /// The type conditions and updates take: `T` for `Option<T>`, else `Self`.
     type Inner: Attribute;
     /// The schema type of this attribute.
+    ///
+    /// ```
+    /// use ddb_odm::{schema::AttrType, Attribute};
+    /// assert_eq!(String::attr_type(), AttrType::String);
+    /// assert_eq!(Vec::<u8>::attr_type(), AttrType::List(Box::new(AttrType::Number)));
+    /// ```
     fn attr_type() -> AttrType;
     /// Encodes the value (`None`: store no attribute).
+    ///
+    /// ```
+    /// use ddb_odm::{Attribute, AttributeValue};
+    /// assert_eq!(true.to_attr().unwrap(), Some(AttributeValue::Bool(true)));
+    /// assert_eq!(None::<u32>.to_attr().unwrap(), None); // no attribute
+    /// ```
     fn to_attr(&self) -> Result<Option<AttributeValue>>;
     /// Decodes a stored value (`None`: the attribute is absent).
+    ///
+    /// ```
+    /// use ddb_odm::{Attribute, AttributeValue};
+    /// assert_eq!(String::from_attr(Some(AttributeValue::S("a".into()))).unwrap(), "a");
+    /// assert!(String::from_attr(Some(AttributeValue::N("1".into()))).is_err()); // wrong type
+    /// assert!(String::from_attr(None).is_err()); // missing
+    /// ```
     fn from_attr(value: Option<AttributeValue>) -> Result<Self>;
     /// Whether the type accepts an absent attribute (`Option`, sets, maps).
+    ///
+    /// ```
+    /// use ddb_odm::Attribute;
+    /// assert!(Option::<String>::optional() && std::collections::HashSet::<String>::optional());
+    /// assert!(!String::optional());
+    /// ```
     fn optional() -> bool {
         false
     }
@@ -305,6 +336,12 @@ impl Attribute for AttributeValue {
 /// ```
 pub trait IntoValue<T> {
     /// Converts into `T`.
+    ///
+    /// ```
+    /// use ddb_odm::types::IntoValue;
+    /// let s: String = (&"abc".to_string()).into_value();
+    /// assert_eq!(s, "abc");
+    /// ```
     fn into_value(self) -> T;
 }
 

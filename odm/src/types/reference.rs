@@ -1,5 +1,13 @@
 //! References to items of other models: [`Ref`], stored as the referenced
 //! item's key and loaded on demand with `populate`.
+//!
+//! ```
+//! use ddb_odm::{Attribute, AttributeValue, Model, Ref};
+//! #[derive(Model, Debug, Clone)]
+//! struct Author { #[key] id: String }
+//! let r = Ref::<Author>::new("a1".to_string());
+//! assert_eq!(r.to_attr().unwrap(), Some(AttributeValue::S("a1".into()))); // stored as the key
+//! ```
 
 use super::Attribute;
 use crate::error::{Error, Result};
@@ -12,6 +20,22 @@ use crate::schema::AttrType;
 ///
 /// Stored as the key: the hash key value, or a map of the hash and range
 /// key for a model with a range key.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> ddb_odm::Result<()> {
+/// use ddb_odm::{Model, Odm, Ref};
+/// #[derive(Model, Debug, Clone, PartialEq)]
+/// struct Author { #[key] id: String, name: String }
+/// # let (_emu, client) = ddb_odm::testing::embedded().await;
+/// let odm = Odm::new(client);
+/// odm.model::<Author>().await?.create(&Author { id: "a1".into(), name: "Ada".into() }).await?;
+/// let mut r: Ref<Author> = Ref::new("a1".to_string());
+/// assert!(r.get().is_none()); // not loaded yet
+/// assert_eq!(r.populate(&odm).await?.unwrap().name, "Ada");
+/// assert_eq!(r.key(), "a1");
+/// # Ok(()) }
+/// ```
 pub struct Ref<M: Model> {
     key: M::Key,
     value: Option<M>,
@@ -19,21 +43,58 @@ pub struct Ref<M: Model> {
 
 impl<M: Model> Ref<M> {
     /// A reference to the item with `key`.
+    ///
+    /// ```
+    /// use ddb_odm::{Model, Ref};
+    /// #[derive(Model, Debug, Clone)]
+    /// struct Author { #[key] id: String }
+    /// let r = Ref::<Author>::new("a1".to_string());
+    /// assert_eq!(r.key(), "a1");
+    /// ```
     pub fn new(key: M::Key) -> Self {
         Ref { key, value: None }
     }
 
     /// The key.
+    ///
+    /// ```
+    /// use ddb_odm::{Model, Ref};
+    /// #[derive(Model, Debug, Clone)]
+    /// struct Post { #[key] blog: String, #[range_key] n: u32 }
+    /// let r = Ref::<Post>::new(("b".to_string(), 3));
+    /// assert_eq!(r.key(), &("b".to_string(), 3));
+    /// ```
     pub fn key(&self) -> &M::Key {
         &self.key
     }
 
     /// The item, once [`populate`](Self::populate)d.
+    ///
+    /// ```
+    /// use ddb_odm::{Model, Ref};
+    /// #[derive(Model, Debug, Clone)]
+    /// struct Author { #[key] id: String }
+    /// assert!(Ref::<Author>::new("a1".to_string()).get().is_none()); // until populated
+    /// ```
     pub fn get(&self) -> Option<&M> {
         self.value.as_ref()
     }
 
     /// Reads the referenced item (GetItem); `None` if it does not exist.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// use ddb_odm::{Model, Odm, Ref};
+    /// #[derive(Model, Debug, Clone)]
+    /// struct Author { #[key] id: String }
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// let odm = Odm::new(client);
+    /// odm.model::<Author>().await?;
+    /// let mut r = Ref::<Author>::new("nobody".to_string());
+    /// assert!(r.populate(&odm).await?.is_none()); // no such item
+    /// # Ok(()) }
+    /// ```
     pub async fn populate(&mut self, odm: &Odm) -> Result<Option<&M>> {
         let handle = odm.handle::<M>()?;
         self.value = handle.get(self.key.clone()).await?;

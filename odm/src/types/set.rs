@@ -1,6 +1,13 @@
 //! Sets: `HashSet` / `BTreeSet` of strings (`SS`), numbers (`NS`) or
 //! binary (`BS`). An empty set is stored as no attribute (DynamoDB has no
 //! empty sets) and read back as an empty set.
+//!
+//! ```
+//! use ddb_odm::{Attribute, AttributeValue};
+//! use std::collections::BTreeSet;
+//! assert_eq!(BTreeSet::<String>::new().to_attr().unwrap(), None); // no empty sets
+//! assert_eq!(BTreeSet::from([2u32]).to_attr().unwrap(), Some(AttributeValue::Ns(vec!["2".into()])));
+//! ```
 
 use super::{float_text, wrong_type, Attribute, Binary};
 use crate::error::{Error, Result};
@@ -11,6 +18,12 @@ use std::collections::{BTreeSet, HashSet};
 use std::hash::Hash;
 
 /// Which DynamoDB set type a set element maps to.
+///
+/// ```
+/// use ddb_odm::types::set::{SetElement, SetKind};
+/// assert_eq!(<String as SetElement>::KIND, SetKind::String);
+/// assert_eq!(<u32 as SetElement>::KIND, SetKind::Number);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SetKind {
     /// `SS`
@@ -22,16 +35,38 @@ pub enum SetKind {
 }
 
 /// An element type of a set attribute.
+///
+/// ```
+/// use ddb_odm::types::set::{SetElement, SetValue};
+/// assert_eq!(7u8.encode().unwrap(), SetValue::Text("7".into()));
+/// assert_eq!(u8::decode(SetValue::Text("7".into())).unwrap(), 7);
+/// ```
 pub trait SetElement: Sized {
     /// The set type.
     const KIND: SetKind;
     /// Encodes one element (a string for `SS`/`NS`, bytes for `BS`).
+    ///
+    /// ```
+    /// use ddb_odm::types::set::{SetElement, SetValue};
+    /// assert_eq!(1.5f64.encode().unwrap(), SetValue::Text("1.5".into()));
+    /// ```
     fn encode(&self) -> Result<SetValue>;
     /// Decodes one element.
+    ///
+    /// ```
+    /// use ddb_odm::types::set::{SetElement, SetValue};
+    /// assert_eq!(String::decode(SetValue::Text("a".into())).unwrap(), "a");
+    /// assert!(u8::decode(SetValue::Text("300".into())).is_err()); // out of range
+    /// ```
     fn decode(v: SetValue) -> Result<Self>;
 }
 
 /// One encoded set element.
+///
+/// ```
+/// use ddb_odm::types::set::{SetElement, SetValue};
+/// assert_eq!("a".to_string().encode().unwrap(), SetValue::Text("a".into()));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum SetValue {
     /// A string or number text.
