@@ -12,6 +12,26 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::{spanned::Spanned, Data, DeriveInput, Error, Fields, Ident, Lit, Result, Type};
 
 /// Derives `ddb_odm::Model` (and `Record`, `Document`, `Attribute`).
+///
+/// ```
+/// use ddb_odm::Model;
+///
+/// #[derive(Model, Debug, Clone, PartialEq)]
+/// #[odm(table = "orders")]
+/// struct Order {
+///     #[key]
+///     customer: String,
+///     #[range_key]
+///     id: u64,
+///     #[index(name = "by_status")]
+///     status: String,
+/// }
+///
+/// let schema = Order::schema().unwrap();
+/// assert_eq!(schema.hash_key(), "customer");
+/// assert_eq!(schema.range_key(), Some("id"));
+/// assert_eq!(schema.indexes().len(), 1);
+/// ```
 #[proc_macro_derive(Model, attributes(odm, key, hash_key, partition_key, range_key, sort_key, index))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as DeriveInput);
@@ -19,6 +39,21 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 }
 
 /// Derives `ddb_odm::Document` (and `Attribute`) for a struct stored as a nested map.
+///
+/// ```
+/// use ddb_odm::{Attribute, AttributeValue, Document};
+///
+/// #[derive(Document, Debug, Clone, PartialEq)]
+/// struct Address {
+///     city: String,
+///     zip: String,
+/// }
+///
+/// let a = Address { city: "Oslo".into(), zip: "0150".into() };
+/// let stored = a.to_attr().unwrap().unwrap();
+/// assert!(matches!(stored, AttributeValue::M(_)));
+/// assert_eq!(Address::from_attr(Some(stored)).unwrap(), a);
+/// ```
 #[proc_macro_derive(Document, attributes(odm))]
 pub fn derive_document(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as DeriveInput);
@@ -27,6 +62,21 @@ pub fn derive_document(input: TokenStream) -> TokenStream {
 
 /// Derives `ddb_odm::Attribute` for a fieldless enum stored as a string,
 /// checked against its variants (the enum check).
+///
+/// ```
+/// use ddb_odm::{Attribute, AttributeValue, Enum};
+///
+/// #[derive(Enum, Debug, Clone, Copy, PartialEq)]
+/// enum Status {
+///     Open,
+///     Shipped,
+/// }
+///
+/// let stored = Status::Shipped.to_attr().unwrap().unwrap();
+/// assert!(matches!(&stored, AttributeValue::S(s) if s == "Shipped"));
+/// assert_eq!(Status::from_attr(Some(stored)).unwrap(), Status::Shipped);
+/// assert!(Status::from_attr(Some(AttributeValue::S("Lost".into()))).is_err());
+/// ```
 #[proc_macro_derive(Enum, attributes(odm))]
 pub fn derive_enum(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as DeriveInput);
