@@ -415,7 +415,10 @@ impl<'s> Parser<'s> {
         }
     }
 
-    fn parse_condition_function(&mut self) -> PResult<Node> {
+    /// `name(arg, ...)`: the function name and its arguments, each parsed by
+    /// `arg` (condition operands or SET operands); arity and meaning are the
+    /// caller's to check.
+    fn parse_call<T>(&mut self, mut arg: impl FnMut(&mut Self) -> PResult<T>) -> PResult<(&'s str, Vec<T>)> {
         let name_tok = self.peek().ok_or_else(|| self.err())?;
         let name = self.text(name_tok);
         self.pos += 1;
@@ -425,7 +428,7 @@ impl<'s> Parser<'s> {
         let mut args = Vec::new();
         if !self.at(Tok::RParen) {
             loop {
-                args.push(self.parse_operand()?);
+                args.push(arg(self)?);
                 if self.at(Tok::Comma) {
                     self.pos += 1;
                     continue;
@@ -435,6 +438,11 @@ impl<'s> Parser<'s> {
         }
         self.expect(Tok::RParen)?;
         self.leave();
+        Ok((name, args))
+    }
+
+    fn parse_condition_function(&mut self) -> PResult<Node> {
+        let (name, args) = self.parse_call(Self::parse_operand)?;
         let dummy = || Node::Cond(Condition::AttributeExists(dummy_path()));
         let arity = match name {
             "attribute_exists" | "attribute_not_exists" | "size" => 1,
@@ -507,25 +515,7 @@ impl<'s> Parser<'s> {
     }
 
     fn parse_update_function(&mut self) -> PResult<SetOperand> {
-        let name_tok = self.peek().ok_or_else(|| self.err())?;
-        let name = self.text(name_tok);
-        self.pos += 1;
-        self.operators += 1;
-        self.expect(Tok::LParen)?;
-        self.enter()?;
-        let mut args = Vec::new();
-        if !self.at(Tok::RParen) {
-            loop {
-                args.push(self.parse_set_operand()?);
-                if self.at(Tok::Comma) {
-                    self.pos += 1;
-                    continue;
-                }
-                break;
-            }
-        }
-        self.expect(Tok::RParen)?;
-        self.leave();
+        let (name, args) = self.parse_call(Self::parse_set_operand)?;
         let dummy = || SetOperand::Path(dummy_path());
         match name {
             "if_not_exists" | "list_append" => {}
