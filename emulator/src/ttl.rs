@@ -8,14 +8,14 @@
 //! time is in the past, unless it is more than five years in the past
 //! (such values are taken as not being TTL timestamps and ignored).
 
-use crate::store::{PrimaryKey, Store};
-use crate::value::{AttributeValue, Item};
+use crate::store::{PrimaryKey, Store, StoredItem};
+use crate::value::AttributeValue;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Expired timestamps older than this are ignored (five years, in seconds).
 const MAX_AGE_SECS: f64 = 5.0 * 365.0 * 24.0 * 3600.0;
 
-fn expired(item: &Item, attribute: &str, now: f64) -> bool {
+fn expired(item: &StoredItem, attribute: &str, now: f64) -> bool {
     match item.get(attribute) {
         Some(AttributeValue::N(n)) => {
             let at = n.to_f64();
@@ -40,11 +40,8 @@ pub fn expire(store: &Store, now: f64) -> usize {
     for name in snapshot.table_names_after(None) {
         let Some(table) = snapshot.table(name) else { continue };
         let Some(attribute) = table.def.meta.ttl_attribute() else { continue };
-        let keys: Vec<PrimaryKey> = table
-            .scan(None, None)
-            .filter(|s| expired(&s.item, attribute, now))
-            .filter_map(|s| table.def.item_key(&s.item).ok())
-            .collect();
+        let keys: Vec<PrimaryKey> =
+            table.range(..).filter(|(_, s)| expired(s, attribute, now)).map(|(k, _)| k.clone()).collect();
         if !keys.is_empty() {
             doomed.push((name.clone(), attribute.to_string(), keys));
         }
@@ -58,7 +55,7 @@ pub fn expire(store: &Store, now: f64) -> usize {
             for (name, attribute, keys) in &doomed {
                 let Some(table) = db.table_mut(name) else { continue };
                 for key in keys {
-                    if table.get(key).is_some_and(|s| expired(&s.item, attribute, now)) {
+                    if table.get(key).is_some_and(|s| expired(s, attribute, now)) {
                         table.remove(key);
                         deleted += 1;
                     }
@@ -108,8 +105,8 @@ mod tests {
             .table("ttl_t")
             .unwrap()
             .scan(None, None)
-            .map(|s| match &s.item["pk"] {
-                AttributeValue::S(s) => s.clone(),
+            .map(|s| match s.get("pk") {
+                Some(AttributeValue::S(s)) => s,
                 _ => unreachable!(),
             })
             .collect();

@@ -4,6 +4,7 @@
 use super::common::{self, ConsumedCapacity};
 use crate::error::{messages, Error, Result};
 use crate::service::Service;
+use crate::store::StoredItem;
 use crate::value::{json, Item};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -29,7 +30,7 @@ struct KeysAndAttributes {
 #[derive(Serialize, Default)]
 #[serde(rename_all = "PascalCase")]
 pub struct Output {
-    responses: BTreeMap<String, Vec<Item>>,
+    responses: BTreeMap<String, Vec<common::ItemOut>>,
     unprocessed_keys: BTreeMap<String, serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     consumed_capacity: Option<Vec<ConsumedCapacity>>,
@@ -85,20 +86,17 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
             // after it, comes back in UnprocessedKeys.
             let fault = svc.config.unprocessed_probability;
             if full
-                || bytes + found.map_or(0, |f| f.size) > MAX_RESPONSE_BYTES
+                || bytes + found.map_or(0, StoredItem::size) > MAX_RESPONSE_BYTES
                 || (fault > 0.0 && fastrand::f64() < fault)
             {
-                full = full || bytes + found.map_or(0, |f| f.size) > MAX_RESPONSE_BYTES;
+                full = full || bytes + found.map_or(0, StoredItem::size) > MAX_RESPONSE_BYTES;
                 unprocessed.push(serde_json::to_value(requests_key(&requests, name, i)).unwrap_or_default());
                 continue;
             }
-            units += common::read_units(found.map_or(0, |f| f.size), consistent);
+            units += common::read_units(found.map_or(0, StoredItem::size), consistent);
             if let Some(found) = found {
-                bytes += found.size;
-                items.push(match &exprs.projection {
-                    Some(p) => p.apply(&found.item),
-                    None => found.item.clone(),
-                });
+                bytes += found.size();
+                items.push(common::ItemOut::project(found, exprs.projection.as_ref()));
             }
         }
         out.responses.insert(name.clone(), items);

@@ -9,7 +9,6 @@ use crate::store::{PrimaryKey, StoredItem};
 use crate::value::{json, size::MAX_ITEM_SIZE, Item};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
-use std::sync::Arc;
 
 /// Most write requests in one call.
 pub const MAX_WRITES: usize = 25;
@@ -34,12 +33,13 @@ pub struct Output {
     item_collection_metrics: Option<BTreeMap<String, Vec<ItemCollectionMetrics>>>,
 }
 
-/// One validated write: its key, the item to put (none for a delete), and
-/// the attributes carrying the key (for item collection metrics).
-type Planned<'a> = (PrimaryKey, Option<Arc<StoredItem>>, &'a Item);
+/// One validated write: its key and the item to put (none for a delete).
+type Planned = (PrimaryKey, Option<StoredItem>);
 
 enum Write {
-    Put(Arc<StoredItem>),
+    /// The item, and its stored form.
+    Put(Item, StoredItem),
+    /// The key.
     Delete(Item),
 }
 
@@ -67,9 +67,10 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
             let delete = r.get("DeleteRequest").filter(|v| !v.is_null());
             match (put, delete) {
                 (Some(put), None) => {
-                    let stored = StoredItem::new(json::parse_item(super::member(put, "Item"))?);
-                    payload += stored.size;
-                    writes.push(Write::Put(stored));
+                    let item = json::parse_item(super::member(put, "Item"))?;
+                    let stored = StoredItem::new(&item);
+                    payload += stored.size();
+                    writes.push(Write::Put(item, stored));
                 }
                 (None, Some(delete)) => {
                     let key = json::parse_item(super::member(delete, "Key"))?;
@@ -87,28 +88,28 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     svc.store.write(|db| {
         // Validate every request against its table before changing anything,
         // so a bad request rejects the whole call.
-        let mut planned: Vec<(String, &String, Vec<Planned<'_>>, &[serde_json::Value])> = Vec::new();
+        let mut planned: Vec<(String, &String, Vec<Planned>, &[serde_json::Value])> = Vec::new();
         for (table_name, writes, requests) in &batches {
             let table = super::existing_table(db, table_name)?;
             let def = &table.def;
             let mut seen = HashSet::new();
             let mut plan = Vec::with_capacity(writes.len());
             for w in writes {
-                let (key, stored, key_item) = match w {
-                    Write::Put(stored) => {
-                        let key = def.item_key(&stored.item)?;
-                        def.check_index_keys(&stored.item)?;
-                        if stored.size > MAX_ITEM_SIZE {
+                let (key, stored) = match w {
+                    Write::Put(item, stored) => {
+                        let key = def.item_key(item)?;
+                        def.check_index_keys(item)?;
+                        if stored.size() > MAX_ITEM_SIZE {
                             return Err(Error::validation(messages::ITEM_TOO_LARGE));
                         }
-                        (key, Some(stored.clone()), &stored.item)
+                        (key, Some(stored.clone()))
                     }
-                    Write::Delete(key_item) => (def.request_key(key_item)?, None, key_item),
+                    Write::Delete(key_item) => (def.request_key(key_item)?, None),
                 };
                 if !seen.insert(key.clone()) {
                     return Err(Error::validation(messages::DUPLICATE_KEYS_IN_BATCH));
                 }
-                plan.push((key, stored, key_item));
+                plan.push((key, stored));
             }
             planned.push((table.def.name.clone(), table_name, plan, requests));
         }
@@ -119,35 +120,21 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
         for (table_name, given_name, plan, requests) in planned {
             let table = db.table_mut(&table_name).ok_or_else(|| Error::internal("table vanished"))?;
             let def = table.def.clone();
-            for ((key, stored, key_item), request) in plan.into_iter().zip(requests) {
+            for ((key, stored), request) in plan.into_iter().zip(requests) {
                 // Fault injection: leave the request for the client to retry,
                 // as the service does when it throttles part of a batch.
                 if fault > 0.0 && fastrand::f64() < fault {
                     out.unprocessed_items.entry(given_name.clone()).or_default().push(request.clone());
                     continue;
                 }
-                let (old, new_size, new_item) = match stored {
-                    Some(s) => {
-                        let size = s.size;
-                        let old = table.put(key, s.clone());
-                        (old, size, Some(s))
-                    }
-                    None => (table.remove(&key), 0, None),
+                let old = match &stored {
+                    Some(s) => table.put(key.clone(), s.clone()),
+                    None => table.remove(&key),
                 };
-                let old_size = old.as_ref().map_or(0, |o| o.size);
-                caps.extend(common::write_capacity(
-                    capacity,
-                    &def,
-                    old.as_ref().map(|o| &o.item),
-                    new_item.as_ref().map(|n| &n.item),
-                    old_size,
-                    new_size,
-                ));
-                if let Some(m) = common::item_collection_metrics(
-                    input.return_item_collection_metrics.as_deref(),
-                    table,
-                    key_item,
-                ) {
+                caps.extend(common::write_capacity(capacity, &def, old.as_ref(), stored.as_ref()));
+                if let Some(m) =
+                    common::item_collection_metrics(input.return_item_collection_metrics.as_deref(), table, &key)
+                {
                     metrics.entry(table_name.clone()).or_default().push(m);
                 }
             }

@@ -2,7 +2,7 @@
 //! item collection metrics.
 
 use crate::error::{messages, Error, Result};
-use crate::store::{IndexKind, Table, TableDef};
+use crate::store::{IndexKind, StoredItem, Table, TableDef};
 use crate::value::Item;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -130,14 +130,21 @@ pub fn read_units(size: usize, consistent: bool) -> f64 {
 pub fn write_capacity(
     mode: CapacityMode,
     def: &TableDef,
-    old: Option<&Item>,
-    new: Option<&Item>,
-    old_size: usize,
-    new_size: usize,
+    old: Option<&StoredItem>,
+    new: Option<&StoredItem>,
 ) -> Option<ConsumedCapacity> {
     if mode == CapacityMode::None {
         return None;
     }
+    let old_size = old.map_or(0, StoredItem::size);
+    let new_size = new.map_or(0, StoredItem::size);
+    // Index entries are sized from the attributes; decode only when needed.
+    let (old, new) = if def.indexes.is_empty() {
+        (None, None)
+    } else {
+        (old.map(StoredItem::item), new.map(StoredItem::item))
+    };
+    let (old, new) = (old.as_ref(), new.as_ref());
     let table_units = write_units(old_size.max(new_size));
     let mut lsis = BTreeMap::new();
     let mut gsis = BTreeMap::new();
@@ -259,23 +266,23 @@ pub struct ItemCollectionMetrics {
     pub size_estimate_range_gb: [f64; 2],
 }
 
-/// Item collection metrics for the partition `key_item` belongs to, when the
+/// Item collection metrics for the partition of the item at `key`, when the
 /// table has LSIs and `ReturnItemCollectionMetrics` is `SIZE`.
 pub fn item_collection_metrics(
     requested: Option<&str>,
     table: &Table,
-    key_item: &Item,
+    key: &crate::store::PrimaryKey,
 ) -> Option<ItemCollectionMetrics> {
     let def = &table.def;
     if requested != Some("SIZE") || !def.indexes.iter().any(|i| i.kind == IndexKind::Local) {
         return None;
     }
     let hash = &def.key.hash[0].name;
-    let value = key_item.get(hash)?.clone();
-    let pk = crate::store::KeyValue::from_attr(&value)?;
-    let lo = crate::store::PrimaryKey::new(pk, None);
+    let pk = key.pk();
+    let value = pk.to_attr()?;
+    let lo = crate::store::PrimaryKey::new(pk.clone(), None);
     let hi = lo.with_sk(Some(crate::store::KeyValue::Max));
-    let bytes: usize = table.range(lo..=hi).map(|(_, item)| item.size).sum();
+    let bytes: usize = table.range(lo..=hi).map(|(_, item)| item.size()).sum();
     let gb = bytes as f64 / (1024.0 * 1024.0 * 1024.0);
     // The service reports a range around the estimate; a zero-width range at
     // the estimate is the most useful thing an emulator can report.
@@ -289,35 +296,33 @@ pub fn item_collection_metrics(
 #[derive(Debug, Clone)]
 pub enum ItemOut {
     /// The stored item itself.
-    Shared(std::sync::Arc<crate::store::StoredItem>),
+    Shared(crate::store::StoredItem),
     /// A projected copy.
     Owned(Item),
 }
 
 impl ItemOut {
-    /// The attributes.
-    pub fn item(&self) -> &Item {
-        match self {
-            ItemOut::Shared(s) => &s.item,
-            ItemOut::Owned(i) => i,
-        }
-    }
-
     /// The stored item, or its projection when a projection is given.
-    pub fn project(
-        stored: &std::sync::Arc<crate::store::StoredItem>,
-        projection: Option<&crate::expr::Projection>,
-    ) -> Self {
+    pub fn project(stored: &StoredItem, projection: Option<&crate::expr::Projection>) -> Self {
         match projection {
-            Some(p) => ItemOut::Owned(p.apply(&stored.item)),
+            Some(p) => ItemOut::Owned(project(stored, p)),
             None => ItemOut::Shared(stored.clone()),
         }
     }
 }
 
+/// `projection` applied to a stored item, decoding only the attributes it names.
+pub fn project(stored: &StoredItem, projection: &crate::expr::Projection) -> Item {
+    let names = projection.top_level_names();
+    projection.apply(&stored.item_where(|name| names.contains(&name)))
+}
+
 impl Serialize for ItemOut {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        self.item().serialize(s)
+        match self {
+            ItemOut::Shared(stored) => stored.serialize(s),
+            ItemOut::Owned(item) => item.serialize(s),
+        }
     }
 }
 

@@ -4,7 +4,8 @@ use super::common::{self, CapacityMode, ConsumedCapacity, ItemCollectionMetrics,
 use super::write::{self, Change};
 use crate::error::Result;
 use crate::service::Service;
-use crate::value::{json, Item};
+use crate::store::StoredItem;
+use crate::value::json;
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -22,7 +23,7 @@ struct Input {
 #[serde(rename_all = "PascalCase")]
 pub struct Output {
     #[serde(skip_serializing_if = "Option::is_none")]
-    attributes: Option<Item>,
+    attributes: Option<StoredItem>,
     #[serde(skip_serializing_if = "Option::is_none")]
     consumed_capacity: Option<ConsumedCapacity>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -43,25 +44,17 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
         input.return_item_collection_metrics.as_deref(),
         |def| def.request_key(&key_item),
         |_, current| {
-            if !super::exprs::condition_holds(exprs.condition.as_ref(), current.map(|c| &c.item)) {
+            if !super::exprs::condition_holds_on(exprs.condition.as_ref(), current) {
                 return Err(write::condition_failed(return_old, current));
             }
             Ok(Change::Delete)
         },
     )?;
-    let old_size = written.old.as_ref().map_or(0, |o| o.size);
     Ok(Output {
-        consumed_capacity: common::write_capacity(
-            capacity,
-            &written.def,
-            written.old.as_ref().map(|o| &o.item),
-            None,
-            old_size,
-            0,
-        ),
+        consumed_capacity: common::write_capacity(capacity, &written.def, written.old.as_ref(), None),
         item_collection_metrics: written.metrics,
         attributes: match return_values {
-            ReturnValues::AllOld => written.old.map(|o| o.item.clone()),
+            ReturnValues::AllOld => written.old,
             _ => None,
         },
     })

@@ -11,6 +11,7 @@ use crate::error::Result;
 use crate::expr::{
     self, legacy, Condition, KeyCondition, KeyQuery, Projection, RequestExpressions, UpdateExpression,
 };
+use crate::store::StoredItem;
 use crate::value::{json, Item};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -124,6 +125,19 @@ pub fn parse(body: &Value) -> Result<Exprs> {
         out.key_conditions = Some(legacy::filter_from_json(v, "KeyConditions")?);
     }
     Ok(out)
+}
+
+/// [`condition_holds`] on a stored item, decoding only the attributes the
+/// condition names.
+pub fn condition_holds_on(condition: Option<&Condition>, current: Option<&StoredItem>) -> bool {
+    match condition {
+        None => true,
+        Some(c) => {
+            let names = c.top_level_names();
+            let item = current.map(|s| s.item_where(|name| names.contains(&name)));
+            condition_holds(Some(c), item.as_ref())
+        }
+    }
 }
 
 /// The item a condition sees: the current item, or an empty one.

@@ -35,7 +35,7 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     let table = super::existing_table(&db, &input.table_name)?;
     let key = table.def.request_key(&key)?;
     let found = table.get(&key);
-    let size = found.map_or(0, |s| s.size);
+    let size = found.map_or(0, crate::store::StoredItem::size);
     Ok(Output {
         item: found.map(|s| common::ItemOut::project(s, exprs.projection.as_ref())),
         consumed_capacity: common::read_capacity(

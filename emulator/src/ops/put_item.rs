@@ -5,7 +5,7 @@ use super::write::{self, Change};
 use crate::error::{messages, Error, Result};
 use crate::service::Service;
 use crate::store::StoredItem;
-use crate::value::{json, size::MAX_ITEM_SIZE, Item};
+use crate::value::{json, size::MAX_ITEM_SIZE};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -23,7 +23,7 @@ struct Input {
 #[serde(rename_all = "PascalCase")]
 pub struct Output {
     #[serde(skip_serializing_if = "Option::is_none")]
-    attributes: Option<Item>,
+    attributes: Option<StoredItem>,
     #[serde(skip_serializing_if = "Option::is_none")]
     consumed_capacity: Option<ConsumedCapacity>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -39,36 +39,28 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
     let return_old = common::return_old_on_failure(input.return_values_on_condition_check_failure.as_deref());
     // Sizing and wrapping happen before the writer lock is taken.
-    let stored = StoredItem::new(item);
+    let stored = StoredItem::new(&item);
     let written = write::write_one(
         svc,
         &input.table_name,
         input.return_item_collection_metrics.as_deref(),
-        |def| def.item_key(&stored.item),
+        |def| def.item_key(&item),
         |def, current| {
-            def.check_index_keys(&stored.item)?;
-            if stored.size > MAX_ITEM_SIZE {
+            def.check_index_keys(&item)?;
+            if stored.size() > MAX_ITEM_SIZE {
                 return Err(Error::validation(messages::ITEM_TOO_LARGE));
             }
-            if !super::exprs::condition_holds(exprs.condition.as_ref(), current.map(|c| &c.item)) {
+            if !super::exprs::condition_holds_on(exprs.condition.as_ref(), current) {
                 return Err(write::condition_failed(return_old, current));
             }
             Ok(Change::Put(stored.clone()))
         },
     )?;
-    let old_size = written.old.as_ref().map_or(0, |o| o.size);
     Ok(Output {
-        consumed_capacity: common::write_capacity(
-            capacity,
-            &written.def,
-            written.old.as_ref().map(|o| &o.item),
-            Some(&stored.item),
-            old_size,
-            stored.size,
-        ),
+        consumed_capacity: common::write_capacity(capacity, &written.def, written.old.as_ref(), Some(&stored)),
         item_collection_metrics: written.metrics,
         attributes: match return_values {
-            ReturnValues::AllOld => written.old.map(|o| o.item.clone()),
+            ReturnValues::AllOld => written.old,
             _ => None,
         },
     })

@@ -9,7 +9,6 @@ use crate::store::{
     IndexDef, IndexKind, PrimaryKey, Projection as IndexProjection, StartAfter, StoredItem, Table,
 };
 use crate::value::Item;
-use std::sync::Arc;
 
 /// Most bytes of items one Query or Scan page reads.
 pub const PAGE_BYTES: usize = 1024 * 1024;
@@ -159,29 +158,22 @@ impl<'a> Source<'a> {
 
     /// The LastEvaluatedKey for an item: the table key, plus the index key
     /// for an index read.
-    pub fn last_key(&self, item: &Item) -> Item {
-        self.table.def.key_attributes(item, self.index.map(|(_, i)| i))
+    pub fn last_key(&self, stored: &StoredItem) -> Item {
+        let def = &self.table.def;
+        let index = self.index.map(|(_, i)| i);
+        let is_key = |name: &str| def.key.contains(name) || index.is_some_and(|i| i.key.contains(name));
+        def.key_attributes(&stored.item_where(is_key), index)
     }
 
     /// What one returned item looks like under `select` and `projection`:
     /// the stored item itself unless attributes must be left out.
-    pub fn shape(
-        &self,
-        stored: &Arc<StoredItem>,
-        select: Select,
-        projection: Option<&Projection>,
-    ) -> ItemOut {
+    pub fn shape(&self, stored: &StoredItem, select: Select, projection: Option<&Projection>) -> ItemOut {
         match select {
             Select::SpecificAttributes => ItemOut::project(stored, projection),
             Select::AllProjectedAttributes => match self.index {
-                Some((_, index)) if index.projection != IndexProjection::All => ItemOut::Owned(
-                    stored
-                        .item
-                        .iter()
-                        .filter(|(k, _)| index.projects(&self.table.def.key, k))
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect(),
-                ),
+                Some((_, index)) if index.projection != IndexProjection::All => {
+                    ItemOut::Owned(stored.item_where(|name| index.projects(&self.table.def.key, name)))
+                }
                 _ => ItemOut::Shared(stored.clone()),
             },
             Select::AllAttributes | Select::Count => ItemOut::Shared(stored.clone()),
@@ -193,8 +185,8 @@ impl<'a> Source<'a> {
     /// (what 1 MB pages and read units are measured in).
     pub fn entry_size(&self, stored: &StoredItem) -> usize {
         match self.index {
-            Some((_, index)) => index.entry_size(&self.table.def.key, &stored.item, stored.size),
-            None => stored.size,
+            Some((_, index)) => index.stored_entry_size(&self.table.def.key, stored),
+            None => stored.size(),
         }
     }
 
@@ -261,7 +253,7 @@ pub struct Page {
 /// applying the filter after the limit, as the service does.
 pub fn read_page<'a>(
     source: &Source<'_>,
-    entries: impl Iterator<Item = &'a Arc<StoredItem>>,
+    entries: impl Iterator<Item = &'a StoredItem>,
     limit: Option<usize>,
     filter: Option<&Condition>,
     select: Select,
@@ -269,11 +261,12 @@ pub fn read_page<'a>(
 ) -> Page {
     let mut page = Page { items: Vec::new(), count: 0, scanned: 0, bytes: 0, last_key: None };
     let limit = limit.unwrap_or(usize::MAX);
+    // The filter sees only the attributes it names: decode just those.
+    let filter_names = filter.map(Condition::top_level_names).unwrap_or_default();
     for stored in entries {
         page.scanned += 1;
         page.bytes += source.entry_size(stored);
-        let item = &stored.item;
-        if filter.is_none_or(|f| f.evaluate(item)) {
+        if filter.is_none_or(|f| f.evaluate(&stored.item_where(|name| filter_names.contains(&name)))) {
             page.count += 1;
             if select != Select::Count {
                 page.items.push(source.shape(stored, select, projection));
@@ -282,7 +275,7 @@ pub fn read_page<'a>(
         // The service stops when the limit is reached or 1 MB has been read,
         // without looking ahead: the key is returned even if nothing follows.
         if page.scanned >= limit || page.bytes >= PAGE_BYTES {
-            page.last_key = Some(source.last_key(item));
+            page.last_key = Some(source.last_key(stored));
             break;
         }
     }

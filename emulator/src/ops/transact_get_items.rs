@@ -3,7 +3,7 @@
 use super::common::{self, CapacityMode, ConsumedCapacity};
 use crate::error::{messages, Error, Result};
 use crate::service::Service;
-use crate::value::{json, Item};
+use crate::value::json;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 
@@ -32,7 +32,7 @@ struct Get {
 #[serde(rename_all = "PascalCase")]
 pub struct ItemResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
-    item: Option<Item>,
+    item: Option<common::ItemOut>,
 }
 
 /// TransactGetItems' response.
@@ -74,15 +74,12 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     let mut units: BTreeMap<String, f64> = BTreeMap::new();
     for (table, key, exprs) in resolved {
         let found = table.get(&key);
-        let size = found.map_or(0, |f| f.size);
+        let size = found.map_or(0, crate::store::StoredItem::size);
         bytes += size;
         // Transactional reads cost twice a strongly consistent read.
         *units.entry(table.def.name.clone()).or_default() += 2.0 * common::read_units(size, true);
         out.responses.push(ItemResponse {
-            item: found.map(|f| match &exprs.projection {
-                Some(p) => p.apply(&f.item),
-                None => f.item.clone(),
-            }),
+            item: found.map(|f| common::ItemOut::project(f, exprs.projection.as_ref())),
         });
     }
     if bytes > MAX_BYTES {

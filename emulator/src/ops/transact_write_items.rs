@@ -10,7 +10,6 @@ use crate::store::{PrimaryKey, StoredItem};
 use crate::value::{json, size::MAX_ITEM_SIZE, Item};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
-use std::sync::Arc;
 
 /// Largest aggregate size of the items a transaction writes.
 pub const MAX_BYTES: usize = 4 * 1024 * 1024;
@@ -125,7 +124,7 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Response> {
             }
             // Plan every action against the current version; collect reasons.
             let mut reasons = Vec::with_capacity(actions.len());
-            let mut planned: Vec<Option<Option<Arc<StoredItem>>>> = Vec::with_capacity(actions.len());
+            let mut planned: Vec<Option<Option<StoredItem>>> = Vec::with_capacity(actions.len());
             let mut failed = false;
             for (a, key) in actions.iter().zip(&keys) {
                 let table = super::existing_table(db, &a.table)?;
@@ -163,28 +162,18 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Response> {
                 // Transactional reads and writes cost twice the standard ones.
                 let cap = match a.kind {
                     Kind::ConditionCheck => {
-                        let size = table.get(&key).map_or(0, |c| c.size);
+                        let size = table.get(&key).map_or(0, StoredItem::size);
                         common::read_capacity(capacity, &name, None, common::read_units(size, true))
                     }
-                    _ => common::write_capacity(
-                        capacity,
-                        &table.def,
-                        old.as_ref().map(|o| &o.item),
-                        new.as_ref().map(|n| &n.item),
-                        old.as_ref().map_or(0, |o| o.size),
-                        new.as_ref().map_or(0, |n| n.size),
-                    ),
+                    _ => common::write_capacity(capacity, &table.def, old.as_ref(), new.as_ref()),
                 };
                 caps.extend(cap.map(ConsumedCapacity::doubled));
-                let key_item = new.as_ref().map(|n| &n.item).or(old.as_ref().map(|o| &o.item));
-                if a.kind != Kind::ConditionCheck {
-                    if let Some(m) = key_item.and_then(|k| {
-                        common::item_collection_metrics(
-                            input.return_item_collection_metrics.as_deref(),
-                            table,
-                            k,
-                        )
-                    }) {
+                if a.kind != Kind::ConditionCheck && (new.is_some() || old.is_some()) {
+                    if let Some(m) = common::item_collection_metrics(
+                        input.return_item_collection_metrics.as_deref(),
+                        table,
+                        &key,
+                    ) {
                         metrics.entry(name).or_default().push(m);
                     }
                 }
@@ -210,7 +199,7 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Response> {
                             Kind::Put => table.def.item_key(&a.item),
                             _ => table.def.request_key(&a.item),
                         };
-                        let size = key.ok().and_then(|k| table.get(&k).map(|i| i.size)).unwrap_or(0);
+                        let size = key.ok().and_then(|k| table.get(&k).map(StoredItem::size)).unwrap_or(0);
                         caps.extend(common::read_capacity(
                             capacity,
                             &table.def.name,
@@ -244,23 +233,23 @@ pub enum Response {
 fn plan(
     a: &Action,
     def: &crate::store::TableDef,
-    current: Option<&Arc<StoredItem>>,
-) -> Result<Option<Option<Arc<StoredItem>>>> {
-    if !exprs::condition_holds(a.exprs.condition.as_ref(), current.map(|c| &c.item)) {
+    current: Option<&StoredItem>,
+) -> Result<Option<Option<StoredItem>>> {
+    if !exprs::condition_holds_on(a.exprs.condition.as_ref(), current) {
         return Err(Error::conditional_check_failed(None));
     }
     Ok(match a.kind {
         Kind::ConditionCheck => None,
         Kind::Delete => Some(None),
         Kind::Put => {
-            let stored = StoredItem::new(a.item.clone());
-            if stored.size > MAX_ITEM_SIZE {
+            let stored = StoredItem::new(&a.item);
+            if stored.size() > MAX_ITEM_SIZE {
                 return Err(Error::validation(messages::ITEM_TOO_LARGE));
             }
             Some(Some(stored))
         }
         Kind::Update => {
-            let base = current.map_or_else(|| a.item.clone(), |c| c.item.clone());
+            let base = current.map_or_else(|| a.item.clone(), StoredItem::item);
             let new_item = match &a.exprs.update {
                 Some(u) => {
                     let key_names: Vec<&str> = def.key.attrs().map(|k| k.name.as_str()).collect();
@@ -269,8 +258,8 @@ fn plan(
                 None => base,
             };
             def.check_index_keys(&new_item)?;
-            let stored = StoredItem::new(new_item);
-            if stored.size > MAX_ITEM_SIZE {
+            let stored = StoredItem::new(&new_item);
+            if stored.size() > MAX_ITEM_SIZE {
                 return Err(Error::validation(messages::UPDATE_ITEM_TOO_LARGE));
             }
             Some(Some(stored))
@@ -278,12 +267,12 @@ fn plan(
     })
 }
 
-fn reason_for(e: &Error, return_old: bool, current: Option<&Arc<StoredItem>>) -> CancellationReason {
+fn reason_for(e: &Error, return_old: bool, current: Option<&StoredItem>) -> CancellationReason {
     match e.kind {
         ErrorKind::ConditionalCheckFailed => CancellationReason {
             code: "ConditionalCheckFailed".into(),
             message: Some(messages::CONDITIONAL_CHECK_FAILED.into()),
-            item: if return_old { current.map(|c| c.item.clone()) } else { None },
+            item: if return_old { current.map(StoredItem::item) } else { None },
         },
         _ => CancellationReason {
             code: "ValidationError".into(),

@@ -1,13 +1,13 @@
 //! UpdateItem: change attributes of one item (creating it if absent, unless
 //! the condition fails), with the five ReturnValues modes.
 
-use super::common::{self, CapacityMode, ConsumedCapacity, ItemCollectionMetrics, ReturnValues};
+use super::common::{self, CapacityMode, ConsumedCapacity, ItemCollectionMetrics, ItemOut, ReturnValues};
 use super::write::{self, Change};
 use crate::error::{messages, Error, Result};
 use crate::expr::UpdateClause;
 use crate::service::Service;
 use crate::store::StoredItem;
-use crate::value::{json, size::MAX_ITEM_SIZE, Item};
+use crate::value::{json, size::MAX_ITEM_SIZE};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -25,7 +25,7 @@ struct Input {
 #[serde(rename_all = "PascalCase")]
 pub struct Output {
     #[serde(skip_serializing_if = "Option::is_none")]
-    attributes: Option<Item>,
+    attributes: Option<ItemOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
     consumed_capacity: Option<ConsumedCapacity>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -55,7 +55,9 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
                 let key_names: Vec<&str> = def.key.attrs().map(|a| a.name.as_str()).collect();
                 update.check_key_attributes(&key_names)?;
             }
-            if !super::exprs::condition_holds(exprs.condition.as_ref(), current.map(|c| &c.item)) {
+            // The update needs the whole item anyway: decode it once.
+            let current_item = current.map(StoredItem::item);
+            if !super::exprs::condition_holds(exprs.condition.as_ref(), current_item.as_ref()) {
                 return Err(write::condition_failed(return_old, current));
             }
             // Legacy AttributeUpdates that only delete do nothing to a
@@ -70,10 +72,7 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
             {
                 return Ok(Change::Nothing);
             }
-            let base = match current {
-                Some(c) => c.item.clone(),
-                None => key_item.clone(),
-            };
+            let base = current_item.unwrap_or_else(|| key_item.clone());
             let new_item = match &exprs.update {
                 Some(update) => {
                     let key_names: Vec<&str> = def.key.attrs().map(|a| a.name.as_str()).collect();
@@ -84,8 +83,8 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
                 None => base,
             };
             def.check_index_keys(&new_item)?;
-            let stored = StoredItem::new(new_item);
-            if stored.size > MAX_ITEM_SIZE {
+            let stored = StoredItem::new(&new_item);
+            if stored.size() > MAX_ITEM_SIZE {
                 return Err(Error::validation(messages::UPDATE_ITEM_TOO_LARGE));
             }
             Ok(Change::Put(stored))
@@ -94,28 +93,22 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     let Some(new) = written.new.as_ref() else {
         return Ok(Output::default());
     };
-    let old_size = written.old.as_ref().map_or(0, |o| o.size);
     let paths = updated_paths.into_inner();
+    let updated = |stored: &StoredItem| {
+        let item = crate::expr::projection::project(&stored.item(), &paths);
+        // The service omits Attributes rather than sending an empty map.
+        (!item.is_empty()).then_some(ItemOut::Owned(item))
+    };
     let attributes = match return_values {
         ReturnValues::None => None,
-        ReturnValues::AllOld => written.old.as_ref().map(|o| o.item.clone()),
-        ReturnValues::AllNew => Some(new.item.clone()),
-        ReturnValues::UpdatedOld => {
-            written.old.as_ref().map(|o| crate::expr::projection::project(&o.item, &paths))
-        }
-        ReturnValues::UpdatedNew => Some(crate::expr::projection::project(&new.item, &paths)),
+        ReturnValues::AllOld => written.old.clone().map(ItemOut::Shared),
+        ReturnValues::AllNew => Some(ItemOut::Shared(new.clone())),
+        ReturnValues::UpdatedOld => written.old.as_ref().and_then(updated),
+        ReturnValues::UpdatedNew => updated(new),
     };
     Ok(Output {
-        consumed_capacity: common::write_capacity(
-            capacity,
-            &written.def,
-            written.old.as_ref().map(|o| &o.item),
-            Some(&new.item),
-            old_size,
-            new.size,
-        ),
+        consumed_capacity: common::write_capacity(capacity, &written.def, written.old.as_ref(), Some(new)),
         item_collection_metrics: written.metrics,
-        // The service omits Attributes rather than sending an empty map.
-        attributes: attributes.filter(|a| !a.is_empty()),
+        attributes,
     })
 }

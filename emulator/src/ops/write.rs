@@ -19,7 +19,7 @@ use std::sync::Arc;
 /// What a planned write does to the item.
 pub enum Change {
     /// Store this item (insert or replace).
-    Put(Arc<StoredItem>),
+    Put(StoredItem),
     /// Remove the item (a no-op if absent).
     Delete,
     /// Leave everything as it is.
@@ -31,9 +31,9 @@ pub struct Written {
     /// The table definition the write was applied under.
     pub def: Arc<TableDef>,
     /// The item before the write.
-    pub old: Option<Arc<StoredItem>>,
+    pub old: Option<StoredItem>,
     /// The item after the write (`None` after a delete).
-    pub new: Option<Arc<StoredItem>>,
+    pub new: Option<StoredItem>,
     /// `ItemCollectionMetrics`, when asked for and the table has LSIs.
     pub metrics: Option<ItemCollectionMetrics>,
 }
@@ -46,7 +46,7 @@ pub fn write_one(
     table_name: &str,
     return_metrics: Option<&str>,
     key_of: impl Fn(&TableDef) -> Result<PrimaryKey>,
-    plan: impl Fn(&TableDef, Option<&Arc<StoredItem>>) -> Result<Change>,
+    plan: impl Fn(&TableDef, Option<&StoredItem>) -> Result<Change>,
 ) -> Result<Written> {
     let snapshot = svc.store.snapshot();
     let table = super::existing_table(&snapshot, table_name)?;
@@ -58,7 +58,7 @@ pub fn write_one(
         let table = super::existing_table_mut(db, table_name)?;
         let unchanged = Arc::ptr_eq(&table.def, &def)
             && match (table.get(&key), current.as_ref()) {
-                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (Some(a), Some(b)) => StoredItem::same(a, b),
                 (None, None) => true,
                 _ => false,
             };
@@ -72,22 +72,19 @@ pub fn write_one(
             (key, change)
         };
         let (old, new) = match change {
-            Change::Put(item) => (table.put(key, item.clone()), Some(item)),
+            Change::Put(item) => (table.put(key.clone(), item.clone()), Some(item)),
             Change::Delete => (table.remove(&key), None),
             Change::Nothing => (None, table.get(&key).cloned()),
         };
-        let key_item = match (&new, &old) {
-            (Some(n), _) => Some(&n.item),
-            (None, Some(o)) => Some(&o.item),
-            (None, None) => None,
-        };
-        let metrics = key_item.and_then(|k| common::item_collection_metrics(return_metrics, table, k));
+        let metrics = (new.is_some() || old.is_some())
+            .then(|| common::item_collection_metrics(return_metrics, table, &key))
+            .flatten();
         Ok(Written { def: table.def.clone(), old, new, metrics })
     })
 }
 
 /// ConditionalCheckFailedException, carrying the current item when the
 /// request asked for it with `ReturnValuesOnConditionCheckFailure: ALL_OLD`.
-pub fn condition_failed(return_old: bool, current: Option<&Arc<StoredItem>>) -> Error {
-    Error::conditional_check_failed(if return_old { current.map(|c| c.item.clone()) } else { None })
+pub fn condition_failed(return_old: bool, current: Option<&StoredItem>) -> Error {
+    Error::conditional_check_failed(if return_old { current.map(StoredItem::item) } else { None })
 }

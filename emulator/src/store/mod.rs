@@ -10,6 +10,7 @@
 //! Operations reach tables only through this API; they never see how the
 //! version is published.
 
+pub mod item;
 pub mod key;
 pub mod meta;
 pub mod range;
@@ -22,10 +23,11 @@ use imbl::OrdMap;
 use parking_lot::Mutex;
 use std::sync::Arc;
 
+pub use item::StoredItem;
 pub use key::{IndexKey, KeyValue, PrimaryKey};
 pub use range::{PartitionQuery, SortCond, StartAfter};
 pub use schema::{IndexDef, IndexKind, KeyAttr, KeySchema, Projection, ScalarType, TableDef};
-pub use table::{StoredItem, Table};
+pub use table::Table;
 
 /// One version of the whole database.
 #[derive(Clone, Debug, Default)]

@@ -2,10 +2,10 @@
 //! and an exclusive start key into bounds on a table's or an index's ordered
 //! map, so a read touches only the entries it returns (O(log n + k)).
 
+use super::item::StoredItem;
 use super::key::{IndexKey, KeyValue, PrimaryKey};
-use super::table::{StoredItem, Table};
+use super::table::Table;
 use std::ops::Bound::{self, Excluded, Included, Unbounded};
-use std::sync::Arc;
 
 /// A condition on one sort key attribute (the last one a Query names).
 #[derive(Clone, Debug, PartialEq)]
@@ -117,7 +117,7 @@ fn sort_bounds(cond: Option<&SortCond>) -> (Bound<KeyValue>, Bound<KeyValue>) {
     }
 }
 
-type Entry<'a> = &'a Arc<StoredItem>;
+type Entry<'a> = &'a StoredItem;
 
 impl Table {
     /// The items of one base-table partition that satisfy `q`, in sort key

@@ -5,6 +5,7 @@
 //! validating a primary key from an item or a `Key` parameter, and an index
 //! key from an item.
 
+use super::item::StoredItem;
 use super::key::{partition_hash, IndexKey, KeyValue, PrimaryKey};
 use super::meta::TableMeta;
 use crate::error::{messages, Error, Result};
@@ -143,6 +144,15 @@ impl IndexDef {
             .filter(|(name, _)| self.projects(table_key, name))
             .map(|(name, value)| crate::value::size::attribute_size(name, value))
             .sum()
+    }
+
+    /// [`IndexDef::entry_size`] of a stored item, decoding only the
+    /// projected attributes.
+    pub fn stored_entry_size(&self, table_key: &KeySchema, item: &StoredItem) -> usize {
+        if self.projection == Projection::All {
+            return item.size();
+        }
+        crate::value::size::item_size(&item.item_where(|name| self.projects(table_key, name)))
     }
 
     /// Whether two versions of an item have the same entry in this index

@@ -6,30 +6,13 @@
 //! indexes, the item count and the size in step with the base items, so a
 //! table and its indexes can never disagree.
 
+use super::item::StoredItem;
 use super::key::{IndexKey, PrimaryKey};
 use super::schema::TableDef;
-use crate::value::{size::item_size, Item};
+use crate::value::Item;
 use imbl::OrdMap;
 use std::ops::RangeBounds;
 use std::sync::Arc;
-
-/// An item as stored: the attributes plus their size, computed once on
-/// write (reads need it for 1 MB pages and capacity units).
-#[derive(Clone, Debug, PartialEq)]
-pub struct StoredItem {
-    /// The attributes.
-    pub item: Item,
-    /// `item_size(&item)`.
-    pub size: usize,
-}
-
-impl StoredItem {
-    /// Wraps an item, computing its size.
-    pub fn new(item: Item) -> Arc<StoredItem> {
-        let size = item_size(&item);
-        Arc::new(StoredItem { item, size })
-    }
-}
 
 /// A table's contents. Item bodies are shared (`Arc`) between the base map
 /// and every index map that holds them.
@@ -37,9 +20,9 @@ impl StoredItem {
 pub struct Table {
     /// Schema and metadata. Replaced (not mutated) by control-plane changes.
     pub def: Arc<TableDef>,
-    items: OrdMap<PrimaryKey, Arc<StoredItem>>,
+    items: OrdMap<PrimaryKey, StoredItem>,
     /// One map per entry of `def.indexes`, same order.
-    indexes: Vec<OrdMap<IndexKey, Arc<StoredItem>>>,
+    indexes: Vec<OrdMap<IndexKey, StoredItem>>,
     size_bytes: u64,
 }
 
@@ -61,38 +44,50 @@ impl Table {
     }
 
     /// The item at `key`.
-    pub fn get(&self, key: &PrimaryKey) -> Option<&Arc<StoredItem>> {
+    pub fn get(&self, key: &PrimaryKey) -> Option<&StoredItem> {
         self.items.get(key)
     }
 
     /// Inserts or replaces the item at `key`, returning the old one. The
     /// caller has validated the item (key types, index key types, size).
-    pub fn put(&mut self, key: PrimaryKey, item: Arc<StoredItem>) -> Option<Arc<StoredItem>> {
+    pub fn put(&mut self, key: PrimaryKey, item: StoredItem) -> Option<StoredItem> {
         let old = self.items.insert(key.clone(), item.clone());
         if let Some(old) = &old {
-            self.size_bytes -= old.size as u64;
-            self.unindex(&key, &old.item);
+            self.size_bytes -= old.size() as u64;
+            self.unindex(&key, old);
         }
-        self.size_bytes += item.size as u64;
-        for i in 0..self.indexes.len() {
-            if let Some(ik) = self.def.index_key(i, &key, &item.item) {
-                self.indexes[i].insert(ik, item.clone());
+        self.size_bytes += item.size() as u64;
+        if !self.indexes.is_empty() {
+            let keys = self.index_key_attributes(&item);
+            for i in 0..self.indexes.len() {
+                if let Some(ik) = self.def.index_key(i, &key, &keys) {
+                    self.indexes[i].insert(ik, item.clone());
+                }
             }
         }
         old
     }
 
+    /// The attributes of `item` that some index uses as a key attribute.
+    fn index_key_attributes(&self, item: &StoredItem) -> Item {
+        item.item_where(|name| self.def.indexes.iter().any(|index| index.key.contains(name)))
+    }
+
     /// Removes the item at `key`, returning it.
-    pub fn remove(&mut self, key: &PrimaryKey) -> Option<Arc<StoredItem>> {
+    pub fn remove(&mut self, key: &PrimaryKey) -> Option<StoredItem> {
         let old = self.items.remove(key)?;
-        self.size_bytes -= old.size as u64;
-        self.unindex(key, &old.item);
+        self.size_bytes -= old.size() as u64;
+        self.unindex(key, &old);
         Some(old)
     }
 
-    fn unindex(&mut self, key: &PrimaryKey, item: &Item) {
+    fn unindex(&mut self, key: &PrimaryKey, item: &StoredItem) {
+        if self.indexes.is_empty() {
+            return;
+        }
+        let keys = self.index_key_attributes(item);
         for i in 0..self.indexes.len() {
-            if let Some(ik) = self.def.index_key(i, key, item) {
+            if let Some(ik) = self.def.index_key(i, key, &keys) {
                 self.indexes[i].remove(&ik);
             }
         }
@@ -102,7 +97,7 @@ impl Table {
     pub fn range<R: RangeBounds<PrimaryKey>>(
         &self,
         range: R,
-    ) -> impl DoubleEndedIterator<Item = (&PrimaryKey, &Arc<StoredItem>)> {
+    ) -> impl DoubleEndedIterator<Item = (&PrimaryKey, &StoredItem)> {
         self.items.range(range)
     }
 
@@ -111,7 +106,7 @@ impl Table {
         &self,
         i: usize,
         range: R,
-    ) -> impl DoubleEndedIterator<Item = (&IndexKey, &Arc<StoredItem>)> {
+    ) -> impl DoubleEndedIterator<Item = (&IndexKey, &StoredItem)> {
         self.indexes[i].range(range)
     }
 
@@ -124,7 +119,7 @@ impl Table {
     /// Counts only the attributes the index projects.
     pub fn index_size_bytes(&self, i: usize) -> u64 {
         let index = &self.def.indexes[i];
-        self.indexes[i].values().map(|s| index.entry_size(&self.def.key, &s.item, s.size) as u64).sum()
+        self.indexes[i].values().map(|s| index.stored_entry_size(&self.def.key, s) as u64).sum()
     }
 
     /// Replaces the definition. Indexes present in both the old and new
@@ -145,7 +140,7 @@ impl Table {
         for i in new {
             let mut map = OrdMap::new();
             for (key, item) in self.items.iter() {
-                if let Some(ik) = self.def.index_key(i, key, &item.item) {
+                if let Some(ik) = self.def.index_key(i, key, &self.index_key_attributes(item)) {
                     map.insert(ik, item.clone());
                 }
             }

@@ -288,7 +288,7 @@ fn build(v: &Value) -> Result<AttributeValue> {
 // ---- serialisation --------------------------------------------------------------
 
 /// Serialises a `Display` value as a JSON string without an intermediate `String`.
-struct AsStr<'a, T: std::fmt::Display>(&'a T);
+pub(crate) struct AsStr<'a, T: std::fmt::Display>(pub &'a T);
 impl<T: std::fmt::Display> serde::Serialize for AsStr<'_, T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         s.collect_str(self.0)
@@ -296,7 +296,7 @@ impl<T: std::fmt::Display> serde::Serialize for AsStr<'_, T> {
 }
 
 /// Bytes as a base64 JSON string.
-struct B64<'a>(&'a [u8]);
+pub(crate) struct B64<'a>(pub &'a [u8]);
 impl serde::Serialize for B64<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         s.collect_str(&base64::display::Base64Display::new(

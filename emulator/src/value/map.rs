@@ -23,6 +23,17 @@ impl Map {
         Map { entries: Vec::new() }
     }
 
+    /// A map from entries expected to be sorted by name without duplicates
+    /// (the packed item decoder's output): one linear check, and a sort
+    /// (keeping the first of equal names) only if the check fails.
+    pub fn from_sorted(mut entries: Vec<(String, AttributeValue)>) -> Self {
+        if !entries.windows(2).all(|w| w[0].0 < w[1].0) {
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            entries.dedup_by(|later, earlier| later.0 == earlier.0);
+        }
+        Map { entries }
+    }
+
     fn find(&self, key: &str) -> Result<usize, usize> {
         self.entries.binary_search_by(|(k, _)| k.as_str().cmp(key))
     }

@@ -10,6 +10,7 @@
 pub mod json;
 pub mod map;
 pub mod number;
+pub mod packed;
 pub mod size;
 
 use std::collections::BTreeSet;

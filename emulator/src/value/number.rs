@@ -135,6 +135,20 @@ impl Number {
         Number::from_parts(v < 0, u128::from(v.unsigned_abs()), 0).unwrap_or_else(|_| Number::zero())
     }
 
+    /// The raw fields `(negative, mantissa, exponent)`, the value being
+    /// `(-1)^negative × mantissa × 10^exponent` with no trailing zeros in
+    /// the mantissa. With [`Number::from_raw`]: the stored form of numbers.
+    pub fn to_raw(&self) -> (bool, u128, i32) {
+        (self.negative, self.mantissa, self.exponent)
+    }
+
+    /// The number with raw fields as [`Number::to_raw`] returned them. Fields
+    /// that no valid number has are normalised or clamped rather than
+    /// trusted, so a damaged stored form cannot make an out-of-range number.
+    pub fn from_raw(negative: bool, mantissa: u128, exponent: i32) -> Number {
+        Number::from_parts(negative, mantissa, i64::from(exponent)).unwrap_or_else(|_| Number::zero())
+    }
+
     /// Builds `(-1)^negative * mantissa * 10^exponent`, normalising and
     /// checking range then precision.
     fn from_parts(negative: bool, mut mantissa: u128, exponent: i64) -> Result<Number, NumberError> {

@@ -1,0 +1,98 @@
+//! Items as the store keeps them: packed bytes behind one `Arc`.
+
+use crate::value::packed::{self, ItemJson};
+use crate::value::{size::item_size, AttributeValue, Item};
+use std::sync::Arc;
+
+/// Bytes of the size header in front of the packed item.
+const HEADER: usize = 4;
+
+/// A stored item: its size by DynamoDB's rules (reads need it for 1 MB
+/// pages and capacity units, so it is computed once, on write) followed by
+/// the item in [`packed`] form, in one shared allocation. A table and its
+/// indexes hold clones of the same `StoredItem`; cloning is one
+/// reference-count increment.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoredItem(Arc<[u8]>);
+
+impl StoredItem {
+    /// Packs `item`, computing its size.
+    pub fn new(item: &Item) -> StoredItem {
+        let size = u32::try_from(item_size(item)).unwrap_or(u32::MAX);
+        let mut bytes = Vec::with_capacity(HEADER + size as usize + 2 * item.len() + 4);
+        bytes.extend_from_slice(&size.to_le_bytes());
+        packed::encode(item, &mut bytes);
+        StoredItem(Arc::from(bytes))
+    }
+
+    /// The item's size by DynamoDB's rules.
+    pub fn size(&self) -> usize {
+        let mut header = [0u8; HEADER];
+        header.copy_from_slice(&self.0[..HEADER]);
+        u32::from_le_bytes(header) as usize
+    }
+
+    fn body(&self) -> &[u8] {
+        &self.0[HEADER..]
+    }
+
+    /// The whole item, decoded.
+    pub fn item(&self) -> Item {
+        packed::decode(self.body())
+    }
+
+    /// The attributes whose top-level names pass `keep`, decoded (what an
+    /// expression naming a few attributes needs).
+    pub fn item_where(&self, keep: impl FnMut(&str) -> bool) -> Item {
+        packed::decode_where(self.body(), keep)
+    }
+
+    /// The value of top-level attribute `name`.
+    pub fn get(&self, name: &str) -> Option<AttributeValue> {
+        packed::get(self.body(), name)
+    }
+
+    /// Whether `a` and `b` are the same stored version (not merely equal).
+    pub fn same(a: &StoredItem, b: &StoredItem) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+
+    /// Bytes held for this item (header and packed form), for memory figures.
+    pub fn stored_len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl std::fmt::Debug for StoredItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredItem").field("size", &self.size()).field("item", &self.item()).finish()
+    }
+}
+
+/// Serialises as the wire's attribute map, straight from the packed bytes.
+impl serde::Serialize for StoredItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        ItemJson(self.body()).serialize(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_size_and_attributes() {
+        let item: Item = [
+            ("pk".to_string(), AttributeValue::S("abc".into())),
+            ("n".to_string(), AttributeValue::N(crate::value::Number::from_u64(12))),
+        ]
+        .into();
+        let stored = StoredItem::new(&item);
+        assert_eq!(stored.size(), item_size(&item));
+        assert_eq!(stored.item(), item);
+        assert_eq!(stored.get("pk"), Some(AttributeValue::S("abc".into())));
+        assert_eq!(serde_json::to_value(&stored).unwrap(), serde_json::to_value(&item).unwrap());
+        // 4 size bytes, 1 count, "n" 2 + number 4, "pk" 3 + string 5.
+        assert_eq!(stored.stored_len(), 19);
+    }
+}
