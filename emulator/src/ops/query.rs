@@ -61,19 +61,21 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<read::Output> {
     let entries = match (&source.index, &start) {
         (None, _) => {
             if let Some(StartAfter::Table(k)) = &start {
-                if *k.pk() != query.pk[0] {
+                let (pk, sk) = k.values();
+                if pk != query.pk[0] {
                     return Err(Error::validation(messages::QUERY_START_KEY_INVALID));
                 }
-                check_start_in_range(&query, k.sk().map(std::slice::from_ref).unwrap_or(&[]))?;
+                check_start_in_range(&query, sk.as_slice())?;
             }
             table.query(&query, forward, read::table_start(&start))
         }
         (Some((i, _)), _) => {
             if let Some(StartAfter::Index(k)) = &start {
-                if k.pk() != query.pk.as_slice() {
+                let (pk, sk, _) = k.values();
+                if pk != query.pk {
                     return Err(Error::validation(messages::QUERY_START_KEY_INVALID));
                 }
-                check_start_in_range(&query, k.sk())?;
+                check_start_in_range(&query, &sk)?;
             }
             table.query_index(*i, &query, forward, read::index_start(&start))
         }

@@ -49,29 +49,21 @@ impl KeyValue {
     }
 }
 
-/// The position of an item in its table: the partition hash, then the key
-/// values behind one `Arc`. The ordered maps copy keys when they copy a
-/// node (every write copies a path of nodes), so a key is 16 bytes and its
-/// clone one reference-count increment, whatever the key values hold.
+/// The position of an item in its table: the partition hash, then an
+/// order-preserving byte encoding of the key values ([`KeyBytes`]).
 ///
-/// A lookup compares keys many times (a binary search per B-tree node), and
-/// following the `Arc` is a cache miss on a large table; the first bytes of
-/// an order-preserving encoding of the key values are therefore kept
-/// inline, and the values behind the `Arc` are only consulted when those
-/// bytes tie. Field order is comparison order.
+/// The ordered maps copy keys when they copy a node (every write copies a
+/// path of nodes) and a table holds one key per item, so a key must be
+/// small and cheap to clone: 40 bytes, with no allocation at all when the
+/// encoded key values fit in 16 bytes (most keys), else one shared tail.
+/// A lookup compares keys many times; the inline bytes decide almost every
+/// comparison without touching memory elsewhere. Field order is comparison
+/// order.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PrimaryKey {
     /// Stable hash of the partition key: the partition order.
     pub hash: u64,
-    prefix: Prefix,
-    parts: Arc<KeyParts>,
-}
-
-/// The key values of a [`PrimaryKey`].
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-struct KeyParts {
-    pk: KeyValue,
-    sk: Option<KeyValue>,
+    bytes: KeyBytes,
 }
 
 impl PrimaryKey {
@@ -83,12 +75,12 @@ impl PrimaryKey {
 
     /// A key with an explicit hash (range bounds use sentinel values).
     pub fn with_hash(hash: u64, pk: KeyValue, sk: Option<KeyValue>) -> Self {
-        let mut w = PrefixWriter::default();
-        encode(&pk, &mut w);
+        let mut buf = Vec::with_capacity(24);
+        encode(&pk, &mut buf);
         if let Some(sk) = &sk {
-            encode(sk, &mut w);
+            encode(sk, &mut buf);
         }
-        PrimaryKey { hash, prefix: words(&w.buf), parts: Arc::new(KeyParts { pk, sk }) }
+        PrimaryKey { hash, bytes: KeyBytes::new(&buf) }
     }
 
     /// The smallest key of hash `hash` (a parallel-scan segment bound).
@@ -106,153 +98,229 @@ impl PrimaryKey {
         Self::with_hash(u64::MAX, KeyValue::Max, Some(KeyValue::Max))
     }
 
+    /// The key values: partition, and sort for tables with a sort key.
+    pub fn values(&self) -> (KeyValue, Option<KeyValue>) {
+        let bytes = self.bytes.to_vec();
+        let mut r = &bytes[..];
+        let pk = decode(&mut r).unwrap_or(KeyValue::Min);
+        (pk, decode(&mut r))
+    }
+
     /// The partition key value.
-    pub fn pk(&self) -> &KeyValue {
-        &self.parts.pk
+    pub fn pk(&self) -> KeyValue {
+        self.values().0
     }
 
     /// The sort key value, for tables with a sort key.
-    pub fn sk(&self) -> Option<&KeyValue> {
-        self.parts.sk.as_ref()
+    pub fn sk(&self) -> Option<KeyValue> {
+        self.values().1
     }
 
     /// The same partition with another sort key value.
     pub fn with_sk(&self, sk: Option<KeyValue>) -> Self {
-        Self::with_hash(self.hash, self.parts.pk.clone(), sk)
+        Self::with_hash(self.hash, self.pk(), sk)
     }
 }
 
 /// The position of an item in a secondary index: the index key, then the
 /// table's primary key (so items with equal index keys stay distinct and are
-/// ordered by their primary key). Cheap to clone, like [`PrimaryKey`].
+/// ordered by their primary key). Small and cheap to clone, like
+/// [`PrimaryKey`]; the values are encoded as
+/// `pk values, 0x00, sk values, 0x00, primary hash, primary key values`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct IndexKey {
     /// Stable hash of the index partition key attribute(s).
     pub hash: u64,
-    prefix: Prefix,
-    parts: Arc<IndexParts>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-struct IndexParts {
-    pk: Vec<KeyValue>,
-    sk: Vec<KeyValue>,
-    primary: PrimaryKey,
+    bytes: KeyBytes,
 }
 
 impl IndexKey {
     /// An index key from its parts; `hash` is `partition_hash(&pk)` for real keys.
     pub fn new(hash: u64, pk: Vec<KeyValue>, sk: Vec<KeyValue>, primary: PrimaryKey) -> Self {
-        let mut w = PrefixWriter::default();
+        let mut buf = Vec::with_capacity(40);
         // Each vector ends with 0x00, below every value tag, so a shorter
         // vector sorts before its extensions, as `Vec`'s order has it.
         for v in &pk {
-            encode(v, &mut w);
+            encode(v, &mut buf);
         }
-        w.push(0x00);
+        buf.push(0x00);
         for v in &sk {
-            encode(v, &mut w);
+            encode(v, &mut buf);
         }
-        w.push(0x00);
-        w.extend(&primary.hash.to_be_bytes());
-        w.extend(&primary.prefix[0].to_be_bytes());
-        w.extend(&primary.prefix[1].to_be_bytes());
-        IndexKey { hash, prefix: words(&w.buf), parts: Arc::new(IndexParts { pk, sk, primary }) }
+        buf.push(0x00);
+        buf.extend_from_slice(&primary.hash.to_be_bytes());
+        buf.extend_from_slice(&primary.bytes.to_vec());
+        IndexKey { hash, bytes: KeyBytes::new(&buf) }
+    }
+
+    /// Index partition key values, sort key values and the item's table key.
+    pub fn values(&self) -> (Vec<KeyValue>, Vec<KeyValue>, PrimaryKey) {
+        let bytes = self.bytes.to_vec();
+        let mut r = &bytes[..];
+        let list = |r: &mut &[u8]| {
+            let mut out = Vec::new();
+            while let Some(v) = decode(r) {
+                out.push(v);
+            }
+            // The 0x00 that ends the list.
+            *r = r.get(1..).unwrap_or_default();
+            out
+        };
+        let (pk, sk) = (list(&mut r), list(&mut r));
+        let hash = r.get(..8).and_then(|h| h.try_into().ok()).map_or(0, u64::from_be_bytes);
+        r = r.get(8..).unwrap_or_default();
+        let primary_pk = decode(&mut r).unwrap_or(KeyValue::Min);
+        let primary = PrimaryKey::with_hash(hash, primary_pk, decode(&mut r));
+        (pk, sk, primary)
     }
 
     /// Index partition key attribute values, in schema order (1 to 4).
-    pub fn pk(&self) -> &[KeyValue] {
-        &self.parts.pk
+    pub fn pk(&self) -> Vec<KeyValue> {
+        self.values().0
     }
 
     /// Index sort key attribute values, in schema order (0 to 4).
-    pub fn sk(&self) -> &[KeyValue] {
-        &self.parts.sk
+    pub fn sk(&self) -> Vec<KeyValue> {
+        self.values().1
     }
 
     /// The item's table key.
-    pub fn primary(&self) -> &PrimaryKey {
-        &self.parts.primary
+    pub fn primary(&self) -> PrimaryKey {
+        self.values().2
     }
 }
 
-/// Inline comparison bytes of a key (see [`PrimaryKey`]), as two
-/// big-endian words: comparing them is two integer comparisons, not a
-/// `memcmp` call, and orders exactly as the bytes do.
-type Prefix = [u64; 2];
-
-fn words(bytes: &[u8; 16]) -> Prefix {
-    let (a, b) = bytes.split_at(8);
-    [
-        u64::from_be_bytes(a.try_into().unwrap_or_default()),
-        u64::from_be_bytes(b.try_into().unwrap_or_default()),
-    ]
+/// An order-preserving encoding of key values, split for compact keys: the
+/// first 16 bytes inline as two big-endian words (comparing them is two
+/// integer comparisons, not a `memcmp` call), the rest, if any, behind an
+/// `Arc`. Short encodings are padded with zeros.
+///
+/// Comparing (words, tail) orders exactly as the whole encodings do because
+/// the encodings are prefix-free between keys of one table (each value is
+/// self-delimiting): two keys differ at a byte both have, and zero padding
+/// only ever meets a key it is a prefix of, a range bound below its
+/// extensions (`(pk, None)` below every `(pk, Some(sk))`), as wanted. The
+/// tail is `None` (not empty) whenever the encoding fits, so `None` sorts
+/// as the shortest tail.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct KeyBytes {
+    words: [u64; 2],
+    tail: Option<Arc<[u8]>>,
 }
 
-/// Collects the first bytes of a key's encoding, dropping the rest (any
-/// truncation of an order-preserving encoding still orders consistently,
-/// and ties fall back to the full values). Short encodings are padded with
-/// zeros, which sort no higher than any continuation.
-#[derive(Default)]
-struct PrefixWriter {
-    buf: [u8; 16],
-    len: usize,
-}
+const INLINE: usize = 16;
 
-impl PrefixWriter {
-    fn push(&mut self, b: u8) {
-        if self.len < self.buf.len() {
-            self.buf[self.len] = b;
-            self.len += 1;
+impl KeyBytes {
+    fn new(encoded: &[u8]) -> Self {
+        let mut inline = [0u8; INLINE];
+        let n = encoded.len().min(INLINE);
+        inline[..n].copy_from_slice(&encoded[..n]);
+        let word = |i: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&inline[i * 8..i * 8 + 8]);
+            u64::from_be_bytes(w)
+        };
+        let tail = (encoded.len() > INLINE).then(|| Arc::from(&encoded[INLINE..]));
+        KeyBytes { words: [word(0), word(1)], tail }
+    }
+
+    /// The encoding, with the inline part's zero padding (decoders stop at
+    /// a zero where a value tag would be).
+    fn to_vec(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(INLINE + self.tail.as_ref().map_or(0, |t| t.len()));
+        out.extend_from_slice(&self.words[0].to_be_bytes());
+        out.extend_from_slice(&self.words[1].to_be_bytes());
+        if let Some(tail) = &self.tail {
+            out.extend_from_slice(tail);
         }
-    }
-    fn extend(&mut self, bytes: &[u8]) {
-        for &b in bytes.iter().take(self.buf.len().saturating_sub(self.len)) {
-            self.push(b);
-        }
-    }
-    fn full(&self) -> bool {
-        self.len == self.buf.len()
+        out
     }
 }
+
+/// Value tags, in the order of `KeyValue`'s variants; 0x00 ends a list.
+const TAG_MIN: u8 = 0x01;
+const TAG_S: u8 = 0x02;
+const TAG_N: u8 = 0x03;
+const TAG_B: u8 = 0x04;
+const TAG_MAX: u8 = 0xFE;
 
 /// Order-preserving encoding of one key value: a tag in the order of
 /// `KeyValue`'s variants, then the value (strings and bytes with 0x00
-/// escaped and a 0x00 0x00 terminator; numbers by `Number::encode_ordered`).
-fn encode(v: &KeyValue, w: &mut PrefixWriter) {
-    let escaped = |bytes: &[u8], w: &mut PrefixWriter| {
+/// escaped as 0x00 0xFF and a 0x00 0x00 terminator; numbers by
+/// `Number::encode_ordered`).
+fn encode(v: &KeyValue, out: &mut Vec<u8>) {
+    let escaped = |bytes: &[u8], out: &mut Vec<u8>| {
         for &b in bytes {
-            if w.full() {
-                return;
-            }
             if b == 0 {
-                w.extend(&[0x00, 0xFF]);
+                out.extend_from_slice(&[0x00, 0xFF]);
             } else {
-                w.push(b);
+                out.push(b);
             }
         }
-        w.extend(&[0x00, 0x00]);
+        out.extend_from_slice(&[0x00, 0x00]);
     };
     match v {
-        KeyValue::Min => w.push(0x01),
+        KeyValue::Min => out.push(TAG_MIN),
         KeyValue::S(s) => {
-            w.push(0x02);
-            escaped(s.as_bytes(), w);
+            out.push(TAG_S);
+            escaped(s.as_bytes(), out);
         }
         KeyValue::N(n) => {
-            w.push(0x03);
-            if !w.full() {
-                let mut bytes = Vec::with_capacity(24);
-                n.encode_ordered(&mut bytes);
-                w.extend(&bytes);
-            }
+            out.push(TAG_N);
+            n.encode_ordered(out);
         }
         KeyValue::B(b) => {
-            w.push(0x04);
-            escaped(b, w);
+            out.push(TAG_B);
+            escaped(b, out);
         }
-        KeyValue::Max => w.push(0xFE),
+        KeyValue::Max => out.push(TAG_MAX),
     }
+}
+
+/// Reads one value written by [`encode`] from the front of `r`, advancing
+/// it; `None` (and `r` unchanged) at a list end, padding or the end.
+fn decode(r: &mut &[u8]) -> Option<KeyValue> {
+    let unescaped = |r: &mut &[u8]| {
+        let mut out = Vec::new();
+        let mut i = 1;
+        while i < r.len() {
+            match (r[i], r.get(i + 1)) {
+                (0x00, Some(0xFF)) => {
+                    out.push(0);
+                    i += 2;
+                }
+                (0x00, _) => {
+                    i += 2;
+                    break;
+                }
+                (b, _) => {
+                    out.push(b);
+                    i += 1;
+                }
+            }
+        }
+        *r = r.get(i..).unwrap_or_default();
+        out
+    };
+    let value = match *r.first()? {
+        TAG_MIN => {
+            *r = &r[1..];
+            KeyValue::Min
+        }
+        TAG_MAX => {
+            *r = &r[1..];
+            KeyValue::Max
+        }
+        TAG_S => KeyValue::S(String::from_utf8(unescaped(r)).unwrap_or_default()),
+        TAG_B => KeyValue::B(unescaped(r)),
+        TAG_N => {
+            let (n, used) = Number::decode_ordered(&r[1..])?;
+            *r = &r[1 + used..];
+            KeyValue::N(n)
+        }
+        _ => return None,
+    };
+    Some(value)
 }
 
 /// Hash of a partition key (one value for tables, up to four for a
@@ -314,6 +382,8 @@ mod tests {
                 .prop_map(KeyValue::B),
             "-?[0-9]{1,12}(\\.[0-9]{1,6})?"
                 .prop_map(|s| KeyValue::N(crate::value::Number::parse(&s).unwrap())),
+            "-?[1-9][0-9]{37}E-?[0-7][0-9]"
+                .prop_map(|s| KeyValue::N(crate::value::Number::parse(&s).unwrap())),
         ]
     }
 
@@ -323,10 +393,13 @@ mod tests {
         fn key_order_is_value_order(a in kv(), b in kv(), c in proptest::option::of(kv()), d in proptest::option::of(kv())) {
             let (ka, kb) = (PrimaryKey::with_hash(7, a.clone(), c.clone()), PrimaryKey::with_hash(7, b.clone(), d.clone()));
             proptest::prop_assert_eq!(ka.cmp(&kb), (a.clone(), c.clone()).cmp(&(b.clone(), d.clone())));
-            let ia = IndexKey::new(1, vec![a.clone()], c.into_iter().collect(), ka.clone());
-            let ib = IndexKey::new(1, vec![b.clone()], d.into_iter().collect(), kb.clone());
-            let full = |k: &IndexKey| (k.pk().to_vec(), k.sk().to_vec(), k.primary().clone());
-            proptest::prop_assert_eq!(ia.cmp(&ib), full(&ia).cmp(&full(&ib)));
+            let (sc, sd): (Vec<KeyValue>, Vec<KeyValue>) = (c.clone().into_iter().collect(), d.into_iter().collect());
+            let ia = IndexKey::new(1, vec![a.clone()], sc.clone(), ka.clone());
+            let ib = IndexKey::new(1, vec![b.clone()], sd, kb.clone());
+            proptest::prop_assert_eq!(ia.cmp(&ib), ia.values().cmp(&ib.values()));
+            // The values come back out of the encoding.
+            proptest::prop_assert_eq!(ka.values(), (a.clone(), c));
+            proptest::prop_assert_eq!(ia.values(), (vec![a], sc, ka));
         }
     }
 

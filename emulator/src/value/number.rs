@@ -534,6 +534,36 @@ impl Number {
     }
 }
 
+impl Number {
+    /// Reads a number written by [`Number::encode_ordered`] from the start
+    /// of `bytes`, returning it and the bytes it took; `None` if `bytes` do
+    /// not start with such an encoding.
+    pub fn decode_ordered(bytes: &[u8]) -> Option<(Number, usize)> {
+        let negative = match *bytes.first()? {
+            0x02 => return Some((Number::zero(), 1)),
+            0x01 => true,
+            0x03 => false,
+            _ => return None,
+        };
+        let byte = |i: usize| bytes.get(i).map(|&b| if negative { !b } else { b });
+        let adjusted = i64::from(u16::from_be_bytes([byte(1)?, byte(2)?])) - 0x8000;
+        let (mut mantissa, mut digits, mut at) = (0u128, 0i64, 3);
+        loop {
+            match byte(at)? {
+                0x00 => break,
+                d @ b'0'..=b'9' if digits < i64::from(MAX_DIGITS) => {
+                    mantissa = mantissa * 10 + u128::from(d - b'0');
+                    digits += 1;
+                }
+                _ => return None,
+            }
+            at += 1;
+        }
+        let exponent = i32::try_from(adjusted - digits + 1).ok()?;
+        Some((Number::from_raw(negative, mantissa, exponent), at + 1))
+    }
+}
+
 /// Writes the decimal digits of `m` into the end of `buf`, returning them.
 /// Numbers are serialised on every read, so this avoids u128 division per
 /// digit (one split into two u64 halves) and any allocation.
@@ -618,6 +648,8 @@ mod tests {
                 a.encode_ordered(&mut ea);
                 b.encode_ordered(&mut eb);
                 prop_assert_eq!(ea.cmp(&eb), a.cmp(&b), "{} vs {}", a, b);
+                ea.push(0x7F);
+                prop_assert_eq!(Number::decode_ordered(&ea), Some((a, ea.len() - 1)));
             }
         }
     }
