@@ -50,8 +50,8 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<read::Output> {
     };
     if let (Some((seg, total)), Some(start)) = (segment, &start) {
         let hash = match start {
-            StartAfter::Table(k) => k.hash,
-            StartAfter::Index(k) => k.hash,
+            StartAfter::Table(k) => k.hash(),
+            StartAfter::Index(k) => k.hash(),
         };
         if crate::store::range::segment_of(hash, total) != seg {
             return Err(Error::validation(messages::start_key_outside_segment(total, seg)));

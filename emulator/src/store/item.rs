@@ -2,38 +2,34 @@
 
 use crate::value::packed::{self, ItemJson};
 use crate::value::{size::item_size, AttributeValue, Item};
-use std::sync::Arc;
-
-/// Bytes of the size header in front of the packed item.
-const HEADER: usize = 4;
+use triomphe::ThinArc;
 
 /// A stored item: its size by DynamoDB's rules (reads need it for 1 MB
-/// pages and capacity units, so it is computed once, on write) followed by
-/// the item in [`packed`] form, in one shared allocation. A table and its
-/// indexes hold clones of the same `StoredItem`; cloning is one
+/// pages and capacity units, so it is computed once, on write) and the item
+/// in [`packed`] form, in one shared allocation behind a thin (8-byte)
+/// pointer: the maps hold one per item per index, and their leaves are
+/// often half full, so every byte of an entry counts twice. A table and
+/// its indexes hold clones of the same `StoredItem`; cloning is one
 /// reference-count increment.
 #[derive(Clone, PartialEq, Eq)]
-pub struct StoredItem(Arc<[u8]>);
+pub struct StoredItem(ThinArc<u32, u8>);
 
 impl StoredItem {
     /// Packs `item`, computing its size.
     pub fn new(item: &Item) -> StoredItem {
         let size = u32::try_from(item_size(item)).unwrap_or(u32::MAX);
-        let mut bytes = Vec::with_capacity(HEADER + size as usize + 2 * item.len() + 4);
-        bytes.extend_from_slice(&size.to_le_bytes());
+        let mut bytes = Vec::with_capacity(size as usize + 2 * item.len() + 4);
         packed::encode(item, &mut bytes);
-        StoredItem(Arc::from(bytes))
+        StoredItem(ThinArc::from_header_and_slice(size, &bytes))
     }
 
     /// The item's size by DynamoDB's rules.
     pub fn size(&self) -> usize {
-        let mut header = [0u8; HEADER];
-        header.copy_from_slice(&self.0[..HEADER]);
-        u32::from_le_bytes(header) as usize
+        self.0.header.header as usize
     }
 
     fn body(&self) -> &[u8] {
-        &self.0[HEADER..]
+        &self.0.slice
     }
 
     /// The whole item, decoded.
@@ -54,12 +50,12 @@ impl StoredItem {
 
     /// Whether `a` and `b` are the same stored version (not merely equal).
     pub fn same(a: &StoredItem, b: &StoredItem) -> bool {
-        Arc::ptr_eq(&a.0, &b.0)
+        a.0.ptr() == b.0.ptr()
     }
 
-    /// Bytes held for this item (header and packed form), for memory figures.
-    pub fn stored_len(&self) -> usize {
-        self.0.len()
+    /// Length of the packed form.
+    pub fn packed_len(&self) -> usize {
+        self.0.slice.len()
     }
 }
 
@@ -92,7 +88,10 @@ mod tests {
         assert_eq!(stored.item(), item);
         assert_eq!(stored.get("pk"), Some(AttributeValue::S("abc".into())));
         assert_eq!(serde_json::to_value(&stored).unwrap(), serde_json::to_value(&item).unwrap());
-        // 4 size bytes, 1 count, "n" 2 + number 4, "pk" 3 + string 5.
-        assert_eq!(stored.stored_len(), 19);
+        // 1 count, "n" 2 + number 4, "pk" 3 + string 5.
+        assert_eq!(stored.packed_len(), 15);
+        assert!(StoredItem::same(&stored, &stored.clone()));
+        assert!(!StoredItem::same(&stored, &StoredItem::new(&item)));
+        assert_eq!(std::mem::size_of::<StoredItem>(), 8);
     }
 }

@@ -2,14 +2,14 @@
 //!
 //! The service spreads items over partitions by a hash of the partition key
 //! and keeps each partition sorted by sort key; a Scan walks partitions in
-//! hash order. We mirror that: every key starts with a stable 64-bit hash of
+//! hash order. We mirror that: every key starts with a stable 32-bit hash of
 //! the partition key, so one ordered map gives both the Query order (within a
 //! partition) and the Scan order (across partitions), and parallel-scan
 //! segments are disjoint hash ranges.
 
 use crate::value::{AttributeValue, Number};
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use triomphe::ThinArc;
 
 /// A scalar key value. `Min`/`Max` never appear in stored keys: they are
 /// range-bound sentinels below/above every real value of any type.
@@ -54,15 +54,15 @@ impl KeyValue {
 ///
 /// The ordered maps copy keys when they copy a node (every write copies a
 /// path of nodes) and a table holds one key per item, so a key must be
-/// small and cheap to clone: 40 bytes, with no allocation at all when the
-/// encoded key values fit in 16 bytes (most keys), else one shared tail.
+/// small and cheap to clone: 32 bytes, with no allocation at all when the
+/// encoded key values fit in 20 bytes (most keys), else one shared tail.
 /// A lookup compares keys many times; the inline bytes decide almost every
 /// comparison without touching memory elsewhere. Field order is comparison
 /// order.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PrimaryKey {
-    /// Stable hash of the partition key: the partition order.
-    pub hash: u64,
+    /// Stable hash of the partition key (the partition order), then the
+    /// encoded key values.
     bytes: KeyBytes,
 }
 
@@ -74,17 +74,22 @@ impl PrimaryKey {
     }
 
     /// A key with an explicit hash (range bounds use sentinel values).
-    pub fn with_hash(hash: u64, pk: KeyValue, sk: Option<KeyValue>) -> Self {
+    pub fn with_hash(hash: u32, pk: KeyValue, sk: Option<KeyValue>) -> Self {
         let mut buf = Vec::with_capacity(24);
         encode(&pk, &mut buf);
         if let Some(sk) = &sk {
             encode(sk, &mut buf);
         }
-        PrimaryKey { hash, bytes: KeyBytes::new(&buf) }
+        PrimaryKey { bytes: KeyBytes::new(hash, &buf) }
+    }
+
+    /// Stable hash of the partition key: the partition order.
+    pub fn hash(&self) -> u32 {
+        self.bytes.hash()
     }
 
     /// The smallest key of hash `hash` (a parallel-scan segment bound).
-    pub fn hash_floor(hash: u64) -> Self {
+    pub fn hash_floor(hash: u32) -> Self {
         Self::with_hash(hash, KeyValue::Min, None)
     }
 
@@ -95,7 +100,7 @@ impl PrimaryKey {
 
     /// Above every real key.
     pub fn max() -> Self {
-        Self::with_hash(u64::MAX, KeyValue::Max, Some(KeyValue::Max))
+        Self::with_hash(u32::MAX, KeyValue::Max, Some(KeyValue::Max))
     }
 
     /// The key values: partition, and sort for tables with a sort key.
@@ -118,7 +123,7 @@ impl PrimaryKey {
 
     /// The same partition with another sort key value.
     pub fn with_sk(&self, sk: Option<KeyValue>) -> Self {
-        Self::with_hash(self.hash, self.pk(), sk)
+        Self::with_hash(self.hash(), self.pk(), sk)
     }
 }
 
@@ -129,14 +134,14 @@ impl PrimaryKey {
 /// `pk values, 0x00, sk values, 0x00, primary hash, primary key values`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct IndexKey {
-    /// Stable hash of the index partition key attribute(s).
-    pub hash: u64,
+    /// Stable hash of the index partition key attribute(s), then the
+    /// encoded values.
     bytes: KeyBytes,
 }
 
 impl IndexKey {
     /// An index key from its parts; `hash` is `partition_hash(&pk)` for real keys.
-    pub fn new(hash: u64, pk: Vec<KeyValue>, sk: Vec<KeyValue>, primary: PrimaryKey) -> Self {
+    pub fn new(hash: u32, pk: Vec<KeyValue>, sk: Vec<KeyValue>, primary: PrimaryKey) -> Self {
         let mut buf = Vec::with_capacity(40);
         // Each vector ends with 0x00, below every value tag, so a shorter
         // vector sorts before its extensions, as `Vec`'s order has it.
@@ -148,9 +153,14 @@ impl IndexKey {
             encode(v, &mut buf);
         }
         buf.push(0x00);
-        buf.extend_from_slice(&primary.hash.to_be_bytes());
+        buf.extend_from_slice(&primary.hash().to_be_bytes());
         buf.extend_from_slice(&primary.bytes.to_vec());
-        IndexKey { hash, bytes: KeyBytes::new(&buf) }
+        IndexKey { bytes: KeyBytes::new(hash, &buf) }
+    }
+
+    /// Stable hash of the index partition key attribute(s).
+    pub fn hash(&self) -> u32 {
+        self.bytes.hash()
     }
 
     /// Index partition key values, sort key values and the item's table key.
@@ -167,8 +177,8 @@ impl IndexKey {
             out
         };
         let (pk, sk) = (list(&mut r), list(&mut r));
-        let hash = r.get(..8).and_then(|h| h.try_into().ok()).map_or(0, u64::from_be_bytes);
-        r = r.get(8..).unwrap_or_default();
+        let hash = r.get(..4).and_then(|h| h.try_into().ok()).map_or(0, u32::from_be_bytes);
+        r = r.get(4..).unwrap_or_default();
         let primary_pk = decode(&mut r).unwrap_or(KeyValue::Min);
         let primary = PrimaryKey::with_hash(hash, primary_pk, decode(&mut r));
         (pk, sk, primary)
@@ -190,10 +200,13 @@ impl IndexKey {
     }
 }
 
-/// An order-preserving encoding of key values, split for compact keys: the
-/// first 16 bytes inline as two big-endian words (comparing them is two
-/// integer comparisons, not a `memcmp` call), the rest, if any, behind an
-/// `Arc`. Short encodings are padded with zeros.
+/// A partition hash and an order-preserving encoding of key values, split
+/// for compact keys: the hash and the first 20 bytes of the encoding
+/// inline as three big-endian words (comparing them is three integer
+/// comparisons, not a `memcmp` call), the rest, if any, behind a thin
+/// pointer. Short encodings are padded with zeros. A 32-bit hash leaves
+/// room for 20 inline bytes: a string partition key and sort key of about
+/// 16 characters together fit.
 ///
 /// Comparing (words, tail) orders exactly as the whole encodings do because
 /// the encodings are prefix-free between keys of one table (each value is
@@ -204,35 +217,44 @@ impl IndexKey {
 /// as the shortest tail.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct KeyBytes {
-    words: [u64; 2],
-    tail: Option<Arc<[u8]>>,
+    /// The hash's 4 bytes, then 20 bytes of encoding.
+    words: [u64; 3],
+    /// A thin pointer: keys are 32 bytes, not 40.
+    tail: Option<ThinArc<(), u8>>,
 }
 
-const INLINE: usize = 16;
+/// Encoding bytes kept inline.
+const INLINE: usize = 20;
 
 impl KeyBytes {
-    fn new(encoded: &[u8]) -> Self {
-        let mut inline = [0u8; INLINE];
+    fn new(hash: u32, encoded: &[u8]) -> Self {
+        let mut inline = [0u8; 4 + INLINE];
+        inline[..4].copy_from_slice(&hash.to_be_bytes());
         let n = encoded.len().min(INLINE);
-        inline[..n].copy_from_slice(&encoded[..n]);
+        inline[4..4 + n].copy_from_slice(&encoded[..n]);
         let word = |i: usize| {
             let mut w = [0u8; 8];
             w.copy_from_slice(&inline[i * 8..i * 8 + 8]);
             u64::from_be_bytes(w)
         };
-        let tail = (encoded.len() > INLINE).then(|| Arc::from(&encoded[INLINE..]));
-        KeyBytes { words: [word(0), word(1)], tail }
+        let tail = (encoded.len() > INLINE).then(|| ThinArc::from_header_and_slice((), &encoded[INLINE..]));
+        KeyBytes { words: [word(0), word(1), word(2)], tail }
+    }
+
+    fn hash(&self) -> u32 {
+        (self.words[0] >> 32) as u32
     }
 
     /// The encoding, with the inline part's zero padding (decoders stop at
     /// a zero where a value tag would be).
     fn to_vec(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(INLINE + self.tail.as_ref().map_or(0, |t| t.len()));
-        out.extend_from_slice(&self.words[0].to_be_bytes());
-        out.extend_from_slice(&self.words[1].to_be_bytes());
-        if let Some(tail) = &self.tail {
-            out.extend_from_slice(tail);
+        let tail: &[u8] = self.tail.as_ref().map_or(&[], |t| &t.slice);
+        let mut out = Vec::with_capacity(4 + INLINE + tail.len());
+        for w in self.words {
+            out.extend_from_slice(&w.to_be_bytes());
         }
+        out.drain(..4);
+        out.extend_from_slice(tail);
         out
     }
 }
@@ -326,10 +348,10 @@ fn decode(r: &mut &[u8]) -> Option<KeyValue> {
 /// Hash of a partition key (one value for tables, up to four for a
 /// multi-attribute GSI). Deterministic across runs and processes, so scan
 /// order is reproducible.
-pub fn partition_hash(values: &[KeyValue]) -> u64 {
+pub fn partition_hash(values: &[KeyValue]) -> u32 {
     let mut h = Fnv64::default();
     values.hash(&mut h);
-    splitmix64(h.finish())
+    (splitmix64(h.finish()) >> 32) as u32
 }
 
 /// FNV-1a: tiny, deterministic (std's hasher is randomly keyed per process).
@@ -401,6 +423,26 @@ mod tests {
             proptest::prop_assert_eq!(ka.values(), (a.clone(), c));
             proptest::prop_assert_eq!(ia.values(), (vec![a], sc, ka));
         }
+    }
+
+    /// Keys are held once per item per map: keep them small.
+    #[test]
+    fn keys_are_32_bytes() {
+        assert_eq!(std::mem::size_of::<PrimaryKey>(), 32);
+        assert_eq!(std::mem::size_of::<IndexKey>(), 32);
+    }
+
+    #[test]
+    fn long_keys_keep_their_tail() {
+        let long = |s: &str| {
+            PrimaryKey::new(KeyValue::S(s.repeat(10)), Some(KeyValue::N(crate::value::Number::from_u64(7))))
+        };
+        let (a, b) = (long("abc"), long("abd"));
+        assert!(a < b);
+        assert_eq!(
+            a.values(),
+            (KeyValue::S("abc".repeat(10)), Some(KeyValue::N(crate::value::Number::from_u64(7))))
+        );
     }
 
     #[test]

@@ -211,7 +211,7 @@ impl Table {
         segment: Option<(u32, u32)>,
         start: Option<&IndexKey>,
     ) -> Box<dyn Iterator<Item = Entry<'a>> + 'a> {
-        let floor = |hash: u64| IndexKey::new(hash, vec![], vec![], PrimaryKey::min());
+        let floor = |hash: u32| IndexKey::new(hash, vec![], vec![], PrimaryKey::min());
         let (lo, hi) = match segment {
             Some((seg, total)) => {
                 let (a, b) = segment_hashes(seg, total);
@@ -255,18 +255,18 @@ where
 }
 
 /// The hash range of parallel-scan segment `seg` of `total`: equal slices of
-/// the 64-bit hash space; `None` as the upper end means "to the end".
-fn segment_hashes(seg: u32, total: u32) -> (u64, Option<u64>) {
-    let total = u128::from(total.max(1));
-    let span = 1u128 << 64;
-    let start = (span * u128::from(seg) / total) as u64;
-    let end = span * (u128::from(seg) + 1) / total;
-    (start, (end < span).then_some(end as u64))
+/// the 32-bit hash space; `None` as the upper end means "to the end".
+fn segment_hashes(seg: u32, total: u32) -> (u32, Option<u32>) {
+    let total = u64::from(total.max(1));
+    let span = 1u64 << 32;
+    let start = (span * u64::from(seg) / total) as u32;
+    let end = span * (u64::from(seg) + 1) / total;
+    (start, (end < span).then_some(end as u32))
 }
 
 /// The parallel-scan segment (of `total`) that partition hash `hash` falls in.
-pub fn segment_of(hash: u64, total: u32) -> u32 {
-    ((u128::from(hash) * u128::from(total.max(1))) >> 64) as u32
+pub fn segment_of(hash: u32, total: u32) -> u32 {
+    ((u64::from(hash) * u64::from(total.max(1))) >> 32) as u32
 }
 
 fn tighter_lower<K: Ord>(a: Bound<K>, b: Bound<K>) -> Bound<K> {
@@ -314,7 +314,7 @@ mod tests {
     #[test]
     fn segments_partition_the_hash_space() {
         for total in [1u32, 2, 3, 7, 1000, 1_000_000] {
-            let mut expected_start = 0u64;
+            let mut expected_start = 0u32;
             for seg in [0, total / 2, total - 1] {
                 let (a, b) = segment_hashes(seg, total);
                 if seg == 0 {
