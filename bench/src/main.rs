@@ -82,9 +82,12 @@ struct RunArgs {
     /// Operations per phase instead of a duration (PutItem always writes --items items).
     #[arg(long)]
     ops: Option<u64>,
-    /// Items loaded by the PutItem phase (~200 bytes each).
+    /// Items loaded by the PutItem phase.
     #[arg(long, default_value_t = 10_000)]
     items: usize,
+    /// Size of each item by DynamoDB's rules (attribute names + values; at least 48).
+    #[arg(long, default_value_t = workload::ITEM_BYTES)]
+    item_bytes: usize,
     /// Partition keys the items are spread over.
     #[arg(long, default_value_t = 10)]
     partitions: usize,
@@ -273,6 +276,9 @@ fn parse_phases(s: &str) -> Result<Vec<Phase>, String> {
 
 fn run_cmd(a: RunArgs) -> Result<(), String> {
     let phases = parse_phases(&a.phases)?;
+    if a.item_bytes < workload::MIN_ITEM_BYTES {
+        return Err(format!("--item-bytes must be at least {}", workload::MIN_ITEM_BYTES).into());
+    }
     if a.items == 0 || a.partitions == 0 || a.concurrency == 0 {
         return Err("--items, --partitions and --concurrency must be positive".into());
     }
@@ -326,7 +332,13 @@ async fn run_async(a: RunArgs, phases: Vec<Phase>, threads: usize) -> Result<(),
         % 1_000_000_000;
     let ctx = Arc::new(Ctx {
         target,
-        workload: Workload { table: a.table.clone(), items: a.items, partitions: a.partitions, seed: a.seed },
+        workload: Workload {
+            table: a.table.clone(),
+            items: a.items,
+            partitions: a.partitions,
+            seed: a.seed,
+            item_bytes: a.item_bytes,
+        },
         settings: Settings {
             concurrency: a.concurrency,
             duration: Duration::from_secs_f64(a.duration),
@@ -374,6 +386,9 @@ async fn run_async(a: RunArgs, phases: Vec<Phase>, threads: usize) -> Result<(),
         "startup_ms": median(&startup_runs).map(|m| (m * 10.0).round() / 10.0),
         "startup_runs_ms": startup_runs.iter().map(|m| (m * 10.0).round() / 10.0).collect::<Vec<_>>(),
         "idle_rss_kb": idle_rss, "after_load_rss_kb": after_load_rss, "final_rss_kb": final_rss,
+        "items": a.items, "item_bytes": a.item_bytes,
+        "raw_kb": (a.items * a.item_bytes) as f64 / 1024.0,
+        "rss_over_raw": after_load_rss.map(|r| r as f64 * 1024.0 / (a.items * a.item_bytes) as f64),
     });
     if a.json {
         if server_pid.is_some() {
@@ -492,6 +507,17 @@ fn print_table(label: &str, mode: &str, results: &[PhaseResult], server: &serde_
     }
     if let Some(s) = server.get("startup_ms").and_then(|v| v.as_f64()) {
         println!("startup: {s:.1} ms (median of {})", server["startup_runs_ms"]);
+    }
+    if let (Some(rss), Some(ratio)) =
+        (server.get("after_load_rss_kb").and_then(|v| v.as_f64()), server.get("rss_over_raw").and_then(|v| v.as_f64()))
+    {
+        println!(
+            "memory: {:.1} MiB RSS after loading {} items of {} bytes ({:.1} MiB raw): {ratio:.2}x",
+            rss / 1024.0,
+            server["items"],
+            server["item_bytes"],
+            server["raw_kb"].as_f64().unwrap_or(0.0) / 1024.0,
+        );
     }
     println!();
 }

@@ -11,12 +11,17 @@ use fastrand::Rng;
 /// Approximate DynamoDB item size (attribute names + values) aimed at.
 pub const ITEM_BYTES: usize = 200;
 
+/// Smallest `--item-bytes`: the fixed attributes and one byte of data.
+pub const MIN_ITEM_BYTES: usize = 48;
+
 #[derive(Clone, Debug)]
 pub struct Workload {
     pub table: String,
     pub items: usize,
     pub partitions: usize,
     pub seed: u64,
+    /// Size of each item by DynamoDB's rules (names + values).
+    pub item_bytes: usize,
 }
 
 const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -42,7 +47,7 @@ impl Workload {
         let n = rng.u32(..1_000_000);
         // Names + values of the fixed attributes: pk, sk, c, n, ok, data.
         let fixed = 2 + pk.len() + 2 + sk.len() + 1 + 1 + 1 + n.to_string().len().div_ceil(2) + 1 + 2 + 1 + 4;
-        let len = ITEM_BYTES.saturating_sub(fixed).max(1);
+        let len = self.item_bytes.saturating_sub(fixed).max(1);
         let data: String = (0..len).map(|_| ALNUM[rng.usize(..ALNUM.len())] as char).collect();
         format!(
             r#"{{"pk":{{"S":"{pk}"}},"sk":{{"S":"{sk}"}},"c":{{"N":"0"}},"n":{{"N":"{n}"}},"ok":{{"BOOL":true}},"data":{{"S":"{data}"}}}}"#
@@ -136,7 +141,7 @@ mod tests {
     use super::*;
 
     fn w() -> Workload {
-        Workload { table: "t".into(), items: 10_000, partitions: 10, seed: 42 }
+        Workload { table: "t".into(), items: 10_000, partitions: 10, seed: 42, item_bytes: ITEM_BYTES }
     }
 
     #[test]
