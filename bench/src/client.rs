@@ -27,11 +27,13 @@ impl std::fmt::Display for CallError {
     }
 }
 
-/// Where requests go: an HTTP endpoint or an embedded service.
+/// Where requests go: an HTTP endpoint or an embedded service (JSON
+/// requests through `Service::call`, or with `typed` the typed API for
+/// PutItem, GetItem and UpdateItem).
 #[derive(Clone)]
 pub enum Target {
     Http(Arc<HttpTarget>),
-    Embedded(Arc<ddb_emulator::Service>),
+    Embedded { svc: Arc<ddb_emulator::Service>, typed: bool },
 }
 
 impl Target {
@@ -39,7 +41,7 @@ impl Target {
     pub fn client(&self) -> Client {
         match self {
             Target::Http(t) => Client::Http(HttpClient { target: t.clone(), conn: None, reconnects: 0 }),
-            Target::Embedded(s) => Client::Embedded(s.clone()),
+            Target::Embedded { svc, typed } => Client::Embedded { svc: svc.clone(), typed: *typed },
         }
     }
 }
@@ -83,7 +85,7 @@ impl HttpTarget {
 /// One worker's client.
 pub enum Client {
     Http(HttpClient),
-    Embedded(Arc<ddb_emulator::Service>),
+    Embedded { svc: Arc<ddb_emulator::Service>, typed: bool },
 }
 
 impl Client {
@@ -91,7 +93,7 @@ impl Client {
     pub async fn call(&mut self, op: &str, body: Bytes) -> Result<Bytes, CallError> {
         match self {
             Client::Http(c) => c.call(op, body).await,
-            Client::Embedded(svc) => {
+            Client::Embedded { svc, .. } => {
                 let out = call_embedded(svc, op, &body);
                 // Let the other worker tasks on this thread have a turn.
                 tokio::task::yield_now().await;
@@ -100,11 +102,19 @@ impl Client {
         }
     }
 
+    /// The service, when this client calls the typed API.
+    pub fn typed(&self) -> Option<&ddb_emulator::Service> {
+        match self {
+            Client::Embedded { svc, typed: true } => Some(svc),
+            _ => None,
+        }
+    }
+
     /// Opens the connection now (so that connecting is not timed).
     pub async fn warm(&mut self) -> Result<(), CallError> {
         match self {
             Client::Http(c) => c.connection().await.map(|_| ()),
-            Client::Embedded(_) => Ok(()),
+            Client::Embedded { .. } => Ok(()),
         }
     }
 
@@ -112,7 +122,7 @@ impl Client {
     pub fn reconnects(&self) -> u64 {
         match self {
             Client::Http(c) => c.reconnects,
-            Client::Embedded(_) => 0,
+            Client::Embedded { .. } => 0,
         }
     }
 }
@@ -122,12 +132,14 @@ impl Client {
 fn call_embedded(svc: &ddb_emulator::Service, op: &str, body: &[u8]) -> Result<Bytes, CallError> {
     let value: serde_json::Value = serde_json::from_slice(body)
         .map_err(|e| CallError { status: Some(400), body: format!("bad JSON built by ddb-bench: {e}") })?;
-    match svc.call(op, &value) {
-        Ok(out) => Ok(Bytes::from(out)),
-        Err(e) => Err(CallError {
-            status: Some(e.kind.status()),
-            body: serde_json::json!({"__type": e.kind.type_name(), "message": e.message}).to_string(),
-        }),
+    svc.call(op, &value).map(Bytes::from).map_err(|e| typed_error(&e))
+}
+
+/// An emulator error as the failed call the report shows.
+pub fn typed_error(e: &ddb_emulator::Error) -> CallError {
+    CallError {
+        status: Some(e.kind.status()),
+        body: serde_json::json!({"__type": e.kind.type_name(), "message": e.message}).to_string(),
     }
 }
 

@@ -40,7 +40,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Cmd {
     /// Run the workload (the default when no subcommand is given).
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Measure startup time: spawn the server command until the first successful ListTables.
     Startup(StartupArgs),
     /// A trivial HTTP server answering a fixed small JSON body (the machine's HTTP ceiling).
@@ -60,6 +60,10 @@ struct RunArgs {
     /// Call the engine in-process (`ddb_emulator::Service::call`, no HTTP).
     #[arg(long, conflicts_with_all = ["server_cmd", "server_pid"])]
     embedded: bool,
+    /// With --embedded: PutItem, GetItem and UpdateItem through the typed
+    /// in-process API (`Service::put_item`, ...: no JSON at all).
+    #[arg(long, requires = "embedded")]
+    typed: bool,
     /// Spawn this server command (with `{port}` substituted) and benchmark it;
     /// also measures its startup time, memory and CPU.
     #[arg(long)]
@@ -174,7 +178,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.cmd {
         None => run_cmd(cli.run),
-        Some(Cmd::Run(a)) => run_cmd(a),
+        Some(Cmd::Run(a)) => run_cmd(*a),
         Some(Cmd::Startup(a)) => startup_cmd(a),
         Some(Cmd::ReferenceServer(a)) => runtime(a.threads.unwrap_or_else(cores))
             .block_on(refserver::serve(&a.host, a.port))
@@ -277,7 +281,7 @@ fn parse_phases(s: &str) -> Result<Vec<Phase>, String> {
 fn run_cmd(a: RunArgs) -> Result<(), String> {
     let phases = parse_phases(&a.phases)?;
     if a.item_bytes < workload::MIN_ITEM_BYTES {
-        return Err(format!("--item-bytes must be at least {}", workload::MIN_ITEM_BYTES).into());
+        return Err(format!("--item-bytes must be at least {}", workload::MIN_ITEM_BYTES));
     }
     if a.items == 0 || a.partitions == 0 || a.concurrency == 0 {
         return Err("--items, --partitions and --concurrency must be positive".into());
@@ -295,8 +299,17 @@ async fn run_async(a: RunArgs, phases: Vec<Phase>, threads: usize) -> Result<(),
     let (target, server_pid, mode, label, where_) = if a.embedded {
         let config = ddb_emulator::Config { record_operations: false, ..Default::default() };
         let svc = Arc::new(ddb_emulator::Service::new(config));
-        let label = a.label.clone().unwrap_or_else(|| "ddb-emulator (embedded)".into());
-        (Target::Embedded(svc), Some(std::process::id()), "embedded", label, "in-process".to_string())
+        let default_label =
+            if a.typed { "ddb-emulator (embedded, typed)" } else { "ddb-emulator (embedded)" };
+        let label = a.label.clone().unwrap_or_else(|| default_label.into());
+        let mode = if a.typed { "embedded-typed" } else { "embedded" };
+        (
+            Target::Embedded { svc, typed: a.typed },
+            Some(std::process::id()),
+            mode,
+            label,
+            "in-process".to_string(),
+        )
     } else if let Some(cmd) = &a.server_cmd {
         let runs = a.startup_runs.max(1);
         for i in 0..runs {
@@ -508,9 +521,10 @@ fn print_table(label: &str, mode: &str, results: &[PhaseResult], server: &serde_
     if let Some(s) = server.get("startup_ms").and_then(|v| v.as_f64()) {
         println!("startup: {s:.1} ms (median of {})", server["startup_runs_ms"]);
     }
-    if let (Some(rss), Some(ratio)) =
-        (server.get("after_load_rss_kb").and_then(|v| v.as_f64()), server.get("rss_over_raw").and_then(|v| v.as_f64()))
-    {
+    if let (Some(rss), Some(ratio)) = (
+        server.get("after_load_rss_kb").and_then(|v| v.as_f64()),
+        server.get("rss_over_raw").and_then(|v| v.as_f64()),
+    ) {
         println!(
             "memory: {:.1} MiB RSS after loading {} items of {} bytes ({:.1} MiB raw): {ratio:.2}x",
             rss / 1024.0,

@@ -1,10 +1,12 @@
 //! Phases: what one operation of each is, and running it with N workers for
 //! a duration or an operation count, timing every operation.
 
-use crate::client::{CallError, Client, Target};
+use crate::client::{typed_error, CallError, Client, Target};
 use crate::procinfo;
 use crate::workload::Workload;
 use bytes::Bytes;
+use ddb_emulator::ops::{get_item::GetItem, put_item::PutItem, update_item::UpdateItem};
+use ddb_emulator::value::{AttributeValue, Number};
 use fastrand::Rng;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -221,18 +223,48 @@ async fn one_op(
             let name = ct_name(ctx, seq);
             client.call("CreateTable", body(w.create_table(&name))).await?;
         }
-        Phase::Put => {
-            client.call("PutItem", body(w.put_item(seq as usize))).await?;
-        }
-        Phase::Get => {
-            client.call("GetItem", body(w.get_item(rng.usize(..w.items)))).await?;
-        }
+        Phase::Put => match client.typed() {
+            Some(svc) => {
+                let request = PutItem::new(w.table.as_str(), w.typed_item(seq as usize));
+                svc.put_item(request).map_err(|e| typed_error(&e))?;
+                tokio::task::yield_now().await;
+            }
+            None => {
+                client.call("PutItem", body(w.put_item(seq as usize))).await?;
+            }
+        },
+        Phase::Get => match client.typed() {
+            Some(svc) => {
+                let request = GetItem::new(w.table.as_str(), w.typed_key(rng.usize(..w.items)));
+                // The caller gets the item decoded, as it would use it.
+                std::hint::black_box(svc.get_item(request).map_err(|e| typed_error(&e))?.item());
+                tokio::task::yield_now().await;
+            }
+            None => {
+                client.call("GetItem", body(w.get_item(rng.usize(..w.items)))).await?;
+            }
+        },
         Phase::Query => {
             client.call("Query", body(w.query(rng))).await?;
         }
-        Phase::Update => {
-            client.call("UpdateItem", body(w.update_item(rng.usize(..w.items)))).await?;
-        }
+        Phase::Update => match client.typed() {
+            Some(svc) => {
+                let request = UpdateItem::new(
+                    w.table.as_str(),
+                    w.typed_key(rng.usize(..w.items)),
+                    "SET #c = #c + :one",
+                )
+                .params(
+                    Some([("#c".to_string(), "c".to_string())].into()),
+                    Some([(":one".to_string(), AttributeValue::N(Number::from_u64(1)))].into()),
+                );
+                svc.update_item(request).map_err(|e| typed_error(&e))?;
+                tokio::task::yield_now().await;
+            }
+            None => {
+                client.call("UpdateItem", body(w.update_item(rng.usize(..w.items)))).await?;
+            }
+        },
         Phase::Scan => {
             let mut start: Option<String> = None;
             loop {

@@ -6,6 +6,7 @@
 //! blocks of 100 sharing the prefix `s{block:05}`, which the Query phase uses
 //! with `begins_with`.
 
+use ddb_emulator::value::{AttributeValue, Item, Number};
 use fastrand::Rng;
 
 /// Approximate DynamoDB item size (attribute names + values) aimed at.
@@ -40,18 +41,53 @@ impl Workload {
         self.items.div_ceil(self.partitions).max(1)
     }
 
-    /// The item `i` as a DynamoDB JSON map.
-    pub fn item(&self, i: usize) -> String {
+    /// The varying attributes of item `i`: pk, sk, n and data.
+    fn fields(&self, i: usize) -> (String, String, u32, String) {
         let mut rng = Rng::with_seed(self.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (i as u64));
         let (pk, sk) = (self.pk(i), self.sk(i));
         let n = rng.u32(..1_000_000);
         // Names + values of the fixed attributes: pk, sk, c, n, ok, data.
         let fixed = 2 + pk.len() + 2 + sk.len() + 1 + 1 + 1 + n.to_string().len().div_ceil(2) + 1 + 2 + 1 + 4;
         let len = self.item_bytes.saturating_sub(fixed).max(1);
-        let data: String = (0..len).map(|_| ALNUM[rng.usize(..ALNUM.len())] as char).collect();
+        // Ten characters per random word (62^10 < 2^64): generating the data
+        // must cost far less than the operation it feeds.
+        let mut data = String::with_capacity(len);
+        while data.len() < len {
+            let mut word = rng.u64(..);
+            for _ in 0..10.min(len - data.len()) {
+                data.push(ALNUM[(word % ALNUM.len() as u64) as usize] as char);
+                word /= ALNUM.len() as u64;
+            }
+        }
+        (pk, sk, n, data)
+    }
+
+    /// The item `i` as a DynamoDB JSON map.
+    pub fn item(&self, i: usize) -> String {
+        let (pk, sk, n, data) = self.fields(i);
         format!(
             r#"{{"pk":{{"S":"{pk}"}},"sk":{{"S":"{sk}"}},"c":{{"N":"0"}},"n":{{"N":"{n}"}},"ok":{{"BOOL":true}},"data":{{"S":"{data}"}}}}"#
         )
+    }
+
+    /// The item `i` for the typed in-process API (the same attributes).
+    pub fn typed_item(&self, i: usize) -> Item {
+        let (pk, sk, n, data) = self.fields(i);
+        [
+            ("pk".to_string(), AttributeValue::S(pk)),
+            ("sk".to_string(), AttributeValue::S(sk)),
+            ("c".to_string(), AttributeValue::N(Number::zero())),
+            ("n".to_string(), AttributeValue::N(Number::from_u64(u64::from(n)))),
+            ("ok".to_string(), AttributeValue::Bool(true)),
+            ("data".to_string(), AttributeValue::S(data)),
+        ]
+        .into()
+    }
+
+    /// The key of item `i` for the typed in-process API.
+    pub fn typed_key(&self, i: usize) -> Item {
+        [("pk".to_string(), AttributeValue::S(self.pk(i))), ("sk".to_string(), AttributeValue::S(self.sk(i)))]
+            .into()
     }
 
     pub fn key(&self, i: usize) -> String {

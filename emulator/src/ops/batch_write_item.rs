@@ -85,9 +85,9 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     if payload > MAX_REQUEST_BYTES {
         return Err(Error::validation(messages::BATCH_WRITE_TOO_LARGE));
     }
-    svc.store.write(|db| {
+    svc.store.write_in_place(|db| {
         // Validate every request against its table before changing anything,
-        // so a bad request rejects the whole call.
+        // so a bad request rejects the whole call (and in place is safe).
         let mut planned: Vec<(String, &String, Vec<Planned>, &[serde_json::Value])> = Vec::new();
         for (table_name, writes, requests) in &batches {
             let table = super::existing_table(db, table_name)?;

@@ -8,9 +8,10 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// `ReturnValues` of a write.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ReturnValues {
     /// Nothing.
+    #[default]
     None,
     /// The whole item before the write.
     AllOld,
@@ -48,9 +49,10 @@ pub fn return_old_on_failure(value: Option<&str>) -> bool {
 }
 
 /// `ReturnConsumedCapacity`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum CapacityMode {
     /// Not returned.
+    #[default]
     None,
     /// Table total only.
     Total,
@@ -302,6 +304,14 @@ pub enum ItemOut {
 }
 
 impl ItemOut {
+    /// The attributes, decoded.
+    pub fn to_item(&self) -> Item {
+        match self {
+            ItemOut::Shared(stored) => stored.item(),
+            ItemOut::Owned(item) => item.clone(),
+        }
+    }
+
     /// The stored item, or its projection when a projection is given.
     pub fn project(stored: &StoredItem, projection: Option<&crate::expr::Projection>) -> Self {
         match projection {

@@ -73,6 +73,46 @@ fn str_member<'a>(body: &'a Value, name: &str) -> Option<&'a str> {
     body.get(name).and_then(Value::as_str)
 }
 
+/// The expression parameters of a typed (in-process) request: expressions
+/// only, no legacy parameters.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Params {
+    /// `ConditionExpression`.
+    pub condition: Option<String>,
+    /// `UpdateExpression`.
+    pub update: Option<String>,
+    /// `ProjectionExpression`.
+    pub projection: Option<String>,
+    /// `ExpressionAttributeNames`.
+    pub names: Option<BTreeMap<String, String>>,
+    /// `ExpressionAttributeValues`.
+    pub values: Option<Item>,
+}
+
+impl Params {
+    /// Parses them as the JSON path would (same checks, same messages).
+    pub fn parse(&self) -> Result<Exprs> {
+        if *self == Params::default() {
+            return Ok(Exprs::default());
+        }
+        let parsed = expr::parse_request(RequestExpressions {
+            condition: self.condition.as_deref(),
+            filter: None,
+            key_condition: None,
+            projection: self.projection.as_deref(),
+            update: self.update.as_deref(),
+            names: self.names.as_ref(),
+            values: self.values.as_ref(),
+        })?;
+        Ok(Exprs {
+            condition: parsed.condition,
+            update: parsed.update,
+            projection: parsed.projection,
+            ..Exprs::default()
+        })
+    }
+}
+
 /// Parses every expression and legacy parameter of `body`.
 pub fn parse(body: &Value) -> Result<Exprs> {
     legacy::check_mixing(&present(body, LEGACY), &present(body, EXPRESSION))?;

@@ -3,7 +3,8 @@
 use super::common::{self, CapacityMode, ConsumedCapacity};
 use crate::error::Result;
 use crate::service::Service;
-use crate::value::json;
+use super::exprs::{Exprs, Params};
+use crate::value::{json, Item};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -15,13 +16,54 @@ struct Input {
 }
 
 /// GetItem's response.
-#[derive(Serialize, Default)]
+#[derive(Serialize, Default, Debug)]
 #[serde(rename_all = "PascalCase")]
 pub struct Output {
     #[serde(skip_serializing_if = "Option::is_none")]
     item: Option<common::ItemOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
     consumed_capacity: Option<ConsumedCapacity>,
+}
+
+/// GetItem as a typed, in-process request ([`Service::get_item`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GetItem {
+    /// The table.
+    pub table_name: String,
+    /// The key attributes.
+    pub key: Item,
+    /// `ProjectionExpression` with its names (values are not allowed).
+    pub expressions: Params,
+    /// `ConsistentRead` (only changes the capacity an emulator would report).
+    pub consistent_read: bool,
+}
+
+impl GetItem {
+    /// Reads the item at `key` of `table_name`.
+    pub fn new(table_name: impl Into<String>, key: Item) -> Self {
+        GetItem { table_name: table_name.into(), key, ..Self::default() }
+    }
+
+    /// Returns only the attributes `projection` names (`ProjectionExpression`).
+    pub fn projection(mut self, projection: impl Into<String>) -> Self {
+        self.expressions.projection = Some(projection.into());
+        self
+    }
+}
+
+impl Output {
+    /// The item (projected, if asked), when there is one.
+    pub fn item(&self) -> Option<Item> {
+        self.item.as_ref().map(common::ItemOut::to_item)
+    }
+}
+
+impl Service {
+    /// Runs GetItem in-process on a typed request (see [`GetItem`]).
+    pub fn get_item(&self, request: GetItem) -> Result<Output> {
+        let exprs = request.expressions.parse()?;
+        apply(self, &request.table_name, &request.key, &exprs, CapacityMode::None, request.consistent_read)
+    }
 }
 
 /// Runs GetItem.
@@ -31,9 +73,20 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
     let consistent = input.consistent_read.unwrap_or(false);
     let exprs = super::exprs::parse(body)?;
+    apply(svc, &input.table_name, &key, &exprs, capacity, consistent)
+}
+
+fn apply(
+    svc: &Service,
+    table_name: &str,
+    key: &Item,
+    exprs: &Exprs,
+    capacity: CapacityMode,
+    consistent: bool,
+) -> Result<Output> {
     let db = svc.store.snapshot();
-    let table = super::existing_table(&db, &input.table_name)?;
-    let key = table.def.request_key(&key)?;
+    let table = super::existing_table(&db, table_name)?;
+    let key = table.def.request_key(key)?;
     let found = table.get(&key);
     let size = found.map_or(0, crate::store::StoredItem::size);
     Ok(Output {

@@ -1,12 +1,14 @@
 //! PutItem: create or replace one item, optionally under a condition.
 
-use super::common::{self, CapacityMode, ConsumedCapacity, ItemCollectionMetrics, ReturnValues};
-use super::write::{self, Change};
+use super::common::{self, ConsumedCapacity, ItemCollectionMetrics, ReturnValues};
+use super::write::{self, Change, Reporting};
 use crate::error::{messages, Error, Result};
 use crate::service::Service;
 use crate::store::StoredItem;
-use crate::value::{json, size::MAX_ITEM_SIZE};
+use super::exprs::{Exprs, Params};
+use crate::value::{json, size::MAX_ITEM_SIZE, Item};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -19,7 +21,7 @@ struct Input {
 }
 
 /// PutItem's response.
-#[derive(Serialize, Default)]
+#[derive(Serialize, Default, Debug)]
 #[serde(rename_all = "PascalCase")]
 pub struct Output {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -30,20 +32,93 @@ pub struct Output {
     item_collection_metrics: Option<ItemCollectionMetrics>,
 }
 
+/// PutItem as a typed, in-process request ([`Service::put_item`]): no
+/// JSON, no model validation (the types stand for it), the same semantics
+/// and errors otherwise.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PutItem {
+    /// The table.
+    pub table_name: String,
+    /// The whole item, key attributes included.
+    pub item: Item,
+    /// `ConditionExpression` with its names and values.
+    pub expressions: Params,
+    /// `NONE` or `ALL_OLD`.
+    pub return_values: ReturnValues,
+}
+
+impl PutItem {
+    /// Puts `item` into `table_name`, unconditionally.
+    pub fn new(table_name: impl Into<String>, item: Item) -> Self {
+        PutItem { table_name: table_name.into(), item, ..Self::default() }
+    }
+
+    /// Only if `condition` holds (`ConditionExpression`).
+    pub fn condition(mut self, condition: impl Into<String>) -> Self {
+        self.expressions.condition = Some(condition.into());
+        self
+    }
+
+    /// Sets the expression parameters (`#names`, `:values`).
+    pub fn params(mut self, names: Option<BTreeMap<String, String>>, values: Option<Item>) -> Self {
+        self.expressions.names = names;
+        self.expressions.values = values;
+        self
+    }
+
+    /// Returns the item it replaced (`ReturnValues: ALL_OLD`).
+    pub fn return_old(mut self) -> Self {
+        self.return_values = ReturnValues::AllOld;
+        self
+    }
+}
+
+impl Output {
+    /// The old item, for `ALL_OLD`, when there was one.
+    pub fn attributes(&self) -> Option<Item> {
+        self.attributes.as_ref().map(StoredItem::item)
+    }
+}
+
+impl Service {
+    /// Runs PutItem in-process on a typed request (see [`PutItem`]).
+    pub fn put_item(&self, request: PutItem) -> Result<Output> {
+        if !matches!(request.return_values, ReturnValues::None | ReturnValues::AllOld) {
+            return Err(Error::validation(messages::RETURN_VALUES_PUT_DELETE));
+        }
+        let exprs = request.expressions.parse()?;
+        apply(self, &request.table_name, request.item, request.return_values, &exprs, Reporting::default())
+    }
+}
+
 /// Runs PutItem.
 pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     let input: Input = crate::http::decode(body)?;
     let item = json::parse_item(super::member(body, "Item"))?;
     let return_values = ReturnValues::parse(input.return_values.as_deref(), &[ReturnValues::AllOld])?;
     let exprs = super::exprs::parse(body)?;
-    let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
-    let return_old = common::return_old_on_failure(input.return_values_on_condition_check_failure.as_deref());
+    let reporting = Reporting::new(
+        input.return_consumed_capacity.as_deref(),
+        input.return_values_on_condition_check_failure.as_deref(),
+        input.return_item_collection_metrics.as_deref(),
+    );
+    apply(svc, &input.table_name, item, return_values, &exprs, reporting)
+}
+
+fn apply(
+    svc: &Service,
+    table_name: &str,
+    item: Item,
+    return_values: ReturnValues,
+    exprs: &Exprs,
+    reporting: Reporting<'_>,
+) -> Result<Output> {
     // Sizing and wrapping happen before the writer lock is taken.
     let stored = StoredItem::new(&item);
     let written = write::write_one(
         svc,
-        &input.table_name,
-        input.return_item_collection_metrics.as_deref(),
+        table_name,
+        reporting.metrics,
         |def| def.item_key(&item),
         |def, current| {
             def.check_index_keys(&item)?;
@@ -51,13 +126,18 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
                 return Err(Error::validation(messages::ITEM_TOO_LARGE));
             }
             if !super::exprs::condition_holds_on(exprs.condition.as_ref(), current) {
-                return Err(write::condition_failed(return_old, current));
+                return Err(write::condition_failed(reporting.return_old, current));
             }
             Ok(Change::Put(stored.clone()))
         },
     )?;
     Ok(Output {
-        consumed_capacity: common::write_capacity(capacity, &written.def, written.old.as_ref(), Some(&stored)),
+        consumed_capacity: common::write_capacity(
+            reporting.capacity,
+            &written.def,
+            written.old.as_ref(),
+            Some(&stored),
+        ),
         item_collection_metrics: written.metrics,
         attributes: match return_values {
             ReturnValues::AllOld => written.old,

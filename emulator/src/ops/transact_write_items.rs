@@ -98,7 +98,8 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Response> {
         .map(parse_action)
         .collect::<Result<Vec<_>>>()?;
     let apply = || {
-        svc.store.write(|db| {
+        // Every check and plan comes before the first change: in place is safe.
+        svc.store.write_in_place(|db| {
             // Request-level checks first: tables, keys, duplicates, sizes.
             let mut keys: Vec<PrimaryKey> = Vec::with_capacity(actions.len());
             let mut seen = HashSet::new();

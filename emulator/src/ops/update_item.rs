@@ -1,13 +1,15 @@
 //! UpdateItem: change attributes of one item (creating it if absent, unless
 //! the condition fails), with the five ReturnValues modes.
 
-use super::common::{self, CapacityMode, ConsumedCapacity, ItemCollectionMetrics, ItemOut, ReturnValues};
-use super::write::{self, Change};
+use super::common::{self, ConsumedCapacity, ItemCollectionMetrics, ItemOut, ReturnValues};
+use super::exprs::{Exprs, Params};
+use super::write::{self, Change, Reporting};
 use crate::error::{messages, Error, Result};
 use crate::expr::UpdateClause;
 use crate::service::Service;
 use crate::store::StoredItem;
-use crate::value::{json, size::MAX_ITEM_SIZE};
+use crate::value::{json, size::MAX_ITEM_SIZE, Item};
+use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -21,7 +23,7 @@ struct Input {
 }
 
 /// UpdateItem's response.
-#[derive(Serialize, Default)]
+#[derive(Serialize, Default, Debug)]
 #[serde(rename_all = "PascalCase")]
 pub struct Output {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -30,6 +32,62 @@ pub struct Output {
     consumed_capacity: Option<ConsumedCapacity>,
     #[serde(skip_serializing_if = "Option::is_none")]
     item_collection_metrics: Option<ItemCollectionMetrics>,
+}
+
+/// UpdateItem as a typed, in-process request ([`Service::update_item`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UpdateItem {
+    /// The table.
+    pub table_name: String,
+    /// The key attributes.
+    pub key: Item,
+    /// `UpdateExpression` and `ConditionExpression`, with names and values.
+    pub expressions: Params,
+    /// Any of the five modes.
+    pub return_values: ReturnValues,
+}
+
+impl UpdateItem {
+    /// Applies `update` (an `UpdateExpression`) to the item at `key`,
+    /// creating it if absent.
+    pub fn new(table_name: impl Into<String>, key: Item, update: impl Into<String>) -> Self {
+        let expressions = Params { update: Some(update.into()), ..Params::default() };
+        UpdateItem { table_name: table_name.into(), key, expressions, ..Self::default() }
+    }
+
+    /// Only if `condition` holds (`ConditionExpression`).
+    pub fn condition(mut self, condition: impl Into<String>) -> Self {
+        self.expressions.condition = Some(condition.into());
+        self
+    }
+
+    /// Sets the expression parameters (`#names`, `:values`).
+    pub fn params(mut self, names: Option<BTreeMap<String, String>>, values: Option<Item>) -> Self {
+        self.expressions.names = names;
+        self.expressions.values = values;
+        self
+    }
+
+    /// What to return (`ReturnValues`).
+    pub fn return_values(mut self, return_values: ReturnValues) -> Self {
+        self.return_values = return_values;
+        self
+    }
+}
+
+impl Output {
+    /// The attributes asked for with `ReturnValues`, if any.
+    pub fn attributes(&self) -> Option<Item> {
+        self.attributes.as_ref().map(ItemOut::to_item)
+    }
+}
+
+impl Service {
+    /// Runs UpdateItem in-process on a typed request (see [`UpdateItem`]).
+    pub fn update_item(&self, request: UpdateItem) -> Result<Output> {
+        let exprs = request.expressions.parse()?;
+        apply(self, &request.table_name, &request.key, request.return_values, &exprs, Reporting::default())
+    }
 }
 
 /// Runs UpdateItem.
@@ -41,15 +99,29 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
         &[ReturnValues::AllOld, ReturnValues::UpdatedOld, ReturnValues::AllNew, ReturnValues::UpdatedNew],
     )?;
     let exprs = super::exprs::parse(body)?;
-    let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
-    let return_old = common::return_old_on_failure(input.return_values_on_condition_check_failure.as_deref());
+    let reporting = Reporting::new(
+        input.return_consumed_capacity.as_deref(),
+        input.return_values_on_condition_check_failure.as_deref(),
+        input.return_item_collection_metrics.as_deref(),
+    );
+    apply(svc, &input.table_name, &key_item, return_values, &exprs, reporting)
+}
+
+fn apply(
+    svc: &Service,
+    table_name: &str,
+    key_item: &Item,
+    return_values: ReturnValues,
+    exprs: &Exprs,
+    reporting: Reporting<'_>,
+) -> Result<Output> {
     // The updated paths, kept from the plan that was applied, for UPDATED_*.
     let updated_paths = std::cell::RefCell::new(Vec::new());
     let written = write::write_one(
         svc,
-        &input.table_name,
-        input.return_item_collection_metrics.as_deref(),
-        |def| def.request_key(&key_item),
+        table_name,
+        reporting.metrics,
+        |def| def.request_key(key_item),
         |def, current| {
             if let Some(update) = &exprs.update {
                 let key_names: Vec<&str> = def.key.attrs().map(|a| a.name.as_str()).collect();
@@ -58,7 +130,7 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
             // The update needs the whole item anyway: decode it once.
             let current_item = current.map(StoredItem::item);
             if !super::exprs::condition_holds(exprs.condition.as_ref(), current_item.as_ref()) {
-                return Err(write::condition_failed(return_old, current));
+                return Err(write::condition_failed(reporting.return_old, current));
             }
             // Legacy AttributeUpdates that only delete do nothing to a
             // missing item ("DELETE - Nothing happens", AttributeValueUpdate).
@@ -107,7 +179,7 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
         ReturnValues::UpdatedNew => updated(new),
     };
     Ok(Output {
-        consumed_capacity: common::write_capacity(capacity, &written.def, written.old.as_ref(), Some(new)),
+        consumed_capacity: common::write_capacity(reporting.capacity, &written.def, written.old.as_ref(), Some(new)),
         item_collection_metrics: written.metrics,
         attributes,
     })

@@ -4,7 +4,7 @@
 //! condition evaluation, update application and sizing all happen there.
 //! Under the lock the plan is used as is when the table definition and the
 //! item are still the ones it was planned against (pointer equality: the
-//! snapshot keeps them alive, so a match cannot be a reused address);
+//! plan holds references to both, so a match cannot be a reused address);
 //! otherwise it is planned again against the current version. The lock is
 //! therefore held for a map insert, and a failed condition against the
 //! snapshot returns without taking it (the snapshot is a valid point at
@@ -15,6 +15,30 @@ use crate::error::{Error, Result};
 use crate::service::Service;
 use crate::store::{PrimaryKey, StoredItem, TableDef};
 use std::sync::Arc;
+
+/// What a single-item write reports besides its result: the JSON request's
+/// `ReturnConsumedCapacity`, `ReturnValuesOnConditionCheckFailure` and
+/// `ReturnItemCollectionMetrics`. Typed requests report none of them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Reporting<'a> {
+    /// `ReturnConsumedCapacity`.
+    pub capacity: common::CapacityMode,
+    /// `ReturnValuesOnConditionCheckFailure` is `ALL_OLD`.
+    pub return_old: bool,
+    /// `ReturnItemCollectionMetrics`.
+    pub metrics: Option<&'a str>,
+}
+
+impl<'a> Reporting<'a> {
+    /// From the three request members.
+    pub fn new(capacity: Option<&str>, on_condition_failure: Option<&str>, metrics: Option<&'a str>) -> Self {
+        Reporting {
+            capacity: common::CapacityMode::parse(capacity),
+            return_old: common::return_old_on_failure(on_condition_failure),
+            metrics,
+        }
+    }
+}
 
 /// What a planned write does to the item.
 pub enum Change {
@@ -48,13 +72,18 @@ pub fn write_one(
     key_of: impl Fn(&TableDef) -> Result<PrimaryKey>,
     plan: impl Fn(&TableDef, Option<&StoredItem>) -> Result<Change>,
 ) -> Result<Written> {
-    let snapshot = svc.store.snapshot();
-    let table = super::existing_table(&snapshot, table_name)?;
-    let def = table.def.clone();
-    let key = key_of(&def)?;
-    let current = table.get(&key).cloned();
+    let (def, key, current) = {
+        // Dropped before writing: a held snapshot makes the write copy.
+        let snapshot = svc.store.snapshot();
+        let table = super::existing_table(&snapshot, table_name)?;
+        let def = table.def.clone();
+        let key = key_of(&def)?;
+        let current = table.get(&key).cloned();
+        (def, key, current)
+    };
     let planned = plan(&def, current.as_ref())?;
-    svc.store.write(|db| {
+    // Every check comes before the change: safe to apply in place.
+    svc.store.write_in_place(|db| {
         let table = super::existing_table_mut(db, table_name)?;
         let unchanged = Arc::ptr_eq(&table.def, &def)
             && match (table.get(&key), current.as_ref()) {

@@ -27,6 +27,38 @@ pub enum KeyValue {
     Max,
 }
 
+/// A key value borrowed from wherever it lives (an item, a `KeyValue`):
+/// what the encoder reads, so a key is built without copying strings.
+#[derive(Clone, Copy)]
+enum KeyRef<'a> {
+    Min,
+    S(&'a str),
+    N(Number),
+    B(&'a [u8]),
+    Max,
+}
+
+impl<'a> KeyRef<'a> {
+    fn of(v: &'a KeyValue) -> Self {
+        match v {
+            KeyValue::Min => KeyRef::Min,
+            KeyValue::S(s) => KeyRef::S(s),
+            KeyValue::N(n) => KeyRef::N(*n),
+            KeyValue::B(b) => KeyRef::B(b),
+            KeyValue::Max => KeyRef::Max,
+        }
+    }
+
+    fn of_attr(v: &'a AttributeValue) -> Option<Self> {
+        match v {
+            AttributeValue::S(s) => Some(KeyRef::S(s)),
+            AttributeValue::N(n) => Some(KeyRef::N(*n)),
+            AttributeValue::B(b) => Some(KeyRef::B(b)),
+            _ => None,
+        }
+    }
+}
+
 impl KeyValue {
     /// The key value of a scalar attribute value; `None` for non-scalar types.
     pub fn from_attr(v: &AttributeValue) -> Option<KeyValue> {
@@ -69,15 +101,31 @@ pub struct PrimaryKey {
 impl PrimaryKey {
     /// A primary key for partition value `pk` and optional sort value.
     pub fn new(pk: KeyValue, sk: Option<KeyValue>) -> Self {
-        let hash = partition_hash(std::slice::from_ref(&pk));
-        Self::with_hash(hash, pk, sk)
+        Self::build(None, KeyRef::of(&pk), sk.as_ref().map(KeyRef::of))
+    }
+
+    /// The key of an item whose key attributes are `pk` and `sk`, read in
+    /// place; `None` if one is not a scalar (callers check types first).
+    pub fn from_attrs(pk: &AttributeValue, sk: Option<&AttributeValue>) -> Option<Self> {
+        let sk = match sk {
+            Some(v) => Some(KeyRef::of_attr(v)?),
+            None => None,
+        };
+        Some(Self::build(None, KeyRef::of_attr(pk)?, sk))
     }
 
     /// A key with an explicit hash (range bounds use sentinel values).
     pub fn with_hash(hash: u32, pk: KeyValue, sk: Option<KeyValue>) -> Self {
-        let mut buf = Vec::with_capacity(24);
-        encode(&pk, &mut buf);
-        if let Some(sk) = &sk {
+        Self::build(Some(hash), KeyRef::of(&pk), sk.as_ref().map(KeyRef::of))
+    }
+
+    /// Encodes the values; the hash, unless given, is that of the encoded
+    /// partition value.
+    fn build(hash: Option<u32>, pk: KeyRef<'_>, sk: Option<KeyRef<'_>>) -> Self {
+        let mut buf = Vec::with_capacity(32);
+        encode(pk, &mut buf);
+        let hash = hash.unwrap_or_else(|| hash_encoded(&buf));
+        if let Some(sk) = sk {
             encode(sk, &mut buf);
         }
         PrimaryKey { bytes: KeyBytes::new(hash, &buf) }
@@ -146,11 +194,11 @@ impl IndexKey {
         // Each vector ends with 0x00, below every value tag, so a shorter
         // vector sorts before its extensions, as `Vec`'s order has it.
         for v in &pk {
-            encode(v, &mut buf);
+            encode(KeyRef::of(v), &mut buf);
         }
         buf.push(0x00);
         for v in &sk {
-            encode(v, &mut buf);
+            encode(KeyRef::of(v), &mut buf);
         }
         buf.push(0x00);
         buf.extend_from_slice(&primary.hash().to_be_bytes());
@@ -270,7 +318,7 @@ const TAG_MAX: u8 = 0xFE;
 /// `KeyValue`'s variants, then the value (strings and bytes with 0x00
 /// escaped as 0x00 0xFF and a 0x00 0x00 terminator; numbers by
 /// `Number::encode_ordered`).
-fn encode(v: &KeyValue, out: &mut Vec<u8>) {
+fn encode(v: KeyRef<'_>, out: &mut Vec<u8>) {
     let escaped = |bytes: &[u8], out: &mut Vec<u8>| {
         for &b in bytes {
             if b == 0 {
@@ -282,20 +330,20 @@ fn encode(v: &KeyValue, out: &mut Vec<u8>) {
         out.extend_from_slice(&[0x00, 0x00]);
     };
     match v {
-        KeyValue::Min => out.push(TAG_MIN),
-        KeyValue::S(s) => {
+        KeyRef::Min => out.push(TAG_MIN),
+        KeyRef::S(s) => {
             out.push(TAG_S);
             escaped(s.as_bytes(), out);
         }
-        KeyValue::N(n) => {
+        KeyRef::N(n) => {
             out.push(TAG_N);
             n.encode_ordered(out);
         }
-        KeyValue::B(b) => {
+        KeyRef::B(b) => {
             out.push(TAG_B);
             escaped(b, out);
         }
-        KeyValue::Max => out.push(TAG_MAX),
+        KeyRef::Max => out.push(TAG_MAX),
     }
 }
 
@@ -349,8 +397,18 @@ fn decode(r: &mut &[u8]) -> Option<KeyValue> {
 /// multi-attribute GSI). Deterministic across runs and processes, so scan
 /// order is reproducible.
 pub fn partition_hash(values: &[KeyValue]) -> u32 {
+    let mut buf = Vec::with_capacity(32);
+    for v in values {
+        encode(KeyRef::of(v), &mut buf);
+    }
+    hash_encoded(&buf)
+}
+
+/// The partition hash of encoded partition value(s): the encoding is
+/// self-delimiting, so distinct value lists hash distinct byte strings.
+fn hash_encoded(bytes: &[u8]) -> u32 {
     let mut h = Fnv64::default();
-    values.hash(&mut h);
+    h.write(bytes);
     (splitmix64(h.finish()) >> 32) as u32
 }
 
@@ -430,6 +488,17 @@ mod tests {
     fn keys_are_32_bytes() {
         assert_eq!(std::mem::size_of::<PrimaryKey>(), 32);
         assert_eq!(std::mem::size_of::<IndexKey>(), 32);
+    }
+
+    #[test]
+    fn keys_read_from_attributes_equal_keys_from_values() {
+        use crate::value::AttributeValue as A;
+        let (pk, sk) = (A::S("user#1".into()), A::N(crate::value::Number::from_u64(42)));
+        let from_attrs = PrimaryKey::from_attrs(&pk, Some(&sk)).unwrap();
+        let from_values = PrimaryKey::new(KeyValue::from_attr(&pk).unwrap(), KeyValue::from_attr(&sk));
+        assert_eq!(from_attrs, from_values);
+        assert_eq!(from_attrs.hash(), partition_hash(&[KeyValue::from_attr(&pk).unwrap()]));
+        assert_eq!(PrimaryKey::from_attrs(&A::Bool(true), None), None);
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! The store: every table of one emulator, as one immutable database version.
 //!
-//! Readers take a snapshot (`Arc<Db>`, one atomic load) and never block.
-//! Writers are serialized by one mutex: a write clones the current version
-//! (O(1): all maps are persistent and share structure), changes the clone,
-//! and publishes it with one atomic swap. So a multi-item transaction is one
-//! swap, a failed write publishes nothing, and a reader sees each write
-//! entirely or not at all.
+//! Readers take a snapshot (`Arc<Db>`, one reference-count increment) that
+//! no write ever changes. Writers are serialized by one mutex: a write
+//! clones the current version (O(1): all maps are persistent and share
+//! structure), changes the clone, and publishes it with one swap; when no
+//! snapshot is held, data-plane writes change the version in place instead
+//! ([`Store::write_in_place`]). So a multi-item transaction is one swap, a
+//! failed write publishes nothing, and a reader sees each write entirely or
+//! not at all.
 //!
 //! Operations reach tables only through this API; they never see how the
 //! version is published.
@@ -18,9 +20,8 @@ pub mod schema;
 pub mod table;
 
 use crate::error::Result;
-use arc_swap::ArcSwap;
 use imbl::OrdMap;
-use parking_lot::Mutex;
+use parking_lot::{Mutex, RwLock};
 use std::sync::Arc;
 
 pub use item::StoredItem;
@@ -75,9 +76,18 @@ impl Db {
 }
 
 /// The published database version plus the writer lock.
+///
+/// The version sits behind a read-write lock that readers hold only to
+/// clone the `Arc` (a few nanoseconds). That lets a writer see when nobody
+/// holds a snapshot (the `Arc` is unique) and then change the version in
+/// place, skipping the copy of every map node on the path to the change:
+/// in a single-threaded embedding, or a quiet server, a write is a plain
+/// ordered-map insert. Readers that arrive meanwhile wait for that one
+/// change (about a microsecond); a snapshot already taken is never
+/// changed, because its holder makes the `Arc` shared.
 #[derive(Debug, Default)]
 pub struct Store {
-    current: ArcSwap<Db>,
+    current: RwLock<Arc<Db>>,
     writer: Mutex<()>,
 }
 
@@ -87,20 +97,108 @@ impl Store {
         Self::default()
     }
 
-    /// The current version. Never blocks; stays valid (and unchanged) for as
-    /// long as the caller holds it.
+    /// The current version. Stays valid (and unchanged) for as long as the
+    /// caller holds it; holding it makes the next write copy instead of
+    /// changing in place, so drop it before writing.
     pub fn snapshot(&self) -> Arc<Db> {
-        self.current.load_full()
+        self.current.read().clone()
     }
 
     /// Runs `f` on a private copy of the current version and publishes the
     /// copy if `f` succeeds. Writers run one at a time; `f` must not block
     /// on I/O. On error nothing is published.
     pub fn write<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
-        let _guard = self.writer.lock();
-        let mut next = Db::clone(&self.current.load());
+        let _writer = self.writer.lock();
+        self.write_copy(f)
+    }
+
+    /// Like [`Store::write`], but changes the current version in place when
+    /// no snapshot of it is held. `f` must make every check that can fail
+    /// before its first change (a failure after a change would leave that
+    /// change published). For the data-plane writes, which validate first.
+    pub fn write_in_place<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
+        let _writer = self.writer.lock();
+        let mut current = self.current.write();
+        if let Some(db) = Arc::get_mut(&mut current) {
+            return f(db);
+        }
+        drop(current);
+        self.write_copy(f)
+    }
+
+    /// The copy-and-swap write; the caller holds the writer lock.
+    fn write_copy<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
+        let mut next = Db::clone(&self.current.read());
         let out = f(&mut next)?;
-        self.current.store(Arc::new(next));
+        let old = std::mem::replace(&mut *self.current.write(), Arc::new(next));
+        // Freeing the nodes only the old version held happens outside the lock.
+        drop(old);
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Config, Service};
+    use serde_json::json;
+    use std::sync::Arc;
+
+    fn service() -> Service {
+        let svc = Service::new(Config::default());
+        svc.call(
+            "CreateTable",
+            &json!({"TableName": "tbl", "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}),
+        )
+        .unwrap();
+        svc
+    }
+
+    fn put(svc: &Service, pk: &str) {
+        svc.call("PutItem", &json!({"TableName": "tbl", "Item": {"pk": {"S": pk}}})).unwrap();
+    }
+
+    fn count(db: &super::Db) -> usize {
+        db.table("tbl").unwrap().item_count()
+    }
+
+    #[test]
+    fn writes_change_the_version_in_place_only_when_no_snapshot_is_held() {
+        let svc = service();
+        put(&svc, "a");
+        let before = Arc::as_ptr(&svc.store.snapshot());
+        put(&svc, "b");
+        // Nobody held the version: it was changed where it is.
+        let after = svc.store.snapshot();
+        assert_eq!(Arc::as_ptr(&after), before);
+        assert_eq!(count(&after), 2);
+        // A held snapshot is never changed; the write made a new version.
+        put(&svc, "c");
+        assert_eq!(count(&after), 2);
+        let latest = svc.store.snapshot();
+        assert_ne!(Arc::as_ptr(&latest), Arc::as_ptr(&after));
+        assert_eq!(count(&latest), 3);
+    }
+
+    #[test]
+    fn a_failed_write_publishes_nothing_in_either_mode() {
+        let svc = service();
+        put(&svc, "a");
+        let failing = || {
+            svc.call(
+                "PutItem",
+                &json!({"TableName": "tbl", "Item": {"pk": {"S": "a"}, "x": {"S": "y"}},
+                    "ConditionExpression": "attribute_not_exists(pk)"}),
+            )
+            .unwrap_err()
+        };
+        failing();
+        let held = svc.store.snapshot();
+        failing();
+        drop(held);
+        let db = svc.store.snapshot();
+        assert_eq!(count(&db), 1);
+        assert_eq!(db.table("tbl").unwrap().range(..).next().unwrap().1.get("x"), None);
     }
 }

@@ -197,17 +197,20 @@ impl TableDef {
     pub fn item_key(&self, item: &Item) -> Result<PrimaryKey> {
         let hash = &self.key.hash[0];
         let pk = match item.get(&hash.name) {
-            Some(v) => key_value(hash, v, MAX_HASH_KEY_BYTES, messages::HASH_KEY_TOO_LARGE)?,
+            Some(v) => checked_key_value(hash, v, MAX_HASH_KEY_BYTES, messages::HASH_KEY_TOO_LARGE)?,
             None => return Err(Error::validation(messages::missing_key_in_item(&hash.name))),
         };
         let sk = match self.key.range.first() {
             Some(range) => match item.get(&range.name) {
-                Some(v) => Some(key_value(range, v, MAX_RANGE_KEY_BYTES, messages::RANGE_KEY_TOO_LARGE)?),
+                Some(v) => {
+                    Some(checked_key_value(range, v, MAX_RANGE_KEY_BYTES, messages::RANGE_KEY_TOO_LARGE)?)
+                }
                 None => return Err(Error::validation(messages::missing_key_in_item(&range.name))),
             },
             None => None,
         };
-        Ok(PrimaryKey::new(pk, sk))
+        // Checked: both are scalars of a key type.
+        PrimaryKey::from_attrs(pk, sk).ok_or_else(|| Error::internal("key attribute is not a scalar"))
     }
 
     /// The primary key named by a `Key` parameter: exactly the key
@@ -282,7 +285,13 @@ fn is_empty_scalar(v: &AttributeValue) -> bool {
     matches!(v, AttributeValue::S(s) if s.is_empty()) || matches!(v, AttributeValue::B(b) if b.is_empty())
 }
 
-fn key_value(attr: &KeyAttr, v: &AttributeValue, max: usize, too_large: &str) -> Result<KeyValue> {
+/// `v` itself, once checked as a value of key attribute `attr`.
+fn checked_key_value<'a>(
+    attr: &KeyAttr,
+    v: &'a AttributeValue,
+    max: usize,
+    too_large: &str,
+) -> Result<&'a AttributeValue> {
     if !attr.ty.matches(v) {
         return Err(Error::validation(messages::key_type_mismatch(
             &attr.name,
@@ -296,5 +305,5 @@ fn key_value(attr: &KeyAttr, v: &AttributeValue, max: usize, too_large: &str) ->
     if crate::value::size::value_size(v) > max {
         return Err(Error::validation(too_large));
     }
-    Ok(KeyValue::from_attr(v).expect("type checked above"))
+    Ok(v)
 }
