@@ -345,13 +345,7 @@ async fn run_async(a: RunArgs, phases: Vec<Phase>, threads: usize) -> Result<(),
         % 1_000_000_000;
     let ctx = Arc::new(Ctx {
         target,
-        workload: Workload {
-            table: a.table.clone(),
-            items: a.items,
-            partitions: a.partitions,
-            seed: a.seed,
-            item_bytes: a.item_bytes,
-        },
+        workload: Workload::new(a.table.clone(), a.items, a.partitions, a.seed, a.item_bytes),
         settings: Settings {
             concurrency: a.concurrency,
             duration: Duration::from_secs_f64(a.duration),

@@ -23,17 +23,48 @@ pub struct Workload {
     pub seed: u64,
     /// Size of each item by DynamoDB's rules (names + values).
     pub item_bytes: usize,
+    /// Random alphanumeric text the items' data is cut from.
+    pool: std::sync::Arc<str>,
 }
 
 const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
+/// `prefix` then `n` zero-padded to `width` digits: `format!("p{n:04}")`
+/// without the formatting machinery (keys are built for every operation).
+fn padded(prefix: char, n: usize, width: usize) -> String {
+    let mut digits = [b'0'; 20];
+    let (mut at, mut n) = (digits.len(), n);
+    while n > 0 {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    let start = at.min(digits.len() - width);
+    let mut out = String::with_capacity(1 + digits.len() - start);
+    out.push(prefix);
+    out.extend(digits[start..].iter().map(|&d| d as char));
+    out
+}
+
+/// Bytes of random text items cut their data from (at random offsets).
+const POOL_BYTES: usize = 1 << 16;
+
 impl Workload {
+    /// The workload of `items` items of `item_bytes` bytes over `partitions`
+    /// partition keys, seeded with `seed`.
+    pub fn new(table: String, items: usize, partitions: usize, seed: u64, item_bytes: usize) -> Self {
+        let mut rng = Rng::with_seed(seed);
+        let pool: String =
+            (0..POOL_BYTES + item_bytes).map(|_| ALNUM[rng.usize(..ALNUM.len())] as char).collect();
+        Workload { table, items, partitions, seed, item_bytes, pool: pool.into() }
+    }
+
     pub fn pk(&self, i: usize) -> String {
-        format!("p{:04}", i % self.partitions)
+        padded('p', i % self.partitions, 4)
     }
 
     pub fn sk(&self, i: usize) -> String {
-        format!("s{:07}", i / self.partitions)
+        padded('s', i / self.partitions, 7)
     }
 
     /// Items per partition (the last partitions may hold one fewer).
@@ -46,20 +77,14 @@ impl Workload {
         let mut rng = Rng::with_seed(self.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (i as u64));
         let (pk, sk) = (self.pk(i), self.sk(i));
         let n = rng.u32(..1_000_000);
+        let digits = n.checked_ilog10().unwrap_or(0) as usize + 1;
         // Names + values of the fixed attributes: pk, sk, c, n, ok, data.
-        let fixed = 2 + pk.len() + 2 + sk.len() + 1 + 1 + 1 + n.to_string().len().div_ceil(2) + 1 + 2 + 1 + 4;
+        let fixed = 2 + pk.len() + 2 + sk.len() + 1 + 1 + 1 + digits.div_ceil(2) + 1 + 2 + 1 + 4;
         let len = self.item_bytes.saturating_sub(fixed).max(1);
-        // Ten characters per random word (62^10 < 2^64): generating the data
-        // must cost far less than the operation it feeds.
-        let mut data = String::with_capacity(len);
-        while data.len() < len {
-            let mut word = rng.u64(..);
-            for _ in 0..10.min(len - data.len()) {
-                data.push(ALNUM[(word % ALNUM.len() as u64) as usize] as char);
-                word /= ALNUM.len() as u64;
-            }
-        }
-        (pk, sk, n, data)
+        // Cut from the pool: generating the data must cost far less than
+        // the operation it feeds.
+        let at = rng.usize(..POOL_BYTES);
+        (pk, sk, n, self.pool[at..at + len].to_string())
     }
 
     /// The item `i` as a DynamoDB JSON map.
@@ -177,7 +202,7 @@ mod tests {
     use super::*;
 
     fn w() -> Workload {
-        Workload { table: "t".into(), items: 10_000, partitions: 10, seed: 42, item_bytes: ITEM_BYTES }
+        Workload::new("t".into(), 10_000, 10, 42, ITEM_BYTES)
     }
 
     #[test]
@@ -196,6 +221,14 @@ mod tests {
             w.batch_put(&(0..25).collect::<Vec<_>>()),
         ] {
             serde_json::from_str::<serde_json::Value>(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
+        }
+    }
+
+    #[test]
+    fn padded_numbers_match_format() {
+        for n in [0, 7, 42, 9999, 10_000, 1_234_567, 98_765_432] {
+            assert_eq!(padded('p', n, 4), format!("p{n:04}"));
+            assert_eq!(padded('s', n, 7), format!("s{n:07}"));
         }
     }
 

@@ -1,6 +1,9 @@
 //! The single-item write path shared by PutItem, UpdateItem and DeleteItem.
 //!
-//! The new item is planned against a snapshot, outside the writer lock:
+//! When nobody holds a snapshot (a single-threaded embedding, a quiet
+//! server), the write is planned and applied in one step on the current
+//! version, in place ([`crate::store::Store::try_write_in_place`]).
+//! Otherwise the new item is planned against a snapshot, outside the writer lock:
 //! condition evaluation, update application and sizing all happen there.
 //! Under the lock the plan is used as is when the table definition and the
 //! item are still the ones it was planned against (pointer equality: the
@@ -13,7 +16,7 @@
 use super::common::{self, ItemCollectionMetrics};
 use crate::error::{Error, Result};
 use crate::service::Service;
-use crate::store::{PrimaryKey, StoredItem, TableDef};
+use crate::store::{PrimaryKey, StoredItem, Table, TableDef};
 use std::sync::Arc;
 
 /// What a single-item write reports besides its result: the JSON request's
@@ -72,6 +75,16 @@ pub fn write_one(
     key_of: impl Fn(&TableDef) -> Result<PrimaryKey>,
     plan: impl Fn(&TableDef, Option<&StoredItem>) -> Result<Change>,
 ) -> Result<Written> {
+    // Nobody looking: plan and apply in one step on the version itself.
+    let in_place = svc.store.try_write_in_place(|db| {
+        let table = super::existing_table_mut(db, table_name)?;
+        let key = key_of(&table.def)?;
+        let change = plan(&table.def, table.get(&key))?;
+        Ok(apply(table, key, change, return_metrics))
+    });
+    if let Some(written) = in_place {
+        return written;
+    }
     let (def, key, current) = {
         // Dropped before writing: a held snapshot makes the write copy.
         let snapshot = svc.store.snapshot();
@@ -100,16 +113,21 @@ pub fn write_one(
             let change = plan(&def, current.as_ref())?;
             (key, change)
         };
-        let (old, new) = match change {
-            Change::Put(item) => (table.put(key.clone(), item.clone()), Some(item)),
-            Change::Delete => (table.remove(&key), None),
-            Change::Nothing => (None, table.get(&key).cloned()),
-        };
-        let metrics = (new.is_some() || old.is_some())
-            .then(|| common::item_collection_metrics(return_metrics, table, &key))
-            .flatten();
-        Ok(Written { def: table.def.clone(), old, new, metrics })
+        Ok(apply(table, key, change, return_metrics))
     })
+}
+
+/// Makes the planned change to the item at `key`.
+fn apply(table: &mut Table, key: PrimaryKey, change: Change, return_metrics: Option<&str>) -> Written {
+    let (old, new) = match change {
+        Change::Put(item) => (table.put(key.clone(), item.clone()), Some(item)),
+        Change::Delete => (table.remove(&key), None),
+        Change::Nothing => (None, table.get(&key).cloned()),
+    };
+    let metrics = (new.is_some() || old.is_some())
+        .then(|| common::item_collection_metrics(return_metrics, table, &key))
+        .flatten();
+    Written { def: table.def.clone(), old, new, metrics }
 }
 
 /// ConditionalCheckFailedException, carrying the current item when the

@@ -126,6 +126,16 @@ impl Store {
         self.write_copy(f)
     }
 
+    /// Runs `f` on the current version in place if no snapshot of it is
+    /// held, else returns `None` without running it. Readers wait while `f`
+    /// runs, so `f` should be short (one item's plan and change); like
+    /// [`Store::write_in_place`], it must check before it changes.
+    pub fn try_write_in_place<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Option<Result<T>> {
+        let _writer = self.writer.lock();
+        let mut current = self.current.write();
+        Arc::get_mut(&mut current).map(f)
+    }
+
     /// The copy-and-swap write; the caller holds the writer lock.
     fn write_copy<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
         let mut next = Db::clone(&self.current.read());
