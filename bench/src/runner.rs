@@ -210,7 +210,7 @@ fn body(s: String) -> Bytes {
 /// operations: a typed call takes about a microsecond, and yielding after
 /// each one would cost as much as the call (the scheduler polls for I/O).
 async fn yield_sometimes(seq: u64) {
-    if seq % 16 == 0 {
+    if seq.is_multiple_of(16) {
         tokio::task::yield_now().await;
     }
 }
