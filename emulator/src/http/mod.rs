@@ -78,16 +78,25 @@ fn serve(svc: &Service, parts: &hyper::http::request::Parts, body: &[u8]) -> Res
     svc.call(op, &json)
 }
 
+/// `x-amzn-RequestId` (header names are case-insensitive; hyper sends them
+/// in lower case).
+const REQUEST_ID: header::HeaderName = header::HeaderName::from_static("x-amzn-requestid");
+/// `x-amz-crc32`: CRC32 of the body, in decimal.
+const CRC32: header::HeaderName = header::HeaderName::from_static("x-amz-crc32");
+
 fn json_response(status: StatusCode, body: Vec<u8>, request_id: &str) -> Response<Full<Bytes>> {
     let crc = crc32fast::hash(&body);
-    Response::builder()
-        .status(status)
-        .header(header::CONTENT_TYPE, CONTENT_TYPE)
-        .header(header::CONTENT_LENGTH, body.len())
-        .header("x-amzn-RequestId", request_id)
-        .header("x-amz-crc32", crc.to_string())
-        .body(Full::new(Bytes::from(body)))
-        .expect("static headers are valid")
+    // Built field by field: the builder would parse every name and value
+    // again. Content-Length comes from the body's exact size.
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_static(CONTENT_TYPE));
+    if let Ok(id) = header::HeaderValue::from_str(request_id) {
+        headers.insert(REQUEST_ID, id);
+    }
+    headers.insert(CRC32, header::HeaderValue::from(crc));
+    response
 }
 
 fn plain(status: StatusCode, body: String, request_id: &str) -> Response<Full<Bytes>> {

@@ -115,6 +115,17 @@ impl Params {
 
 /// Parses every expression and legacy parameter of `body`.
 pub fn parse(body: &Value) -> Result<Exprs> {
+    // Most requests have no expression parameter at all: one pass over the
+    // body's few members instead of a lookup per parameter name.
+    let is_parameter = |name: &str| {
+        LEGACY.contains(&name)
+            || EXPRESSION.contains(&name)
+            || name == "ExpressionAttributeNames"
+            || name == "ExpressionAttributeValues"
+    };
+    if body.as_object().is_some_and(|members| !members.keys().any(|k| is_parameter(k))) {
+        return Ok(Exprs::default());
+    }
     legacy::check_mixing(&present(body, LEGACY), &present(body, EXPRESSION))?;
     let values = match body.get("ExpressionAttributeValues") {
         Some(v) if !v.is_null() => Some(json::parse_item(v)?),
