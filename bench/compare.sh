@@ -158,6 +158,11 @@ if wanted embedded; then
         --duration "$DURATION" --items "$ITEMS" --json --concurrency 1 --seed 1
     bench "ddb-emulator embedded ($CONCURRENCY tasks)" --embedded \
         --label "ddb-emulator embedded, $CONCURRENCY tasks" --duration "$DURATION" --items "$ITEMS" "${COMMON[@]}"
+    # The typed in-process API (PutItem, GetItem, UpdateItem; other phases
+    # as above); 100 000 items so the PutItem phase lasts long enough to time.
+    bench "ddb-emulator embedded, typed API (1 worker)" --embedded --typed \
+        --label "ddb-emulator embedded typed API, 1 worker" --duration "$DURATION" --items 100000 \
+        --json --concurrency 1 --seed 1 --phases put,get,update
 fi
 if [ -n "$DYNOXIDE" ]; then
     bench dynoxide --server-cmd "$DYNOXIDE --host 127.0.0.1 --port {port}" --label "dynoxide" \
