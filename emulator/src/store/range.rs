@@ -142,7 +142,7 @@ impl Table {
             Included(v) => Included(at(v)),
             Excluded(v) => Excluded(at(v)),
         };
-        directed(lo, hi, start, forward, |range| self.range(range).map(|(_, v)| v))
+        directed(lo, hi, start, forward, |range| self.range(range))
     }
 
     /// The entries of one partition of index `i` that satisfy `q`, in index
@@ -179,7 +179,7 @@ impl Table {
             }
             Excluded(v) => Excluded(key(with(v), PrimaryKey::min())),
         };
-        directed(lo, hi, start, forward, |range| self.index_range(i, range).map(|(_, v)| v))
+        directed(lo, hi, start, forward, |range| self.index_range(i, range))
     }
 
     /// Every item in Scan order (partition hash order), restricted to
@@ -200,7 +200,7 @@ impl Table {
             }
             None => (Unbounded, Unbounded),
         };
-        directed(lo, hi, start, true, |range| self.range(range).map(|(_, v)| v))
+        directed(lo, hi, start, true, |range| self.range(range))
     }
 
     /// Every entry of index `i` in index Scan order, restricted to a
@@ -219,14 +219,19 @@ impl Table {
             }
             None => (Unbounded, Unbounded),
         };
-        directed(lo, hi, start, true, |range| self.index_range(i, range).map(|(_, v)| v))
+        directed(lo, hi, start, true, |range| self.index_range(i, range))
     }
 }
 
 /// Narrows (lo, hi) to what follows `start` in the read direction and
 /// walks it that way; an empty range yields nothing (range constructors
 /// must not see inverted bounds).
-fn directed<'a, K: Ord + Clone, I>(
+///
+/// The map is asked for the range open at the far end and the walk stops
+/// at the far bound itself: a two-sided range descends the tree twice, and
+/// on a large table each descent is a handful of cache misses, more than
+/// comparing each returned key with the bound costs.
+fn directed<'a, K: Ord + Clone + 'a, I>(
     mut lo: Bound<K>,
     mut hi: Bound<K>,
     start: Option<&K>,
@@ -234,7 +239,7 @@ fn directed<'a, K: Ord + Clone, I>(
     walk: impl FnOnce((Bound<K>, Bound<K>)) -> I,
 ) -> Box<dyn Iterator<Item = Entry<'a>> + 'a>
 where
-    I: DoubleEndedIterator<Item = Entry<'a>> + 'a,
+    I: DoubleEndedIterator<Item = (&'a K, Entry<'a>)> + 'a,
 {
     if let Some(s) = start {
         if forward {
@@ -246,11 +251,30 @@ where
     if empty_range(&lo, &hi) {
         return Box::new(std::iter::empty());
     }
-    let iter = walk((lo, hi));
     if forward {
-        Box::new(iter)
+        let iter = walk((lo, Unbounded));
+        Box::new(iter.take_while(move |(k, _)| below_upper(*k, &hi)).map(|(_, v)| v))
     } else {
-        Box::new(iter.rev())
+        let iter = walk((Unbounded, hi)).rev();
+        Box::new(iter.take_while(move |(k, _)| above_lower(*k, &lo)).map(|(_, v)| v))
+    }
+}
+
+/// Whether `k` is within upper bound `hi`.
+fn below_upper<K: Ord>(k: &K, hi: &Bound<K>) -> bool {
+    match hi {
+        Included(h) => k <= h,
+        Excluded(h) => k < h,
+        Unbounded => true,
+    }
+}
+
+/// Whether `k` is within lower bound `lo`.
+fn above_lower<K: Ord>(k: &K, lo: &Bound<K>) -> bool {
+    match lo {
+        Included(l) => k >= l,
+        Excluded(l) => k > l,
+        Unbounded => true,
     }
 }
 
