@@ -36,10 +36,15 @@ impl ReturnValues {
             Some("UPDATED_NEW") => ReturnValues::UpdatedNew,
             Some(_) => ReturnValues::None,
         };
-        if rv != ReturnValues::None && !allowed.contains(&rv) {
+        rv.allowed_in(allowed)
+    }
+
+    /// This mode, if the operation accepts it (`NONE` or one of `allowed`).
+    pub fn allowed_in(self, allowed: &[ReturnValues]) -> Result<Self> {
+        if self != ReturnValues::None && !allowed.contains(&self) {
             return Err(Error::validation(messages::RETURN_VALUES_PUT_DELETE));
         }
-        Ok(rv)
+        Ok(self)
     }
 }
 

@@ -1,23 +1,13 @@
 //! DeleteItem: remove one item by its key, optionally under a condition.
 
 use super::common::{self, ConsumedCapacity, ItemCollectionMetrics, ReturnValues};
-use super::write::{self, Change, Reporting};
+use super::write::{self, Change, Reporting, WriteInput};
 use crate::error::Result;
 use crate::service::Service;
 use crate::store::StoredItem;
 use super::exprs::{Exprs, Params};
 use crate::value::{json, Item};
-use serde::{Deserialize, Serialize};
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Input {
-    table_name: String,
-    return_values: Option<String>,
-    return_consumed_capacity: Option<String>,
-    return_item_collection_metrics: Option<String>,
-    return_values_on_condition_check_failure: Option<String>,
-}
+use serde::Serialize;
 
 /// DeleteItem's response.
 #[derive(Serialize, Default, Debug)]
@@ -73,25 +63,19 @@ impl Output {
 impl Service {
     /// Runs DeleteItem in-process on a typed request (see [`DeleteItem`]).
     pub fn delete_item(&self, request: DeleteItem) -> Result<Output> {
-        if !matches!(request.return_values, ReturnValues::None | ReturnValues::AllOld) {
-            return Err(crate::error::Error::validation(crate::error::messages::RETURN_VALUES_PUT_DELETE));
-        }
+        let return_values = request.return_values.allowed_in(&[ReturnValues::AllOld])?;
         let exprs = request.expressions.parse()?;
-        apply(self, &request.table_name, &request.key, request.return_values, &exprs, Reporting::default())
+        apply(self, &request.table_name, &request.key, return_values, &exprs, Reporting::default())
     }
 }
 
 /// Runs DeleteItem.
 pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
-    let input: Input = crate::http::decode(body)?;
+    let input: WriteInput = crate::http::decode(body)?;
     let key_item = json::parse_item(super::member(body, "Key"))?;
     let return_values = ReturnValues::parse(input.return_values.as_deref(), &[ReturnValues::AllOld])?;
     let exprs = super::exprs::parse(body)?;
-    let reporting = Reporting::new(
-        input.return_consumed_capacity.as_deref(),
-        input.return_values_on_condition_check_failure.as_deref(),
-        input.return_item_collection_metrics.as_deref(),
-    );
+    let reporting = input.reporting();
     apply(svc, &input.table_name, &key_item, return_values, &exprs, reporting)
 }
 

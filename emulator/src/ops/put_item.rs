@@ -1,24 +1,14 @@
 //! PutItem: create or replace one item, optionally under a condition.
 
 use super::common::{self, ConsumedCapacity, ItemCollectionMetrics, ReturnValues};
-use super::write::{self, Change, Reporting};
+use super::write::{self, Change, Reporting, WriteInput};
 use crate::error::{messages, Error, Result};
 use crate::service::Service;
 use crate::store::StoredItem;
 use super::exprs::{Exprs, Params};
 use crate::value::{json, size::MAX_ITEM_SIZE, Item};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Input {
-    table_name: String,
-    return_values: Option<String>,
-    return_consumed_capacity: Option<String>,
-    return_item_collection_metrics: Option<String>,
-    return_values_on_condition_check_failure: Option<String>,
-}
 
 /// PutItem's response.
 #[derive(Serialize, Default, Debug)]
@@ -83,25 +73,19 @@ impl Output {
 impl Service {
     /// Runs PutItem in-process on a typed request (see [`PutItem`]).
     pub fn put_item(&self, request: PutItem) -> Result<Output> {
-        if !matches!(request.return_values, ReturnValues::None | ReturnValues::AllOld) {
-            return Err(Error::validation(messages::RETURN_VALUES_PUT_DELETE));
-        }
+        let return_values = request.return_values.allowed_in(&[ReturnValues::AllOld])?;
         let exprs = request.expressions.parse()?;
-        apply(self, &request.table_name, request.item, request.return_values, &exprs, Reporting::default())
+        apply(self, &request.table_name, request.item, return_values, &exprs, Reporting::default())
     }
 }
 
 /// Runs PutItem.
 pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
-    let input: Input = crate::http::decode(body)?;
+    let input: WriteInput = crate::http::decode(body)?;
     let item = json::parse_item(super::member(body, "Item"))?;
     let return_values = ReturnValues::parse(input.return_values.as_deref(), &[ReturnValues::AllOld])?;
     let exprs = super::exprs::parse(body)?;
-    let reporting = Reporting::new(
-        input.return_consumed_capacity.as_deref(),
-        input.return_values_on_condition_check_failure.as_deref(),
-        input.return_item_collection_metrics.as_deref(),
-    );
+    let reporting = input.reporting();
     apply(svc, &input.table_name, item, return_values, &exprs, reporting)
 }
 

@@ -3,24 +3,14 @@
 
 use super::common::{self, ConsumedCapacity, ItemCollectionMetrics, ItemOut, ReturnValues};
 use super::exprs::{Exprs, Params};
-use super::write::{self, Change, Reporting};
+use super::write::{self, Change, Reporting, WriteInput};
 use crate::error::{messages, Error, Result};
 use crate::expr::UpdateClause;
 use crate::service::Service;
 use crate::store::StoredItem;
 use crate::value::{json, size::MAX_ITEM_SIZE, Item};
 use std::collections::BTreeMap;
-use serde::{Deserialize, Serialize};
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Input {
-    table_name: String,
-    return_values: Option<String>,
-    return_consumed_capacity: Option<String>,
-    return_item_collection_metrics: Option<String>,
-    return_values_on_condition_check_failure: Option<String>,
-}
+use serde::Serialize;
 
 /// UpdateItem's response.
 #[derive(Serialize, Default, Debug)]
@@ -92,18 +82,14 @@ impl Service {
 
 /// Runs UpdateItem.
 pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
-    let input: Input = crate::http::decode(body)?;
+    let input: WriteInput = crate::http::decode(body)?;
     let key_item = json::parse_item(super::member(body, "Key"))?;
     let return_values = ReturnValues::parse(
         input.return_values.as_deref(),
         &[ReturnValues::AllOld, ReturnValues::UpdatedOld, ReturnValues::AllNew, ReturnValues::UpdatedNew],
     )?;
     let exprs = super::exprs::parse(body)?;
-    let reporting = Reporting::new(
-        input.return_consumed_capacity.as_deref(),
-        input.return_values_on_condition_check_failure.as_deref(),
-        input.return_item_collection_metrics.as_deref(),
-    );
+    let reporting = input.reporting();
     apply(svc, &input.table_name, &key_item, return_values, &exprs, reporting)
 }
 

@@ -19,6 +19,31 @@ use crate::service::Service;
 use crate::store::{PrimaryKey, StoredItem, Table, TableDef};
 use std::sync::Arc;
 
+/// The members of a JSON PutItem, UpdateItem and DeleteItem request that
+/// are read as they are (the item, key and expressions are read in place).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct WriteInput {
+    /// `TableName`.
+    pub table_name: String,
+    /// `ReturnValues`.
+    pub return_values: Option<String>,
+    return_consumed_capacity: Option<String>,
+    return_item_collection_metrics: Option<String>,
+    return_values_on_condition_check_failure: Option<String>,
+}
+
+impl WriteInput {
+    /// What the request asks to be reported.
+    pub fn reporting(&self) -> Reporting<'_> {
+        Reporting::new(
+            self.return_consumed_capacity.as_deref(),
+            self.return_values_on_condition_check_failure.as_deref(),
+            self.return_item_collection_metrics.as_deref(),
+        )
+    }
+}
+
 /// What a single-item write reports besides its result: the JSON request's
 /// `ReturnConsumedCapacity`, `ReturnValuesOnConditionCheckFailure` and
 /// `ReturnItemCollectionMetrics`. Typed requests report none of them.
