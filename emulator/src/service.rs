@@ -82,8 +82,8 @@ impl Service {
     pub fn call(&self, op: &str, body: &serde_json::Value) -> Result<Vec<u8>> {
         // A panic is a bug, but it must not take the connection (or, in a
         // test process, the caller) down with it: it becomes an
-        // InternalServerError. The store is unaffected: a write that panics
-        // never publishes its version.
+        // InternalServerError. Operations change the store only after
+        // every check, so a panic (while checking) leaves it as it was.
         let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             crate::http::validate::validate_input(op, body)
                 .and_then(|()| crate::ops::dispatch(self, op, body))
@@ -96,6 +96,33 @@ impl Service {
         }
         if self.config.record_operations {
             self.record(op, body, out.as_ref().map(|_| ()).map_err(|e| e.kind));
+        }
+        out
+    }
+
+    /// Runs a typed in-process request of operation `op` on `table`: the
+    /// checks the API model and the JSON value reader would have made
+    /// (table name length, nesting depth, empty sets in `items`), then
+    /// `run`, guarded and recorded like [`Service::call`].
+    pub(crate) fn typed<T>(
+        &self,
+        op: &str,
+        table: &str,
+        items: &[Option<&crate::value::Item>],
+        run: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            check_table_member(table)?;
+            items.iter().flatten().try_for_each(|item| crate::value::json::check_item(item))?;
+            run()
+        }))
+        .unwrap_or_else(|_| Err(crate::error::Error::internal(crate::error::messages::INTERNAL_ERROR)));
+        if self.config.record_operations {
+            self.record.lock().push(OperationRecord {
+                operation: op.to_string(),
+                tables: vec![table.to_string()],
+                outcome: out.as_ref().map(|_| ()).map_err(|e| e.kind.short_name().to_string()),
+            });
         }
         out
     }
@@ -118,6 +145,21 @@ impl Service {
     pub fn clear_operations(&self) {
         self.record.lock().clear();
     }
+}
+
+/// The API model's constraint on a data-plane `TableName` (a name or an
+/// ARN): 1 to 1024 characters. Whether the table exists is the operation's
+/// check.
+fn check_table_member(table: &str) -> Result<()> {
+    use crate::error::messages;
+    let len = table.chars().count();
+    let constraint = match len {
+        0 => messages::min_length(1),
+        1..=1024 => return Ok(()),
+        _ => messages::max_length(1024),
+    };
+    let failure = messages::constraint_failure(&format!("'{table}'"), "tableName", &constraint);
+    Err(crate::error::Error::validation(messages::validation_errors(&[failure])))
 }
 
 /// The tables a request names: `TableName`, the keys of `RequestItems`, or

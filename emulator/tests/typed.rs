@@ -96,3 +96,54 @@ fn conditions_and_errors_match_the_json_requests() {
         svc.put_item(PutItem { return_values: ReturnValues::AllNew, ..PutItem::new("typed", it) });
     assert_eq!(bad_return.unwrap_err().kind, ErrorKind::Validation);
 }
+
+#[test]
+fn typed_values_get_the_checks_json_values_get() {
+    let svc = service();
+    let with = |name: &str, v: AttributeValue| item(&[("pk", s("a")), ("sk", n(1)), (name, v)]);
+    // Empty sets: stored by no path.
+    let e =
+        svc.put_item(PutItem::new("typed", with("ss", AttributeValue::Ss(Default::default())))).unwrap_err();
+    let j = svc
+        .call(
+            "PutItem",
+            &json!({"TableName": "typed", "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}, "ss": {"SS": []}}}),
+        )
+        .unwrap_err();
+    assert_eq!((e.kind, &e.message), (j.kind, &j.message));
+    // The same in an expression value.
+    let set = UpdateItem::new("typed", item(&[("pk", s("a")), ("sk", n(1))]), "SET ss = :v")
+        .params(None, Some(item(&[(":v", AttributeValue::Ns(Default::default()))])));
+    assert_eq!(svc.update_item(set).unwrap_err().kind, ErrorKind::Validation);
+    // Nesting: 32 levels are fine, 33 are not (and never reach the stack).
+    let nested = |levels: usize| (1..levels).fold(s("leaf"), |v, _| AttributeValue::L(vec![v]));
+    let nested_json = |levels: usize| (1..levels).fold(json!({"S": "leaf"}), |v, _| json!({"L": [v]}));
+    for levels in [32, 33] {
+        let typed = svc.put_item(PutItem::new("typed", with("deep", nested(levels)))).map(|_| ());
+        let via_json = svc
+            .call("PutItem", &json!({"TableName": "typed", "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}, "deep": nested_json(levels)}}))
+            .map(|_| ());
+        assert_eq!(typed.is_ok(), levels == 32, "{levels}: {typed:?}");
+        assert_eq!(typed.map_err(|e| e.message), via_json.map_err(|e| e.message), "{levels}");
+    }
+    // The model's table name length.
+    let e = svc.get_item(GetItem::new("x".repeat(1025), item(&[("pk", s("a"))]))).unwrap_err();
+    let j =
+        svc.call("GetItem", &json!({"TableName": "x".repeat(1025), "Key": {"pk": {"S": "a"}}})).unwrap_err();
+    assert_eq!((e.kind, &e.message), (j.kind, &j.message));
+}
+
+#[test]
+fn typed_calls_are_recorded() {
+    let svc = service();
+    svc.clear_operations();
+    let _ = svc.get_item(GetItem::new("typed", item(&[("pk", s("a")), ("sk", n(1))])));
+    let _ = svc.get_item(GetItem::new("missing", item(&[("pk", s("a"))])));
+    let ops = svc.operations();
+    assert_eq!(ops.len(), 2);
+    assert_eq!(
+        (ops[0].operation.as_str(), ops[0].tables.as_slice(), &ops[0].outcome),
+        ("GetItem", &["typed".to_string()][..], &Ok(()))
+    );
+    assert_eq!(ops[1].outcome, Err("ResourceNotFoundException".to_string()));
+}

@@ -63,9 +63,11 @@ impl Output {
 impl Service {
     /// Runs DeleteItem in-process on a typed request (see [`DeleteItem`]).
     pub fn delete_item(&self, request: DeleteItem) -> Result<Output> {
-        let return_values = request.return_values.allowed_in(&[ReturnValues::AllOld])?;
-        let exprs = request.expressions.parse()?;
-        apply(self, &request.table_name, &request.key, return_values, &exprs, Reporting::default())
+        self.typed("DeleteItem", &request.table_name, &[Some(&request.key)], || {
+            let return_values = request.return_values.allowed_in(&[ReturnValues::AllOld])?;
+            let exprs = request.expressions.parse()?;
+            apply(self, &request.table_name, &request.key, return_values, &exprs, Reporting::default())
+        })
     }
 }
 

@@ -95,6 +95,9 @@ impl Params {
         if *self == Params::default() {
             return Ok(Exprs::default());
         }
+        if let Some(values) = &self.values {
+            json::check_item(values)?;
+        }
         let parsed = expr::parse_request(RequestExpressions {
             condition: self.condition.as_deref(),
             filter: None,

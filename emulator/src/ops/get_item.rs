@@ -61,8 +61,10 @@ impl Output {
 impl Service {
     /// Runs GetItem in-process on a typed request (see [`GetItem`]).
     pub fn get_item(&self, request: GetItem) -> Result<Output> {
-        let exprs = request.expressions.parse()?;
-        apply(self, &request.table_name, &request.key, &exprs, CapacityMode::None, request.consistent_read)
+        self.typed("GetItem", &request.table_name, &[Some(&request.key)], || {
+            let exprs = request.expressions.parse()?;
+            apply(self, &request.table_name, &request.key, &exprs, CapacityMode::None, request.consistent_read)
+        })
     }
 }
 

@@ -73,9 +73,11 @@ impl Output {
 impl Service {
     /// Runs PutItem in-process on a typed request (see [`PutItem`]).
     pub fn put_item(&self, request: PutItem) -> Result<Output> {
-        let return_values = request.return_values.allowed_in(&[ReturnValues::AllOld])?;
-        let exprs = request.expressions.parse()?;
-        apply(self, &request.table_name, request.item, return_values, &exprs, Reporting::default())
+        self.typed("PutItem", &request.table_name, &[Some(&request.item)], || {
+            let return_values = request.return_values.allowed_in(&[ReturnValues::AllOld])?;
+            let exprs = request.expressions.parse()?;
+            apply(self, &request.table_name, &request.item, return_values, &exprs, Reporting::default())
+        })
     }
 }
 
@@ -86,26 +88,26 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     let return_values = ReturnValues::parse(input.return_values.as_deref(), &[ReturnValues::AllOld])?;
     let exprs = super::exprs::parse(body)?;
     let reporting = input.reporting();
-    apply(svc, &input.table_name, item, return_values, &exprs, reporting)
+    apply(svc, &input.table_name, &item, return_values, &exprs, reporting)
 }
 
 fn apply(
     svc: &Service,
     table_name: &str,
-    item: Item,
+    item: &Item,
     return_values: ReturnValues,
     exprs: &Exprs,
     reporting: Reporting<'_>,
 ) -> Result<Output> {
     // Sizing and wrapping happen before the writer lock is taken.
-    let stored = StoredItem::new(&item);
+    let stored = StoredItem::new(item);
     let written = write::write_one(
         svc,
         table_name,
         reporting.metrics,
-        |def| def.item_key(&item),
+        |def| def.item_key(item),
         |def, current| {
-            def.check_index_keys(&item)?;
+            def.check_index_keys(item)?;
             if stored.size() > MAX_ITEM_SIZE {
                 return Err(Error::validation(messages::ITEM_TOO_LARGE));
             }

@@ -102,10 +102,14 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Response> {
         svc.store.write_in_place(|db| {
             // Request-level checks first: tables, keys, duplicates, sizes.
             let mut keys: Vec<PrimaryKey> = Vec::with_capacity(actions.len());
+            // Each action's table, resolved once: the apply loop must not
+            // check anything again (a table's status depends on the clock).
+            let mut tables: Vec<String> = Vec::with_capacity(actions.len());
             let mut seen = HashSet::new();
             let mut bytes = 0usize;
             for a in &actions {
                 let table = super::existing_table(db, &a.table)?;
+                tables.push(table.def.name.clone());
                 let key = match a.kind {
                     Kind::Put => {
                         let key = table.def.item_key(&a.item)?;
@@ -152,9 +156,9 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Response> {
             // Apply: one swap publishes every change together.
             let mut caps = Vec::new();
             let mut metrics: BTreeMap<String, Vec<ItemCollectionMetrics>> = BTreeMap::new();
-            for ((a, key), change) in actions.iter().zip(keys).zip(planned) {
-                let table = super::existing_table_mut(db, &a.table)?;
-                let name = table.def.name.clone();
+            for (((a, key), change), name) in actions.iter().zip(keys).zip(planned).zip(tables) {
+                // Present: resolved above, and nothing else changes `db` meanwhile.
+                let Some(table) = db.table_mut(&name) else { continue };
                 let (old, new) = match change {
                     Some(Some(item)) => (table.put(key.clone(), item.clone()), Some(item)),
                     Some(None) => (table.remove(&key), None),

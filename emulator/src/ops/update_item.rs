@@ -75,8 +75,10 @@ impl Output {
 impl Service {
     /// Runs UpdateItem in-process on a typed request (see [`UpdateItem`]).
     pub fn update_item(&self, request: UpdateItem) -> Result<Output> {
-        let exprs = request.expressions.parse()?;
-        apply(self, &request.table_name, &request.key, request.return_values, &exprs, Reporting::default())
+        self.typed("UpdateItem", &request.table_name, &[Some(&request.key)], || {
+            let exprs = request.expressions.parse()?;
+            apply(self, &request.table_name, &request.key, request.return_values, &exprs, Reporting::default())
+        })
     }
 }
 

@@ -83,8 +83,10 @@ impl Db {
 /// place, skipping the copy of every map node on the path to the change:
 /// in a single-threaded embedding, or a quiet server, a write is a plain
 /// ordered-map insert. Readers that arrive meanwhile wait for that one
-/// change (about a microsecond); a snapshot already taken is never
-/// changed, because its holder makes the `Arc` shared.
+/// write (about a microsecond for one item; a batch or a transaction of
+/// many items, with their conditions, takes correspondingly longer); a
+/// snapshot already taken is never changed, because its holder makes the
+/// `Arc` shared.
 #[derive(Debug, Default)]
 pub struct Store {
     current: RwLock<Arc<Db>>,

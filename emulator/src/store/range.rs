@@ -279,13 +279,15 @@ fn above_lower<K: Ord>(k: &K, lo: &Bound<K>) -> bool {
 }
 
 /// The hash range of parallel-scan segment `seg` of `total`: equal slices of
-/// the 32-bit hash space; `None` as the upper end means "to the end".
+/// the 32-bit hash space; `None` as the upper end means "to the end". A
+/// segment starts at the first hash [`segment_of`] assigns to it (the
+/// division rounded up), so the two always agree.
 fn segment_hashes(seg: u32, total: u32) -> (u32, Option<u32>) {
     let total = u64::from(total.max(1));
     let span = 1u64 << 32;
-    let start = (span * u64::from(seg) / total) as u32;
-    let end = span * (u64::from(seg) + 1) / total;
-    (start, (end < span).then_some(end as u32))
+    let first = |seg: u64| (span * seg).div_ceil(total);
+    let end = first(u64::from(seg) + 1);
+    (first(u64::from(seg)) as u32, (end < span).then_some(end as u32))
 }
 
 /// The parallel-scan segment (of `total`) that partition hash `hash` falls in.
@@ -350,6 +352,14 @@ mod tests {
                     assert_eq!(Some(segment_hashes(seg + 1, total).0), b);
                 }
                 expected_start = b.unwrap_or(0);
+                // The bounds agree with `segment_of` on both sides.
+                assert_eq!(segment_of(a, total), seg, "start of {seg}/{total}");
+                if seg > 0 {
+                    assert_eq!(segment_of(a - 1, total), seg - 1, "before {seg}/{total}");
+                }
+                if let Some(b) = b {
+                    assert_eq!(segment_of(b - 1, total), seg, "end of {seg}/{total}");
+                }
             }
         }
     }

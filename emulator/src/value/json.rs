@@ -91,6 +91,32 @@ pub fn parse_item(v: &Value) -> Result<Item> {
     Ok(item)
 }
 
+/// The checks [`parse_item`] makes that a typed `Item` can still fail: its
+/// nesting depth, then empty sets (duplicates and malformed numbers cannot
+/// be built). For items that did not come from JSON (the typed in-process
+/// requests); iterative, so any depth is safe.
+pub fn check_item(item: &Item) -> Result<()> {
+    let mut stack: Vec<(&AttributeValue, usize)> = item.values().map(|v| (v, 1)).collect();
+    let mut empty_set = None;
+    while let Some((v, depth)) = stack.pop() {
+        if depth > MAX_NESTING_DEPTH {
+            return Err(Error::validation(messages::NESTING_TOO_DEEP));
+        }
+        match v {
+            AttributeValue::M(m) => stack.extend(m.values().map(|c| (c, depth + 1))),
+            AttributeValue::L(l) => stack.extend(l.iter().map(|c| (c, depth + 1))),
+            AttributeValue::Ss(s) if s.is_empty() => empty_set = empty_set.or(Some("string")),
+            AttributeValue::Ns(s) if s.is_empty() => empty_set = empty_set.or(Some("number")),
+            AttributeValue::Bs(s) if s.is_empty() => empty_set = empty_set.or(Some("binary")),
+            _ => {}
+        }
+    }
+    match empty_set {
+        Some(kind) => Err(Error::validation(messages::empty_set(kind))),
+        None => Ok(()),
+    }
+}
+
 /// The wire JSON of an item.
 pub fn item_to_json(item: &Item) -> Value {
     serde_json::to_value(item).unwrap_or_else(|_| Value::Object(serde_json::Map::new()))
