@@ -350,24 +350,30 @@ pub async fn run_phase(ctx: Arc<Ctx>, phase: Phase) -> PhaseResult {
     let oks = Arc::new(AtomicU64::new(0));
     let errs = Arc::new(AtomicU64::new(0));
     let first_error: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
+    // Two meeting points: every worker has connected (`warmed`), then the
+    // clocks and CPU counters are read and everyone starts (`barrier`), so
+    // that opening connections is neither timed nor counted as server CPU.
+    let warmed = Arc::new(tokio::sync::Barrier::new(workers + 1));
     let barrier = Arc::new(tokio::sync::Barrier::new(workers + 1));
     let start_at: Arc<Mutex<Option<Instant>>> = Arc::new(Mutex::new(None));
     let phase_id = ALL_PHASES.iter().position(|p| *p == phase).unwrap_or(0) as u64;
 
     let mut handles = Vec::with_capacity(workers);
     for worker in 0..workers {
-        let (ctx, next, oks, errs, first_error, barrier, start_at) = (
+        let (ctx, next, oks, errs, first_error, warmed, barrier, start_at) = (
             ctx.clone(),
             next.clone(),
             oks.clone(),
             errs.clone(),
             first_error.clone(),
+            warmed.clone(),
             barrier.clone(),
             start_at.clone(),
         );
         handles.push(tokio::spawn(async move {
             let mut client = ctx.target.client();
             let _ = client.warm().await; // a failure shows up on the first request
+            warmed.wait().await;
             let mut rng = Rng::with_seed(
                 ctx.workload.seed
                     ^ phase_id.wrapping_mul(0x5851_F42D_4C95_7F2D)
@@ -431,6 +437,7 @@ pub async fn run_phase(ctx: Arc<Ctx>, phase: Phase) -> PhaseResult {
         }));
     }
 
+    warmed.wait().await;
     let server_before = ctx.server_pid.map(procinfo::CpuSample::take);
     let client_before = procinfo::CpuSample::take(std::process::id());
     *start_at.lock().unwrap() = Some(Instant::now());
