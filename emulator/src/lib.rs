@@ -29,7 +29,7 @@
 //! # Ok::<(), ddb_emulator::Error>(())
 //! ```
 
-mod clock;
+pub mod clock;
 pub mod emulator;
 pub mod error;
 pub mod expr;
@@ -41,6 +41,7 @@ pub mod store;
 pub mod ttl;
 pub mod value;
 
+pub use clock::{Clock, ClockMode};
 pub use emulator::{Builder, Emulator};
 pub use error::{Error, ErrorKind};
 pub use ops::common::ReturnValues;

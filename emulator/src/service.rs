@@ -63,6 +63,8 @@ pub struct Service {
     record: Mutex<Vec<OperationRecord>>,
     /// ClientRequestTokens of recent TransactWriteItems calls.
     pub idempotency: crate::ops::idempotency::Tokens,
+    /// The emulator's time: everything time-driven reads it (see [`crate::clock`]).
+    pub clock: crate::clock::Clock,
 }
 
 impl Service {
@@ -73,6 +75,7 @@ impl Service {
             config,
             record: Mutex::new(Vec::new()),
             idempotency: Default::default(),
+            clock: Default::default(),
         }
     }
 
