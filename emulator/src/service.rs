@@ -130,7 +130,9 @@ impl Service {
         let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
             .unwrap_or_else(|_| Err(Error::internal(crate::error::messages::INTERNAL_ERROR)));
         match &out {
-            Err(e) => tracing::debug!(operation = op, error = e.kind.type_name(), message = %e, "request failed"),
+            Err(e) => {
+                tracing::debug!(operation = op, error = e.kind.type_name(), message = %e, "request failed")
+            }
             Ok(_) => tracing::trace!(operation = op, "request served"),
         }
         if self.config.record_operations {
@@ -268,10 +270,10 @@ command!(BatchGetItem, "BatchGetItem", bgi::Output, read,
     |s| tables: s.request_items.iter().map(|(t, _)| t.as_str()),
     items: s.request_items.iter().flat_map(|(_, k)| k.keys.iter()));
 command!(BatchWriteItem, "BatchWriteItem", bwi::Output, write,
-    |s| tables: s.request_items.iter().map(|(t, _)| t.as_str()),
-    items: s.request_items.iter().flat_map(|(_, r)| r.iter()).map(|r| match r {
-        bwi::WriteRequest::Put(i) | bwi::WriteRequest::Delete(i) => i,
-    }));
+|s| tables: s.request_items.iter().map(|(t, _)| t.as_str()),
+items: s.request_items.iter().flat_map(|(_, r)| r.iter()).map(|r| match r {
+    bwi::WriteRequest::Put(i) | bwi::WriteRequest::Delete(i) => i,
+}));
 command!(TransactGetItems, "TransactGetItems", tgi::Output, read,
     |s| tables: s.transact_items.iter().map(|g| g.table_name.as_str()),
     items: s.transact_items.iter().map(|g| &g.key));

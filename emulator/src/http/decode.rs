@@ -57,10 +57,14 @@ pub fn dispatch(svc: &Service, op: &str, body: &Value) -> Result<Vec<u8>> {
         "UpdateTable" => run(svc, plain::<crate::ops::update_table::UpdateTable>(body)),
         "ListTables" => run(svc, plain::<crate::ops::list_tables::ListTables>(body)),
         "UpdateTimeToLive" => run(svc, plain::<crate::ops::update_time_to_live::UpdateTimeToLive>(body)),
-        "DescribeTimeToLive" => run(svc, plain::<crate::ops::describe_time_to_live::DescribeTimeToLive>(body)),
+        "DescribeTimeToLive" => {
+            run(svc, plain::<crate::ops::describe_time_to_live::DescribeTimeToLive>(body))
+        }
         "TagResource" => run(svc, plain::<crate::ops::tag_resource::TagResource>(body)),
         "UntagResource" => run(svc, plain::<crate::ops::untag_resource::UntagResource>(body)),
-        "ListTagsOfResource" => run(svc, plain::<crate::ops::list_tags_of_resource::ListTagsOfResource>(body)),
+        "ListTagsOfResource" => {
+            run(svc, plain::<crate::ops::list_tags_of_resource::ListTagsOfResource>(body))
+        }
         "DescribeLimits" => run(svc, plain::<crate::ops::describe_limits::DescribeLimits>(body)),
         "DescribeEndpoints" => run(svc, plain::<crate::ops::describe_endpoints::DescribeEndpoints>(body)),
         _ => Err(Error::new(crate::error::ErrorKind::UnknownOperation, "")),
@@ -317,7 +321,11 @@ fn transact_get_items(body: &Value) -> Result<TransactGetItems> {
     let mut gets = Vec::new();
     for t in array(member(body, "TransactItems")) {
         let get = member(t, "Get");
-        gets.push(Get { table_name: table_name(get), key: item_member(get, "Key")?, expressions: params(get)? });
+        gets.push(Get {
+            table_name: table_name(get),
+            key: item_member(get, "Key")?,
+            expressions: params(get)?,
+        });
     }
     Ok(TransactGetItems { transact_items: gets, return_consumed_capacity: capacity(body) })
 }
@@ -346,7 +354,8 @@ fn transact_write_items(body: &Value) -> Result<TransactWriteItems> {
             table_name: table_name(action),
             item,
             expressions: params(action)?,
-            return_old_on_failure: str_member(action, "ReturnValuesOnConditionCheckFailure") == Some("ALL_OLD"),
+            return_old_on_failure: str_member(action, "ReturnValuesOnConditionCheckFailure")
+                == Some("ALL_OLD"),
         });
     }
     Ok(TransactWriteItems {

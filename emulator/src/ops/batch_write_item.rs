@@ -43,8 +43,12 @@ impl Serialize for WriteRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(1))?;
         match self {
-            WriteRequest::Put(item) => map.serialize_entry("PutRequest", &BTreeMap::from([("Item", item)]))?,
-            WriteRequest::Delete(key) => map.serialize_entry("DeleteRequest", &BTreeMap::from([("Key", key)]))?,
+            WriteRequest::Put(item) => {
+                map.serialize_entry("PutRequest", &BTreeMap::from([("Item", item)]))?
+            }
+            WriteRequest::Delete(key) => {
+                map.serialize_entry("DeleteRequest", &BTreeMap::from([("Key", key)]))?
+            }
         }
         map.end()
     }
@@ -180,7 +184,9 @@ impl Write for BatchWriteItem {
                     None => table.remove(&key),
                 };
                 caps.extend(common::write_capacity(reporting.capacity, &def, old.as_ref(), stored.as_ref()));
-                if let Some(m) = common::item_collection_metrics(reporting.item_collection_metrics, table, &key) {
+                if let Some(m) =
+                    common::item_collection_metrics(reporting.item_collection_metrics, table, &key)
+                {
                     metrics.entry(def.name.clone()).or_default().push(m);
                 }
             }

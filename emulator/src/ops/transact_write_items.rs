@@ -9,7 +9,7 @@ use super::exprs::{self, Params};
 use super::idempotency::Tokens;
 use super::write::{self, Change, Reporting};
 use crate::error::{messages, CancellationReason, Error, ErrorKind, Result};
-use crate::store::{Db, ItemVersion, StoredItem, Store};
+use crate::store::{Db, ItemVersion, Store, StoredItem};
 use crate::value::Item;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -222,7 +222,8 @@ impl Write for TransactWriteItems {
             };
             caps.extend(cap.map(ConsumedCapacity::doubled));
             if kind != ActionKind::ConditionCheck && (new.is_some() || old.is_some()) {
-                if let Some(m) = common::item_collection_metrics(plan.reporting.item_collection_metrics, table, &key)
+                if let Some(m) =
+                    common::item_collection_metrics(plan.reporting.item_collection_metrics, table, &key)
                 {
                     metrics.entry(def.name.clone()).or_default().push(m);
                 }
@@ -297,6 +298,10 @@ fn reason_for(e: &Error, return_old: bool, current: Option<&StoredItem>) -> Canc
             message: Some(messages::CONDITIONAL_CHECK_FAILED.into()),
             item: if return_old { current.map(StoredItem::item) } else { None },
         },
-        _ => CancellationReason { code: "ValidationError".into(), message: Some(e.message.clone()), item: None },
+        _ => CancellationReason {
+            code: "ValidationError".into(),
+            message: Some(e.message.clone()),
+            item: None,
+        },
     }
 }

@@ -9,8 +9,8 @@
 //! writer lock and again under it only if the table definition or the item
 //! changed meanwhile (`Store::execute`).
 
-use super::common::{self, CapacityMode, ItemCollectionMetrics};
 use super::command::{Ctx, Plan};
+use super::common::{self, CapacityMode, ItemCollectionMetrics};
 use super::exprs::Exprs;
 use crate::error::{messages, Error, Result};
 use crate::expr::UpdateClause;
@@ -151,7 +151,8 @@ pub fn plan_update(def: &TableDef, key_item: &Item, current: Option<Item>, exprs
     // ("DELETE - Nothing happens", AttributeValueUpdate).
     if current.is_none()
         && exprs.update.as_ref().is_some_and(|u| {
-            u.legacy && u.clauses.iter().all(|c| matches!(c, UpdateClause::Remove(_) | UpdateClause::Delete(_)))
+            u.legacy
+                && u.clauses.iter().all(|c| matches!(c, UpdateClause::Remove(_) | UpdateClause::Delete(_)))
         })
     {
         return Ok(Updated { change: Change::Nothing, paths: Vec::new() });
