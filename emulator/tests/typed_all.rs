@@ -440,19 +440,17 @@ fn cases() -> Vec<Case> {
                 {"Delete": {"TableName": "tbl", "Key": {"pk": {"S": "b"}, "sk": {"N": "3"}}}}],
                 "ReturnConsumedCapacity": "INDEXES", "ClientRequestToken": "tok"}),
             |svc| {
-                typed(
-                    svc.transact_write_items(TransactWriteItems {
-                        transact_items: vec![
+                typed(svc.transact_write_items(TransactWriteItems {
+                    transact_items: vec![
                             TransactWriteItem::put("tbl", key("d", 1)),
                             TransactWriteItem::update("tbl", key("b", 1), "SET y = :y")
                                 .params(None, Some(item(&[(":y", s("z"))]))),
                             TransactWriteItem::condition_check("tbl", key("b", 2), "attribute_exists(x)"),
                             TransactWriteItem::delete("tbl", key("b", 3)),
                         ],
-                        reporting: Reporting { capacity: CapacityMode::Indexes, ..Default::default() },
-                        client_request_token: Some("tok".into()),
-                    }),
-                )
+                    reporting: Reporting { capacity: CapacityMode::Indexes, ..Default::default() },
+                    client_request_token: Some("tok".into()),
+                }))
             },
         ),
         case(
