@@ -12,3 +12,4 @@ mod tables;
 mod tracking;
 mod transactions;
 mod types;
+mod collection;

@@ -233,7 +233,9 @@ fn push(f: &Filter, sk: &str, ph: &mut Placeholders) -> Vec<Piece> {
         }
         Filter::Nor(_) => Vec::new(),
         Filter::Field(path, conds) => {
-            if path.has_numeric() {
+            // The service refuses key attributes in a FilterExpression (the
+            // key plan covers `_id`), and numeric segments are ambiguous.
+            if path.has_numeric() || path.top() == "_id" {
                 return Vec::new();
             }
             conds.iter().flat_map(|c| push_cond(path, c, sk, ph)).collect()

@@ -1,0 +1,1 @@
+//! Every filter and update operator.

@@ -1,0 +1,1 @@
+//! find against an in-memory reference.
