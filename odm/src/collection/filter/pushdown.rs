@@ -173,8 +173,10 @@ fn scalar(v: &Value) -> Option<AttributeValue> {
 }
 
 /// `attribute_type(prefix, L)` for each prefix of the path (all of them,
-/// or the proper ones only).
-fn escapes(path: &Path, sk: &str, ph: &mut Placeholders, piece: &mut Piece, proper: bool) -> Vec<String> {
+/// or the proper ones only), and `attribute_type(path, SS / NS)` for the
+/// set types whose elements the operand could equal (items written by
+/// others may hold sets; they read as arrays).
+fn escapes(path: &Path, sk: &str, ph: &mut Placeholders, piece: &mut Piece, proper: bool, sets: &[&str]) -> Vec<String> {
     if path.top() == "_id" {
         return Vec::new(); // the sort key is a string
     }
@@ -186,6 +188,30 @@ fn escapes(path: &Path, sk: &str, ph: &mut Placeholders, piece: &mut Piece, prop
         let l = ph.value(piece, AttributeValue::S("L".into()));
         out.push(format!("attribute_type({p}, {l})"));
         piece.ops += 2;
+    }
+    if !proper {
+        for t in sets {
+            let p = ph.path(piece, path, stored(path, sk));
+            let v = ph.value(piece, AttributeValue::S(t.to_string()));
+            out.push(format!("attribute_type({p}, {v})"));
+            piece.ops += 2;
+        }
+    }
+    out
+}
+
+/// The set types an operand's type could be an element of.
+fn set_types<'a>(values: impl IntoIterator<Item = &'a AttributeValue>) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    for v in values {
+        let t = match v {
+            AttributeValue::S(_) => "SS",
+            AttributeValue::N(_) => "NS",
+            _ => continue,
+        };
+        if !out.contains(&t) {
+            out.push(t);
+        }
     }
     out
 }
@@ -204,6 +230,7 @@ fn with_escapes(
     sk: &str,
     ph: &mut Placeholders,
     proper: bool,
+    sets: &[&str],
     build: impl FnOnce(&str, &mut Placeholders, &mut Piece) -> String,
 ) -> Piece {
     let mut piece = Piece::default();
@@ -211,7 +238,7 @@ fn with_escapes(
     let core = build(&p, ph, &mut piece);
     piece.ops += 1;
     let mut alts = vec![core];
-    alts.extend(escapes(path, sk, ph, &mut piece, proper));
+    alts.extend(escapes(path, sk, ph, &mut piece, proper, sets));
     piece.ops += alts.len() - 1;
     piece.text = if alts.len() == 1 { alts.pop().unwrap() } else { format!("({})", alts.join(" OR ")) };
     piece
@@ -246,7 +273,8 @@ fn push(f: &Filter, sk: &str, ph: &mut Placeholders) -> Vec<Piece> {
 fn push_cond(path: &Path, c: &Cond, sk: &str, ph: &mut Placeholders) -> Vec<Piece> {
     let compare = |op: &'static str, v: &Value, ph: &mut Placeholders| -> Vec<Piece> {
         let Some(av) = scalar(v) else { return Vec::new() };
-        vec![with_escapes(path, sk, ph, false, |p, ph, piece| format!("{p} {op} {}", ph.value(piece, av)))]
+        let sets = set_types([&av]);
+        vec![with_escapes(path, sk, ph, false, &sets, |p, ph, piece| format!("{p} {op} {}", ph.value(piece, av)))]
     };
     match c {
         Cond::Eq(v) => compare("=", v, ph),
@@ -257,7 +285,7 @@ fn push_cond(path: &Path, c: &Cond, sk: &str, ph: &mut Placeholders) -> Vec<Piec
         Cond::In(vs) => {
             let avs: Option<Vec<AttributeValue>> = vs.iter().map(scalar).collect();
             match avs {
-                Some(avs) if !avs.is_empty() => vec![with_escapes(path, sk, ph, false, |p, ph, piece| {
+                Some(avs) if !avs.is_empty() => vec![with_escapes(path, sk, ph, false, &set_types(&avs), |p, ph, piece| {
                     let chunks: Vec<String> = avs
                         .chunks(MAX_IN_OPERANDS)
                         .map(|chunk| {
@@ -275,19 +303,19 @@ fn push_cond(path: &Path, c: &Cond, sk: &str, ph: &mut Placeholders) -> Vec<Piec
             .iter()
             .filter_map(|v| {
                 let av = scalar(v)?;
-                Some(with_escapes(path, sk, ph, false, |p, ph, piece| {
+                Some(with_escapes(path, sk, ph, false, &set_types([&av]), |p, ph, piece| {
                     let a = ph.value(piece, av);
                     piece.ops += 2;
                     format!("(contains({p}, {a}) OR {p} = {a})")
                 }))
             })
             .collect(),
-        Cond::Exists(true) => vec![with_escapes(path, sk, ph, true, |p, _, _| format!("attribute_exists({p})"))],
+        Cond::Exists(true) => vec![with_escapes(path, sk, ph, true, &[], |p, _, _| format!("attribute_exists({p})"))],
         Cond::Exists(false) if path.segments().len() == 1 => {
-            vec![with_escapes(path, sk, ph, true, |p, _, _| format!("attribute_not_exists({p})"))]
+            vec![with_escapes(path, sk, ph, true, &[], |p, _, _| format!("attribute_not_exists({p})"))]
         }
         Cond::Regex(pat) => match literal_prefix(pat) {
-            Some(prefix) => vec![with_escapes(path, sk, ph, false, |p, ph, piece| {
+            Some(prefix) => vec![with_escapes(path, sk, ph, false, &["SS"], |p, ph, piece| {
                 format!("begins_with({p}, {})", ph.value(piece, AttributeValue::S(prefix)))
             })],
             None => Vec::new(),
