@@ -27,11 +27,33 @@ pub async fn run(client: Client) -> Result<(), Box<dyn std::error::Error>> {
         client
             .create_table()
             .table_name("parse-server")
-            .attribute_definitions(AttributeDefinition::builder().attribute_name("_pk_className").attribute_type(ScalarAttributeType::S).build()?)
-            .attribute_definitions(AttributeDefinition::builder().attribute_name("_sk_id").attribute_type(ScalarAttributeType::S).build()?)
-            .key_schema(KeySchemaElement::builder().attribute_name("_pk_className").key_type(KeyType::Hash).build()?)
-            .key_schema(KeySchemaElement::builder().attribute_name("_sk_id").key_type(KeyType::Range).build()?)
-            .provisioned_throughput(ProvisionedThroughput::builder().read_capacity_units(500).write_capacity_units(1000).build()?)
+            .attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name("_pk_className")
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()?,
+            )
+            .attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name("_sk_id")
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()?,
+            )
+            .key_schema(
+                KeySchemaElement::builder()
+                    .attribute_name("_pk_className")
+                    .key_type(KeyType::Hash)
+                    .build()?,
+            )
+            .key_schema(
+                KeySchemaElement::builder().attribute_name("_sk_id").key_type(KeyType::Range).build()?,
+            )
+            .provisioned_throughput(
+                ProvisionedThroughput::builder()
+                    .read_capacity_units(500)
+                    .write_capacity_units(1000)
+                    .build()?,
+            )
             .send()
             .await?;
         println!("created table parse-server");
@@ -39,13 +61,18 @@ pub async fn run(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     let db = Collections::new(client, "parse-server");
     db.ensure_table().await?; // checks the key schema, waits for ACTIVE
 
-    db.set_schema(&ClassSchema::new("User").field("name", "String").field("email", "String").unique("email")).await?;
+    db.set_schema(&ClassSchema::new("User").field("name", "String").field("email", "String").unique("email"))
+        .await?;
     let users = db.collection("User");
     users.delete_many(json!({})).await?; // a clean start when run twice
 
     // insert
-    users.insert_one(json!({"_id": "1234", "name": "benishak", "email": "ben@example.com", "age": 31})).await?;
-    let id = users.insert_one(json!({"name": "ana", "email": "ana@example.com", "age": 27, "tags": ["admin"]})).await?;
+    users
+        .insert_one(json!({"_id": "1234", "name": "benishak", "email": "ben@example.com", "age": 31}))
+        .await?;
+    let id = users
+        .insert_one(json!({"name": "ana", "email": "ana@example.com", "age": 27, "tags": ["admin"]}))
+        .await?;
     println!("inserted 1234 and {id}");
     match users.insert_one(json!({"name": "impostor", "email": "ben@example.com"})).await {
         Err(Error::Duplicate { field, .. }) => println!("refused a second user with the same {field}"),
@@ -55,12 +82,22 @@ pub async fn run(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     // find
     let found = users.find(json!({"_id": "1234"})).all().await?;
     println!("find {{_id: 1234}} -> {}", serde_json::to_string(&found)?);
-    let adults = users.find(json!({"age": {"$gte": 18}, "name": {"$regex": "^[ab]"}})).sort("age", -1).projection(json!({"name": 1})).all().await?;
+    let adults = users
+        .find(json!({"age": {"$gte": 18}, "name": {"$regex": "^[ab]"}}))
+        .sort("age", -1)
+        .projection(json!({"name": 1}))
+        .all()
+        .await?;
     println!("adults by age desc -> {}", serde_json::to_string(&adults)?);
     assert_eq!(adults.len(), 2);
 
     // update
-    let r = users.update_one(json!({"_id": "1234"}), json!({"$inc": {"age": 1}, "$push": {"tags": "editor"}, "$currentDate": {"updatedAt": true}})).await?;
+    let r = users
+        .update_one(
+            json!({"_id": "1234"}),
+            json!({"$inc": {"age": 1}, "$push": {"tags": "editor"}, "$currentDate": {"updatedAt": true}}),
+        )
+        .await?;
     println!("updated {} document(s)", r.modified);
     let ben = users.find_one(json!({"_id": "1234"})).await?.ok_or("1234 vanished")?;
     println!("now {}", serde_json::to_string(&ben)?);
@@ -76,7 +113,8 @@ pub async fn run(client: Client) -> Result<(), Box<dyn std::error::Error>> {
 #[allow(dead_code)] // also compiled into the test suite, which calls `run`
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let endpoint = std::env::args().nth(1).or_else(|| std::env::var("DDB_ENDPOINT").ok()).filter(|e| !e.is_empty());
+    let endpoint =
+        std::env::args().nth(1).or_else(|| std::env::var("DDB_ENDPOINT").ok()).filter(|e| !e.is_empty());
     match endpoint {
         Some(endpoint) => run(ddb_odm::testing::client_for(&endpoint)).await,
         None => {

@@ -91,7 +91,9 @@ impl fmt::Display for Error {
             Error::InvalidFilter(m) => write!(f, "invalid filter: {m}"),
             Error::InvalidUpdate(m) => write!(f, "invalid update: {m}"),
             Error::InvalidDocument(m) => write!(f, "invalid document: {m}"),
-            Error::DuplicateId { class, id } => write!(f, "a document with _id `{id}` already exists in class `{class}`"),
+            Error::DuplicateId { class, id } => {
+                write!(f, "a document with _id `{id}` already exists in class `{class}`")
+            }
             Error::Duplicate { class, field, value } => {
                 write!(f, "duplicate value for unique field `{field}` of class `{class}`: {value}")
             }

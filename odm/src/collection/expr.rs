@@ -92,7 +92,11 @@ impl Piece {
             out.absorb(p);
         }
         out.ops += n.saturating_sub(1);
-        out.text = if n == 1 { texts.into_iter().next().unwrap() } else { format!("({})", texts.join(&format!(" {op} "))) };
+        out.text = if n == 1 {
+            texts.into_iter().next().unwrap()
+        } else {
+            format!("({})", texts.join(&format!(" {op} ")))
+        };
         out
     }
 

@@ -15,6 +15,9 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
+/// Matching documents with their sort values (for resume tokens).
+type Sorted = BoxStream<'static, Result<(Vec<Value>, Value)>>;
+
 /// A find in the making; run it with [`Find::all`], [`Find::first`] or
 /// [`Find::cursor`].
 ///
@@ -175,14 +178,17 @@ impl Find {
         Cursor { inner, stats, last }
     }
 
-    fn prepare(self, stats: Arc<Mutex<ReadStats>>) -> Result<BoxStream<'static, Result<(Vec<Value>, Value)>>> {
+    fn prepare(self, stats: Arc<Mutex<ReadStats>>) -> Result<Sorted> {
         let filter = Arc::new(self.filter?);
         let projection = self.projection.transpose()?;
         let consistent = self.consistent.unwrap_or(self.coll.shared.opts.consistent_reads);
         let sort = self.sort;
         let after: Option<Vec<Value>> = match &self.after {
             None => None,
-            Some(t) => Some(serde_json::from_str(t).map_err(|_| Error::InvalidFilter(format!("bad resume token `{t}`")))?),
+            Some(t) => Some(
+                serde_json::from_str(t)
+                    .map_err(|_| Error::InvalidFilter(format!("bad resume token `{t}`")))?,
+            ),
         };
         if after.as_ref().is_some_and(|a| a.len() != sort.keys().len() + 1) {
             return Err(Error::InvalidFilter("the resume token was made with another sort".into()));
@@ -203,7 +209,7 @@ impl Find {
         };
         let sort2 = sort.clone();
         let with_vals = move |s: Stored| (sort2.sort_values(&s.doc), s.doc);
-        let matches: BoxStream<'static, Result<(Vec<Value>, Value)>> = if by_id.is_some() {
+        let matches: Sorted = if by_id.is_some() {
             src.stream().map_ok(with_vals).boxed()
         } else {
             // Any other order needs every match: read them all, then sort.
@@ -230,7 +236,7 @@ impl Find {
             }
             futures::future::ready(keep)
         });
-        let s: BoxStream<'static, Result<(Vec<Value>, Value)>> = match self.limit {
+        let s: Sorted = match self.limit {
             Some(n) => s.take(n as usize).boxed(),
             None => s.boxed(),
         };
@@ -249,7 +255,13 @@ impl Find {
 }
 
 /// Replaces ids by the documents they name.
-async fn resolve(coll: &Collection, fields: &[(Path, String)], mut doc: Value, consistent: bool, stats: &Mutex<ReadStats>) -> Result<Value> {
+async fn resolve(
+    coll: &Collection,
+    fields: &[(Path, String)],
+    mut doc: Value,
+    consistent: bool,
+    stats: &Mutex<ReadStats>,
+) -> Result<Value> {
     for (path, class) in fields {
         store::check_class(class)?;
         let Some(v) = path.get_mut(&mut doc) else { continue };
@@ -284,7 +296,7 @@ async fn resolve(coll: &Collection, fields: &[(Path, String)], mut doc: Value, c
 /// # async fn main() -> ddb_odm::collection::Result<()> {
 /// # let (_emu, client) = ddb_odm::testing::embedded().await;
 /// use ddb_odm::collection::Collections;
-/// use futures::TryStreamExt;
+/// use futures::{StreamExt, TryStreamExt};
 /// use serde_json::json;
 /// let db = Collections::new(client, "parse-server");
 /// db.ensure_table().await?;

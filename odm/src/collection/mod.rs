@@ -259,7 +259,8 @@ impl Collection {
         let parsed = Filter::parse(&filter)?;
         if parsed.is_empty() {
             let stats = Mutex::new(ReadStats::default());
-            let n = source::count_all(&self.shared, &self.class, self.shared.opts.consistent_reads, &stats).await?;
+            let n = source::count_all(&self.shared, &self.class, self.shared.opts.consistent_reads, &stats)
+                .await?;
             return Ok((n, stats.into_inner().unwrap()));
         }
         let mut cursor = self.find(filter).projection(serde_json::json!({"_id": 1})).cursor();

@@ -116,7 +116,8 @@ impl Sort {
 
     /// The values a document is sorted by (missing fields are null), `_id` last.
     pub(crate) fn sort_values(&self, doc: &Value) -> Vec<Value> {
-        let mut v: Vec<Value> = self.keys.iter().map(|(p, _)| p.get(doc).cloned().unwrap_or(Value::Null)).collect();
+        let mut v: Vec<Value> =
+            self.keys.iter().map(|(p, _)| p.get(doc).cloned().unwrap_or(Value::Null)).collect();
         v.push(doc.get("_id").cloned().unwrap_or(Value::Null));
         v
     }

@@ -56,7 +56,10 @@ impl ClassSchema {
     }
 
     pub(crate) fn unique_paths(&self) -> Result<Vec<Path>> {
-        self.unique.iter().map(|f| Path::parse(f).map_err(|_| Error::InvalidDocument(format!("unique field `{f}`")))).collect()
+        self.unique
+            .iter()
+            .map(|f| Path::parse(f).map_err(|_| Error::InvalidDocument(format!("unique field `{f}`"))))
+            .collect()
     }
 }
 
@@ -112,7 +115,13 @@ impl Collections {
         let doc = serde_json::to_value(schema)?;
         let item = store::to_item(&self.shared.opts, SCHEMA_PARTITION, &doc)?;
         let s = &self.shared;
-        s.client.put_item().table_name(&s.opts.table).set_item(Some(item)).send().await.map_err(Error::sdk)?;
+        s.client
+            .put_item()
+            .table_name(&s.opts.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(Error::sdk)?;
         s.schemas.lock().unwrap().insert(class.to_string(), Arc::new(paths));
         Ok(())
     }
@@ -142,7 +151,9 @@ impl Collections {
                     .put_item()
                     .table_name(&opts.table)
                     .set_item(Some(put.item().clone()))
-                    .set_condition_expression(Some(put.condition_expression().unwrap_or_default().to_string()))
+                    .set_condition_expression(Some(
+                        put.condition_expression().unwrap_or_default().to_string(),
+                    ))
                     .set_expression_attribute_names(put.expression_attribute_names().cloned())
                     .set_expression_attribute_values(put.expression_attribute_values().cloned())
                     .send()
@@ -150,7 +161,11 @@ impl Collections {
                 match res.map_err(aws_sdk_dynamodb::Error::from) {
                     Ok(_) => written.push((m, d.id().to_string())),
                     Err(aws_sdk_dynamodb::Error::ConditionalCheckFailedException(_)) => {
-                        failure = Some(Error::Duplicate { class: class.into(), field: m.field.clone(), value: m.value.clone() });
+                        failure = Some(Error::Duplicate {
+                            class: class.into(),
+                            field: m.field.clone(),
+                            value: m.value.clone(),
+                        });
                         break 'docs;
                     }
                     Err(e) => {

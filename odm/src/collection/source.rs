@@ -82,7 +82,15 @@ impl Source {
     /// The matching documents as a stream, in `_id` order.
     pub fn stream(self) -> BoxStream<'static, Result<Stored>> {
         let plan = pushdown::plan(&self.filter, &self.shared.opts.sort_key);
-        let mut pager = Pager { key: plan.key, piece: plan.filter, start: None, ids: None, done: false, buf: VecDeque::new(), src: self };
+        let mut pager = Pager {
+            key: plan.key,
+            piece: plan.filter,
+            start: None,
+            ids: None,
+            done: false,
+            buf: VecDeque::new(),
+            src: self,
+        };
         pager.apply_resume();
         stream::try_unfold(pager, |mut p| async move {
             loop {
@@ -178,7 +186,9 @@ impl Pager {
                 self.done = true;
                 return Ok(());
             };
-            let mut items = get_many(&self.src.shared, &self.src.class, &chunk, self.src.consistent, &self.src.stats).await?;
+            let mut items =
+                get_many(&self.src.shared, &self.src.class, &chunk, self.src.consistent, &self.src.stats)
+                    .await?;
             let sk = self.src.shared.opts.sort_key.clone();
             let id_of = |i: &Item| i.get(&sk).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
             items.sort_by_key(|i| id_of(i));
@@ -190,7 +200,8 @@ impl Pager {
         }
         let opts = &self.src.shared.opts;
         let mut names: HashMap<String, String> = [("#kp".to_string(), opts.partition_key.clone())].into();
-        let mut values: HashMap<String, AttributeValue> = [(":kp".to_string(), AttributeValue::S(self.src.class.clone()))].into();
+        let mut values: HashMap<String, AttributeValue> =
+            [(":kp".to_string(), AttributeValue::S(self.src.class.clone()))].into();
         let mut key_expr = "#kp = :kp".to_string();
         let mut sk = |cond: String, vals: Vec<String>| {
             names.insert("#ks".into(), opts.sort_key.clone());
@@ -236,7 +247,10 @@ impl Pager {
             .send()
             .await
             .map_err(Error::sdk)?;
-        self.account(out.scanned_count() as u64, out.consumed_capacity().and_then(|c| c.capacity_units()).unwrap_or(0.0));
+        self.account(
+            out.scanned_count() as u64,
+            out.consumed_capacity().and_then(|c| c.capacity_units()).unwrap_or(0.0),
+        );
         self.start = out.last_evaluated_key().cloned();
         self.done = self.start.is_none();
         self.accept(out.items().to_vec());
@@ -245,7 +259,12 @@ impl Pager {
 }
 
 /// Counts every document of the class (all pages; Select COUNT reads no item data).
-pub(crate) async fn count_all(shared: &Shared, class: &str, consistent: bool, stats: &Mutex<ReadStats>) -> Result<u64> {
+pub(crate) async fn count_all(
+    shared: &Shared,
+    class: &str,
+    consistent: bool,
+    stats: &Mutex<ReadStats>,
+) -> Result<u64> {
     let opts = &shared.opts;
     let (mut start, mut total) = (None, 0u64);
     loop {
@@ -289,12 +308,20 @@ pub(crate) async fn get_many(
 ) -> Result<Vec<Item>> {
     let opts = &shared.opts;
     let mut keys: Vec<Item> = ids.iter().map(|id| store::key(opts, partition, id)).collect();
-    keys.sort_by(|a, b| a.get(&opts.sort_key).and_then(|v| v.as_s().ok()).cmp(&b.get(&opts.sort_key).and_then(|v| v.as_s().ok())));
+    keys.sort_by(|a, b| {
+        a.get(&opts.sort_key)
+            .and_then(|v| v.as_s().ok())
+            .cmp(&b.get(&opts.sort_key).and_then(|v| v.as_s().ok()))
+    });
     keys.dedup();
     let mut found = Vec::new();
     let mut attempt = 0u32;
     while !keys.is_empty() {
-        let ka = KeysAndAttributes::builder().set_keys(Some(std::mem::take(&mut keys))).consistent_read(consistent).build().map_err(Error::build)?;
+        let ka = KeysAndAttributes::builder()
+            .set_keys(Some(std::mem::take(&mut keys)))
+            .consistent_read(consistent)
+            .build()
+            .map_err(Error::build)?;
         let out = shared
             .client
             .batch_get_item()
@@ -308,14 +335,22 @@ pub(crate) async fn get_many(
             let mut st = stats.lock().unwrap();
             st.requests += 1;
             st.items_read += got.len() as u64;
-            st.read_capacity_units += out.consumed_capacity().iter().filter_map(|c| c.capacity_units()).sum::<f64>();
+            st.read_capacity_units +=
+                out.consumed_capacity().iter().filter_map(|c| c.capacity_units()).sum::<f64>();
         }
         found.extend(got);
-        keys = out.unprocessed_keys().and_then(|u| u.get(&opts.table)).map(|k| k.keys().to_vec()).unwrap_or_default();
+        keys = out
+            .unprocessed_keys()
+            .and_then(|u| u.get(&opts.table))
+            .map(|k| k.keys().to_vec())
+            .unwrap_or_default();
         if !keys.is_empty() {
             attempt += 1;
             if attempt > 10 {
-                return Err(Error::Contention(format!("{} keys stayed unprocessed after 10 BatchGetItem retries", keys.len())));
+                return Err(Error::Contention(format!(
+                    "{} keys stayed unprocessed after 10 BatchGetItem retries",
+                    keys.len()
+                )));
             }
             tokio::time::sleep(Duration::from_millis(10 << attempt.min(6))).await;
         }

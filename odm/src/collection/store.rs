@@ -23,7 +23,10 @@ pub(crate) fn check_class(class: &str) -> Result<()> {
         return Err(Error::InvalidDocument(format!("`{class}` cannot be a class name")));
     }
     if class.len() > MAX_PARTITION_KEY_BYTES {
-        return Err(Error::limit("partition key size (2048 bytes)", format!("class name is {} bytes", class.len())));
+        return Err(Error::limit(
+            "partition key size (2048 bytes)",
+            format!("class name is {} bytes", class.len()),
+        ));
     }
     Ok(())
 }
@@ -60,7 +63,9 @@ pub(crate) fn check_fields(opts: &Options, doc: &Map<String, Value>) -> Result<(
             continue;
         }
         if k.is_empty() || k.starts_with('$') || k.contains('.') {
-            return Err(Error::InvalidDocument(format!("field name `{k}` (names must not be empty, start with `$` or contain `.`)")));
+            return Err(Error::InvalidDocument(format!(
+                "field name `{k}` (names must not be empty, start with `$` or contain `.`)"
+            )));
         }
         if *k == opts.partition_key || *k == opts.sort_key {
             return Err(Error::InvalidDocument(format!("field name `{k}` is the table's key attribute")));

@@ -16,15 +16,32 @@ impl Collections {
     pub async fn ensure_table(&self) -> Result<()> {
         let opts = &self.shared.opts;
         let client = &self.shared.client;
-        match client.describe_table().table_name(&opts.table).send().await.map_err(aws_sdk_dynamodb::Error::from) {
+        match client
+            .describe_table()
+            .table_name(&opts.table)
+            .send()
+            .await
+            .map_err(aws_sdk_dynamodb::Error::from)
+        {
             Ok(out) => {
                 let t = out.table();
                 let keys: Vec<(String, String)> = t
-                    .map(|t| t.key_schema().iter().map(|k| (k.attribute_name().to_string(), k.key_type().as_str().to_string())).collect())
+                    .map(|t| {
+                        t.key_schema()
+                            .iter()
+                            .map(|k| (k.attribute_name().to_string(), k.key_type().as_str().to_string()))
+                            .collect()
+                    })
                     .unwrap_or_default();
-                let want = vec![(opts.partition_key.clone(), "HASH".to_string()), (opts.sort_key.clone(), "RANGE".to_string())];
+                let want = vec![
+                    (opts.partition_key.clone(), "HASH".to_string()),
+                    (opts.sort_key.clone(), "RANGE".to_string()),
+                ];
                 if keys != want {
-                    return Err(Error::TableMismatch(format!("table `{}` has key schema {keys:?}, expected {want:?}", opts.table)));
+                    return Err(Error::TableMismatch(format!(
+                        "table `{}` has key schema {keys:?}, expected {want:?}",
+                        opts.table
+                    )));
                 }
                 if t.and_then(|t| t.table_status()) == Some(&TableStatus::Active) {
                     return Ok(());
@@ -32,9 +49,15 @@ impl Collections {
             }
             Err(aws_sdk_dynamodb::Error::ResourceNotFoundException(_)) => {
                 let def = |n: &str| {
-                    AttributeDefinition::builder().attribute_name(n).attribute_type(ScalarAttributeType::S).build().map_err(Error::build)
+                    AttributeDefinition::builder()
+                        .attribute_name(n)
+                        .attribute_type(ScalarAttributeType::S)
+                        .build()
+                        .map_err(Error::build)
                 };
-                let key = |n: &str, t: KeyType| KeySchemaElement::builder().attribute_name(n).key_type(t).build().map_err(Error::build);
+                let key = |n: &str, t: KeyType| {
+                    KeySchemaElement::builder().attribute_name(n).key_type(t).build().map_err(Error::build)
+                };
                 let res = client
                     .create_table()
                     .table_name(&opts.table)

@@ -21,7 +21,9 @@ pub const OWNER: &str = "_owner";
 fn canonical(v: &Value) -> Value {
     match v {
         Value::Number(n) => match n.as_f64() {
-            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15 => Value::Number(Number::from(f as i64)),
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                Value::Number(Number::from(f as i64))
+            }
             _ => v.clone(),
         },
         Value::Array(a) => Value::Array(a.iter().map(canonical).collect()),
@@ -47,7 +49,11 @@ impl Marker {
                 format!("the value of unique field `{field}` is too long to mark ({} bytes)", sk.len()),
             ));
         }
-        Ok(Marker { field: field.to_string(), value: value.clone(), key: store::key(opts, &marker_partition(class), &sk) })
+        Ok(Marker {
+            field: field.to_string(),
+            value: value.clone(),
+            key: store::key(opts, &marker_partition(class), &sk),
+        })
     }
 
     /// Puts the marker unless another document owns it.
@@ -91,7 +97,13 @@ pub(crate) fn markers(opts: &Options, class: &str, unique: &[Path], doc: &Value)
 }
 
 /// The markers to put and to delete when `old` becomes `new`.
-pub(crate) fn changes(opts: &Options, class: &str, unique: &[Path], old: &Value, new: &Value) -> Result<(Vec<Marker>, Vec<Marker>)> {
+pub(crate) fn changes(
+    opts: &Options,
+    class: &str,
+    unique: &[Path],
+    old: &Value,
+    new: &Value,
+) -> Result<(Vec<Marker>, Vec<Marker>)> {
     let (mut puts, mut dels) = (Vec::new(), Vec::new());
     for p in unique {
         let (a, b) = (p.get(old).filter(|v| !v.is_null()), p.get(new).filter(|v| !v.is_null()));

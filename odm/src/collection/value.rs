@@ -57,7 +57,9 @@ pub fn from_attribute(av: &AttributeValue) -> Value {
         AttributeValue::N(n) => number(n),
         AttributeValue::S(s) => Value::String(s.clone()),
         AttributeValue::L(l) => Value::Array(l.iter().map(from_attribute).collect()),
-        AttributeValue::M(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), from_attribute(v))).collect()),
+        AttributeValue::M(m) => {
+            Value::Object(m.iter().map(|(k, v)| (k.clone(), from_attribute(v))).collect())
+        }
         AttributeValue::Ss(s) => Value::Array(s.iter().cloned().map(Value::String).collect()),
         AttributeValue::Ns(s) => Value::Array(s.iter().map(|n| number(n)).collect()),
         AttributeValue::B(b) => binary(b),
@@ -117,7 +119,9 @@ pub fn check_item_size(id: &str, item: &Item) -> Result<()> {
     if size > MAX_ITEM_BYTES {
         return Err(Error::limit(
             "item size (400 KB)",
-            format!("document `{id}` would be stored as {size} bytes, over the {MAX_ITEM_BYTES}-byte maximum"),
+            format!(
+                "document `{id}` would be stored as {size} bytes, over the {MAX_ITEM_BYTES}-byte maximum"
+            ),
         ));
     }
     Ok(())
@@ -161,5 +165,8 @@ fn check_depth(path: &str, v: &Value, depth: usize) -> Result<()> {
 }
 
 fn depth_error(path: &str) -> Error {
-    Error::limit("nesting depth (32 levels)", format!("field `{path}` nests lists and maps deeper than 32 levels"))
+    Error::limit(
+        "nesting depth (32 levels)",
+        format!("field `{path}` nests lists and maps deeper than 32 levels"),
+    )
 }

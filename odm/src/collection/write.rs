@@ -56,7 +56,10 @@ enum Sent {
 
 /// How updating one read document ended.
 enum Outcome {
-    Modified { before: Value, after: Value },
+    Modified {
+        before: Value,
+        after: Value,
+    },
     Unchanged(Value),
     /// It no longer matches the filter (or was deleted).
     Gone,
@@ -110,7 +113,8 @@ impl Collection {
         if by_id.is_some() && first_only {
             return Ok(s.try_next().await?.into_iter().collect());
         }
-        let mut all: Vec<(Vec<Value>, Stored)> = s.map_ok(|d| (sort.sort_values(&d.doc), d)).try_collect().await?;
+        let mut all: Vec<(Vec<Value>, Stored)> =
+            s.map_ok(|d| (sort.sort_values(&d.doc), d)).try_collect().await?;
         all.sort_by(|a, b| sort.compare_values(&a.0, &b.0));
         if first_only {
             all.truncate(1);
@@ -158,7 +162,9 @@ impl Collection {
         let id = match o.get("_id") {
             None => store::new_id(),
             Some(Value::String(s)) => s.clone(),
-            Some(other) => return Err(Error::InvalidDocument(format!("`_id` must be a string, not {other}"))),
+            Some(other) => {
+                return Err(Error::InvalidDocument(format!("`_id` must be a string, not {other}")))
+            }
         };
         o.insert("_id".into(), Value::String(id.clone()));
         self.insert_doc(&Value::Object(o)).await?;
@@ -182,7 +188,9 @@ impl Collection {
             let id = match o.get("_id") {
                 None => store::new_id(),
                 Some(Value::String(s)) => s.clone(),
-                Some(other) => return Err(Error::InvalidDocument(format!("`_id` must be a string, not {other}"))),
+                Some(other) => {
+                    return Err(Error::InvalidDocument(format!("`_id` must be a string, not {other}")))
+                }
             };
             o.insert("_id".into(), Value::String(id));
             let doc = Value::Object(o);
@@ -238,7 +246,9 @@ impl Collection {
             match self.transact(actions.clone()).await {
                 Ok(()) => return Ok(()),
                 Err(e) => match cancelled(&e) {
-                    Some(r) if is_ccf(&r[0]) => return Err(Error::DuplicateId { class: self.class.clone(), id }),
+                    Some(r) if is_ccf(&r[0]) => {
+                        return Err(Error::DuplicateId { class: self.class.clone(), id })
+                    }
                     Some(r) if r.iter().any(is_ccf) => return Err(self.duplicate(&markers, &r, 1)),
                     _ if is_conflict(&e) => backoff(attempt).await,
                     _ => return Err(Error::Sdk(Box::new(e))),
@@ -254,7 +264,10 @@ impl Collection {
         Error::Duplicate { class: self.class.clone(), field: m.field.clone(), value: m.value.clone() }
     }
 
-    async fn transact(&self, actions: Vec<TransactWriteItem>) -> std::result::Result<(), aws_sdk_dynamodb::Error> {
+    async fn transact(
+        &self,
+        actions: Vec<TransactWriteItem>,
+    ) -> std::result::Result<(), aws_sdk_dynamodb::Error> {
         self.shared.client.transact_write_items().set_transact_items(Some(actions)).send().await?;
         Ok(())
     }
@@ -290,7 +303,12 @@ impl Collection {
     }
 
     /// Updates one document and returns it, before or after the update.
-    pub async fn find_one_and_update(&self, filter: Value, update: Value, options: FindOneAndUpdate) -> Result<Option<Value>> {
+    pub async fn find_one_and_update(
+        &self,
+        filter: Value,
+        update: Value,
+        options: FindOneAndUpdate,
+    ) -> Result<Option<Value>> {
         let (_, docs) = self.update_first(&filter, &update, &options.sort, options.upsert).await?;
         Ok(docs.and_then(|(before, after)| if options.return_new { Some(after) } else { before }))
     }
@@ -313,7 +331,10 @@ impl Collection {
                 match self.insert_doc(&doc).await {
                     Ok(()) => {
                         let id = doc["_id"].as_str().map(str::to_string);
-                        return Ok((UpdateResult { matched: 0, modified: 0, upserted_id: id }, Some((None, doc))));
+                        return Ok((
+                            UpdateResult { matched: 0, modified: 0, upserted_id: id },
+                            Some((None, doc)),
+                        ));
                     }
                     // Someone inserted it meanwhile: update theirs.
                     Err(Error::DuplicateId { .. }) => {
@@ -325,10 +346,16 @@ impl Collection {
             };
             match self.update_stored(&filter, &spec, found).await? {
                 Outcome::Modified { before, after } => {
-                    return Ok((UpdateResult { matched: 1, modified: 1, upserted_id: None }, Some((Some(before), after))));
+                    return Ok((
+                        UpdateResult { matched: 1, modified: 1, upserted_id: None },
+                        Some((Some(before), after)),
+                    ));
                 }
                 Outcome::Unchanged(d) => {
-                    return Ok((UpdateResult { matched: 1, modified: 0, upserted_id: None }, Some((Some(d.clone()), d))));
+                    return Ok((
+                        UpdateResult { matched: 1, modified: 0, upserted_id: None },
+                        Some((Some(d.clone()), d)),
+                    ));
                 }
                 Outcome::Gone => backoff(attempt).await,
             }
@@ -352,7 +379,9 @@ impl Collection {
                 doc.as_object_mut().unwrap().insert("_id".into(), Value::String(store::new_id()));
             }
             Some(Value::String(_)) => {}
-            Some(other) => return Err(Error::InvalidDocument(format!("`_id` must be a string, not {other}"))),
+            Some(other) => {
+                return Err(Error::InvalidDocument(format!("`_id` must be a string, not {other}")))
+            }
         }
         Ok(doc)
     }
@@ -389,7 +418,9 @@ impl Collection {
         let mut guards = Vec::new();
         filter.top_fields(&mut guards);
         for u in uniques.iter() {
-            if spec.ops.iter().any(|op| op.paths().iter().any(|p| p.overlaps(u))) && !guards.iter().any(|g| g == u.top()) {
+            if spec.ops.iter().any(|op| op.paths().iter().any(|p| p.overlaps(u)))
+                && !guards.iter().any(|g| g == u.top())
+            {
                 guards.push(u.top().to_string());
             }
         }
@@ -416,7 +447,13 @@ impl Collection {
         Err(Error::Contention(format!("document `{}` kept changing during the update", cur.id())))
     }
 
-    async fn send_update(&self, cur: &Stored, plan: &WritePlan, puts: &[Marker], dels: &[Marker]) -> Result<Sent> {
+    async fn send_update(
+        &self,
+        cur: &Stored,
+        plan: &WritePlan,
+        puts: &[Marker],
+        dels: &[Marker],
+    ) -> Result<Sent> {
         let opts = self.opts();
         let key = store::key(opts, &self.class, cur.id());
         let Some(update) = &plan.update else { return Ok(Sent::Done) };
@@ -453,7 +490,13 @@ impl Collection {
         self.send_transaction(actions, puts).await
     }
 
-    fn marker_actions(&self, actions: &mut Vec<TransactWriteItem>, id: &str, puts: &[Marker], dels: &[Marker]) -> Result<()> {
+    fn marker_actions(
+        &self,
+        actions: &mut Vec<TransactWriteItem>,
+        id: &str,
+        puts: &[Marker],
+        dels: &[Marker],
+    ) -> Result<()> {
         for m in puts {
             actions.push(m.put(self.opts(), id)?);
         }
@@ -483,7 +526,9 @@ impl Collection {
     pub async fn delete_one(&self, filter: Value) -> Result<u64> {
         let filter = Arc::new(Filter::parse(&filter)?);
         for attempt in 0..MAX_ATTEMPTS {
-            let Some(found) = self.matches(&filter, &Sort::default(), true).await?.pop() else { return Ok(0) };
+            let Some(found) = self.matches(&filter, &Sort::default(), true).await?.pop() else {
+                return Ok(0);
+            };
             if self.delete_stored(&filter, found).await? {
                 return Ok(1);
             }
@@ -582,8 +627,13 @@ fn guard(
     opts: &super::Options,
     item: &Item,
     fields: &[String],
-) -> (String, std::collections::HashMap<String, String>, Option<std::collections::HashMap<String, AttributeValue>>) {
-    let mut names: std::collections::HashMap<String, String> = [("#ks".to_string(), opts.sort_key.clone())].into();
+) -> (
+    String,
+    std::collections::HashMap<String, String>,
+    Option<std::collections::HashMap<String, AttributeValue>>,
+) {
+    let mut names: std::collections::HashMap<String, String> =
+        [("#ks".to_string(), opts.sort_key.clone())].into();
     let mut values = std::collections::HashMap::new();
     let mut conds = vec!["attribute_exists(#ks)".to_string()];
     for (i, f) in fields.iter().filter(|f| *f != "_id").enumerate() {
@@ -606,4 +656,3 @@ fn is_operator_free(v: &Value) -> bool {
         _ => true,
     }
 }
-

@@ -10,7 +10,9 @@ use serde_json::{json, Value};
 async fn limitation_skip() {
     let (_db, cols) = setup().await;
     let c = cols.collection("Item");
-    c.insert_many((0..50).map(|i| json!({"_id": format!("i{i:02}"), "n": i, "even": i % 2 == 0})).collect()).await.unwrap();
+    c.insert_many((0..50).map(|i| json!({"_id": format!("i{i:02}"), "n": i, "even": i % 2 == 0})).collect())
+        .await
+        .unwrap();
 
     // By _id: skip walks the cursor, the skipped documents are read and counted.
     let (docs, stats) = c.find(json!({})).skip(20).limit(10).page_size(7).all_with_stats().await.unwrap();
@@ -39,7 +41,9 @@ async fn limitation_sort_across_pages() {
     c.insert_many(docs.clone()).await.unwrap();
 
     let mut want = docs.clone();
-    want.sort_by(|a, b| b["score"].as_i64().cmp(&a["score"].as_i64()).then(a["_id"].as_str().cmp(&b["_id"].as_str())));
+    want.sort_by(|a, b| {
+        b["score"].as_i64().cmp(&a["score"].as_i64()).then(a["_id"].as_str().cmp(&b["_id"].as_str()))
+    });
     // Pages of 10: the order must hold across all twelve pages, not within each.
     let (got, stats) = c.find(json!({})).sort("score", -1).page_size(10).all_with_stats().await.unwrap();
     assert_eq!(ids(&got), ids(&want));
@@ -54,7 +58,8 @@ async fn limitation_sort_across_pages() {
     // A cursor over a sorted result resumes exactly where it stopped.
     let mut cur = c.find(json!({})).sort("score", -1).page_size(10).cursor();
     let first: Vec<Value> = (&mut cur).take(33).try_collect().await.unwrap();
-    let rest = c.find(json!({})).sort("score", -1).resume_after(&cur.resume_token().unwrap()).all().await.unwrap();
+    let rest =
+        c.find(json!({})).sort("score", -1).resume_after(&cur.resume_token().unwrap()).all().await.unwrap();
     assert_eq!([ids(&first), ids(&rest)].concat(), ids(&want));
 }
 
@@ -70,7 +75,8 @@ async fn limitation_id_descending() {
 
     // With a limit, a descending read stops early: it reads from the end.
     db.clear_operations();
-    let (got, stats) = c.find(json!({})).sort("_id", -1).limit(5).page_size(5).all_with_stats().await.unwrap();
+    let (got, stats) =
+        c.find(json!({})).sort("_id", -1).limit(5).page_size(5).all_with_stats().await.unwrap();
     assert_eq!(ids(&got), want[..5]);
     assert_eq!(stats.requests, 1, "{stats:?}");
 
@@ -79,7 +85,8 @@ async fn limitation_id_descending() {
     assert_eq!(ids(&got), want[10..20]);
     let mut cur = c.find(json!({})).sort("_id", -1).page_size(4).cursor();
     let first: Vec<Value> = (&mut cur).take(9).try_collect().await.unwrap();
-    let rest = c.find(json!({})).sort("_id", -1).resume_after(&cur.resume_token().unwrap()).all().await.unwrap();
+    let rest =
+        c.find(json!({})).sort("_id", -1).resume_after(&cur.resume_token().unwrap()).all().await.unwrap();
     assert_eq!([ids(&first), ids(&rest)].concat(), want);
 }
 
@@ -87,12 +94,17 @@ async fn limitation_id_descending() {
 async fn limitation_in_over_100() {
     let (db, cols) = setup().await;
     let c = cols.collection("Num");
-    c.insert_many((0..400).map(|i| json!({"_id": format!("n{i:03}"), "n": i, "s": format!("v{i}")})).collect()).await.unwrap();
+    c.insert_many(
+        (0..400).map(|i| json!({"_id": format!("n{i:03}"), "n": i, "s": format!("v{i}")})).collect(),
+    )
+    .await
+    .unwrap();
     // 250 values, a third of them absent from the data.
     let wanted: Vec<i64> = (0..250).map(|i| i * 2 + 100).collect();
     db.clear_operations();
     let got = c.find(json!({"n": {"$in": wanted}})).all().await.unwrap();
-    let want: Vec<String> = (0..400).filter(|i| (100..600).contains(i) && i % 2 == 0).map(|i| format!("n{i:03}")).collect();
+    let want: Vec<String> =
+        (0..400).filter(|i| (100..600).contains(i) && i % 2 == 0).map(|i| format!("n{i:03}")).collect();
     assert_eq!(ids(&got), want);
     // Sent as several IN lists in one FilterExpression, which the service accepted.
     let ops = db.emulator.as_ref().map(|e| e.operations()).unwrap_or_default();
@@ -109,7 +121,10 @@ async fn limitation_in_over_100() {
 
     // And thousands of values, far past what one expression can hold.
     let many: Vec<i64> = (0..5000).map(|i| i * 7).collect();
-    assert_eq!(c.count(json!({"n": {"$in": many}})).await.unwrap(), (0..400).filter(|i| i % 7 == 0).count() as u64);
+    assert_eq!(
+        c.count(json!({"n": {"$in": many}})).await.unwrap(),
+        (0..400).filter(|i| i % 7 == 0).count() as u64
+    );
 }
 
 #[tokio::test]
@@ -143,14 +158,18 @@ async fn limitation_unique_under_concurrency() {
     let tasks: Vec<_> = (0..20)
         .map(|i| {
             let users = users.clone();
-            tokio::spawn(async move { users.insert_one(json!({"_id": format!("u{i}"), "email": "same@example.com"})).await })
+            tokio::spawn(async move {
+                users.insert_one(json!({"_id": format!("u{i}"), "email": "same@example.com"})).await
+            })
         })
         .collect();
     let mut ok = 0;
     for t in tasks {
         match t.await.unwrap() {
             Ok(_) => ok += 1,
-            Err(Error::Duplicate { field, class, .. }) => assert_eq!((field.as_str(), class.as_str()), ("email", "_User")),
+            Err(Error::Duplicate { field, class, .. }) => {
+                assert_eq!((field.as_str(), class.as_str()), ("email", "_User"))
+            }
             Err(e) => panic!("unexpected error: {e}"),
         }
     }
@@ -160,11 +179,23 @@ async fn limitation_unique_under_concurrency() {
     assert!(err.to_string().contains("`email`"), "{err}");
 
     // Racing updates to one value: exactly one wins.
-    users.insert_many((0..10).map(|i| json!({"_id": format!("r{i}"), "email": format!("r{i}@example.com")})).collect()).await.unwrap();
+    users
+        .insert_many(
+            (0..10).map(|i| json!({"_id": format!("r{i}"), "email": format!("r{i}@example.com")})).collect(),
+        )
+        .await
+        .unwrap();
     let tasks: Vec<_> = (0..10)
         .map(|i| {
             let users = users.clone();
-            tokio::spawn(async move { users.update_one(json!({"_id": format!("r{i}")}), json!({"$set": {"email": "race@example.com"}})).await })
+            tokio::spawn(async move {
+                users
+                    .update_one(
+                        json!({"_id": format!("r{i}")}),
+                        json!({"$set": {"email": "race@example.com"}}),
+                    )
+                    .await
+            })
         })
         .collect();
     let mut won = 0;
@@ -198,20 +229,38 @@ async fn limitation_unique_under_concurrency() {
 async fn limitation_regex_ends_with() {
     let (_db, cols) = setup().await;
     let c = cols.collection("Person");
-    for (id, name) in [("1", "Jackson"), ("2", "Anderson"), ("3", "jack"), ("4", "Jacqueline"), ("5", "Sonja")] {
+    for (id, name) in
+        [("1", "Jackson"), ("2", "Anderson"), ("3", "jack"), ("4", "Jacqueline"), ("5", "Sonja")]
+    {
         c.insert_one(json!({"_id": id, "name": name})).await.unwrap();
     }
-    let names = |docs: Vec<Value>| docs.iter().map(|d| d["name"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let names =
+        |docs: Vec<Value>| docs.iter().map(|d| d["name"].as_str().unwrap().to_string()).collect::<Vec<_>>();
     // endsWith
-    assert_eq!(names(c.find(json!({"name": {"$regex": "son$"}})).all().await.unwrap()), ["Jackson", "Anderson"]);
+    assert_eq!(
+        names(c.find(json!({"name": {"$regex": "son$"}})).all().await.unwrap()),
+        ["Jackson", "Anderson"]
+    );
     // case-insensitive
-    assert_eq!(names(c.find(json!({"name": {"$regex": "^JACK", "$options": "i"}})).all().await.unwrap()), ["Jackson", "jack"]);
-    assert_eq!(names(c.find(json!({"name": {"$regex": "SON", "$options": "i"}})).all().await.unwrap()), ["Jackson", "Anderson", "Sonja"]);
+    assert_eq!(
+        names(c.find(json!({"name": {"$regex": "^JACK", "$options": "i"}})).all().await.unwrap()),
+        ["Jackson", "jack"]
+    );
+    assert_eq!(
+        names(c.find(json!({"name": {"$regex": "SON", "$options": "i"}})).all().await.unwrap()),
+        ["Jackson", "Anderson", "Sonja"]
+    );
     // a literal prefix (pushed down as begins_with) and the rest exactly
-    assert_eq!(names(c.find(json!({"name": {"$regex": "^Jac[kq]"}})).all().await.unwrap()), ["Jackson", "Jacqueline"]);
+    assert_eq!(
+        names(c.find(json!({"name": {"$regex": "^Jac[kq]"}})).all().await.unwrap()),
+        ["Jackson", "Jacqueline"]
+    );
     assert_eq!(names(c.find(json!({"name": {"$regex": "^Ja.*e$"}})).all().await.unwrap()), ["Jacqueline"]);
     // negated, and on _id (a key condition)
-    assert_eq!(names(c.find(json!({"name": {"$not": {"$regex": "son$"}}})).all().await.unwrap()), ["jack", "Jacqueline", "Sonja"]);
+    assert_eq!(
+        names(c.find(json!({"name": {"$not": {"$regex": "son$"}}})).all().await.unwrap()),
+        ["jack", "Jacqueline", "Sonja"]
+    );
     assert_eq!(c.count(json!({"_id": {"$regex": "^[24]$"}})).await.unwrap(), 2);
     let err = c.find(json!({"name": {"$regex": "("}})).all().await.unwrap_err();
     assert!(matches!(err, Error::InvalidFilter(_)), "{err}");
@@ -221,7 +270,12 @@ async fn limitation_regex_ends_with() {
 async fn limitation_array_of_pointers() {
     let (_db, cols) = setup().await;
     let users = cols.collection("User");
-    users.insert_many((0..150).map(|i| json!({"_id": format!("u{i:03}"), "name": format!("user {i}")})).collect()).await.unwrap();
+    users
+        .insert_many(
+            (0..150).map(|i| json!({"_id": format!("u{i:03}"), "name": format!("user {i}")})).collect(),
+        )
+        .await
+        .unwrap();
     let teams = cols.collection("Team");
     let mut members: Vec<String> = (0..150).rev().map(|i| format!("u{i:03}")).collect();
     members.push("u999".into()); // a dangling reference
@@ -235,7 +289,14 @@ async fn limitation_array_of_pointers() {
     assert_eq!(teams.count(json!({"members": {"$in": ["u001"]}})).await.unwrap(), 2);
 
     // Resolved on request, in order, for arrays and single ids.
-    let t = teams.find(json!({"_id": "t1"})).populate("members", "User").populate("lead", "User").first().await.unwrap().unwrap();
+    let t = teams
+        .find(json!({"_id": "t1"}))
+        .populate("members", "User")
+        .populate("lead", "User")
+        .first()
+        .await
+        .unwrap()
+        .unwrap();
     let m = t["members"].as_array().unwrap();
     assert_eq!(m.len(), 151);
     assert_eq!(m[0], json!({"_id": "u149", "name": "user 149"}));
@@ -253,7 +314,11 @@ async fn limitation_count_all_pages() {
     let c = cols.collection("Row");
     let pad = "x".repeat(1000);
     // About 1.5 MB: more than one 1 MB page.
-    c.insert_many((0..1500).map(|i| json!({"_id": format!("r{i:04}"), "odd": i % 2 == 1, "pad": pad})).collect()).await.unwrap();
+    c.insert_many(
+        (0..1500).map(|i| json!({"_id": format!("r{i:04}"), "odd": i % 2 == 1, "pad": pad})).collect(),
+    )
+    .await
+    .unwrap();
     let (n, stats) = c.count_with_stats(json!({})).await.unwrap();
     assert_eq!(n, 1500);
     assert!(stats.requests >= 2, "{stats:?}");
@@ -267,8 +332,12 @@ async fn limitation_count_all_pages() {
 async fn limitation_delete_many_over_25() {
     let (_db, cols) = setup().await;
     let c = cols.collection("Session");
-    c.insert_many((0..60).map(|i| json!({"_id": format!("s{i:02}"), "expired": true})).collect()).await.unwrap();
-    c.insert_many((0..10).map(|i| json!({"_id": format!("k{i:02}"), "expired": false})).collect()).await.unwrap();
+    c.insert_many((0..60).map(|i| json!({"_id": format!("s{i:02}"), "expired": true})).collect())
+        .await
+        .unwrap();
+    c.insert_many((0..10).map(|i| json!({"_id": format!("k{i:02}"), "expired": false})).collect())
+        .await
+        .unwrap();
     assert_eq!(c.delete_many(json!({"expired": true})).await.unwrap(), 60);
     assert_eq!(c.count(json!({"expired": true})).await.unwrap(), 0);
     for i in 0..60 {
@@ -314,7 +383,10 @@ async fn limitation_item_size() {
     // An update that would grow a document past the limit.
     c.insert_one(json!({"_id": "grow", "data": "x".repeat(300 * 1024)})).await.unwrap();
     db.clear_operations();
-    let err = c.update_one(json!({"_id": "grow"}), json!({"$set": {"more": "y".repeat(150 * 1024)}})).await.unwrap_err();
+    let err = c
+        .update_one(json!({"_id": "grow"}), json!({"$set": {"more": "y".repeat(150 * 1024)}}))
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::LimitExceeded { limit: "item size (400 KB)", .. }), "{err}");
     let ops = db.operations().unwrap_or_default();
     assert!(!ops.iter().any(|o| o == "UpdateItem" || o == "TransactWriteItems"), "{ops:?}");
@@ -330,7 +402,10 @@ async fn limitation_item_size() {
     assert!(matches!(err, Error::LimitExceeded { limit: "nesting depth (32 levels)", .. }), "{err}");
     let err = c.insert_one(json!({"huge": 1e200})).await.unwrap_err();
     assert!(matches!(err, Error::LimitExceeded { .. }), "{err}");
-    let many: Vec<Value> = (0..3).map(|i| json!({"_id": format!("ok{i}")})).chain([json!({"data": "x".repeat(410 * 1024)})]).collect();
+    let many: Vec<Value> = (0..3)
+        .map(|i| json!({"_id": format!("ok{i}")}))
+        .chain([json!({"data": "x".repeat(410 * 1024)})])
+        .collect();
     let err = c.insert_many(many).await.unwrap_err();
     assert!(matches!(err, Error::LimitExceeded { .. }), "{err}");
     assert_eq!(c.count(json!({})).await.unwrap(), 1, "insert_many checks every document first");

@@ -55,13 +55,19 @@ async fn filter_operators() {
     assert_eq!(q(&c, json!({"pets.age": {"$gt": 5}})).await, ["d"]);
     assert_eq!(q(&c, json!({"pets.1.kind": "dog"})).await, ["d"]);
     assert_eq!(q(&c, json!({"scores": {"$gt": 8}})).await, ["a"]); // any element
-    // _id as key conditions
+                                                                   // _id as key conditions
     assert_eq!(q(&c, json!({"_id": {"$gt": "a", "$lte": "c"}})).await, ["b", "c"]);
     assert_eq!(q(&c, json!({"_id": {"$in": ["d", "a", "zz"]}})).await, ["a", "d"]);
     assert_eq!(q(&c, json!({"_id": {"$nin": ["a"]}})).await, ["b", "c", "d"]);
     assert_eq!(q(&c, json!({"_id": 5})).await, Vec::<String>::new());
     // malformed filters
-    for bad in [json!({"age": {"$foo": 1}}), json!({"$and": []}), json!({"a": {"$in": 3}}), json!([1]), json!({"$where": "x"})] {
+    for bad in [
+        json!({"age": {"$foo": 1}}),
+        json!({"$and": []}),
+        json!({"a": {"$in": 3}}),
+        json!([1]),
+        json!({"$where": "x"}),
+    ] {
         let err = c.find(bad.clone()).all().await.unwrap_err();
         assert!(matches!(err, Error::InvalidFilter(_)), "{bad}: {err}");
     }
@@ -72,9 +78,25 @@ async fn find_options_projection_distinct() {
     let (_db, cols) = setup().await;
     let c = cols.collection("P");
     people(&c).await;
-    let docs = c.find(json!({"address.city": "Oslo"})).projection(json!({"name": 1, "address.city": 1, "_id": 0})).all().await.unwrap();
-    assert_eq!(docs, [json!({"name": "Ann", "address": {"city": "Oslo"}}), json!({"name": "Cid", "address": {"city": "Oslo"}})]);
-    let docs = c.find(json!({"_id": "b"})).projection(json!({"address": 0, "tags": 0, "scores": 0})).all().await.unwrap();
+    let docs = c
+        .find(json!({"address.city": "Oslo"}))
+        .projection(json!({"name": 1, "address.city": 1, "_id": 0}))
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(
+        docs,
+        [
+            json!({"name": "Ann", "address": {"city": "Oslo"}}),
+            json!({"name": "Cid", "address": {"city": "Oslo"}})
+        ]
+    );
+    let docs = c
+        .find(json!({"_id": "b"}))
+        .projection(json!({"address": 0, "tags": 0, "scores": 0}))
+        .all()
+        .await
+        .unwrap();
     assert_eq!(docs, [json!({"_id": "b", "name": "Bob", "age": 17})]);
     assert!(c.find(json!({})).projection(json!({"a": 1, "b": 0})).all().await.is_err());
     // sort on a nested field, several keys, missing values first
@@ -99,7 +121,10 @@ async fn update_operators() {
 
     up(json!({"$set": {"s": "y", "obj.b": 2, "new.deep.path": true, "arr.1": 20}})).await;
     let d = get().await;
-    assert_eq!((d["s"].clone(), d["obj"].clone(), d["new"].clone(), d["arr"].clone()), (json!("y"), json!({"a": 1, "b": 2}), json!({"deep": {"path": true}}), json!([1, 20, 3])));
+    assert_eq!(
+        (d["s"].clone(), d["obj"].clone(), d["new"].clone(), d["arr"].clone()),
+        (json!("y"), json!({"a": 1, "b": 2}), json!({"deep": {"path": true}}), json!([1, 20, 3]))
+    );
     up(json!({"$unset": {"s": "", "obj.a": "", "nothing": ""}})).await;
     let d = get().await;
     assert!(d.get("s").is_none());
@@ -112,7 +137,10 @@ async fn update_operators() {
     assert_eq!((d["n"].clone(), d["zero"].clone()), (json!(21), json!(0)));
     up(json!({"$min": {"n": 10, "lo": 3}, "$max": {"f": 1.0, "hi": 8}})).await;
     let d = get().await;
-    assert_eq!((d["n"].clone(), d["lo"].clone(), d["f"].clone(), d["hi"].clone()), (json!(10), json!(3), json!(1.75), json!(8)));
+    assert_eq!(
+        (d["n"].clone(), d["lo"].clone(), d["f"].clone(), d["hi"].clone()),
+        (json!(10), json!(3), json!(1.75), json!(8))
+    );
     up(json!({"$push": {"arr": 4}})).await;
     up(json!({"$push": {"arr": {"$each": [0, -1], "$position": 0}}})).await;
     assert_eq!(get().await["arr"], json!([0, -1, 1, 20, 3, 4]));
@@ -157,11 +185,26 @@ async fn update_operators() {
 async fn upsert_and_find_one_and_update() {
     let (_db, cols) = setup().await;
     let c = cols.collection("Counter");
-    let r = c.upsert(json!({"_id": "hits", "page": "home"}), json!({"$inc": {"n": 1}, "$setOnInsert": {"created": true}})).await.unwrap();
+    let r = c
+        .upsert(
+            json!({"_id": "hits", "page": "home"}),
+            json!({"$inc": {"n": 1}, "$setOnInsert": {"created": true}}),
+        )
+        .await
+        .unwrap();
     assert_eq!(r.upserted_id.as_deref(), Some("hits"));
-    let r = c.upsert(json!({"_id": "hits", "page": "home"}), json!({"$inc": {"n": 1}, "$setOnInsert": {"created": false}})).await.unwrap();
+    let r = c
+        .upsert(
+            json!({"_id": "hits", "page": "home"}),
+            json!({"$inc": {"n": 1}, "$setOnInsert": {"created": false}}),
+        )
+        .await
+        .unwrap();
     assert_eq!((r.matched, r.modified, r.upserted_id), (1, 1, None));
-    assert_eq!(c.find_one(json!({"_id": "hits"})).await.unwrap().unwrap(), json!({"_id": "hits", "page": "home", "n": 2, "created": true}));
+    assert_eq!(
+        c.find_one(json!({"_id": "hits"})).await.unwrap().unwrap(),
+        json!({"_id": "hits", "page": "home", "n": 2, "created": true})
+    );
     // Upsert without an _id generates one.
     let r = c.upsert(json!({"page": "about"}), json!({"$set": {"n": 10}})).await.unwrap();
     let id = r.upserted_id.unwrap();
@@ -169,15 +212,26 @@ async fn upsert_and_find_one_and_update() {
     // update_one on nothing
     assert_eq!(c.update_one(json!({"page": "none"}), json!({"$set": {"x": 1}})).await.unwrap().matched, 0);
 
-    let before = c.find_one_and_update(json!({"_id": "hits"}), json!({"$inc": {"n": 5}}), FindOneAndUpdate::default()).await.unwrap().unwrap();
+    let before = c
+        .find_one_and_update(json!({"_id": "hits"}), json!({"$inc": {"n": 5}}), FindOneAndUpdate::default())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(before["n"], 2);
-    let opts = FindOneAndUpdate { return_new: true, sort: Sort::default().then("n", -1), ..Default::default() };
+    let opts =
+        FindOneAndUpdate { return_new: true, sort: Sort::default().then("n", -1), ..Default::default() };
     let after = c.find_one_and_update(json!({}), json!({"$inc": {"n": 1}}), opts).await.unwrap().unwrap();
     assert_eq!((after["_id"].clone(), after["n"].clone()), (json!(id), json!(11)));
     let opts = FindOneAndUpdate { return_new: true, upsert: true, ..Default::default() };
-    let created = c.find_one_and_update(json!({"_id": "new"}), json!({"$set": {"n": 0}}), opts).await.unwrap().unwrap();
+    let created =
+        c.find_one_and_update(json!({"_id": "new"}), json!({"$set": {"n": 0}}), opts).await.unwrap().unwrap();
     assert_eq!(created, json!({"_id": "new", "n": 0}));
-    assert_eq!(c.find_one_and_update(json!({"_id": "zz"}), json!({"$set": {"n": 0}}), FindOneAndUpdate::default()).await.unwrap(), None);
+    assert_eq!(
+        c.find_one_and_update(json!({"_id": "zz"}), json!({"$set": {"n": 0}}), FindOneAndUpdate::default())
+            .await
+            .unwrap(),
+        None
+    );
 
     let r = c.update_many(json!({"n": {"$gte": 0}}), json!({"$set": {"seen": true}})).await.unwrap();
     assert_eq!((r.matched, r.modified), (3, 3));
@@ -196,7 +250,12 @@ async fn concurrent_updates_lose_nothing() {
             tokio::spawn(async move {
                 // An in-place increment, a guarded float increment, a guarded
                 // set insertion and a guarded multiplication, all racing.
-                c.update_one(json!({"_id": "r"}), json!({"$inc": {"n": 1, "f": 0.5}, "$addToSet": {"set": i}})).await.unwrap();
+                c.update_one(
+                    json!({"_id": "r"}),
+                    json!({"$inc": {"n": 1, "f": 0.5}, "$addToSet": {"set": i}}),
+                )
+                .await
+                .unwrap();
                 c.update_one(json!({"_id": "r"}), json!({"$mul": {"m": 2}})).await.unwrap();
             })
         })
@@ -225,8 +284,15 @@ async fn storage_contract() {
     let table = cols.options().table.clone();
     // The table as the adapter's documentation creates it.
     let t = db.client.describe_table().table_name(&table).send().await.unwrap().table.unwrap();
-    let keys: Vec<_> = t.key_schema().iter().map(|k| (k.attribute_name().to_string(), k.key_type().as_str().to_string())).collect();
-    assert_eq!(keys, [("_pk_className".to_string(), "HASH".to_string()), ("_sk_id".to_string(), "RANGE".to_string())]);
+    let keys: Vec<_> = t
+        .key_schema()
+        .iter()
+        .map(|k| (k.attribute_name().to_string(), k.key_type().as_str().to_string()))
+        .collect();
+    assert_eq!(
+        keys,
+        [("_pk_className".to_string(), "HASH".to_string()), ("_sk_id".to_string(), "RANGE".to_string())]
+    );
     let pt = t.provisioned_throughput().unwrap();
     assert_eq!((pt.read_capacity_units(), pt.write_capacity_units()), (Some(500), Some(1000)));
     cols.ensure_table().await.unwrap(); // idempotent
@@ -291,7 +357,14 @@ async fn storage_contract() {
     assert_eq!(users.count(json!({})).await.unwrap(), 2);
 
     // Invalid documents and class names.
-    for bad in [json!({"$x": 1}), json!({"a.b": 1}), json!({"_sk_id": "x"}), json!({"_id": 5}), json!([1]), json!({"a": {"$b": 1}})] {
+    for bad in [
+        json!({"$x": 1}),
+        json!({"a.b": 1}),
+        json!({"_sk_id": "x"}),
+        json!({"_id": 5}),
+        json!([1]),
+        json!({"a": {"$b": 1}}),
+    ] {
         let err = users.insert_one(bad.clone()).await.unwrap_err();
         assert!(matches!(err, Error::InvalidDocument(_)), "{bad}: {err}");
     }

@@ -100,7 +100,7 @@ impl F {
             F::And(x, y) => x.eval(d) && y.eval(d),
             F::Or(x, y) => x.eval(d) || y.eval(d),
             F::Nor(x, y) => !(x.eval(d) || y.eval(d)),
-            F::NotGtA(v) => !d.a.is_some_and(|a| a > *v),
+            F::NotGtA(v) => d.a.is_none_or(|a| a <= *v),
         }
     }
 }
@@ -147,12 +147,19 @@ fn docs() -> impl Strategy<Value = Vec<Doc>> {
         (
             Just(ids),
             prop::collection::vec(
-                (prop::option::of(0..6i64), prop::option::of(word()), prop::option::of(prop::collection::vec(0..4i64, 0..4))),
+                (
+                    prop::option::of(0..6i64),
+                    prop::option::of(word()),
+                    prop::option::of(prop::collection::vec(0..4i64, 0..4)),
+                ),
                 n,
             ),
         )
             .prop_map(|(ids, fields)| {
-                ids.into_iter().zip(fields).map(|(i, (a, b, c))| Doc { id: format!("d{i:02}"), a, b, c }).collect()
+                ids.into_iter()
+                    .zip(fields)
+                    .map(|(i, (a, b, c))| Doc { id: format!("d{i:02}"), a, b, c })
+                    .collect()
             })
     })
 }
@@ -165,7 +172,13 @@ fn sort() -> impl Strategy<Value = Option<(&'static str, i32)>> {
     ]
 }
 
-fn reference(docs: &[Doc], f: &F, sort: Option<(&str, i32)>, skip: usize, limit: Option<usize>) -> Vec<String> {
+fn reference(
+    docs: &[Doc],
+    f: &F,
+    sort: Option<(&str, i32)>,
+    skip: usize,
+    limit: Option<usize>,
+) -> Vec<String> {
     let mut hits: Vec<&Doc> = docs.iter().filter(|d| f.eval(d)).collect();
     hits.sort_by(|x, y| x.id.cmp(&y.id));
     if let Some((field, dir)) = sort {
@@ -179,7 +192,11 @@ fn reference(docs: &[Doc], f: &F, sort: Option<(&str, i32)>, skip: usize, limit:
         };
         hits.sort_by(|x, y| {
             let o = key(x).cmp(&key(y));
-            if dir == 1 { o } else { o.reverse() }
+            if dir == 1 {
+                o
+            } else {
+                o.reverse()
+            }
         });
     }
     let out = hits.into_iter().skip(skip).map(|d| d.id.clone());

@@ -2,6 +2,7 @@
 //! (or against `DDB_ODM_ENDPOINT` when set), never against mocks.
 
 mod batch;
+mod collection;
 mod common;
 mod crud;
 mod dynamic;
@@ -12,4 +13,3 @@ mod tables;
 mod tracking;
 mod transactions;
 mod types;
-mod collection;

@@ -57,7 +57,9 @@ fn holds(c: &Cond, reached: &[&Value]) -> bool {
         Cond::Nin(ts) => !ts.iter().any(|t| eq(reached, t)),
         Cond::All(ts) => !ts.is_empty() && ts.iter().all(|t| eq(reached, t)),
         Cond::Exists(b) => reached.is_empty() != *b,
-        Cond::Regex(p) => candidates(reached).iter().any(|v| matches!(v, Value::String(s) if p.regex.is_match(s))),
+        Cond::Regex(p) => {
+            candidates(reached).iter().any(|v| matches!(v, Value::String(s) if p.regex.is_match(s)))
+        }
         Cond::Not(cs) => !cs.iter().all(|c| holds(c, reached)),
     }
 }

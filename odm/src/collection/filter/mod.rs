@@ -174,7 +174,9 @@ fn parse_conds(path: &str, v: &Value) -> Result<Vec<Cond>> {
                 let options = match o.get("$options") {
                     None => "",
                     Some(Value::String(s)) => s.as_str(),
-                    Some(_) => return Err(Error::InvalidFilter(format!("`$options` on `{path}` takes a string"))),
+                    Some(_) => {
+                        return Err(Error::InvalidFilter(format!("`$options` on `{path}` takes a string")))
+                    }
                 };
                 Cond::Regex(pattern(path, arg, options)?)
             }
@@ -209,7 +211,9 @@ fn pattern(path: &str, v: &Value, options: &str) -> Result<Pattern> {
             'm' => b.multi_line(true),
             's' => b.dot_matches_new_line(true),
             'x' => b.ignore_whitespace(true),
-            other => return Err(Error::InvalidFilter(format!("unknown `$options` flag `{other}` on `{path}`"))),
+            other => {
+                return Err(Error::InvalidFilter(format!("unknown `$options` flag `{other}` on `{path}`")))
+            }
         };
     }
     let regex = b.build().map_err(|e| Error::InvalidFilter(format!("`$regex` on `{path}`: {e}")))?;

@@ -90,7 +90,9 @@ fn key_plan(top: &[&Filter]) -> KeyPlan {
                 Cond::Eq(Value::String(s)) => intersect(&mut ids, vec![s.clone()]),
                 // `_id` is always a string: nothing else equals it.
                 Cond::Eq(_) => intersect(&mut ids, vec![]),
-                Cond::In(vs) => intersect(&mut ids, vs.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()),
+                Cond::In(vs) => {
+                    intersect(&mut ids, vs.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                }
                 Cond::Gt(Value::String(s)) => lo = tighter_lo(lo.take(), (s.clone(), false)),
                 Cond::Gte(Value::String(s)) => lo = tighter_lo(lo.take(), (s.clone(), true)),
                 Cond::Lt(Value::String(s)) => hi = tighter_hi(hi.take(), (s.clone(), false)),
@@ -176,7 +178,14 @@ fn scalar(v: &Value) -> Option<AttributeValue> {
 /// or the proper ones only), and `attribute_type(path, SS / NS)` for the
 /// set types whose elements the operand could equal (items written by
 /// others may hold sets; they read as arrays).
-fn escapes(path: &Path, sk: &str, ph: &mut Placeholders, piece: &mut Piece, proper: bool, sets: &[&str]) -> Vec<String> {
+fn escapes(
+    path: &Path,
+    sk: &str,
+    ph: &mut Placeholders,
+    piece: &mut Piece,
+    proper: bool,
+    sets: &[&str],
+) -> Vec<String> {
     if path.top() == "_id" {
         return Vec::new(); // the sort key is a string
     }
@@ -274,7 +283,9 @@ fn push_cond(path: &Path, c: &Cond, sk: &str, ph: &mut Placeholders) -> Vec<Piec
     let compare = |op: &'static str, v: &Value, ph: &mut Placeholders| -> Vec<Piece> {
         let Some(av) = scalar(v) else { return Vec::new() };
         let sets = set_types([&av]);
-        vec![with_escapes(path, sk, ph, false, &sets, |p, ph, piece| format!("{p} {op} {}", ph.value(piece, av)))]
+        vec![with_escapes(path, sk, ph, false, &sets, |p, ph, piece| {
+            format!("{p} {op} {}", ph.value(piece, av))
+        })]
     };
     match c {
         Cond::Eq(v) => compare("=", v, ph),
@@ -285,17 +296,24 @@ fn push_cond(path: &Path, c: &Cond, sk: &str, ph: &mut Placeholders) -> Vec<Piec
         Cond::In(vs) => {
             let avs: Option<Vec<AttributeValue>> = vs.iter().map(scalar).collect();
             match avs {
-                Some(avs) if !avs.is_empty() => vec![with_escapes(path, sk, ph, false, &set_types(&avs), |p, ph, piece| {
-                    let chunks: Vec<String> = avs
-                        .chunks(MAX_IN_OPERANDS)
-                        .map(|chunk| {
-                            let list: Vec<String> = chunk.iter().map(|a| ph.value(piece, a.clone())).collect();
-                            format!("{p} IN ({})", list.join(", "))
-                        })
-                        .collect();
-                    piece.ops += chunks.len() * 2;
-                    if chunks.len() == 1 { chunks.into_iter().next().unwrap() } else { format!("({})", chunks.join(" OR ")) }
-                })],
+                Some(avs) if !avs.is_empty() => {
+                    vec![with_escapes(path, sk, ph, false, &set_types(&avs), |p, ph, piece| {
+                        let chunks: Vec<String> = avs
+                            .chunks(MAX_IN_OPERANDS)
+                            .map(|chunk| {
+                                let list: Vec<String> =
+                                    chunk.iter().map(|a| ph.value(piece, a.clone())).collect();
+                                format!("{p} IN ({})", list.join(", "))
+                            })
+                            .collect();
+                        piece.ops += chunks.len() * 2;
+                        if chunks.len() == 1 {
+                            chunks.into_iter().next().unwrap()
+                        } else {
+                            format!("({})", chunks.join(" OR "))
+                        }
+                    })]
+                }
                 _ => Vec::new(),
             }
         }
@@ -310,7 +328,9 @@ fn push_cond(path: &Path, c: &Cond, sk: &str, ph: &mut Placeholders) -> Vec<Piec
                 }))
             })
             .collect(),
-        Cond::Exists(true) => vec![with_escapes(path, sk, ph, true, &[], |p, _, _| format!("attribute_exists({p})"))],
+        Cond::Exists(true) => {
+            vec![with_escapes(path, sk, ph, true, &[], |p, _, _| format!("attribute_exists({p})"))]
+        }
         Cond::Exists(false) if path.segments().len() == 1 => {
             vec![with_escapes(path, sk, ph, true, &[], |p, _, _| format!("attribute_not_exists({p})"))]
         }

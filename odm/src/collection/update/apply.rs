@@ -137,13 +137,21 @@ fn arith(
         None => n.clone(),
         Some(Value::Number(_)) => combine(cur.as_ref().unwrap(), n, int, float, false),
         Some(other) => {
-            return Err(Error::InvalidUpdate(format!("`{op}` on `{p}`: the field holds a non-number ({other})")));
+            return Err(Error::InvalidUpdate(format!(
+                "`{op}` on `{p}`: the field holds a non-number ({other})"
+            )));
         }
     };
     p.set(doc, new)
 }
 
-fn combine(a: &Value, b: &Value, int: fn(i64, i64) -> Option<i64>, float: fn(f64, f64) -> f64, zero: bool) -> Value {
+fn combine(
+    a: &Value,
+    b: &Value,
+    int: fn(i64, i64) -> Option<i64>,
+    float: fn(f64, f64) -> f64,
+    zero: bool,
+) -> Value {
     if zero {
         return if b.is_i64() { Value::from(0) } else { Value::from(0.0) };
     }

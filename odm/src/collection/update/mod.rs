@@ -116,7 +116,11 @@ impl UpdateSpec {
                     },
                     "$rename" => match arg {
                         Value::String(to) => Op::Rename(path, self::path(to)?),
-                        _ => return Err(Error::InvalidUpdate(format!("`$rename` of `{p}` takes a field name"))),
+                        _ => {
+                            return Err(Error::InvalidUpdate(format!(
+                                "`$rename` of `{p}` takes a field name"
+                            )))
+                        }
                     },
                     "$currentDate" => Op::CurrentDate(path, current_date_kind(p, arg)?),
                     "$setOnInsert" => Op::SetOnInsert(path, arg.clone()),
@@ -178,7 +182,9 @@ fn parse_push(path: Path, arg: &Value) -> Result<Op> {
     let int = |k: &str| -> Result<Option<i64>> {
         match o.get(k) {
             None => Ok(None),
-            Some(v) => v.as_i64().map(Some).ok_or_else(|| Error::InvalidUpdate(format!("`{k}` takes an integer"))),
+            Some(v) => {
+                v.as_i64().map(Some).ok_or_else(|| Error::InvalidUpdate(format!("`{k}` takes an integer")))
+            }
         }
     };
     if let Some(k) = o.keys().find(|k| !["$each", "$position", "$slice"].contains(&k.as_str())) {
@@ -192,13 +198,18 @@ fn puller(arg: &Value) -> Result<Puller> {
         Value::Object(o) if !o.is_empty() && o.keys().all(|k| k.starts_with('$')) => {
             // Conditions on the element itself: wrap as a filter on a field.
             let wrapped = serde_json::json!({ "v": arg });
-            Ok(Puller::Matching(Filter::parse(&wrapped).map_err(|e| Error::InvalidUpdate(format!("`$pull`: {e}")))?))
+            Ok(Puller::Matching(
+                Filter::parse(&wrapped).map_err(|e| Error::InvalidUpdate(format!("`$pull`: {e}")))?,
+            ))
         }
         Value::Object(_) => {
             // A filter over the fields of (object) elements.
             let wrapped: serde_json::Map<String, Value> =
                 arg.as_object().unwrap().iter().map(|(k, v)| (format!("v.{k}"), v.clone())).collect();
-            Ok(Puller::Matching(Filter::parse(&Value::Object(wrapped)).map_err(|e| Error::InvalidUpdate(format!("`$pull`: {e}")))?))
+            Ok(Puller::Matching(
+                Filter::parse(&Value::Object(wrapped))
+                    .map_err(|e| Error::InvalidUpdate(format!("`$pull`: {e}")))?,
+            ))
         }
         v => Ok(Puller::Equal(v.clone())),
     }
@@ -210,7 +221,9 @@ fn current_date_kind(p: &str, arg: &Value) -> Result<bool> {
         Value::Object(o) => match o.get("$type").and_then(Value::as_str) {
             Some("date") => Ok(false),
             Some("timestamp") => Ok(true),
-            _ => Err(Error::InvalidUpdate(format!("`$currentDate` on `{p}` takes true or {{\"$type\": \"date\" | \"timestamp\"}}"))),
+            _ => Err(Error::InvalidUpdate(format!(
+                "`$currentDate` on `{p}` takes true or {{\"$type\": \"date\" | \"timestamp\"}}"
+            ))),
         },
         _ => Err(Error::InvalidUpdate(format!("`$currentDate` on `{p}` takes true or {{\"$type\": ...}}"))),
     }

@@ -69,7 +69,13 @@ fn native(op: &Op, old: &Value) -> bool {
 /// Plans the write of `new` over `old`. `guards`: further top-level fields
 /// that must still hold the values read (those the filter reads, unique
 /// fields), `sk`: the stored name of `_id`.
-pub(crate) fn plan(spec: &UpdateSpec, old: &Stored, new: &Value, guards: &[String], sk: &str) -> Result<WritePlan> {
+pub(crate) fn plan(
+    spec: &UpdateSpec,
+    old: &Stored,
+    new: &Value,
+    guards: &[String],
+    sk: &str,
+) -> Result<WritePlan> {
     let mut groups: BTreeMap<&str, Vec<&Op>> = BTreeMap::new();
     for op in &spec.ops {
         for p in op.paths() {
@@ -179,4 +185,3 @@ fn native_clause(
         _ => unreachable!("native() admits only the operators above"),
     }
 }
-
