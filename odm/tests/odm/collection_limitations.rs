@@ -150,7 +150,7 @@ async fn limitation_all_over_4kb() {
     assert_eq!(c.count(json!({"tags": {"$all": tags}})).await.unwrap(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn limitation_unique_under_concurrency() {
     let (_db, cols) = setup().await;
     cols.set_schema(&ClassSchema::new("_User").field("email", "String").unique("email")).await.unwrap();

@@ -239,7 +239,7 @@ async fn upsert_and_find_one_and_update() {
     assert_eq!((r.matched, r.modified), (3, 0));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_updates_lose_nothing() {
     let (_db, cols) = setup().await;
     let c = cols.collection("Race");
