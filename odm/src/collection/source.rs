@@ -45,6 +45,9 @@ pub struct ReadStats {
     pub requests: u64,
     /// Items the service examined (before its FilterExpression).
     pub items_read: u64,
+    /// Items the service returned (after its FilterExpression): the
+    /// pushed-down part of the filter at work.
+    pub items_received: u64,
     /// Documents that matched the whole filter.
     pub matched: u64,
     /// Matching documents dropped by `skip`.
@@ -153,6 +156,7 @@ impl Pager {
     }
 
     fn accept(&mut self, items: Vec<Item>) {
+        self.src.stats.lock().unwrap().items_received += items.len() as u64;
         let opts = &self.src.shared.opts;
         let mut matched = 0;
         for item in items {

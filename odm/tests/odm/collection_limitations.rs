@@ -102,11 +102,13 @@ async fn limitation_in_over_100() {
     // 250 values, a third of them absent from the data.
     let wanted: Vec<i64> = (0..250).map(|i| i * 2 + 100).collect();
     db.clear_operations();
-    let got = c.find(json!({"n": {"$in": wanted}})).all().await.unwrap();
+    let (got, stats) = c.find(json!({"n": {"$in": wanted}})).all_with_stats().await.unwrap();
     let want: Vec<String> =
         (0..400).filter(|i| (100..600).contains(i) && i % 2 == 0).map(|i| format!("n{i:03}")).collect();
     assert_eq!(ids(&got), want);
-    // Sent as several IN lists in one FilterExpression, which the service accepted.
+    // Sent as several IN lists in one FilterExpression, which the service
+    // accepted and applied: it returned only the matches.
+    assert_eq!((stats.items_read, stats.items_received), (400, want.len() as u64), "{stats:?}");
     let ops = db.emulator.as_ref().map(|e| e.operations()).unwrap_or_default();
     assert!(ops.iter().all(|o| o.outcome.is_ok()), "{ops:?}");
 
@@ -142,8 +144,11 @@ async fn limitation_all_over_4kb() {
     let expression_bytes: usize = wanted.iter().map(|t| format!("contains(tags, \"{t}\") AND ").len()).sum();
     assert!(expression_bytes > 4096);
     db.clear_operations();
-    let got = c.find(json!({"tags": {"$all": wanted}})).all().await.unwrap();
+    let (got, stats) = c.find(json!({"tags": {"$all": wanted}})).all_with_stats().await.unwrap();
     assert_eq!(ids(&got), ["all"]);
+    // What fit in 4 KB was pushed down (the third document was filtered by
+    // the service); the rest was checked here (the second one was not).
+    assert_eq!((stats.items_read, stats.items_received, stats.matched), (3, 2, 1), "{stats:?}");
     let ops = db.emulator.as_ref().map(|e| e.operations()).unwrap_or_default();
     assert!(ops.iter().all(|o| o.outcome.is_ok()), "{ops:?}");
     // And all 600 together with the one the second document lacks.

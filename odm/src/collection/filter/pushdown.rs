@@ -288,7 +288,17 @@ fn push_cond(path: &Path, c: &Cond, sk: &str, ph: &mut Placeholders) -> Vec<Piec
         })]
     };
     match c {
-        Cond::Eq(v) => compare("=", v, ph),
+        // Equal, or an element of a list or set: `contains` says both more
+        // selectively than "is a list" (on a string it means substring,
+        // a superset, which is all a pushed condition must be).
+        Cond::Eq(v) => match scalar(v) {
+            Some(av) => vec![with_escapes(path, sk, ph, true, &[], |p, ph, piece| {
+                let a = ph.value(piece, av);
+                piece.ops += 2;
+                format!("({p} = {a} OR contains({p}, {a}))")
+            })],
+            None => Vec::new(),
+        },
         Cond::Gt(v) => compare(">", v, ph),
         Cond::Gte(v) => compare(">=", v, ph),
         Cond::Lt(v) => compare("<", v, ph),
@@ -321,7 +331,7 @@ fn push_cond(path: &Path, c: &Cond, sk: &str, ph: &mut Placeholders) -> Vec<Piec
             .iter()
             .filter_map(|v| {
                 let av = scalar(v)?;
-                Some(with_escapes(path, sk, ph, false, &set_types([&av]), |p, ph, piece| {
+                Some(with_escapes(path, sk, ph, true, &[], |p, ph, piece| {
                     let a = ph.value(piece, av);
                     piece.ops += 2;
                     format!("(contains({p}, {a}) OR {p} = {a})")

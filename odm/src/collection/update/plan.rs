@@ -185,3 +185,50 @@ fn native_clause(
         _ => unreachable!("native() admits only the operators above"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn planned(old: Value, update: Value, guards: &[&str]) -> WritePlan {
+        let spec = UpdateSpec::parse(&update).unwrap();
+        let mut new = old.clone();
+        super::super::apply(&spec, &mut new, false).unwrap();
+        let item = old.as_object().unwrap().iter().map(|(k, v)| (k.clone(), to_attribute(v))).collect();
+        let guards: Vec<String> = guards.iter().map(|g| g.to_string()).collect();
+        plan(&spec, &Stored { doc: old, item }, &new, &guards, "_sk_id").unwrap()
+    }
+
+    #[test]
+    fn in_place_operators_need_no_guard() {
+        let p = planned(
+            json!({"_id": "1", "n": 1, "o": {"a": 1}}),
+            json!({"$inc": {"n": 2}, "$set": {"o.b": 3}}),
+            &[],
+        );
+        assert_eq!(p.update.as_deref(), Some("SET #f0 = if_not_exists(#f0, :v0) + :v1, #f1.#f2 = :v2"));
+        assert_eq!(p.condition, "attribute_exists(#f3)");
+    }
+
+    #[test]
+    fn old_value_operators_rewrite_under_a_guard() {
+        let p = planned(
+            json!({"_id": "1", "tags": ["a"], "n": 1.5}),
+            json!({"$addToSet": {"tags": "b"}, "$inc": {"n": 1}}),
+            &["s"],
+        );
+        assert_eq!(p.update.as_deref(), Some("SET #f0 = :v0, #f1 = :v1"));
+        assert_eq!(
+            p.condition,
+            "attribute_exists(#f2) AND #f0 = :v2 AND #f1 = :v3 AND attribute_not_exists(#f3)"
+        );
+        // A path whose parent is missing is created by rewriting the top field.
+        let p = planned(json!({"_id": "1"}), json!({"$set": {"a.b.c": 1}}), &[]);
+        assert_eq!(p.update.as_deref(), Some("SET #f0 = :v0"));
+        assert!(p.condition.contains("attribute_not_exists(#f0)"));
+        // Nothing to do: no update expression.
+        let p = planned(json!({"_id": "1", "t": [1]}), json!({"$unset": {"gone": ""}}), &[]);
+        assert_eq!(p.update, None);
+    }
+}
