@@ -166,6 +166,17 @@ pub(crate) struct Shared {
 }
 
 /// The collections of one table. Cheap to clone.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> ddb_odm::collection::Result<()> {
+/// # let (_emu, client) = ddb_odm::testing::embedded().await;
+/// use ddb_odm::collection::{Collections, Options};
+/// let db = Collections::with_options(client, Options { table: "app".into(), consistent_reads: true, ..Options::default() });
+/// db.ensure_table().await?; // creates it, or checks its key schema
+/// assert_eq!(db.collection("User").class(), "User");
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct Collections {
     shared: Arc<Shared>,
@@ -255,6 +266,20 @@ impl Collection {
 
     /// How many documents match, and what counting cost. The empty filter
     /// counts with `Select=COUNT` (no document data is transferred).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::collection::Result<()> {
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// use serde_json::json;
+    /// let db = ddb_odm::collection::Collections::new(client, "parse-server");
+    /// db.ensure_table().await?;
+    /// let logs = db.collection("Log");
+    /// logs.insert_many((0..20).map(|i| json!({"n": i})).collect()).await?;
+    /// let (n, stats) = logs.count_with_stats(json!({"n": {"$gte": 5}})).await?;
+    /// assert_eq!((n, stats.items_read, stats.items_received), (15, 20, 15)); // `$gte` ran in the service
+    /// # Ok(()) }
+    /// ```
     pub async fn count_with_stats(&self, filter: Value) -> Result<(u64, ReadStats)> {
         let parsed = Filter::parse(&filter)?;
         if parsed.is_empty() {

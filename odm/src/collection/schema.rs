@@ -103,6 +103,23 @@ impl Collections {
     /// changed and [`Error::Duplicate`] names the field. Declare unique
     /// fields before concurrent writers of the class start (a writer learns
     /// a class's unique fields when it first writes to it).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::collection::Result<()> {
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// use ddb_odm::collection::{ClassSchema, Collections, Error};
+    /// use serde_json::json;
+    /// let db = Collections::new(client, "parse-server");
+    /// db.ensure_table().await?;
+    /// db.set_schema(&ClassSchema::new("_User").field("email", "String").unique("email")).await?;
+    /// let users = db.collection("_User");
+    /// users.insert_one(json!({"email": "a@example.com"})).await?;
+    /// let err = users.insert_one(json!({"email": "a@example.com"})).await.unwrap_err();
+    /// assert!(matches!(err, Error::Duplicate { field, .. } if field == "email"));
+    /// assert_eq!(db.schema("_User").await?.unwrap().unique, ["email"]);
+    /// # Ok(()) }
+    /// ```
     pub async fn set_schema(&self, schema: &ClassSchema) -> Result<()> {
         store::check_class(&schema.class_name)?;
         let class = schema.class_name.as_str();

@@ -297,12 +297,44 @@ impl Collection {
 
     /// Updates the first matching document, or inserts one built from the
     /// filter's equalities and the update (with `$setOnInsert`).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::collection::Result<()> {
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// use serde_json::json;
+    /// let db = ddb_odm::collection::Collections::new(client, "parse-server");
+    /// db.ensure_table().await?;
+    /// let hits = db.collection("Hits");
+    /// for _ in 0..3 {
+    ///     hits.upsert(json!({"_id": "home"}), json!({"$inc": {"n": 1}, "$setOnInsert": {"first": true}})).await?;
+    /// }
+    /// assert_eq!(hits.find_one(json!({"_id": "home"})).await?.unwrap(), json!({"_id": "home", "n": 3, "first": true}));
+    /// # Ok(()) }
+    /// ```
     pub async fn upsert(&self, filter: Value, update: Value) -> Result<UpdateResult> {
         let (r, _) = self.update_first(&filter, &update, &Sort::default(), true).await?;
         Ok(r)
     }
 
     /// Updates one document and returns it, before or after the update.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::collection::Result<()> {
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// use ddb_odm::collection::{FindOneAndUpdate, Sort};
+    /// use serde_json::json;
+    /// let db = ddb_odm::collection::Collections::new(client, "parse-server");
+    /// db.ensure_table().await?;
+    /// let jobs = db.collection("Job");
+    /// jobs.insert_many(vec![json!({"_id": "j1", "prio": 1}), json!({"_id": "j2", "prio": 5})]).await?;
+    /// // Claim the most urgent open job.
+    /// let opts = FindOneAndUpdate { sort: Sort::default().then("prio", -1), return_new: true, ..Default::default() };
+    /// let job = jobs.find_one_and_update(json!({"owner": {"$exists": false}}), json!({"$set": {"owner": "w1"}}), opts).await?;
+    /// assert_eq!(job.unwrap(), json!({"_id": "j2", "prio": 5, "owner": "w1"}));
+    /// # Ok(()) }
+    /// ```
     pub async fn find_one_and_update(
         &self,
         filter: Value,
@@ -386,7 +418,21 @@ impl Collection {
         Ok(doc)
     }
 
-    /// Updates every matching document.
+    /// Updates every matching document (all pages).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::collection::Result<()> {
+    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
+    /// use serde_json::json;
+    /// let db = ddb_odm::collection::Collections::new(client, "parse-server");
+    /// db.ensure_table().await?;
+    /// let tasks = db.collection("Task");
+    /// tasks.insert_many((0..5).map(|i| json!({"n": i, "done": false})).collect()).await?;
+    /// let r = tasks.update_many(json!({"n": {"$lt": 3}}), json!({"$set": {"done": true}})).await?;
+    /// assert_eq!((r.matched, r.modified), (3, 3));
+    /// # Ok(()) }
+    /// ```
     pub async fn update_many(&self, filter: Value, update: Value) -> Result<UpdateResult> {
         let filter = Arc::new(Filter::parse(&filter)?);
         let spec = UpdateSpec::parse(&update)?;
