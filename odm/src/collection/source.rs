@@ -84,7 +84,8 @@ struct Pager {
 impl Source {
     /// The matching documents as a stream, in `_id` order.
     pub fn stream(self) -> BoxStream<'static, Result<Stored>> {
-        let plan = pushdown::plan(&self.filter, &self.shared.opts.sort_key);
+        let opts = &self.shared.opts;
+        let plan = pushdown::plan(&self.filter, &opts.partition_key, &opts.sort_key);
         let mut pager = Pager {
             key: plan.key,
             piece: plan.filter,

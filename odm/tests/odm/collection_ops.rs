@@ -60,6 +60,9 @@ async fn filter_operators() {
     assert_eq!(q(&c, json!({"_id": {"$in": ["d", "a", "zz"]}})).await, ["a", "d"]);
     assert_eq!(q(&c, json!({"_id": {"$nin": ["a"]}})).await, ["b", "c", "d"]);
     assert_eq!(q(&c, json!({"_id": 5})).await, Vec::<String>::new());
+    // The key attributes are not document fields (and cannot go into a FilterExpression).
+    assert_eq!(q(&c, json!({"_pk_className": "P"})).await, Vec::<String>::new());
+    assert_eq!(q(&c, json!({"_sk_id": {"$exists": true}})).await, Vec::<String>::new());
     // malformed filters
     for bad in [
         json!({"age": {"$foo": 1}}),

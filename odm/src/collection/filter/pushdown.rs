@@ -38,7 +38,8 @@ pub(crate) struct Pushdown {
 }
 
 /// Plans the read for `filter`. `sk` is the stored name of `_id`.
-pub(crate) fn plan(filter: &Filter, sk: &str) -> Pushdown {
+/// `pk` / `sk`: the stored names of the class and of `_id`.
+pub(crate) fn plan(filter: &Filter, pk: &str, sk: &str) -> Pushdown {
     let top: Vec<&Filter> = match filter {
         Filter::And(p) => p.iter().collect(),
         f => vec![f],
@@ -47,7 +48,7 @@ pub(crate) fn plan(filter: &Filter, sk: &str) -> Pushdown {
     let mut ph = Placeholders::default();
     let mut pieces = Vec::new();
     for f in &top {
-        pieces.extend(push(f, sk, &mut ph));
+        pieces.extend(push(f, pk, sk, &mut ph));
     }
     // Keep what fits: the service refuses a FilterExpression over 4 KB or
     // with more than 300 operators; the rest is checked here anyway.
@@ -253,13 +254,13 @@ fn with_escapes(
     piece
 }
 
-fn push(f: &Filter, sk: &str, ph: &mut Placeholders) -> Vec<Piece> {
+fn push(f: &Filter, pk: &str, sk: &str, ph: &mut Placeholders) -> Vec<Piece> {
     match f {
-        Filter::And(parts) => parts.iter().flat_map(|f| push(f, sk, ph)).collect(),
+        Filter::And(parts) => parts.iter().flat_map(|f| push(f, pk, sk, ph)).collect(),
         Filter::Or(parts) => {
             let mut branches = Vec::new();
             for p in parts {
-                let pieces = push(p, sk, ph);
+                let pieces = push(p, pk, sk, ph);
                 if pieces.is_empty() {
                     return Vec::new(); // one branch unconstrained: the OR is too
                 }
@@ -270,8 +271,9 @@ fn push(f: &Filter, sk: &str, ph: &mut Placeholders) -> Vec<Piece> {
         Filter::Nor(_) => Vec::new(),
         Filter::Field(path, conds) => {
             // The service refuses key attributes in a FilterExpression (the
-            // key plan covers `_id`), and numeric segments are ambiguous.
-            if path.has_numeric() || path.top() == "_id" {
+            // key plan covers `_id`; documents never hold the key attribute
+            // names as fields), and numeric segments are ambiguous.
+            if path.has_numeric() || path.top() == "_id" || path.top() == pk || path.top() == sk {
                 return Vec::new();
             }
             conds.iter().flat_map(|c| push_cond(path, c, sk, ph)).collect()
@@ -377,20 +379,20 @@ mod tests {
     #[test]
     fn key_plans() {
         let f = Filter::parse(&json!({"_id": {"$gte": "b", "$lt": "d"}, "x": 1})).unwrap();
-        let p = plan(&f, "_sk_id");
+        let p = plan(&f, "_pk_className", "_sk_id");
         assert_eq!(p.key, KeyPlan::Range { lo: Some(("b".into(), true)), hi: Some(("d".into(), false)) });
         assert!(p.filter.is_some());
         let f = Filter::parse(&json!({"_id": {"$in": ["b", "a", "b"]}})).unwrap();
-        assert_eq!(plan(&f, "_sk_id").key, KeyPlan::Ids(vec!["a".into(), "b".into()]));
+        assert_eq!(plan(&f, "_pk_className", "_sk_id").key, KeyPlan::Ids(vec!["a".into(), "b".into()]));
         let f = Filter::parse(&json!({"_id": {"$regex": "^user-"}})).unwrap();
-        assert_eq!(plan(&f, "_sk_id").key, KeyPlan::Prefix("user-".into()));
+        assert_eq!(plan(&f, "_pk_className", "_sk_id").key, KeyPlan::Prefix("user-".into()));
     }
 
     #[test]
     fn big_expressions_are_truncated_not_sent() {
         let vals: Vec<String> = (0..2000).map(|i| format!("value-{i}")).collect();
         let f = Filter::parse(&json!({"tags": {"$all": vals}})).unwrap();
-        let p = plan(&f, "_sk_id");
+        let p = plan(&f, "_pk_className", "_sk_id");
         assert!(p.truncated);
         assert!(p.filter.unwrap().text.len() <= MAX_EXPRESSION_BYTES);
     }
