@@ -50,18 +50,18 @@
 //!
 //! | limitation | here | test |
 //! | --- | --- | --- |
-//! | `skip` unsupported | walks the cursor; [`ReadStats::skipped`] and the capacity report the cost | `limitation_skip` |
-//! | sort only within one page | non-`_id` sorts read all matches, then sort | `limitation_sort_across_pages` |
+//! | `skip` | walks the cursor; [`ReadStats::skipped`] and the capacity report the cost | `limitation_skip` |
+//! | sort correct within one page only | non-`_id` sorts read all matches, then sort | `limitation_sort_across_pages` |
 //! | `_id` descending came back ascending | Query with `ScanIndexForward=false` | `limitation_id_descending` |
-//! | `$in` / `$nin` up to 100 values | split into several `IN`s, or evaluated here | `limitation_in_over_100` |
-//! | `$all` within 4 KB | conditions that do not fit are evaluated here | `limitation_all_over_4kb` |
-//! | uniqueness not enforced | markers in the document's transaction | `limitation_unique_under_concurrency` |
-//! | `$regex` prefix only | literal prefix pushed as `begins_with`, full regex here | `limitation_regex_ends_with` |
-//! | arrays of pointers | arrays of ids, [`Find::populate`] | `limitation_array_of_pointers` |
+//! | `$in` / `$nin` bounded by one expression's 100 operands | split into several `IN`s, or evaluated here | `limitation_in_over_100` |
+//! | `$all` bounded by the 4 KB expression limit | conditions that do not fit are evaluated here | `limitation_all_over_4kb` |
+//! | uniqueness not safe under concurrency | markers in the document's transaction | `limitation_unique_under_concurrency` |
+//! | `$regex`: no endsWith, no case-insensitive match | literal prefix pushed as `begins_with`, full regex here | `limitation_regex_ends_with` |
+//! | arrays of references to other documents | arrays of ids, [`Find::populate`] | `limitation_array_of_pointers` |
 //! | `count` counted one page | counts every page | `limitation_count_all_pages` |
 //! | `deleteMany` deleted 25 | deletes every match | `limitation_delete_many_over_25` |
-//! | reads always strongly consistent | eventually consistent unless asked | `limitation_eventual_reads` |
-//! | oversized items sent and refused | checked before sending, error names the limit | `limitation_item_size` |
+//! | read consistency not the caller's choice | eventually consistent unless asked | `limitation_eventual_reads` |
+//! | service limits met only as service errors | checked before sending, error names the limit | `limitation_item_size` |
 //!
 //! # How queries run
 //!
@@ -81,6 +81,19 @@
 //! touch under a condition that it still holds what was read, and retry.
 //! Every write is also conditioned on the fields the filter reads, so a
 //! document changed by someone else in between is re-read and re-checked.
+//!
+//! # Differences from MongoDB
+//!
+//! - Arrays sort element by element (MongoDB sorts by their least or
+//!   greatest element); ties are broken by `_id` ascending.
+//! - `$regex` uses the `regex` crate: no look-around or back-references
+//!   (a pattern using them is refused as an invalid filter).
+//! - `limit(0)` returns nothing (MongoDB reads it as "no limit").
+//! - Numbers are DynamoDB numbers: `1.0` is stored as `1` and reads back as
+//!   the integer 1; integers beyond 64 bits read back as the nearest double.
+//! - `$currentDate` writes RFC 3339 text (`{"$type": "timestamp"}`: epoch ms).
+//! - A process learns a class's unique fields when it first writes to the
+//!   class (through one [`Collections`] handle and its clones).
 //!
 //! Documents are read with eventually consistent reads unless
 //! [`Options::consistent_reads`] or [`Find::consistent`] asks otherwise;
