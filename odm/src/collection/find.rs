@@ -212,13 +212,34 @@ impl Find {
         let matches: Sorted = if by_id.is_some() {
             src.stream().map_ok(with_vals).boxed()
         } else {
-            // Any other order needs every match: read them all, then sort.
+            // Any other order needs every match read. With a limit only the
+            // first `skip + limit` are kept (a top-k: sorted and cut each
+            // time the buffer doubles), so memory stays bounded.
             let sort = sort.clone();
+            let skip = if self.after.is_some() { 0 } else { self.skip };
+            let keep = self.limit.map(|l| (skip + l) as usize);
             stream::once(async move {
-                let mut all: Vec<(Vec<Value>, Value)> = src.stream().map_ok(with_vals).try_collect().await?;
-                all.sort_by(|a, b| sort.compare_values(&a.0, &b.0));
-                if let Some(a) = &after {
-                    all.retain(|(v, _)| sort.compare_values(v, a) == std::cmp::Ordering::Greater);
+                let cmp = |a: &(Vec<Value>, Value), b: &(Vec<Value>, Value)| sort.compare_values(&a.0, &b.0);
+                let mut all: Vec<(Vec<Value>, Value)> = Vec::new();
+                let mut s = src.stream().map_ok(with_vals);
+                while let Some(x) = s.try_next().await? {
+                    if after
+                        .as_ref()
+                        .is_some_and(|a| sort.compare_values(&x.0, a) != std::cmp::Ordering::Greater)
+                    {
+                        continue;
+                    }
+                    all.push(x);
+                    if let Some(k) = keep {
+                        if all.len() >= 2 * k.max(512) {
+                            all.sort_by(cmp);
+                            all.truncate(k);
+                        }
+                    }
+                }
+                all.sort_by(cmp);
+                if let Some(k) = keep {
+                    all.truncate(k);
                 }
                 Ok::<_, Error>(stream::iter(all.into_iter().map(Ok)))
             })

@@ -331,6 +331,21 @@ async fn limitation_count_all_pages() {
     assert_eq!(n, 750);
     assert!(stats.requests >= 2, "{stats:?}");
     assert_eq!(c.find(json!({"odd": false})).page_size(100).all().await.unwrap().len(), 750);
+    // A sorted, limited read over all pages keeps only the top `skip + limit`
+    // while reading, and still gets the global order right.
+    let odd: Vec<String> = (0..1500).filter(|i| i % 2 == 1).map(|i| format!("r{i:04}")).collect();
+    let even: Vec<String> = (0..1500).filter(|i| i % 2 == 0).map(|i| format!("r{i:04}")).collect();
+    let want = [odd, even].concat();
+    let got = c
+        .find(json!({}))
+        .sort("odd", -1)
+        .skip(500)
+        .limit(10)
+        .projection(json!({"odd": 1}))
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(ids(&got), want[500..510]);
 }
 
 #[tokio::test]
