@@ -24,7 +24,8 @@ type Sorted = BoxStream<'static, Result<(Vec<Value>, Value)>>;
 /// Sorting by `_id` (or not at all) streams pages in key order and stops
 /// reading at the limit. Sorting by anything else reads every match first
 /// (the service can only order by the sort key), then sorts: the order is
-/// correct across all pages, at the cost of reading all matches.
+/// correct across all pages, at the cost of reading all matches (with a
+/// limit, only the first `skip + limit` are held in memory).
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
