@@ -30,6 +30,7 @@
 //! ```
 
 pub mod clock;
+pub mod durable;
 pub mod emulator;
 pub mod error;
 pub mod expr;

@@ -27,6 +27,12 @@ pub struct Config {
     /// How often expired TTL items are deleted (zero: never in the
     /// background; `ttl::expire` still can be called).
     pub ttl_sweep_interval: Duration,
+    /// Durable mode: the data directory holding the write-ahead log and
+    /// checkpoints ([`crate::durable`]); `None` keeps everything in memory.
+    /// Honoured by [`Service::open`] (and so by the `Emulator` builder).
+    pub data_dir: Option<std::path::PathBuf>,
+    /// Durable mode's sync policy and checkpoint interval.
+    pub durability: crate::durable::Options,
 }
 
 impl Default for Config {
@@ -38,6 +44,8 @@ impl Default for Config {
             record_operations: true,
             unprocessed_probability: 0.0,
             ttl_sweep_interval: Duration::from_secs(1),
+            data_dir: None,
+            durability: crate::durable::Options::default(),
         }
     }
 }
@@ -64,19 +72,31 @@ pub struct Service {
     /// ClientRequestTokens of recent TransactWriteItems calls.
     pub idempotency: crate::ops::idempotency::Tokens,
     /// The emulator's time: everything time-driven reads it (see [`crate::clock`]).
-    pub clock: crate::clock::Clock,
+    pub clock: std::sync::Arc<crate::clock::Clock>,
 }
 
 impl Service {
-    /// A service with `config` and an empty store.
+    /// A service with `config` and an empty, in-memory store (whatever
+    /// `config.data_dir` says: [`Service::open`] honours it).
     pub fn new(config: Config) -> Self {
-        Service {
-            store: Store::new(),
-            config,
-            record: Mutex::new(Vec::new()),
-            idempotency: Default::default(),
-            clock: Default::default(),
-        }
+        Self::with_store(config, Store::new(), Default::default())
+    }
+
+    /// A service with `config`: in memory, or, with `config.data_dir`,
+    /// durable, serving what the directory holds (see [`crate::durable`]).
+    /// Fails when the directory cannot be used: another process holds it,
+    /// a file is damaged, or of a format version this build cannot read.
+    pub fn open(config: Config) -> std::io::Result<Self> {
+        let Some(dir) = config.data_dir.clone() else { return Ok(Self::new(config)) };
+        let clock = std::sync::Arc::new(crate::clock::Clock::default());
+        let (durable, db, recovery) =
+            crate::durable::Durable::open(&dir, config.durability.clone(), clock.clone())?;
+        tracing::info!(dir = %dir.display(), ?recovery, "data directory opened");
+        Ok(Self::with_store(config, Store::durable(db, durable), clock))
+    }
+
+    fn with_store(config: Config, store: Store, clock: std::sync::Arc<crate::clock::Clock>) -> Self {
+        Service { store, config, record: Mutex::new(Vec::new()), idempotency: Default::default(), clock }
     }
 
     /// Runs operation `op` (e.g. `"GetItem"`) on a parsed JSON request and

@@ -12,7 +12,7 @@ use super::schema::{IndexDef, ScalarType};
 use std::time::{Instant, SystemTime};
 
 /// A table's (or index's) lifecycle phase, as the service names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum TableStatus {
     /// Being created.
     Creating,
@@ -84,7 +84,7 @@ impl Lifecycle {
 }
 
 /// How reads and writes are paid for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum BillingMode {
     /// Provisioned capacity.
     #[default]
@@ -112,7 +112,7 @@ impl BillingMode {
 }
 
 /// Provisioned throughput of a table or GSI (zero for on-demand).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Throughput {
     /// Read capacity units.
     pub read: i64,
@@ -160,7 +160,7 @@ fn utc_day(t: SystemTime) -> u64 {
 }
 
 /// On-demand maximum request units (`OnDemandThroughput`); `-1` means no limit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OnDemandLimits {
     /// `MaxReadRequestUnits`.
     pub max_read: Option<i64>,
@@ -169,7 +169,7 @@ pub struct OnDemandLimits {
 }
 
 /// Warm throughput (`WarmThroughput`), in units per second.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WarmThroughput {
     /// Read units per second.
     pub read: i64,
@@ -185,7 +185,7 @@ impl Default for WarmThroughput {
 }
 
 /// An enabled stream.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StreamMeta {
     /// `KEYS_ONLY`, `NEW_IMAGE`, `OLD_IMAGE` or `NEW_AND_OLD_IMAGES`.
     pub view_type: String,
@@ -196,14 +196,14 @@ pub struct StreamMeta {
 }
 
 /// Server-side encryption with a KMS key.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SseMeta {
     /// `KMSMasterKeyArn`.
     pub kms_key_arn: String,
 }
 
 /// `STANDARD` or `STANDARD_INFREQUENT_ACCESS`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum TableClass {
     /// `STANDARD`.
     #[default]
@@ -231,7 +231,7 @@ impl TableClass {
 }
 
 /// Time to Live settings.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TtlMeta {
     /// The attribute holding expiry times (epoch seconds).
     pub attribute: String,
@@ -250,7 +250,7 @@ pub struct DeletingIndex {
 }
 
 /// A table's control-plane metadata.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TableMeta {
     /// `arn:aws:dynamodb:{region}:{account}:table/{name}`.
     pub arn: String,
@@ -258,7 +258,9 @@ pub struct TableMeta {
     pub id: String,
     /// When CreateTable ran.
     pub created_at: SystemTime,
-    /// CREATING / UPDATING / DELETING with its deadline, or ACTIVE.
+    /// CREATING / UPDATING / DELETING with its deadline, or ACTIVE. Not
+    /// kept by a durable store: a table recovered mid-transition is ACTIVE.
+    #[serde(skip)]
     pub lifecycle: Lifecycle,
     /// `AttributeDefinitions`, in the order DescribeTable reports them.
     pub attribute_definitions: Vec<(String, ScalarType)>,
@@ -293,7 +295,9 @@ pub struct TableMeta {
     pub deletion_protection: bool,
     /// Time to Live, once it has been configured.
     pub ttl: Option<TtlMeta>,
-    /// GSIs being deleted (no longer in `TableDef::indexes`).
+    /// GSIs being deleted (no longer in `TableDef::indexes`). Not kept by a
+    /// durable store: their deletion completes at restart.
+    #[serde(skip)]
     pub deleting_indexes: Vec<DeletingIndex>,
 }
 
@@ -351,11 +355,13 @@ impl TableMeta {
 }
 
 /// A secondary index's control-plane metadata.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IndexMeta {
     /// `{table arn}/index/{name}`.
     pub arn: String,
-    /// CREATING until its deadline, or ACTIVE. GSIs only.
+    /// CREATING until its deadline, or ACTIVE. GSIs only. Not kept by a
+    /// durable store (see `TableMeta::lifecycle`).
+    #[serde(skip)]
     pub lifecycle: Lifecycle,
     /// Whether a CREATING GSI is being back-filled (added by UpdateTable).
     pub backfilling: bool,

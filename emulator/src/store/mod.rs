@@ -13,12 +13,14 @@
 //! version is published.
 
 pub mod item;
+pub mod journal;
 pub mod key;
 pub mod meta;
 pub mod range;
 pub mod schema;
 pub mod table;
 
+use crate::durable::{Durable, TableChange};
 use crate::error::Result;
 use imbl::OrdMap;
 use parking_lot::{Mutex, RwLock};
@@ -91,12 +93,24 @@ impl Db {
 pub struct Store {
     current: RwLock<Arc<Db>>,
     writer: Mutex<()>,
+    /// The data directory's log, in durable mode.
+    durable: Option<Arc<Durable>>,
 }
+
+/// Where a durable write's log record stands, to wait on after the writer
+/// lock is released.
+type Logged = Option<(Arc<crate::durable::Wal>, crate::durable::Lsn)>;
 
 impl Store {
     /// An empty store.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A durable store serving `db` (what [`Durable::open`] recovered):
+    /// every committed write is logged before it is acknowledged.
+    pub fn durable(db: Db, durable: Arc<Durable>) -> Self {
+        Store { current: RwLock::new(Arc::new(db)), writer: Mutex::new(()), durable: Some(durable) }
     }
 
     /// The current version. Stays valid (and unchanged) for as long as the
@@ -110,8 +124,10 @@ impl Store {
     /// copy if `f` succeeds. Writers run one at a time; `f` must not block
     /// on I/O. On error nothing is published.
     pub fn write<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
-        let _writer = self.writer.lock();
-        self.write_copy(f)
+        let writer = self.writer.lock();
+        let (out, logged) = self.write_copy(f)?;
+        drop(writer);
+        self.settle(out, logged)
     }
 
     /// Like [`Store::write`], but changes the current version in place when
@@ -119,13 +135,17 @@ impl Store {
     /// before its first change (a failure after a change would leave that
     /// change published). For the data-plane writes, which validate first.
     pub fn write_in_place<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
-        let _writer = self.writer.lock();
+        let writer = self.writer.lock();
         let mut current = self.current.write();
-        if let Some(db) = Arc::get_mut(&mut current) {
-            return f(db);
-        }
-        drop(current);
-        self.write_copy(f)
+        let (out, logged) = match Arc::get_mut(&mut current) {
+            Some(db) => self.change_in_place(db, f)?,
+            None => {
+                drop(current);
+                self.write_copy(f)?
+            }
+        };
+        drop(writer);
+        self.settle(out, logged)
     }
 
     /// Runs `f` on the current version in place if no snapshot of it is
@@ -133,20 +153,130 @@ impl Store {
     /// runs, so `f` should be short (one item's plan and change); like
     /// [`Store::write_in_place`], it must check before it changes.
     pub fn try_write_in_place<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Option<Result<T>> {
-        let _writer = self.writer.lock();
+        let writer = self.writer.lock();
         let mut current = self.current.write();
-        Arc::get_mut(&mut current).map(f)
+        let db = Arc::get_mut(&mut current)?;
+        let changed = self.change_in_place(db, f);
+        drop(current);
+        drop(writer);
+        Some(changed.and_then(|(out, logged)| self.settle(out, logged)))
     }
 
-    /// The copy-and-swap write; the caller holds the writer lock.
-    fn write_copy<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
-        let mut next = Db::clone(&self.current.read());
-        let out = f(&mut next)?;
+    /// Runs `f` on the current version itself; in durable mode logs the
+    /// item changes it made. The caller holds both locks.
+    fn change_in_place<T>(&self, db: &mut Db, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<(T, Logged)> {
+        let Some(durable) = &self.durable else { return Ok((f(db)?, None)) };
+        let (out, items) = journal::record(|| f(db));
+        let out = out?;
+        // Data-plane writes change items only: table definitions change
+        // through `write`, which compares versions.
+        match durable.log(Vec::new(), items) {
+            Ok(logged) => Ok((out, logged)),
+            Err(e) => {
+                // The change is already visible: refuse every later write.
+                durable.fail(e.to_string());
+                Err(log_failed(e))
+            }
+        }
+    }
+
+    /// The copy-and-swap write; the caller holds the writer lock. In
+    /// durable mode the copy is logged before it is published, so a write
+    /// that cannot be logged is not published either.
+    fn write_copy<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<(T, Logged)> {
+        let old = self.current.read().clone();
+        let mut next = Db::clone(&old);
+        let (out, logged) = match &self.durable {
+            None => (f(&mut next)?, None),
+            Some(durable) => {
+                let (out, items) = journal::record(|| f(&mut next));
+                let out = out?;
+                let tables = table_changes(&old, &next);
+                (out, durable.log(tables, items).map_err(log_failed)?)
+            }
+        };
+        drop(old);
         let old = std::mem::replace(&mut *self.current.write(), Arc::new(next));
         // Freeing the nodes only the old version held happens outside the lock.
         drop(old);
+        Ok((out, logged))
+    }
+
+    /// After the writer lock is released: waits for the log as the sync
+    /// policy requires, then hands back the write's result; in durable
+    /// mode, starts a checkpoint when the log has grown enough.
+    fn settle<T>(&self, out: T, logged: Logged) -> Result<T> {
+        let Some(durable) = &self.durable else { return Ok(out) };
+        durable.wait(logged).map_err(log_failed)?;
+        if durable.claim_checkpoint(false) {
+            // A failure is logged there; the log keeps everything meanwhile.
+            let _ = self.start_checkpoint(durable.clone(), false);
+        }
         Ok(out)
     }
+
+    /// In durable mode, writes a checkpoint now and waits for it (tests,
+    /// shutdown). Returns whether one was written.
+    pub fn checkpoint(&self) -> std::io::Result<bool> {
+        match &self.durable {
+            Some(durable) if durable.claim_checkpoint(true) => self.start_checkpoint(durable.clone(), true),
+            _ => Ok(false),
+        }
+    }
+
+    /// Rotates the log and takes the snapshot the checkpoint writes, both
+    /// under the writer lock (so the checkpoint is exactly the state before
+    /// the new segment), then writes it: on this thread when `wait`, else
+    /// on a background thread.
+    fn start_checkpoint(&self, durable: Arc<Durable>, wait: bool) -> std::io::Result<bool> {
+        let (seq, snapshot) = {
+            let _writer = self.writer.lock();
+            match durable.rotate() {
+                Ok(seq) => (seq, self.snapshot()),
+                Err(e) => {
+                    durable.release_checkpoint();
+                    tracing::error!(error = %e, "could not start a new log segment for a checkpoint");
+                    return Err(e);
+                }
+            }
+        };
+        let write = move || {
+            let result = durable.write_checkpoint(seq, &snapshot);
+            if let Err(e) = &result {
+                tracing::error!(error = %e, "writing a checkpoint failed; the log is kept");
+            }
+            result
+        };
+        if wait {
+            write().map(|()| true)
+        } else {
+            std::thread::Builder::new().name("ddb-checkpoint".into()).spawn(write)?;
+            Ok(true)
+        }
+    }
+}
+
+/// The table changes from `old` to `new`: tables created or redefined, and
+/// tables dropped (or being deleted, which a durable store treats alike).
+fn table_changes(old: &Db, new: &Db) -> Vec<TableChange> {
+    let mut changes = Vec::new();
+    for (name, table) in new.tables.iter() {
+        let same = old.tables.get(name).is_some_and(|o| Arc::ptr_eq(&o.def, &table.def));
+        if !same {
+            changes.push(match crate::durable::keeps(&table.def) {
+                true => TableChange::Put(Box::new(TableDef::clone(&table.def))),
+                false => TableChange::Drop(name.clone()),
+            });
+        }
+    }
+    for name in old.tables.keys().filter(|n| !new.tables.contains_key(*n)) {
+        changes.push(TableChange::Drop(name.clone()));
+    }
+    changes
+}
+
+fn log_failed(e: std::io::Error) -> crate::error::Error {
+    crate::error::Error::internal(crate::error::messages::not_durable(&e.to_string()))
 }
 
 #[cfg(test)]

@@ -51,6 +51,10 @@ impl Table {
     /// Inserts or replaces the item at `key`, returning the old one. The
     /// caller has validated the item (key types, index key types, size).
     pub fn put(&mut self, key: PrimaryKey, item: StoredItem) -> Option<StoredItem> {
+        super::journal::note(|| super::journal::ItemChange::Put {
+            table: self.def.name.clone(),
+            item: item.clone(),
+        });
         let old = self.items.insert(key.clone(), item.clone());
         if let Some(old) = &old {
             self.size_bytes -= old.size() as u64;
@@ -76,6 +80,10 @@ impl Table {
     /// Removes the item at `key`, returning it.
     pub fn remove(&mut self, key: &PrimaryKey) -> Option<StoredItem> {
         let old = self.items.remove(key)?;
+        super::journal::note(|| super::journal::ItemChange::Remove {
+            table: self.def.name.clone(),
+            key: self.def.key_attributes(&old.item_where(|n| self.def.key.contains(n)), None),
+        });
         self.size_bytes -= old.size() as u64;
         self.unindex(key, &old);
         Some(old)
