@@ -95,6 +95,9 @@ pub struct Store {
     writer: Mutex<()>,
     /// The data directory's log, in durable mode.
     durable: Option<Arc<Durable>>,
+    /// A background checkpoint still being written: joined on drop, so
+    /// the data directory is free once the store is gone.
+    checkpointer: Mutex<Option<std::thread::JoinHandle<std::io::Result<()>>>>,
 }
 
 /// Where a durable write's log record stands, to wait on after the writer
@@ -110,7 +113,12 @@ impl Store {
     /// A durable store serving `db` (what [`Durable::open`] recovered):
     /// every committed write is logged before it is acknowledged.
     pub fn durable(db: Db, durable: Arc<Durable>) -> Self {
-        Store { current: RwLock::new(Arc::new(db)), writer: Mutex::new(()), durable: Some(durable) }
+        Store {
+            current: RwLock::new(Arc::new(db)),
+            writer: Mutex::new(()),
+            durable: Some(durable),
+            checkpointer: Mutex::new(None),
+        }
     }
 
     /// The current version. Stays valid (and unchanged) for as long as the
@@ -250,8 +258,20 @@ impl Store {
         if wait {
             write().map(|()| true)
         } else {
-            std::thread::Builder::new().name("ddb-checkpoint".into()).spawn(write)?;
+            let thread = std::thread::Builder::new().name("ddb-checkpoint".into()).spawn(write)?;
+            // The previous one has finished: only one runs at a time.
+            if let Some(done) = self.checkpointer.lock().replace(thread) {
+                let _ = done.join();
+            }
             Ok(true)
+        }
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if let Some(thread) = self.checkpointer.get_mut().take() {
+            let _ = thread.join();
         }
     }
 }
