@@ -82,9 +82,9 @@ pub struct Durable {
 }
 
 /// Whether a table is kept by checkpoints and logs: not once it is being
-/// or has been deleted.
+/// or has been deleted (a table still DELETING at a restart is gone).
 pub fn keeps(def: &TableDef) -> bool {
-    !matches!(def.meta.status(), None | Some(TableStatus::Deleting))
+    def.meta.lifecycle.phase != TableStatus::Deleting
 }
 
 impl Durable {

@@ -1,6 +1,8 @@
 //! CreateTable: validate the key schema, attribute definitions, indexes,
 //! billing, streams, encryption and tags, then add the table.
 
+use super::command::{Ctx, Write};
+use super::table_description::TablePlan;
 use super::table_description::{self as desc, TableDescription};
 use super::table_input::{
     self as ti, AttributeDefinitionIn, KeyRules, KeySchemaElementIn, OnDemandThroughputIn,
@@ -8,32 +10,76 @@ use super::table_input::{
     WarmThroughputIn,
 };
 use crate::error::{messages, Error, ErrorKind, Result};
-use crate::service::Service;
 use crate::store::meta::{
     BillingMode, SseMeta, StreamMeta, TableClass, TableMeta, TableStatus, Throughput, WarmThroughput,
 };
-use crate::store::{IndexKind, Table, TableDef};
+use crate::store::{Db, IndexKind, Table, TableDef};
 use serde::{Deserialize, Serialize};
-use std::time::SystemTime;
 
-#[derive(Deserialize)]
+/// CreateTable's input ([`crate::Service::create_table`]): the wire
+/// request's members, as the API model names them.
+#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(rename_all = "PascalCase")]
-struct Input {
-    attribute_definitions: Option<Vec<AttributeDefinitionIn>>,
-    table_name: String,
-    key_schema: Option<Vec<KeySchemaElementIn>>,
-    local_secondary_indexes: Option<Vec<SecondaryIndexIn>>,
-    global_secondary_indexes: Option<Vec<SecondaryIndexIn>>,
-    billing_mode: Option<String>,
-    provisioned_throughput: Option<ProvisionedThroughputIn>,
-    stream_specification: Option<StreamSpecificationIn>,
+pub struct CreateTable {
+    /// `AttributeDefinitions`.
+    pub attribute_definitions: Option<Vec<AttributeDefinitionIn>>,
+    /// `TableName`.
+    pub table_name: String,
+    /// `KeySchema`.
+    pub key_schema: Option<Vec<KeySchemaElementIn>>,
+    /// `LocalSecondaryIndexes`.
+    pub local_secondary_indexes: Option<Vec<SecondaryIndexIn>>,
+    /// `GlobalSecondaryIndexes`.
+    pub global_secondary_indexes: Option<Vec<SecondaryIndexIn>>,
+    /// `BillingMode`.
+    pub billing_mode: Option<String>,
+    /// `ProvisionedThroughput`.
+    pub provisioned_throughput: Option<ProvisionedThroughputIn>,
+    /// `StreamSpecification`.
+    pub stream_specification: Option<StreamSpecificationIn>,
+    /// `SSESpecification`.
     #[serde(rename = "SSESpecification")]
-    sse_specification: Option<SseSpecificationIn>,
-    tags: Option<Vec<TagIn>>,
-    table_class: Option<String>,
-    deletion_protection_enabled: Option<bool>,
-    warm_throughput: Option<WarmThroughputIn>,
-    on_demand_throughput: Option<OnDemandThroughputIn>,
+    pub sse_specification: Option<SseSpecificationIn>,
+    /// `Tags`.
+    pub tags: Option<Vec<TagIn>>,
+    /// `TableClass`.
+    pub table_class: Option<String>,
+    /// `DeletionProtectionEnabled`.
+    pub deletion_protection_enabled: Option<bool>,
+    /// `WarmThroughput`.
+    pub warm_throughput: Option<WarmThroughputIn>,
+    /// `OnDemandThroughput`.
+    pub on_demand_throughput: Option<OnDemandThroughputIn>,
+}
+
+impl CreateTable {
+    /// An on-demand table `name` with partition key `hash` and, optionally,
+    /// sort key `range` (each a name and a type).
+    pub fn new(
+        name: impl Into<String>,
+        hash: (&str, crate::store::ScalarType),
+        range: Option<(&str, crate::store::ScalarType)>,
+    ) -> Self {
+        let mut definitions = Vec::new();
+        let mut key_schema = Vec::new();
+        for ((attr, ty), key_type) in std::iter::once((hash, "HASH")).chain(range.map(|r| (r, "RANGE"))) {
+            definitions.push(AttributeDefinitionIn {
+                attribute_name: attr.to_string(),
+                attribute_type: ty.as_str().to_string(),
+            });
+            key_schema.push(KeySchemaElementIn {
+                attribute_name: attr.to_string(),
+                key_type: key_type.to_string(),
+            });
+        }
+        CreateTable {
+            table_name: name.into(),
+            attribute_definitions: Some(definitions),
+            key_schema: Some(key_schema),
+            billing_mode: Some("PAY_PER_REQUEST".to_string()),
+            ..Self::default()
+        }
+    }
 }
 
 /// CreateTable's response.
@@ -43,37 +89,49 @@ pub struct Output {
     table_description: TableDescription,
 }
 
-/// Runs CreateTable.
-pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
-    let input: Input = crate::http::decode(body)?;
-    let name = super::table_name(&input.table_name).to_string();
-    ti::check_table_name(&name)?;
-    let def = build_def(svc, &input, &name)?;
-    // The new table and its description are built before taking the lock.
-    let table = Table::new(def);
-    let table_description = desc::describe(&table, None);
-    svc.store.write(|db| {
-        desc::purge_if_gone(db, &name);
-        if db.table(&name).is_some() {
+impl Output {
+    /// The new table's description.
+    pub fn table_description(&self) -> &TableDescription {
+        &self.table_description
+    }
+}
+
+impl Write for CreateTable {
+    type Plan = TablePlan<Output>;
+    type Output = Output;
+
+    fn plan(&self, ctx: &Ctx<'_>, db: &Db) -> Result<Self::Plan> {
+        let name = super::table_name(&self.table_name).to_string();
+        ti::check_table_name(&name)?;
+        let def = build_def(ctx, self, &name)?;
+        let table = Table::new(def);
+        let table_description = desc::describe(ctx, &table, None);
+        if db.table(&name).is_some_and(|t| !t.def.meta.is_gone(ctx.now_ms)) {
             return Err(Error::in_use(messages::table_already_exists(&name)));
         }
-        // Counting the live tables reads the clock for each; only needed
-        // when the tables, deleted ones included, are at the limit.
+        // Counting the live tables is only needed when the tables, deleted
+        // ones included, are at the limit.
         let at_limit = db.table_count() >= ti::MAX_TABLES
-            && db.table_names_after(None).filter(|n| db.table(n).is_some_and(|t| !t.def.meta.is_gone())).count()
+            && db
+                .table_names_after(None)
+                .filter(|n| db.table(n).is_some_and(|t| !t.def.meta.is_gone(ctx.now_ms)))
+                .count()
                 >= ti::MAX_TABLES;
         if at_limit {
             return Err(Error::new(ErrorKind::LimitExceeded, messages::table_limit(ti::MAX_TABLES)));
         }
-        db.insert_table(table);
-        Ok(Output { table_description })
-    })
+        Ok(TablePlan::put(ctx, table, Output { table_description }))
+    }
+
+    fn apply(plan: Self::Plan, db: &mut Db) -> Output {
+        plan.apply(db)
+    }
 }
 
 /// Validates the request in the service's order and builds the definition.
-fn build_def(svc: &Service, input: &Input, name: &str) -> Result<TableDef> {
-    let now = SystemTime::now();
-    let arn = desc::table_arn(svc, name);
+fn build_def(ctx: &Ctx<'_>, input: &CreateTable, name: &str) -> Result<TableDef> {
+    let now = ctx.now();
+    let arn = desc::table_arn(ctx, name);
 
     // Table key schema and attribute definitions.
     let key_elems =
@@ -98,7 +156,7 @@ fn build_def(svc: &Service, input: &Input, name: &str) -> Result<TableDef> {
         _ => {}
     }
 
-    let lifecycle = desc::start(svc, TableStatus::Creating);
+    let lifecycle = desc::start(ctx, TableStatus::Creating);
     let mut indexes = Vec::new();
     let mut index_names: Vec<&str> = Vec::new();
 
@@ -237,7 +295,7 @@ fn build_def(svc: &Service, input: &Input, name: &str) -> Result<TableDef> {
         stream,
         sse: sse_enabled.then(|| SseMeta {
             kms_key_arn: desc::kms_key_arn(
-                svc,
+                ctx,
                 input.sse_specification.as_ref().and_then(|s| s.kms_master_key_id.as_deref()),
             ),
         }),

@@ -2,64 +2,80 @@
 //! create / update / delete (one online create or delete per call), streams,
 //! encryption, table class, deletion protection.
 
+use super::command::{Ctx, Write};
+use super::table_description::TablePlan;
 use super::table_description::{self as desc, TableDescription};
 use super::table_input::{
     self as ti, AttributeDefinitionIn, OnDemandThroughputIn, ProvisionedThroughputIn, SecondaryIndexIn,
     SseSpecificationIn, StreamSpecificationIn, WarmThroughputIn,
 };
 use crate::error::{messages, Error, ErrorKind, Result};
-use crate::service::Service;
 use crate::store::meta::{
     BillingMode, DeletingIndex, SseMeta, StreamMeta, TableClass, TableStatus, Throughput,
 };
-use crate::store::{IndexKind, ScalarType, TableDef};
+use crate::store::{Db, IndexKind, ScalarType, Table, TableDef};
 use serde::{Deserialize, Serialize};
-use std::time::{Instant, SystemTime};
 
-#[derive(Deserialize)]
+/// UpdateTable's input ([`crate::Service::update_table`]): the wire
+/// request's members, as the API model names them.
+#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(rename_all = "PascalCase")]
-struct Input {
-    attribute_definitions: Option<Vec<AttributeDefinitionIn>>,
-    table_name: String,
-    billing_mode: Option<String>,
-    provisioned_throughput: Option<ProvisionedThroughputIn>,
-    global_secondary_index_updates: Option<Vec<GsiUpdateIn>>,
-    stream_specification: Option<StreamSpecificationIn>,
+pub struct UpdateTable {
+    pub attribute_definitions: Option<Vec<AttributeDefinitionIn>>,
+    pub table_name: String,
+    pub billing_mode: Option<String>,
+    pub provisioned_throughput: Option<ProvisionedThroughputIn>,
+    pub global_secondary_index_updates: Option<Vec<GsiUpdateIn>>,
+    pub stream_specification: Option<StreamSpecificationIn>,
     #[serde(rename = "SSESpecification")]
-    sse_specification: Option<SseSpecificationIn>,
-    replica_updates: Option<serde_json::Value>,
-    table_class: Option<String>,
-    deletion_protection_enabled: Option<bool>,
-    multi_region_consistency: Option<String>,
-    global_table_witness_updates: Option<serde_json::Value>,
-    on_demand_throughput: Option<OnDemandThroughputIn>,
-    warm_throughput: Option<WarmThroughputIn>,
-    global_table_settings_replication_mode: Option<String>,
-    disassociation_protection_enabled: Option<bool>,
-    vector_index_updates: Option<serde_json::Value>,
+    pub sse_specification: Option<SseSpecificationIn>,
+    pub replica_updates: Option<Present>,
+    pub table_class: Option<String>,
+    pub deletion_protection_enabled: Option<bool>,
+    pub multi_region_consistency: Option<String>,
+    pub global_table_witness_updates: Option<Present>,
+    pub on_demand_throughput: Option<OnDemandThroughputIn>,
+    pub warm_throughput: Option<WarmThroughputIn>,
+    pub global_table_settings_replication_mode: Option<String>,
+    pub disassociation_protection_enabled: Option<bool>,
+    pub vector_index_updates: Option<Present>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct GsiUpdateIn {
-    update: Option<UpdateGsiIn>,
-    create: Option<SecondaryIndexIn>,
-    delete: Option<DeleteGsiIn>,
+/// A member the emulator does not act on (replicas, witnesses, vector
+/// indexes): only whether it was given matters.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Present;
+
+impl<'de> Deserialize<'de> for Present {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(d).map(|_| Present)
+    }
 }
 
-#[derive(Deserialize)]
+/// One `GlobalSecondaryIndexUpdates` entry.
+#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(rename_all = "PascalCase")]
-struct UpdateGsiIn {
-    index_name: String,
-    provisioned_throughput: Option<ProvisionedThroughputIn>,
-    on_demand_throughput: Option<OnDemandThroughputIn>,
-    warm_throughput: Option<WarmThroughputIn>,
+pub struct GsiUpdateIn {
+    pub update: Option<UpdateGsiIn>,
+    pub create: Option<SecondaryIndexIn>,
+    pub delete: Option<DeleteGsiIn>,
 }
 
-#[derive(Deserialize)]
+/// `UpdateGlobalSecondaryIndexAction`.
+#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(rename_all = "PascalCase")]
-struct DeleteGsiIn {
-    index_name: String,
+pub struct UpdateGsiIn {
+    pub index_name: String,
+    pub provisioned_throughput: Option<ProvisionedThroughputIn>,
+    pub on_demand_throughput: Option<OnDemandThroughputIn>,
+    pub warm_throughput: Option<WarmThroughputIn>,
+}
+
+/// `DeleteGlobalSecondaryIndexAction`.
+#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeleteGsiIn {
+    pub index_name: String,
 }
 
 impl GsiUpdateIn {
@@ -81,8 +97,20 @@ pub struct Output {
 }
 
 /// Runs UpdateTable.
-pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
-    let input: Input = crate::http::decode(body)?;
+impl Write for UpdateTable {
+    type Plan = TablePlan<Output>;
+    type Output = Output;
+
+    fn plan(&self, ctx: &Ctx<'_>, db: &Db) -> Result<Self::Plan> {
+        plan(ctx, self, db)
+    }
+
+    fn apply(plan: Self::Plan, db: &mut Db) -> Output {
+        plan.apply(db)
+    }
+}
+
+fn plan(ctx: &Ctx<'_>, input: &UpdateTable, db: &Db) -> Result<TablePlan<Output>> {
     let updates = input.global_secondary_index_updates.as_deref().unwrap_or(&[]);
     let anything = input.billing_mode.is_some()
         || input.provisioned_throughput.is_some()
@@ -127,29 +155,31 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     };
     let requested_defs = ti::parse_definitions(input.attribute_definitions.as_deref().unwrap_or(&[]))?;
 
-    svc.store.write(|db| {
-        let table = desc::find_table_mut(db, &input.table_name)?;
-        desc::ensure_active(table)?;
-        let mut def: TableDef = (*table.def).clone();
-        apply(svc, &input, updates, sse, &requested_defs, &mut def)?;
-        table.set_def(def);
-        Ok(Output { table_description: desc::describe(table, None) })
-    })
+    let table = desc::find_table(ctx, db, &input.table_name)?;
+    desc::ensure_active(ctx, table)?;
+    let mut def: TableDef = (*table.def).clone();
+    change_def(ctx, input, updates, sse, &requested_defs, &mut def)?;
+    // The change is made on a private copy of the table (persistent maps:
+    // cheap), published by the apply step.
+    let mut table = Table::clone(table);
+    table.set_def(def);
+    let output = Output { table_description: desc::describe(ctx, &table, None) };
+    Ok(TablePlan::put(ctx, table, output))
 }
 
 /// Applies the request to a copy of the definition (nothing is published on error).
-fn apply(
-    svc: &Service,
-    input: &Input,
+fn change_def(
+    ctx: &Ctx<'_>,
+    input: &UpdateTable,
     updates: &[GsiUpdateIn],
     sse: Option<bool>,
     requested_defs: &[(String, ScalarType)],
     def: &mut TableDef,
 ) -> Result<()> {
-    let now = SystemTime::now();
-    let instant = Instant::now();
+    let now = ctx.now();
+    let now_ms = ctx.now_ms;
     let name = def.name.clone();
-    def.meta.deleting_indexes.retain(|d| d.until > instant);
+    def.meta.deleting_indexes.retain(|d| d.until > now_ms);
 
     // Billing mode and table throughput.
     let old_mode = def.meta.billing_mode;
@@ -212,7 +242,7 @@ fn apply(
             if let Some(pt) = c.provisioned_throughput {
                 ti::check_capacity(pt.read_capacity_units, pt.write_capacity_units)?;
             }
-            let lifecycle = desc::start(svc, TableStatus::Creating);
+            let lifecycle = desc::start(ctx, TableStatus::Creating);
             let mut index = ti::build_index(
                 &c.index_name,
                 IndexKind::Global,
@@ -222,7 +252,7 @@ fn apply(
                 &def.meta.arn,
                 lifecycle,
             );
-            index.meta.backfilling = lifecycle.current() == Some(TableStatus::Creating);
+            index.meta.backfilling = lifecycle.at(now_ms) == Some(TableStatus::Creating);
             def.indexes.push(index);
             updated_gsis.push(&c.index_name);
         }
@@ -233,8 +263,8 @@ fn apply(
                 .position(|i| i.kind == IndexKind::Global && i.name == d.index_name)
                 .ok_or_else(|| Error::not_found(messages::index_not_found(&name, &d.index_name)))?;
             let removed = def.indexes.remove(pos);
-            let lifecycle = desc::start(svc, TableStatus::Deleting);
-            if let (Some(TableStatus::Deleting), Some(until)) = (lifecycle.current(), lifecycle.until) {
+            let lifecycle = desc::start(ctx, TableStatus::Deleting);
+            if let (Some(TableStatus::Deleting), Some(until)) = (lifecycle.at(now_ms), lifecycle.until) {
                 def.meta.deleting_indexes.push(DeletingIndex { def: removed, until });
             }
         }
@@ -324,7 +354,7 @@ fn apply(
     if let Some(enabled) = sse {
         def.meta.sse = enabled.then(|| SseMeta {
             kms_key_arn: desc::kms_key_arn(
-                svc,
+                ctx,
                 input.sse_specification.as_ref().and_then(|s| s.kms_master_key_id.as_deref()),
             ),
         });
@@ -347,7 +377,7 @@ fn apply(
         .collect();
     defs.retain(|(n, _)| used.contains(n));
     def.meta.attribute_definitions = defs;
-    def.meta.lifecycle = desc::start(svc, TableStatus::Updating);
+    def.meta.lifecycle = desc::start(ctx, TableStatus::Updating);
     Ok(())
 }
 

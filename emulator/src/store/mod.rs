@@ -77,6 +77,40 @@ impl Db {
     }
 }
 
+/// What a plan read of one item: the table definition, the key and the
+/// item as they were. A plan made against a snapshot still holds if the
+/// table has the same definition and the same item (pointer equality: the
+/// plan holds references to both, so a match cannot be a reused address).
+#[derive(Clone, Debug)]
+pub struct ItemVersion {
+    /// The table's definition when planned.
+    pub def: Arc<TableDef>,
+    /// The item's key under that definition.
+    pub key: PrimaryKey,
+    /// The item when planned.
+    pub item: Option<StoredItem>,
+}
+
+impl ItemVersion {
+    /// Reads the item at `key` of `table`.
+    pub fn read(table: &Table, key: PrimaryKey) -> Self {
+        let item = table.get(&key).cloned();
+        ItemVersion { def: table.def.clone(), key, item }
+    }
+
+    /// Whether `db` still has this definition and this item.
+    pub fn holds(&self, db: &Db) -> bool {
+        db.table(&self.def.name).is_some_and(|t| {
+            Arc::ptr_eq(&t.def, &self.def)
+                && match (t.get(&self.key), self.item.as_ref()) {
+                    (Some(a), Some(b)) => StoredItem::same(a, b),
+                    (None, None) => true,
+                    _ => false,
+                }
+        })
+    }
+}
+
 /// The published database version plus the writer lock.
 ///
 /// The version sits behind a read-write lock that readers hold only to
@@ -133,55 +167,139 @@ impl Store {
     /// on I/O. On error nothing is published.
     pub fn write<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
         let writer = self.writer.lock();
-        let (out, logged) = self.write_copy(f)?;
+        let committed = self.commit_copy(f);
         drop(writer);
-        self.settle(out, logged)
+        committed.and_then(|(out, logged)| self.settle(out, logged))
     }
 
     /// Like [`Store::write`], but changes the current version in place when
     /// no snapshot of it is held. `f` must make every check that can fail
     /// before its first change (a failure after a change would leave that
-    /// change published). For the data-plane writes, which validate first.
+    /// change published).
     pub fn write_in_place<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
         let writer = self.writer.lock();
         let mut current = self.current.write();
-        let (out, logged) = match Arc::get_mut(&mut current) {
-            Some(db) => self.change_in_place(db, f)?,
+        let committed = match Arc::get_mut(&mut current) {
+            Some(db) => self.commit_in_place(db, true, f),
             None => {
                 drop(current);
-                self.write_copy(f)?
+                self.commit_copy(f)
             }
         };
         drop(writer);
-        self.settle(out, logged)
+        committed.and_then(|(out, logged)| self.settle(out, logged))
     }
 
     /// Runs `f` on the current version in place if no snapshot of it is
     /// held, else returns `None` without running it. Readers wait while `f`
-    /// runs, so `f` should be short (one item's plan and change); like
-    /// [`Store::write_in_place`], it must check before it changes.
+    /// runs, so `f` should be short; like [`Store::write_in_place`], it
+    /// must check before it changes.
     pub fn try_write_in_place<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Option<Result<T>> {
         let writer = self.writer.lock();
         let mut current = self.current.write();
         let db = Arc::get_mut(&mut current)?;
-        let changed = self.change_in_place(db, f);
+        let committed = self.commit_in_place(db, true, f);
         drop(current);
         drop(writer);
-        Some(changed.and_then(|(out, logged)| self.settle(out, logged)))
+        Some(committed.and_then(|(out, logged)| self.settle(out, logged)))
     }
 
-    /// Runs `f` on the current version itself; in durable mode logs the
-    /// item changes it made. The caller holds both locks.
-    fn change_in_place<T>(&self, db: &mut Db, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<(T, Logged)> {
+    /// Plans a write and applies the plan: the one way data-plane and
+    /// control-plane commands change the database (see `ops::command`).
+    ///
+    /// `plan` is read-only and makes every check that can fail; `apply`
+    /// cannot fail, so nothing that can fail ever runs after the first
+    /// change. The store alone decides how the plan is applied:
+    ///
+    /// - nobody holds a snapshot: `plan` and `apply` run in one step on the
+    ///   current version, changing it in place (no map node is copied);
+    /// - otherwise `plan` runs against a snapshot, outside the writer lock
+    ///   (conditions, update application, sizing); under the lock the plan
+    ///   is kept if `still_valid` says what it read is unchanged (pointer
+    ///   equality, see [`ItemVersion`]), else it is made again against the
+    ///   current version; `apply` then changes the version in place if no
+    ///   snapshot is held any longer, or a copy that is then published.
+    ///
+    /// A failed `plan` against the snapshot returns without taking the lock:
+    /// the snapshot is a valid point at which the write happened and failed.
+    /// In durable mode the change is logged before it is acknowledged.
+    pub fn execute<P, T>(
+        &self,
+        plan: impl Fn(&Db) -> Result<P>,
+        still_valid: impl Fn(&P, &Db) -> bool,
+        apply: impl FnOnce(P, &mut Db) -> T,
+    ) -> Result<T> {
+        let committed = {
+            let writer = self.writer.lock();
+            let mut current = self.current.write();
+            match Arc::get_mut(&mut current) {
+                Some(db) => {
+                    let planned = plan(db)?;
+                    let committed = self.commit_in_place(db, false, |db| Ok(apply(planned, db)));
+                    drop(current);
+                    drop(writer);
+                    return committed.and_then(|(out, logged)| self.settle(out, logged));
+                }
+                None => None::<Result<(T, Logged)>>,
+            }
+        };
+        debug_assert!(committed.is_none());
+        let planned = {
+            // Dropped before writing: a held snapshot makes the write copy.
+            let snapshot = self.snapshot();
+            plan(&snapshot)?
+        };
+        let writer = self.writer.lock();
+        let mut current = self.current.write();
+        let committed = match Arc::get_mut(&mut current) {
+            Some(db) => {
+                let planned = if still_valid(&planned, db) { planned } else { plan(db)? };
+                self.commit_in_place(db, false, |db| Ok(apply(planned, db)))
+            }
+            None => {
+                drop(current);
+                self.commit_copy(|next| {
+                    let planned = if still_valid(&planned, next) { planned } else { plan(next)? };
+                    Ok(apply(planned, next))
+                })
+            }
+        };
+        drop(writer);
+        committed.and_then(|(out, logged)| self.settle(out, logged))
+    }
+
+    /// Plans and applies under the writer lock, against the current version
+    /// (control-plane commands: rare, and their checks read many tables).
+    /// In place when no snapshot is held, else on a copy then published.
+    pub fn execute_locked<P, T>(
+        &self,
+        plan: impl FnOnce(&Db) -> Result<P>,
+        apply: impl FnOnce(P, &mut Db) -> T,
+    ) -> Result<T> {
+        self.write_in_place(|db| {
+            let planned = plan(db)?;
+            Ok(apply(planned, db))
+        })
+    }
+
+    /// Runs `f` on the current version itself (the caller holds both
+    /// locks). In durable mode the items it changed, and with `tables_too`
+    /// the table definitions, are logged; if that fails the change is
+    /// already visible, so the store refuses every later write.
+    fn commit_in_place<T>(
+        &self,
+        db: &mut Db,
+        tables_too: bool,
+        f: impl FnOnce(&mut Db) -> Result<T>,
+    ) -> Result<(T, Logged)> {
         let Some(durable) = &self.durable else { return Ok((f(db)?, None)) };
+        let before = tables_too.then(|| definitions(db));
         let (out, items) = journal::record(|| f(db));
         let out = out?;
-        // Data-plane writes change items only: table definitions change
-        // through `write`, which compares versions.
-        match durable.log(Vec::new(), items) {
+        let tables = before.map_or_else(Vec::new, |before| table_changes(&before, db));
+        match durable.log(tables, items) {
             Ok(logged) => Ok((out, logged)),
             Err(e) => {
-                // The change is already visible: refuse every later write.
                 durable.fail(e.to_string());
                 Err(log_failed(e))
             }
@@ -191,19 +309,18 @@ impl Store {
     /// The copy-and-swap write; the caller holds the writer lock. In
     /// durable mode the copy is logged before it is published, so a write
     /// that cannot be logged is not published either.
-    fn write_copy<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<(T, Logged)> {
-        let old = self.current.read().clone();
-        let mut next = Db::clone(&old);
+    fn commit_copy<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<(T, Logged)> {
+        let mut next = Db::clone(&self.current.read());
         let (out, logged) = match &self.durable {
             None => (f(&mut next)?, None),
             Some(durable) => {
+                let before = definitions(&next);
                 let (out, items) = journal::record(|| f(&mut next));
                 let out = out?;
-                let tables = table_changes(&old, &next);
+                let tables = table_changes(&before, &next);
                 (out, durable.log(tables, items).map_err(log_failed)?)
             }
         };
-        drop(old);
         let old = std::mem::replace(&mut *self.current.write(), Arc::new(next));
         // Freeing the nodes only the old version held happens outside the lock.
         drop(old);
@@ -276,20 +393,26 @@ impl Drop for Store {
     }
 }
 
-/// The table changes from `old` to `new`: tables created or redefined, and
+/// Every table's definition (pointers: a control-plane change replaces the
+/// definition it changes), to compare after a write.
+fn definitions(db: &Db) -> Vec<(String, Arc<TableDef>)> {
+    db.tables.iter().map(|(name, t)| (name.clone(), t.def.clone())).collect()
+}
+
+/// The table changes since `before`: tables created or redefined, and
 /// tables dropped (or being deleted, which a durable store treats alike).
-fn table_changes(old: &Db, new: &Db) -> Vec<TableChange> {
+fn table_changes(before: &[(String, Arc<TableDef>)], now: &Db) -> Vec<TableChange> {
     let mut changes = Vec::new();
-    for (name, table) in new.tables.iter() {
-        let same = old.tables.get(name).is_some_and(|o| Arc::ptr_eq(&o.def, &table.def));
-        if !same {
+    for (name, table) in now.tables.iter() {
+        let old = before.binary_search_by(|(n, _)| n.as_str().cmp(name)).ok().map(|i| &before[i].1);
+        if !old.is_some_and(|o| Arc::ptr_eq(o, &table.def)) {
             changes.push(match crate::durable::keeps(&table.def) {
                 true => TableChange::Put(Box::new(TableDef::clone(&table.def))),
                 false => TableChange::Drop(name.clone()),
             });
         }
     }
-    for name in old.tables.keys().filter(|n| !new.tables.contains_key(*n)) {
+    for (name, _) in before.iter().filter(|(n, _)| !now.tables.contains_key(n)) {
         changes.push(TableChange::Drop(name.clone()));
     }
     changes
