@@ -39,6 +39,7 @@ pub mod ops;
 mod server;
 pub mod service;
 pub mod store;
+pub mod transfer;
 pub mod ttl;
 pub mod value;
 
