@@ -108,7 +108,8 @@ impl Service {
         Ok(Self::with_store(config, Store::durable(db, durable), clock))
     }
 
-    fn with_store(config: Config, store: Store, clock: std::sync::Arc<crate::clock::Clock>) -> Self {
+    fn with_store(config: Config, mut store: Store, clock: std::sync::Arc<crate::clock::Clock>) -> Self {
+        store.set_clock(clock.clone());
         Service { store, config, record: Mutex::new(Vec::new()), idempotency: Default::default(), clock }
     }
 
@@ -249,6 +250,14 @@ macro_rules! command {
 use ops_mod::{
     batch_get_item::{self as bgi, BatchGetItem},
     batch_write_item::{self as bwi, BatchWriteItem},
+    create_backup::{self as cb, CreateBackup},
+    delete_backup::{self as db, DeleteBackup},
+    describe_backup::{self as dbk, DescribeBackup},
+    describe_continuous_backups::{self as dcb, DescribeContinuousBackups},
+    list_backups::{self as lb, ListBackups},
+    restore_table_from_backup::{self as rtb, RestoreTableFromBackup},
+    restore_table_to_point_in_time::{self as rtp, RestoreTableToPointInTime},
+    update_continuous_backups::{self as ucb, UpdateContinuousBackups},
     create_table::{self as ct, CreateTable},
     delete_item::{self as di, DeleteItem},
     delete_table::{self as dt, DeleteTable},
@@ -324,6 +333,22 @@ command!(DescribeLimits, "DescribeLimits", dl::Output, read,
     |_s| tables: std::iter::empty::<&str>(), items: NO_ITEMS);
 command!(DescribeEndpoints, "DescribeEndpoints", de::Output, read,
     |_s| tables: std::iter::empty::<&str>(), items: NO_ITEMS);
+command!(CreateBackup, "CreateBackup", cb::Output, locked,
+    |s| tables: [s.table_name.as_str()], items: NO_ITEMS);
+command!(DescribeBackup, "DescribeBackup", dbk::Output, read,
+    |_s| tables: std::iter::empty::<&str>(), items: NO_ITEMS);
+command!(ListBackups, "ListBackups", lb::Output, read,
+    |s| tables: s.table_name.iter().map(String::as_str), items: NO_ITEMS);
+command!(DeleteBackup, "DeleteBackup", db::Output, locked,
+    |_s| tables: std::iter::empty::<&str>(), items: NO_ITEMS);
+command!(RestoreTableFromBackup, "RestoreTableFromBackup", rtb::Output, locked,
+    |s| tables: [s.target_table_name.as_str()], items: NO_ITEMS);
+command!(UpdateContinuousBackups, "UpdateContinuousBackups", ucb::Output, locked,
+    |s| tables: [s.table_name.as_str()], items: NO_ITEMS);
+command!(DescribeContinuousBackups, "DescribeContinuousBackups", dcb::Output, read,
+    |s| tables: [s.table_name.as_str()], items: NO_ITEMS);
+command!(RestoreTableToPointInTime, "RestoreTableToPointInTime", rtp::Output, locked,
+    |s| tables: [s.target_table_name.as_str()], items: NO_ITEMS);
 
 /// The typed call of every operation: `svc.put_item(PutItem::new(..))`.
 macro_rules! typed_calls {
@@ -384,4 +409,20 @@ typed_calls! {
     describe_limits(DescribeLimits) -> dl::Output;
     /// DescribeEndpoints (see [`DescribeEndpoints`]).
     describe_endpoints(DescribeEndpoints) -> de::Output;
+    /// CreateBackup: an on-demand backup, in O(1) (see [`CreateBackup`]).
+    create_backup(CreateBackup) -> cb::Output;
+    /// DescribeBackup (see [`DescribeBackup`]).
+    describe_backup(DescribeBackup) -> dbk::Output;
+    /// ListBackups (see [`ListBackups`]).
+    list_backups(ListBackups) -> lb::Output;
+    /// DeleteBackup (see [`DeleteBackup`]).
+    delete_backup(DeleteBackup) -> db::Output;
+    /// RestoreTableFromBackup (see [`RestoreTableFromBackup`]).
+    restore_table_from_backup(RestoreTableFromBackup) -> rtb::Output;
+    /// UpdateContinuousBackups: point-in-time recovery on or off (see [`UpdateContinuousBackups`]).
+    update_continuous_backups(UpdateContinuousBackups) -> ucb::Output;
+    /// DescribeContinuousBackups (see [`DescribeContinuousBackups`]).
+    describe_continuous_backups(DescribeContinuousBackups) -> dcb::Output;
+    /// RestoreTableToPointInTime (see [`RestoreTableToPointInTime`]).
+    restore_table_to_point_in_time(RestoreTableToPointInTime) -> rtp::Output;
 }

@@ -6,13 +6,16 @@
 //! number of the log segment that follows it, the clock at the checkpoint,
 //! the table count); per table a definition record (`b'T'` + JSON) and item
 //! records (`b'I'` + a count + that many `size: u32` + packed item), about
-//! a megabyte each; an end record (`b'E'`). A file without its end record
-//! is never used.
+//! a megabyte each; per backup a record (`b'B'` + its definition and its
+//! table's definition, length-prefixed JSON) and its table's item records;
+//! an end record (`b'E'`). A file without its end record is never used.
 
 use super::codec::{self, Reader};
 use super::frame;
 use super::wal::sync_dir;
+use crate::store::backup::{Backup, BackupMeta};
 use crate::store::{Db, StoredItem, Table};
+use std::sync::Arc;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -50,6 +53,31 @@ pub fn write(dir: &Path, seq: u64, at_ms: u64, db: &Db) -> io::Result<PathBuf> {
         rec.push(b'T');
         rec.extend_from_slice(&codec::encode_def(&table.def));
         flush_record(&mut out, &mut rec)?;
+        write_items(&mut out, &mut rec, table)?;
+    }
+    for backup in db.backups() {
+        rec.push(b'B');
+        for json in [serde_json::to_vec(&backup.meta()).expect("backup definitions serialise"), codec::encode_def(&backup.table.def)] {
+            rec.extend_from_slice(&(json.len() as u32).to_le_bytes());
+            rec.extend_from_slice(&json);
+        }
+        flush_record(&mut out, &mut rec)?;
+        write_items(&mut out, &mut rec, &backup.table)?;
+    }
+    rec.push(b'E');
+    flush_record(&mut out, &mut rec)?;
+    let file = out.into_inner().map_err(|e| e.into_error())?;
+    file.sync_all()?;
+    drop(file);
+    let dest = path(dir, seq);
+    std::fs::rename(&tmp, &dest)?;
+    sync_dir(&dest)?;
+    Ok(dest)
+}
+
+/// A table's items, in records of about [`CHUNK`] bytes.
+fn write_items(out: &mut impl Write, rec: &mut Vec<u8>, table: &Table) -> io::Result<()> {
+    {
         let mut items = table.range(..).peekable();
         while items.peek().is_some() {
             rec.extend_from_slice(&[b'I', 0, 0, 0, 0]);
@@ -64,18 +92,10 @@ pub fn write(dir: &Path, seq: u64, at_ms: u64, db: &Db) -> io::Result<PathBuf> {
                 }
             }
             rec[1..5].copy_from_slice(&count.to_le_bytes());
-            flush_record(&mut out, &mut rec)?;
+            flush_record(out, rec)?;
         }
     }
-    rec.push(b'E');
-    flush_record(&mut out, &mut rec)?;
-    let file = out.into_inner().map_err(|e| e.into_error())?;
-    file.sync_all()?;
-    drop(file);
-    let dest = path(dir, seq);
-    std::fs::rename(&tmp, &dest)?;
-    sync_dir(&dest)?;
-    Ok(dest)
+    Ok(())
 }
 
 fn flush_record(out: &mut impl Write, rec: &mut Vec<u8>) -> io::Result<()> {
@@ -111,18 +131,28 @@ pub fn read(path: &Path) -> io::Result<Loaded> {
     }
     let (seq, at_ms, _tables) = (start.u64()?, start.u64()?, start.u32()?);
     let mut db = Db::default();
-    let mut current: Option<String> = None;
+    // The table the item records fill: a live one, or a backup's.
+    let mut current: Option<Table> = None;
+    let mut backup: Option<BackupMeta> = None;
+    let finish = |db: &mut Db, table: Option<Table>, backup: Option<BackupMeta>| match (table, backup) {
+        (Some(table), Some(meta)) => db.insert_backup(Backup::from_meta(meta, Arc::new(table))),
+        (Some(table), None) => db.insert_table(table),
+        _ => {}
+    };
     for rec in records {
         let mut r = Reader(rec);
         match r.u8()? {
             b'T' => {
-                let def = codec::decode_def(r.0)?;
-                current = Some(def.name.clone());
-                db.insert_table(Table::new(def));
+                finish(&mut db, current.take(), backup.take());
+                current = Some(Table::new(codec::decode_def(r.0)?));
+            }
+            b'B' => {
+                finish(&mut db, current.take(), backup.take());
+                backup = Some(codec::decode_backup_meta(r.bytes()?)?);
+                current = Some(Table::new(codec::decode_def(r.bytes()?)?));
             }
             b'I' => {
-                let table = current.as_deref().and_then(|name| db.table_mut(name));
-                let table = table.ok_or_else(|| damaged("items before a table"))?;
+                let table = current.as_mut().ok_or_else(|| damaged("items before a table"))?;
                 for _ in 0..r.u32()? {
                     let size = r.u32()?;
                     let item = StoredItem::from_packed(size, r.bytes()?);
@@ -131,7 +161,10 @@ pub fn read(path: &Path) -> io::Result<Loaded> {
                 }
                 r.end()?;
             }
-            b'E' => return Ok(Loaded { db, seq, at_ms }),
+            b'E' => {
+                finish(&mut db, current.take(), backup.take());
+                return Ok(Loaded { db, seq, at_ms });
+            }
             _ => return Err(damaged("unknown record")),
         }
     }

@@ -13,12 +13,13 @@
 //! `size: u32` + `bytes` packed item, or `2` + `bytes` table + `bytes`
 //! packed key attributes).
 
+use crate::store::backup::{Backup, BackupMeta};
 use crate::store::journal::ItemChange;
 use crate::store::{Db, StoredItem, Table, TableDef};
 use crate::value::packed;
 use std::io;
 
-/// A change to the set of tables or to one table's definition.
+/// A change to the set of tables, one table's definition, or the backups.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TableChange {
     /// The table's definition now (created, or changed: indexes that are
@@ -26,6 +27,10 @@ pub enum TableChange {
     Put(Box<TableDef>),
     /// The table is gone.
     Drop(String),
+    /// A backup of the table named, as that table stands at this point.
+    PutBackup(Box<BackupMeta>, String),
+    /// The backup with this ARN is gone.
+    DropBackup(String),
 }
 
 /// One committed write.
@@ -60,6 +65,15 @@ impl Commit {
                     out.push(2);
                     put_bytes(&mut out, name.as_bytes());
                 }
+                TableChange::PutBackup(meta, table) => {
+                    out.push(3);
+                    put_bytes(&mut out, &serde_json::to_vec(meta).expect("backup definitions serialise"));
+                    put_bytes(&mut out, table.as_bytes());
+                }
+                TableChange::DropBackup(arn) => {
+                    out.push(4);
+                    put_bytes(&mut out, arn.as_bytes());
+                }
             }
         }
         put_u32(&mut out, self.items.len());
@@ -77,6 +91,11 @@ impl Commit {
             .map(|_| match r.u8()? {
                 1 => Ok(TableChange::Put(Box::new(decode_def(r.bytes()?)?))),
                 2 => Ok(TableChange::Drop(r.string()?)),
+                3 => {
+                    let meta = decode_backup_meta(r.bytes()?)?;
+                    Ok(TableChange::PutBackup(Box::new(meta), r.string()?))
+                }
+                4 => Ok(TableChange::DropBackup(r.string()?)),
                 t => Err(invalid(format!("unknown table change {t}"))),
             })
             .collect::<io::Result<_>>()?;
@@ -95,6 +114,15 @@ impl Commit {
                 },
                 TableChange::Drop(name) => {
                     db.remove_table(name);
+                }
+                TableChange::PutBackup(meta, table) => {
+                    let source = db.table(table).cloned().ok_or_else(|| {
+                        invalid(format!("backup {} names table {table}, which does not exist", meta.arn))
+                    })?;
+                    db.insert_backup(Backup::from_meta(BackupMeta::clone(meta), source));
+                }
+                TableChange::DropBackup(arn) => {
+                    db.remove_backup(arn);
                 }
             }
         }
@@ -131,6 +159,11 @@ pub fn put_into(table: &mut Table, item: StoredItem) -> crate::error::Result<()>
     let key = table.def.item_key(&keys)?;
     table.put(key, item);
     Ok(())
+}
+
+/// Reads a backup definition.
+pub fn decode_backup_meta(bytes: &[u8]) -> io::Result<BackupMeta> {
+    serde_json::from_slice(bytes).map_err(|e| invalid(format!("a backup definition does not decode: {e}")))
 }
 
 /// A table definition's bytes.

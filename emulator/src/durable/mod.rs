@@ -138,6 +138,7 @@ impl Durable {
             None => (first_seq, Wal::create(&segment_path(dir, first_seq), options.sync)?),
         };
         files.remove_before(dir, first_seq);
+        db.start_histories(clock.now_ms());
         let durable = Arc::new(Durable {
             dir: dir.to_path_buf(),
             _lock: lock,

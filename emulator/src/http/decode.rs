@@ -67,6 +67,22 @@ pub fn dispatch(svc: &Service, op: &str, body: &Value) -> Result<Vec<u8>> {
         }
         "DescribeLimits" => run(svc, plain::<crate::ops::describe_limits::DescribeLimits>(body)),
         "DescribeEndpoints" => run(svc, plain::<crate::ops::describe_endpoints::DescribeEndpoints>(body)),
+        "CreateBackup" => run(svc, plain::<crate::ops::create_backup::CreateBackup>(body)),
+        "DescribeBackup" => run(svc, plain::<crate::ops::describe_backup::DescribeBackup>(body)),
+        "ListBackups" => run(svc, plain::<crate::ops::list_backups::ListBackups>(body)),
+        "DeleteBackup" => run(svc, plain::<crate::ops::delete_backup::DeleteBackup>(body)),
+        "RestoreTableFromBackup" => {
+            run(svc, plain::<crate::ops::restore_table_from_backup::RestoreTableFromBackup>(body))
+        }
+        "UpdateContinuousBackups" => {
+            run(svc, plain::<crate::ops::update_continuous_backups::UpdateContinuousBackups>(body))
+        }
+        "DescribeContinuousBackups" => {
+            run(svc, plain::<crate::ops::describe_continuous_backups::DescribeContinuousBackups>(body))
+        }
+        "RestoreTableToPointInTime" => {
+            run(svc, plain::<crate::ops::restore_table_to_point_in_time::RestoreTableToPointInTime>(body))
+        }
         _ => Err(Error::new(crate::error::ErrorKind::UnknownOperation, "")),
     }
 }

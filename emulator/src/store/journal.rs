@@ -30,6 +30,15 @@ pub enum ItemChange {
     },
 }
 
+impl ItemChange {
+    /// The table changed.
+    pub fn table(&self) -> &str {
+        match self {
+            ItemChange::Put { table, .. } | ItemChange::Remove { table, .. } => table,
+        }
+    }
+}
+
 thread_local! {
     static JOURNAL: RefCell<Option<Vec<ItemChange>>> = const { RefCell::new(None) };
 }

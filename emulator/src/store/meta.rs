@@ -293,6 +293,44 @@ pub struct TableMeta {
     pub ttl: Option<TtlMeta>,
     /// GSIs being deleted (no longer in `TableDef::indexes`).
     pub deleting_indexes: Vec<DeletingIndex>,
+    /// Point-in-time recovery, while enabled.
+    #[serde(default)]
+    pub pitr: Option<PitrMeta>,
+    /// Where a restored table came from (`RestoreSummary`).
+    #[serde(default)]
+    pub restored: Option<RestoreMeta>,
+}
+
+/// Point-in-time recovery settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PitrMeta {
+    /// When it was enabled (clock milliseconds): nothing earlier can be restored.
+    pub enabled_ms: u64,
+    /// `RecoveryPeriodInDays` (1 to 35).
+    pub period_days: u32,
+}
+
+impl PitrMeta {
+    /// The recovery window's length in milliseconds.
+    pub fn period_ms(&self) -> u64 {
+        u64::from(self.period_days) * 86_400_000
+    }
+
+    /// `EarliestRestorableDateTime` at `now_ms`.
+    pub fn earliest_ms(&self, now_ms: u64) -> u64 {
+        self.enabled_ms.max(now_ms.saturating_sub(self.period_ms()))
+    }
+}
+
+/// How a table came to be restored.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RestoreMeta {
+    /// `SourceBackupArn`, for a restore from a backup.
+    pub source_backup_arn: Option<String>,
+    /// `SourceTableArn`.
+    pub source_table_arn: String,
+    /// `RestoreDateTime` (clock milliseconds): the point restored.
+    pub restore_ms: u64,
 }
 
 impl Default for TableMeta {
@@ -319,6 +357,8 @@ impl Default for TableMeta {
             deletion_protection: false,
             ttl: None,
             deleting_indexes: Vec::new(),
+            pitr: None,
+            restored: None,
         }
     }
 }

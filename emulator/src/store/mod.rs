@@ -12,10 +12,12 @@
 //! Operations reach tables only through this API; they never see how the
 //! version is published.
 
+pub mod backup;
 pub mod item;
 pub mod journal;
 pub mod key;
 pub mod meta;
+pub mod pitr;
 pub mod range;
 pub mod schema;
 pub mod table;
@@ -37,6 +39,11 @@ pub use table::Table;
 pub struct Db {
     /// Tables by name, in name order (ListTables pages through them).
     tables: OrdMap<String, Arc<Table>>,
+    /// On-demand backups by ARN.
+    backups: OrdMap<String, Arc<backup::Backup>>,
+    /// How many tables have point-in-time recovery on (their writes record
+    /// versions; with none, writes pay nothing for it).
+    pitr_tables: usize,
 }
 
 impl Db {
@@ -52,12 +59,61 @@ impl Db {
 
     /// Adds or replaces a table.
     pub fn insert_table(&mut self, table: Table) {
-        self.tables.insert(table.def.name.clone(), Arc::new(table));
+        let on = table.history().is_some();
+        let old = self.tables.insert(table.def.name.clone(), Arc::new(table));
+        let was = old.is_some_and(|t| t.history().is_some());
+        self.pitr_tables = self.pitr_tables + usize::from(on) - usize::from(was);
     }
 
     /// Removes a table, returning it.
     pub fn remove_table(&mut self, name: &str) -> Option<Arc<Table>> {
-        self.tables.remove(name)
+        let old = self.tables.remove(name)?;
+        self.pitr_tables -= usize::from(old.history().is_some());
+        Some(old)
+    }
+
+    /// Starts the point-in-time history, at `now_ms`, of every table that
+    /// has recovery enabled but no history (tables a durable store loaded:
+    /// their history before the restart is not kept).
+    pub fn start_histories(&mut self, now_ms: u64) {
+        let names: Vec<String> = self
+            .tables
+            .iter()
+            .filter(|(_, t)| t.def.meta.pitr.is_some() && t.history().is_none())
+            .map(|(n, _)| n.clone())
+            .collect();
+        for name in names {
+            if let Some(table) = self.tables.get(&name) {
+                let mut table = Table::clone(table);
+                table.set_history(Some(now_ms));
+                self.insert_table(table);
+            }
+        }
+    }
+
+    /// Whether some table keeps point-in-time versions.
+    pub fn has_pitr_tables(&self) -> bool {
+        self.pitr_tables > 0
+    }
+
+    /// The backup with this ARN.
+    pub fn backup(&self, arn: &str) -> Option<&Arc<backup::Backup>> {
+        self.backups.get(arn)
+    }
+
+    /// Every backup, by ARN.
+    pub fn backups(&self) -> impl Iterator<Item = &Arc<backup::Backup>> {
+        self.backups.values()
+    }
+
+    /// Adds a backup.
+    pub fn insert_backup(&mut self, backup: backup::Backup) {
+        self.backups.insert(backup.arn.clone(), Arc::new(backup));
+    }
+
+    /// Removes a backup, returning it.
+    pub fn remove_backup(&mut self, arn: &str) -> Option<Arc<backup::Backup>> {
+        self.backups.remove(arn)
     }
 
     /// Table names in order, starting after `after` when given.
@@ -132,6 +188,9 @@ pub struct Store {
     /// A background checkpoint still being written: joined on drop, so
     /// the data directory is free once the store is gone.
     checkpointer: Mutex<Option<std::thread::JoinHandle<std::io::Result<()>>>>,
+    /// The emulator's clock: when a commit happened, for point-in-time
+    /// versions.
+    clock: Arc<crate::clock::Clock>,
 }
 
 /// Where a durable write's log record stands, to wait on after the writer
@@ -152,7 +211,13 @@ impl Store {
             writer: Mutex::new(()),
             durable: Some(durable),
             checkpointer: Mutex::new(None),
+            clock: Arc::default(),
         }
+    }
+
+    /// Reads commit times from `clock` (the service's).
+    pub fn set_clock(&mut self, clock: Arc<crate::clock::Clock>) {
+        self.clock = clock;
     }
 
     /// The current version. Stays valid (and unchanged) for as long as the
@@ -292,10 +357,14 @@ impl Store {
         tables_too: bool,
         f: impl FnOnce(&mut Db) -> Result<T>,
     ) -> Result<(T, Logged)> {
-        let Some(durable) = &self.durable else { return Ok((f(db)?, None)) };
-        let before = tables_too.then(|| definitions(db));
+        if self.durable.is_none() && !db.has_pitr_tables() {
+            return Ok((f(db)?, None));
+        }
+        let before = (tables_too && self.durable.is_some()).then(|| definitions(db));
         let (out, items) = journal::record(|| f(db));
         let out = out?;
+        self.record_versions(db, &items);
+        let Some(durable) = &self.durable else { return Ok((out, None)) };
         let tables = before.map_or_else(Vec::new, |before| table_changes(&before, db));
         match durable.log(tables, items) {
             Ok(logged) => Ok((out, logged)),
@@ -306,17 +375,45 @@ impl Store {
         }
     }
 
+    /// After a commit: the tables with point-in-time recovery that it
+    /// changed record their new version.
+    fn record_versions(&self, db: &mut Db, items: &[journal::ItemChange]) {
+        if !db.has_pitr_tables() || items.is_empty() {
+            return;
+        }
+        let now = self.clock.now_ms();
+        let mut done: Vec<&str> = Vec::new();
+        for change in items {
+            let name = change.table();
+            if done.contains(&name) {
+                continue;
+            }
+            done.push(name);
+            let period = db.table(name).and_then(|t| t.def.meta.pitr).map(|p| p.period_ms());
+            if let (Some(period), Some(table)) = (period, db.table_mut(name)) {
+                table.record_version(now, now.saturating_sub(period));
+            }
+        }
+    }
+
     /// The copy-and-swap write; the caller holds the writer lock. In
     /// durable mode the copy is logged before it is published, so a write
     /// that cannot be logged is not published either.
     fn commit_copy<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<(T, Logged)> {
         let mut next = Db::clone(&self.current.read());
         let (out, logged) = match &self.durable {
-            None => (f(&mut next)?, None),
+            None if !next.has_pitr_tables() => (f(&mut next)?, None),
+            None => {
+                let (out, items) = journal::record(|| f(&mut next));
+                let out = out?;
+                self.record_versions(&mut next, &items);
+                (out, None)
+            }
             Some(durable) => {
                 let before = definitions(&next);
                 let (out, items) = journal::record(|| f(&mut next));
                 let out = out?;
+                self.record_versions(&mut next, &items);
                 let tables = table_changes(&before, &next);
                 (out, durable.log(tables, items).map_err(log_failed)?)
             }
@@ -393,16 +490,27 @@ impl Drop for Store {
     }
 }
 
-/// Every table's definition (pointers: a control-plane change replaces the
-/// definition it changes), to compare after a write.
-fn definitions(db: &Db) -> Vec<(String, Arc<TableDef>)> {
-    db.tables.iter().map(|(name, t)| (name.clone(), t.def.clone())).collect()
+/// What a control-plane commit may change, to compare after it: every
+/// table's definition (pointers: a change replaces the definition it
+/// changes) and the backups.
+struct Definitions {
+    tables: Vec<(String, Arc<TableDef>)>,
+    backups: OrdMap<String, Arc<backup::Backup>>,
+}
+
+fn definitions(db: &Db) -> Definitions {
+    Definitions {
+        tables: db.tables.iter().map(|(name, t)| (name.clone(), t.def.clone())).collect(),
+        backups: db.backups.clone(),
+    }
 }
 
 /// The table changes since `before`: tables created or redefined, and
 /// tables dropped (or being deleted, which a durable store treats alike).
-fn table_changes(before: &[(String, Arc<TableDef>)], now: &Db) -> Vec<TableChange> {
+fn table_changes(before: &Definitions, now: &Db) -> Vec<TableChange> {
     let mut changes = Vec::new();
+    let backups = &before.backups;
+    let before = &before.tables;
     for (name, table) in now.tables.iter() {
         let old = before.binary_search_by(|(n, _)| n.as_str().cmp(name)).ok().map(|i| &before[i].1);
         if !old.is_some_and(|o| Arc::ptr_eq(o, &table.def)) {
@@ -414,6 +522,13 @@ fn table_changes(before: &[(String, Arc<TableDef>)], now: &Db) -> Vec<TableChang
     }
     for (name, _) in before.iter().filter(|(n, _)| !now.tables.contains_key(n)) {
         changes.push(TableChange::Drop(name.clone()));
+    }
+    // Backups come after the tables: a backup's table exists when it is replayed.
+    for backup in now.backups.values().filter(|b| !backups.contains_key(&b.arn)) {
+        changes.push(TableChange::PutBackup(Box::new(backup.meta()), backup.table.def.name.clone()));
+    }
+    for arn in backups.keys().filter(|arn| !now.backups.contains_key(*arn)) {
+        changes.push(TableChange::DropBackup(arn.clone()));
     }
     changes
 }

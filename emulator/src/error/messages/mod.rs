@@ -7,9 +7,11 @@
 //! protocol, validation and item texts; [`tables`] the control plane;
 //! [`expressions`] the expression language.
 
+mod backups;
 mod expressions;
 mod tables;
 
+pub use backups::*;
 pub use expressions::*;
 pub use tables::*;
 
