@@ -167,7 +167,7 @@ fn params(body: &Value) -> Result<Params> {
     }
     let values = optional_item(body, "ExpressionAttributeValues")?;
     let names = non_null(body, "ExpressionAttributeNames")
-        .map(|v| std::collections::BTreeMap::<String, String>::deserialize(v))
+        .map(std::collections::BTreeMap::<String, String>::deserialize)
         .transpose()
         .map_err(|e| Error::serialization(e.to_string()))?;
     let mut l = Legacy::default();

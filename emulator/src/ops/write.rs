@@ -87,8 +87,11 @@ pub fn plan_one<X>(
 ) -> Result<ItemPlan<X>> {
     let table = super::existing_table(ctx, db, table_name)?;
     let key = key_of(&table.def)?;
-    let (change, extra) = decide(&table.def, table.get(&key))?;
-    Ok(ItemPlan { seen: ItemVersion::read(table, key), change, metrics, extra })
+    // One lookup: the item decided on is the item remembered.
+    let current = table.get(&key);
+    let (change, extra) = decide(&table.def, current)?;
+    let seen = ItemVersion { def: table.def.clone(), item: current.cloned(), key };
+    Ok(ItemPlan { seen, change, metrics, extra })
 }
 
 /// Makes a planned single-item change. Cannot fail: the table is the one
