@@ -56,6 +56,12 @@ impl Builder {
         self.config.ttl_sweep_interval = every;
         self
     }
+    /// Where exports are written and imports read: S3 bucket `b` is the
+    /// folder `dir/b` (default: none; exports and imports are refused).
+    pub fn s3_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.config.s3_dir = Some(dir.into());
+        self
+    }
     /// Durable mode: keep the database in `dir` (write-ahead log and
     /// checkpoints), loading what it holds at start (default: in memory).
     pub fn data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {

@@ -44,6 +44,10 @@ struct Args {
     /// acknowledged writes when the process is killed.
     #[arg(long, default_value = "batch", value_parser = parse_sync)]
     sync: ddb_emulator::durable::SyncPolicy,
+    /// S3 as a folder, for ExportTableToPointInTime and ImportTable: bucket
+    /// `b`, prefix `p` is DIR/b/p (a bucket exists when its folder does).
+    #[arg(long)]
+    s3_dir: Option<std::path::PathBuf>,
 }
 
 fn parse_sync(s: &str) -> Result<ddb_emulator::durable::SyncPolicy, String> {
@@ -86,6 +90,10 @@ async fn run(args: Args) -> std::process::ExitCode {
         .sync(args.sync);
     let started = match &args.data_dir {
         Some(dir) => started.data_dir(dir),
+        None => started,
+    };
+    let started = match &args.s3_dir {
+        Some(dir) => started.s3_dir(dir),
         None => started,
     };
     let emu = match started.start().await {

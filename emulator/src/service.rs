@@ -40,6 +40,9 @@ pub struct Config {
     /// How often expired TTL items are deleted (zero: never in the
     /// background; `ttl::expire` still can be called).
     pub ttl_sweep_interval: Duration,
+    /// Where exports are written and imports read: S3 bucket `b`, key `k`
+    /// is the file `s3_dir/b/k`. Exports and imports are refused without it.
+    pub s3_dir: Option<std::path::PathBuf>,
     /// Durable mode: the data directory holding the write-ahead log and
     /// checkpoints ([`crate::durable`]); `None` keeps everything in memory.
     /// Honoured by [`Service::open`] (and so by the `Emulator` builder).
@@ -57,6 +60,7 @@ impl Default for Config {
             record_operations: true,
             unprocessed_probability: 0.0,
             ttl_sweep_interval: Duration::from_secs(1),
+            s3_dir: None,
             data_dir: None,
             durability: crate::durable::Options::default(),
         }
@@ -84,6 +88,8 @@ pub struct Service {
     record: Mutex<Vec<OperationRecord>>,
     /// ClientRequestTokens of recent TransactWriteItems calls.
     pub idempotency: crate::ops::idempotency::Tokens,
+    /// Exports and imports made so far (see [`crate::transfer`]).
+    pub transfers: Mutex<crate::ops::transfer_jobs::Jobs>,
     /// The emulator's time: everything time-driven reads it (see [`crate::clock`]).
     pub clock: std::sync::Arc<crate::clock::Clock>,
 }
@@ -110,7 +116,14 @@ impl Service {
 
     fn with_store(config: Config, mut store: Store, clock: std::sync::Arc<crate::clock::Clock>) -> Self {
         store.set_clock(clock.clone());
-        Service { store, config, record: Mutex::new(Vec::new()), idempotency: Default::default(), clock }
+        Service {
+            store,
+            config,
+            record: Mutex::new(Vec::new()),
+            idempotency: Default::default(),
+            clock,
+            transfers: Default::default(),
+        }
     }
 
     /// What a command may know of this request: the clock read once, the
@@ -251,31 +264,31 @@ use ops_mod::{
     batch_get_item::{self as bgi, BatchGetItem},
     batch_write_item::{self as bwi, BatchWriteItem},
     create_backup::{self as cb, CreateBackup},
-    delete_backup::{self as db, DeleteBackup},
-    describe_backup::{self as dbk, DescribeBackup},
-    describe_continuous_backups::{self as dcb, DescribeContinuousBackups},
-    list_backups::{self as lb, ListBackups},
-    restore_table_from_backup::{self as rtb, RestoreTableFromBackup},
-    restore_table_to_point_in_time::{self as rtp, RestoreTableToPointInTime},
-    update_continuous_backups::{self as ucb, UpdateContinuousBackups},
     create_table::{self as ct, CreateTable},
+    delete_backup::{self as db, DeleteBackup},
     delete_item::{self as di, DeleteItem},
     delete_table::{self as dt, DeleteTable},
+    describe_backup::{self as dbk, DescribeBackup},
+    describe_continuous_backups::{self as dcb, DescribeContinuousBackups},
     describe_endpoints::{self as de, DescribeEndpoints},
     describe_limits::{self as dl, DescribeLimits},
     describe_table::{self as dst, DescribeTable},
     describe_time_to_live::{self as dttl, DescribeTimeToLive},
     get_item::{self as gi, GetItem},
+    list_backups::{self as lb, ListBackups},
     list_tables::{self as lt, ListTables},
     list_tags_of_resource::{self as ltr, ListTagsOfResource},
     put_item::{self as pi, PutItem},
     query::Query,
     read,
+    restore_table_from_backup::{self as rtb, RestoreTableFromBackup},
+    restore_table_to_point_in_time::{self as rtp, RestoreTableToPointInTime},
     scan::Scan,
     tag_resource::{self as tr, TagResource},
     transact_get_items::{self as tgi, TransactGetItems},
     transact_write_items::{self as twi, TransactWriteItems},
     untag_resource::{self as ur, UntagResource},
+    update_continuous_backups::{self as ucb, UpdateContinuousBackups},
     update_item::{self as ui, UpdateItem},
     update_table::{self as ut, UpdateTable},
     update_time_to_live::{self as uttl, UpdateTimeToLive},

@@ -274,3 +274,53 @@ fn in_memory_mode_writes_nothing() {
     create_table(&svc);
     assert!(!svc.store.checkpoint().unwrap());
 }
+
+#[test]
+fn backups_and_recovery_settings_survive_restarts_from_the_log_and_from_a_checkpoint() {
+    for checkpoint in [false, true] {
+        let dir = temp_dir("backups");
+        let arn = {
+            let svc = open(&dir);
+            create_table(&svc);
+            put(&svc, "a", 1, "open");
+            let out = call(&svc, "CreateBackup", json!({"TableName": "orders", "BackupName": "before-b"}));
+            put(&svc, "b", 2, "open");
+            let gone = call(&svc, "CreateBackup", json!({"TableName": "orders", "BackupName": "deleted"}));
+            call(&svc, "DeleteBackup", json!({"BackupArn": gone["BackupDetails"]["BackupArn"]}));
+            call(
+                &svc,
+                "UpdateContinuousBackups",
+                json!({"TableName": "orders", "PointInTimeRecoverySpecification": {
+                    "PointInTimeRecoveryEnabled": true, "RecoveryPeriodInDays": 7}}),
+            );
+            if checkpoint {
+                assert!(svc.store.checkpoint().unwrap());
+            }
+            out["BackupDetails"]["BackupArn"].as_str().unwrap().to_string()
+        };
+        let svc = open(&dir);
+        let listed = call(&svc, "ListBackups", json!({}));
+        let names: Vec<&str> = listed["BackupSummaries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["BackupName"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["before-b"], "checkpoint: {checkpoint}");
+        call(&svc, "RestoreTableFromBackup", json!({"TargetTableName": "restored", "BackupArn": arn}));
+        let count = call(&svc, "Scan", json!({"TableName": "restored", "Select": "COUNT"}))["Count"].clone();
+        assert_eq!(count, 1, "the backup holds the table as it was: checkpoint {checkpoint}");
+        let pitr = call(&svc, "DescribeContinuousBackups", json!({"TableName": "orders"}));
+        let d = &pitr["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"];
+        assert_eq!(d["PointInTimeRecoveryStatus"], "ENABLED");
+        assert_eq!(d["RecoveryPeriodInDays"], 7);
+        // Restorable again from the restart on.
+        call(
+            &svc,
+            "RestoreTableToPointInTime",
+            json!({"SourceTableName": "orders", "TargetTableName": "latest", "UseLatestRestorableTime": true}),
+        );
+        assert_eq!(call(&svc, "Scan", json!({"TableName": "latest", "Select": "COUNT"}))["Count"], 2);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

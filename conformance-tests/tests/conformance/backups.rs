@@ -24,9 +24,14 @@ async fn env_at(ms: u64, delay: Duration) -> (Emulator, Client) {
 }
 
 async fn create_table(client: &Client, name: &str) {
-    let key = |n: &str, t: KeyType| KeySchemaElement::builder().attribute_name(n).key_type(t).build().unwrap();
+    let key =
+        |n: &str, t: KeyType| KeySchemaElement::builder().attribute_name(n).key_type(t).build().unwrap();
     let def = |n: &str| {
-        AttributeDefinition::builder().attribute_name(n).attribute_type(ScalarAttributeType::S).build().unwrap()
+        AttributeDefinition::builder()
+            .attribute_name(n)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+            .unwrap()
     };
     client
         .create_table()
@@ -61,8 +66,7 @@ async fn put(client: &Client, table: &str, pk: &str, colour: &str) {
 
 async fn keys(client: &Client, table: &str) -> Vec<String> {
     let out = client.scan().table_name(table).send().await.unwrap();
-    let mut keys: Vec<String> =
-        out.items().iter().map(|i| i["pk"].as_s().unwrap().clone()).collect();
+    let mut keys: Vec<String> = out.items().iter().map(|i| i["pk"].as_s().unwrap().clone()).collect();
     keys.sort();
     keys
 }
@@ -79,7 +83,10 @@ async fn a_backup_keeps_the_table_as_it_was_and_restores_into_a_new_table() {
     assert_eq!(details.backup_name(), "nightly");
     assert_eq!(details.backup_type().as_str(), "USER");
     let arn = details.backup_arn().to_string();
-    assert!(arn.starts_with("arn:aws:dynamodb:us-east-1:000000000000:table/orders/backup/01800000000000-"), "{arn}");
+    assert!(
+        arn.starts_with("arn:aws:dynamodb:us-east-1:000000000000:table/orders/backup/01800000000000-"),
+        "{arn}"
+    );
 
     // Later writes do not reach the backup.
     put(&client, "orders", "c", "red").await;
@@ -94,8 +101,13 @@ async fn a_backup_keeps_the_table_as_it_was_and_restores_into_a_new_table() {
     let features = d.source_table_feature_details().unwrap();
     assert_eq!(features.global_secondary_indexes()[0].index_name(), Some("by_colour"));
 
-    let restored =
-        client.restore_table_from_backup().target_table_name("orders_copy").backup_arn(&arn).send().await.unwrap();
+    let restored = client
+        .restore_table_from_backup()
+        .target_table_name("orders_copy")
+        .backup_arn(&arn)
+        .send()
+        .await
+        .unwrap();
     let table = restored.table_description().unwrap();
     assert_eq!(table.table_name(), Some("orders_copy"));
     let summary = table.restore_summary().unwrap();
@@ -165,7 +177,8 @@ async fn list_backups_filters_and_pages() {
     let mut arns = Vec::new();
     for (i, table) in ["one", "two", "one", "one"].iter().enumerate() {
         emu.service().clock.set_ms(T0_MS + i as u64 * 1000);
-        let out = client.create_backup().table_name(*table).backup_name(format!("bk{i}")).send().await.unwrap();
+        let out =
+            client.create_backup().table_name(*table).backup_name(format!("bk{i}")).send().await.unwrap();
         arns.push(out.backup_details().unwrap().backup_arn().to_string());
     }
     let all = client.list_backups().send().await.unwrap();
@@ -178,8 +191,14 @@ async fn list_backups_filters_and_pages() {
     assert_eq!(first.backup_summaries().len(), 2);
     assert_eq!(first.backup_summaries()[0].backup_name(), Some("bk0"));
     let next = first.last_evaluated_backup_arn().expect("more").to_string();
-    let second =
-        client.list_backups().table_name("one").limit(2).exclusive_start_backup_arn(next).send().await.unwrap();
+    let second = client
+        .list_backups()
+        .table_name("one")
+        .limit(2)
+        .exclusive_start_backup_arn(next)
+        .send()
+        .await
+        .unwrap();
     let names: Vec<&str> = second.backup_summaries().iter().filter_map(|b| b.backup_name()).collect();
     assert_eq!(names, ["bk3"]);
     assert_eq!(second.last_evaluated_backup_arn(), None);
@@ -215,12 +234,14 @@ async fn backup_errors_name_the_missing_table_and_the_backup_in_use() {
     // TableName is a table ARN shape here (1 to 1024 characters): a short
     // name is just a table that does not exist.
     assert_eq!(code, "TableNotFoundException");
-    let (code, _) = expect_err!(client.create_backup().table_name("orders").backup_name("no spaces").send().await);
+    let (code, _) =
+        expect_err!(client.create_backup().table_name("orders").backup_name("no spaces").send().await);
     assert_eq!(code, "ValidationException");
 
     create_table(&client, "orders").await;
     // CREATING for the transition delay: no backup yet.
-    let (code, _) = expect_err!(client.create_backup().table_name("orders").backup_name("early").send().await);
+    let (code, _) =
+        expect_err!(client.create_backup().table_name("orders").backup_name("early").send().await);
     assert_eq!(code, "TableInUseException");
     emu.service().clock.advance(Duration::from_secs(5));
     let out = client.create_backup().table_name("orders").backup_name("bak").send().await.unwrap();
@@ -228,23 +249,22 @@ async fn backup_errors_name_the_missing_table_and_the_backup_in_use() {
     // The backup is CREATING for the delay: it cannot be deleted or restored.
     let (code, _) = expect_err!(client.delete_backup().backup_arn(&arn).send().await);
     assert_eq!(code, "BackupInUseException");
-    let (code, _) =
-        expect_err!(client.restore_table_from_backup().target_table_name("copy").backup_arn(&arn).send().await);
+    let (code, _) = expect_err!(
+        client.restore_table_from_backup().target_table_name("copy").backup_arn(&arn).send().await
+    );
     assert_eq!(code, "BackupInUseException");
     emu.service().clock.advance(Duration::from_secs(5));
     let restored =
         client.restore_table_from_backup().target_table_name("copy").backup_arn(&arn).send().await.unwrap();
     let table = restored.table_description().unwrap();
     assert_eq!(table.table_status(), Some(&TableStatus::Creating));
-    assert_eq!(table.restore_summary().unwrap().restore_in_progress(), true);
+    assert!(table.restore_summary().unwrap().restore_in_progress());
     emu.service().clock.advance(Duration::from_secs(5));
     let described = client.describe_table().table_name("copy").send().await.unwrap();
     let table = described.table().unwrap();
     assert_eq!(table.table_status(), Some(&TableStatus::Active));
-    assert_eq!(table.restore_summary().unwrap().restore_in_progress(), false);
-    let (code, _) = expect_err!(
-        client.describe_backup().backup_arn(format!("{arn}0")).send().await
-    );
+    assert!(!table.restore_summary().unwrap().restore_in_progress());
+    let (code, _) = expect_err!(client.describe_backup().backup_arn(format!("{arn}0")).send().await);
     assert_eq!(code, "BackupNotFoundException");
 }
 
@@ -359,7 +379,12 @@ async fn point_in_time_recovery_restores_each_second_exactly() {
     );
     assert_eq!(code, "TableNotFoundException");
     let (code, _) = expect_err!(
-        client.restore_table_to_point_in_time().source_table_name("orders").target_table_name("restored_6").send().await
+        client
+            .restore_table_to_point_in_time()
+            .source_table_name("orders")
+            .target_table_name("restored_6")
+            .send()
+            .await
     );
     assert_eq!(code, "ValidationException");
 }
@@ -435,7 +460,12 @@ async fn the_recovery_window_moves_with_the_clock_and_disabling_forgets_it() {
     );
     assert_eq!(code, "PointInTimeRecoveryUnavailableException");
     let (code, _) = expect_err!(
-        client.update_continuous_backups().table_name("missing").point_in_time_recovery_specification(pitr(true)).send().await
+        client
+            .update_continuous_backups()
+            .table_name("missing")
+            .point_in_time_recovery_specification(pitr(true))
+            .send()
+            .await
     );
     assert_eq!(code, "TableNotFoundException");
     let _ = TestEnv::new; // the shared helper stays in use elsewhere

@@ -5,6 +5,7 @@ mod backups;
 mod batches;
 mod concurrency;
 mod embedding;
+mod exports;
 mod expressions;
 mod items_basic;
 mod model;

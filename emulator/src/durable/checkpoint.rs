@@ -15,10 +15,10 @@ use super::frame;
 use super::wal::sync_dir;
 use crate::store::backup::{Backup, BackupMeta};
 use crate::store::{Db, StoredItem, Table};
-use std::sync::Arc;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The checkpoint file's kind.
 pub const MAGIC: &[u8; 8] = b"DDB-CKP\n";
@@ -57,7 +57,10 @@ pub fn write(dir: &Path, seq: u64, at_ms: u64, db: &Db) -> io::Result<PathBuf> {
     }
     for backup in db.backups() {
         rec.push(b'B');
-        for json in [serde_json::to_vec(&backup.meta()).expect("backup definitions serialise"), codec::encode_def(&backup.table.def)] {
+        for json in [
+            serde_json::to_vec(&backup.meta()).expect("backup definitions serialise"),
+            codec::encode_def(&backup.table.def),
+        ] {
             rec.extend_from_slice(&(json.len() as u32).to_le_bytes());
             rec.extend_from_slice(&json);
         }

@@ -13,14 +13,16 @@ use std::sync::Arc;
 
 pub mod backup_description;
 pub mod command;
-pub mod continuous_backups;
 pub mod common;
+pub mod continuous_backups;
+pub mod export_source;
 pub mod exprs;
 pub mod idempotency;
 pub mod read;
 pub mod restore;
 pub mod table_description;
 pub mod table_input;
+pub mod transfer_jobs;
 pub mod write;
 
 pub mod batch_get_item;
@@ -37,6 +39,7 @@ pub mod describe_limits;
 pub mod describe_table;
 pub mod describe_time_to_live;
 pub mod get_item;
+pub mod import_table;
 pub mod list_backups;
 pub mod list_tables;
 pub mod list_tags_of_resource;
@@ -88,6 +91,12 @@ pub const SUPPORTED: &[&str] = &[
     "UpdateContinuousBackups",
     "DescribeContinuousBackups",
     "RestoreTableToPointInTime",
+    "ExportTableToPointInTime",
+    "DescribeExport",
+    "ListExports",
+    "ImportTable",
+    "DescribeImport",
+    "ListImports",
 ];
 
 /// The table name in a `TableName` parameter, which may also be a table ARN

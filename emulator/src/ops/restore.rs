@@ -76,7 +76,8 @@ fn create_input(source: &TableDef, target: &str, o: &Overrides) -> CreateTable {
     };
     let lsis = o.local_secondary_index_override.clone().unwrap_or_else(|| indexes(IndexKind::Local));
     let gsis = o.global_secondary_index_override.clone().unwrap_or_else(|| indexes(IndexKind::Global));
-    let billing = o.billing_mode_override.clone().unwrap_or_else(|| source.meta.billing_mode.as_str().to_string());
+    let billing =
+        o.billing_mode_override.clone().unwrap_or_else(|| source.meta.billing_mode.as_str().to_string());
     let provisioned = billing == BillingMode::Provisioned.as_str();
     // Only the attributes some key of the new table uses are defined.
     let used = |name: &str| {

@@ -51,7 +51,15 @@ impl Write for RestoreTableFromBackup {
             restore_ms: backup.created_ms,
         };
         let source = &backup.table;
-        restore::plan(ctx, db, &self.target_table_name, &source.def, source.items(), &self.overrides, restored)
+        restore::plan(
+            ctx,
+            db,
+            &self.target_table_name,
+            &source.def,
+            source.items(),
+            &self.overrides,
+            restored,
+        )
     }
 
     fn apply(plan: Self::Plan, db: &mut Db) -> Output {

@@ -77,8 +77,11 @@ impl Write for RestoreTableToPointInTime {
             ));
         }
         let items = history.at(at).unwrap_or(table.items());
-        let restored =
-            RestoreMeta { source_backup_arn: None, source_table_arn: table.def.meta.arn.clone(), restore_ms: at };
+        let restored = RestoreMeta {
+            source_backup_arn: None,
+            source_table_arn: table.def.meta.arn.clone(),
+            restore_ms: at,
+        };
         restore::plan(ctx, db, &self.target_table_name, &table.def, items, &self.overrides, restored)
     }
 

@@ -472,6 +472,11 @@ pub fn describe(ctx: &Ctx<'_>, table: &Table, status: Option<TableStatus>) -> Ta
 }
 
 impl TableDescription {
+    /// `TableId`.
+    pub fn table_id(&self) -> &str {
+        &self.table_id
+    }
+
     /// `TableStatus`: `CREATING`, `UPDATING`, `DELETING` or `ACTIVE`.
     pub fn table_status(&self) -> &str {
         self.table_status

@@ -58,6 +58,12 @@ impl Backup {
 
     /// A backup from its definition and table.
     pub fn from_meta(meta: BackupMeta, table: Arc<Table>) -> Backup {
-        Backup { arn: meta.arn, name: meta.name, created_ms: meta.created_ms, lifecycle: meta.lifecycle, table }
+        Backup {
+            arn: meta.arn,
+            name: meta.name,
+            created_ms: meta.created_ms,
+            lifecycle: meta.lifecycle,
+            table,
+        }
     }
 }

@@ -52,7 +52,11 @@ impl History {
 
     /// The versions (with their times) from `from_ms` to `to_ms`, and the
     /// one in force at `from_ms`: what an incremental export compares.
-    pub fn between(&self, from_ms: u64, to_ms: u64) -> impl Iterator<Item = &(u64, OrdMap<PrimaryKey, StoredItem>)> {
+    pub fn between(
+        &self,
+        from_ms: u64,
+        to_ms: u64,
+    ) -> impl Iterator<Item = &(u64, OrdMap<PrimaryKey, StoredItem>)> {
         let first = self.versions.iter().rposition(|(ms, _)| *ms <= from_ms).unwrap_or(0);
         self.versions.iter().skip(first).take_while(move |(ms, _)| *ms <= to_ms)
     }
