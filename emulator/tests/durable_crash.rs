@@ -216,3 +216,28 @@ fn fastrand_below(n: u64) -> u64 {
     use std::hash::{BuildHasher, RandomState};
     RandomState::new().hash_one(0u8) % n
 }
+
+#[test]
+fn a_second_process_is_refused_the_directory_with_the_holders_pid() {
+    let dir = std::env::temp_dir().join(format!("ddb-two-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (mut first, _) = start(&dir, "batch");
+    // Another process (the binary again) is refused and names the holder.
+    let second = Command::new(env!("CARGO_BIN_EXE_ddb-emulator"))
+        .args(["--port", "0", "--data-dir"])
+        .arg(&dir)
+        .output()
+        .expect("run a second binary");
+    assert!(!second.status.success());
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(stderr.contains(&format!("in use by process {}", first.id())), "{stderr}");
+    // So is this process, embedding it.
+    let config = ddb_emulator::Config { data_dir: Some(dir.clone()), ..ddb_emulator::Config::default() };
+    let err = ddb_emulator::Service::open(config.clone()).expect_err("the directory is taken");
+    assert!(err.to_string().contains(&first.id().to_string()), "{err}");
+    // Once the holder is gone (even killed), the directory is free.
+    first.kill().unwrap();
+    first.wait().unwrap();
+    drop(ddb_emulator::Service::open(config).expect("free after the holder died"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
