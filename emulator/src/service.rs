@@ -25,8 +25,12 @@ pub struct Config {
     /// service would. Zero by default.
     pub unprocessed_probability: f64,
     /// How often expired TTL items are deleted (zero: never in the
-    /// background; `ttl::expire` still can be called).
+    /// background; `ttl::expire` still can be called). The same sweep
+    /// trims stream records older than 24 hours.
     pub ttl_sweep_interval: Duration,
+    /// How long a stream shard takes records before a child shard
+    /// replaces it (the service's shards roll over every few hours).
+    pub stream_shard_rollover: Duration,
 }
 
 impl Default for Config {
@@ -38,6 +42,7 @@ impl Default for Config {
             record_operations: true,
             unprocessed_probability: 0.0,
             ttl_sweep_interval: Duration::from_secs(1),
+            stream_shard_rollover: Duration::from_secs(4 * 3600),
         }
     }
 }
@@ -64,7 +69,7 @@ pub struct Service {
     /// ClientRequestTokens of recent TransactWriteItems calls.
     pub idempotency: crate::ops::idempotency::Tokens,
     /// The emulator's time: everything time-driven reads it (see [`crate::clock`]).
-    pub clock: crate::clock::Clock,
+    pub clock: std::sync::Arc<crate::clock::Clock>,
 }
 
 impl Service {
@@ -130,7 +135,12 @@ impl Service {
         out
     }
 
-    fn record(&self, op: &str, body: &serde_json::Value, outcome: std::result::Result<(), ErrorKind>) {
+    pub(crate) fn record(
+        &self,
+        op: &str,
+        body: &serde_json::Value,
+        outcome: std::result::Result<(), ErrorKind>,
+    ) {
         let tables = tables_named(body);
         self.record.lock().push(OperationRecord {
             operation: op.to_string(),

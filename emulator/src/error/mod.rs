@@ -58,6 +58,10 @@ pub enum ErrorKind {
     Throttling,
     /// A genuine internal fault: the only kind that maps to HTTP 500.
     InternalServerError,
+    /// Streams: a shard iterator older than 15 minutes.
+    ExpiredIterator,
+    /// Streams: a position whose records were trimmed (24-hour retention).
+    TrimmedDataAccess,
 }
 
 impl ErrorKind {
@@ -91,6 +95,8 @@ impl ErrorKind {
             RequestLimitExceeded => "com.amazonaws.dynamodb.v20120810#RequestLimitExceeded",
             Throttling => "com.amazonaws.dynamodb.v20120810#ThrottlingException",
             InternalServerError => "com.amazonaws.dynamodb.v20120810#InternalServerError",
+            ExpiredIterator => "com.amazonaws.dynamodb.v20120810#ExpiredIteratorException",
+            TrimmedDataAccess => "com.amazonaws.dynamodb.v20120810#TrimmedDataAccessException",
         }
     }
 

@@ -17,6 +17,7 @@ pub mod key;
 pub mod meta;
 pub mod range;
 pub mod schema;
+pub mod stream;
 pub mod table;
 
 use crate::error::Result;
@@ -35,6 +36,9 @@ pub use table::Table;
 pub struct Db {
     /// Tables by name, in name order (ListTables pages through them).
     tables: OrdMap<String, Arc<Table>>,
+    /// Streams of tables no longer in `tables` (deleted), readable as
+    /// DISABLED for 24 hours (see [`stream`]).
+    orphan_streams: imbl::Vector<stream::StreamLog>,
 }
 
 impl Db {
@@ -53,9 +57,56 @@ impl Db {
         self.tables.insert(table.def.name.clone(), Arc::new(table));
     }
 
-    /// Removes a table, returning it.
+    /// Removes a table, returning it. Its streams stay readable (disabled)
+    /// for 24 hours.
     pub fn remove_table(&mut self, name: &str) -> Option<Arc<Table>> {
-        self.tables.remove(name)
+        let mut table = self.tables.remove(name)?;
+        if table.streams().is_some() {
+            let streams = Arc::make_mut(&mut table).take_streams().unwrap_or_default();
+            for mut s in streams.active.into_iter().chain(streams.old) {
+                let now = s.head.settings.clock.now_ms();
+                s.disable(now);
+                self.orphan_streams.push_back(s);
+            }
+        }
+        Some(table)
+    }
+
+    /// Streams of deleted tables, oldest first.
+    pub fn orphan_streams(&self) -> &imbl::Vector<stream::StreamLog> {
+        &self.orphan_streams
+    }
+
+    /// Every table's streams and the orphans: trims records and forgets
+    /// streams past retention at `now` (ms). Returns whether anything changed.
+    pub fn trim_streams(&mut self, now: u64) -> bool {
+        let mut changed = false;
+        let names: Vec<String> = self
+            .tables
+            .iter()
+            .filter(|(_, t)| t.streams().is_some_and(|s| s.needs_trim(now)))
+            .map(|(n, _)| n.clone())
+            .collect();
+        for name in names {
+            if let Some(t) = self.table_mut(&name) {
+                t.streams_mut().trim(now);
+                changed = true;
+            }
+        }
+        if self.orphan_streams.iter().any(|s| !s.alive_at(now) || s.needs_trim(now)) {
+            self.orphan_streams.retain(|s| s.alive_at(now));
+            for s in self.orphan_streams.iter_mut() {
+                s.trim(now);
+            }
+            changed = true;
+        }
+        changed
+    }
+
+    /// Whether [`Db::trim_streams`] at `now` would change anything.
+    pub fn streams_need_trim(&self, now: u64) -> bool {
+        self.tables.values().any(|t| t.streams().is_some_and(|s| s.needs_trim(now)))
+            || self.orphan_streams.iter().any(|s| !s.alive_at(now) || s.needs_trim(now))
     }
 
     /// Table names in order, starting after `after` when given.

@@ -8,9 +8,11 @@
 //! [`expressions`] the expression language.
 
 mod expressions;
+mod streams;
 mod tables;
 
 pub use expressions::*;
+pub use streams::*;
 pub use tables::*;
 
 // ---- Protocol --------------------------------------------------------------
