@@ -38,6 +38,7 @@ pub mod ops;
 mod server;
 pub mod service;
 pub mod store;
+pub mod streams;
 pub mod ttl;
 pub mod value;
 

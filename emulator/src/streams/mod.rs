@@ -1,0 +1,146 @@
+//! The DynamoDB Streams API (`DynamoDBStreams_20120810.<Op>`): ListStreams,
+//! DescribeStream, GetShardIterator and GetRecords, on the same endpoint as
+//! DynamoDB.
+//!
+//! The change log itself lives in the store ([`crate::store::stream`]);
+//! these operations read it from a snapshot, like Query and Scan read
+//! items, and never change it. Each operation has a typed request (the
+//! embedding API: `svc.get_records(GetRecords::new(iterator))`) and a JSON
+//! `run` for the wire, which the HTTP layer reaches through
+//! [`Service::call_streams`] after the Streams model's validation.
+//! [`changes`] follows a table's changes across shards for Rust tests.
+
+pub mod changes;
+pub mod describe_stream;
+pub mod get_records;
+pub mod get_shard_iterator;
+pub mod iterator;
+pub mod list_streams;
+
+use crate::error::{messages, Error, Result};
+use crate::service::Service;
+use crate::store::stream::{table_of_arn, StreamLog, StreamSettings};
+use crate::store::Db;
+
+pub use changes::{ChangeFeed, ChangeStream, StartAt};
+pub use describe_stream::{DescribeStream, DescribeStreamOutput};
+pub use get_records::{GetRecords, GetRecordsOutput, StreamRecord};
+pub use get_shard_iterator::{GetShardIterator, GetShardIteratorOutput, ShardIteratorType};
+pub use list_streams::{ListStreams, ListStreamsOutput};
+
+/// The Streams operations, by name.
+pub const OPERATIONS: &[&str] = &["DescribeStream", "GetRecords", "GetShardIterator", "ListStreams"];
+
+/// Whether `op` is a Streams operation.
+pub fn is_streams_operation(op: &str) -> bool {
+    OPERATIONS.contains(&op)
+}
+
+impl Service {
+    /// What a stream enabled now is created with: the emulator's clock,
+    /// `Config::transition_delay` and `Config::stream_shard_rollover`.
+    pub fn stream_settings(&self) -> StreamSettings {
+        let ms = |d: std::time::Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        StreamSettings {
+            clock: self.clock.clone(),
+            transition_ms: ms(self.config.transition_delay),
+            rollover_ms: ms(self.config.stream_shard_rollover).max(1),
+        }
+    }
+
+    /// Runs Streams operation `op` on a parsed JSON request: the Streams
+    /// model's validation, then the operation; guarded and recorded like
+    /// [`Service::call`].
+    pub fn call_streams(&self, op: &str, body: &serde_json::Value) -> Result<Vec<u8>> {
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::http::validate::validate_input(op, body)?;
+            match op {
+                "ListStreams" => list_streams::run(self, body).and_then(|o| crate::http::encode(&o)),
+                "DescribeStream" => describe_stream::run(self, body).and_then(|o| crate::http::encode(&o)),
+                "GetShardIterator" => {
+                    get_shard_iterator::run(self, body).and_then(|o| crate::http::encode(&o))
+                }
+                "GetRecords" => get_records::run(self, body).and_then(|o| crate::http::encode(&o)),
+                _ => Err(Error::new(crate::error::ErrorKind::UnknownOperation, "")),
+            }
+        }))
+        .unwrap_or_else(|_| Err(Error::internal(messages::INTERNAL_ERROR)));
+        if self.config.record_operations {
+            self.record(op, body, out.as_ref().map(|_| ()).map_err(|e| e.kind));
+        }
+        out
+    }
+
+    /// ListStreams.
+    pub fn list_streams(&self, req: ListStreams) -> Result<ListStreamsOutput> {
+        self.streams_typed("ListStreams", || list_streams::apply(self, &req))
+    }
+
+    /// DescribeStream.
+    pub fn describe_stream(&self, req: DescribeStream) -> Result<DescribeStreamOutput> {
+        self.streams_typed("DescribeStream", || describe_stream::apply(self, &req))
+    }
+
+    /// GetShardIterator.
+    pub fn get_shard_iterator(&self, req: GetShardIterator) -> Result<GetShardIteratorOutput> {
+        self.streams_typed("GetShardIterator", || get_shard_iterator::apply(self, &req))
+    }
+
+    /// GetRecords.
+    pub fn get_records(&self, req: GetRecords) -> Result<GetRecordsOutput> {
+        self.streams_typed("GetRecords", || get_records::apply(self, &req))
+    }
+
+    fn streams_typed<T>(&self, op: &str, run: impl FnOnce() -> Result<T>) -> Result<T> {
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+            .unwrap_or_else(|_| Err(Error::internal(messages::INTERNAL_ERROR)));
+        if self.config.record_operations {
+            self.record(op, &serde_json::Value::Null, out.as_ref().map(|_| ()).map_err(|e| e.kind));
+        }
+        out
+    }
+}
+
+/// The stream `arn` names, if it exists at `now` (a table's enabled or
+/// recently disabled stream, or one of a deleted table).
+pub fn find_stream<'a>(db: &'a Db, arn: &str, now: u64) -> Option<&'a StreamLog> {
+    let own = table_of_arn(arn)
+        .and_then(|name| db.table(name))
+        .and_then(|t| t.streams())
+        .and_then(|s| s.all().find(|s| s.head.arn == arn));
+    own.or_else(|| db.orphan_streams().iter().find(|s| s.head.arn == arn)).filter(|s| s.alive_at(now))
+}
+
+/// [`find_stream`], or ResourceNotFoundException.
+pub fn existing_stream<'a>(db: &'a Db, arn: &str, now: u64) -> Result<&'a StreamLog> {
+    find_stream(db, arn, now).ok_or_else(|| Error::not_found(messages::stream_not_found(arn)))
+}
+
+/// Every stream that exists at `now`, by table name, then oldest first.
+pub fn all_streams(db: &Db, now: u64) -> Vec<&StreamLog> {
+    let mut out: Vec<&StreamLog> = db
+        .table_names_after(None)
+        .filter_map(|n| db.table(n))
+        .filter_map(|t| t.streams())
+        .flat_map(|s| s.all())
+        .chain(db.orphan_streams().iter())
+        .filter(|s| s.alive_at(now))
+        .collect();
+    out.sort_by(|a, b| (&a.head.table_name, a.head.created_ms).cmp(&(&b.head.table_name, b.head.created_ms)));
+    out
+}
+
+/// A `Limit` of at most `max` (the API documents the upper limits; the
+/// model only the minimum of 1), checked as the service's validation does.
+pub fn check_limit(limit: Option<i64>, max: i64) -> Result<usize> {
+    let Some(l) = limit else { return Ok(max as usize) };
+    let constraint = if l < 1 {
+        messages::min_value(1)
+    } else if l > max {
+        messages::max_value(max)
+    } else {
+        return Ok(l as usize);
+    };
+    let failure = messages::constraint_failure(&format!("'{l}'"), "limit", &constraint);
+    Err(Error::validation(messages::validation_errors(&[failure])))
+}
