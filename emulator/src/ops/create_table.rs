@@ -50,7 +50,8 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     ti::check_table_name(&name)?;
     let def = build_def(svc, &input, &name)?;
     // The new table and its description are built before taking the lock.
-    let table = Table::new(def);
+    let mut table = Table::new(def);
+    crate::store::stream::sync(&mut table, svc.stream_settings());
     let table_description = desc::describe(&table, None);
     svc.store.write(|db| {
         desc::purge_if_gone(db, &name);
