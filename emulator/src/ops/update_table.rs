@@ -133,6 +133,7 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
         let mut def: TableDef = (*table.def).clone();
         apply(svc, &input, updates, sse, &requested_defs, &mut def)?;
         table.set_def(def);
+        crate::store::stream::sync(table, svc.stream_settings());
         Ok(Output { table_description: desc::describe(table, None) })
     })
 }
