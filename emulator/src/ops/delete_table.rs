@@ -35,6 +35,7 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
             return Err(Error::validation(messages::DELETION_PROTECTED));
         }
         let table_description = desc::describe(table, Some(TableStatus::Deleting));
+        crate::store::stream::table_deleted(table);
         let lifecycle = desc::start(svc, TableStatus::Deleting);
         if lifecycle.current().is_none() {
             let name = table.def.name.clone();
