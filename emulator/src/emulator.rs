@@ -56,6 +56,12 @@ impl Builder {
         self.config.ttl_sweep_interval = every;
         self
     }
+    /// How long a stream shard takes records before a child shard replaces
+    /// it (default: 4 hours).
+    pub fn stream_shard_rollover(mut self, every: Duration) -> Self {
+        self.config.stream_shard_rollover = every;
+        self
+    }
     /// Whether to record the operations served (default: on).
     pub fn record_operations(mut self, on: bool) -> Self {
         self.config.record_operations = on;

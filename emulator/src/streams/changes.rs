@@ -109,23 +109,18 @@ impl ChangeFeed {
                     }
                 };
             let got = page.records.len();
-            if let Some(last) = page.records.last() {
-                position = last
-                    .sequence_number
-                    .parse::<u128>()
-                    .map_or(position, |n| (n % crate::store::stream::SEQ_SPAN) as u64 + 1);
-            }
             out.extend(page.records);
-            if page.next_shard_iterator.is_none() {
+            match page.next_shard_iterator.as_deref().and_then(ShardIterator::decode) {
+                Some(next) => position = next.position,
                 // The shard is closed and read to its end: its child follows.
-                match log.shard(ordinal + 1) {
+                None => match log.shard(ordinal + 1) {
                     Some(child) => {
                         ordinal = child.ordinal;
                         position = child.start;
                         continue;
                     }
                     None => break,
-                }
+                },
             }
             if got == 0 {
                 break;
