@@ -3,10 +3,11 @@
 //! record takes. Figures and commands: BENCHMARKS.md, "Streams".
 //!
 //! Run: `cargo run --release -p ddb-emulator --example stream_bench -- <mode> [n]`
-//! - `put plain|stream N`: N typed PutItems of new ~120-byte items, on a
-//!   table without / with a NEW_AND_OLD_IMAGES stream. Meant for callgrind:
-//!   run it for two N and divide the difference of the instruction counts
-//!   by the difference of N (set-up cancels out).
+//! - `put plain|stream|none N`: N typed PutItems of new ~120-byte items, on
+//!   a table without / with a NEW_AND_OLD_IMAGES stream (`none`: only
+//!   build the items, the caller's share, to subtract). Meant for
+//!   callgrind: run it for two N and divide the difference of the
+//!   instruction counts by the difference of N (set-up cancels out).
 //! - `read N`: N records, then reads them all with typed GetRecords
 //!   (1,000 per call) several times; prints records per second.
 //! - `memory N`: bytes allocated per write, with and without a stream, for
@@ -84,11 +85,15 @@ fn main() {
     let mode = args.first().map(String::as_str).unwrap_or("read");
     match mode {
         "put" => {
-            let stream = args.get(1).map(String::as_str) == Some("stream");
+            let kind = args.get(1).map(String::as_str).unwrap_or("plain");
             let n: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(20_000);
-            let svc = service(stream);
+            let svc = service(kind == "stream");
             for i in 0..n {
-                put(&svc, i, i as u64);
+                if kind == "none" {
+                    std::hint::black_box(item(i, i as u64));
+                } else {
+                    put(&svc, i, i as u64);
+                }
             }
             std::hint::black_box(&svc);
         }

@@ -428,6 +428,13 @@ impl StreamLog {
         }
     }
 
+    /// The retained records from index `from` on, in order: O(log n) to
+    /// get there (`iter().skip(n)` would walk `n` records first).
+    pub fn records_from(&self, from: usize) -> impl Iterator<Item = &Record> {
+        let from = from.min(self.records.len());
+        self.records.focus().narrow(from..).into_iter()
+    }
+
     /// The keys of a record's item.
     pub fn keys(&self, r: &Record) -> Item {
         let image = r.new.as_ref().or(r.old.as_ref()).expect("a record keeps an image");
@@ -642,5 +649,14 @@ mod tests {
         assert!(s.alive_at(clock.now_ms() + RETENTION_MS - 1));
         assert!(!s.alive_at(clock.now_ms() + RETENTION_MS));
         assert_eq!(table_of_arn(&s.head.arn), Some("t"));
+        // With a transition delay: ENABLING, then DISABLING, for that long.
+        let (mut s, clock) = log(u64::MAX);
+        Arc::get_mut(&mut s.head).unwrap().settings.transition_ms = 1_000;
+        let t = clock.now_ms();
+        assert_eq!(s.status_at(t), StreamStatus::Enabling);
+        assert_eq!(s.status_at(t + 1_000), StreamStatus::Enabled);
+        s.disable(t + 5_000);
+        assert_eq!(s.status_at(t + 5_999), StreamStatus::Disabling);
+        assert_eq!(s.status_at(t + 6_000), StreamStatus::Disabled);
     }
 }

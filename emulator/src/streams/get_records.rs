@@ -177,7 +177,7 @@ pub fn read(
     let mut records = Vec::new();
     let mut bytes = 0;
     let mut next = it.position;
-    for r in log.records.iter().skip(log.position(it.position)) {
+    for r in log.records_from(log.position(it.position)) {
         if !shard.holds(r.counter) || records.len() >= limit {
             break;
         }
@@ -225,5 +225,12 @@ fn event_id(arn: &str, counter: u64) -> String {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     };
-    format!("{:016x}{:016x}", mix(seed << 32 ^ counter), mix(counter ^ seed.rotate_left(17)))
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(32);
+    for word in [mix(seed << 32 ^ counter), mix(counter ^ seed.rotate_left(17))] {
+        for shift in (0..16).rev() {
+            out.push(HEX[((word >> (shift * 4)) & 0xf) as usize] as char);
+        }
+    }
+    out
 }

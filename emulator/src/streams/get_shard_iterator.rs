@@ -126,9 +126,7 @@ pub fn apply(svc: &Service, req: &GetShardIterator) -> Result<GetShardIteratorOu
             // The first record whose ApproximateCreationDateTime (whole
             // seconds) is at or after the time, not before the horizon.
             let from = log.position(horizon);
-            log.records
-                .iter()
-                .skip(from)
+            log.records_from(from)
                 .take_while(|r| shard.holds(r.counter))
                 .find(|r| r.time_ms / 1000 * 1000 >= at_ms)
                 .map_or_else(|| latest(log, shard), |r| r.counter)

@@ -144,3 +144,96 @@ pub fn check_limit(limit: Option<i64>, max: i64) -> Result<usize> {
     let failure = messages::constraint_failure(&format!("'{l}'"), "limit", &constraint);
     Err(Error::validation(messages::validation_errors(&[failure])))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::error::ErrorKind;
+    use crate::{Config, Service};
+    use proptest::prelude::*;
+    use serde_json::{json, Value};
+    use std::time::Duration;
+
+    fn service(delay: Duration) -> (Service, String) {
+        let svc = Service::new(Config { transition_delay: delay, ..Config::default() });
+        svc.clock.set_ms(1_795_737_600_000);
+        let out = svc
+            .call(
+                "CreateTable",
+                &json!({"TableName": "tbl", "BillingMode": "PAY_PER_REQUEST",
+                    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                    "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "KEYS_ONLY"}}),
+            )
+            .unwrap();
+        let out: Value = serde_json::from_slice(&out).unwrap();
+        let arn = out["TableDescription"]["LatestStreamArn"].as_str().unwrap().to_string();
+        (svc, arn)
+    }
+
+    fn status(svc: &Service, arn: &str) -> String {
+        let out = svc.call_streams("DescribeStream", &json!({"StreamArn": arn})).unwrap();
+        let out: Value = serde_json::from_slice(&out).unwrap();
+        out["StreamDescription"]["StreamStatus"].as_str().unwrap().to_string()
+    }
+
+    #[test]
+    fn status_is_enabling_for_the_transition_delay() {
+        // (DISABLING: `store::stream` tests; the table's own CREATING phase
+        // runs on the system clock, so UpdateTable cannot follow here
+        // without sleeping.)
+        let (svc, arn) = service(Duration::from_secs(2));
+        assert_eq!(status(&svc, &arn), "ENABLING");
+        svc.clock.advance(Duration::from_secs(2));
+        assert_eq!(status(&svc, &arn), "ENABLED");
+    }
+
+    #[test]
+    fn streams_operations_are_recorded_and_not_served_as_dynamodb_operations() {
+        let (svc, arn) = service(Duration::ZERO);
+        svc.clear_operations();
+        svc.call_streams("ListStreams", &json!({})).unwrap();
+        let e = svc.call_streams("DescribeStream", &json!({"StreamArn": format!("{arn}x")})).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::ResourceNotFound);
+        let ops: Vec<_> = svc.operations().into_iter().map(|o| (o.operation, o.outcome.is_ok())).collect();
+        assert_eq!(ops, vec![("ListStreams".to_string(), true), ("DescribeStream".to_string(), false)]);
+        assert!(super::is_streams_operation("GetRecords") && !super::is_streams_operation("GetItem"));
+    }
+
+    fn text() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<i64>().prop_map(Value::from),
+            "[ -~]{0,80}".prop_map(Value::from),
+            Just(json!("TRIM_HORIZON")),
+            Just(json!("AT_SEQUENCE_NUMBER")),
+            Just(json!("AT_TIMESTAMP")),
+            Just(json!("100000000000000000001")),
+            Just(json!(1.5e9)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+        /// Bad input gets the service's errors, never a panic (an
+        /// InternalServerError) or a hang.
+        #[test]
+        fn arbitrary_requests_never_fault(
+            op in 0usize..4,
+            arn_suffix in "[ -~]{0,6}",
+            members in proptest::collection::vec((0usize..8, text()), 0..6),
+        ) {
+            let (svc, arn) = service(Duration::ZERO);
+            svc.call("PutItem", &json!({"TableName": "tbl", "Item": {"pk": {"S": "a"}}})).unwrap();
+            let names = ["StreamArn", "ShardId", "ShardIteratorType", "SequenceNumber", "Timestamp",
+                "Limit", "ShardIterator", "ExclusiveStartShardId"];
+            let mut body = json!({"StreamArn": format!("{arn}{arn_suffix}")});
+            for (i, v) in members {
+                body[names[i]] = v;
+            }
+            let op = super::OPERATIONS[op];
+            if let Err(e) = svc.call_streams(op, &body) {
+                prop_assert_ne!(e.kind, ErrorKind::InternalServerError, "{} {}", op, body);
+            }
+        }
+    }
+}
