@@ -2,8 +2,9 @@
 //! (with their sequence-number ranges and lineage), paged by shard id.
 
 use crate::error::Result;
-use crate::service::Service;
+use crate::ops::command::{Ctx, Read};
 use crate::store::stream::{Shard, StreamLog};
+use crate::store::Db;
 use serde::{Deserialize, Serialize};
 
 /// Most shards per page (the API's documented upper limit of `Limit`).
@@ -108,18 +109,17 @@ pub struct SequenceNumberRange {
     pub ending_sequence_number: Option<String>,
 }
 
-/// Runs DescribeStream on a validated JSON request.
-pub fn run(svc: &Service, body: &serde_json::Value) -> Result<DescribeStreamOutput> {
-    let req: DescribeStream = crate::http::decode(body)?;
-    apply(svc, &req)
+impl Read for DescribeStream {
+    type Output = DescribeStreamOutput;
+
+    fn execute(&self, ctx: &Ctx<'_>, db: &Db) -> Result<DescribeStreamOutput> {
+        describe(self, ctx.now_ms, db)
+    }
 }
 
-/// DescribeStream.
-pub fn apply(svc: &Service, req: &DescribeStream) -> Result<DescribeStreamOutput> {
+fn describe(req: &DescribeStream, now: u64, db: &Db) -> Result<DescribeStreamOutput> {
     let limit = super::check_limit(req.limit, MAX_LIMIT)?;
-    let now = svc.clock.now_ms();
-    let db = svc.store.snapshot();
-    let log = super::existing_stream(&db, &req.stream_arn, now)?;
+    let log = super::existing_stream(db, &req.stream_arn, now)?;
     let head = &log.head;
     let mut shards: Vec<&Shard> = log.shards_at(now).collect();
     if let Some(parent) = req.shard_filter.as_ref().and_then(|f| f.shard_id.as_deref()) {

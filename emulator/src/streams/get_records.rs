@@ -3,9 +3,9 @@
 
 use super::iterator::ShardIterator;
 use crate::error::{messages, Error, ErrorKind, Result};
-use crate::service::Service;
+use crate::ops::command::{Ctx, Read};
 use crate::store::stream::{EventName, Record, StreamLog, ITERATOR_TTL_MS};
-use crate::store::StoredItem;
+use crate::store::{Db, StoredItem};
 use crate::value::Item;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
@@ -139,24 +139,20 @@ impl Serialize for Identity {
     }
 }
 
-/// Runs GetRecords on a validated JSON request.
-pub fn run(svc: &Service, body: &serde_json::Value) -> Result<GetRecordsOutput> {
-    let req: GetRecords = crate::http::decode(body)?;
-    apply(svc, &req)
-}
+impl Read for GetRecords {
+    type Output = GetRecordsOutput;
 
-/// GetRecords.
-pub fn apply(svc: &Service, req: &GetRecords) -> Result<GetRecordsOutput> {
-    let limit = super::check_limit(req.limit, MAX_LIMIT)?;
-    let it = ShardIterator::decode(&req.shard_iterator)
-        .ok_or_else(|| Error::validation(messages::INVALID_SHARD_ITERATOR))?;
-    let now = svc.clock.now_ms();
-    if now >= it.issued_ms.saturating_add(ITERATOR_TTL_MS) {
-        return Err(Error::new(ErrorKind::ExpiredIterator, messages::ITERATOR_EXPIRED));
+    fn execute(&self, ctx: &Ctx<'_>, db: &Db) -> Result<GetRecordsOutput> {
+        let limit = super::check_limit(self.limit, MAX_LIMIT)?;
+        let it = ShardIterator::decode(&self.shard_iterator)
+            .ok_or_else(|| Error::validation(messages::INVALID_SHARD_ITERATOR))?;
+        let now = ctx.now_ms;
+        if now >= it.issued_ms.saturating_add(ITERATOR_TTL_MS) {
+            return Err(Error::new(ErrorKind::ExpiredIterator, messages::ITERATOR_EXPIRED));
+        }
+        let log = super::existing_stream(db, &it.arn, now)?;
+        read(log, &it, limit, now, ctx.region)
     }
-    let db = svc.store.snapshot();
-    let log = super::existing_stream(&db, &it.arn, now)?;
-    read(log, &it, limit, now, &svc.config.region)
 }
 
 /// Reads a page of `log` from `it` at `now`.

@@ -3,8 +3,9 @@
 
 use super::iterator::ShardIterator;
 use crate::error::{messages, Error, ErrorKind, Result};
-use crate::service::Service;
+use crate::ops::command::{Ctx, Read};
 use crate::store::stream::{Shard, StreamLog, SEQ_SPAN};
+use crate::store::Db;
 use serde::{Deserialize, Serialize};
 
 /// Where an iterator starts.
@@ -83,17 +84,16 @@ pub struct GetShardIteratorOutput {
     pub shard_iterator: String,
 }
 
-/// Runs GetShardIterator on a validated JSON request.
-pub fn run(svc: &Service, body: &serde_json::Value) -> Result<GetShardIteratorOutput> {
-    let req: GetShardIterator = crate::http::decode(body)?;
-    apply(svc, &req)
+impl Read for GetShardIterator {
+    type Output = GetShardIteratorOutput;
+
+    fn execute(&self, ctx: &Ctx<'_>, db: &Db) -> Result<GetShardIteratorOutput> {
+        iterator(self, ctx.now_ms, db)
+    }
 }
 
-/// GetShardIterator.
-pub fn apply(svc: &Service, req: &GetShardIterator) -> Result<GetShardIteratorOutput> {
-    let now = svc.clock.now_ms();
-    let db = svc.store.snapshot();
-    let log = super::existing_stream(&db, &req.stream_arn, now)?;
+fn iterator(req: &GetShardIterator, now: u64, db: &Db) -> Result<GetShardIteratorOutput> {
+    let log = super::existing_stream(db, &req.stream_arn, now)?;
     let shard =
         log.shard_by_id(&req.shard_id, now).ok_or_else(|| Error::not_found(messages::SHARD_NOT_FOUND))?;
     let trimmed = log.trimmed_through_at(now);

@@ -2,7 +2,8 @@
 //! stream ARN. Disabled streams are listed for 24 hours.
 
 use crate::error::Result;
-use crate::service::Service;
+use crate::ops::command::{Ctx, Read};
+use crate::store::Db;
 use serde::{Deserialize, Serialize};
 
 /// Most streams per page (the API's documented upper limit of `Limit`).
@@ -43,19 +44,18 @@ pub struct ListStreamsOutput {
     pub last_evaluated_stream_arn: Option<String>,
 }
 
-/// Runs ListStreams on a validated JSON request.
-pub fn run(svc: &Service, body: &serde_json::Value) -> Result<ListStreamsOutput> {
-    let req: ListStreams = crate::http::decode(body)?;
-    apply(svc, &req)
+impl Read for ListStreams {
+    type Output = ListStreamsOutput;
+
+    fn execute(&self, ctx: &Ctx<'_>, db: &Db) -> Result<ListStreamsOutput> {
+        list(self, ctx.now_ms, db)
+    }
 }
 
-/// ListStreams.
-pub fn apply(svc: &Service, req: &ListStreams) -> Result<ListStreamsOutput> {
+fn list(req: &ListStreams, now: u64, db: &Db) -> Result<ListStreamsOutput> {
     let limit = super::check_limit(req.limit, MAX_LIMIT)?;
-    let now = svc.clock.now_ms();
-    let db = svc.store.snapshot();
     let table = req.table_name.as_deref().map(crate::ops::table_name);
-    let streams: Vec<_> = super::all_streams(&db, now)
+    let streams: Vec<_> = super::all_streams(db, now)
         .into_iter()
         .filter(|s| table.is_none_or(|t| s.head.table_name == t))
         .collect();

@@ -3,11 +3,11 @@
 //! DynamoDB.
 //!
 //! The change log itself lives in the store ([`crate::store::stream`]);
-//! these operations read it from a snapshot, like Query and Scan read
-//! items, and never change it. Each operation has a typed request (the
-//! embedding API: `svc.get_records(GetRecords::new(iterator))`) and a JSON
-//! `run` for the wire, which the HTTP layer reaches through
-//! [`Service::call_streams`] after the Streams model's validation.
+//! these operations are `Read` commands on a snapshot, like Query and
+//! Scan, and never change it. Each has a typed input and a typed call
+//! (the embedding API: `svc.get_records(GetRecords::new(iterator))`); the
+//! wire reaches them through `Service::call_streams` (in `http/`) after
+//! the Streams model's validation.
 //! [`changes`] follows a table's changes across shards for Rust tests.
 
 pub mod changes;
@@ -17,10 +17,13 @@ pub mod get_shard_iterator;
 pub mod iterator;
 pub mod list_streams;
 
+use crate::clock::Clock;
 use crate::error::{messages, Error, Result};
-use crate::service::Service;
+use crate::ops::command::{self, Ctx};
+use crate::service::{Command, Service};
 use crate::store::stream::{table_of_arn, StreamLog, StreamSettings};
 use crate::store::Db;
+use std::sync::Arc;
 
 pub use changes::{ChangeFeed, ChangeStream, StartAt};
 pub use describe_stream::{DescribeStream, DescribeStreamOutput};
@@ -36,68 +39,69 @@ pub fn is_streams_operation(op: &str) -> bool {
     OPERATIONS.contains(&op)
 }
 
-impl Service {
-    /// What a stream enabled now is created with: the emulator's clock,
-    /// `Config::transition_delay` and `Config::stream_shard_rollover`.
+impl Ctx<'_> {
+    /// What a stream enabled by this request is created with: the
+    /// emulator's clock (a default context, without one, gets a clock
+    /// standing at its time), `Config::transition_delay` and
+    /// `Config::stream_shard_rollover`.
     pub fn stream_settings(&self) -> StreamSettings {
         let ms = |d: std::time::Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
         StreamSettings {
-            clock: self.clock.clone(),
-            transition_ms: ms(self.config.transition_delay),
-            rollover_ms: ms(self.config.stream_shard_rollover).max(1),
+            clock: self.clock.cloned().unwrap_or_else(|| Arc::new(Clock::manual(self.now_ms))),
+            transition_ms: ms(self.transition_delay),
+            rollover_ms: ms(self.stream_shard_rollover).max(1),
         }
     }
+}
 
-    /// Runs Streams operation `op` on a parsed JSON request: the Streams
-    /// model's validation, then the operation; guarded and recorded like
-    /// [`Service::call`].
-    pub fn call_streams(&self, op: &str, body: &serde_json::Value) -> Result<Vec<u8>> {
-        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            crate::http::validate::validate_input(op, body)?;
-            match op {
-                "ListStreams" => list_streams::run(self, body).and_then(|o| crate::http::encode(&o)),
-                "DescribeStream" => describe_stream::run(self, body).and_then(|o| crate::http::encode(&o)),
-                "GetShardIterator" => {
-                    get_shard_iterator::run(self, body).and_then(|o| crate::http::encode(&o))
-                }
-                "GetRecords" => get_records::run(self, body).and_then(|o| crate::http::encode(&o)),
-                _ => Err(Error::new(crate::error::ErrorKind::UnknownOperation, "")),
+/// The Streams operations as commands: read-only, on one snapshot.
+macro_rules! streams_command {
+    ($input:ty, $name:literal, $output:ty, |$s:ident| tables: $tables:expr) => {
+        impl Command for $input {
+            const NAME: &'static str = $name;
+            type Output = $output;
+            fn tables(&self) -> Vec<String> {
+                let $s = self;
+                $tables
             }
-        }))
-        .unwrap_or_else(|_| Err(Error::internal(messages::INTERNAL_ERROR)));
-        if self.config.record_operations {
-            self.record(op, body, out.as_ref().map(|_| ()).map_err(|e| e.kind));
+            fn check(&self) -> Result<()> {
+                Ok(()) // the types are the model's shapes; limits are checked in the read
+            }
+            fn execute(&self, svc: &Service, ctx: &Ctx<'_>) -> Result<$output> {
+                command::read(self, ctx, &svc.store)
+            }
         }
-        out
-    }
+    };
+}
 
-    /// ListStreams.
-    pub fn list_streams(&self, req: ListStreams) -> Result<ListStreamsOutput> {
-        self.streams_typed("ListStreams", || list_streams::apply(self, &req))
-    }
+fn arn_table(arn: &str) -> Vec<String> {
+    table_of_arn(arn).map(|t| vec![t.to_string()]).unwrap_or_default()
+}
 
-    /// DescribeStream.
-    pub fn describe_stream(&self, req: DescribeStream) -> Result<DescribeStreamOutput> {
-        self.streams_typed("DescribeStream", || describe_stream::apply(self, &req))
-    }
+streams_command!(ListStreams, "ListStreams", ListStreamsOutput, |s| tables: s.table_name.iter().cloned().collect());
+streams_command!(DescribeStream, "DescribeStream", DescribeStreamOutput, |s| tables: arn_table(&s.stream_arn));
+streams_command!(GetShardIterator, "GetShardIterator", GetShardIteratorOutput, |s| tables: arn_table(&s.stream_arn));
+streams_command!(GetRecords, "GetRecords", GetRecordsOutput, |s| tables: {
+    let arn = iterator::ShardIterator::decode(&s.shard_iterator).map(|i| i.arn).unwrap_or_default();
+    arn_table(&arn)
+});
 
-    /// GetShardIterator.
-    pub fn get_shard_iterator(&self, req: GetShardIterator) -> Result<GetShardIteratorOutput> {
-        self.streams_typed("GetShardIterator", || get_shard_iterator::apply(self, &req))
+impl Service {
+    /// ListStreams (see [`ListStreams`]).
+    pub fn list_streams(&self, input: ListStreams) -> Result<ListStreamsOutput> {
+        self.run(&input)
     }
-
-    /// GetRecords.
-    pub fn get_records(&self, req: GetRecords) -> Result<GetRecordsOutput> {
-        self.streams_typed("GetRecords", || get_records::apply(self, &req))
+    /// DescribeStream (see [`DescribeStream`]).
+    pub fn describe_stream(&self, input: DescribeStream) -> Result<DescribeStreamOutput> {
+        self.run(&input)
     }
-
-    fn streams_typed<T>(&self, op: &str, run: impl FnOnce() -> Result<T>) -> Result<T> {
-        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
-            .unwrap_or_else(|_| Err(Error::internal(messages::INTERNAL_ERROR)));
-        if self.config.record_operations {
-            self.record(op, &serde_json::Value::Null, out.as_ref().map(|_| ()).map_err(|e| e.kind));
-        }
-        out
+    /// GetShardIterator (see [`GetShardIterator`]).
+    pub fn get_shard_iterator(&self, input: GetShardIterator) -> Result<GetShardIteratorOutput> {
+        self.run(&input)
+    }
+    /// GetRecords (see [`GetRecords`]).
+    pub fn get_records(&self, input: GetRecords) -> Result<GetRecordsOutput> {
+        self.run(&input)
     }
 }
 
