@@ -181,14 +181,19 @@ mod tests {
     }
 
     #[test]
-    fn status_is_enabling_for_the_transition_delay() {
-        // (DISABLING: `store::stream` tests; the table's own CREATING phase
-        // runs on the system clock, so UpdateTable cannot follow here
-        // without sleeping.)
+    fn status_is_enabling_and_disabling_for_the_transition_delay() {
         let (svc, arn) = service(Duration::from_secs(2));
         assert_eq!(status(&svc, &arn), "ENABLING");
         svc.clock.advance(Duration::from_secs(2));
         assert_eq!(status(&svc, &arn), "ENABLED");
+        svc.call(
+            "UpdateTable",
+            &json!({"TableName": "tbl", "StreamSpecification": {"StreamEnabled": false}}),
+        )
+        .unwrap();
+        assert_eq!(status(&svc, &arn), "DISABLING");
+        svc.clock.advance(Duration::from_secs(2));
+        assert_eq!(status(&svc, &arn), "DISABLED");
     }
 
     #[test]
