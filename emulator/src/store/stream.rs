@@ -539,6 +539,23 @@ pub fn sync(table: &mut super::Table, settings: StreamSettings) {
     }
 }
 
+/// After a durable restart: every table whose definition has an enabled
+/// stream gets an empty log under the same ARN. (Stream records are kept
+/// in memory only; those from before the restart are gone.)
+pub fn resume(db: &mut super::Db, settings: &StreamSettings) {
+    let names: Vec<String> = db.table_names_after(None).cloned().collect();
+    for name in names {
+        let wanted = db.table(&name).and_then(|t| {
+            let active = t.streams().and_then(|s| s.active.as_ref()).is_some();
+            t.def.meta.stream.clone().filter(|_| !active)
+        });
+        let (Some(w), Some(table)) = (wanted, db.table_mut(&name)) else { continue };
+        let view = ViewType::parse(&w.view_type).unwrap_or(ViewType::KeysOnly);
+        let log = StreamLog::new(w.arn, w.label, name.clone(), view, table.def.key.clone(), settings.clone());
+        table.streams_mut().active = Some(log);
+    }
+}
+
 /// Disables a table's enabled stream as the table is deleted.
 pub fn table_deleted(table: &mut super::Table) {
     if let Some(active) = table.streams().and_then(|s| s.active.as_ref()) {
