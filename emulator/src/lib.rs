@@ -50,6 +50,7 @@ pub mod ops;
 mod server;
 pub mod service;
 pub mod store;
+pub mod streams;
 #[cfg(test)]
 mod tests;
 pub mod transfer;

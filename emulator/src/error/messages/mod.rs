@@ -9,10 +9,12 @@
 
 mod backups;
 mod expressions;
+mod streams;
 mod tables;
 
 pub use backups::*;
 pub use expressions::*;
+pub use streams::*;
 pub use tables::*;
 
 // ---- Protocol --------------------------------------------------------------
