@@ -33,6 +33,7 @@ pub mod clock;
 pub mod emulator;
 pub mod error;
 pub mod expr;
+pub mod harness;
 pub mod http;
 pub mod ops;
 mod server;

@@ -27,6 +27,8 @@ pub struct Config {
     /// How often expired TTL items are deleted (zero: never in the
     /// background; `ttl::expire` still can be called).
     pub ttl_sweep_interval: Duration,
+    /// Whether the test-harness routes under `/_emulator/` are served.
+    pub admin: bool,
 }
 
 impl Default for Config {
@@ -38,6 +40,7 @@ impl Default for Config {
             record_operations: true,
             unprocessed_probability: 0.0,
             ttl_sweep_interval: Duration::from_secs(1),
+            admin: true,
         }
     }
 }
@@ -65,6 +68,8 @@ pub struct Service {
     pub idempotency: crate::ops::idempotency::Tokens,
     /// The emulator's time: everything time-driven reads it (see [`crate::clock`]).
     pub clock: crate::clock::Clock,
+    /// Snapshots, fault rules, forks (see [`crate::harness`]).
+    pub harness: crate::harness::Controls,
 }
 
 impl Service {
@@ -72,6 +77,7 @@ impl Service {
     pub fn new(config: Config) -> Self {
         Service {
             store: Store::new(),
+            harness: crate::harness::Controls::new(&config),
             config,
             record: Mutex::new(Vec::new()),
             idempotency: Default::default(),
@@ -82,14 +88,36 @@ impl Service {
     /// Runs operation `op` (e.g. `"GetItem"`) on a parsed JSON request and
     /// returns the JSON response body. This is the whole service minus HTTP:
     /// validation against the API model, then the operation itself.
+    ///
+    /// Latency injected by a fault rule is spent here, blocking the thread;
+    /// the HTTP layer uses [`Service::call_timed`] and waits asynchronously.
     pub fn call(&self, op: &str, body: &serde_json::Value) -> Result<Vec<u8>> {
+        let (out, latency) = self.call_timed(op, body);
+        if !latency.is_zero() {
+            std::thread::sleep(latency);
+        }
+        out
+    }
+
+    /// [`Service::call`], returning the latency fault rules add to the
+    /// response instead of spending it.
+    pub fn call_timed(&self, op: &str, body: &serde_json::Value) -> (Result<Vec<u8>>, Duration) {
+        let mut latency = Duration::ZERO;
         // A panic is a bug, but it must not take the connection (or, in a
         // test process, the caller) down with it: it becomes an
         // InternalServerError. Operations change the store only after
         // every check, so a panic (while checking) leaves it as it was.
         let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            crate::http::validate::validate_input(op, body)
-                .and_then(|()| crate::ops::dispatch(self, op, body))
+            crate::http::validate::validate_input(op, body)?;
+            // Fault injection: after the model's checks, before the operation.
+            let decision = self.harness.faults.decide(op, || tables_named(body));
+            latency = decision.latency;
+            if let Some(e) = decision.error {
+                return Err(e);
+            }
+            crate::harness::faults::with_degradation(decision.degradation, || {
+                crate::ops::dispatch(self, op, body)
+            })
         }))
         .unwrap_or_else(|_| Err(crate::error::Error::internal(crate::error::messages::INTERNAL_ERROR)));
         if let Err(e) = &out {
@@ -100,7 +128,7 @@ impl Service {
         if self.config.record_operations {
             self.record(op, body, out.as_ref().map(|_| ()).map_err(|e| e.kind));
         }
-        out
+        (out, latency)
     }
 
     /// Runs a typed in-process request of operation `op` on `table`: the
@@ -117,7 +145,11 @@ impl Service {
         let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             check_table_member(table)?;
             items.iter().flatten().try_for_each(|item| crate::value::json::check_item(item))?;
-            run()
+            let decision = self.harness.faults.decide(op, || vec![table.to_string()]);
+            if !decision.latency.is_zero() {
+                std::thread::sleep(decision.latency);
+            }
+            decision.error.map_or_else(run, Err)
         }))
         .unwrap_or_else(|_| Err(crate::error::Error::internal(crate::error::messages::INTERNAL_ERROR)));
         if self.config.record_operations {

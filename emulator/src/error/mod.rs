@@ -58,6 +58,8 @@ pub enum ErrorKind {
     Throttling,
     /// A genuine internal fault: the only kind that maps to HTTP 500.
     InternalServerError,
+    /// The service is unavailable (HTTP 503; only under fault injection).
+    ServiceUnavailable,
 }
 
 impl ErrorKind {
@@ -91,6 +93,7 @@ impl ErrorKind {
             RequestLimitExceeded => "com.amazonaws.dynamodb.v20120810#RequestLimitExceeded",
             Throttling => "com.amazonaws.dynamodb.v20120810#ThrottlingException",
             InternalServerError => "com.amazonaws.dynamodb.v20120810#InternalServerError",
+            ServiceUnavailable => "com.amazonaws.dynamodb.v20120810#ServiceUnavailable",
         }
     }
 
@@ -104,6 +107,7 @@ impl ErrorKind {
     pub fn status(self) -> u16 {
         match self {
             ErrorKind::InternalServerError => 500,
+            ErrorKind::ServiceUnavailable => 503,
             ErrorKind::RequestEntityTooLarge => 413,
             _ => 400,
         }

@@ -5,23 +5,29 @@
 
 use crate::error::{messages, Error, ErrorKind, Result};
 use parking_lot::Mutex;
-use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How long a token is remembered.
 pub const TOKEN_TTL: Duration = Duration::from_secs(600);
 
-struct Entry {
+/// One remembered request and its response.
+pub struct Entry {
     request: serde_json::Value,
     response: serde_json::Value,
     at: Instant,
 }
 
-/// Tokens seen in the last ten minutes.
+/// Tokens seen in the last ten minutes. A persistent map, so that a
+/// database snapshot can capture them in O(1) ([`Tokens::saved`]): a
+/// restored database must not replay a response its state no longer holds.
 #[derive(Default)]
 pub struct Tokens {
-    seen: Mutex<HashMap<String, Entry>>,
+    seen: Mutex<Seen>,
 }
+
+/// The remembered tokens, as a value (see [`Tokens::saved`]).
+pub type Seen = imbl::HashMap<String, Arc<Entry>>;
 
 impl std::fmt::Debug for Tokens {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -61,7 +67,29 @@ impl Tokens {
             None => {}
         }
         let response = serde_json::to_value(apply()?).map_err(|e| Error::internal(e.to_string()))?;
-        seen.insert(token.to_string(), Entry { request: fp, response: response.clone(), at: Instant::now() });
+        seen.insert(
+            token.to_string(),
+            Arc::new(Entry { request: fp, response: response.clone(), at: Instant::now() }),
+        );
         Ok((response, false))
+    }
+
+    /// The tokens remembered now, as a value (O(1)), and what `also`
+    /// returns, run under the same lock (a snapshot reads the database
+    /// there, so that it never holds a transaction's token without its
+    /// items or the reverse).
+    pub fn saved_with<T>(&self, also: impl FnOnce() -> T) -> (Seen, T) {
+        let seen = self.seen.lock();
+        let out = also();
+        (seen.clone(), out)
+    }
+
+    /// Makes `saved` the remembered tokens, running `also` under the same
+    /// lock (a restore swaps the database there, so no transaction sees the
+    /// tokens of one version and the items of another).
+    pub fn restore(&self, saved: Seen, also: impl FnOnce()) {
+        let mut seen = self.seen.lock();
+        also();
+        *seen = saved;
     }
 }

@@ -138,6 +138,18 @@ impl Store {
         Arc::get_mut(&mut current).map(f)
     }
 
+    /// A store whose current version is `db` (a fork shares it: O(1)).
+    pub fn from_db(db: Arc<Db>) -> Self {
+        Store { current: RwLock::new(db), writer: Mutex::new(()) }
+    }
+
+    /// Publishes `db` as the current version, after any write in progress
+    /// (restore and reset: one pointer swap). Returns the version replaced.
+    pub fn replace(&self, db: Arc<Db>) -> Arc<Db> {
+        let _writer = self.writer.lock();
+        std::mem::replace(&mut *self.current.write(), db)
+    }
+
     /// The copy-and-swap write; the caller holds the writer lock.
     fn write_copy<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
         let mut next = Db::clone(&self.current.read());

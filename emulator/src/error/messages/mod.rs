@@ -8,9 +8,11 @@
 //! [`expressions`] the expression language.
 
 mod expressions;
+mod harness;
 mod tables;
 
 pub use expressions::*;
+pub use harness::*;
 pub use tables::*;
 
 // ---- Protocol --------------------------------------------------------------

@@ -1,0 +1,142 @@
+//! Test-harness controls: what makes the emulator good to test against,
+//! beyond being faithful.
+//!
+//! - Snapshots ([`snapshot`]): the whole database as one value, taken and
+//!   restored in O(1); named snapshots; `fork` (a second, independent
+//!   emulator from the current state, sharing structure until either side
+//!   writes); `reset`.
+//! - The clock ([`crate::clock`], `Service::clock`): system or manual, and
+//!   an on-demand TTL sweep ([`Service::sweep_ttl`]).
+//! - Fault injection ([`faults`]): seeded rules that fail or degrade chosen
+//!   operations on chosen tables.
+//!
+//! Rust callers use the methods below on [`Service`] (and their twins on
+//! [`crate::Emulator`]); any language uses the routes under `/_emulator/`
+//! (`http::admin`), which call the same methods.
+
+pub mod faults;
+pub mod snapshot;
+
+pub use faults::{FaultEffect, FaultRule, Faults, InstalledRule};
+pub use snapshot::Snapshot;
+
+use crate::service::{Config, Service};
+use parking_lot::Mutex;
+use std::sync::OnceLock;
+
+/// The harness state of one emulator (beside its database, not in it: a
+/// snapshot restores data, not the rules a test has set up).
+#[derive(Debug, Default)]
+pub struct Controls {
+    /// Named snapshots.
+    pub snapshots: snapshot::Named,
+    /// Fault-injection rules.
+    pub faults: Faults,
+    /// Forks started over the admin route; they stop with this emulator.
+    pub(crate) forks: Mutex<Vec<crate::Emulator>>,
+    /// The address the emulator's server binds (forks bind the same); unset
+    /// for a bare `Service`.
+    pub(crate) host: OnceLock<String>,
+}
+
+impl Controls {
+    /// The controls of a new emulator with `config`: the configured
+    /// `unprocessed_probability` is installed as the first fault rule.
+    pub fn new(config: &Config) -> Self {
+        let controls = Controls::default();
+        controls.install_configured(config);
+        controls
+    }
+
+    fn install_configured(&self, config: &Config) {
+        if config.unprocessed_probability > 0.0 {
+            self.faults.add(FaultRule::unprocessed(config.unprocessed_probability));
+        }
+    }
+}
+
+impl Service {
+    /// The database now (every table, index, item, TTL and stream setting,
+    /// tag, and the idempotency tokens of recent transactions), in O(1).
+    pub fn snapshot(&self) -> Snapshot {
+        let (tokens, db) = self.idempotency.saved_with(|| self.store.snapshot());
+        Snapshot::new(db, tokens, self.clock.now_ms())
+    }
+
+    /// Makes `snapshot` the current database, in O(1). Writes in progress
+    /// finish first; the snapshot itself stays unchanged (restore it again
+    /// as often as needed).
+    pub fn restore(&self, snapshot: &Snapshot) {
+        self.idempotency.restore(snapshot.tokens.clone(), || {
+            // The replaced version is freed outside the store's lock.
+            drop(self.store.replace(snapshot.db.clone()));
+        });
+    }
+
+    /// Empties everything but the named snapshots: tables, items, tokens,
+    /// the operation record and the fault rules (back to the configured
+    /// ones); the clock follows the system clock again.
+    pub fn reset(&self) {
+        self.restore(&Snapshot::empty(self.clock.now_ms()));
+        self.clear_operations();
+        self.harness.faults.clear();
+        self.harness.install_configured(&self.config);
+        self.clock.use_system();
+    }
+
+    /// A second, independent service starting from this one's database (and
+    /// clock): O(1), sharing structure until either side writes. It has
+    /// the same configuration, no named snapshots and only the configured
+    /// fault rules. [`crate::Emulator::fork`] serves one on its own endpoint.
+    pub fn fork(&self) -> Service {
+        let fork = Service::new(self.config.clone());
+        fork.restore(&self.snapshot());
+        if self.clock.mode() == crate::ClockMode::Manual {
+            fork.clock.set_ms(self.clock.now_ms());
+        }
+        fork
+    }
+
+    /// Takes a snapshot and keeps it as `name` (replacing one of that name).
+    pub fn save_snapshot(&self, name: &str) -> Snapshot {
+        let snapshot = self.snapshot();
+        self.harness.snapshots.insert(name, snapshot.clone());
+        snapshot
+    }
+
+    /// Restores the snapshot called `name`; `false` if there is none.
+    pub fn restore_snapshot(&self, name: &str) -> bool {
+        match self.harness.snapshots.get(name) {
+            Some(s) => {
+                self.restore(&s);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Drops the snapshot called `name`; `false` if there was none.
+    pub fn drop_snapshot(&self, name: &str) -> bool {
+        self.harness.snapshots.remove(name)
+    }
+
+    /// The named snapshots, in name order.
+    pub fn snapshots(&self) -> Vec<(String, Snapshot)> {
+        self.harness.snapshots.list()
+    }
+
+    /// Deletes every item whose TTL has passed by the emulator's clock, now;
+    /// returns how many. With a manual clock, advance it and sweep: no test
+    /// needs to sleep.
+    pub fn sweep_ttl(&self) -> usize {
+        crate::ttl::expire(&self.store, self.clock.now_secs_f64())
+    }
+
+    /// The fault-injection rules ([`Faults::add`], `remove`, `clear`, `list`).
+    pub fn faults(&self) -> &Faults {
+        &self.harness.faults
+    }
+}
+
+#[cfg(test)]
+mod tests;
