@@ -84,10 +84,9 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
             let found = table.get(key);
             // An item that would take the response past 16 MB, and every key
             // after it, comes back in UnprocessedKeys.
-            let fault = svc.config.unprocessed_probability;
             if full
                 || bytes + found.map_or(0, StoredItem::size) > MAX_RESPONSE_BYTES
-                || (fault > 0.0 && fastrand::f64() < fault)
+                || crate::harness::faults::leave_unprocessed(&table.def.name)
             {
                 full = full || bytes + found.map_or(0, StoredItem::size) > MAX_RESPONSE_BYTES;
                 unprocessed.push(serde_json::to_value(requests_key(&requests, name, i)).unwrap_or_default());

@@ -116,14 +116,13 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
         let mut out = Output::default();
         let mut caps = Vec::new();
         let mut metrics: BTreeMap<String, Vec<ItemCollectionMetrics>> = BTreeMap::new();
-        let fault = svc.config.unprocessed_probability;
         for (table_name, given_name, plan, requests) in planned {
             let table = db.table_mut(&table_name).ok_or_else(|| Error::internal("table vanished"))?;
             let def = table.def.clone();
             for ((key, stored), request) in plan.into_iter().zip(requests) {
                 // Fault injection: leave the request for the client to retry,
                 // as the service does when it throttles part of a batch.
-                if fault > 0.0 && fastrand::f64() < fault {
+                if crate::harness::faults::leave_unprocessed(&table_name) {
                     out.unprocessed_items.entry(given_name.clone()).or_default().push(request.clone());
                     continue;
                 }

@@ -69,6 +69,22 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
         }
         resolved.push((table, primary, exprs));
     }
+    // Fault injection: a conflict cancels the whole read.
+    if gets.iter().any(|(t, _, _)| crate::harness::faults::conflicts(t)) {
+        let reasons: Vec<_> = gets
+            .iter()
+            .map(|(t, _, _)| match crate::harness::faults::conflicts(t) {
+                true => super::transact_write_items::conflict_reason(),
+                false => crate::error::CancellationReason { code: "None".into(), message: None, item: None },
+            })
+            .collect();
+        let codes: Vec<&str> = reasons.iter().map(|r| r.code.as_str()).collect();
+        let message = messages::transaction_cancelled(&codes);
+        return Err(Error {
+            cancellation_reasons: Some(reasons),
+            ..Error::new(crate::error::ErrorKind::TransactionCanceled, message)
+        });
+    }
     let mut out = Output::default();
     let mut bytes = 0;
     let mut units: BTreeMap<String, f64> = BTreeMap::new();

@@ -134,6 +134,12 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Response> {
             for (a, key) in actions.iter().zip(&keys) {
                 let table = super::existing_table(db, &a.table)?;
                 let current = table.get(key);
+                if crate::harness::faults::conflicts(&a.table) {
+                    failed = true;
+                    reasons.push(conflict_reason());
+                    planned.push(None);
+                    continue;
+                }
                 match plan(a, &table.def, current) {
                     Ok(change) => {
                         reasons.push(CancellationReason { code: "None".into(), message: None, item: None });
@@ -284,5 +290,14 @@ fn reason_for(e: &Error, return_old: bool, current: Option<&StoredItem>) -> Canc
             message: Some(e.message.clone()),
             item: None,
         },
+    }
+}
+
+/// The reason of an action a fault rule cancels (`harness::faults`).
+pub(crate) fn conflict_reason() -> CancellationReason {
+    CancellationReason {
+        code: "TransactionConflict".into(),
+        message: Some(messages::TRANSACTION_CONFLICT.into()),
+        item: None,
     }
 }
