@@ -93,14 +93,19 @@ pub(crate) async fn serve_service(host: &str, port: u16, service: Service) -> st
 /// Starts a fork of `parent` on a free port of the parent's host and keeps
 /// it with the parent (it stops when the parent's service is dropped);
 /// returns its endpoint. For the admin route; `None` for a service that
-/// was never served.
-pub(crate) async fn start_kept_fork(parent: &Service) -> Option<std::io::Result<String>> {
-    let host = parent.harness.host.get()?.clone();
-    Some(serve_service(&host, 0, parent.fork()).await.map(|fork| {
-        let endpoint = fork.endpoint();
-        parent.harness.forks.lock().push(fork);
-        endpoint
-    }))
+/// was never served. Boxed: serving a fork from inside a request makes the
+/// server's future contain itself.
+pub(crate) fn start_kept_fork(
+    parent: &Service,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Option<std::io::Result<String>>> + Send + '_>> {
+    Box::pin(async move {
+        let host = parent.harness.host.get()?.clone();
+        Some(serve_service(&host, 0, parent.fork()).await.map(|fork| {
+            let endpoint = fork.endpoint();
+            parent.harness.forks.lock().push(fork);
+            endpoint
+        }))
+    })
 }
 
 /// Deletes expired TTL items every `ttl_sweep_interval` until shutdown.

@@ -35,6 +35,10 @@ struct Args {
     /// key comes back unprocessed (to test client retry loops).
     #[arg(long, default_value_t = 0.0)]
     unprocessed_probability: f64,
+    /// Turn off the test-harness routes under /_emulator/ (snapshots, clock,
+    /// fault rules, operation log, web console).
+    #[arg(long)]
+    no_admin: bool,
 }
 
 fn main() -> std::process::ExitCode {
@@ -68,6 +72,7 @@ async fn run(args: Args) -> std::process::ExitCode {
         .transition_delay(std::time::Duration::from_millis(args.transition_delay_ms))
         .record_operations(args.record_operations)
         .unprocessed_probability(args.unprocessed_probability)
+        .admin(!args.no_admin)
         .ttl_sweep_interval(std::time::Duration::from_millis(args.ttl_sweep_interval_ms))
         .start()
         .await;

@@ -176,6 +176,13 @@ impl Service {
         self.record.lock().clone()
     }
 
+    /// Up to `limit` operations recorded after the first `after`, and how
+    /// many are recorded in all (for polling the log without copying it).
+    pub fn operations_after(&self, after: usize, limit: usize) -> (Vec<OperationRecord>, usize) {
+        let record = self.record.lock();
+        (record.iter().skip(after).take(limit).cloned().collect(), record.len())
+    }
+
     /// Forgets the operations recorded so far.
     pub fn clear_operations(&self) {
         self.record.lock().clear();

@@ -13,6 +13,36 @@
 //! Rust callers use the methods below on [`Service`] (and their twins on
 //! [`crate::Emulator`]); any language uses the routes under `/_emulator/`
 //! (`http::admin`), which call the same methods.
+//!
+//! Load fixtures once, take a snapshot, and restore it before every test
+//! case instead of re-creating tables; with proptest, once per case:
+//!
+//! ```
+//! use ddb_emulator::{Config, Service};
+//! use proptest::prelude::*;
+//! use serde_json::json;
+//!
+//! let svc = Service::new(Config::default());
+//! svc.call("CreateTable", &json!({
+//!     "TableName": "orders", "BillingMode": "PAY_PER_REQUEST",
+//!     "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+//!     "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+//! }))?;
+//! for i in 0..100 {
+//!     svc.call("PutItem", &json!({"TableName": "orders", "Item": {"pk": {"S": format!("o{i}")}}}))?;
+//! }
+//! let fixtures = svc.snapshot(); // O(1), whatever the size
+//!
+//! proptest!(|(doomed in proptest::collection::btree_set(0..100u32, 0..20))| {
+//!     svc.restore(&fixtures); // O(1): every case starts from the same 100 items
+//!     for i in &doomed {
+//!         svc.call("DeleteItem", &json!({"TableName": "orders", "Key": {"pk": {"S": format!("o{i}")}}})).unwrap();
+//!     }
+//!     let left = svc.store.snapshot().table("orders").unwrap().item_count();
+//!     prop_assert_eq!(left, 100 - doomed.len());
+//! });
+//! # Ok::<(), ddb_emulator::Error>(())
+//! ```
 
 pub mod faults;
 pub mod snapshot;

@@ -6,6 +6,7 @@
 //! [`Service::call`], and frames the answer with `x-amzn-RequestId` and
 //! `x-amz-crc32`.
 
+pub mod admin;
 pub mod auth;
 pub mod validate;
 
@@ -35,6 +36,9 @@ pub async fn handle(
         let body = format!("healthy: dynamodb.{}.amazonaws.com ", svc.config.region);
         return Ok(plain(StatusCode::OK, body, &request_id));
     }
+    if svc.config.admin && admin::is_admin_path(req.uri().path()) {
+        return Ok(admin::handle(svc, req).await);
+    }
     let (parts, body) = req.into_parts();
     let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -47,7 +51,12 @@ pub async fn handle(
         // A client that hangs up mid-body gets nothing useful back anyway.
         Err(_) => return Ok(error_response(&Error::serialization(messages::MALFORMED_JSON), &request_id)),
     };
-    let out = serve(&svc, &parts, &body);
+    let mut delay = std::time::Duration::ZERO;
+    let out = serve(&svc, &parts, &body, &mut delay);
+    if !delay.is_zero() {
+        // Latency from a fault rule: waited here, off the worker thread.
+        tokio::time::sleep(delay).await;
+    }
     Ok(match out {
         Ok(bytes) => json_response(StatusCode::OK, bytes, &request_id),
         Err(e) => error_response(&e, &request_id),
@@ -55,7 +64,12 @@ pub async fn handle(
 }
 
 /// Target, authorization, JSON, then the service.
-fn serve(svc: &Service, parts: &hyper::http::request::Parts, body: &[u8]) -> Result<Vec<u8>, Error> {
+fn serve(
+    svc: &Service,
+    parts: &hyper::http::request::Parts,
+    body: &[u8],
+    delay: &mut std::time::Duration,
+) -> Result<Vec<u8>, Error> {
     if parts.method != Method::POST {
         return Err(Error::new(ErrorKind::UnknownOperation, ""));
     }
@@ -75,7 +89,9 @@ fn serve(svc: &Service, parts: &hyper::http::request::Parts, body: &[u8]) -> Res
     if !json.is_object() {
         return Err(Error::serialization(messages::BODY_NOT_OBJECT));
     }
-    svc.call(op, &json)
+    let (out, latency) = svc.call_timed(op, &json);
+    *delay = latency;
+    out
 }
 
 /// `x-amzn-RequestId` (header names are case-insensitive; hyper sends them

@@ -25,7 +25,8 @@ pub fn admin_no_route(method: &str, path: &str) -> String {
     format!("No admin route {method} {path}; see README 'Test-harness controls'")
 }
 /// A body that is not a JSON object.
-pub const ADMIN_BODY_NOT_OBJECT: &str = "The request body must be a JSON object";
+pub const ADMIN_BODY_NOT_OBJECT: &str =
+    "The request body must be a JSON object (or, for fault rules, a non-empty list of objects)";
 /// A member of the wrong type or out of range.
 pub fn admin_bad_member(member: &str, expected: &str) -> String {
     format!("'{member}' must be {expected}")
