@@ -189,7 +189,12 @@ async function loadTables() {
   }
   if (!names.length) list.innerHTML = '<li class="hint">No tables yet.</li>';
   const wanted = decodeURIComponent((location.hash.match(/table=([^&]+)/) || [])[1] || "");
-  if (!state.table && names.length) await selectTable(names.includes(wanted) ? wanted : names[0]);
+  if (!state.table && names.length) {
+    await selectTable(names.includes(wanted) ? wanted : names[0]);
+    // #table=NAME&edit=N opens the N-th item shown (links, and the browser test).
+    const open = Number((location.hash.match(/edit=(\d+)/) || [])[1]);
+    if (Number.isInteger(open) && open < state.items.length) edit(open);
+  }
   else if (state.table && !names.includes(state.table)) showTable(null);
 }
 
@@ -204,7 +209,7 @@ function showTable(desc) {
 async function selectTable(name) {
   const desc = (await ddb("DescribeTable", { TableName: name })).Table;
   showTable(desc);
-  history.replaceState(null, "", "#table=" + encodeURIComponent(name));
+  if (!location.hash.includes("table=" + encodeURIComponent(name))) history.replaceState(null, "", "#table=" + encodeURIComponent(name));
   $("table-title").textContent = name;
   const key = (schema) => schema.map((k) => k.AttributeName + " " + k.KeyType.toLowerCase()).join(", ");
   const info = $("table-info");
@@ -296,11 +301,17 @@ function edit(i) {
   const item = i === null ? Object.fromEntries(keyNames().map((k) => [k, { S: "" }])) : state.items[i];
   $("editor").hidden = false;
   $("editor-title").textContent = i === null ? "New item" : "Item";
-  $("item-text").value = itemText(item);
+  setEditorText(itemText(item));
   $("delete-item").disabled = i === null;
   $("editor-hint").textContent = state.view === "plain"
     ? "Plain JSON: sets show as lists and binaries as base64 text; switch the view to DynamoDB JSON to keep their types."
     : "DynamoDB JSON: every value is {\"S\": ...}, {\"N\": \"...\"}, {\"M\": {...}}, ...";
+}
+
+// Both the live value and the element's text (what a DOM dump shows).
+function setEditorText(text) {
+  $("item-text").textContent = text;
+  $("item-text").value = text;
 }
 
 async function saveItem() {
@@ -405,7 +416,7 @@ function wire() {
       try { item = parseItem($("item-text").value); } catch (e) { status(e.message, true); }
     }
     state.view = $("view-mode").value;
-    if (open && item) $("item-text").value = itemText(item);
+    if (open && item) setEditorText(itemText(item));
   });
   $("snapshot-form").addEventListener("submit", (e) => {
     e.preventDefault();
