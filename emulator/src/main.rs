@@ -39,6 +39,10 @@ struct Args {
     /// fault rules, operation log, web console).
     #[arg(long)]
     no_admin: bool,
+    /// Load tables and items at start from DIR, in the layout of a DynamoDB
+    /// export (DIR/<table>/table.json + data/*.json[.gz]; see README).
+    #[arg(long, value_name = "DIR")]
+    seed: Option<std::path::PathBuf>,
 }
 
 fn main() -> std::process::ExitCode {
@@ -83,6 +87,21 @@ async fn run(args: Args) -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    if let Some(dir) = &args.seed {
+        let service = emu.service().clone();
+        let dir = dir.clone();
+        match tokio::task::spawn_blocking(move || service.seed(&dir)).await {
+            Ok(Ok(moved)) => tracing::info!(tables = moved.tables, items = moved.items, "seeded"),
+            Ok(Err(e)) => {
+                eprintln!("ddb-emulator: cannot seed: {e}");
+                return std::process::ExitCode::FAILURE;
+            }
+            Err(e) => {
+                eprintln!("ddb-emulator: cannot seed: {e}");
+                return std::process::ExitCode::FAILURE;
+            }
+        }
+    }
     println!("listening on {}", emu.endpoint());
     let _ = std::io::stdout().flush();
     shutdown.await;

@@ -115,9 +115,13 @@ impl Service {
             if let Some(e) = decision.error {
                 return Err(e);
             }
-            crate::harness::faults::with_degradation(decision.degradation, || {
+            let out = crate::harness::faults::with_degradation(decision.degradation, || {
                 crate::ops::dispatch(self, op, body)
-            })
+            });
+            if out.is_ok() && is_data_write(op) {
+                self.wrote();
+            }
+            out
         }))
         .unwrap_or_else(|_| Err(crate::error::Error::internal(crate::error::messages::INTERNAL_ERROR)));
         if let Err(e) = &out {
@@ -149,7 +153,11 @@ impl Service {
             if !decision.latency.is_zero() {
                 std::thread::sleep(decision.latency);
             }
-            decision.error.map_or_else(run, Err)
+            let out = decision.error.map_or_else(run, Err);
+            if out.is_ok() && is_data_write(op) {
+                self.wrote();
+            }
+            out
         }))
         .unwrap_or_else(|_| Err(crate::error::Error::internal(crate::error::messages::INTERNAL_ERROR)));
         if self.config.record_operations {
@@ -187,6 +195,11 @@ impl Service {
     pub fn clear_operations(&self) {
         self.record.lock().clear();
     }
+}
+
+/// The operations that change items (stale reads keep the version each publishes).
+fn is_data_write(op: &str) -> bool {
+    matches!(op, "PutItem" | "UpdateItem" | "DeleteItem" | "BatchWriteItem" | "TransactWriteItems")
 }
 
 /// The API model's constraint on a data-plane `TableName` (a name or an

@@ -380,3 +380,37 @@ fn a_snapshot_restored_per_proptest_case() {
         });
     });
 }
+
+#[tokio::test]
+async fn a_dump_seeds_another_emulator_that_the_sdk_reads_the_same() {
+    let a = Emulator::builder().start().await.unwrap();
+    let ca = fixtures(&a).await;
+    let dir = std::env::temp_dir().join(format!("ddb-conformance-dump-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (status, moved) =
+        admin(&a.endpoint(), reqwest::Method::POST, "/_emulator/dump", Some(json!({"dir": dir}))).await;
+    assert_eq!(status, 200, "{moved}");
+    assert_eq!(moved["items"], 10);
+    let b = Emulator::builder().start().await.unwrap();
+    let (status, _) =
+        admin(&b.endpoint(), reqwest::Method::POST, "/_emulator/seed", Some(json!({"dir": dir}))).await;
+    assert_eq!(status, 200);
+    let cb = client_for(&b.endpoint());
+    assert_eq!(scan_all(&cb, "orders").await, scan_all(&ca, "orders").await);
+    let by_status = cb
+        .query()
+        .table_name("orders")
+        .index_name("by_status")
+        .key_condition_expression("#s = :s")
+        .expression_attribute_names("#s", "status")
+        .expression_attribute_values(":s", s("open"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_status.count, 10);
+    // The Rust API does the same.
+    let c = Emulator::builder().start().await.unwrap();
+    let moved = c.service().seed(&dir).unwrap();
+    assert_eq!((moved.tables, moved.items), (1, 10));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -44,11 +44,14 @@
 //! # Ok::<(), ddb_emulator::Error>(())
 //! ```
 
+pub mod export;
 pub mod faults;
 pub mod snapshot;
+pub mod stale;
 
 pub use faults::{FaultEffect, FaultRule, Faults, InstalledRule};
 pub use snapshot::Snapshot;
+pub use stale::Staleness;
 
 use crate::service::{Config, Service};
 use parking_lot::Mutex;
@@ -64,6 +67,8 @@ pub struct Controls {
     pub faults: Faults,
     /// Forks started over the admin route; they stop with this emulator.
     pub(crate) forks: Mutex<Vec<crate::Emulator>>,
+    /// Recent database versions for stale reads (off by default).
+    pub history: stale::History,
     /// The address the emulator's server binds (forks bind the same); unset
     /// for a bare `Service`.
     pub(crate) host: OnceLock<String>,
@@ -101,6 +106,33 @@ impl Service {
             // The replaced version is freed outside the store's lock.
             drop(self.store.replace(snapshot.db.clone()));
         });
+        // Stale reads start again from the restored state.
+        if self.harness.history.is_on() {
+            self.harness.history.set(self.harness.history.mode(), self.clock.now_ms(), snapshot.db.clone());
+        }
+    }
+
+    /// Makes eventually consistent reads (and GSI queries) see the state as
+    /// it was `staleness` ago (see [`stale`]); `Staleness::Off` ends it.
+    pub fn set_stale_reads(&self, staleness: Staleness) {
+        self.harness.history.set(staleness, self.clock.now_ms(), self.store.snapshot());
+    }
+
+    /// The database version a read sees: the latest for a strongly
+    /// consistent read or when stale reads are off (one load), else the
+    /// stale view. Read operations take their snapshot here.
+    pub fn read_view(&self, consistent: bool) -> std::sync::Arc<crate::store::Db> {
+        let latest = self.store.snapshot();
+        if consistent || !self.harness.history.is_on() {
+            return latest;
+        }
+        self.harness.history.view(self.clock.now_ms(), latest)
+    }
+
+    /// Called after a write operation succeeded: keeps the new version for
+    /// stale reads (nothing when they are off).
+    pub(crate) fn wrote(&self) {
+        self.harness.history.wrote(self.clock.now_ms(), || self.store.snapshot());
     }
 
     /// Empties everything but the named snapshots: tables, items, tokens,
@@ -111,6 +143,7 @@ impl Service {
         self.clear_operations();
         self.harness.faults.clear();
         self.harness.install_configured(&self.config);
+        self.set_stale_reads(Staleness::Off);
         self.clock.use_system();
     }
 

@@ -252,3 +252,48 @@ fn transaction_conflicts_cancel_with_their_reason() {
         .unwrap_err();
     assert_eq!(e.cancellation_reasons.unwrap()[0].code, "TransactionConflict");
 }
+
+#[test]
+fn stale_reads_see_the_past_by_writes_and_by_clock_and_consistent_reads_the_present() {
+    use super::Staleness;
+    let svc = service();
+    let get = |pk: &str, consistent: bool| {
+        call(
+            &svc,
+            "GetItem",
+            json!({"TableName": "tbl", "Key": {"pk": {"S": pk}}, "ConsistentRead": consistent}),
+        )
+        .get("Item")
+        .is_some()
+    };
+    put(&svc, "a");
+    svc.set_stale_reads(Staleness::Writes(2));
+    put(&svc, "b");
+    assert!(!get("b", false), "one write ago: not there yet");
+    assert!(get("b", true));
+    put(&svc, "c");
+    assert!(!get("b", false) && !get("c", false), "still two writes behind");
+    put(&svc, "d");
+    assert!(get("b", false) && !get("c", false));
+    let scanned = call(&svc, "Scan", json!({"TableName": "tbl"}))["Count"].as_u64();
+    assert_eq!(scanned, Some(2));
+    let consistent =
+        call(&svc, "Scan", json!({"TableName": "tbl", "ConsistentRead": true}))["Count"].as_u64();
+    assert_eq!(consistent, Some(4));
+    // By the clock: 500 ms behind.
+    svc.clock.set_ms(10_000);
+    svc.set_stale_reads(Staleness::Millis(500));
+    put(&svc, "e");
+    assert!(!get("e", false));
+    svc.clock.advance(Duration::from_millis(499));
+    assert!(!get("e", false));
+    svc.clock.advance(Duration::from_millis(1));
+    assert!(get("e", false));
+    // A table created since is read at its latest version.
+    create(&svc, "fresh");
+    svc.call("PutItem", &json!({"TableName": "fresh", "Item": {"pk": {"S": "x"}}})).unwrap();
+    let fresh = call(&svc, "GetItem", json!({"TableName": "fresh", "Key": {"pk": {"S": "x"}}}));
+    assert!(fresh.get("Item").is_some());
+    svc.set_stale_reads(Staleness::Off);
+    assert!(get("e", false));
+}

@@ -53,6 +53,11 @@ impl Db {
         self.tables.insert(table.def.name.clone(), Arc::new(table));
     }
 
+    /// Adds or replaces a table that another version holds too (stale-read views).
+    pub fn insert_table_shared(&mut self, table: Arc<Table>) {
+        self.tables.insert(table.def.name.clone(), table);
+    }
+
     /// Removes a table, returning it.
     pub fn remove_table(&mut self, name: &str) -> Option<Arc<Table>> {
         self.tables.remove(name)

@@ -62,6 +62,9 @@ pub const ADMIN_BAD_CLOCK_MODE: &str = "'mode' must be \"system\" or \"manual\""
 /// `now_ms` with `"mode": "system"`.
 pub const ADMIN_SYSTEM_CLOCK_NO_TIME: &str =
     "A system clock cannot be set: give 'now_ms' with \"mode\": \"manual\" (or no mode)";
+/// A stale-read setting that is none of the three shapes.
+pub const ADMIN_BAD_STALENESS: &str =
+    "Expected {\"mode\": \"off\"}, {\"mode\": \"ms\", \"ms\": N} or {\"mode\": \"writes\", \"writes\": N}";
 /// Forking needs a server to start the fork's endpoint on.
 pub const ADMIN_FORK_NO_SERVER: &str = "This emulator has no server to start a fork's endpoint on";
 /// Starting the fork's listener failed.
@@ -71,4 +74,25 @@ pub fn admin_fork_failed(e: &str) -> String {
 /// A query parameter that is not a number.
 pub fn admin_bad_query(param: &str) -> String {
     format!("Query parameter '{param}' must be a non-negative integer")
+}
+
+// ---- Seeding and dumping --------------------------------------------------------------
+
+/// A file that cannot be read or written, or is not JSON.
+pub fn export_io(path: &str, e: &str) -> String {
+    format!("{path}: {e}")
+}
+/// A `table.json` without a table description.
+pub fn export_bad_schema(path: &str) -> String {
+    format!("{path}: not a DescribeTable answer or table description (TableName, KeySchema, AttributeDefinitions)")
+}
+/// The service refused a schema or an item from a file.
+pub fn export_rejected(at: &str, e: &str) -> String {
+    format!("{at}: {e}")
+}
+/// A data line that is not `{"Item": {...}}`.
+pub const EXPORT_NOT_AN_ITEM_LINE: &str = "expected a line of the form {\"Item\": {...}}";
+/// Seeding a table that exists already.
+pub fn export_table_exists(name: &str) -> String {
+    format!("Table {name} already exists; seed into an empty emulator or reset it first")
 }

@@ -141,6 +141,29 @@ async fn route(svc: &Arc<Service>, method: &Method, path: &str, query: &str, bod
         }
         (["ttl", "sweep"], _) => allow("POST"),
 
+        (["seed"], &Method::POST) => {
+            let dir = dir_member(body, &[])?.0;
+            let moved = svc.seed(&dir).map_err(|e| bad(e.0))?;
+            Ok(ok(json!({"dir": dir, "tables": moved.tables, "items": moved.items})))
+        }
+        (["seed"], _) => allow("POST"),
+        (["dump"], &Method::POST) => {
+            let (dir, obj) = dir_member(body, &["gzip"])?;
+            let gzip = match obj.get("gzip") {
+                None => false,
+                Some(v) => {
+                    v.as_bool().ok_or_else(|| bad(messages::admin_bad_member("gzip", "true or false")))?
+                }
+            };
+            let moved = svc.dump(&dir, gzip).map_err(|e| bad(e.0))?;
+            Ok(ok(json!({"dir": dir, "tables": moved.tables, "items": moved.items})))
+        }
+        (["dump"], _) => allow("POST"),
+
+        (["stale-reads"], &Method::GET) => Ok(ok(staleness(svc))),
+        (["stale-reads"], &Method::PUT) => set_staleness(svc, body),
+        (["stale-reads"], _) => allow("GET, PUT"),
+
         (["faults"], &Method::GET) => Ok(ok(json!({"rules": faults::list(svc)}))),
         (["faults"], &Method::POST) => faults::add(svc, body).map(ok),
         (["faults"], &Method::DELETE) => Ok(ok(json!({"cleared": svc.faults().clear()}))),
@@ -191,6 +214,19 @@ fn save_snapshot(svc: &Service, body: &[u8]) -> Answer {
     Ok(respond(StatusCode::CREATED, &out))
 }
 
+// ---- Seed and dump ---------------------------------------------------------------
+
+/// The `dir` member (a path on the emulator's machine) and the body.
+fn dir_member(body: &[u8], other: &[&str]) -> Result<(std::path::PathBuf, Map<String, Value>), Failure> {
+    let obj = object(body)?;
+    let known: Vec<&str> = ["dir"].iter().chain(other).copied().collect();
+    only(&obj, &known)?;
+    match obj.get("dir") {
+        Some(Value::String(d)) if !d.is_empty() => Ok((d.into(), obj)),
+        _ => Err(bad(messages::admin_bad_member("dir", "a folder path on the emulator's machine"))),
+    }
+}
+
 // ---- Clock ----------------------------------------------------------------------
 
 fn clock(svc: &Service) -> Value {
@@ -218,6 +254,36 @@ fn set_clock(svc: &Service, body: &[u8]) -> Answer {
         _ => return Err(bad(messages::ADMIN_BAD_CLOCK_MODE)),
     }
     Ok(ok(clock(svc)))
+}
+
+// ---- Stale reads ----------------------------------------------------------------
+
+fn staleness(svc: &Service) -> Value {
+    use crate::harness::Staleness;
+    match svc.harness.history.mode() {
+        Staleness::Off => json!({"mode": "off"}),
+        Staleness::Millis(ms) => json!({"mode": "ms", "ms": ms}),
+        Staleness::Writes(n) => json!({"mode": "writes", "writes": n}),
+    }
+}
+
+fn set_staleness(svc: &Service, body: &[u8]) -> Answer {
+    use crate::harness::Staleness;
+    let obj = object(body)?;
+    only(&obj, &["mode", "ms", "writes"])?;
+    let number = |name: &str| {
+        obj.get(name)
+            .and_then(Value::as_u64)
+            .ok_or_else(|| bad(messages::admin_bad_member(name, "a non-negative integer")))
+    };
+    let mode = match (obj.get("mode").and_then(Value::as_str), obj.len()) {
+        (Some("off"), 1) => Staleness::Off,
+        (Some("ms"), 2) => Staleness::Millis(number("ms")?),
+        (Some("writes"), 2) => Staleness::Writes(number("writes")?.try_into().unwrap_or(usize::MAX)),
+        _ => return Err(bad(messages::ADMIN_BAD_STALENESS)),
+    };
+    svc.set_stale_reads(mode);
+    Ok(ok(staleness(svc)))
 }
 
 // ---- Operation log ----------------------------------------------------------------

@@ -272,3 +272,63 @@ async fn the_console_is_served_from_the_binary() {
         assert!(body.len() > 100, "{path} is the real asset");
     }
 }
+
+#[tokio::test]
+async fn dump_and_seed_routes_move_tables_through_a_folder() {
+    let svc = service();
+    put(&svc, "a");
+    put(&svc, "b");
+    let dir = std::env::temp_dir().join(format!("ddb-admin-dump-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let body = json!({"dir": dir, "gzip": true}).to_string();
+    let (status, moved) = send(&svc, Method::POST, "/_emulator/dump", &body).await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    assert_eq!((moved["tables"].as_u64(), moved["items"].as_u64()), (Some(1), Some(2)));
+    let copy = Arc::new(Service::new(Config::default()));
+    let (status, moved) =
+        send(&copy, Method::POST, "/_emulator/seed", &json!({"dir": dir}).to_string()).await;
+    assert_eq!((status, moved["items"].as_u64()), (StatusCode::OK, Some(2)));
+    assert_eq!(items(&copy), 2);
+    // Seeding the same tables again is refused, with the reason.
+    let (status, answer) =
+        send(&copy, Method::POST, "/_emulator/seed", &json!({"dir": dir}).to_string()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(answer["message"].as_str().unwrap().contains("tbl already exists"), "{answer}");
+    let (status, _) = send(&copy, Method::POST, "/_emulator/dump", r#"{"dir": "x", "gzip": "yes"}"#).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, answer) =
+        send(&copy, Method::POST, "/_emulator/seed", r#"{"dir": "/nonexistent/ddb"}"#).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(answer["message"].as_str().unwrap().starts_with("/nonexistent/ddb: "), "{answer}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn the_stale_read_route_sets_and_reports_the_mode() {
+    let svc = service();
+    let (_, mode) = send(&svc, Method::GET, "/_emulator/stale-reads", "").await;
+    assert_eq!(mode, json!({"mode": "off"}));
+    let (status, mode) =
+        send(&svc, Method::PUT, "/_emulator/stale-reads", r#"{"mode": "writes", "writes": 1}"#).await;
+    assert_eq!((status, mode), (StatusCode::OK, json!({"mode": "writes", "writes": 1})));
+    put(&svc, "a");
+    let get = json!({"TableName": "tbl", "Key": {"pk": {"S": "a"}}});
+    let out: Value = serde_json::from_slice(&svc.call("GetItem", &get).unwrap()).unwrap();
+    assert!(out.get("Item").is_none(), "one write behind");
+    let (_, mode) = send(&svc, Method::PUT, "/_emulator/stale-reads", r#"{"mode": "ms", "ms": 250}"#).await;
+    assert_eq!(mode, json!({"mode": "ms", "ms": 250}));
+    for bad in [
+        r#"{"mode": "ms"}"#,
+        r#"{"mode": "writes", "ms": 3}"#,
+        r#"{"mode": "soon"}"#,
+        r#"{"mode": "off", "ms": 1}"#,
+    ] {
+        let (status, answer) = send(&svc, Method::PUT, "/_emulator/stale-reads", bad).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {answer}");
+    }
+    send(&svc, Method::PUT, "/_emulator/stale-reads", r#"{"mode": "off"}"#).await;
+    assert!(serde_json::from_slice::<Value>(&svc.call("GetItem", &get).unwrap())
+        .unwrap()
+        .get("Item")
+        .is_some());
+}
