@@ -56,11 +56,12 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     if total > MAX_KEYS {
         return Err(Error::validation(messages::BATCH_GET_TOO_MANY));
     }
-    let db = svc.store.snapshot();
+    // Tables read without ConsistentRead see the stale-read view, if on.
+    let (db, eventual) = (svc.store.snapshot(), svc.read_view(false));
     // Every table and key is checked before anything is read.
     let mut resolved = Vec::new();
     for (name, spec, keys, exprs, consistent) in &requests {
-        let table = super::existing_table(&db, name)?;
+        let table = super::existing_table(if *consistent { &db } else { &eventual }, name)?;
         let mut seen = HashSet::new();
         let mut primary = Vec::with_capacity(keys.len());
         for k in keys {

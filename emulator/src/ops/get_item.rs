@@ -86,7 +86,7 @@ fn apply(
     capacity: CapacityMode,
     consistent: bool,
 ) -> Result<Output> {
-    let db = svc.store.snapshot();
+    let db = svc.read_view(consistent);
     let table = super::existing_table(&db, table_name)?;
     let key = table.def.request_key(key)?;
     let found = table.get(&key);

@@ -39,7 +39,7 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<read::Output> {
     let consistent = input.consistent_read.unwrap_or(false);
     let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
 
-    let db = svc.store.snapshot();
+    let db = svc.read_view(consistent);
     let table = super::existing_table(&db, &input.table_name)?;
     let source = Source::new(table, input.index_name.as_deref())?;
     source.check_consistent(consistent)?;
