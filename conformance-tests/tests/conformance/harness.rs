@@ -414,3 +414,47 @@ async fn a_dump_seeds_another_emulator_that_the_sdk_reads_the_same() {
     assert_eq!((moved.tables, moved.items), (1, 10));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn stale_reads_show_the_sdk_the_past_until_it_asks_for_consistency() {
+    let emu = Emulator::builder().start().await.unwrap();
+    let ep = emu.endpoint();
+    let c = fixtures(&emu).await;
+    let (status, mode) = admin(
+        &ep,
+        reqwest::Method::PUT,
+        "/_emulator/stale-reads",
+        Some(json!({"mode": "writes", "writes": 1})),
+    )
+    .await;
+    assert_eq!((status, mode), (200, json!({"mode": "writes", "writes": 1})));
+    put(&c, "orders", item(&[("pk", s("late")), ("status", s("open"))])).await;
+    let eventual = c.get_item().table_name("orders").set_key(Some(key1("late"))).send().await.unwrap();
+    assert!(eventual.item.is_none(), "an eventually consistent read is one write behind");
+    assert!(get(&c, "orders", key1("late")).await.is_some(), "a consistent read is not");
+    let gsi = |c: aws_sdk_dynamodb::Client| async move {
+        c.query()
+            .table_name("orders")
+            .index_name("by_status")
+            .key_condition_expression("#s = :s")
+            .expression_attribute_names("#s", "status")
+            .expression_attribute_values(":s", s("open"))
+            .send()
+            .await
+            .unwrap()
+            .count
+    };
+    assert_eq!(gsi(c.clone()).await, 10, "GSI queries are eventually consistent");
+    put(&c, "orders", item(&[("pk", s("later"))])).await;
+    assert_eq!(gsi(c.clone()).await, 11);
+    emu.service().set_stale_reads(ddb_emulator::harness::Staleness::Off);
+    assert!(c
+        .get_item()
+        .table_name("orders")
+        .set_key(Some(key1("later")))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .is_some());
+}
