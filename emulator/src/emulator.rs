@@ -62,6 +62,12 @@ impl Builder {
         self
     }
 
+    /// Whether provisioned tables and GSIs throttle beyond their read and
+    /// write capacity (default: off).
+    pub fn enforce_throughput(mut self, on: bool) -> Self {
+        self.config.enforce_throughput = on;
+        self
+    }
     /// Whether to serve the test-harness routes under `/_emulator/`
     /// (snapshots, clock, faults, console; default: on).
     pub fn admin(mut self, on: bool) -> Self {

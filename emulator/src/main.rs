@@ -39,6 +39,10 @@ struct Args {
     /// fault rules, operation log, web console).
     #[arg(long)]
     no_admin: bool,
+    /// Throttle provisioned tables and GSIs beyond their capacity (token
+    /// buckets with the service's 300-second burst allowance).
+    #[arg(long)]
+    enforce_throughput: bool,
     /// Load tables and items at start from DIR, in the layout of a DynamoDB
     /// export (DIR/<table>/table.json + data/*.json[.gz]; see README).
     #[arg(long, value_name = "DIR")]
@@ -77,6 +81,7 @@ async fn run(args: Args) -> std::process::ExitCode {
         .record_operations(args.record_operations)
         .unprocessed_probability(args.unprocessed_probability)
         .admin(!args.no_admin)
+        .enforce_throughput(args.enforce_throughput)
         .ttl_sweep_interval(std::time::Duration::from_millis(args.ttl_sweep_interval_ms))
         .start()
         .await;

@@ -29,6 +29,9 @@ pub struct Config {
     pub ttl_sweep_interval: Duration,
     /// Whether the test-harness routes under `/_emulator/` are served.
     pub admin: bool,
+    /// Whether provisioned tables and GSIs throttle beyond their capacity
+    /// (token buckets with the service's burst allowance; `harness::throughput`).
+    pub enforce_throughput: bool,
 }
 
 impl Default for Config {
@@ -41,6 +44,7 @@ impl Default for Config {
             unprocessed_probability: 0.0,
             ttl_sweep_interval: Duration::from_secs(1),
             admin: true,
+            enforce_throughput: false,
         }
     }
 }
@@ -115,9 +119,8 @@ impl Service {
             if let Some(e) = decision.error {
                 return Err(e);
             }
-            let out = crate::harness::faults::with_degradation(decision.degradation, || {
-                crate::ops::dispatch(self, op, body)
-            });
+            let out =
+                crate::harness::faults::with_degradation(decision.degradation, || self.dispatch(op, body));
             if out.is_ok() && is_data_write(op) {
                 self.wrote();
             }
@@ -219,7 +222,7 @@ fn check_table_member(table: &str) -> Result<()> {
 
 /// The tables a request names: `TableName`, the keys of `RequestItems`, or
 /// the tables of `TransactItems`.
-fn tables_named(body: &serde_json::Value) -> Vec<String> {
+pub(crate) fn tables_named(body: &serde_json::Value) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut add = |name: &str| {
         if !out.iter().any(|t| t == name) {

@@ -458,3 +458,51 @@ async fn stale_reads_show_the_sdk_the_past_until_it_asks_for_consistency() {
         .item
         .is_some());
 }
+
+#[tokio::test]
+async fn provisioned_capacity_throttles_an_sdk_client_when_enforced() {
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, KeySchemaElement, KeyType, ProvisionedThroughput, ScalarAttributeType,
+    };
+    let emu = Emulator::builder().enforce_throughput(true).start().await.unwrap();
+    let c = client_for(&emu.endpoint());
+    emu.clock().set_ms(1_700_000_000_000);
+    c.create_table()
+        .table_name("small")
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("pk")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .key_schema(KeySchemaElement::builder().attribute_name("pk").key_type(KeyType::Hash).build().unwrap())
+        .provisioned_throughput(
+            ProvisionedThroughput::builder().read_capacity_units(1).write_capacity_units(1).build().unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    // 300 seconds of one write unit: the burst, then throttling until the clock moves.
+    let mut throttled = None;
+    for i in 0..301 {
+        if let Err(e) = c.put_item().table_name("small").set_item(Some(key1(&format!("k{i}")))).send().await {
+            throttled = Some((i, ddb_conformance::error_parts(&e).0));
+            break;
+        }
+    }
+    assert_eq!(throttled, Some((300, "ProvisionedThroughputExceededException".to_string())));
+    emu.clock().advance(Duration::from_secs(2));
+    c.put_item().table_name("small").set_item(Some(key1("after"))).send().await.unwrap();
+    let (_, state) = admin(
+        &emu.endpoint(),
+        reqwest::Method::PUT,
+        "/_emulator/throughput",
+        Some(json!({"enforce": false})),
+    )
+    .await;
+    assert_eq!(state, json!({"enforce": false}));
+    for i in 0..5 {
+        c.put_item().table_name("small").set_item(Some(key1(&format!("free{i}")))).send().await.unwrap();
+    }
+}

@@ -48,6 +48,7 @@ pub mod export;
 pub mod faults;
 pub mod snapshot;
 pub mod stale;
+pub mod throughput;
 
 pub use faults::{FaultEffect, FaultRule, Faults, InstalledRule};
 pub use snapshot::Snapshot;
@@ -67,6 +68,8 @@ pub struct Controls {
     pub faults: Faults,
     /// Forks started over the admin route; they stop with this emulator.
     pub(crate) forks: Mutex<Vec<crate::Emulator>>,
+    /// Provisioned-throughput token buckets (off unless configured or set).
+    pub throughput: throughput::Enforcer,
     /// Recent database versions for stale reads (off by default).
     pub history: stale::History,
     /// The address the emulator's server binds (forks bind the same); unset
@@ -84,6 +87,7 @@ impl Controls {
     }
 
     fn install_configured(&self, config: &Config) {
+        self.throughput.set(config.enforce_throughput);
         if config.unprocessed_probability > 0.0 {
             self.faults.add(FaultRule::unprocessed(config.unprocessed_probability));
         }
@@ -127,6 +131,67 @@ impl Service {
             return latest;
         }
         self.harness.history.view(self.clock.now_ms(), latest)
+    }
+
+    /// Turns the provisioned-throughput token buckets on or off (see
+    /// [`throughput`]); buckets start full.
+    pub fn enforce_throughput(&self, on: bool) {
+        self.harness.throughput.set(on);
+    }
+
+    /// Runs a validated JSON request: through the token buckets when they
+    /// are on (admit, run with capacity reporting, charge), else directly.
+    pub(crate) fn dispatch(&self, op: &str, body: &serde_json::Value) -> crate::error::Result<Vec<u8>> {
+        let write = match throughput::metered(op) {
+            Some(write) if self.harness.throughput.is_on() => write,
+            _ => return crate::ops::dispatch(self, op, body),
+        };
+        let now = self.clock.now_ms();
+        let index = body.get("IndexName").and_then(|v| v.as_str());
+        // Admission reads a snapshot and drops it before the operation runs
+        // (a held snapshot would make the write copy).
+        self.harness.throughput.admit(
+            &self.store.snapshot(),
+            &crate::service::tables_named(body),
+            index,
+            write,
+            now,
+        )?;
+        // Always run with the per-index detail (a GSI pays for its own
+        // writes), then answer in the detail the caller asked for.
+        let asked = body.get("ReturnConsumedCapacity").and_then(|v| v.as_str()).unwrap_or("NONE");
+        let mut forced = None;
+        if asked != "INDEXES" {
+            let mut b = body.clone();
+            b["ReturnConsumedCapacity"] = "INDEXES".into();
+            forced = Some(b);
+        }
+        let bytes = crate::ops::dispatch(self, op, forced.as_ref().unwrap_or(body))?;
+        let mut out: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| crate::error::Error::internal(e.to_string()))?;
+        if let Some(consumed) = out.get("ConsumedCapacity") {
+            self.harness.throughput.charge(&self.store.snapshot(), consumed, write, now);
+        }
+        if asked == "INDEXES" {
+            return Ok(bytes);
+        }
+        if let Some(o) = out.as_object_mut() {
+            if asked == "TOTAL" {
+                let entries = match o.get_mut("ConsumedCapacity") {
+                    Some(serde_json::Value::Array(list)) => list.iter_mut().collect(),
+                    Some(one) => vec![one],
+                    None => vec![],
+                };
+                for entry in entries.into_iter().filter_map(|e| e.as_object_mut()) {
+                    for detail in ["Table", "GlobalSecondaryIndexes", "LocalSecondaryIndexes"] {
+                        entry.remove(detail);
+                    }
+                }
+            } else {
+                o.remove("ConsumedCapacity");
+            }
+        }
+        crate::http::encode(&out)
     }
 
     /// Called after a write operation succeeded: keeps the new version for

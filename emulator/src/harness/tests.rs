@@ -297,3 +297,73 @@ fn stale_reads_see_the_past_by_writes_and_by_clock_and_consistent_reads_the_pres
     svc.set_stale_reads(Staleness::Off);
     assert!(get("e", false));
 }
+
+fn provisioned(svc: &Service, name: &str, wcu: i64, gsi_wcu: Option<i64>) {
+    let mut req = json!({"TableName": name, "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": wcu},
+        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]});
+    if let Some(g) = gsi_wcu {
+        req["AttributeDefinitions"] = json!([{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "g", "AttributeType": "S"}]);
+        req["GlobalSecondaryIndexes"] = json!([{"IndexName": "by_g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+            "Projection": {"ProjectionType": "ALL"}, "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": g}}]);
+    }
+    svc.call("CreateTable", &req).unwrap();
+}
+
+#[test]
+fn token_buckets_allow_the_burst_then_the_provisioned_rate() {
+    let svc = service();
+    svc.clock.set_ms(1_000_000);
+    provisioned(&svc, "prov", 1, None);
+    svc.enforce_throughput(true);
+    let put =
+        |i: usize| svc.call("PutItem", &json!({"TableName": "prov", "Item": {"pk": {"S": format!("k{i}")}}}));
+    // One WCU keeps 300 seconds of burst: 300 one-unit writes, then throttling.
+    for i in 0..300 {
+        let out: Value = serde_json::from_slice(&put(i).unwrap()).unwrap();
+        assert!(out.get("ConsumedCapacity").is_none(), "not asked for, not returned");
+    }
+    let e = put(300).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ProvisionedThroughputExceeded);
+    assert!(e
+        .message
+        .starts_with("The level of configured provisioned throughput for the table was exceeded"));
+    // A second of the emulator's clock refills one unit.
+    svc.clock.advance(Duration::from_secs(1));
+    put(301).unwrap();
+    assert!(put(302).is_err());
+    // On-demand tables are never limited; reads have their own bucket.
+    for i in 0..400 {
+        put(i).err().map(|_| ()).unwrap_or(());
+        svc.call("PutItem", &json!({"TableName": "tbl", "Item": {"pk": {"S": format!("k{i}")}}})).unwrap();
+    }
+    let read = || svc.call("GetItem", &json!({"TableName": "prov", "Key": {"pk": {"S": "k1"}}}));
+    for _ in 0..600 {
+        read().unwrap(); // eventually consistent: half a unit each
+    }
+    assert!(read().is_err());
+    svc.enforce_throughput(false);
+    put(999).unwrap();
+}
+
+#[test]
+fn a_starved_gsi_throttles_the_table_writes_with_its_own_message() {
+    let svc = service();
+    svc.clock.set_ms(1_000_000);
+    provisioned(&svc, "prov", 1000, Some(1));
+    svc.enforce_throughput(true);
+    let put = |i: usize| {
+        svc.call(
+            "PutItem",
+            &json!({"TableName": "prov", "Item": {"pk": {"S": format!("k{i}")}, "g": {"S": "x"}},
+            "ReturnConsumedCapacity": "TOTAL"}),
+        )
+    };
+    for i in 0..300 {
+        let out: Value = serde_json::from_slice(&put(i).unwrap()).unwrap();
+        assert_eq!(out["ConsumedCapacity"]["CapacityUnits"], 2.0, "asked for: returned as asked");
+        assert!(out["ConsumedCapacity"].get("GlobalSecondaryIndexes").is_none(), "TOTAL has no detail");
+    }
+    let e = put(300).unwrap_err();
+    assert!(e.message.contains("one or more global secondary indexes"), "{}", e.message);
+}

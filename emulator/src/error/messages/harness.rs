@@ -5,6 +5,8 @@
 
 /// ProvisionedThroughputExceededException.
 pub const INJECTED_THROUGHPUT_EXCEEDED: &str = "The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.";
+/// ProvisionedThroughputExceededException when a GSI's capacity ran out.
+pub const GSI_THROUGHPUT_EXCEEDED: &str = "The level of configured provisioned throughput for one or more global secondary indexes of the table was exceeded. Consider increasing your provisioning level for the under-provisioned global secondary indexes with the UpdateTable API";
 /// ThrottlingException.
 pub const INJECTED_THROTTLING: &str = "Rate of requests exceeds the allowed throughput.";
 /// RequestLimitExceeded.

@@ -160,6 +160,18 @@ async fn route(svc: &Arc<Service>, method: &Method, path: &str, query: &str, bod
         }
         (["dump"], _) => allow("POST"),
 
+        (["throughput"], &Method::GET) => Ok(ok(json!({"enforce": svc.harness.throughput.is_on()}))),
+        (["throughput"], &Method::PUT) => {
+            let obj = object(body)?;
+            only(&obj, &["enforce"])?;
+            let on = obj
+                .get("enforce")
+                .and_then(Value::as_bool)
+                .ok_or_else(|| bad(messages::admin_bad_member("enforce", "true or false")))?;
+            svc.enforce_throughput(on);
+            Ok(ok(json!({"enforce": on})))
+        }
+        (["throughput"], _) => allow("GET, PUT"),
         (["stale-reads"], &Method::GET) => Ok(ok(staleness(svc))),
         (["stale-reads"], &Method::PUT) => set_staleness(svc, body),
         (["stale-reads"], _) => allow("GET, PUT"),

@@ -332,3 +332,17 @@ async fn the_stale_read_route_sets_and_reports_the_mode() {
         .get("Item")
         .is_some());
 }
+
+#[tokio::test]
+async fn the_throughput_route_switches_the_token_buckets() {
+    let svc = service();
+    let (_, state) = send(&svc, Method::GET, "/_emulator/throughput", "").await;
+    assert_eq!(state, json!({"enforce": false}));
+    let (status, state) = send(&svc, Method::PUT, "/_emulator/throughput", r#"{"enforce": true}"#).await;
+    assert_eq!((status, state), (StatusCode::OK, json!({"enforce": true})));
+    assert!(svc.harness.throughput.is_on());
+    let (status, _) = send(&svc, Method::PUT, "/_emulator/throughput", r#"{"enforce": 1}"#).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    svc.reset();
+    assert!(!svc.harness.throughput.is_on(), "reset goes back to the configuration");
+}
