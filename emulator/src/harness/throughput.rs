@@ -79,12 +79,12 @@ impl Enforcer {
     }
 
     /// Refills and returns the bucket `key` limited to `rate` units/s.
-    fn bucket<'a>(
-        buckets: &'a mut HashMap<BucketKey, Bucket>,
+    fn bucket(
+        buckets: &mut HashMap<BucketKey, Bucket>,
         key: BucketKey,
         rate: f64,
         now_ms: u64,
-    ) -> &'a mut Bucket {
+    ) -> &mut Bucket {
         let full = rate * BURST_SECONDS;
         let b = buckets.entry(key).or_insert(Bucket { tokens: full, at_ms: now_ms });
         let elapsed = now_ms.saturating_sub(b.at_ms) as f64 / 1000.0;
