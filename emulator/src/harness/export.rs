@@ -57,7 +57,7 @@ fn io_error(path: &Path, e: impl std::fmt::Display) -> ExportError {
 /// and the operation, without fault rules or the operation record.
 fn run(svc: &Service, op: &str, body: &Value) -> crate::error::Result<Value> {
     crate::http::validate::validate_input(op, body)?;
-    let bytes = crate::ops::dispatch(svc, op, body)?;
+    let bytes = crate::http::decode::dispatch(svc, op, body)?;
     serde_json::from_slice(&bytes).map_err(|e| crate::error::Error::internal(e.to_string()))
 }
 
@@ -111,7 +111,7 @@ impl Service {
         let mut moved = Moved::default();
         for name in db.table_names_after(None) {
             let Some(table) = db.table(name) else { continue };
-            if !table.def.meta.serves_data_plane() {
+            if !table.def.meta.serves_data_plane(self.clock.now_ms()) {
                 continue;
             }
             let folder = dir.join(name);

@@ -342,6 +342,19 @@ fn degradation(decision: &mut Decision) -> &mut Degradation {
 thread_local! {
     /// The degradations of the call running on this thread.
     static CURRENT: RefCell<Option<Degradation>> = const { RefCell::new(None) };
+    /// Latency the rules added to the call running on this thread, for
+    /// `Service::guarded_timed` to hand to whoever waits it.
+    static LATENCY: std::cell::Cell<Duration> = const { std::cell::Cell::new(Duration::ZERO) };
+}
+
+/// Adds `latency` to the current call's.
+pub fn add_latency(latency: Duration) {
+    LATENCY.with(|l| l.set(l.get() + latency));
+}
+
+/// The current call's added latency, reset to zero.
+pub fn take_latency() -> Duration {
+    LATENCY.with(|l| l.replace(Duration::ZERO))
 }
 
 /// Runs `f` with `degradation` as the current call's (see the module docs).

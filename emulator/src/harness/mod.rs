@@ -144,7 +144,7 @@ impl Service {
     pub(crate) fn dispatch(&self, op: &str, body: &serde_json::Value) -> crate::error::Result<Vec<u8>> {
         let write = match throughput::metered(op) {
             Some(write) if self.harness.throughput.is_on() => write,
-            _ => return crate::ops::dispatch(self, op, body),
+            _ => return crate::http::decode::dispatch(self, op, body),
         };
         let now = self.clock.now_ms();
         let index = body.get("IndexName").and_then(|v| v.as_str());
@@ -152,7 +152,7 @@ impl Service {
         // (a held snapshot would make the write copy).
         self.harness.throughput.admit(
             &self.store.snapshot(),
-            &crate::service::tables_named(body),
+            &crate::http::tables_named(body),
             index,
             write,
             now,
@@ -166,7 +166,7 @@ impl Service {
             b["ReturnConsumedCapacity"] = "INDEXES".into();
             forced = Some(b);
         }
-        let bytes = crate::ops::dispatch(self, op, forced.as_ref().unwrap_or(body))?;
+        let bytes = crate::http::decode::dispatch(self, op, forced.as_ref().unwrap_or(body))?;
         let mut out: serde_json::Value =
             serde_json::from_slice(&bytes).map_err(|e| crate::error::Error::internal(e.to_string()))?;
         if let Some(consumed) = out.get("ConsumedCapacity") {
@@ -192,6 +192,31 @@ impl Service {
             }
         }
         crate::http::encode(&out)
+    }
+
+    /// Runs a command under the fault rules (called by every command's
+    /// `execute`, after its checks): an injected error replaces it, latency
+    /// is noted for the caller to wait, batch and transaction degradations
+    /// are installed for its duration; a successful data write is kept for
+    /// stale reads.
+    pub(crate) fn with_faults<T>(
+        &self,
+        op: &str,
+        tables: impl FnOnce() -> Vec<String>,
+        run: impl FnOnce() -> crate::error::Result<T>,
+    ) -> crate::error::Result<T> {
+        let decision = self.harness.faults.decide(op, tables);
+        faults::add_latency(decision.latency);
+        if let Some(e) = decision.error {
+            return Err(e);
+        }
+        let out = faults::with_degradation(decision.degradation, run);
+        if out.is_ok()
+            && matches!(op, "PutItem" | "UpdateItem" | "DeleteItem" | "BatchWriteItem" | "TransactWriteItems")
+        {
+            self.wrote();
+        }
+        out
     }
 
     /// Called after a write operation succeeded: keeps the new version for
