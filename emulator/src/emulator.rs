@@ -56,6 +56,23 @@ impl Builder {
         self.config.ttl_sweep_interval = every;
         self
     }
+    /// Where exports are written and imports read: S3 bucket `b` is the
+    /// folder `dir/b` (default: none; exports and imports are refused).
+    pub fn s3_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.config.s3_dir = Some(dir.into());
+        self
+    }
+    /// Durable mode: keep the database in `dir` (write-ahead log and
+    /// checkpoints), loading what it holds at start (default: in memory).
+    pub fn data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.config.data_dir = Some(dir.into());
+        self
+    }
+    /// Durable mode's sync policy (default: fsync at least every 10 ms).
+    pub fn sync(mut self, policy: crate::durable::SyncPolicy) -> Self {
+        self.config.durability.sync = policy;
+        self
+    }
     /// Whether to record the operations served (default: on).
     pub fn record_operations(mut self, on: bool) -> Self {
         self.config.record_operations = on;
@@ -77,7 +94,7 @@ impl Builder {
 
     /// Binds the listener and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
-        let service = Service::new(self.config);
+        let service = Service::open(self.config)?;
         serve_service(&self.host, self.port, service).await
     }
 }
@@ -227,6 +244,10 @@ impl Emulator {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+        // Durable mode: a checkpoint now makes the next start a load
+        // rather than a replay (the log alone would lose nothing).
+        let service = self.service.clone();
+        let _ = tokio::task::spawn_blocking(move || service.store.checkpoint()).await;
     }
 }
 
