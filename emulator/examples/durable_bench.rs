@@ -196,8 +196,32 @@ fn startup_and_checkpoint(items: usize) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `cg <memory|never|batch> N`: N typed puts only, for
+/// `valgrind --tool=callgrind` instruction counts (run with N = 0 and N to
+/// subtract the set-up).
+fn callgrind(mode: &str, n: usize) {
+    let dir = fresh_dir("cg");
+    let sync = match mode {
+        "memory" => None,
+        "batch" => Some(SyncPolicy::default()),
+        _ => Some(SyncPolicy::Never),
+    };
+    let svc = service(sync.map(|_| dir.as_path()), sync.unwrap_or(SyncPolicy::Never));
+    let items: Vec<Item> = (0..n).map(item).collect();
+    for it in items {
+        svc.put_item(PutItem::new("bench", it)).expect("put");
+    }
+    drop(svc);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn main() {
-    let items: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("cg") {
+        let n = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(0);
+        return callgrind(args.get(2).map_or("memory", String::as_str), n);
+    }
+    let items: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
     writes();
     startup_and_checkpoint(items);
 }

@@ -85,18 +85,56 @@ impl Builder {
         self
     }
 
+    /// Whether provisioned tables and GSIs throttle beyond their read and
+    /// write capacity (default: off).
+    pub fn enforce_throughput(mut self, on: bool) -> Self {
+        self.config.enforce_throughput = on;
+        self
+    }
+    /// Whether to serve the test-harness routes under `/_emulator/`
+    /// (snapshots, clock, faults, console; default: on).
+    pub fn admin(mut self, on: bool) -> Self {
+        self.config.admin = on;
+        self
+    }
+
     /// Binds the listener and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
-        let listener = tokio::net::TcpListener::bind((self.host.as_str(), self.port)).await?;
-        let addr = listener.local_addr()?;
-        let service = Arc::new(Service::open(self.config)?);
-        let (tx, rx) = watch::channel(false);
-        if !service.config.ttl_sweep_interval.is_zero() {
-            tokio::spawn(sweep_ttl(service.clone(), rx.clone()));
-        }
-        let task = tokio::spawn(crate::server::serve(listener, service.clone(), rx));
-        Ok(Emulator { addr, service, shutdown: tx, task: Some(task) })
+        let service = Service::open(self.config)?;
+        serve_service(&self.host, self.port, service).await
     }
+}
+
+/// Serves `service` on `host:port` (a new emulator, or a fork).
+pub(crate) async fn serve_service(host: &str, port: u16, service: Service) -> std::io::Result<Emulator> {
+    let listener = tokio::net::TcpListener::bind((host, port)).await?;
+    let addr = listener.local_addr()?;
+    let _ = service.harness.host.set(host.to_string());
+    let service = Arc::new(service);
+    let (tx, rx) = watch::channel(false);
+    if !service.config.ttl_sweep_interval.is_zero() {
+        tokio::spawn(sweep_ttl(service.clone(), rx.clone()));
+    }
+    let task = tokio::spawn(crate::server::serve(listener, service.clone(), rx));
+    Ok(Emulator { addr, service, shutdown: tx, task: Some(task) })
+}
+
+/// Starts a fork of `parent` on a free port of the parent's host and keeps
+/// it with the parent (it stops when the parent's service is dropped);
+/// returns its endpoint. For the admin route; `None` for a service that
+/// was never served. Boxed: serving a fork from inside a request makes the
+/// server's future contain itself.
+pub(crate) fn start_kept_fork(
+    parent: &Service,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Option<std::io::Result<String>>> + Send + '_>> {
+    Box::pin(async move {
+        let host = parent.harness.host.get()?.clone();
+        Some(serve_service(&host, 0, parent.fork()).await.map(|fork| {
+            let endpoint = fork.endpoint();
+            parent.harness.forks.lock().push(fork);
+            endpoint
+        }))
+    })
 }
 
 /// Deletes expired TTL items every `ttl_sweep_interval` until shutdown.
@@ -108,7 +146,7 @@ async fn sweep_ttl(service: Arc<Service>, mut shutdown: watch::Receiver<bool>) {
             _ = tick.tick() => {
                 // The sweep scans TTL tables: keep it off the async workers.
                 let svc = service.clone();
-                let _ = tokio::task::spawn_blocking(move || crate::ttl::expire(&svc.store, svc.clock.now_secs_f64())).await;
+                let _ = tokio::task::spawn_blocking(move || svc.sweep_ttl()).await;
             }
             _ = shutdown.changed() => return,
         }
@@ -167,6 +205,43 @@ impl Emulator {
     /// Forgets the recorded operations.
     pub fn clear_operations(&self) {
         self.service.clear_operations()
+    }
+
+    /// The database now, in O(1) (see [`Service::snapshot`]).
+    pub fn snapshot(&self) -> crate::harness::Snapshot {
+        self.service.snapshot()
+    }
+
+    /// Makes `snapshot` the current database, in O(1).
+    pub fn restore(&self, snapshot: &crate::harness::Snapshot) {
+        self.service.restore(snapshot)
+    }
+
+    /// Empties everything but the named snapshots (see [`Service::reset`]).
+    pub fn reset(&self) {
+        self.service.reset()
+    }
+
+    /// Starts a second, independent emulator on its own free port, from
+    /// this one's current database (O(1): the two share structure until
+    /// either writes). The caller owns it: drop or shut it down when done.
+    pub async fn fork(&self) -> std::io::Result<Emulator> {
+        serve_service(&self.addr.ip().to_string(), 0, self.service.fork()).await
+    }
+
+    /// The emulator's clock: `clock().set_ms(..)`, `advance(..)`, `use_system()`.
+    pub fn clock(&self) -> &crate::clock::Clock {
+        &self.service.clock
+    }
+
+    /// Deletes the items whose TTL has passed by the emulator's clock, now.
+    pub fn sweep_ttl(&self) -> usize {
+        self.service.sweep_ttl()
+    }
+
+    /// The fault-injection rules.
+    pub fn faults(&self) -> &crate::harness::Faults {
+        self.service.faults()
     }
 
     /// Stops accepting, waits for in-flight requests, and returns.

@@ -45,6 +45,7 @@ pub mod durable;
 pub mod emulator;
 pub mod error;
 pub mod expr;
+pub mod harness;
 pub mod http;
 pub mod ops;
 mod server;

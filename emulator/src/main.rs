@@ -35,6 +35,18 @@ struct Args {
     /// key comes back unprocessed (to test client retry loops).
     #[arg(long, default_value_t = 0.0)]
     unprocessed_probability: f64,
+    /// Turn off the test-harness routes under /_emulator/ (snapshots, clock,
+    /// fault rules, operation log, web console).
+    #[arg(long)]
+    no_admin: bool,
+    /// Throttle provisioned tables and GSIs beyond their capacity (token
+    /// buckets with the service's 300-second burst allowance).
+    #[arg(long)]
+    enforce_throughput: bool,
+    /// Load tables and items at start from DIR, in the layout of a DynamoDB
+    /// export (DIR/<table>/table.json + data/*.json[.gz]; see README).
+    #[arg(long, value_name = "DIR")]
+    seed: Option<std::path::PathBuf>,
     /// Durable mode: keep the database in this directory (a write-ahead log
     /// and checkpoints) and load it at start. In memory without it.
     #[arg(long)]
@@ -86,6 +98,8 @@ async fn run(args: Args) -> std::process::ExitCode {
         .transition_delay(std::time::Duration::from_millis(args.transition_delay_ms))
         .record_operations(args.record_operations)
         .unprocessed_probability(args.unprocessed_probability)
+        .admin(!args.no_admin)
+        .enforce_throughput(args.enforce_throughput)
         .ttl_sweep_interval(std::time::Duration::from_millis(args.ttl_sweep_interval_ms))
         .sync(args.sync);
     let started = match &args.data_dir {
@@ -111,6 +125,21 @@ async fn run(args: Args) -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    if let Some(dir) = &args.seed {
+        let service = emu.service().clone();
+        let dir = dir.clone();
+        match tokio::task::spawn_blocking(move || service.seed(&dir)).await {
+            Ok(Ok(moved)) => tracing::info!(tables = moved.tables, items = moved.items, "seeded"),
+            Ok(Err(e)) => {
+                eprintln!("ddb-emulator: cannot seed: {e}");
+                return std::process::ExitCode::FAILURE;
+            }
+            Err(e) => {
+                eprintln!("ddb-emulator: cannot seed: {e}");
+                return std::process::ExitCode::FAILURE;
+            }
+        }
+    }
     println!("listening on {}", emu.endpoint());
     let _ = std::io::stdout().flush();
     shutdown.await;

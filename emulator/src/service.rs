@@ -44,6 +44,11 @@ pub struct Config {
     /// How long a stream shard takes records before a child shard
     /// replaces it (the service's shards roll over every few hours).
     pub stream_shard_rollover: Duration,
+    /// Whether the test-harness routes under `/_emulator/` are served.
+    pub admin: bool,
+    /// Whether provisioned tables and GSIs throttle beyond their capacity
+    /// (token buckets with the service's burst allowance; `harness::throughput`).
+    pub enforce_throughput: bool,
     /// Where exports are written and imports read: S3 bucket `b`, key `k`
     /// is the file `s3_dir/b/k`. Exports and imports are refused without it.
     pub s3_dir: Option<std::path::PathBuf>,
@@ -65,6 +70,8 @@ impl Default for Config {
             unprocessed_probability: 0.0,
             ttl_sweep_interval: Duration::from_secs(1),
             stream_shard_rollover: Duration::from_secs(4 * 3600),
+            admin: true,
+            enforce_throughput: false,
             s3_dir: None,
             data_dir: None,
             durability: crate::durable::Options::default(),
@@ -97,6 +104,8 @@ pub struct Service {
     pub transfers: Mutex<crate::ops::transfer_jobs::Jobs>,
     /// The emulator's time: everything time-driven reads it (see [`crate::clock`]).
     pub clock: std::sync::Arc<crate::clock::Clock>,
+    /// Snapshots, fault rules, forks, stale reads, token buckets (see [`crate::harness`]).
+    pub harness: crate::harness::Controls,
 }
 
 impl Service {
@@ -129,6 +138,7 @@ impl Service {
         store.set_clock(clock.clone());
         Service {
             store,
+            harness: crate::harness::Controls::new(&config),
             config,
             record: Mutex::new(Vec::new()),
             idempotency: Default::default(),
@@ -145,7 +155,6 @@ impl Service {
             region: &self.config.region,
             account_id: &self.config.account_id,
             transition_delay: self.config.transition_delay,
-            unprocessed_probability: self.config.unprocessed_probability,
             clock: Some(&self.clock),
             stream_shard_rollover: self.config.stream_shard_rollover,
         }
@@ -163,17 +172,35 @@ impl Service {
         self.guarded(C::NAME, || cmd.tables(), || cmd.execute(self, &self.ctx()))
     }
 
-    /// Runs `run` for operation `op`: a panic (a bug) becomes
-    /// InternalServerError rather than taking the caller down (commands
-    /// change the store only in their infallible apply step, so a panic
-    /// while checking leaves it as it was); the outcome is logged and, if
-    /// configured, recorded with the tables `tables` names.
+    /// Runs `run` guarded and recorded (see [`Service::guarded_timed`]);
+    /// latency a fault rule added is spent here, blocking the thread (the
+    /// HTTP layer waits it asynchronously instead).
     pub fn guarded<T>(
         &self,
         op: &str,
         tables: impl FnOnce() -> Vec<String>,
         run: impl FnOnce() -> Result<T>,
     ) -> Result<T> {
+        let (out, latency) = self.guarded_timed(op, tables, run);
+        if !latency.is_zero() {
+            std::thread::sleep(latency);
+        }
+        out
+    }
+
+    /// Runs `run` for operation `op`: a panic (a bug) becomes
+    /// InternalServerError rather than taking the caller down (commands
+    /// change the store only in their infallible apply step, so a panic
+    /// while checking leaves it as it was); the outcome is logged and, if
+    /// configured, recorded with the tables `tables` names.
+    pub fn guarded_timed<T>(
+        &self,
+        op: &str,
+        tables: impl FnOnce() -> Vec<String>,
+        run: impl FnOnce() -> Result<T>,
+    ) -> (Result<T>, Duration) {
+        // Latency left over from an abandoned call is not this call's.
+        let _ = crate::harness::faults::take_latency();
         let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
             .unwrap_or_else(|_| Err(Error::internal(crate::error::messages::INTERNAL_ERROR)));
         match &out {
@@ -189,12 +216,19 @@ impl Service {
                 outcome: out.as_ref().map(|_| ()).map_err(|e| e.kind.short_name().to_string()),
             });
         }
-        out
+        (out, crate::harness::faults::take_latency())
     }
 
     /// Every operation served so far, oldest first.
     pub fn operations(&self) -> Vec<OperationRecord> {
         self.record.lock().clone()
+    }
+
+    /// Up to `limit` operations recorded after the first `after`, and how
+    /// many are recorded in all (for polling the log without copying it).
+    pub fn operations_after(&self, after: usize, limit: usize) -> (Vec<OperationRecord>, usize) {
+        let record = self.record.lock();
+        (record.iter().skip(after).take(limit).cloned().collect(), record.len())
     }
 
     /// Forgets the operations recorded so far.
@@ -263,11 +297,14 @@ macro_rules! command {
                 check_members($tables, $items)
             }
             fn execute(&self, svc: &Service, ctx: &Ctx<'_>) -> Result<$output> {
-                command!(@run $how, self, svc, ctx)
+                // Fault injection: after the checks, before the command.
+                svc.with_faults($name, || self.tables(), || command!(@run $how, self, svc, ctx))
             }
         }
     };
-    (@run read, $cmd:expr, $svc:expr, $ctx:expr) => { command::read($cmd, $ctx, &$svc.store) };
+    (@run read, $cmd:expr, $svc:expr, $ctx:expr) => {
+        command::Read::execute($cmd, $ctx, &$svc.read_view(!command::Read::eventually_consistent($cmd)))
+    };
     (@run write, $cmd:expr, $svc:expr, $ctx:expr) => { command::write($cmd, $ctx, &$svc.store) };
     (@run locked, $cmd:expr, $svc:expr, $ctx:expr) => { command::write_locked($cmd, $ctx, &$svc.store) };
     (@run transact, $cmd:expr, $svc:expr, $ctx:expr) => { $cmd.execute($ctx, &$svc.store, &$svc.idempotency) };

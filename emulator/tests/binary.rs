@@ -58,3 +58,48 @@ fn refuses_a_port_in_use_with_a_message() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot listen"));
 }
+
+/// `--seed DIR` loads an export-layout folder before the endpoint is
+/// announced; a bad folder is a clear start-up failure.
+#[test]
+fn seeds_tables_from_an_export_folder_before_announcing() {
+    let dir = std::env::temp_dir().join(format!("ddb-seed-bin-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("seeded/data")).unwrap();
+    std::fs::write(
+        dir.join("seeded/table.json"),
+        r#"{"Table": {"TableName": "seeded", "BillingModeSummary": {"BillingMode": "PAY_PER_REQUEST"},
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("seeded/data/part.json"), "{\"Item\": {\"pk\": {\"S\": \"a\"}}}\n").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ddb-emulator"))
+        .args(["--port", "0", "--seed"])
+        .arg(&dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn the binary");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("read the first line");
+    let endpoint = line.trim().strip_prefix("listening on http://").expect("listening line").to_string();
+    let response = list_tables(&endpoint);
+    assert!(response.contains("{\"TableNames\":[\"seeded\"]}"), "{response}");
+    child.kill().unwrap();
+    let _ = child.wait();
+
+    std::fs::write(dir.join("seeded/data/part.json"), "{\"Item\": {\"other\": {\"S\": \"a\"}}}\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ddb-emulator"))
+        .args(["--port", "0", "--seed"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot seed") && err.contains("part.json:1") && err.contains("ValidationException"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

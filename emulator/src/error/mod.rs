@@ -89,6 +89,8 @@ pub enum ErrorKind {
     ExpiredIterator,
     /// Streams: a position whose records were trimmed (24-hour retention).
     TrimmedDataAccess,
+    /// The service is unavailable (HTTP 503; only under fault injection).
+    ServiceUnavailable,
 }
 
 impl ErrorKind {
@@ -141,6 +143,7 @@ impl ErrorKind {
             InternalServerError => "com.amazonaws.dynamodb.v20120810#InternalServerError",
             ExpiredIterator => "com.amazonaws.dynamodb.v20120810#ExpiredIteratorException",
             TrimmedDataAccess => "com.amazonaws.dynamodb.v20120810#TrimmedDataAccessException",
+            ServiceUnavailable => "com.amazonaws.dynamodb.v20120810#ServiceUnavailable",
         }
     }
 
@@ -154,6 +157,7 @@ impl ErrorKind {
     pub fn status(self) -> u16 {
         match self {
             ErrorKind::InternalServerError => 500,
+            ErrorKind::ServiceUnavailable => 503,
             ErrorKind::RequestEntityTooLarge => 413,
             _ => 400,
         }

@@ -6,6 +6,7 @@
 //! [`Service::call`], and frames the answer with `x-amzn-RequestId` and
 //! `x-amz-crc32`.
 
+pub mod admin;
 pub mod auth;
 pub mod decode;
 mod streams;
@@ -39,6 +40,9 @@ pub async fn handle(
         let body = format!("healthy: dynamodb.{}.amazonaws.com ", svc.config.region);
         return Ok(plain(StatusCode::OK, body, &request_id));
     }
+    if svc.config.admin && admin::is_admin_path(req.uri().path()) {
+        return Ok(admin::handle(svc, req).await);
+    }
     let (parts, body) = req.into_parts();
     let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -51,7 +55,12 @@ pub async fn handle(
         // A client that hangs up mid-body gets nothing useful back anyway.
         Err(_) => return Ok(error_response(&Error::serialization(messages::MALFORMED_JSON), &request_id)),
     };
-    let out = serve(&svc, &parts, &body);
+    let mut delay = std::time::Duration::ZERO;
+    let out = serve(&svc, &parts, &body, &mut delay);
+    if !delay.is_zero() {
+        // Latency from a fault rule: waited here, off the worker thread.
+        tokio::time::sleep(delay).await;
+    }
     Ok(match out {
         Ok(bytes) => json_response(StatusCode::OK, bytes, &request_id),
         Err(e) => error_response(&e, &request_id),
@@ -59,7 +68,12 @@ pub async fn handle(
 }
 
 /// Target, authorization, JSON, then the service.
-fn serve(svc: &Service, parts: &hyper::http::request::Parts, body: &[u8]) -> Result<Vec<u8>, Error> {
+fn serve(
+    svc: &Service,
+    parts: &hyper::http::request::Parts,
+    body: &[u8],
+    delay: &mut std::time::Duration,
+) -> Result<Vec<u8>, Error> {
     if parts.method != Method::POST {
         return Err(Error::new(ErrorKind::UnknownOperation, ""));
     }
@@ -86,7 +100,9 @@ fn serve(svc: &Service, parts: &hyper::http::request::Parts, body: &[u8]) -> Res
     if streams {
         return svc.call_streams(op, &json);
     }
-    svc.call(op, &json)
+    let (out, latency) = svc.call_timed(op, &json);
+    *delay = latency;
+    out
 }
 
 /// `x-amzn-RequestId` (header names are case-insensitive; hyper sends them
@@ -169,18 +185,36 @@ impl Service {
     /// Validation against the API model, then the body into the typed
     /// input ([`decode`]), the command, and its output into JSON. Guarded
     /// and recorded like every call ([`Service::guarded`]).
+    ///
+    /// Latency a fault rule adds is spent here, blocking the thread; the
+    /// server uses [`Service::call_timed`] and waits asynchronously.
     pub fn call(&self, op: &str, body: &serde_json::Value) -> crate::error::Result<Vec<u8>> {
-        self.guarded(
+        let (out, latency) = self.call_timed(op, body);
+        if !latency.is_zero() {
+            std::thread::sleep(latency);
+        }
+        out
+    }
+
+    /// [`Service::call`], returning the latency fault rules add to the
+    /// response instead of spending it. With throughput enforcement on, the
+    /// call goes through the token buckets (`Service::dispatch`).
+    pub fn call_timed(
+        &self,
+        op: &str,
+        body: &serde_json::Value,
+    ) -> (crate::error::Result<Vec<u8>>, std::time::Duration) {
+        self.guarded_timed(
             op,
             || tables_named(body),
-            || validate::validate_input(op, body).and_then(|()| decode::dispatch(self, op, body)),
+            || validate::validate_input(op, body).and_then(|()| self.dispatch(op, body)),
         )
     }
 }
 
 /// The tables a request names: `TableName`, the keys of `RequestItems`, or
 /// the tables of `TransactItems`.
-fn tables_named(body: &serde_json::Value) -> Vec<String> {
+pub(crate) fn tables_named(body: &serde_json::Value) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut add = |name: &str| {
         if !out.iter().any(|t| t == name) {

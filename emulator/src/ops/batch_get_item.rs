@@ -114,7 +114,6 @@ impl Read for BatchGetItem {
         let mut bytes = 0usize;
         let mut full = false;
         let mut caps = Vec::new();
-        let fault = ctx.unprocessed_probability;
         for (name, spec, table, keys, exprs) in resolved {
             let consistent = spec.consistent_read.unwrap_or(false);
             let mut units = 0.0;
@@ -126,7 +125,7 @@ impl Read for BatchGetItem {
                 // key after it, comes back in UnprocessedKeys.
                 if full
                     || bytes + found.map_or(0, StoredItem::size) > MAX_RESPONSE_BYTES
-                    || (fault > 0.0 && fastrand::f64() < fault)
+                    || crate::harness::faults::leave_unprocessed(&table.def.name)
                 {
                     full = full || bytes + found.map_or(0, StoredItem::size) > MAX_RESPONSE_BYTES;
                     unprocessed.push(spec.keys[i].clone());

@@ -160,8 +160,7 @@ impl Write for BatchWriteItem {
                 }
                 // Fault injection: leave the request for the client to
                 // retry, as the service does when it throttles part of a batch.
-                let fault = ctx.unprocessed_probability;
-                if fault > 0.0 && fastrand::f64() < fault {
+                if crate::harness::faults::leave_unprocessed(&def.name) {
                     unprocessed.entry(given_name.clone()).or_default().push(request.clone());
                     continue;
                 }

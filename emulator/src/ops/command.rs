@@ -42,9 +42,6 @@ pub struct Ctx<'a> {
     pub account_id: &'a str,
     /// How long tables stay CREATING / UPDATING / DELETING.
     pub transition_delay: Duration,
-    /// Fault injection: probability that a batch request or key is left
-    /// unprocessed.
-    pub unprocessed_probability: f64,
     /// The emulator's clock, for what outlives the request (a stream reads
     /// it on every later write); `None` in a default context.
     pub clock: Option<&'a std::sync::Arc<crate::clock::Clock>>,
@@ -67,7 +64,6 @@ impl Default for Ctx<'static> {
             region: "us-east-1",
             account_id: "000000000000",
             transition_delay: Duration::ZERO,
-            unprocessed_probability: 0.0,
             clock: None,
             stream_shard_rollover: Duration::from_secs(4 * 3600),
         }
@@ -80,6 +76,12 @@ pub trait Read {
     type Output;
     /// Every check, then the read.
     fn execute(&self, ctx: &Ctx<'_>, db: &Db) -> Result<Self::Output>;
+
+    /// Whether the read may see a stale version (the stale-read mode of
+    /// `harness::stale`): eventually consistent reads say so.
+    fn eventually_consistent(&self) -> bool {
+        false
+    }
 }
 
 /// What a write plan must say about itself: whether it still holds for a

@@ -61,6 +61,10 @@ impl Output {
 }
 
 impl Read for GetItem {
+    fn eventually_consistent(&self) -> bool {
+        !self.consistent_read
+    }
+
     type Output = Output;
 
     fn execute(&self, ctx: &Ctx<'_>, db: &Db) -> Result<Output> {

@@ -7,22 +7,29 @@
 use super::transact_write_items::{Output, TransactWriteItems};
 use crate::error::{messages, Error, ErrorKind, Result};
 use parking_lot::Mutex;
-use std::collections::HashMap;
+use std::sync::Arc;
 
 /// How long a token is remembered, in milliseconds.
 pub const TOKEN_TTL_MS: u64 = 600_000;
 
-struct Entry {
+/// One remembered request and its response.
+pub struct Entry {
     request: TransactWriteItems,
     response: Output,
     at_ms: u64,
 }
 
 /// Tokens seen in the last ten minutes.
+/// Tokens seen in the last ten minutes. A persistent map, so that a
+/// database snapshot can capture them in O(1) ([`Tokens::saved_with`]): a
+/// restored database must not replay a response its state no longer holds.
 #[derive(Default)]
 pub struct Tokens {
-    seen: Mutex<HashMap<String, Entry>>,
+    seen: Mutex<Seen>,
 }
+
+/// The remembered tokens, as a value (see [`Tokens::saved_with`]).
+pub type Seen = imbl::HashMap<String, Arc<Entry>>;
 
 impl std::fmt::Debug for Tokens {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -61,7 +68,29 @@ impl Tokens {
             None => {}
         }
         let response = apply()?;
-        seen.insert(token.to_string(), Entry { request: fp, response: response.clone(), at_ms: now_ms });
+        seen.insert(
+            token.to_string(),
+            Arc::new(Entry { request: fp, response: response.clone(), at_ms: now_ms }),
+        );
         Ok((response, false))
+    }
+
+    /// The tokens remembered now, as a value (O(1)), and what `also`
+    /// returns, run under the same lock (a snapshot reads the database
+    /// there, so that it never holds a transaction's token without its
+    /// items or the reverse).
+    pub fn saved_with<T>(&self, also: impl FnOnce() -> T) -> (Seen, T) {
+        let seen = self.seen.lock();
+        let out = also();
+        (seen.clone(), out)
+    }
+
+    /// Makes `saved` the remembered tokens, running `also` under the same
+    /// lock (a restore swaps the database there, so no transaction sees the
+    /// tokens of one version and the items of another).
+    pub fn restore(&self, saved: Seen, also: impl FnOnce()) {
+        let mut seen = self.seen.lock();
+        also();
+        *seen = saved;
     }
 }

@@ -101,6 +101,10 @@ impl Query {
 }
 
 impl Read for Query {
+    fn eventually_consistent(&self) -> bool {
+        !self.consistent_read
+    }
+
     type Output = read::Output;
 
     fn execute(&self, ctx: &Ctx<'_>, db: &Db) -> Result<read::Output> {

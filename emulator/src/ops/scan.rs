@@ -43,6 +43,10 @@ impl Scan {
 }
 
 impl Read for Scan {
+    fn eventually_consistent(&self) -> bool {
+        !self.consistent_read
+    }
+
     type Output = read::Output;
 
     fn execute(&self, ctx: &Ctx<'_>, db: &Db) -> Result<read::Output> {

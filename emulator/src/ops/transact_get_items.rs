@@ -86,6 +86,25 @@ impl Read for TransactGetItems {
             }
             resolved.push((table, primary, exprs));
         }
+        // Fault injection: a conflict cancels the whole read.
+        if self.transact_items.iter().any(|g| crate::harness::faults::conflicts(&g.table_name)) {
+            let reasons: Vec<_> = self
+                .transact_items
+                .iter()
+                .map(|g| match crate::harness::faults::conflicts(&g.table_name) {
+                    true => super::transact_write_items::conflict_reason(),
+                    false => {
+                        crate::error::CancellationReason { code: "None".into(), message: None, item: None }
+                    }
+                })
+                .collect();
+            let codes: Vec<&str> = reasons.iter().map(|r| r.code.as_str()).collect();
+            let message = messages::transaction_cancelled(&codes);
+            return Err(Error {
+                cancellation_reasons: Some(reasons),
+                ..Error::new(crate::error::ErrorKind::TransactionCanceled, message)
+            });
+        }
         let mut out = Output::default();
         let mut bytes = 0;
         let mut units: BTreeMap<String, f64> = BTreeMap::new();

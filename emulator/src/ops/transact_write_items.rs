@@ -178,6 +178,11 @@ impl Write for TransactWriteItems {
         let mut failed = false;
         for ((a, exprs), seen) in self.transact_items.iter().zip(&parsed).zip(versions) {
             let current = seen.item.as_ref();
+            if crate::harness::faults::conflicts(&a.table_name) {
+                failed = true;
+                reasons.push(conflict_reason());
+                continue;
+            }
             match plan_action(a, exprs, &seen) {
                 Ok(change) => {
                     reasons.push(CancellationReason { code: "None".into(), message: None, item: None });
@@ -289,6 +294,15 @@ fn plan_action(a: &TransactWriteItem, exprs: &exprs::Exprs, seen: &ItemVersion) 
             Some(write::plan_update(&seen.def, &a.item, current.map(StoredItem::item), exprs)?.change)
         }
     })
+}
+
+/// The reason of an action a fault rule cancels (`harness::faults`).
+pub(crate) fn conflict_reason() -> CancellationReason {
+    CancellationReason {
+        code: "TransactionConflict".into(),
+        message: Some(messages::TRANSACTION_CONFLICT.into()),
+        item: None,
+    }
 }
 
 fn reason_for(e: &Error, return_old: bool, current: Option<&StoredItem>) -> CancellationReason {

@@ -69,6 +69,14 @@ impl Db {
         self.pitr_tables = self.pitr_tables + usize::from(on) - usize::from(was);
     }
 
+    /// Adds or replaces a table that another version holds too (stale-read views).
+    pub fn insert_table_shared(&mut self, table: Arc<Table>) {
+        let on = table.history().is_some();
+        let old = self.tables.insert(table.def.name.clone(), table);
+        let was = old.is_some_and(|t| t.history().is_some());
+        self.pitr_tables = self.pitr_tables + usize::from(on) - usize::from(was);
+    }
+
     /// Removes a table, returning it. Its streams stay readable (disabled)
     /// for 24 hours.
     pub fn remove_table(&mut self, name: &str) -> Option<Arc<Table>> {
@@ -317,6 +325,15 @@ impl Store {
         drop(current);
         drop(writer);
         Some(committed.and_then(|(out, logged)| self.settle(out, logged)))
+    }
+
+    /// Publishes `db` as the current version, after any write in progress
+    /// (restore and reset: one pointer swap). Returns the version replaced.
+    /// Not logged: in durable mode a restore lasts until the next restart
+    /// (merging harness with durable mode: to be logged as a checkpoint).
+    pub fn replace(&self, db: Arc<Db>) -> Arc<Db> {
+        let _writer = self.writer.lock();
+        std::mem::replace(&mut *self.current.write(), db)
     }
 
     /// Plans a write and applies the plan: the one way data-plane and

@@ -10,11 +10,13 @@
 mod backups;
 mod expressions;
 mod streams;
+mod harness;
 mod tables;
 
 pub use backups::*;
 pub use expressions::*;
 pub use streams::*;
+pub use harness::*;
 pub use tables::*;
 
 // ---- Protocol --------------------------------------------------------------

@@ -1,0 +1,295 @@
+//! Test-harness controls: what makes the emulator good to test against,
+//! beyond being faithful.
+//!
+//! - Snapshots ([`snapshot`]): the whole database as one value, taken and
+//!   restored in O(1); named snapshots; `fork` (a second, independent
+//!   emulator from the current state, sharing structure until either side
+//!   writes); `reset`.
+//! - The clock ([`crate::clock`], `Service::clock`): system or manual, and
+//!   an on-demand TTL sweep ([`Service::sweep_ttl`]).
+//! - Fault injection ([`faults`]): seeded rules that fail or degrade chosen
+//!   operations on chosen tables.
+//!
+//! Rust callers use the methods below on [`Service`] (and their twins on
+//! [`crate::Emulator`]); any language uses the routes under `/_emulator/`
+//! (`http::admin`), which call the same methods.
+//!
+//! Load fixtures once, take a snapshot, and restore it before every test
+//! case instead of re-creating tables; with proptest, once per case:
+//!
+//! ```
+//! use ddb_emulator::{Config, Service};
+//! use proptest::prelude::*;
+//! use serde_json::json;
+//!
+//! let svc = Service::new(Config::default());
+//! svc.call("CreateTable", &json!({
+//!     "TableName": "orders", "BillingMode": "PAY_PER_REQUEST",
+//!     "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+//!     "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+//! }))?;
+//! for i in 0..100 {
+//!     svc.call("PutItem", &json!({"TableName": "orders", "Item": {"pk": {"S": format!("o{i}")}}}))?;
+//! }
+//! let fixtures = svc.snapshot(); // O(1), whatever the size
+//!
+//! proptest!(|(doomed in proptest::collection::btree_set(0..100u32, 0..20))| {
+//!     svc.restore(&fixtures); // O(1): every case starts from the same 100 items
+//!     for i in &doomed {
+//!         svc.call("DeleteItem", &json!({"TableName": "orders", "Key": {"pk": {"S": format!("o{i}")}}})).unwrap();
+//!     }
+//!     let left = svc.store.snapshot().table("orders").unwrap().item_count();
+//!     prop_assert_eq!(left, 100 - doomed.len());
+//! });
+//! # Ok::<(), ddb_emulator::Error>(())
+//! ```
+
+pub mod export;
+pub mod faults;
+pub mod snapshot;
+pub mod stale;
+pub mod throughput;
+
+pub use faults::{FaultEffect, FaultRule, Faults, InstalledRule};
+pub use snapshot::Snapshot;
+pub use stale::Staleness;
+
+use crate::service::{Config, Service};
+use parking_lot::Mutex;
+use std::sync::OnceLock;
+
+/// The harness state of one emulator (beside its database, not in it: a
+/// snapshot restores data, not the rules a test has set up).
+#[derive(Debug, Default)]
+pub struct Controls {
+    /// Named snapshots.
+    pub snapshots: snapshot::Named,
+    /// Fault-injection rules.
+    pub faults: Faults,
+    /// Forks started over the admin route; they stop with this emulator.
+    pub(crate) forks: Mutex<Vec<crate::Emulator>>,
+    /// Provisioned-throughput token buckets (off unless configured or set).
+    pub throughput: throughput::Enforcer,
+    /// Recent database versions for stale reads (off by default).
+    pub history: stale::History,
+    /// The address the emulator's server binds (forks bind the same); unset
+    /// for a bare `Service`.
+    pub(crate) host: OnceLock<String>,
+}
+
+impl Controls {
+    /// The controls of a new emulator with `config`: the configured
+    /// `unprocessed_probability` is installed as the first fault rule.
+    pub fn new(config: &Config) -> Self {
+        let controls = Controls::default();
+        controls.install_configured(config);
+        controls
+    }
+
+    fn install_configured(&self, config: &Config) {
+        self.throughput.set(config.enforce_throughput);
+        if config.unprocessed_probability > 0.0 {
+            self.faults.add(FaultRule::unprocessed(config.unprocessed_probability));
+        }
+    }
+}
+
+impl Service {
+    /// The database now (every table, index, item, TTL and stream setting,
+    /// tag, and the idempotency tokens of recent transactions), in O(1).
+    pub fn snapshot(&self) -> Snapshot {
+        let (tokens, db) = self.idempotency.saved_with(|| self.store.snapshot());
+        Snapshot::new(db, tokens, self.clock.now_ms())
+    }
+
+    /// Makes `snapshot` the current database, in O(1). Writes in progress
+    /// finish first; the snapshot itself stays unchanged (restore it again
+    /// as often as needed).
+    pub fn restore(&self, snapshot: &Snapshot) {
+        self.idempotency.restore(snapshot.tokens.clone(), || {
+            // The replaced version is freed outside the store's lock.
+            drop(self.store.replace(snapshot.db.clone()));
+        });
+        // Stale reads start again from the restored state.
+        if self.harness.history.is_on() {
+            self.harness.history.set(self.harness.history.mode(), self.clock.now_ms(), snapshot.db.clone());
+        }
+    }
+
+    /// Makes eventually consistent reads (and GSI queries) see the state as
+    /// it was `staleness` ago (see [`stale`]); `Staleness::Off` ends it.
+    pub fn set_stale_reads(&self, staleness: Staleness) {
+        self.harness.history.set(staleness, self.clock.now_ms(), self.store.snapshot());
+    }
+
+    /// The database version a read sees: the latest for a strongly
+    /// consistent read or when stale reads are off (one load), else the
+    /// stale view. Read operations take their snapshot here.
+    pub fn read_view(&self, consistent: bool) -> std::sync::Arc<crate::store::Db> {
+        let latest = self.store.snapshot();
+        if consistent || !self.harness.history.is_on() {
+            return latest;
+        }
+        self.harness.history.view(self.clock.now_ms(), latest)
+    }
+
+    /// Turns the provisioned-throughput token buckets on or off (see
+    /// [`throughput`]); buckets start full.
+    pub fn enforce_throughput(&self, on: bool) {
+        self.harness.throughput.set(on);
+    }
+
+    /// Runs a validated JSON request: through the token buckets when they
+    /// are on (admit, run with capacity reporting, charge), else directly.
+    pub(crate) fn dispatch(&self, op: &str, body: &serde_json::Value) -> crate::error::Result<Vec<u8>> {
+        let write = match throughput::metered(op) {
+            Some(write) if self.harness.throughput.is_on() => write,
+            _ => return crate::http::decode::dispatch(self, op, body),
+        };
+        let now = self.clock.now_ms();
+        let index = body.get("IndexName").and_then(|v| v.as_str());
+        // Admission reads a snapshot and drops it before the operation runs
+        // (a held snapshot would make the write copy).
+        self.harness.throughput.admit(
+            &self.store.snapshot(),
+            &crate::http::tables_named(body),
+            index,
+            write,
+            now,
+        )?;
+        // Always run with the per-index detail (a GSI pays for its own
+        // writes), then answer in the detail the caller asked for.
+        let asked = body.get("ReturnConsumedCapacity").and_then(|v| v.as_str()).unwrap_or("NONE");
+        let mut forced = None;
+        if asked != "INDEXES" {
+            let mut b = body.clone();
+            b["ReturnConsumedCapacity"] = "INDEXES".into();
+            forced = Some(b);
+        }
+        let bytes = crate::http::decode::dispatch(self, op, forced.as_ref().unwrap_or(body))?;
+        let mut out: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| crate::error::Error::internal(e.to_string()))?;
+        if let Some(consumed) = out.get("ConsumedCapacity") {
+            self.harness.throughput.charge(&self.store.snapshot(), consumed, write, now);
+        }
+        if asked == "INDEXES" {
+            return Ok(bytes);
+        }
+        if let Some(o) = out.as_object_mut() {
+            if asked == "TOTAL" {
+                let entries = match o.get_mut("ConsumedCapacity") {
+                    Some(serde_json::Value::Array(list)) => list.iter_mut().collect(),
+                    Some(one) => vec![one],
+                    None => vec![],
+                };
+                for entry in entries.into_iter().filter_map(|e| e.as_object_mut()) {
+                    for detail in ["Table", "GlobalSecondaryIndexes", "LocalSecondaryIndexes"] {
+                        entry.remove(detail);
+                    }
+                }
+            } else {
+                o.remove("ConsumedCapacity");
+            }
+        }
+        crate::http::encode(&out)
+    }
+
+    /// Runs a command under the fault rules (called by every command's
+    /// `execute`, after its checks): an injected error replaces it, latency
+    /// is noted for the caller to wait, batch and transaction degradations
+    /// are installed for its duration; a successful data write is kept for
+    /// stale reads.
+    pub(crate) fn with_faults<T>(
+        &self,
+        op: &str,
+        tables: impl FnOnce() -> Vec<String>,
+        run: impl FnOnce() -> crate::error::Result<T>,
+    ) -> crate::error::Result<T> {
+        let decision = self.harness.faults.decide(op, tables);
+        faults::add_latency(decision.latency);
+        if let Some(e) = decision.error {
+            return Err(e);
+        }
+        let out = faults::with_degradation(decision.degradation, run);
+        if out.is_ok()
+            && matches!(op, "PutItem" | "UpdateItem" | "DeleteItem" | "BatchWriteItem" | "TransactWriteItems")
+        {
+            self.wrote();
+        }
+        out
+    }
+
+    /// Called after a write operation succeeded: keeps the new version for
+    /// stale reads (nothing when they are off).
+    pub(crate) fn wrote(&self) {
+        self.harness.history.wrote(self.clock.now_ms(), || self.store.snapshot());
+    }
+
+    /// Empties everything but the named snapshots: tables, items, tokens,
+    /// the operation record and the fault rules (back to the configured
+    /// ones); the clock follows the system clock again.
+    pub fn reset(&self) {
+        self.restore(&Snapshot::empty(self.clock.now_ms()));
+        self.clear_operations();
+        self.harness.faults.clear();
+        self.harness.install_configured(&self.config);
+        self.set_stale_reads(Staleness::Off);
+        self.clock.use_system();
+    }
+
+    /// A second, independent service starting from this one's database (and
+    /// clock): O(1), sharing structure until either side writes. It has
+    /// the same configuration, no named snapshots and only the configured
+    /// fault rules. [`crate::Emulator::fork`] serves one on its own endpoint.
+    pub fn fork(&self) -> Service {
+        let fork = Service::new(self.config.clone());
+        fork.restore(&self.snapshot());
+        if self.clock.mode() == crate::ClockMode::Manual {
+            fork.clock.set_ms(self.clock.now_ms());
+        }
+        fork
+    }
+
+    /// Takes a snapshot and keeps it as `name` (replacing one of that name).
+    pub fn save_snapshot(&self, name: &str) -> Snapshot {
+        let snapshot = self.snapshot();
+        self.harness.snapshots.insert(name, snapshot.clone());
+        snapshot
+    }
+
+    /// Restores the snapshot called `name`; `false` if there is none.
+    pub fn restore_snapshot(&self, name: &str) -> bool {
+        match self.harness.snapshots.get(name) {
+            Some(s) => {
+                self.restore(&s);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Drops the snapshot called `name`; `false` if there was none.
+    pub fn drop_snapshot(&self, name: &str) -> bool {
+        self.harness.snapshots.remove(name)
+    }
+
+    /// The named snapshots, in name order.
+    pub fn snapshots(&self) -> Vec<(String, Snapshot)> {
+        self.harness.snapshots.list()
+    }
+
+    /// Deletes every item whose TTL has passed by the emulator's clock, now;
+    /// returns how many. With a manual clock, advance it and sweep: no test
+    /// needs to sleep.
+    pub fn sweep_ttl(&self) -> usize {
+        crate::ttl::expire(&self.store, self.clock.now_secs_f64())
+    }
+
+    /// The fault-injection rules ([`Faults::add`], `remove`, `clear`, `list`).
+    pub fn faults(&self) -> &Faults {
+        &self.harness.faults
+    }
+}
+
+#[cfg(test)]
+mod tests;
