@@ -12,6 +12,7 @@
 //! Operations reach tables only through this API; they never see how the
 //! version is published.
 
+pub mod expiry;
 pub mod item;
 pub mod key;
 pub mod meta;

@@ -8,5 +8,6 @@ mod describe_limits;
 mod describe_table;
 mod list_tables;
 mod tag_resource;
+mod ttl_index;
 mod update_table;
 mod update_time_to_live;
