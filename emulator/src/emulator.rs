@@ -61,6 +61,12 @@ impl Builder {
         self.config.record_operations = on;
         self
     }
+    /// How many of the most recent operations the record keeps (default
+    /// [`crate::service::DEFAULT_OPERATION_RECORD_CAPACITY`]); older ones are dropped.
+    pub fn operation_record_capacity(mut self, capacity: usize) -> Self {
+        self.config.operation_record_capacity = capacity;
+        self
+    }
 
     /// Binds the listener and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
