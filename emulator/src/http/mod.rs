@@ -48,11 +48,30 @@ pub async fn handle(
         // A client that hangs up mid-body gets nothing useful back anyway.
         Err(_) => return Ok(error_response(&Error::serialization(messages::MALFORMED_JSON), &request_id)),
     };
-    let out = serve(&svc, &parts, &body);
+    let out = request_span(&request_id, &parts).in_scope(|| serve(&svc, &parts, &body));
     Ok(match out {
         Ok(bytes) => json_response(StatusCode::OK, bytes, &request_id),
         Err(e) => error_response(&e, &request_id),
     })
+}
+
+/// The span every request runs in: its id, the operation its target names
+/// and (recorded once the body is parsed, by [`Service::call`]) the table.
+/// Errors are logged inside it at debug, with their `__type`
+/// ([`Service::guarded`]). Fields are built only when a subscriber wants
+/// the span, so a server without debug logging pays one interest check.
+fn request_span(request_id: &str, parts: &hyper::http::request::Parts) -> tracing::Span {
+    tracing::debug_span!(
+        "request",
+        request_id,
+        operation = parts
+            .headers
+            .get("x-amz-target")
+            .and_then(|v| v.to_str().ok())
+            .map(|t| t.strip_prefix(TARGET_PREFIX).unwrap_or(t))
+            .unwrap_or(""),
+        table = tracing::field::Empty,
+    )
 }
 
 /// Target, authorization, JSON, then the service.
@@ -160,11 +179,21 @@ impl Service {
     /// input ([`decode`]), the command, and its output into JSON. Guarded
     /// and recorded like every call ([`Service::guarded`]).
     pub fn call(&self, op: &str, body: &serde_json::Value) -> crate::error::Result<Vec<u8>> {
+        record_tables_in_span(body);
         self.guarded(
             op,
             || tables_named(body),
             || validate::validate_input(op, body).and_then(|()| decode::dispatch(self, op, body)),
         )
+    }
+}
+
+/// Records the tables `body` names in the current request span, if a
+/// subscriber is listening to it.
+fn record_tables_in_span(body: &serde_json::Value) {
+    let span = tracing::Span::current();
+    if !span.is_disabled() {
+        span.record("table", tables_named(body).join(",").as_str());
     }
 }
 
