@@ -40,8 +40,8 @@
 //! # Ok::<(), ddb_emulator::Error>(())
 //! ```
 
-pub mod clock;
-pub mod emulator;
+mod clock;
+mod emulator;
 pub mod error;
 pub mod expr;
 pub mod http;

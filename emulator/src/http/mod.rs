@@ -6,9 +6,9 @@
 //! [`Service::call`], and frames the answer with `x-amzn-RequestId` and
 //! `x-amz-crc32`.
 
-pub mod auth;
-pub mod decode;
-pub mod validate;
+pub(crate) mod auth;
+pub(crate) mod decode;
+pub(crate) mod validate;
 
 use crate::error::{messages, Error, ErrorKind};
 use crate::service::Service;

@@ -95,14 +95,4 @@ impl ExpiryIndex {
         let start = (Expiry(from), PrimaryKey::min());
         self.entries.range(start..).take_while(move |(at, _)| at.0 < to).map(|(_, key)| key)
     }
-
-    /// Number of entries (items with a Number in the TTL attribute).
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether no item has a Number in the TTL attribute.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
 }

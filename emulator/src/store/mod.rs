@@ -12,13 +12,13 @@
 //! Operations reach tables only through this API; they never see how the
 //! version is published.
 
-pub mod expiry;
-pub mod item;
-pub mod key;
+pub(crate) mod expiry;
+pub(crate) mod item;
+pub(crate) mod key;
 pub mod meta;
-pub mod range;
+pub(crate) mod range;
 pub mod schema;
-pub mod table;
+pub(crate) mod table;
 
 use crate::error::Result;
 use imbl::OrdMap;
