@@ -84,6 +84,12 @@ impl Builder {
         self.config.record_operations = on;
         self
     }
+    /// How many of the most recent operations the record keeps (default
+    /// [`crate::service::DEFAULT_OPERATION_RECORD_CAPACITY`]); older ones are dropped.
+    pub fn operation_record_capacity(mut self, capacity: usize) -> Self {
+        self.config.operation_record_capacity = capacity;
+        self
+    }
 
     /// Whether provisioned tables and GSIs throttle beyond their read and
     /// write capacity (default: off).

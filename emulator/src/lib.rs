@@ -40,9 +40,9 @@
 //! # Ok::<(), ddb_emulator::Error>(())
 //! ```
 
-pub mod clock;
+mod clock;
 pub mod durable;
-pub mod emulator;
+mod emulator;
 pub mod error;
 pub mod expr;
 pub mod harness;

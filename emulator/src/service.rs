@@ -18,6 +18,7 @@ use crate::ops::{self as ops_mod};
 use crate::store::Store;
 use crate::value::{json::check_item, Item};
 use parking_lot::Mutex;
+use std::collections::VecDeque;
 use std::time::Duration;
 
 /// Settings that shape how the emulator behaves.
@@ -30,8 +31,12 @@ pub struct Config {
     /// How long tables stay CREATING / UPDATING / DELETING (zero: transitions
     /// are immediate). Code that exercises waiters sets this.
     pub transition_delay: Duration,
-    /// Whether to keep a record of every operation served.
+    /// Whether to keep a record of the operations served.
     pub record_operations: bool,
+    /// How many operations the record keeps: the most recent ones (older
+    /// ones are dropped as new ones come), so a long-running embedding that
+    /// never clears it does not grow without bound.
+    pub operation_record_capacity: usize,
     /// Fault injection: the probability (0.0 to 1.0) that each request of a
     /// BatchWriteItem or key of a BatchGetItem is left unprocessed
     /// (returned in UnprocessedItems / UnprocessedKeys), as a throttled
@@ -67,6 +72,7 @@ impl Default for Config {
             account_id: "000000000000".to_string(),
             transition_delay: Duration::ZERO,
             record_operations: true,
+            operation_record_capacity: DEFAULT_OPERATION_RECORD_CAPACITY,
             unprocessed_probability: 0.0,
             ttl_sweep_interval: Duration::from_secs(1),
             stream_shard_rollover: Duration::from_secs(4 * 3600),
@@ -78,6 +84,9 @@ impl Default for Config {
         }
     }
 }
+
+/// How many operations the record keeps unless configured otherwise.
+pub const DEFAULT_OPERATION_RECORD_CAPACITY: usize = 10_000;
 
 /// One served operation, as a test may want to assert on it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,7 +106,7 @@ pub struct Service {
     pub store: Store,
     /// Behaviour settings.
     pub config: Config,
-    record: Mutex<Vec<OperationRecord>>,
+    record: Mutex<VecDeque<OperationRecord>>,
     /// ClientRequestTokens of recent TransactWriteItems calls.
     pub idempotency: crate::ops::idempotency::Tokens,
     /// Exports and imports made so far (see [`crate::transfer`]).
@@ -140,7 +149,7 @@ impl Service {
             store,
             harness: crate::harness::Controls::new(&config),
             config,
-            record: Mutex::new(Vec::new()),
+            record: Mutex::new(VecDeque::new()),
             idempotency: Default::default(),
             clock,
             transfers: Default::default(),
@@ -210,7 +219,7 @@ impl Service {
             Ok(_) => tracing::trace!(operation = op, "request served"),
         }
         if self.config.record_operations {
-            self.record.lock().push(OperationRecord {
+            self.remember(OperationRecord {
                 operation: op.to_string(),
                 tables: tables(),
                 outcome: out.as_ref().map(|_| ()).map_err(|e| e.kind.short_name().to_string()),
@@ -219,9 +228,24 @@ impl Service {
         (out, crate::harness::faults::take_latency())
     }
 
-    /// Every operation served so far, oldest first.
+    /// Adds `record` to the operation record, dropping the oldest entry
+    /// when it holds `operation_record_capacity` already (a ring buffer).
+    fn remember(&self, record: OperationRecord) {
+        let capacity = self.config.operation_record_capacity;
+        if capacity == 0 {
+            return;
+        }
+        let mut log = self.record.lock();
+        while log.len() >= capacity {
+            log.pop_front();
+        }
+        log.push_back(record);
+    }
+
+    /// The operations served so far (the most recent
+    /// `operation_record_capacity` of them), oldest first.
     pub fn operations(&self) -> Vec<OperationRecord> {
-        self.record.lock().clone()
+        self.record.lock().iter().cloned().collect()
     }
 
     /// Up to `limit` operations recorded after the first `after`, and how

@@ -51,18 +51,18 @@
 //! Legacy parameters: see [`legacy`] (Expected, ConditionalOperator,
 //! AttributesToGet, AttributeUpdates, KeyConditions, QueryFilter, ScanFilter).
 
-pub mod ast;
-pub mod eval;
-pub mod key;
-pub mod legacy;
-pub mod lexer;
-pub mod parser;
-pub mod printer;
-pub mod projection;
-pub mod reserved;
-pub mod resolve;
-pub mod update;
-pub mod validate;
+pub(crate) mod ast;
+pub(crate) mod eval;
+pub(crate) mod key;
+pub(crate) mod legacy;
+pub(crate) mod lexer;
+pub(crate) mod parser;
+pub(crate) mod printer;
+pub(crate) mod projection;
+pub(crate) mod reserved;
+pub(crate) mod resolve;
+pub(crate) mod update;
+pub(crate) mod validate;
 
 #[cfg(test)]
 mod tests;

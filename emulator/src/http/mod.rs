@@ -7,10 +7,10 @@
 //! `x-amz-crc32`.
 
 pub mod admin;
-pub mod auth;
-pub mod decode;
+pub(crate) mod auth;
+pub(crate) mod decode;
 mod streams;
-pub mod validate;
+pub(crate) mod validate;
 
 use crate::error::{messages, Error, ErrorKind};
 use crate::service::Service;
@@ -56,7 +56,7 @@ pub async fn handle(
         Err(_) => return Ok(error_response(&Error::serialization(messages::MALFORMED_JSON), &request_id)),
     };
     let mut delay = std::time::Duration::ZERO;
-    let out = serve(&svc, &parts, &body, &mut delay);
+    let out = request_span(&request_id, &parts).in_scope(|| serve(&svc, &parts, &body, &mut delay));
     if !delay.is_zero() {
         // Latency from a fault rule: waited here, off the worker thread.
         tokio::time::sleep(delay).await;
@@ -65,6 +65,25 @@ pub async fn handle(
         Ok(bytes) => json_response(StatusCode::OK, bytes, &request_id),
         Err(e) => error_response(&e, &request_id),
     })
+}
+
+/// The span every request runs in: its id, the operation its target names
+/// and (recorded once the body is parsed, by [`Service::call`]) the table.
+/// Errors are logged inside it at debug, with their `__type`
+/// ([`Service::guarded`]). Fields are built only when a subscriber wants
+/// the span, so a server without debug logging pays one interest check.
+fn request_span(request_id: &str, parts: &hyper::http::request::Parts) -> tracing::Span {
+    tracing::debug_span!(
+        "request",
+        request_id,
+        operation = parts
+            .headers
+            .get("x-amz-target")
+            .and_then(|v| v.to_str().ok())
+            .map(|t| t.strip_prefix(TARGET_PREFIX).unwrap_or(t))
+            .unwrap_or(""),
+        table = tracing::field::Empty,
+    )
 }
 
 /// Target, authorization, JSON, then the service.
@@ -204,11 +223,21 @@ impl Service {
         op: &str,
         body: &serde_json::Value,
     ) -> (crate::error::Result<Vec<u8>>, std::time::Duration) {
+        record_tables_in_span(body);
         self.guarded_timed(
             op,
             || tables_named(body),
             || validate::validate_input(op, body).and_then(|()| self.dispatch(op, body)),
         )
+    }
+}
+
+/// Records the tables `body` names in the current request span, if a
+/// subscriber is listening to it.
+fn record_tables_in_span(body: &serde_json::Value) {
+    let span = tracing::Span::current();
+    if !span.is_disabled() {
+        span.record("table", tables_named(body).join(",").as_str());
     }
 }
 

@@ -55,6 +55,8 @@ impl Write for UpdateTimeToLive {
         let mut table = Table::clone(table);
         Arc::make_mut(&mut table.def).meta.ttl =
             Some(TtlMeta { attribute: spec.attribute_name.clone(), enabled: spec.enabled });
+        // The expiry index follows the new setting from now on (one walk).
+        table.sync_expiry_index();
         Ok(TablePlan::put(ctx, table, Output { time_to_live_specification: spec.clone() }))
     }
 

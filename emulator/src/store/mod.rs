@@ -13,15 +13,16 @@
 //! version is published.
 
 pub mod backup;
-pub mod item;
+pub(crate) mod expiry;
+pub(crate) mod item;
 pub mod journal;
-pub mod key;
+pub(crate) mod key;
 pub mod meta;
 pub mod pitr;
-pub mod range;
+pub(crate) mod range;
 pub mod schema;
 pub mod stream;
-pub mod table;
+pub(crate) mod table;
 
 use crate::durable::{Durable, TableChange};
 use crate::error::Result;

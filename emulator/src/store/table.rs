@@ -6,6 +6,7 @@
 //! indexes, the item count and the size in step with the base items, so a
 //! table and its indexes can never disagree.
 
+use super::expiry::ExpiryIndex;
 use super::item::StoredItem;
 use super::key::{IndexKey, PrimaryKey};
 use super::pitr::History;
@@ -32,12 +33,20 @@ pub struct Table {
     /// Past versions, while point-in-time recovery is enabled (see
     /// [`super::pitr`]); `None` costs writes nothing.
     history: Option<Arc<History>>,
+    /// Per index (same order as `indexes`): the size of its entries, as
+    /// DescribeTable reports it. Kept up to date by every insert and removal
+    /// so no description walks an index (under the writer lock, it would
+    /// stall every write for as long as the index is large).
+    index_sizes: Vec<u64>,
+    /// The items by the time their TTL attribute names (see `expiry.rs`).
+    expiry: ExpiryIndex,
 }
 
 impl Table {
     /// An empty table with definition `def`.
     pub fn new(def: TableDef) -> Self {
         let indexes = vec![OrdMap::new(); def.indexes.len()];
+        let index_sizes = vec![0; def.indexes.len()];
         Table {
             def: Arc::new(def),
             items: OrdMap::new(),
@@ -45,25 +54,19 @@ impl Table {
             size_bytes: 0,
             streams: None,
             history: None,
+            index_sizes,
+            expiry: ExpiryIndex::default(),
         }
     }
 
-    /// A table with definition `def` holding `source`'s items (a restore):
-    /// the item map is shared in O(1); the indexes of `def` are built.
+    /// A table with definition `def` holding `source`'s items (a restore).
+    /// Each item goes through [`Table::put`], so the indexes, their sizes
+    /// and the expiry index are built as for any write, and a durable store
+    /// logs the items with the table.
     pub fn restored(def: TableDef, source: &OrdMap<PrimaryKey, StoredItem>) -> Self {
         let mut table = Table::new(def);
-        table.items = source.clone();
-        table.size_bytes = source.values().map(|i| i.size() as u64).sum();
-        if !table.indexes.is_empty() {
-            for i in 0..table.indexes.len() {
-                let mut map = OrdMap::new();
-                for (key, item) in table.items.iter() {
-                    if let Some(ik) = table.def.index_key(i, key, &table.index_key_attributes(item)) {
-                        map.insert(ik, item.clone());
-                    }
-                }
-                table.indexes[i] = map;
-            }
+        for (key, item) in source.iter() {
+            table.put(key.clone(), item.clone());
         }
         table
     }
@@ -116,6 +119,7 @@ impl Table {
             table: self.def.name.clone(),
             item: item.clone(),
         });
+        self.track_expiry(&key, Some(&item));
         let old = self.items.insert(key.clone(), item.clone());
         if let Some(old) = &old {
             self.size_bytes -= old.size() as u64;
@@ -126,6 +130,7 @@ impl Table {
             let keys = self.index_key_attributes(&item);
             for i in 0..self.indexes.len() {
                 if let Some(ik) = self.def.index_key(i, &key, &keys) {
+                    self.index_entry_inserted(i, &item);
                     self.indexes[i].insert(ik, item.clone());
                 }
             }
@@ -153,6 +158,7 @@ impl Table {
     }
 
     fn remove_as(&mut self, key: &PrimaryKey, by_ttl: bool) -> Option<StoredItem> {
+        self.track_expiry(key, None);
         let old = self.items.remove(key)?;
         super::journal::note(|| super::journal::ItemChange::Remove {
             table: self.def.name.clone(),
@@ -188,9 +194,63 @@ impl Table {
         let keys = self.index_key_attributes(item);
         for i in 0..self.indexes.len() {
             if let Some(ik) = self.def.index_key(i, key, &keys) {
-                self.indexes[i].remove(&ik);
+                if let Some(entry) = self.indexes[i].remove(&ik) {
+                    self.index_entry_removed(i, &entry);
+                }
             }
         }
+    }
+
+    /// Keeps the expiry index in step with a change of the item at `key` to
+    /// `new` (`None`: removed); called before the change. Costs one
+    /// comparison for a table without TTL.
+    fn track_expiry(&mut self, key: &PrimaryKey, new: Option<&StoredItem>) {
+        if self.expiry.attribute().is_none() && self.def.meta.ttl_attribute().is_none() {
+            return;
+        }
+        self.sync_expiry_index();
+        if let Some(old) = self.items.get(key) {
+            self.expiry.remove(key, old);
+        }
+        if let Some(new) = new {
+            self.expiry.insert(key, new);
+        }
+    }
+
+    /// Rebuilds the expiry index if the table's enabled TTL attribute is not
+    /// the one it follows (TTL was just enabled, disabled or changed): one
+    /// walk of the items per change of the TTL setting.
+    pub fn sync_expiry_index(&mut self) {
+        let attribute = self.def.meta.ttl_attribute();
+        if self.expiry.attribute() != attribute {
+            self.expiry = ExpiryIndex::build(attribute, self.items.iter());
+        }
+    }
+
+    /// Keys of the items whose TTL attribute names a time in `[from, to)`
+    /// (epoch seconds), earliest first: a range of the expiry index. Empty
+    /// when TTL is off. Should the index not follow the current TTL
+    /// attribute yet (nothing has changed since it was set), the items are
+    /// walked instead.
+    pub fn expiring_between(&self, from: f64, to: f64) -> Vec<PrimaryKey> {
+        let attribute = self.def.meta.ttl_attribute();
+        if self.expiry.attribute() == attribute {
+            return self.expiry.between(from, to).cloned().collect();
+        }
+        ExpiryIndex::build(attribute, self.items.iter()).between(from, to).cloned().collect()
+    }
+
+    /// The size index `i` counts for `item`: only the attributes it projects.
+    fn index_entry_size(&self, i: usize, item: &StoredItem) -> u64 {
+        self.def.indexes[i].stored_entry_size(&self.def.key, item) as u64
+    }
+
+    fn index_entry_inserted(&mut self, i: usize, item: &StoredItem) {
+        self.index_sizes[i] += self.index_entry_size(i, item);
+    }
+
+    fn index_entry_removed(&mut self, i: usize, item: &StoredItem) {
+        self.index_sizes[i] -= self.index_entry_size(i, item);
     }
 
     /// Base items in key order within `range` (hash, partition key, sort key).
@@ -215,11 +275,10 @@ impl Table {
         self.indexes[i].len()
     }
 
-    /// Total size of the items in index `i`.
-    /// Counts only the attributes the index projects.
+    /// Total size of the items in index `i`, counting only the attributes
+    /// the index projects. Kept up to date on each write: O(1).
     pub fn index_size_bytes(&self, i: usize) -> u64 {
-        let index = &self.def.indexes[i];
-        self.indexes[i].values().map(|s| index.stored_entry_size(&self.def.key, s) as u64).sum()
+        self.index_sizes[i]
     }
 
     /// Replaces the definition. Indexes present in both the old and new
@@ -227,24 +286,35 @@ impl Table {
     /// base items; dropped indexes are discarded.
     pub fn set_def(&mut self, def: TableDef) {
         let mut indexes = Vec::with_capacity(def.indexes.len());
+        let mut index_sizes = Vec::with_capacity(def.indexes.len());
         for index in &def.indexes {
             match self.def.index(&index.name) {
-                Some((i, _)) => indexes.push(self.indexes[i].clone()),
-                None => indexes.push(OrdMap::new()),
+                Some((i, _)) => {
+                    indexes.push(self.indexes[i].clone());
+                    index_sizes.push(self.index_sizes[i]);
+                }
+                None => {
+                    indexes.push(OrdMap::new());
+                    index_sizes.push(0);
+                }
             }
         }
         let new: Vec<usize> =
             (0..def.indexes.len()).filter(|&i| self.def.index(&def.indexes[i].name).is_none()).collect();
         self.def = Arc::new(def);
         self.indexes = indexes;
+        self.index_sizes = index_sizes;
         for i in new {
             let mut map = OrdMap::new();
+            let mut size = 0;
             for (key, item) in self.items.iter() {
                 if let Some(ik) = self.def.index_key(i, key, &self.index_key_attributes(item)) {
+                    size += self.index_entry_size(i, item);
                     map.insert(ik, item.clone());
                 }
             }
             self.indexes[i] = map;
+            self.index_sizes[i] = size;
         }
     }
 }

@@ -7,6 +7,8 @@ mod describe_endpoints;
 mod describe_limits;
 mod describe_table;
 mod list_tables;
+mod operation_record;
 mod tag_resource;
+mod ttl_index;
 mod update_table;
 mod update_time_to_live;

@@ -10,8 +10,8 @@
 pub mod json;
 pub mod map;
 pub mod number;
-pub mod packed;
-pub mod size;
+pub(crate) mod packed;
+pub(crate) mod size;
 
 use std::collections::BTreeSet;
 

@@ -60,18 +60,6 @@ pub fn item_size(item: &Item) -> usize {
     item.iter().map(|(k, v)| attribute_size(k, v)).sum()
 }
 
-/// Whether an item is within the 400 KB limit (exactly 400 KB is allowed).
-pub fn item_fits(item: &Item) -> bool {
-    item_size(item) <= MAX_ITEM_SIZE
-}
-
-/// Size of a key attribute's value, as checked against the key limits
-/// (partition key values up to 2048 bytes, sort key values up to 1024 bytes):
-/// UTF-8 bytes of a string, raw bytes of a binary, the number size otherwise.
-pub fn key_value_size(v: &AttributeValue) -> usize {
-    value_size(v)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,7 +125,7 @@ mod tests {
         item.insert("name😀".into(), AttributeValue::Null);
         assert_eq!(item_size(&item), (2 + 3) + (1 + 2) + (8 + 1));
         assert_eq!(attribute_size("pk", &s("abc")), 5);
-        assert_eq!(key_value_size(&s("abc")), 3);
+        assert_eq!(value_size(&s("abc")), 3);
         assert_eq!(item_size(&Item::new()), 0);
     }
 
@@ -152,9 +140,9 @@ mod tests {
         };
         let exact = fill(MAX_ITEM_SIZE);
         assert_eq!(item_size(&exact), 409_600);
-        assert!(item_fits(&exact));
+        assert!(item_size(&exact) <= MAX_ITEM_SIZE);
         let over = fill(MAX_ITEM_SIZE + 1);
         assert_eq!(item_size(&over), 409_601);
-        assert!(!item_fits(&over));
+        assert!(item_size(&over) > MAX_ITEM_SIZE);
     }
 }
