@@ -5,14 +5,9 @@
 //! # async fn main() -> ddb_odm::Result<()> {
 //! # use ddb_odm::{Model, Odm, Request};
 //! # use futures::TryStreamExt;
-//! # #[derive(Model, Debug, Clone, PartialEq)]
-//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-//! # let (_emu, client) = ddb_odm::testing::embedded().await;
-//! # let odm = Odm::new(client);
-//! # let orders = odm.model::<Order>().await?;
+//! # use ddb_odm::testing::doc::{order, Order};
+//! # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 //! # let f = Order::fields();
-//! # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 //! match orders.create(&order(1, "open", 1.0)).await {
 //!     Err(e) if e.is_condition_failed() => {} // already exists
 //!     other => panic!("{other:?}"),
@@ -100,10 +95,8 @@ pub enum Error {
 ///
 /// ```
 /// # use ddb_odm::{Model, Odm, Request};
-/// # #[derive(Model, Debug, Clone, PartialEq)]
-/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-/// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let orders = ddb_odm::testing::doc::offline();
 /// # let f = Order::fields();
 /// let big = order(1, &"x".repeat(500 * 1024), 1.0);
 /// let err = orders.save(&big).dry_run().unwrap_err(); // checked before sending
@@ -148,14 +141,9 @@ impl Limit {
 /// # async fn main() -> ddb_odm::Result<()> {
 /// # use ddb_odm::{Model, Odm, Request};
 /// # use futures::TryStreamExt;
-/// # #[derive(Model, Debug, Clone, PartialEq)]
-/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-/// # let (_emu, client) = ddb_odm::testing::embedded().await;
-/// # let odm = Odm::new(client);
-/// # let orders = odm.model::<Order>().await?;
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 /// # let f = Order::fields();
-/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 /// let err = odm.transact_write().put(orders.create(&order(1, "open", 1.0))).send().await.unwrap_err();
 /// let ddb_odm::Error::TransactionCancelled { reasons } = err else { panic!() };
 /// assert_eq!(reasons[0].code, ddb_odm::CancellationCode::ConditionalCheckFailed);
@@ -240,14 +228,9 @@ impl Error {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let err = orders.create(&order(1, "open", 1.0)).await.unwrap_err(); // exists
     /// assert!(err.is_condition_failed());
     /// # Ok(()) }

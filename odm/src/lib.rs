@@ -124,6 +124,10 @@
 //! ```
 #![deny(missing_docs)]
 
+// The derives name this crate `::ddb_odm`; this lets the crate derive its
+// own models (the documentation examples' shared `testing::doc::Order`).
+extern crate self as ddb_odm;
+
 pub mod error;
 pub mod expr;
 mod handle;
@@ -146,12 +150,12 @@ pub use handle::ModelHandle;
 pub use item::{AttributeValue, Item};
 pub use model::{Document, DynamicItem, Model, Record};
 pub use odm::{Odm, OdmOptions};
+pub use ops::Request;
 pub use ops::query::{KeyQuery, NoSortKey, Page, SortKey};
 pub use ops::retry::RetryPolicy;
 pub use ops::table::{Billing, Table, TableChanges, TableOptions, TableUpdates, WaitForActive};
 pub use ops::transaction::{TransactGet, TransactGetOutput, TransactWrite};
 pub use ops::update::Returning;
-pub use ops::Request;
 pub use schema::Schema;
 pub use tracking::Tracked;
 pub use types::{Attribute, Binary, DateAttribute, DateStorage, Decimal, Ref};

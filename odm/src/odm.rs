@@ -148,14 +148,9 @@ impl Odm {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let again = odm.model::<Order>().await?; // the table exists: not created twice
     /// assert_eq!(again.scan().count().await?, 3);
     /// # Ok(()) }
@@ -170,10 +165,8 @@ impl Odm {
     ///
     /// ```
     /// # use ddb_odm::{Model, Odm, Request};
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
     /// # let f = Order::fields();
     /// let odm = orders.odm();
     /// let handle = odm.handle::<Order>()?; // no request is sent
@@ -215,10 +208,8 @@ impl Odm {
     ///
     /// ```
     /// # use ddb_odm::{Model, Odm, Request};
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
     /// # let f = Order::fields();
     /// let table = orders.odm().table_for(Order::schema()?);
     /// assert_eq!(table.create_request()?.table_name(), Some("Order"));
@@ -257,14 +248,9 @@ impl Odm {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// odm.transact_write()
     ///     .update(orders.update(("c1".to_string(), 1)).add(&f.total, -5.0))
     ///     .update(orders.update(("c1".to_string(), 2)).add(&f.total, 5.0))
@@ -284,14 +270,9 @@ impl Odm {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let out = odm.transact_get().get(orders.get(("c1".to_string(), 1))).get(orders.get(("c1".to_string(), 2))).send().await?;
     /// assert_eq!(out.get::<Order>(1)?.unwrap().total, 25.0);
     /// # Ok(()) }

@@ -1,7 +1,7 @@
 //! Parsing of the derive's attributes: `#[odm(...)]` on structs and fields,
 //! `#[key]`, `#[range_key]`, `#[index(...)]` on fields.
 
-use syn::{spanned::Spanned, Error, Expr, ExprLit, Field, Ident, Lit, LitStr, Path, Result};
+use syn::{Error, Expr, ExprLit, Field, Ident, Lit, LitStr, Path, Result, spanned::Spanned};
 
 /// Struct-level settings.
 #[derive(Default)]

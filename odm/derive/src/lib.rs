@@ -5,11 +5,11 @@
 
 mod attrs;
 
-use attrs::{field_attrs, model_attrs, FieldAttrs};
+use attrs::{FieldAttrs, field_attrs, model_attrs};
 use proc_macro::TokenStream;
 use proc_macro2::{Span, TokenStream as Tokens};
 use quote::{format_ident, quote, quote_spanned};
-use syn::{spanned::Spanned, Data, DeriveInput, Error, Fields, Ident, Lit, Result, Type};
+use syn::{Data, DeriveInput, Error, Fields, Ident, Lit, Result, Type, spanned::Spanned};
 
 /// Derives `ddb_odm::Model` (and `Record`, `Document`, `Attribute`).
 ///
@@ -565,7 +565,9 @@ fn expand(input: &DeriveInput, is_model: bool) -> Result<Tokens> {
             let Some(h) = idx.hash else {
                 return Err(Error::new(
                     Span::call_site(),
-                    format!("index `{name}` has a range key but no hash key: mark one field #[index(name = \"{name}\")]"),
+                    format!(
+                        "index `{name}` has a range key but no hash key: mark one field #[index(name = \"{name}\")]"
+                    ),
                 ));
             };
             (&fields[h], idx.range.map(|i| &fields[i]))

@@ -9,24 +9,19 @@
 //! # async fn main() -> ddb_odm::Result<()> {
 //! # use ddb_odm::{Model, Odm, Request};
 //! # use futures::TryStreamExt;
-//! # #[derive(Model, Debug, Clone, PartialEq)]
-//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-//! # let (_emu, client) = ddb_odm::testing::embedded().await;
-//! # let odm = Odm::new(client);
-//! # let orders = odm.model::<Order>().await?;
+//! # use ddb_odm::testing::doc::{order, Order};
+//! # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 //! # let f = Order::fields();
-//! # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 //! orders.batch_put(&[order(4, "open", 1.0), order(5, "open", 1.0)]).await?;
 //! orders.batch_delete([("c1".to_string(), 1)]).await?;
 //! assert_eq!(orders.scan().count().await?, 4);
 //! # Ok(()) }
 //! ```
 
-use super::get::clone_err;
-use super::retry::{until_processed, Outcome};
 use super::Request;
-use crate::error::{sdk, Error, Result};
+use super::get::clone_err;
+use super::retry::{Outcome, until_processed};
+use crate::error::{Error, Result, sdk};
 use crate::handle::ModelHandle;
 use crate::item::Item;
 use crate::limits;
@@ -39,10 +34,8 @@ use std::future::IntoFuture;
 ///
 /// ```
 /// # use ddb_odm::{Model, Odm, Request};
-/// # #[derive(Model, Debug, Clone, PartialEq)]
-/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-/// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let orders = ddb_odm::testing::doc::offline();
 /// # let f = Order::fields();
 /// let many: Vec<Order> = (0..30).map(|id| order(id, "open", 1.0)).collect();
 /// let Request::BatchWriteItem(chunks) = orders.batch_put(&many).dry_run()? else { panic!() };
@@ -58,14 +51,9 @@ pub const MAX_WRITES_PER_REQUEST: usize = 25;
 /// # async fn main() -> ddb_odm::Result<()> {
 /// # use ddb_odm::{Model, Odm, Request};
 /// # use futures::TryStreamExt;
-/// # #[derive(Model, Debug, Clone, PartialEq)]
-/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-/// # let (_emu, client) = ddb_odm::testing::embedded().await;
-/// # let odm = Odm::new(client);
-/// # let orders = odm.model::<Order>().await?;
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 /// # let f = Order::fields();
-/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 /// let many: Vec<Order> = (10..40).map(|id| order(id, "open", 1.0)).collect();
 /// orders.batch_put(&many).await?; // two requests, unprocessed writes retried
 /// assert_eq!(orders.scan().count().await?, 33);
@@ -115,10 +103,8 @@ impl<M: Record> BatchWriteBuilder<M> {
     ///
     /// ```
     /// # use ddb_odm::{Model, Odm, Request};
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
     /// # let f = Order::fields();
     /// let keys = [("c1".to_string(), 1), ("c1".to_string(), 2)];
     /// let Request::BatchWriteItem(chunks) = orders.batch_delete(keys).dry_run()? else { panic!() };
@@ -145,14 +131,9 @@ impl<M: Record> BatchWriteBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// orders.batch_delete([("c1".to_string(), 1)]).send().await?;
     /// assert!(orders.get(("c1".to_string(), 1)).await?.is_none());
     /// # Ok(()) }

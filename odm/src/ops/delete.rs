@@ -5,28 +5,23 @@
 //! # async fn main() -> ddb_odm::Result<()> {
 //! # use ddb_odm::{Model, Odm, Request};
 //! # use futures::TryStreamExt;
-//! # #[derive(Model, Debug, Clone, PartialEq)]
-//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-//! # let (_emu, client) = ddb_odm::testing::embedded().await;
-//! # let odm = Odm::new(client);
-//! # let orders = odm.model::<Order>().await?;
+//! # use ddb_odm::testing::doc::{order, Order};
+//! # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 //! # let f = Order::fields();
-//! # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 //! assert_eq!(orders.delete(("c1".to_string(), 1)).must_exist().await?.unwrap().id, 1);
 //! # Ok(()) }
 //! ```
 
 use super::get::clone_err;
-use super::{condition_failed, exists, version_check, version_of, Conditions, Request};
-use crate::error::{sdk, Result};
+use super::{Conditions, Request, condition_failed, exists, version_check, version_of};
+use crate::error::{Result, sdk};
 use crate::expr::{Condition, Placeholders};
 use crate::handle::ModelHandle;
 use crate::item::Item;
 use crate::model::{BoxFuture, Record};
 use crate::schema::Direction;
-use aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder;
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
+use aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder;
 use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 use std::future::IntoFuture;
 
@@ -37,14 +32,9 @@ use std::future::IntoFuture;
 /// # async fn main() -> ddb_odm::Result<()> {
 /// # use ddb_odm::{Model, Odm, Request};
 /// # use futures::TryStreamExt;
-/// # #[derive(Model, Debug, Clone, PartialEq)]
-/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-/// # let (_emu, client) = ddb_odm::testing::embedded().await;
-/// # let odm = Odm::new(client);
-/// # let orders = odm.model::<Order>().await?;
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 /// # let f = Order::fields();
-/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 /// let gone = orders.delete(("c1".to_string(), 1)).condition(f.status.eq("open")).await?;
 /// assert_eq!(gone.unwrap().id, 1);
 /// assert!(orders.delete(("c1".to_string(), 1)).await?.is_none()); // nothing left to delete
@@ -89,14 +79,9 @@ impl<M: Record> DeleteBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let err = orders.delete(("c1".to_string(), 3)).condition(f.status.eq("open")).await.unwrap_err();
     /// assert!(err.is_condition_failed()); // order 3 is shipped: kept
     /// # Ok(()) }
@@ -113,14 +98,9 @@ impl<M: Record> DeleteBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// assert!(orders.delete(("c1".to_string(), 1)).expect_version(7).await.unwrap_err().is_condition_failed());
     /// assert!(orders.delete(("c1".to_string(), 1)).expect_version(1).await?.is_some());
     /// # Ok(()) }
@@ -137,14 +117,9 @@ impl<M: Record> DeleteBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// assert!(orders.delete(("c1".to_string(), 9)).must_exist().await.unwrap_err().is_condition_failed());
     /// # Ok(()) }
     /// ```
@@ -186,10 +161,8 @@ impl<M: Record> DeleteBuilder<M> {
     ///
     /// ```
     /// # use ddb_odm::{Model, Odm, Request};
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
     /// # let f = Order::fields();
     /// let req = orders.delete(("c1".to_string(), 1)).must_exist().dry_run()?;
     /// let Request::DeleteItem(r) = req else { panic!() };
@@ -207,14 +180,9 @@ impl<M: Record> DeleteBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let deleted = orders.delete(("c1".to_string(), 2)).send().await?;
     /// assert_eq!(deleted.map(|o| o.total), Some(25.0));
     /// # Ok(()) }

@@ -5,10 +5,8 @@
 //!
 //! ```
 //! # use ddb_odm::{Model, Odm, Request};
-//! # #[derive(Model, Debug, Clone, PartialEq)]
-//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-//! # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+//! # use ddb_odm::testing::doc::{order, Order};
+//! # let orders = ddb_odm::testing::doc::offline();
 //! # let f = Order::fields();
 //! // every builder can show the request it would send, without sending it
 //! let req = orders.update(("c1".to_string(), 1)).set(&f.status, "paid").dry_run()?;
@@ -41,10 +39,8 @@ use aws_sdk_dynamodb::operation;
 ///
 /// ```
 /// # use ddb_odm::{Model, Odm, Request};
-/// # #[derive(Model, Debug, Clone, PartialEq)]
-/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-/// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let orders = ddb_odm::testing::doc::offline();
 /// # let f = Order::fields();
 /// match orders.get(("c1".to_string(), 1)).dry_run()? {
 ///     Request::GetItem(input) => assert_eq!(input.table_name(), Some("Order")),

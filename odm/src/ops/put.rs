@@ -10,22 +10,17 @@
 //! # async fn main() -> ddb_odm::Result<()> {
 //! # use ddb_odm::{Model, Odm, Request};
 //! # use futures::TryStreamExt;
-//! # #[derive(Model, Debug, Clone, PartialEq)]
-//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-//! # let (_emu, client) = ddb_odm::testing::embedded().await;
-//! # let odm = Odm::new(client);
-//! # let orders = odm.model::<Order>().await?;
+//! # use ddb_odm::testing::doc::{order, Order};
+//! # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 //! # let f = Order::fields();
-//! # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 //! let saved = orders.create(&order(4, "open", 9.0)).await?;
 //! assert_eq!(saved.version, 1);
 //! # Ok(()) }
 //! ```
 
 use super::get::clone_err;
-use super::{condition_failed, not_exists, version_check, version_of, Conditions, Request};
-use crate::error::{sdk, Result};
+use super::{Conditions, Request, condition_failed, not_exists, version_check, version_of};
+use crate::error::{Result, sdk};
 use crate::expr::{Condition, Path, Placeholders, UpdateAction};
 use crate::handle::ModelHandle;
 use crate::item::Item;
@@ -45,14 +40,9 @@ use std::future::IntoFuture;
 /// # async fn main() -> ddb_odm::Result<()> {
 /// # use ddb_odm::{Model, Odm, Request};
 /// # use futures::TryStreamExt;
-/// # #[derive(Model, Debug, Clone, PartialEq)]
-/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-/// # let (_emu, client) = ddb_odm::testing::embedded().await;
-/// # let odm = Odm::new(client);
-/// # let orders = odm.model::<Order>().await?;
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 /// # let f = Order::fields();
-/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 /// let mut o = order(4, "open", 5.0);
 /// let stored = orders.save(&o).await?; // upsert
 /// assert_eq!(stored.version, 1);
@@ -92,14 +82,9 @@ impl<M: Record> PutBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let err = orders.save(&order(1, "open", 1.0)).overwrite(false).await.unwrap_err();
     /// assert!(err.is_condition_failed());
     /// # Ok(()) }
@@ -116,14 +101,9 @@ impl<M: Record> PutBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let mut o = orders.get(("c1".to_string(), 3)).required().await?;
     /// o.total = 0.0;
     /// let err = orders.save(&o).condition(f.status.eq("open")).await.unwrap_err();
@@ -191,10 +171,8 @@ impl<M: Record> PutBuilder<M> {
     ///
     /// ```
     /// # use ddb_odm::{Model, Odm, Request};
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
     /// # let f = Order::fields();
     /// let Request::PutItem(r) = orders.create(&order(1, "open", 1.0)).dry_run()? else { panic!() };
     /// assert!(r.condition_expression().unwrap().contains("attribute_not_exists"));
@@ -240,14 +218,9 @@ impl<M: Record> PutBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let stored = orders.create(&order(7, "open", 1.0)).send().await?;
     /// assert_eq!(stored.version, 1); // the version is set on create
     /// # Ok(()) }

@@ -10,23 +10,18 @@
 //! # async fn main() -> ddb_odm::Result<()> {
 //! # use ddb_odm::{Model, Odm, Request};
 //! # use futures::TryStreamExt;
-//! # #[derive(Model, Debug, Clone, PartialEq)]
-//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-//! # let (_emu, client) = ddb_odm::testing::embedded().await;
-//! # let odm = Odm::new(client);
-//! # let orders = odm.model::<Order>().await?;
+//! # use ddb_odm::testing::doc::{order, Order};
+//! # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 //! # let f = Order::fields();
-//! # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 //! let o = orders.update(("c1".to_string(), 1)).add(&f.total, 1.0).expect_version(1).await?.unwrap();
 //! assert_eq!((o.total, o.version), (11.0, 2));
 //! # Ok(()) }
 //! ```
 
 use super::get::clone_err;
-use super::{condition_failed, exists, version_check, Conditions, Request};
-use crate::error::{sdk, Error, Result};
-use crate::expr::{update_render, Condition, Field, Path, PathElem, Placeholders, Update, UpdateAction};
+use super::{Conditions, Request, condition_failed, exists, version_check};
+use crate::error::{Error, Result, sdk};
+use crate::expr::{Condition, Field, Path, PathElem, Placeholders, Update, UpdateAction, update_render};
 use crate::handle::ModelHandle;
 use crate::item::{AttributeValue, Item};
 use crate::limits;
@@ -44,14 +39,9 @@ use std::future::IntoFuture;
 /// # async fn main() -> ddb_odm::Result<()> {
 /// # use ddb_odm::{Model, Odm, Request};
 /// # use futures::TryStreamExt;
-/// # #[derive(Model, Debug, Clone, PartialEq)]
-/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-/// # let (_emu, client) = ddb_odm::testing::embedded().await;
-/// # let odm = Odm::new(client);
-/// # let orders = odm.model::<Order>().await?;
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 /// # let f = Order::fields();
-/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 /// use ddb_odm::Returning;
 /// let old = orders.update(("c1".to_string(), 1)).set(&f.total, 11.0).returning(Returning::AllOld).await?;
 /// assert_eq!(old.unwrap().total, 10.0);
@@ -93,14 +83,9 @@ impl Returning {
 /// # async fn main() -> ddb_odm::Result<()> {
 /// # use ddb_odm::{Model, Odm, Request};
 /// # use futures::TryStreamExt;
-/// # #[derive(Model, Debug, Clone, PartialEq)]
-/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-/// # let (_emu, client) = ddb_odm::testing::embedded().await;
-/// # let odm = Odm::new(client);
-/// # let orders = odm.model::<Order>().await?;
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 /// # let f = Order::fields();
-/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 /// let o = orders
 ///     .update(("c1".to_string(), 1))
 ///     .set(&f.status, "paid")
@@ -157,14 +142,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let u = ddb_odm::Update::new().set(&f.status, "paid").add(&f.total, 1.0);
     /// let o = orders.update(("c1".to_string(), 1)).actions(u).await?.unwrap();
     /// assert_eq!((o.status.as_str(), o.total), ("paid", 11.0));
@@ -182,14 +162,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let o = orders.update(("c1".to_string(), 1)).set(&f.status, "paid").await?.unwrap();
     /// assert_eq!(o.status, "paid");
     /// # Ok(()) }
@@ -206,14 +181,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let key = ("c1".to_string(), 1);
     /// orders.update(key.clone()).set_if_not_exists(&f.note, "a").await?;
     /// let o = orders.update(key).set_if_not_exists(&f.note, "b").await?.unwrap();
@@ -232,14 +202,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let o = orders.update(("c1".to_string(), 1)).append(&f.tags, vec!["a".into(), "b".into()]).await?.unwrap();
     /// assert_eq!(o.tags, ["a", "b"]);
     /// # Ok(()) }
@@ -256,14 +221,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let key = ("c1".to_string(), 1);
     /// orders.update(key.clone()).set(&f.note, "x").await?;
     /// assert_eq!(orders.update(key).remove(&f.note).await?.unwrap().note, None);
@@ -281,14 +241,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let o = orders.update(("c1".to_string(), 1)).add(&f.total, -4.0).await?.unwrap();
     /// assert_eq!(o.total, 6.0);
     /// # Ok(()) }
@@ -326,14 +281,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let err = orders.update(("c1".to_string(), 3)).set(&f.total, 0.0).condition(f.status.eq("open")).await.unwrap_err();
     /// assert!(err.is_condition_failed());
     /// # Ok(()) }
@@ -351,14 +301,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let key = ("c1".to_string(), 1); // created: version 1
     /// orders.update(key.clone()).set(&f.total, 1.0).expect_version(1).await?;
     /// assert!(orders.update(key).set(&f.total, 2.0).expect_version(1).await.unwrap_err().is_condition_failed());
@@ -376,14 +321,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let err = orders.update(("c1".to_string(), 42)).set(&f.total, 1.0).must_exist().await.unwrap_err();
     /// assert!(err.is_condition_failed());
     /// # Ok(()) }
@@ -400,14 +340,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let changed = orders.update(("c1".to_string(), 1)).set(&f.total, 3.0).returning(ddb_odm::Returning::UpdatedNew).send_raw().await?;
     /// assert_eq!(changed.unwrap()["total"], ddb_odm::AttributeValue::N("3".into()));
     /// # Ok(()) }
@@ -521,10 +456,8 @@ impl<M: Record> UpdateBuilder<M> {
     ///
     /// ```
     /// # use ddb_odm::{Model, Odm, Request};
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
     /// # let f = Order::fields();
     /// let Request::UpdateItem(r) = orders.update(("c1".to_string(), 1)).add(&f.total, 1.0).dry_run()? else { panic!() };
     /// assert!(r.update_expression().unwrap().contains("ADD"));
@@ -543,14 +476,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let item = orders.update(("c1".to_string(), 1)).set(&f.status, "paid").send_raw().await?.unwrap();
     /// assert_eq!(item["status"], ddb_odm::AttributeValue::S("paid".into()));
     /// # Ok(()) }
@@ -638,14 +566,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let o = orders.update(("c1".to_string(), 2)).add(&f.total, 1.0).send().await?.unwrap();
     /// assert_eq!(o.total, 26.0);
     /// # Ok(()) }

@@ -13,12 +13,7 @@ use std::time::Duration;
 /// ```
 /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
 /// # use ddb_odm::{AttributeValue, Item};
-/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-/// # fn base() -> ddb_odm::schema::SchemaBuilder {
-/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-/// # }
+/// # use ddb_odm::testing::doc::{base, item, n, s};
 /// let schema = base()
 ///     .attribute(AttributeDef::new("tags", AttrType::StringSet))
 ///     .attribute(AttributeDef::new("scores", AttrType::List(Box::new(AttrType::Number))))
@@ -88,9 +83,9 @@ impl AttrType {
                 "attribute `{path}` has no declared type (an untyped value is only allowed in the catch-all map)"
             ))),
             AttrType::List(elem) | AttrType::Dict(elem) => elem.check_definition(&format!("{path}[]")),
-            AttrType::Map(sub) if sub.is_empty() => Err(Error::Schema(format!(
-                "map attribute `{path}` needs a sub-schema (its attributes)"
-            ))),
+            AttrType::Map(sub) if sub.is_empty() => {
+                Err(Error::Schema(format!("map attribute `{path}` needs a sub-schema (its attributes)")))
+            }
             AttrType::Map(sub) => {
                 for def in sub {
                     def.check_definition(&format!("{path}."))?;
@@ -110,12 +105,7 @@ impl AttrType {
 /// ```
 /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
 /// # use ddb_odm::{AttributeValue, Item};
-/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-/// # fn base() -> ddb_odm::schema::SchemaBuilder {
-/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-/// # }
+/// # use ddb_odm::testing::doc::{base, item, n, s};
 /// let id: ddb_odm::schema::ValueFn = std::sync::Arc::new(|| Ok(AttributeValue::S("generated".into())));
 /// let schema = Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String).default(DefaultValue::Fn(id))).hash_key("id").build()?;
 /// assert_eq!(schema.apply(Direction::ToDynamo, Item::new())?["id"], s("generated"));
@@ -153,12 +143,7 @@ pub type ValidatorFn = Arc<dyn Fn(&AttributeValue) -> Result<(), String> + Send 
 /// ```
 /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
 /// # use ddb_odm::{AttributeValue, Item};
-/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-/// # fn base() -> ddb_odm::schema::SchemaBuilder {
-/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-/// # }
+/// # use ddb_odm::testing::doc::{base, item, n, s};
 /// let schema = base()
 ///     .attribute(AttributeDef::new("status", AttrType::String).default(DefaultValue::Value(s("new"))))
 ///     .attribute(AttributeDef::new("seen", AttrType::Date(ddb_odm::DateStorage::EpochMillis)).default(DefaultValue::Now))
@@ -223,12 +208,7 @@ impl fmt::Debug for Validator {
 /// ```
 /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
 /// # use ddb_odm::{AttributeValue, Item};
-/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-/// # fn base() -> ddb_odm::schema::SchemaBuilder {
-/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-/// # }
+/// # use ddb_odm::testing::doc::{base, item, n, s};
 /// let schema = base()
 ///     .attribute(AttributeDef::new("city", AttrType::String))
 ///     .attribute(AttributeDef::new("zip", AttrType::String))
@@ -336,12 +316,7 @@ impl AttributeDef {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("title", AttrType::String).required()).build()?;
     /// assert!(schema.apply(Direction::ToDynamo, item([("id", s("1"))])).is_err());
     /// # Ok::<(), ddb_odm::Error>(())
@@ -356,12 +331,7 @@ impl AttributeDef {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("lang", AttrType::String).default_value(s("en"))).build()?;
     /// assert_eq!(schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?["lang"], s("en"));
     /// # Ok::<(), ddb_odm::Error>(())
@@ -376,12 +346,7 @@ impl AttributeDef {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("n", AttrType::Number).default_fn(|| Ok(n("42")))).build()?;
     /// assert_eq!(schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?["n"], n("42"));
     /// # Ok::<(), ddb_odm::Error>(())
@@ -396,12 +361,7 @@ impl AttributeDef {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let def = AttributeDef::new("lang", AttrType::String).default(DefaultValue::Value(s("en")));
     /// let schema = base().attribute(def).build()?;
     /// assert_eq!(schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?["lang"], s("en"));
@@ -417,12 +377,7 @@ impl AttributeDef {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let def = AttributeDef::new("lang", AttrType::String).default_value(s("en")).force_default();
     /// let schema = base().attribute(def).build()?;
     /// assert_eq!(schema.apply(Direction::ToDynamo, item([("id", s("1")), ("lang", s("fr"))]))?["lang"], s("en"));
@@ -438,12 +393,7 @@ impl AttributeDef {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("type", AttrType::String).constant(s("note"))).build()?;
     /// assert_eq!(schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?["type"], s("note"));
     /// # Ok::<(), ddb_odm::Error>(())
@@ -457,12 +407,7 @@ impl AttributeDef {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let short = AttributeDef::new("title", AttrType::String)
     ///     .validate(|v| if matches!(v, AttributeValue::S(t) if t.len() <= 5) { Ok(()) } else { Err("too long".into()) });
     /// let schema = base().attribute(short).build()?;
@@ -482,12 +427,7 @@ impl AttributeDef {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("code", AttrType::String).regex("^[A-Z]+$")?).build()?;
     /// assert!(schema.apply(Direction::ToDynamo, item([("id", s("1")), ("code", s("abc"))])).is_err());
     /// assert!(AttributeDef::new("code", AttrType::String).regex("(").is_err()); // invalid pattern
@@ -505,12 +445,7 @@ impl AttributeDef {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let lower = AttributeDef::new("email", AttrType::String).get(|v| match v {
     ///     AttributeValue::S(e) => Ok(AttributeValue::S(e.to_lowercase())),
     ///     other => Ok(other),
@@ -532,12 +467,7 @@ impl AttributeDef {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let trim = AttributeDef::new("name", AttrType::String).set(|v| match v {
     ///     AttributeValue::S(t) => Ok(AttributeValue::S(t.trim().to_string())),
     ///     other => Ok(other),
@@ -559,12 +489,7 @@ impl AttributeDef {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base()
     ///     .attribute(AttributeDef::new("a", AttrType::String))
     ///     .attribute(AttributeDef::new("b", AttrType::String))

@@ -33,7 +33,7 @@ pub use attribute::{
     AttrType, AttributeDef, Combine, DefaultValue, TransformFn, Validator, ValidatorFn, ValueFn,
 };
 pub use index::{IndexDef, IndexKind, Projection};
-pub use pipeline::{Direction, Step, ITEM_ACTIONS};
+pub use pipeline::{Direction, ITEM_ACTIONS, Step};
 
 use crate::error::{Error, Result};
 use crate::item::Item;
@@ -48,12 +48,7 @@ use std::time::Duration;
 /// ```
 /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
 /// # use ddb_odm::{AttributeValue, Item};
-/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-/// # fn base() -> ddb_odm::schema::SchemaBuilder {
-/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-/// # }
+/// # use ddb_odm::testing::doc::{base, item, n, s};
 /// let trim: ddb_odm::schema::ItemHook = std::sync::Arc::new(|_schema: &Schema, mut item: Item| {
 ///     item.remove("scratch");
 ///     Ok(item)
@@ -69,12 +64,7 @@ pub type ItemHook = Arc<dyn Fn(&Schema, Item) -> Result<Item> + Send + Sync>;
 /// ```
 /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
 /// # use ddb_odm::{AttributeValue, Item};
-/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-/// # fn base() -> ddb_odm::schema::SchemaBuilder {
-/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-/// # }
+/// # use ddb_odm::testing::doc::{base, item, n, s};
 /// let schema = base().validate(|_schema, item| if item.len() > 5 { Err("too many attributes".into()) } else { Ok(()) }).build()?;
 /// assert!(schema.apply(Direction::ToDynamo, item([("id", s("1"))])).is_ok());
 /// # Ok::<(), ddb_odm::Error>(())
@@ -136,12 +126,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id").build()?;
     /// assert_eq!(schema.table(), "Note"); // defaults to the model name
     /// # Ok::<(), ddb_odm::Error>(())
@@ -180,12 +165,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// assert_eq!(base().table("notes").build()?.model(), "Note");
     /// # Ok::<(), ddb_odm::Error>(())
     /// ```
@@ -198,12 +178,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// assert_eq!(base().table("notes").build()?.table(), "notes");
     /// # Ok::<(), ddb_odm::Error>(())
     /// ```
@@ -216,12 +191,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("body", AttrType::String)).build()?;
     /// assert_eq!(schema.attributes().iter().map(|a| a.name()).collect::<Vec<_>>(), ["id", "body"]);
     /// # Ok::<(), ddb_odm::Error>(())
@@ -235,12 +205,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// assert_eq!(base().build()?.hash_key(), "id");
     /// # Ok::<(), ddb_odm::Error>(())
     /// ```
@@ -253,12 +218,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("at", AttrType::Number)).range_key("at").build()?;
     /// assert_eq!(schema.range_key(), Some("at"));
     /// # Ok::<(), ddb_odm::Error>(())
@@ -272,12 +232,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("author", AttrType::String)).index(IndexDef::global("by_author", "author")).build()?;
     /// assert_eq!(schema.indexes().len(), 1);
     /// # Ok::<(), ddb_odm::Error>(())
@@ -291,12 +246,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("author", AttrType::String)).index(IndexDef::global("by_author", "author")).build()?;
     /// assert_eq!(schema.index("by_author").unwrap().hash_key(), "author");
     /// assert!(schema.index("nope").is_none());
@@ -311,12 +261,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("v", AttrType::Number)).version("v").build()?;
     /// assert_eq!(schema.version_attribute(), Some("v"));
     /// # Ok::<(), ddb_odm::Error>(())
@@ -330,12 +275,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("exp", AttrType::Number)).ttl("exp").build()?;
     /// assert_eq!(schema.ttl_attribute(), Some("exp"));
     /// # Ok::<(), ddb_odm::Error>(())
@@ -349,12 +289,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let created = AttributeDef::new("created", AttrType::Date(ddb_odm::DateStorage::EpochMillis));
     /// let schema = base().attribute(created).created_at("created").build()?;
     /// assert_eq!(schema.created_at_attribute(), Some("created"));
@@ -369,12 +304,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let updated = AttributeDef::new("updated", AttrType::Date(ddb_odm::DateStorage::EpochMillis));
     /// let schema = base().attribute(updated).updated_at("updated").build()?;
     /// assert_eq!(schema.updated_at_attribute(), Some("updated"));
@@ -389,12 +319,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// assert!(base().catch_all().build()?.keeps_unknown());
     /// assert!(!base().build()?.keeps_unknown());
     /// # Ok::<(), ddb_odm::Error>(())
@@ -408,12 +333,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("body", AttrType::String).alias("b")).build()?;
     /// assert_eq!(schema.attribute("body").unwrap().stored_name(), "b");
     /// # Ok::<(), ddb_odm::Error>(())
@@ -427,12 +347,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("body", AttrType::String).alias("b")).build()?;
     /// assert_eq!(schema.attribute_stored("b").unwrap().name(), "body");
     /// # Ok::<(), ddb_odm::Error>(())
@@ -446,12 +361,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("body", AttrType::String).alias("b")).build()?;
     /// assert_eq!((schema.stored_name("body"), schema.stored_name("other")), ("b", "other"));
     /// # Ok::<(), ddb_odm::Error>(())
@@ -465,12 +375,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("body", AttrType::String)).build()?;
     /// assert_eq!(schema.key_of(&item([("id", s("1")), ("body", s("hi"))]))?, item([("id", s("1"))]));
     /// assert!(schema.key_of(&item([("body", s("hi"))])).is_err());
@@ -506,12 +411,7 @@ impl Schema {
 /// ```
 /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
 /// # use ddb_odm::{AttributeValue, Item};
-/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-/// # fn base() -> ddb_odm::schema::SchemaBuilder {
-/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-/// # }
+/// # use ddb_odm::testing::doc::{base, item, n, s};
 /// let schema = Schema::builder("Session")
 ///     .table("sessions")
 ///     .attribute(AttributeDef::new("id", AttrType::String))
@@ -542,12 +442,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// assert_eq!(base().table("notes_v2").build()?.table(), "notes_v2");
     /// # Ok::<(), ddb_odm::Error>(())
     /// ```
@@ -561,12 +456,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("pages", AttrType::Number)).build()?;
     /// assert_eq!(schema.attribute("pages").unwrap().attr_type(), &AttrType::Number);
     /// # Ok::<(), ddb_odm::Error>(())
@@ -581,12 +471,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = Schema::builder("Tag").attribute(AttributeDef::new("name", AttrType::String)).hash_key("name").build()?;
     /// assert_eq!(schema.hash_key(), "name");
     /// assert!(Schema::builder("NoKey").attribute(AttributeDef::new("name", AttrType::String)).build().is_err());
@@ -602,12 +487,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("rev", AttrType::Number)).range_key("rev").build()?;
     /// assert_eq!(schema.range_key(), Some("rev"));
     /// # Ok::<(), ddb_odm::Error>(())
@@ -622,12 +502,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base()
     ///     .attribute(AttributeDef::new("at", AttrType::Number))
     ///     .range_key("at")
@@ -647,12 +522,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().catch_all().build()?;
     /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1")), ("extra", s("kept"))]))?;
     /// assert_eq!(stored["extra"], s("kept"));
@@ -668,12 +538,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("rev", AttrType::Number)).version("rev").build()?;
     /// assert_eq!(schema.version_attribute(), Some("rev"));
     /// # Ok::<(), ddb_odm::Error>(())
@@ -688,12 +553,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let exp = AttributeDef::new("exp", AttrType::Date(ddb_odm::DateStorage::EpochSeconds));
     /// assert_eq!(base().attribute(exp).ttl("exp").build()?.ttl_attribute(), Some("exp"));
     /// # Ok::<(), ddb_odm::Error>(())
@@ -709,12 +569,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let exp = AttributeDef::new("exp", AttrType::Date(ddb_odm::DateStorage::EpochSeconds));
     /// let schema = base().attribute(exp).ttl("exp").expires(std::time::Duration::from_secs(3600)).build()?;
     /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?;
@@ -731,12 +586,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let at = AttributeDef::new("created", AttrType::Date(ddb_odm::DateStorage::Iso8601));
     /// let schema = base().attribute(at).created_at("created").build()?;
     /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?;
@@ -753,12 +603,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let at = AttributeDef::new("updated", AttrType::Date(ddb_odm::DateStorage::EpochMillis));
     /// let schema = base().attribute(at).updated_at("updated").build()?;
     /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?;
@@ -775,12 +620,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().catch_all().get(|_, mut item| { item.insert("loaded".into(), AttributeValue::Bool(true)); Ok(item) }).build()?;
     /// let read = schema.apply(Direction::FromDynamo, item([("id", s("1"))]))?;
     /// assert_eq!(read["loaded"], AttributeValue::Bool(true));
@@ -796,12 +636,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().catch_all().set(|_, mut item| { item.remove("draft"); Ok(item) }).build()?;
     /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1")), ("draft", s("x"))]))?;
     /// assert!(!stored.contains_key("draft"));
@@ -817,12 +652,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().catch_all().validate(|_, item| if item.contains_key("banned") { Err("banned".into()) } else { Ok(()) }).build()?;
     /// assert!(schema.apply(Direction::ToDynamo, item([("id", s("1")), ("banned", s("x"))])).is_err());
     /// assert!(schema.apply(Direction::ToDynamo, item([("id", s("1"))])).is_ok());
@@ -846,12 +676,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// assert!(base().build().is_ok());
     /// assert!(base().range_key("missing").build().is_err()); // the range key must be an attribute
     /// ```

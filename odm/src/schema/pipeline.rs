@@ -6,12 +6,7 @@
 //! ```
 //! # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
 //! # use ddb_odm::{AttributeValue, Item};
-//! # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-//! # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-//! # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-//! # fn base() -> ddb_odm::schema::SchemaBuilder {
-//! #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-//! # }
+//! # use ddb_odm::testing::doc::{base, item, n, s};
 //! let schema = base().attribute(AttributeDef::new("n", AttrType::Number)).build()?;
 //! assert!(schema.apply(Direction::ToDynamo, item([("id", s("1")), ("n", s("x"))])).is_err()); // TypeCheck
 //! # Ok::<(), ddb_odm::Error>(())
@@ -19,9 +14,9 @@
 
 use super::{AttrType, AttributeDef, DefaultValue, Schema, Validator};
 use crate::error::{Error, Result};
-use crate::item::{type_name, AttributeValue, Item};
-use crate::types::date::now;
+use crate::item::{AttributeValue, Item, type_name};
 use crate::types::DateStorage;
+use crate::types::date::now;
 use std::collections::HashMap;
 
 /// One item action.
@@ -92,12 +87,7 @@ pub const ITEM_ACTIONS: [Step; 13] = [
 /// ```
 /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
 /// # use ddb_odm::{AttributeValue, Item};
-/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-/// # fn base() -> ddb_odm::schema::SchemaBuilder {
-/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-/// # }
+/// # use ddb_odm::testing::doc::{base, item, n, s};
 /// let schema = base().attribute(AttributeDef::new("title", AttrType::String).alias("t")).build()?;
 /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1")), ("title", s("Hi"))]))?;
 /// assert_eq!(stored["t"], s("Hi")); // stored names
@@ -155,12 +145,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("lang", AttrType::String).alias("l").default_value(s("en"))).build()?;
     /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?;
     /// assert_eq!(stored, item([("id", s("1")), ("l", s("en"))])); // default applied, stored name
@@ -340,11 +325,7 @@ pub(crate) fn scalar_text(v: &AttributeValue) -> Option<String> {
 }
 
 fn join(path: &str, name: &str) -> String {
-    if path.is_empty() {
-        name.to_string()
-    } else {
-        format!("{path}.{name}")
-    }
+    if path.is_empty() { name.to_string() } else { format!("{path}.{name}") }
 }
 
 /// The nested documents inside a value of type `ty`: (path suffix, defs, map).

@@ -15,7 +15,7 @@ pub mod reference;
 pub mod set;
 
 use crate::error::{Error, Result};
-use crate::item::{type_name, AttributeValue};
+use crate::item::{AttributeValue, type_name};
 use crate::schema::AttrType;
 use std::collections::{BTreeMap, HashMap};
 
