@@ -1,5 +1,6 @@
-//! Parsing of the derive's attributes: `#[odm(...)]` on structs and fields,
-//! `#[key]`, `#[range_key]`, `#[index(...)]` on fields.
+//! The syntax of the derive's attributes: `#[odm(...)]` on structs and fields,
+//! `#[key]`, `#[range_key]`, `#[index(...)]` on fields. Only the form of each
+//! attribute is checked here; how the attributes fit together is `check`'s job.
 
 use syn::{Error, Expr, ExprLit, Field, Ident, Lit, LitStr, Path, Result, spanned::Spanned};
 
@@ -203,17 +204,6 @@ pub fn field_attrs(field: &Field) -> Result<FieldAttrs> {
                 Ok(())
             })?;
         }
-    }
-    if out.hash_key && out.range_key {
-        return Err(Error::new(field.span(), "a field cannot be both the hash key and the range key"));
-    }
-    if out.default.is_some() && out.default_fn.is_some() {
-        return Err(Error::new(field.span(), "use either `default` or `default_fn`, not both"));
-    }
-    if out.catch_all
-        && (out.hash_key || out.range_key || !out.indexes.is_empty() || out.rename.is_some() || out.version)
-    {
-        return Err(Error::new(field.span(), "the catch-all map cannot be a key, index, alias or version"));
     }
     Ok(out)
 }
