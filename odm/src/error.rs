@@ -83,6 +83,33 @@ pub enum Error {
         /// Items that were read before giving up (batch_get).
         read: Vec<(String, Item)>,
     },
+    /// An item of no entity listed by an [`Entities`](crate::Entities)
+    /// enum without an `#[odm(unknown)]` variant.
+    ///
+    /// ```
+    /// let e = ddb_odm::Error::UnknownEntity { entity: Some("Invoice".into()), item: Default::default() };
+    /// assert_eq!(e.to_string(), "an item of entity `Invoice` is not listed by the enum");
+    /// ```
+    UnknownEntity {
+        /// The item's discriminator value, if it has one.
+        entity: Option<String>,
+        /// The item, names as stored.
+        item: Item,
+    },
+    /// A unique attribute's value is taken by another item
+    /// (`#[odm(unique)]`).
+    ///
+    /// ```
+    /// use ddb_odm::{AttributeValue, Error};
+    /// let e = Error::UniqueViolation { field: "email".into(), value: AttributeValue::S("a@b".into()) };
+    /// assert_eq!(e.to_string(), "unique attribute `email` already has value S(\"a@b\")");
+    /// ```
+    UniqueViolation {
+        /// The attribute (model name).
+        field: String,
+        /// The value that is taken (as stored).
+        value: crate::AttributeValue,
+    },
     /// The table did not become ACTIVE in time (wait for active).
     Timeout(String),
     /// A request could not be built (a required parameter is missing).
@@ -280,6 +307,15 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::ConditionFailed { .. } => write!(f, "the conditional request failed"),
+            Error::UnknownEntity { entity: Some(e), .. } => {
+                write!(f, "an item of entity `{e}` is not listed by the enum")
+            }
+            Error::UnknownEntity { entity: None, .. } => {
+                write!(f, "an item without an entity is not listed by the enum")
+            }
+            Error::UniqueViolation { field, value } => {
+                write!(f, "unique attribute `{field}` already has value {value:?}")
+            }
             Error::NotFound { table } => write!(f, "item not found in table `{table}`"),
             Error::Validation { field, reason } => write!(f, "validation failed for `{field}`: {reason}"),
             Error::Schema(msg) => write!(f, "invalid schema: {msg}"),

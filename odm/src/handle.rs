@@ -161,7 +161,7 @@ impl<M: Record> ModelHandle<M> {
     /// # Ok::<(), ddb_odm::Error>(())
     /// ```
     pub fn key_item(&self, key: &M::Key) -> Result<Item> {
-        let item = M::encode_key(key, &self.schema)?;
+        let item = self.schema.transform_key(M::encode_key(key, &self.schema)?)?;
         crate::limits::check_key(&self.schema, &item)?;
         Ok(item)
     }

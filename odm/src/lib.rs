@@ -128,6 +128,7 @@
 // own models (the documentation examples' shared `testing::doc::Order`).
 extern crate self as ddb_odm;
 
+pub mod entity;
 pub mod error;
 pub mod expr;
 mod handle;
@@ -142,8 +143,11 @@ pub mod schema;
 pub mod testing;
 mod tracking;
 pub mod types;
+pub mod unique;
+pub mod with;
 
-pub use ddb_odm_derive::{Document, Enum, Model};
+pub use ddb_odm_derive::{Document, Entities, Enum, Model};
+pub use entity::{Entities, EntitiesHandle, EntityReader};
 pub use error::{CancellationCode, CancellationReason, Error, Limit, Result};
 pub use expr::{Condition, Field, Update};
 pub use handle::ModelHandle;

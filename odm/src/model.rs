@@ -343,6 +343,32 @@ pub mod __private {
         move || Ok(encode(&f())?.unwrap_or(crate::AttributeValue::Null(true)))
     }
 
+    /// A templated key attribute's value from the key's fields (`parts`,
+    /// model names, encoded).
+    pub fn render_key(
+        schema: &Schema,
+        attribute: &str,
+        parts: &crate::Item,
+    ) -> crate::Result<crate::AttributeValue> {
+        let def = schema
+            .attribute(attribute)
+            .ok_or_else(|| crate::Error::validation(attribute, "not an attribute of the model"))?;
+        let template =
+            def.template.as_ref().ok_or_else(|| crate::Error::validation(attribute, "has no template"))?;
+        let text = template
+            .render(|a| parts.get(a).and_then(crate::schema::pipeline::scalar_text))
+            .map_err(|a| crate::Error::validation(attribute, format!("its template needs `{a}`")))?;
+        Ok(crate::AttributeValue::S(text))
+    }
+
+    /// One hole of a key template in a generated query function.
+    pub fn template_text<T: crate::Attribute>(v: &T) -> String {
+        match v.to_attr() {
+            Ok(Some(v)) => crate::schema::pipeline::scalar_text(&v).unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+
     /// Builds a schema once and caches it (or the error).
     pub fn cached(
         cell: &'static std::sync::OnceLock<Result<std::sync::Arc<Schema>, String>>,

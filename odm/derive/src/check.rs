@@ -50,6 +50,17 @@ impl<'a> Checked<'a> {
 /// Checks a parsed model or document.
 pub fn model(desc: ModelDesc<'_>) -> Result<Checked<'_>> {
     let is_model = desc.kind == Kind::Model;
+    if !is_model && desc.attrs.entity.is_some() {
+        return Err(Error::new(Span::call_site(), "a Document has no entity; `entity` belongs on a Model"));
+    }
+    if let (Some(attr), None) = (&desc.attrs.entity_attribute, &desc.attrs.entity) {
+        return Err(Error::new(attr.span(), "`entity_attribute` needs `entity = \"Name\"`"));
+    }
+    if let Some(e) = &desc.attrs.entity {
+        if e.value().is_empty() {
+            return Err(Error::new(e.span(), "the entity name cannot be empty"));
+        }
+    }
     if !is_model && (desc.attrs.table.is_some() || desc.attrs.expires.is_some()) {
         return Err(Error::new(
             Span::call_site(),
@@ -67,6 +78,7 @@ pub fn model(desc: ModelDesc<'_>) -> Result<Checked<'_>> {
         return Err(Error::new(Span::call_site(), "`expires` needs a field marked #[odm(ttl)]"));
     }
     combined(&desc)?;
+    templates(&desc)?;
     let indexes = if is_model { indexes(&desc, &roles)? } else { Vec::new() };
     Ok(Checked { desc, roles, indexes })
 }
@@ -82,11 +94,30 @@ fn field(f: &FieldDesc, is_model: bool) -> Result<()> {
             || a.ttl
             || a.catch_all
             || a.created_at
-            || a.updated_at)
+            || a.updated_at
+            || a.unique)
     {
         return Err(Error::new(
             f.span,
-            "keys, indexes, version, ttl, timestamps and catch-all belong on a Model",
+            "keys, indexes, version, ttl, timestamps, unique and catch-all belong on a Model",
+        ));
+    }
+    if a.with.is_some()
+        && (a.storage.is_some()
+            || a.default_fn.is_some()
+            || a.validate.is_some()
+            || a.get.is_some()
+            || a.set.is_some()
+            || a.ttl
+            || a.created_at
+            || a.updated_at
+            || a.version
+            || a.catch_all)
+    {
+        return Err(Error::new(
+            f.span,
+            "`with` stores the field through its adapter: it cannot be combined with storage, default_fn, \
+             validate, get, set, ttl, timestamps, version or catch_all",
         ));
     }
     if a.hash_key && a.range_key {
@@ -129,6 +160,33 @@ fn roles(desc: &ModelDesc) -> Result<Roles> {
         updated: one(&|a| a.updated_at, "updated_at timestamp")?,
         catch_all: one(&|a| a.catch_all, "catch-all map")?,
     })
+}
+
+/// `template` names only plain fields of the model.
+fn templates(desc: &ModelDesc) -> Result<()> {
+    for f in &desc.fields {
+        let Some(t) = &f.attrs.template else { continue };
+        for part in crate::parse::template_parts(&t.value()) {
+            let crate::parse::TemplatePart::Field(name) = part else { continue };
+            match desc.fields.iter().find(|o| o.name == name) {
+                Some(o)
+                    if !o.attrs.catch_all
+                        && o.attrs.template.is_none()
+                        && o.attrs.with.is_none()
+                        && o.name != f.name => {}
+                Some(_) => {
+                    return Err(Error::new(
+                        t.span(),
+                        format!(
+                            "template field `{name}` cannot be a template, the catch-all or a `with` field"
+                        ),
+                    ));
+                }
+                None => return Err(Error::new(t.span(), format!("template names unknown field `{name}`"))),
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `combine` names only fields of the model (not the catch-all).

@@ -91,6 +91,36 @@ pub fn derive_enum(input: TokenStream) -> TokenStream {
         .into()
 }
 
+/// Derives `ddb_odm::Entities` for an enum of models that share a table
+/// (each with `#[odm(entity = "...")]`): queries and scans of the table
+/// return the enum, each item as the variant its discriminator names.
+/// Items of no listed entity go to the variant marked `#[odm(unknown)]`
+/// (holding an `Item`), or are an `Error::UnknownEntity` if there is none.
+///
+/// ```
+/// use ddb_odm::{AttributeValue, Entities, Item, Model};
+///
+/// #[derive(Model, Debug)]
+/// #[odm(table = "app", entity = "Customer")]
+/// struct Customer { #[key] pk: String }
+///
+/// #[derive(Entities, Debug)]
+/// enum AppItem { Customer(Customer), #[odm(unknown)] Other(Item) }
+///
+/// let mut item = Item::new();
+/// item.insert("pk".into(), AttributeValue::S("C#1".into()));
+/// item.insert("_entity".into(), AttributeValue::S("Customer".into()));
+/// assert!(matches!(AppItem::from_stored(item).unwrap(), AppItem::Customer(_)));
+/// ```
+#[proc_macro_derive(Entities, attributes(odm))]
+pub fn derive_entities(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as DeriveInput);
+    parse::entities::entities(&input)
+        .map(|e| generate::entities::generate(&e))
+        .unwrap_or_else(Error::into_compile_error)
+        .into()
+}
+
 /// Parse, check and generate a `Model` or a `Document`.
 fn expand(input: &DeriveInput, kind: parse::Kind) -> Result<Tokens> {
     let checked = check::model(parse::model(input, kind)?)?;

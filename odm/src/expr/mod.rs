@@ -20,8 +20,8 @@ mod field;
 mod placeholders;
 mod update;
 
-pub(crate) use condition::Cond;
 pub use condition::{Comparator, Condition};
+pub(crate) use condition::{Cond, Operand};
 pub use field::Encoder;
 pub use field::{Field, Path, PathElem};
 pub use placeholders::Placeholders;

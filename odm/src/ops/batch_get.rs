@@ -211,6 +211,8 @@ impl<M: Record> BatchGetBuilder<M> {
                 });
             }
         }
+        // Items of another entity that share a key are not this model's.
+        read.retain(|i| self.handle.schema.owns(i));
         Ok(read)
     }
 

@@ -64,19 +64,56 @@ pub const MAX_WRITES_PER_REQUEST: usize = 25;
 pub struct BatchWriteBuilder<M> {
     handle: ModelHandle<M>,
     writes: Vec<Result<(bool, Item)>>,
+    /// The caller accepts writes that bypass unique-value markers.
+    skip_unique: bool,
 }
 
 impl<M: Record> BatchWriteBuilder<M> {
     pub(crate) fn puts(handle: ModelHandle<M>, items: Vec<Result<Item>>) -> Self {
-        BatchWriteBuilder { handle, writes: items.into_iter().map(|i| i.map(|i| (true, i))).collect() }
+        BatchWriteBuilder {
+            handle,
+            writes: items.into_iter().map(|i| i.map(|i| (true, i))).collect(),
+            skip_unique: false,
+        }
     }
 
     pub(crate) fn deletes(handle: ModelHandle<M>, keys: Vec<Result<Item>>) -> Self {
-        BatchWriteBuilder { handle, writes: keys.into_iter().map(|k| k.map(|k| (false, k))).collect() }
+        BatchWriteBuilder {
+            handle,
+            writes: keys.into_iter().map(|k| k.map(|k| (false, k))).collect(),
+            skip_unique: false,
+        }
+    }
+
+    /// Writes even though the model has unique attributes: BatchWriteItem
+    /// cannot be conditional, so the unique-value markers are neither
+    /// checked nor written nor removed (for bulk loads of known-unique
+    /// data; without this, such a batch is refused).
+    ///
+    /// ```
+    /// use ddb_odm::{Model, Odm};
+    /// #[derive(Model)]
+    /// struct User { #[key] id: String, #[odm(unique)] email: String }
+    /// let users = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<User>()?;
+    /// let u = User { id: "u1".into(), email: "a@b".into() };
+    /// assert!(users.batch_put([&u]).dry_run().is_err());
+    /// assert!(users.batch_put([&u]).skip_unique_markers().dry_run().is_ok());
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
+    pub fn skip_unique_markers(mut self) -> Self {
+        self.skip_unique = true;
+        self
     }
 
     fn requests(&self) -> Result<Vec<WriteRequest>> {
         let schema = &self.handle.schema;
+        if schema.has_unique() && !self.skip_unique {
+            return Err(Error::Request(format!(
+                "model `{}` has unique attributes, which a batch write cannot keep; use create/save/delete, \
+                 or skip_unique_markers()",
+                schema.model()
+            )));
+        }
         let mut out: Vec<(Item, WriteRequest)> = Vec::with_capacity(self.writes.len());
         for w in &self.writes {
             let (is_put, item) = w.as_ref().map_err(clone_err)?;

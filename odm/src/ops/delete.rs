@@ -13,7 +13,7 @@
 //! ```
 
 use super::get::clone_err;
-use super::{Conditions, Request, condition_failed, exists, version_check, version_of};
+use super::{Conditions, Request, condition_failed, entity_guard, exists, version_check, version_of};
 use crate::error::{Result, sdk};
 use crate::expr::{Condition, Placeholders};
 use crate::handle::ModelHandle;
@@ -48,6 +48,8 @@ pub struct DeleteBuilder<M> {
     condition: Option<Condition<M>>,
     expected_version: Option<u64>,
     must_exist: bool,
+    /// Conditions the ODM adds (unique values still as read).
+    guard: Vec<crate::expr::Cond>,
 }
 
 pub(crate) struct DeleteParts {
@@ -58,7 +60,14 @@ pub(crate) struct DeleteParts {
 
 impl<M: Record> DeleteBuilder<M> {
     pub(crate) fn new(handle: ModelHandle<M>, key: Result<Item>) -> Self {
-        DeleteBuilder { handle, key, condition: None, expected_version: None, must_exist: false }
+        DeleteBuilder {
+            handle,
+            key,
+            condition: None,
+            expected_version: None,
+            must_exist: false,
+            guard: Vec::new(),
+        }
     }
 
     pub(crate) fn for_record(handle: ModelHandle<M>, record: &M) -> Self {
@@ -69,7 +78,14 @@ impl<M: Record> DeleteBuilder<M> {
             (Ok(item), Some(v)) => version_of(item, v).ok().filter(|v| *v > 0),
             _ => None,
         };
-        DeleteBuilder { handle, key, condition: None, expected_version: version, must_exist: false }
+        DeleteBuilder {
+            handle,
+            key,
+            condition: None,
+            expected_version: version,
+            must_exist: false,
+            guard: Vec::new(),
+        }
     }
 
     /// A condition the stored item must meet.
@@ -138,7 +154,11 @@ impl<M: Record> DeleteBuilder<M> {
         if self.must_exist {
             conds.push(exists(schema));
         }
+        if let Some(guard) = entity_guard(schema) {
+            conds.push(guard);
+        }
         conds.push_user(&self.condition);
+        conds.0.extend(self.guard.iter().cloned());
         let mut p = Placeholders::default();
         let condition = conds.render(&mut p)?;
         Ok(DeleteParts { key, condition, placeholders: p })
@@ -187,7 +207,15 @@ impl<M: Record> DeleteBuilder<M> {
     /// assert_eq!(deleted.map(|o| o.total), Some(25.0));
     /// # Ok(()) }
     /// ```
-    pub async fn send(self) -> Result<Option<M>> {
+    pub async fn send(mut self) -> Result<Option<M>> {
+        if self.handle.schema.has_unique() {
+            let key = self.key.as_ref().map_err(clone_err)?.clone();
+            let current = crate::unique::current(&self.handle, &key).await?;
+            self.guard = crate::unique::unchanged(&self.handle.schema, current.as_ref());
+            if let Some(current) = current {
+                return self.send_unique(key, current).await;
+            }
+        }
         let parts = self.parts()?;
         let out = self
             .request(parts)
@@ -206,6 +234,22 @@ impl<M: Record> DeleteBuilder<M> {
                 Err(sdk(e))
             }
         }
+    }
+
+    /// The delete of an item with unique values: one transaction of the
+    /// item and its markers (see [`unique`](crate::unique)).
+    async fn send_unique(self, key: Item, current: Item) -> Result<Option<M>> {
+        let handle = self.handle.clone();
+        let schema = handle.schema.clone();
+        let table = handle.table_name().to_string();
+        let before = crate::unique::markers(&schema, &current)?;
+        let (markers, _) = crate::unique::moves(&table, &schema, &key, &before, &[])?;
+        let mut tx = handle.odm.transact_write().delete_inner(self);
+        for (k, action) in markers {
+            tx = tx.raw(&table, k, action);
+        }
+        tx.send().await.map_err(|e| crate::unique::translate(e, &[]))?;
+        Ok(Some(M::from_item(schema.apply(Direction::FromDynamo, current)?)?))
     }
 
     pub(crate) fn handle(&self) -> &ModelHandle<M> {

@@ -98,6 +98,7 @@ impl<M: Record> GetBuilder<M> {
             .consistent_read(self.consistent);
         if let Some(attrs) = &self.projection {
             let mut p = Placeholders::default();
+            let attrs = super::with_entity_attribute(&self.handle.schema, attrs);
             let expr = attrs.iter().map(|a| p.name(a)).collect::<Vec<_>>().join(", ");
             req = req.projection_expression(expr).set_expression_attribute_names(p.names());
         }
@@ -151,7 +152,8 @@ impl<M: Record> GetBuilder<M> {
     /// ```
     pub async fn send_raw(self) -> Result<Option<Item>> {
         let out = self.request()?.send().await.map_err(sdk)?;
-        Ok(out.item)
+        // An item of another entity that shares the key is not this model's.
+        Ok(out.item.filter(|i| self.handle.schema.owns(i)))
     }
 
     /// Sends; the item, if it exists.

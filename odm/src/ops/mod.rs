@@ -114,6 +114,41 @@ pub(crate) fn exists(schema: &Schema) -> Cond {
 }
 
 /// The version check for an item whose current version is `current` (0: new).
+/// The condition every write of an entity carries: the stored item is
+/// absent or of the same entity (an `Order` never overwrites a `Customer`
+/// that shares its key).
+pub(crate) fn entity_guard(schema: &Schema) -> Option<Cond> {
+    schema.entity().map(|e| {
+        Cond::Or(vec![
+            Cond::NotExists(Path::attr(schema.hash_key())),
+            Cond::Compare(
+                Path::attr(e.attribute.clone()),
+                Comparator::Eq,
+                Ok(AttributeValue::S(e.name.clone())),
+            ),
+        ])
+    })
+}
+
+/// The filter that keeps a query or scan to one entity's items.
+pub(crate) fn entity_filter(schema: &Schema) -> Option<Cond> {
+    schema.entity().map(|e| {
+        Cond::Compare(Path::attr(e.attribute.clone()), Comparator::Eq, Ok(AttributeValue::S(e.name.clone())))
+    })
+}
+
+/// Projected attributes plus the discriminator, so that the entity of a
+/// projected item can still be told.
+pub(crate) fn with_entity_attribute(schema: &Schema, attrs: &[String]) -> Vec<String> {
+    let mut out = attrs.to_vec();
+    if let Some(e) = schema.entity() {
+        if !out.contains(&e.attribute) {
+            out.push(e.attribute.clone());
+        }
+    }
+    out
+}
+
 pub(crate) fn version_check(attr: &str, current: u64) -> Cond {
     if current == 0 {
         Cond::NotExists(Path::attr(attr))

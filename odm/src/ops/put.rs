@@ -19,9 +19,9 @@
 //! ```
 
 use super::get::clone_err;
-use super::{Conditions, Request, condition_failed, not_exists, version_check, version_of};
+use super::{Conditions, Request, condition_failed, entity_guard, not_exists, version_check, version_of};
 use crate::error::{Result, sdk};
-use crate::expr::{Condition, Path, Placeholders, UpdateAction};
+use crate::expr::{Cond, Condition, Path, Placeholders, UpdateAction};
 use crate::handle::ModelHandle;
 use crate::item::Item;
 use crate::limits;
@@ -58,6 +58,8 @@ pub struct PutBuilder<M> {
     item: Result<Item>,
     overwrite: bool,
     condition: Option<Condition<M>>,
+    /// Conditions the ODM adds (unique values still as read).
+    guard: Vec<Cond>,
 }
 
 /// What a put sends.
@@ -72,7 +74,7 @@ pub(crate) struct PutParts {
 
 impl<M: Record> PutBuilder<M> {
     pub(crate) fn new(handle: ModelHandle<M>, record: &M) -> Self {
-        PutBuilder { item: record.to_item(), handle, overwrite: true, condition: None }
+        PutBuilder { item: record.to_item(), handle, overwrite: true, condition: None, guard: Vec::new() }
     }
 
     /// `false`: fail with a condition error if the item exists.
@@ -132,8 +134,11 @@ impl<M: Record> PutBuilder<M> {
         }
         if !self.overwrite {
             conds.push(not_exists(schema));
+        } else if let Some(guard) = entity_guard(schema) {
+            conds.push(guard);
         }
         conds.push_user(&self.condition);
+        conds.0.extend(self.guard.iter().cloned());
         limits::check_item(&item)?;
         limits::check_key(schema, &item)?;
         let mut p = Placeholders::default();
@@ -226,6 +231,9 @@ impl<M: Record> PutBuilder<M> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<M> {
+        if self.handle.schema.has_unique() {
+            return self.send_unique().await;
+        }
         let parts = self.parts()?;
         let client = self.handle.odm.client();
         let stored = match parts.update {
@@ -275,6 +283,36 @@ impl<M: Record> PutBuilder<M> {
             }
         };
         self.handle.from_stored(stored)
+    }
+
+    /// The write of a model with unique attributes: one transaction of the
+    /// item and its markers (see [`unique`](crate::unique)).
+    async fn send_unique(mut self) -> Result<M> {
+        let handle = self.handle.clone();
+        let schema = handle.schema.clone();
+        let table = handle.table_name().to_string();
+        let key = schema.key_of(&self.parts()?.item)?;
+        let before = if self.overwrite {
+            let current = crate::unique::current(&handle, &key).await?;
+            self.guard = crate::unique::unchanged(&schema, current.as_ref());
+            crate::unique::markers(&schema, &current.unwrap_or_default())?
+        } else {
+            Vec::new()
+        };
+        let parts = self.parts()?;
+        let after = crate::unique::markers(&schema, &parts.item)?;
+        let (markers, puts) = crate::unique::moves(&table, &schema, &key, &before, &after)?;
+        let reread = parts.update.is_some();
+        let mut tx = handle.odm.transact_write().put_inner(self);
+        for (k, action) in markers {
+            tx = tx.raw(&table, k, action);
+        }
+        tx.send().await.map_err(|e| crate::unique::translate(e, &puts))?;
+        let stored = match reread {
+            true => crate::unique::current(&handle, &key).await?.unwrap_or(parts.item),
+            false => parts.item,
+        };
+        handle.from_stored(stored)
     }
 
     pub(crate) fn handle(&self) -> &ModelHandle<M> {

@@ -322,6 +322,8 @@ pub struct QueryBuilder<M> {
     start: Option<Item>,
     projection: Option<Vec<String>>,
     consistent: bool,
+    /// Whether only the model's entity is read (off for `entities()`).
+    entity_only: bool,
     forward: bool,
 }
 
@@ -336,6 +338,7 @@ impl<M> Clone for QueryBuilder<M> {
             start: self.start.clone(),
             projection: self.projection.clone(),
             consistent: self.consistent,
+            entity_only: self.entity_only,
             forward: self.forward,
         }
     }
@@ -343,8 +346,26 @@ impl<M> Clone for QueryBuilder<M> {
 
 impl<M: Record> QueryBuilder<M> {
     pub(crate) fn new<S>(handle: ModelHandle<M>, key: KeyQuery<M, S>) -> Self {
-        let mut conds = vec![key.hash];
-        conds.extend(key.sort_cond);
+        let schema = handle.schema.clone();
+        let set = |p: &Path, v: crate::expr::Operand| schema.transform_key_value(p, v);
+        let conds: Vec<Cond> = std::iter::once(key.hash)
+            .chain(key.sort_cond)
+            .map(|c| match c {
+                Cond::Compare(p, op, v) => {
+                    let v = set(&p, v);
+                    Cond::Compare(p, op, v)
+                }
+                Cond::Between(p, lo, hi) => {
+                    let (lo, hi) = (set(&p, lo), set(&p, hi));
+                    Cond::Between(p, lo, hi)
+                }
+                Cond::BeginsWith(p, v) => {
+                    let v = set(&p, v);
+                    Cond::BeginsWith(p, v)
+                }
+                other => other,
+            })
+            .collect();
         QueryBuilder {
             handle,
             index: key.index,
@@ -354,6 +375,7 @@ impl<M: Record> QueryBuilder<M> {
             start: None,
             projection: None,
             consistent: false,
+            entity_only: true,
             forward: true,
         }
     }
@@ -493,8 +515,15 @@ impl<M: Record> QueryBuilder<M> {
 
     fn request(&self, select_count: bool) -> Result<QueryFluentBuilder> {
         let mut p = Placeholders::default();
+        let mut filter = Conditions(self.filter.0.clone());
+        if self.entity_only {
+            filter.0.extend(super::entity_filter(&self.handle.schema));
+        }
+        if self.handle.schema.has_unique() {
+            filter.push(crate::expr::Cond::NotExists(Path::attr(crate::unique::MARKER_ATTRIBUTE)));
+        }
         let key_cond = Conditions(self.key.clone()).render(&mut p)?.unwrap_or_default();
-        let filter = self.filter.render(&mut p)?;
+        let filter = filter.render(&mut p)?;
         let mut req = self
             .handle
             .odm
@@ -548,19 +577,37 @@ impl<M: Record> QueryBuilder<M> {
     /// # Ok(()) }
     /// ```
     pub async fn send(&self) -> Result<Page<M>> {
+        let page = self.send_items().await?;
+        let items = page.items.into_iter().map(|i| self.handle.from_stored(i)).collect::<Result<Vec<M>>>()?;
+        Ok(Page { items, last_key: page.last_key, count: page.count, scanned_count: page.scanned_count })
+    }
+
+    /// One page of stored items (names as stored, not decoded).
+    pub(crate) async fn send_items(&self) -> Result<Page<Item>> {
         let out = self.request(false)?.send().await.map_err(sdk)?;
-        let items = out
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(|i| self.handle.from_stored(i))
-            .collect::<Result<Vec<M>>>()?;
         Ok(Page {
-            items,
+            items: out.items.unwrap_or_default(),
             last_key: out.last_evaluated_key.filter(|k| !k.is_empty()),
             count: out.count.max(0) as usize,
             scanned_count: out.scanned_count.max(0) as usize,
         })
+    }
+
+    /// Where the read starts.
+    pub(crate) fn start_key(&self) -> Option<Item> {
+        self.start.clone()
+    }
+
+    /// The same read from `start`.
+    pub(crate) fn with_start(mut self, start: Option<Item>) -> Self {
+        self.start = start;
+        self
+    }
+
+    /// The same read over every entity's items.
+    pub(crate) fn without_entity_filter(mut self) -> Self {
+        self.entity_only = false;
+        self
     }
 
     /// Counts the matching items over all pages (`Select: COUNT`).

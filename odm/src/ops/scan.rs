@@ -54,6 +54,8 @@ pub struct ScanBuilder<M> {
     start: Option<Item>,
     projection: Option<Vec<String>>,
     consistent: bool,
+    /// Whether only the model's entity is read (off for `entities()`).
+    entity_only: bool,
     segment: Option<(u32, u32)>,
     parallel: Option<u32>,
 }
@@ -68,6 +70,7 @@ impl<M> Clone for ScanBuilder<M> {
             start: self.start.clone(),
             projection: self.projection.clone(),
             consistent: self.consistent,
+            entity_only: self.entity_only,
             segment: self.segment,
             parallel: self.parallel,
         }
@@ -84,6 +87,7 @@ impl<M: Record> ScanBuilder<M> {
             start: None,
             projection: None,
             consistent: false,
+            entity_only: true,
             segment: None,
             parallel: None,
         }
@@ -251,7 +255,14 @@ impl<M: Record> ScanBuilder<M> {
             }
         }
         let mut p = Placeholders::default();
-        let filter = self.filter.render(&mut p)?;
+        let mut filter = Conditions(self.filter.0.clone());
+        if self.entity_only {
+            filter.0.extend(super::entity_filter(&self.handle.schema));
+        }
+        if self.handle.schema.has_unique() {
+            filter.push(crate::expr::Cond::NotExists(Path::attr(crate::unique::MARKER_ATTRIBUTE)));
+        }
+        let filter = filter.render(&mut p)?;
         let mut req = self
             .handle
             .odm
@@ -315,19 +326,37 @@ impl<M: Record> ScanBuilder<M> {
         if self.parallel.is_some() {
             return Err(Error::Request("a parallel scan is read with pages(), all() or count()".into()));
         }
+        let page = self.send_items().await?;
+        let items = page.items.into_iter().map(|i| self.handle.from_stored(i)).collect::<Result<Vec<M>>>()?;
+        Ok(Page { items, last_key: page.last_key, count: page.count, scanned_count: page.scanned_count })
+    }
+
+    /// One page of stored items (names as stored, not decoded).
+    pub(crate) async fn send_items(&self) -> Result<Page<Item>> {
         let out = self.request(false)?.send().await.map_err(sdk)?;
-        let items = out
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(|i| self.handle.from_stored(i))
-            .collect::<Result<Vec<M>>>()?;
         Ok(Page {
-            items,
+            items: out.items.unwrap_or_default(),
             last_key: out.last_evaluated_key.filter(|k| !k.is_empty()),
             count: out.count.max(0) as usize,
             scanned_count: out.scanned_count.max(0) as usize,
         })
+    }
+
+    /// Where the read starts.
+    pub(crate) fn start_key(&self) -> Option<Item> {
+        self.start.clone()
+    }
+
+    /// The same read from `start`.
+    pub(crate) fn with_start(mut self, start: Option<Item>) -> Self {
+        self.start = start;
+        self
+    }
+
+    /// The same read over every entity's items.
+    pub(crate) fn without_entity_filter(mut self) -> Self {
+        self.entity_only = false;
+        self
     }
 
     fn segments(&self) -> Vec<ScanBuilder<M>> {

@@ -685,7 +685,10 @@ impl Table {
                 changes.created_indexes.push(idx.name.clone());
                 self.wait_for_active().await?;
             }
-            for name in existing.iter().filter(|n| !indexes.iter().any(|i| &i.name == *n)) {
+            // A table of entity-discriminated models may hold models this
+            // process does not know: their indexes are never deleted.
+            let shared = self.schemas.iter().any(|s| s.entity().is_some());
+            for name in existing.iter().filter(|n| !shared && !indexes.iter().any(|i| &i.name == *n)) {
                 let action = DeleteGlobalSecondaryIndexAction::builder().index_name(name).build()?;
                 client
                     .update_table()

@@ -150,7 +150,20 @@ impl TransactWrite {
     /// assert_eq!(orders.scan().count().await?, 5);
     /// # Ok(()) }
     /// ```
-    pub fn put<M: Record>(mut self, put: PutBuilder<M>) -> Self {
+    pub fn put<M: Record>(self, put: PutBuilder<M>) -> Self {
+        if put.handle().schema.has_unique() {
+            let mut tx = self;
+            tx.actions.push(Err(Error::Request(format!(
+                "model `{}` has unique attributes; its writes keep their markers only through its handle's \
+                 create, save, update and delete",
+                put.handle().schema.model()
+            ))));
+            return tx;
+        }
+        self.put_inner(put)
+    }
+
+    pub(crate) fn put_inner<M: Record>(mut self, put: PutBuilder<M>) -> Self {
         let action = (|| {
             let parts = put.parts()?;
             let table = put.handle().table_name().to_string();
@@ -210,7 +223,20 @@ impl TransactWrite {
     /// assert_eq!(orders.get(("c1".to_string(), 2)).await?.unwrap().total, 30.0);
     /// # Ok(()) }
     /// ```
-    pub fn update<M: Record>(mut self, update: UpdateBuilder<M>) -> Self {
+    pub fn update<M: Record>(self, update: UpdateBuilder<M>) -> Self {
+        if update.touches_unique() {
+            let mut tx = self;
+            tx.actions.push(Err(Error::Request(format!(
+                "model `{}` has unique attributes; its writes keep their markers only through its handle's \
+                 create, save, update and delete",
+                update.handle().schema.model()
+            ))));
+            return tx;
+        }
+        self.update_inner(update)
+    }
+
+    pub(crate) fn update_inner<M: Record>(mut self, update: UpdateBuilder<M>) -> Self {
         let action = (|| {
             let parts = update.parts()?;
             let table = update.handle().table_name().to_string();
@@ -248,7 +274,20 @@ impl TransactWrite {
     /// assert!(orders.get(("c1".to_string(), 1)).await?.is_none());
     /// # Ok(()) }
     /// ```
-    pub fn delete<M: Record>(mut self, delete: DeleteBuilder<M>) -> Self {
+    pub fn delete<M: Record>(self, delete: DeleteBuilder<M>) -> Self {
+        if delete.handle().schema.has_unique() {
+            let mut tx = self;
+            tx.actions.push(Err(Error::Request(format!(
+                "model `{}` has unique attributes; its writes keep their markers only through its handle's \
+                 create, save, update and delete",
+                delete.handle().schema.model()
+            ))));
+            return tx;
+        }
+        self.delete_inner(delete)
+    }
+
+    pub(crate) fn delete_inner<M: Record>(mut self, delete: DeleteBuilder<M>) -> Self {
         let action = (|| {
             let parts = delete.parts()?;
             let table = delete.handle().table_name().to_string();
@@ -315,6 +354,14 @@ impl TransactWrite {
             Ok(WriteAction { table, size: crate::limits::item_size(&key), key, item })
         })();
         self.actions.push(action);
+        self
+    }
+
+    /// Adds a write built elsewhere (unique-value markers) on `table`'s
+    /// item `key`.
+    pub(crate) fn raw(mut self, table: &str, key: Item, item: TransactWriteItem) -> Self {
+        let size = crate::limits::item_size(&key);
+        self.actions.push(Ok(WriteAction { table: table.to_string(), key, item, size }));
         self
     }
 
@@ -584,7 +631,7 @@ impl TransactGetOutput {
             .schemas
             .get(index)
             .ok_or_else(|| Error::Request(format!("the transaction has no action {index}")))?;
-        match self.items.get(index).cloned().flatten() {
+        match self.items.get(index).cloned().flatten().filter(|i| schema.owns(i)) {
             Some(item) => Ok(Some(M::from_item(schema.apply(Direction::FromDynamo, item)?)?)),
             None => Ok(None),
         }

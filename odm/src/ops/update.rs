@@ -19,7 +19,7 @@
 //! ```
 
 use super::get::clone_err;
-use super::{Conditions, Request, condition_failed, exists, version_check};
+use super::{Conditions, Request, condition_failed, entity_guard, exists, version_check};
 use crate::error::{Error, Result, sdk};
 use crate::expr::{Condition, Field, Path, PathElem, Placeholders, Update, UpdateAction, update_render};
 use crate::handle::ModelHandle;
@@ -109,6 +109,8 @@ pub struct UpdateBuilder<M> {
     returning: Returning,
     /// Values are already stored forms (change tracking): skip the value steps.
     pub(crate) raw_values: bool,
+    /// Conditions the ODM adds (unique values still as read).
+    guard: Vec<crate::expr::Cond>,
 }
 
 pub(crate) struct UpdateParts {
@@ -132,6 +134,7 @@ impl<M: Record> UpdateBuilder<M> {
             must_exist: false,
             returning: Returning::AllNew,
             raw_values: false,
+            guard: Vec::new(),
         }
     }
 
@@ -417,7 +420,18 @@ impl<M: Record> UpdateBuilder<M> {
         if self.must_exist {
             conds.push(exists(schema));
         }
+        if let (Some(guard), Some(e)) = (entity_guard(schema), schema.entity()) {
+            conds.push(guard);
+            // An update may create the item: it is created as this entity.
+            if !actions.is_empty() && !touched(&e.attribute, &actions) {
+                actions.push(UpdateAction::Set(
+                    Path::attr(e.attribute.clone()),
+                    Ok(AttributeValue::S(e.name.clone())),
+                ));
+            }
+        }
         conds.push_user(&self.condition);
+        conds.0.extend(self.guard.iter().cloned());
         if actions.is_empty() {
             return Err(Error::validation(schema.model(), "an update needs at least one action"));
         }
@@ -493,6 +507,9 @@ impl<M: Record> UpdateBuilder<M> {
 
     /// Sends; the returned attributes as stored.
     pub(crate) async fn send_stored(self) -> Result<Option<Item>> {
+        if self.touches_unique() {
+            return self.send_unique().await;
+        }
         let parts = self.parts()?;
         let parents = parts.parents.clone();
         let key = parts.key.clone();
@@ -506,6 +523,72 @@ impl<M: Record> UpdateBuilder<M> {
             other => other?,
         };
         Ok(out)
+    }
+
+    pub(crate) fn touches_unique(&self) -> bool {
+        let schema = &self.handle.schema;
+        schema.has_unique()
+            && self
+                .update
+                .actions
+                .iter()
+                .any(|a| a.path().root().and_then(|r| schema.attribute_stored(r)).is_some_and(|d| d.unique))
+    }
+
+    /// An update that sets or removes unique values: one transaction of the
+    /// update and the markers it moves (see [`unique`](crate::unique)).
+    async fn send_unique(mut self) -> Result<Option<Item>> {
+        let handle = self.handle.clone();
+        let schema = handle.schema.clone();
+        let table = handle.table_name().to_string();
+        let key = self.key.as_ref().map_err(clone_err)?.clone();
+        let current = crate::unique::current(&handle, &key).await?;
+        self.guard = crate::unique::unchanged(&schema, current.as_ref());
+        let mut next = current.clone().unwrap_or_else(|| key.clone());
+        for action in &self.update.actions {
+            let Some(def) =
+                action.path().root().and_then(|r| schema.attribute_stored(r)).filter(|d| d.unique)
+            else {
+                continue;
+            };
+            let value = |v: &AttributeValue| match self.raw_values {
+                true => Ok(v.clone()),
+                false => schema.check_update_value(def, v.clone()),
+            };
+            match action {
+                UpdateAction::Set(p, Ok(v)) if p.0.len() == 1 => {
+                    next.insert(def.stored.clone(), value(v)?);
+                }
+                UpdateAction::SetIfNotExists(p, Ok(v)) if p.0.len() == 1 => {
+                    if !next.contains_key(&def.stored) {
+                        next.insert(def.stored.clone(), value(v)?);
+                    }
+                }
+                UpdateAction::Remove(p) if p.0.len() == 1 => {
+                    next.remove(&def.stored);
+                }
+                _ => {
+                    return Err(Error::validation(
+                        def.name.clone(),
+                        "a unique attribute can only be set or removed",
+                    ));
+                }
+            }
+        }
+        let before = crate::unique::markers(&schema, &current.clone().unwrap_or_default())?;
+        let after = crate::unique::markers(&schema, &next)?;
+        let (markers, puts) = crate::unique::moves(&table, &schema, &key, &before, &after)?;
+        let returning = self.returning;
+        let mut tx = handle.odm.transact_write().update_inner(self);
+        for (k, action) in markers {
+            tx = tx.raw(&table, k, action);
+        }
+        tx.send().await.map_err(|e| crate::unique::translate(e, &puts))?;
+        Ok(match returning {
+            Returning::None => None,
+            Returning::AllOld | Returning::UpdatedOld => current,
+            Returning::AllNew | Returning::UpdatedNew => crate::unique::current(&handle, &key).await?,
+        })
     }
 
     async fn send_once(&self, parts: UpdateParts) -> Result<Option<Item>> {

@@ -251,6 +251,89 @@ pub struct AttributeDef {
     pub(crate) get: Option<TransformFn>,
     pub(crate) set: Option<TransformFn>,
     pub(crate) combine: Option<Combine>,
+    pub(crate) unique: bool,
+    pub(crate) template: Option<Template>,
+}
+
+/// A key template (`"CUSTOMER#{id}"`): text with `{attribute}` holes
+/// (model names), rendered from the item on every save.
+///
+/// ```
+/// use ddb_odm::schema::Template;
+/// let t = Template::parse("CUSTOMER#{id}#{region}");
+/// assert_eq!(t.attributes(), vec!["id", "region"]);
+/// assert_eq!(t.render(|a| Some(a.to_uppercase())).unwrap(), "CUSTOMER#ID#REGION");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template(Vec<TemplatePart>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TemplatePart {
+    Text(String),
+    Attribute(String),
+}
+
+impl Template {
+    /// Parses `text`: `{name}` is a hole, everything else literal text.
+    ///
+    /// ```
+    /// use ddb_odm::schema::Template;
+    /// assert_eq!(Template::parse("PROFILE").attributes(), Vec::<&str>::new());
+    /// ```
+    pub fn parse(text: &str) -> Template {
+        let mut parts = Vec::new();
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else { break };
+            if open > 0 {
+                parts.push(TemplatePart::Text(rest[..open].to_string()));
+            }
+            parts.push(TemplatePart::Attribute(rest[open + 1..open + close].trim().to_string()));
+            rest = &rest[open + close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(TemplatePart::Text(rest.to_string()));
+        }
+        Template(parts)
+    }
+
+    /// The attributes the template names, in order.
+    ///
+    /// ```
+    /// use ddb_odm::schema::Template;
+    /// assert_eq!(Template::parse("{a}-{b}").attributes(), vec!["a", "b"]);
+    /// ```
+    pub fn attributes(&self) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter_map(|p| match p {
+                TemplatePart::Attribute(a) => Some(a.as_str()),
+                TemplatePart::Text(_) => None,
+            })
+            .collect()
+    }
+
+    /// The text, with each hole's value from `value` (`None`: missing).
+    ///
+    /// ```
+    /// use ddb_odm::schema::Template;
+    /// let t = Template::parse("ORDER#{id}");
+    /// assert_eq!(t.render(|_| Some("7".to_string())).unwrap(), "ORDER#7");
+    /// assert_eq!(t.render(|_| None).unwrap_err(), "id");
+    /// ```
+    pub fn render(
+        &self,
+        mut value: impl FnMut(&str) -> Option<String>,
+    ) -> std::result::Result<String, String> {
+        let mut out = String::new();
+        for p in &self.0 {
+            match p {
+                TemplatePart::Text(t) => out.push_str(t),
+                TemplatePart::Attribute(a) => out.push_str(&value(a).ok_or_else(|| a.clone())?),
+            }
+        }
+        Ok(out)
+    }
 }
 
 impl fmt::Debug for AttributeDef {
@@ -295,6 +378,8 @@ impl AttributeDef {
             get: None,
             set: None,
             combine: None,
+            unique: false,
+            template: None,
         }
     }
 
@@ -481,6 +566,45 @@ impl AttributeDef {
         f: impl Fn(AttributeValue) -> Result<AttributeValue> + Send + Sync + 'static,
     ) -> Self {
         self.set = Some(Arc::new(f));
+        self
+    }
+
+    /// Makes the attribute unique across the model's items (guaranteed by
+    /// marker items; see [`unique`](crate::unique)).
+    ///
+    /// ```
+    /// use ddb_odm::schema::{AttrType, AttributeDef};
+    /// assert!(AttributeDef::new("email", AttrType::String).unique().is_unique());
+    /// ```
+    pub fn unique(mut self) -> Self {
+        self.unique = true;
+        self
+    }
+
+    /// Whether the attribute is unique.
+    ///
+    /// ```
+    /// use ddb_odm::schema::{AttrType, AttributeDef};
+    /// assert!(!AttributeDef::new("email", AttrType::String).is_unique());
+    /// ```
+    pub fn is_unique(&self) -> bool {
+        self.unique
+    }
+
+    /// Computes the attribute from a template of other attributes on every
+    /// save (`"CUSTOMER#{id}"`; single-table keys). The attribute is a string.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, Direction};
+    /// # use ddb_odm::testing::doc::{base, item, s};
+    /// let schema = base()
+    ///     .attribute(AttributeDef::new("pk", AttrType::String).template("USER#{id}"))
+    ///     .build()?;
+    /// assert_eq!(schema.apply(Direction::ToDynamo, item([("id", s("7"))]))?["pk"], s("USER#7"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
+    pub fn template(mut self, template: &str) -> Self {
+        self.template = Some(Template::parse(template));
         self
     }
 

@@ -30,7 +30,7 @@ mod index;
 pub mod pipeline;
 
 pub use attribute::{
-    AttrType, AttributeDef, Combine, DefaultValue, TransformFn, Validator, ValidatorFn, ValueFn,
+    AttrType, AttributeDef, Combine, DefaultValue, Template, TransformFn, Validator, ValidatorFn, ValueFn,
 };
 pub use index::{IndexDef, IndexKind, Projection};
 pub use pipeline::{Direction, ITEM_ACTIONS, Step};
@@ -102,6 +102,7 @@ pub struct Schema {
     pub(crate) get: Option<ItemHook>,
     pub(crate) set: Option<ItemHook>,
     pub(crate) validate: Option<ItemValidator>,
+    pub(crate) entity: Option<crate::entity::Entity>,
 }
 
 impl fmt::Debug for Schema {
@@ -116,6 +117,7 @@ impl fmt::Debug for Schema {
             .field("catch_all", &self.catch_all)
             .field("version", &self.version)
             .field("ttl", &self.ttl)
+            .field("entity", &self.entity)
             .finish_non_exhaustive()
     }
 }
@@ -149,6 +151,7 @@ impl Schema {
                 get: None,
                 set: None,
                 validate: None,
+                entity: None,
             },
             hash_key: None,
             range_key: None,
@@ -328,6 +331,35 @@ impl Schema {
         self.catch_all
     }
 
+    /// The entity discriminator (`#[odm(entity = "...")]`), if any.
+    ///
+    /// ```
+    /// # use ddb_odm::testing::doc::base;
+    /// let schema = base().entity("Note").build()?;
+    /// let e = schema.entity().unwrap();
+    /// assert_eq!((e.name.as_str(), e.attribute.as_str()), ("Note", "_entity"));
+    /// assert!(base().build()?.entity().is_none());
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
+    pub fn entity(&self) -> Option<&crate::entity::Entity> {
+        self.entity.as_ref()
+    }
+
+    /// Whether a stored item belongs to this model: always, unless the
+    /// model has an entity discriminator that the item does not carry.
+    ///
+    /// ```
+    /// # use ddb_odm::testing::doc::{base, item, s};
+    /// let schema = base().entity("Note").build()?;
+    /// assert!(schema.owns(&item([("id", s("1")), ("_entity", s("Note"))])));
+    /// assert!(!schema.owns(&item([("id", s("1")), ("_entity", s("Task"))])));
+    /// assert!(base().build()?.owns(&item([("id", s("1"))])));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
+    pub fn owns(&self, item: &Item) -> bool {
+        self.entity.as_ref().is_none_or(|e| e.matches(item))
+    }
+
     /// The attribute with model name `name`.
     ///
     /// ```
@@ -392,6 +424,37 @@ impl Schema {
     }
 
     /// Key attribute names (as stored) of the table and, if given, the index.
+    /// A key (names as stored) through its attributes' `set` transforms,
+    /// as the key of a written item goes (so that a key passed to get,
+    /// update, delete or a query finds the item a save wrote).
+    pub(crate) fn transform_key(&self, mut key: Item) -> Result<Item> {
+        for (name, v) in key.iter_mut() {
+            if let Some(f) = self.attribute_stored(name).and_then(|d| d.set.as_ref()) {
+                let old = std::mem::replace(v, crate::AttributeValue::Null(true));
+                *v = f(old).map_err(|e| e.within(name))?;
+            }
+        }
+        Ok(key)
+    }
+
+    /// A key condition's value through the attribute's `set` transform.
+    pub(crate) fn transform_key_value(
+        &self,
+        path: &crate::expr::Path,
+        v: crate::expr::Operand,
+    ) -> crate::expr::Operand {
+        let def = path.root().filter(|_| path.0.len() == 1).and_then(|r| self.attribute_stored(r));
+        match (def.and_then(|d| d.set.as_ref()), v) {
+            (Some(f), Ok(v)) => f(v).map_err(|e| e.to_string()),
+            (_, v) => v,
+        }
+    }
+
+    /// Whether any attribute is unique (`#[odm(unique)]`).
+    pub(crate) fn has_unique(&self) -> bool {
+        self.attributes.iter().any(|a| a.unique)
+    }
+
     pub(crate) fn key_names(&self, index: Option<&str>) -> Vec<String> {
         let mut names = vec![self.hash_key.clone()];
         names.extend(self.range_key.clone());
@@ -666,6 +729,44 @@ impl SchemaBuilder {
         self
     }
 
+    /// Gives the model an entity discriminator: every stored item carries
+    /// attribute `_entity` (see [`entity_attribute`](Self::entity_attribute))
+    /// set to `name`, writes are conditional on the stored item being of
+    /// the same entity, and reads return only this entity's items.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::Direction;
+    /// # use ddb_odm::testing::doc::{base, item, s};
+    /// let schema = base().entity("Note").build()?;
+    /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?;
+    /// assert_eq!(stored["_entity"], s("Note"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
+    pub fn entity(mut self, name: impl Into<String>) -> Self {
+        let attribute = self.schema.entity.take().map(|e| e.attribute);
+        self.schema.entity = Some(crate::entity::Entity {
+            name: name.into(),
+            attribute: attribute.unwrap_or_else(|| crate::entity::DEFAULT_ATTRIBUTE.to_string()),
+        });
+        self
+    }
+
+    /// Names the discriminator attribute (default `_entity`); needs
+    /// [`entity`](Self::entity).
+    ///
+    /// ```
+    /// # use ddb_odm::testing::doc::base;
+    /// let schema = base().entity("Note").entity_attribute("type").build()?;
+    /// assert_eq!(schema.entity().unwrap().attribute, "type");
+    /// assert!(base().entity_attribute("type").build().is_err()); // no entity name
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
+    pub fn entity_attribute(mut self, attribute: impl Into<String>) -> Self {
+        let name = self.schema.entity.take().map(|e| e.name).unwrap_or_default();
+        self.schema.entity = Some(crate::entity::Entity { name, attribute: attribute.into() });
+        self
+    }
+
     /// The schema without checks (internal single-attribute views).
     pub(crate) fn build_unchecked(self) -> Schema {
         self.schema
@@ -785,6 +886,50 @@ impl SchemaBuilder {
                         return Err(err(format!("combined attribute `{}` names unknown `{a}`", def.name)));
                     }
                 }
+            }
+        }
+        for def in &s.attributes {
+            if let Some(t) = &def.template {
+                if def.ty != AttrType::String {
+                    return Err(err(format!("templated attribute `{}` must be a string", def.name)));
+                }
+                for a in t.attributes() {
+                    match s.attribute(a) {
+                        Some(d) if d.template.is_none() && d.ty.key_type().is_some() => {}
+                        _ => {
+                            return Err(err(format!(
+                                "the template of `{}` names `{a}`, which is not a string, number or binary attribute",
+                                def.name
+                            )));
+                        }
+                    }
+                }
+            }
+        }
+        for def in s.attributes.iter().filter(|d| d.unique) {
+            if def.ty.key_type().is_none() {
+                return Err(err(format!(
+                    "unique attribute `{}` must be a string, number or binary",
+                    def.name
+                )));
+            }
+            let string_key = |k: &str| s.attribute_stored(k).and_then(|d| d.ty.key_type()) == Some("S");
+            if !string_key(&s.hash_key) || s.range_key.as_deref().is_some_and(|r| !string_key(r)) {
+                return Err(err(format!(
+                    "unique attribute `{}` needs string key attributes (its marker items are keyed by text)",
+                    def.name
+                )));
+            }
+        }
+        if let Some(e) = &s.entity {
+            if e.name.is_empty() {
+                return Err(err("`entity_attribute` needs an entity name".to_string()));
+            }
+            if e.attribute.is_empty() || s.attribute_stored(&e.attribute).is_some() {
+                return Err(err(format!(
+                    "the entity attribute `{}` must be a name no attribute of the model uses",
+                    e.attribute
+                )));
             }
         }
         Ok(s)

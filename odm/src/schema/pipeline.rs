@@ -152,10 +152,19 @@ impl Schema {
     /// # Ok::<(), ddb_odm::Error>(())
     /// ```
     pub fn apply(&self, direction: Direction, mut item: Item) -> Result<Item> {
+        // The discriminator is the ODM's, not the model's: stripped before
+        // the read steps (a catch-all does not keep it), written after the
+        // save steps (a schema hook cannot drop it).
+        if let (Some(e), Direction::FromDynamo) = (&self.entity, direction) {
+            item.remove(&e.attribute);
+        }
         for step in ITEM_ACTIONS {
             if step.applies(direction) {
                 item = self.run_step(step, direction, item)?;
             }
+        }
+        if let (Some(e), Direction::ToDynamo) = (&self.entity, direction) {
+            item.insert(e.attribute.clone(), AttributeValue::S(e.name.clone()));
         }
         Ok(item)
     }
@@ -223,6 +232,13 @@ impl Schema {
                             .filter_map(|a| item.get(self.stored_name(a)).and_then(scalar_text))
                             .collect();
                         item.insert(def.stored.clone(), AttributeValue::S(parts.join(&c.separator)));
+                    }
+                    if let Some(t) = &def.template {
+                        let text =
+                            t.render(|a| item.get(self.stored_name(a)).and_then(scalar_text)).map_err(
+                                |a| Error::validation(def.name.clone(), format!("its template needs `{a}`")),
+                            )?;
+                        item.insert(def.stored.clone(), AttributeValue::S(text));
                     }
                 }
                 Ok(item)

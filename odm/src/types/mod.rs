@@ -345,7 +345,7 @@ pub trait IntoValue<T> {
     fn into_value(self) -> T;
 }
 
-impl<T: Attribute> IntoValue<T> for T {
+impl<T> IntoValue<T> for T {
     fn into_value(self) -> T {
         self
     }

@@ -3,7 +3,7 @@
 //! decoding from an item, and the `Attribute` and `Document` impls (a
 //! model can be nested in another item as a map).
 
-use super::{is_ref_type, lit_value, storage_tokens};
+use super::{decode_expr, encode_expr, is_ref_type, lit_value, storage_tokens, value_type};
 use crate::check::Checked;
 use crate::parse::FieldDesc;
 use proc_macro2::{Span, TokenStream as Tokens};
@@ -137,32 +137,46 @@ fn field(f: &FieldDesc) -> FieldCode {
             populate: None,
         };
     }
-    let inner = quote!(<#ty as ::ddb_odm::Attribute>::Inner);
+    let inner = value_type(f);
     // A TTL attribute is read by DynamoDB as epoch seconds.
     let ttl_storage = syn::LitStr::new("seconds", Span::call_site());
     let storage = a.storage.as_ref().or(if a.ttl { Some(&ttl_storage) } else { None });
-    let (enc_full, dec_full, enc_inner, attr_type) = match storage {
-        Some(s) => {
-            let st = storage_tokens(&s.value());
-            (
-                quote!(<#ty as ::ddb_odm::DateAttribute>::to_attr_with(&self.#fid, #st)
-                    .map_err(|e| ::ddb_odm::__private::within(e, #name))?),
-                quote!(<#ty as ::ddb_odm::DateAttribute>::from_attr_with(item.remove(#name), #st)
-                    .map_err(|e| ::ddb_odm::__private::within(e, #name))?),
-                quote!(|v: &#inner| <#inner as ::ddb_odm::DateAttribute>::to_attr_with(v, #st)),
-                quote!(::ddb_odm::schema::AttrType::Date(#st)),
-            )
-        }
-        None => (
-            quote!(::ddb_odm::__private::encode::<#ty>(&self.#fid, #name)?),
-            quote!(::ddb_odm::__private::decode::<#ty>(item.remove(#name), #name)?),
-            quote!(|v: &#inner| <#inner as ::ddb_odm::Attribute>::to_attr(v)),
-            quote!(<#ty as ::ddb_odm::Attribute>::attr_type()),
+    let (enc_full, dec_full, enc_inner, attr_type) = match (&a.with, storage) {
+        (Some(p), _) => (
+            encode_expr(f, quote!(&self.#fid)),
+            decode_expr(f, quote!(item.remove(#name))),
+            quote!(|v: &#inner| #p::to_attr(v)),
+            quote!(#p::attr_type()),
         ),
+        (None, storage) => match storage {
+            Some(s) => {
+                let st = storage_tokens(&s.value());
+                (
+                    quote!(<#ty as ::ddb_odm::DateAttribute>::to_attr_with(&self.#fid, #st)
+                    .map_err(|e| ::ddb_odm::__private::within(e, #name))?),
+                    quote!(<#ty as ::ddb_odm::DateAttribute>::from_attr_with(item.remove(#name), #st)
+                    .map_err(|e| ::ddb_odm::__private::within(e, #name))?),
+                    quote!(|v: &#inner| <#inner as ::ddb_odm::DateAttribute>::to_attr_with(v, #st)),
+                    quote!(::ddb_odm::schema::AttrType::Date(#st)),
+                )
+            }
+            None => (
+                quote!(::ddb_odm::__private::encode::<#ty>(&self.#fid, #name)?),
+                quote!(::ddb_odm::__private::decode::<#ty>(item.remove(#name), #name)?),
+                quote!(|v: &#inner| <#inner as ::ddb_odm::Attribute>::to_attr(v)),
+                quote!(<#ty as ::ddb_odm::Attribute>::attr_type()),
+            ),
+        },
     };
     let mut def = quote!(::ddb_odm::schema::AttributeDef::new(#name, #attr_type).alias(#stored));
     if a.required {
         def = quote!(#def.required());
+    }
+    if a.unique {
+        def = quote!(#def.unique());
+    }
+    if let Some(t) = &a.template {
+        def = quote!(#def.template(#t));
     }
     if let Some(l) = &a.default {
         let v = lit_value(l);

@@ -5,9 +5,11 @@
 //! `enums` writes `#[derive(Enum)]`.
 
 pub mod document;
+pub mod entities;
 pub mod enums;
 pub mod model;
 
+use crate::parse::FieldDesc;
 use proc_macro2::TokenStream as Tokens;
 use quote::quote;
 use syn::{Lit, Type};
@@ -35,6 +37,67 @@ fn lit_value(lit: &Lit) -> Tokens {
         }
         Lit::Bool(b) => quote!(::ddb_odm::AttributeValue::Bool(#b)),
         _ => unreachable!("literal kinds are checked"),
+    }
+}
+
+/// `T` of a field of type `Option<T>`.
+fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(p) = ty else { return None };
+    let seg = p.path.segments.last()?;
+    if seg.ident != "Option" {
+        return None;
+    }
+    match &seg.arguments {
+        syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
+            syn::GenericArgument::Type(inner) => Some(inner),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The type a field's handle, key and key queries take values as: its
+/// `Attribute::Inner`, or with an adapter the field's type (inside `Option`).
+fn value_type(f: &FieldDesc) -> Tokens {
+    let ty = f.ty;
+    match &f.attrs.with {
+        Some(_) => {
+            let t = option_inner(ty).unwrap_or(ty);
+            quote!(#t)
+        }
+        None => quote!(<#ty as ::ddb_odm::Attribute>::Inner),
+    }
+}
+
+/// Encodes `value` (a reference to a value of the field's type) into an
+/// `Option<AttributeValue>`, attributing errors to the field (uses `?`).
+fn encode_expr(f: &FieldDesc, value: Tokens) -> Tokens {
+    let (ty, name) = (f.ty, &f.name);
+    match &f.attrs.with {
+        Some(p) if option_inner(ty).is_some() => quote! {
+            match #value {
+                ::std::option::Option::Some(v) => #p::to_attr(v).map_err(|e| ::ddb_odm::__private::within(e, #name))?,
+                ::std::option::Option::None => ::std::option::Option::None,
+            }
+        },
+        Some(p) => quote!(#p::to_attr(#value).map_err(|e| ::ddb_odm::__private::within(e, #name))?),
+        None => quote!(::ddb_odm::__private::encode::<#ty>(#value, #name)?),
+    }
+}
+
+/// Decodes `value` (an `Option<AttributeValue>`) into the field's type,
+/// attributing errors to the field (uses `?`).
+fn decode_expr(f: &FieldDesc, value: Tokens) -> Tokens {
+    let (ty, name) = (f.ty, &f.name);
+    match &f.attrs.with {
+        Some(p) if option_inner(ty).is_some() => quote! {
+            match #value {
+                ::std::option::Option::None | ::std::option::Option::Some(::ddb_odm::AttributeValue::Null(_)) => ::std::option::Option::None,
+                v => ::std::option::Option::Some(#p::from_attr(v).map_err(|e| ::ddb_odm::__private::within(e, #name))?),
+            }
+        },
+        Some(p) => quote!(#p::from_attr(#value).map_err(|e| ::ddb_odm::__private::within(e, #name))?),
+        None => quote!(::ddb_odm::__private::decode::<#ty>(#value, #name)?),
     }
 }
 

@@ -5,7 +5,7 @@
 
 use super::sanitize;
 use crate::check::{Checked, IndexDesc};
-use crate::parse::FieldDesc;
+use crate::parse::{FieldDesc, TemplatePart, template_parts};
 use proc_macro2::{Span, TokenStream as Tokens};
 use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
@@ -15,7 +15,7 @@ pub fn generate(m: &Checked, populate: &[Tokens]) -> Tokens {
     let ident = m.desc.ident;
     let hash = m.field(m.roles.hash.expect("checked"));
     let range = m.roles.range.map(|i| m.field(i));
-    let (key_ty, encode_key, decode_key) = key_code(hash, range);
+    let (key_ty, encode_key, decode_key) = key_code(m, hash, range);
     let query_fns = query_fns(m, hash, range);
     let schema = schema(m, hash, range);
     let populate_body = if populate.is_empty() {
@@ -26,7 +26,11 @@ pub fn generate(m: &Checked, populate: &[Tokens]) -> Tokens {
     let fields_ident = format_ident!("{}Fields", ident);
     let from_item_ident = format_ident!("__odm_from_item_{}", ident);
     let span = ident.span();
+    let discriminated =
+        m.desc.attrs.entity.as_ref().map(|_| quote!(impl ::ddb_odm::entity::Discriminated for #ident {}));
     quote_spanned! {span=>
+        #discriminated
+
         impl ::ddb_odm::Record for #ident {
             type Key = #key_ty;
             fn encode_key(key: &Self::Key, schema: &::ddb_odm::Schema) -> ::ddb_odm::Result<::ddb_odm::Item> {
@@ -74,45 +78,92 @@ pub fn generate(m: &Checked, populate: &[Tokens]) -> Tokens {
     }
 }
 
-/// The key type (`H` or `(H, R)`) and its encoding and decoding.
-fn key_code(hash: &FieldDesc, range: Option<&FieldDesc>) -> (Tokens, Tokens, Tokens) {
-    let hash_ty = hash.ty;
-    let hash_name = &hash.name;
-    match range {
-        None => (
-            quote!(#hash_ty),
-            quote! {
-                let v = ::ddb_odm::__private::encode::<#hash_ty>(key, #hash_name)?
-                    .ok_or_else(|| ::ddb_odm::__private::invalid(#hash_name, "the key is empty"))?;
-                item.insert(schema.hash_key().to_string(), v);
-            },
-            quote! {
-                ::ddb_odm::__private::decode::<#hash_ty>(item.get(schema.hash_key()).cloned(), #hash_name)
-            },
-        ),
-        Some(r) => {
-            let range_ty = r.ty;
-            let range_name = &r.name;
-            (
-                quote!((#hash_ty, #range_ty)),
-                quote! {
-                    let v = ::ddb_odm::__private::encode::<#hash_ty>(&key.0, #hash_name)?
-                        .ok_or_else(|| ::ddb_odm::__private::invalid(#hash_name, "the key is empty"))?;
-                    item.insert(schema.hash_key().to_string(), v);
-                    let v = ::ddb_odm::__private::encode::<#range_ty>(&key.1, #range_name)?
-                        .ok_or_else(|| ::ddb_odm::__private::invalid(#range_name, "the key is empty"))?;
-                    item.insert(schema.range_key().unwrap_or_default().to_string(), v);
-                },
-                quote! {
-                    ::std::result::Result::Ok((
-                        ::ddb_odm::__private::decode::<#hash_ty>(item.get(schema.hash_key()).cloned(), #hash_name)?,
-                        ::ddb_odm::__private::decode::<#range_ty>(
-                            item.get(schema.range_key().unwrap_or_default()).cloned(), #range_name)?,
-                    ))
-                },
-            )
+/// The key's parts: the fields a caller passes. A templated key attribute
+/// contributes the fields its template names; a plain one, itself.
+fn key_parts<'a>(
+    m: &'a Checked,
+    hash: &'a FieldDesc,
+    range: Option<&'a FieldDesc>,
+) -> Vec<&'a FieldDesc<'a>> {
+    let mut parts: Vec<&FieldDesc> = Vec::new();
+    for k in std::iter::once(hash).chain(range) {
+        match &k.attrs.template {
+            Some(t) => {
+                for p in template_parts(&t.value()) {
+                    if let TemplatePart::Field(name) = p {
+                        let f = m.desc.fields.iter().find(|f| f.name == name).expect("checked");
+                        if !parts.iter().any(|p| p.name == f.name) {
+                            parts.push(f);
+                        }
+                    }
+                }
+            }
+            None => {
+                if !parts.iter().any(|p| p.name == k.name) {
+                    parts.push(k);
+                }
+            }
         }
     }
+    parts
+}
+
+/// The key type (one type, or a tuple), its encoding and decoding. The
+/// caller passes the key's parts: a templated key attribute is rendered
+/// from the fields its template names, a plain one is its own field.
+fn key_code(m: &Checked, hash: &FieldDesc, range: Option<&FieldDesc>) -> (Tokens, Tokens, Tokens) {
+    let parts = key_parts(m, hash, range);
+    let tys: Vec<_> = parts.iter().map(|p| p.ty).collect();
+    let names: Vec<_> = parts.iter().map(|p| &p.name).collect();
+    let key_ty = if parts.len() == 1 { quote!(#(#tys)*) } else { quote!((#(#tys,)*)) };
+    let access: Vec<Tokens> = if parts.len() == 1 {
+        vec![quote!(key)]
+    } else {
+        (0..parts.len())
+            .map(|i| {
+                let i = syn::Index::from(i);
+                quote!(&key.#i)
+            })
+            .collect()
+    };
+    let encodes: Vec<Tokens> =
+        parts.iter().zip(&access).map(|(p, a)| super::encode_expr(p, a.clone())).collect();
+    let attr = |k: &FieldDesc, slot: Tokens| {
+        let name = &k.name;
+        match &k.attrs.template {
+            Some(_) => quote! {
+                item.insert(#slot, ::ddb_odm::__private::render_key(schema, #name, &parts)?);
+            },
+            None => quote! {
+                let v = parts.get(#name).cloned()
+                    .ok_or_else(|| ::ddb_odm::__private::invalid(#name, "the key is empty"))?;
+                item.insert(#slot, v);
+            },
+        }
+    };
+    let hash_insert = attr(hash, quote!(schema.hash_key().to_string()));
+    let range_insert = range.map(|r| attr(r, quote!(schema.range_key().unwrap_or_default().to_string())));
+    let encode = quote! {
+        let mut parts = ::ddb_odm::Item::new();
+        #(
+            if let ::std::option::Option::Some(v) = #encodes {
+                parts.insert(::std::string::String::from(#names), v);
+            }
+        )*
+        #hash_insert
+        #range_insert
+    };
+    let decodes = parts.iter().map(|p| {
+        let name = &p.name;
+        super::decode_expr(p, quote!(item.get(schema.stored_name(#name)).cloned()))
+    });
+    let decoded = quote!(#(#decodes),*);
+    let decode = if parts.len() == 1 {
+        quote!(::std::result::Result::Ok(#decoded))
+    } else {
+        quote!(::std::result::Result::Ok((#decoded,)))
+    };
+    (key_ty, encode, decode)
 }
 
 /// The query functions: `query_by_<hash>` for the table, and for each
@@ -121,14 +172,17 @@ fn query_fns(m: &Checked, hash: &FieldDesc, range: Option<&FieldDesc>) -> Vec<To
     let ident = m.desc.ident;
     let mut out = Vec::new();
     let mut by_attr_done: Vec<&str> = Vec::new();
-    out.push(key_query(
-        ident,
-        None,
-        hash,
-        range,
-        format_ident!("query_by_{}", hash.name),
-        format!("Query the table by `{}` (its hash key).", hash.name),
-    ));
+    out.push(match &hash.attrs.template {
+        Some(t) => templated_table_query(m, hash, range, t),
+        None => key_query(
+            ident,
+            None,
+            hash,
+            range,
+            format_ident!("query_by_{}", hash.name),
+            format!("Query the table by `{}` (its hash key).", hash.name),
+        ),
+    });
     by_attr_done.push(&hash.name);
     for idx in &m.indexes {
         let name = &idx.name;
@@ -169,7 +223,7 @@ fn key_query(
     doc: String,
 ) -> Tokens {
     let hfid = h.ident;
-    let hty = h.ty;
+    let hty = super::value_type(h);
     let index = match idx_name {
         Some(n) => quote!(::std::option::Option::Some(#n)),
         None => quote!(::std::option::Option::None),
@@ -177,7 +231,7 @@ fn key_query(
     match r {
         None => quote! {
             #[doc = #doc]
-            pub fn #fn_ident(value: impl ::ddb_odm::types::IntoValue<<#hty as ::ddb_odm::Attribute>::Inner>)
+            pub fn #fn_ident(value: impl ::ddb_odm::types::IntoValue<#hty>)
                 -> ::ddb_odm::KeyQuery<#ident, ::ddb_odm::NoSortKey>
             {
                 let f = <#ident as ::ddb_odm::Model>::fields();
@@ -186,11 +240,11 @@ fn key_query(
         },
         Some(r) => {
             let rfid = r.ident;
-            let rty = r.ty;
+            let rty = super::value_type(r);
             quote! {
                 #[doc = #doc]
-                pub fn #fn_ident(value: impl ::ddb_odm::types::IntoValue<<#hty as ::ddb_odm::Attribute>::Inner>)
-                    -> ::ddb_odm::KeyQuery<#ident, ::ddb_odm::SortKey<#ident, <#rty as ::ddb_odm::Attribute>::Inner>>
+                pub fn #fn_ident(value: impl ::ddb_odm::types::IntoValue<#hty>)
+                    -> ::ddb_odm::KeyQuery<#ident, ::ddb_odm::SortKey<#ident, #rty>>
                 {
                     let f = <#ident as ::ddb_odm::Model>::fields();
                     ::ddb_odm::KeyQuery::with_sort(#index, &f.#hfid, value, f.#rfid)
@@ -262,6 +316,12 @@ fn schema(m: &Checked, hash: &FieldDesc, range: Option<&FieldDesc>) -> Tokens {
             schema.extend(quote!(b = b.#method(#n);));
         }
     }
+    if let Some(e) = &attrs.entity {
+        schema.extend(quote!(b = b.entity(#e);));
+    }
+    if let Some(a) = &attrs.entity_attribute {
+        schema.extend(quote!(b = b.entity_attribute(#a);));
+    }
     if let Some(secs) = attrs.expires {
         schema.extend(quote!(b = b.expires(::std::time::Duration::from_secs(#secs));));
     }
@@ -275,4 +335,64 @@ fn schema(m: &Checked, hash: &FieldDesc, range: Option<&FieldDesc>) -> Tokens {
         schema.extend(quote!(b = b.set(::ddb_odm::__private::item_hook::<#ident>(#p));));
     }
     schema
+}
+
+/// The table's query function when its hash key is templated: it takes the
+/// template's fields and renders the key.
+fn templated_table_query(
+    m: &Checked,
+    hash: &FieldDesc,
+    range: Option<&FieldDesc>,
+    template: &syn::LitStr,
+) -> Tokens {
+    let ident = m.desc.ident;
+    let hfid = hash.ident;
+    let parts = template_parts(&template.value());
+    let mut args: Vec<&FieldDesc> = Vec::new();
+    for p in &parts {
+        if let TemplatePart::Field(name) = p {
+            let f = m.desc.fields.iter().find(|f| &f.name == name).expect("checked");
+            if !args.iter().any(|a| a.name == f.name) {
+                args.push(f);
+            }
+        }
+    }
+    let arg_ids: Vec<_> = args.iter().map(|a| a.ident).collect();
+    let arg_tys: Vec<_> = args.iter().map(|a| a.ty).collect();
+    let pushes = parts.iter().map(|p| match p {
+        TemplatePart::Text(t) => quote!(__key.push_str(#t);),
+        TemplatePart::Field(name) => {
+            let a = args.iter().find(|a| &a.name == name).expect("listed");
+            let id = a.ident;
+            let ty = a.ty;
+            quote!(__key.push_str(&::ddb_odm::__private::template_text::<<#ty as ::ddb_odm::Attribute>::Inner>(&#id));)
+        }
+    });
+    let fn_ident = format_ident!("query_by_{}", hash.name);
+    let doc =
+        format!("Query the table by `{}` (its hash key, rendered from `{}`).", hash.name, template.value());
+    let (ret, build) = match range {
+        None => (
+            quote!(::ddb_odm::KeyQuery<#ident, ::ddb_odm::NoSortKey>),
+            quote!(::ddb_odm::KeyQuery::new(::std::option::Option::None, &f.#hfid, __key)),
+        ),
+        Some(r) => {
+            let rfid = r.ident;
+            let rty = super::value_type(r);
+            (
+                quote!(::ddb_odm::KeyQuery<#ident, ::ddb_odm::SortKey<#ident, #rty>>),
+                quote!(::ddb_odm::KeyQuery::with_sort(::std::option::Option::None, &f.#hfid, __key, f.#rfid)),
+            )
+        }
+    };
+    quote! {
+        #[doc = #doc]
+        pub fn #fn_ident(#(#arg_ids: impl ::ddb_odm::types::IntoValue<<#arg_tys as ::ddb_odm::Attribute>::Inner>),*) -> #ret {
+            #(let #arg_ids = ::ddb_odm::types::IntoValue::into_value(#arg_ids);)*
+            let mut __key = ::std::string::String::new();
+            #(#pushes)*
+            let f = <#ident as ::ddb_odm::Model>::fields();
+            #build
+        }
+    }
 }

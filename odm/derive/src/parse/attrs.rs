@@ -12,6 +12,10 @@ pub struct ModelAttrs {
     pub get: Option<Path>,
     pub set: Option<Path>,
     pub expires: Option<u64>,
+    /// The entity discriminator's value.
+    pub entity: Option<LitStr>,
+    /// The discriminator attribute, if not the default.
+    pub entity_attribute: Option<LitStr>,
 }
 
 /// A field's part in one index.
@@ -48,6 +52,11 @@ pub struct FieldAttrs {
     pub catch_all: bool,
     pub combine: Option<LitStr>,
     pub separator: Option<String>,
+    pub unique: bool,
+    /// A key template (`"CUSTOMER#{id}"`).
+    pub template: Option<LitStr>,
+    /// A per-field adapter module (`with = "ddb_odm::with::uuid"`).
+    pub with: Option<Path>,
 }
 
 fn lit_str(meta: &syn::meta::ParseNestedMeta) -> Result<LitStr> {
@@ -88,12 +97,16 @@ pub fn model_attrs(attrs: &[syn::Attribute]) -> Result<ModelAttrs> {
                 out.get = Some(path(&meta)?);
             } else if meta.path.is_ident("set") {
                 out.set = Some(path(&meta)?);
+            } else if meta.path.is_ident("entity") {
+                out.entity = Some(lit_str(&meta)?);
+            } else if meta.path.is_ident("entity_attribute") {
+                out.entity_attribute = Some(lit_str(&meta)?);
             } else if meta.path.is_ident("expires") {
                 let v: syn::LitInt = meta.value()?.parse()?;
                 out.expires = Some(v.base10_parse()?);
             } else {
                 return Err(
-                    meta.error("unknown model option; expected one of: table, validate, get, set, expires")
+                    meta.error("unknown model option; expected one of: table, entity, entity_attribute, validate, get, set, expires")
                 );
             }
             Ok(())
@@ -193,11 +206,14 @@ pub fn field_attrs(field: &Field) -> Result<FieldAttrs> {
                     "catch_all" => out.catch_all = true,
                     "combine" => out.combine = Some(lit_str(&meta)?),
                     "separator" => out.separator = Some(lit_str(&meta)?.value()),
+                    "unique" => out.unique = true,
+                    "template" => out.template = Some(lit_str(&meta)?),
+                    "with" => out.with = Some(path(&meta)?),
                     _ => {
                         return Err(meta.error(
                             "unknown field option; expected one of: rename, default, default_fn, force_default, \
                              constant, required, validate, regex, get, set, storage, created_at, updated_at, ttl, \
-                             version, catch_all, combine, separator",
+                             version, catch_all, combine, separator, unique, template, with",
                         ))
                     }
                 }

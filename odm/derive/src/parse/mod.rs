@@ -4,6 +4,7 @@
 //! sense together (that is `check`) or what code they produce (`generate`).
 
 mod attrs;
+pub mod entities;
 
 pub use attrs::{FieldAttrs, ModelAttrs};
 use proc_macro2::Span;
@@ -64,6 +65,32 @@ pub fn model(input: &DeriveInput, kind: Kind) -> Result<ModelDesc<'_>> {
         fields.push(FieldDesc { ident, ty: &f.ty, name, stored, span: f.span(), attrs });
     }
     Ok(ModelDesc { kind, ident: &input.ident, vis: &input.vis, attrs, fields })
+}
+
+/// One piece of a key template: literal text or a field name.
+#[derive(Clone, PartialEq, Eq)]
+pub enum TemplatePart {
+    Text(String),
+    Field(String),
+}
+
+/// Splits `"CUSTOMER#{id}"` into text and `{field}` holes (the runtime's
+/// `Template::parse`, so that both agree).
+pub fn template_parts(text: &str) -> Vec<TemplatePart> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        if open > 0 {
+            parts.push(TemplatePart::Text(rest[..open].to_string()));
+        }
+        parts.push(TemplatePart::Field(rest[open + 1..open + close].trim().to_string()));
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(TemplatePart::Text(rest.to_string()));
+    }
+    parts
 }
 
 /// A fieldless enum as the derive sees it.
