@@ -393,7 +393,13 @@ impl<E: Entities> EntityReader<E> {
 
     async fn page_from(fetch: FetchPage, start: Option<Item>) -> Result<Page<E>> {
         let raw = fetch(start).await?;
-        let items = raw.items.into_iter().map(E::from_stored).collect::<Result<Vec<E>>>()?;
+        // Unique-value markers share the table but are no entity's items.
+        let items = raw
+            .items
+            .into_iter()
+            .filter(|i| !i.contains_key(crate::unique::MARKER_ATTRIBUTE))
+            .map(E::from_stored)
+            .collect::<Result<Vec<E>>>()?;
         Ok(Page { items, last_key: raw.last_key, count: raw.count, scanned_count: raw.scanned_count })
     }
 

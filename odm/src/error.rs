@@ -110,6 +110,30 @@ pub enum Error {
         /// The value that is taken (as stored).
         value: crate::AttributeValue,
     },
+    /// A batch stopped at a hard error (not unprocessed items): what was
+    /// not written or read, what was read, and the error.
+    ///
+    /// ```
+    /// use ddb_odm::Error;
+    /// let e = Error::BatchFailed {
+    ///     source: Box::new(Error::Request("throttled".into())),
+    ///     unprocessed_keys: vec![],
+    ///     unprocessed_writes: vec![("t".into(), Default::default())],
+    ///     read: vec![],
+    /// };
+    /// assert_eq!(e.to_string(), "batch failed: 0 keys unread, 1 writes not made: could not build the request: throttled");
+    /// ```
+    BatchFailed {
+        /// The error that stopped the batch.
+        source: Box<Error>,
+        /// Keys not read (batch_get), per table.
+        unprocessed_keys: Vec<(String, Item)>,
+        /// Writes not made (batch_put / batch_delete), per table: the item
+        /// (put) or key (delete).
+        unprocessed_writes: Vec<(String, Item)>,
+        /// Items read before the error (batch_get).
+        read: Vec<(String, Item)>,
+    },
     /// The table did not become ACTIVE in time (wait for active).
     Timeout(String),
     /// A request could not be built (a required parameter is missing).
@@ -289,6 +313,70 @@ impl Error {
     }
 
     /// Prefixes the field of a validation error with `parent.` (nested documents).
+    /// Whether the service throttled the request (the table's or the
+    /// account's throughput, or a throttled transaction action).
+    ///
+    /// ```
+    /// use ddb_odm::{CancellationCode, CancellationReason, Error};
+    /// let throttled = Error::TransactionCancelled { reasons: vec![CancellationReason {
+    ///     index: 0, code: CancellationCode::ThrottlingError, message: None, item: None,
+    /// }] };
+    /// assert!(throttled.is_throttled());
+    /// assert!(!Error::validation("a", "b").is_throttled());
+    /// ```
+    pub fn is_throttled(&self) -> bool {
+        const THROTTLING: [&str; 4] = [
+            "ProvisionedThroughputExceededException",
+            "ThrottlingException",
+            "RequestLimitExceeded",
+            "LimitExceededException",
+        ];
+        match self {
+            Error::Sdk(_) => self.service_code().is_some_and(|c| THROTTLING.contains(&c)),
+            Error::BatchFailed { source, .. } => source.is_throttled(),
+            Error::TransactionCancelled { reasons } => reasons.iter().any(|r| {
+                matches!(
+                    r.code,
+                    CancellationCode::ThrottlingError | CancellationCode::ProvisionedThroughputExceeded
+                )
+            }),
+            _ => false,
+        }
+    }
+
+    /// Whether sending the same request again may succeed: throttling, a
+    /// transaction conflict, an internal error or service unavailability,
+    /// an incomplete batch (its unprocessed part). Validation errors,
+    /// failed conditions and unique violations are not retryable.
+    ///
+    /// ```
+    /// use ddb_odm::{CancellationCode, CancellationReason, Error};
+    /// let conflict = Error::TransactionCancelled { reasons: vec![CancellationReason {
+    ///     index: 1, code: CancellationCode::TransactionConflict, message: None, item: None,
+    /// }] };
+    /// assert!(conflict.is_retryable());
+    /// assert!(!Error::ConditionFailed { item: None }.is_retryable());
+    /// ```
+    pub fn is_retryable(&self) -> bool {
+        if self.is_throttled() {
+            return true;
+        }
+        match self {
+            Error::Sdk(_) => self.service_code().is_some_and(|c| {
+                matches!(c, "InternalServerError" | "ServiceUnavailable" | "TransactionInProgressException")
+            }),
+            Error::TransactionCancelled { reasons } => {
+                reasons.iter().any(|r| r.code == CancellationCode::TransactionConflict)
+                    && reasons.iter().all(|r| {
+                        matches!(r.code, CancellationCode::None | CancellationCode::TransactionConflict)
+                    })
+            }
+            Error::BatchFailed { source, .. } => source.is_retryable(),
+            Error::BatchIncomplete { .. } | Error::Timeout(_) => true,
+            _ => false,
+        }
+    }
+
     pub(crate) fn within(self, parent: &str) -> Error {
         match self {
             Error::Validation { field, reason } if field.is_empty() => {
@@ -316,6 +404,12 @@ impl fmt::Display for Error {
             Error::UniqueViolation { field, value } => {
                 write!(f, "unique attribute `{field}` already has value {value:?}")
             }
+            Error::BatchFailed { source, unprocessed_keys, unprocessed_writes, .. } => write!(
+                f,
+                "batch failed: {} keys unread, {} writes not made: {source}",
+                unprocessed_keys.len(),
+                unprocessed_writes.len()
+            ),
             Error::NotFound { table } => write!(f, "item not found in table `{table}`"),
             Error::Validation { field, reason } => write!(f, "validation failed for `{field}`: {reason}"),
             Error::Schema(msg) => write!(f, "invalid schema: {msg}"),
@@ -351,6 +445,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Sdk(e) => Some(e.as_ref()),
+            Error::BatchFailed { source, .. } => Some(source.as_ref()),
             _ => None,
         }
     }

@@ -198,7 +198,25 @@ impl<M: Record> BatchGetBuilder<M> {
                 }
             })
             .await?;
-            if let Outcome::GaveUp(unprocessed) = outcome {
+            let (unprocessed, source) = match outcome {
+                Outcome::Done => (Vec::new(), None),
+                Outcome::GaveUp(unprocessed) => (unprocessed, None),
+                Outcome::Failed(e, unprocessed) => (unprocessed, Some(e)),
+            };
+            if let Some(e) = source {
+                let mut rest: Vec<(String, Item)> =
+                    unprocessed.into_iter().map(|k| (table.clone(), k)).collect();
+                for later in &chunks[ci + 1..] {
+                    rest.extend(later.iter().map(|k| (table.clone(), k.clone())));
+                }
+                return Err(Error::BatchFailed {
+                    source: Box::new(e),
+                    unprocessed_keys: rest,
+                    unprocessed_writes: Vec::new(),
+                    read: read.into_iter().map(|i| (table.clone(), i)).collect(),
+                });
+            }
+            if !unprocessed.is_empty() {
                 let mut rest: Vec<(String, Item)> =
                     unprocessed.into_iter().map(|k| (table.clone(), k)).collect();
                 for later in &chunks[ci + 1..] {

@@ -196,18 +196,29 @@ impl<M: Record> BatchWriteBuilder<M> {
                 }
             })
             .await?;
-            if let Outcome::GaveUp(unprocessed) = outcome {
-                let mut rest: Vec<(String, Item)> =
-                    unprocessed.iter().filter_map(write_item).map(|i| (table.clone(), i)).collect();
-                for later in &chunks[ci + 1..] {
-                    rest.extend(later.iter().filter_map(write_item).map(|i| (table.clone(), i)));
-                }
-                return Err(Error::BatchIncomplete {
+            let (unprocessed, source) = match outcome {
+                Outcome::Done => continue,
+                Outcome::GaveUp(unprocessed) => (unprocessed, None),
+                Outcome::Failed(e, unprocessed) => (unprocessed, Some(e)),
+            };
+            let mut rest: Vec<(String, Item)> =
+                unprocessed.iter().filter_map(write_item).map(|i| (table.clone(), i)).collect();
+            for later in &chunks[ci + 1..] {
+                rest.extend(later.iter().filter_map(write_item).map(|i| (table.clone(), i)));
+            }
+            return Err(match source {
+                None => Error::BatchIncomplete {
                     unprocessed_keys: Vec::new(),
                     unprocessed_writes: rest,
                     read: Vec::new(),
-                });
-            }
+                },
+                Some(e) => Error::BatchFailed {
+                    source: Box::new(e),
+                    unprocessed_keys: Vec::new(),
+                    unprocessed_writes: rest,
+                    read: Vec::new(),
+                },
+            });
         }
         Ok(())
     }

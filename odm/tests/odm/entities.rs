@@ -288,3 +288,29 @@ fn an_entities_enum_over_two_tables_is_refused() {
     let odm = ddb_odm::Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9"));
     assert!(matches!(odm.entities::<Mixed>(), Err(Error::Schema(_))));
 }
+
+#[tokio::test]
+async fn entity_reads_skip_the_markers_of_unique_values() {
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[odm(table = "app", entity = "Member")]
+    struct Member {
+        #[key]
+        pk: String,
+        #[range_key]
+        sk: String,
+        #[odm(unique)]
+        email: String,
+    }
+    #[derive(Entities, Debug, PartialEq)]
+    enum Members {
+        Member(Member),
+    }
+    let (_db, odm) = setup().await;
+    let app = odm.entities::<Members>().unwrap();
+    app.initialize().await.unwrap();
+    let m = Member { pk: "M#1".into(), sk: "PROFILE".into(), email: "m@example.com".into() };
+    odm.handle::<Member>().unwrap().create(&m).await.unwrap();
+    // The table holds the member and its email's marker; no UnknownEntity.
+    let all: Vec<Members> = app.scan().all().try_collect().await.unwrap();
+    assert_eq!(all, vec![Members::Member(m)]);
+}

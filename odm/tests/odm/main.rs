@@ -7,6 +7,7 @@ mod common;
 mod crud;
 mod dynamic;
 mod entities;
+mod failures;
 mod item_actions;
 mod keys;
 mod permissions;
