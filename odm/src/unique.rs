@@ -130,6 +130,9 @@ pub(crate) fn unchanged(schema: &Schema, read: Option<&Item>) -> Vec<Cond> {
         .collect()
 }
 
+/// Marker writes, each with the marker's key.
+pub(crate) type MarkerWrites = Vec<(Item, TransactWriteItem)>;
+
 /// The marker writes that take an item from unique values `before` to
 /// `after`: puts of the new markers (with their positions among the
 /// returned actions, for error reporting) and deletes of the old.
@@ -139,7 +142,7 @@ pub(crate) fn moves(
     owner: &Item,
     before: &[Marker],
     after: &[Marker],
-) -> Result<(Vec<(Item, TransactWriteItem)>, Vec<Marker>)> {
+) -> Result<(MarkerWrites, Vec<Marker>)> {
     let mut actions = Vec::new();
     let mut puts = Vec::new();
     for m in after.iter().filter(|m| !before.contains(m)) {

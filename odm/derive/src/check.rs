@@ -56,10 +56,10 @@ pub fn model(desc: ModelDesc<'_>) -> Result<Checked<'_>> {
     if let (Some(attr), None) = (&desc.attrs.entity_attribute, &desc.attrs.entity) {
         return Err(Error::new(attr.span(), "`entity_attribute` needs `entity = \"Name\"`"));
     }
-    if let Some(e) = &desc.attrs.entity {
-        if e.value().is_empty() {
-            return Err(Error::new(e.span(), "the entity name cannot be empty"));
-        }
+    if let Some(e) = &desc.attrs.entity
+        && e.value().is_empty()
+    {
+        return Err(Error::new(e.span(), "the entity name cannot be empty"));
     }
     if !is_model && (desc.attrs.table.is_some() || desc.attrs.expires.is_some()) {
         return Err(Error::new(

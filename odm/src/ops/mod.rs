@@ -141,10 +141,10 @@ pub(crate) fn entity_filter(schema: &Schema) -> Option<Cond> {
 /// projected item can still be told.
 pub(crate) fn with_entity_attribute(schema: &Schema, attrs: &[String]) -> Vec<String> {
     let mut out = attrs.to_vec();
-    if let Some(e) = schema.entity() {
-        if !out.contains(&e.attribute) {
-            out.push(e.attribute.clone());
-        }
+    if let Some(e) = schema.entity()
+        && !out.contains(&e.attribute)
+    {
+        out.push(e.attribute.clone());
     }
     out
 }

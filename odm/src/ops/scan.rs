@@ -249,10 +249,10 @@ impl<M: Record> ScanBuilder<M> {
     }
 
     fn request(&self, select_count: bool) -> Result<ScanFluentBuilder> {
-        if let Some(index) = &self.index {
-            if self.handle.schema.index(index).is_none() {
-                return Err(Error::validation(index.clone(), "the model has no such index"));
-            }
+        if let Some(index) = &self.index
+            && self.handle.schema.index(index).is_none()
+        {
+            return Err(Error::validation(index.clone(), "the model has no such index"));
         }
         let mut p = Placeholders::default();
         let mut filter = Conditions(self.filter.0.clone());

@@ -386,25 +386,25 @@ impl<M: Record> UpdateBuilder<M> {
                 _ => crate::types::DateStorage::EpochMillis.encode(t),
             }
         };
-        if let Some(u) = &schema.updated_at {
-            if !touched(u, &actions) {
-                actions.push(UpdateAction::Set(Path::attr(u.clone()), Ok(now_value(u, None)?)));
-            }
+        if let Some(u) = &schema.updated_at
+            && !touched(u, &actions)
+        {
+            actions.push(UpdateAction::Set(Path::attr(u.clone()), Ok(now_value(u, None)?)));
         }
-        if let Some(c) = &schema.created_at {
-            if !touched(c, &actions) {
-                actions.push(UpdateAction::SetIfNotExists(Path::attr(c.clone()), Ok(now_value(c, None)?)));
-            }
+        if let Some(c) = &schema.created_at
+            && !touched(c, &actions)
+        {
+            actions.push(UpdateAction::SetIfNotExists(Path::attr(c.clone()), Ok(now_value(c, None)?)));
         }
         if let Some(t) = &schema.ttl {
             let def = schema.attribute_stored(t);
-            if let Some(DefaultValue::NowPlus(after)) = def.and_then(|d| d.default.as_ref()) {
-                if !touched(t, &actions) {
-                    actions.push(UpdateAction::SetIfNotExists(
-                        Path::attr(t.clone()),
-                        Ok(now_value(t, Some(*after))?),
-                    ));
-                }
+            if let Some(DefaultValue::NowPlus(after)) = def.and_then(|d| d.default.as_ref())
+                && !touched(t, &actions)
+            {
+                actions.push(UpdateAction::SetIfNotExists(
+                    Path::attr(t.clone()),
+                    Ok(now_value(t, Some(*after))?),
+                ));
             }
         }
         let mut conds = Conditions::default();

@@ -667,10 +667,10 @@ impl AttributeDef {
     pub(crate) fn check_definition(&self, prefix: &str) -> Result<()> {
         let path = format!("{prefix}{}", self.name);
         self.ty.check_definition(&path)?;
-        if let Some(DefaultValue::Now | DefaultValue::NowPlus(_)) = &self.default {
-            if !matches!(self.ty, AttrType::Date(_) | AttrType::Number) {
-                return Err(Error::Schema(format!("attribute `{path}`: a time default needs a date type")));
-            }
+        if let Some(DefaultValue::Now | DefaultValue::NowPlus(_)) = &self.default
+            && !matches!(self.ty, AttrType::Date(_) | AttrType::Number)
+        {
+            return Err(Error::Schema(format!("attribute `{path}`: a time default needs a date type")));
         }
         Ok(())
     }

@@ -853,10 +853,10 @@ impl SchemaBuilder {
                 AttrType::Date(_) => def.ty = AttrType::Date(DateStorage::EpochSeconds),
                 _ => return Err(err(format!("ttl attribute `{t}` must be a date or a number"))),
             }
-            if let Some(after) = self.expires {
-                if def.default.is_none() {
-                    def.default = Some(DefaultValue::NowPlus(after));
-                }
+            if let Some(after) = self.expires
+                && def.default.is_none()
+            {
+                def.default = Some(DefaultValue::NowPlus(after));
             }
             s.ttl = Some(stored);
         } else if self.expires.is_some() {

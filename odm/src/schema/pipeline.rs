@@ -210,10 +210,10 @@ impl Schema {
             }
             Step::CustomTypes => {
                 visit(&self.attributes, &mut item, "", &mut |def, v, path| {
-                    if let (AttrType::Date(storage), true) = (&def.ty, save) {
-                        if !matches!(v, AttributeValue::Null(_)) {
-                            *v = storage.normalize(v).map_err(|e| e.within(path))?;
-                        }
+                    if let (AttrType::Date(storage), true) = (&def.ty, save)
+                        && !matches!(v, AttributeValue::Null(_))
+                    {
+                        *v = storage.normalize(v).map_err(|e| e.within(path))?;
                     }
                     Ok(())
                 })?;
@@ -302,11 +302,11 @@ impl Schema {
                     if let AttrType::Enum(values) = &def.ty {
                         check_enum(values, v, path)?;
                     }
-                    if let (AttrType::List(elem), AttributeValue::L(items)) = (&def.ty, &*v) {
-                        if let AttrType::Enum(values) = elem.as_ref() {
-                            for (i, v) in items.iter().enumerate() {
-                                check_enum(values, v, &format!("{path}[{i}]"))?;
-                            }
+                    if let (AttrType::List(elem), AttributeValue::L(items)) = (&def.ty, &*v)
+                        && let AttrType::Enum(values) = elem.as_ref()
+                    {
+                        for (i, v) in items.iter().enumerate() {
+                            check_enum(values, v, &format!("{path}[{i}]"))?;
                         }
                     }
                     Ok(())
@@ -535,10 +535,10 @@ fn to_set(ty: &AttrType, v: &mut AttributeValue) -> bool {
     let texts = |items: &[AttributeValue]| -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for e in items {
-            if let V::S(s) | V::N(s) = e {
-                if !out.contains(s) {
-                    out.push(s.clone());
-                }
+            if let V::S(s) | V::N(s) = e
+                && !out.contains(s)
+            {
+                out.push(s.clone());
             }
         }
         out
@@ -549,10 +549,10 @@ fn to_set(ty: &AttrType, v: &mut AttributeValue) -> bool {
         (AttrType::BinarySet, V::L(items)) => {
             let mut out = Vec::new();
             for e in items {
-                if let V::B(b) = e {
-                    if !out.contains(b) {
-                        out.push(b.clone());
-                    }
+                if let V::B(b) = e
+                    && !out.contains(b)
+                {
+                    out.push(b.clone());
                 }
             }
             Some(V::Bs(out))
@@ -601,12 +601,12 @@ fn required_level(defs: &[AttributeDef], item: &Item, path: &str) -> Result<()> 
                 }
             }
             Some(AttributeValue::L(items)) => {
-                if let AttrType::List(elem) = &def.ty {
-                    if let AttrType::Map(sub) = elem.as_ref() {
-                        for (i, e) in items.iter().enumerate() {
-                            if let AttributeValue::M(m) = e {
-                                required_level(sub, m, &format!("{p}[{i}]"))?;
-                            }
+                if let AttrType::List(elem) = &def.ty
+                    && let AttrType::Map(sub) = elem.as_ref()
+                {
+                    for (i, e) in items.iter().enumerate() {
+                        if let AttributeValue::M(m) = e {
+                            required_level(sub, m, &format!("{p}[{i}]"))?;
                         }
                     }
                 }

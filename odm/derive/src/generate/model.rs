@@ -38,6 +38,7 @@ pub fn generate(m: &Checked, populate: &[Tokens]) -> Tokens {
                 #encode_key
                 ::std::result::Result::Ok(item)
             }
+            #[allow(clippy::needless_question_mark)]
             fn decode_key(item: &::ddb_odm::Item, schema: &::ddb_odm::Schema) -> ::ddb_odm::Result<Self::Key> {
                 #decode_key
             }
