@@ -112,9 +112,10 @@ impl<M: Record> BatchGetBuilder<M> {
 
     fn unique_keys(&self) -> Result<Vec<Item>> {
         let mut out: Vec<Item> = Vec::with_capacity(self.keys.len());
+        let mut seen = std::collections::HashSet::with_capacity(self.keys.len());
         for k in &self.keys {
             let k = k.as_ref().map_err(clone_err)?;
-            if !out.contains(k) {
+            if seen.insert(super::key_fingerprint(k)) {
                 out.push(k.clone());
             }
         }

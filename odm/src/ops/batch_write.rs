@@ -114,7 +114,9 @@ impl<M: Record> BatchWriteBuilder<M> {
                 schema.model()
             )));
         }
-        let mut out: Vec<(Item, WriteRequest)> = Vec::with_capacity(self.writes.len());
+        let mut out: Vec<WriteRequest> = Vec::with_capacity(self.writes.len());
+        // The last write of a key wins, at the position of its first.
+        let mut position = std::collections::HashMap::with_capacity(self.writes.len());
         for w in &self.writes {
             let (is_put, item) = w.as_ref().map_err(clone_err)?;
             let key = schema.key_of(item)?;
@@ -128,12 +130,15 @@ impl<M: Record> BatchWriteBuilder<M> {
                     .delete_request(DeleteRequest::builder().set_key(Some(key.clone())).build()?)
                     .build()
             };
-            match out.iter_mut().find(|(k, _)| *k == key) {
-                Some(slot) => slot.1 = req,
-                None => out.push((key, req)),
+            match position.get(&super::key_fingerprint(&key)) {
+                Some(&i) => out[i] = req,
+                None => {
+                    position.insert(super::key_fingerprint(&key), out.len());
+                    out.push(req);
+                }
             }
         }
-        Ok(out.into_iter().map(|(_, r)| r).collect())
+        Ok(out)
     }
 
     /// The requests that would be sent (one per 25 writes).

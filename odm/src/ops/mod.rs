@@ -149,6 +149,14 @@ pub(crate) fn with_entity_attribute(schema: &Schema, attrs: &[String]) -> Vec<St
     out
 }
 
+/// A key's identity for de-duplicating batch keys with a hash set (O(1)
+/// per key): its attributes in name order.
+pub(crate) fn key_fingerprint(key: &Item) -> String {
+    let mut pairs: Vec<(&String, &AttributeValue)> = key.iter().collect();
+    pairs.sort_by(|a, b| a.0.cmp(b.0));
+    format!("{pairs:?}")
+}
+
 pub(crate) fn version_check(attr: &str, current: u64) -> Cond {
     if current == 0 {
         Cond::NotExists(Path::attr(attr))
