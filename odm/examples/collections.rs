@@ -9,10 +9,10 @@
 //! With an endpoint argument (or `DDB_ENDPOINT`) it talks to that endpoint
 //! (DynamoDB Local, the emulator binary, ...) with dummy credentials.
 
+use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, KeySchemaElement, KeyType, ProvisionedThroughput, ScalarAttributeType,
 };
-use aws_sdk_dynamodb::Client;
 use ddb_odm::collection::{ClassSchema, Collections, Error};
 use serde_json::json;
 

@@ -5,14 +5,9 @@
 //! # async fn main() -> ddb_odm::Result<()> {
 //! # use ddb_odm::{Model, Odm, Request};
 //! # use futures::TryStreamExt;
-//! # #[derive(Model, Debug, Clone, PartialEq)]
-//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-//! # let (_emu, client) = ddb_odm::testing::embedded().await;
-//! # let odm = Odm::new(client);
-//! # let orders = odm.model::<Order>().await?;
+//! # use ddb_odm::testing::doc::{order, Order};
+//! # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 //! # let f = Order::fields();
-//! # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 //! match orders.create(&order(1, "open", 1.0)).await {
 //!     Err(e) if e.is_condition_failed() => {} // already exists
 //!     other => panic!("{other:?}"),
@@ -88,6 +83,57 @@ pub enum Error {
         /// Items that were read before giving up (batch_get).
         read: Vec<(String, Item)>,
     },
+    /// An item of no entity listed by an [`Entities`](crate::Entities)
+    /// enum without an `#[odm(unknown)]` variant.
+    ///
+    /// ```
+    /// let e = ddb_odm::Error::UnknownEntity { entity: Some("Invoice".into()), item: Default::default() };
+    /// assert_eq!(e.to_string(), "an item of entity `Invoice` is not listed by the enum");
+    /// ```
+    UnknownEntity {
+        /// The item's discriminator value, if it has one.
+        entity: Option<String>,
+        /// The item, names as stored.
+        item: Item,
+    },
+    /// A unique attribute's value is taken by another item
+    /// (`#[odm(unique)]`).
+    ///
+    /// ```
+    /// use ddb_odm::{AttributeValue, Error};
+    /// let e = Error::UniqueViolation { field: "email".into(), value: AttributeValue::S("a@b".into()) };
+    /// assert_eq!(e.to_string(), "unique attribute `email` already has value S(\"a@b\")");
+    /// ```
+    UniqueViolation {
+        /// The attribute (model name).
+        field: String,
+        /// The value that is taken (as stored).
+        value: crate::AttributeValue,
+    },
+    /// A batch stopped at a hard error (not unprocessed items): what was
+    /// not written or read, what was read, and the error.
+    ///
+    /// ```
+    /// use ddb_odm::Error;
+    /// let e = Error::BatchFailed {
+    ///     source: Box::new(Error::Request("throttled".into())),
+    ///     unprocessed_keys: vec![],
+    ///     unprocessed_writes: vec![("t".into(), Default::default())],
+    ///     read: vec![],
+    /// };
+    /// assert_eq!(e.to_string(), "batch failed: 0 keys unread, 1 writes not made: could not build the request: throttled");
+    /// ```
+    BatchFailed {
+        /// The error that stopped the batch.
+        source: Box<Error>,
+        /// Keys not read (batch_get), per table.
+        unprocessed_keys: Vec<(String, Item)>,
+        /// Writes not made (batch_put / batch_delete), per table: the item
+        /// (put) or key (delete).
+        unprocessed_writes: Vec<(String, Item)>,
+        /// Items read before the error (batch_get).
+        read: Vec<(String, Item)>,
+    },
     /// The table did not become ACTIVE in time (wait for active).
     Timeout(String),
     /// A request could not be built (a required parameter is missing).
@@ -100,10 +146,8 @@ pub enum Error {
 ///
 /// ```
 /// # use ddb_odm::{Model, Odm, Request};
-/// # #[derive(Model, Debug, Clone, PartialEq)]
-/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-/// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let orders = ddb_odm::testing::doc::offline();
 /// # let f = Order::fields();
 /// let big = order(1, &"x".repeat(500 * 1024), 1.0);
 /// let err = orders.save(&big).dry_run().unwrap_err(); // checked before sending
@@ -148,14 +192,9 @@ impl Limit {
 /// # async fn main() -> ddb_odm::Result<()> {
 /// # use ddb_odm::{Model, Odm, Request};
 /// # use futures::TryStreamExt;
-/// # #[derive(Model, Debug, Clone, PartialEq)]
-/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-/// # let (_emu, client) = ddb_odm::testing::embedded().await;
-/// # let odm = Odm::new(client);
-/// # let orders = odm.model::<Order>().await?;
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 /// # let f = Order::fields();
-/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 /// let err = odm.transact_write().put(orders.create(&order(1, "open", 1.0))).send().await.unwrap_err();
 /// let ddb_odm::Error::TransactionCancelled { reasons } = err else { panic!() };
 /// assert_eq!(reasons[0].code, ddb_odm::CancellationCode::ConditionalCheckFailed);
@@ -240,14 +279,9 @@ impl Error {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let err = orders.create(&order(1, "open", 1.0)).await.unwrap_err(); // exists
     /// assert!(err.is_condition_failed());
     /// # Ok(()) }
@@ -279,6 +313,70 @@ impl Error {
     }
 
     /// Prefixes the field of a validation error with `parent.` (nested documents).
+    /// Whether the service throttled the request (the table's or the
+    /// account's throughput, or a throttled transaction action).
+    ///
+    /// ```
+    /// use ddb_odm::{CancellationCode, CancellationReason, Error};
+    /// let throttled = Error::TransactionCancelled { reasons: vec![CancellationReason {
+    ///     index: 0, code: CancellationCode::ThrottlingError, message: None, item: None,
+    /// }] };
+    /// assert!(throttled.is_throttled());
+    /// assert!(!Error::validation("a", "b").is_throttled());
+    /// ```
+    pub fn is_throttled(&self) -> bool {
+        const THROTTLING: [&str; 4] = [
+            "ProvisionedThroughputExceededException",
+            "ThrottlingException",
+            "RequestLimitExceeded",
+            "LimitExceededException",
+        ];
+        match self {
+            Error::Sdk(_) => self.service_code().is_some_and(|c| THROTTLING.contains(&c)),
+            Error::BatchFailed { source, .. } => source.is_throttled(),
+            Error::TransactionCancelled { reasons } => reasons.iter().any(|r| {
+                matches!(
+                    r.code,
+                    CancellationCode::ThrottlingError | CancellationCode::ProvisionedThroughputExceeded
+                )
+            }),
+            _ => false,
+        }
+    }
+
+    /// Whether sending the same request again may succeed: throttling, a
+    /// transaction conflict, an internal error or service unavailability,
+    /// an incomplete batch (its unprocessed part). Validation errors,
+    /// failed conditions and unique violations are not retryable.
+    ///
+    /// ```
+    /// use ddb_odm::{CancellationCode, CancellationReason, Error};
+    /// let conflict = Error::TransactionCancelled { reasons: vec![CancellationReason {
+    ///     index: 1, code: CancellationCode::TransactionConflict, message: None, item: None,
+    /// }] };
+    /// assert!(conflict.is_retryable());
+    /// assert!(!Error::ConditionFailed { item: None }.is_retryable());
+    /// ```
+    pub fn is_retryable(&self) -> bool {
+        if self.is_throttled() {
+            return true;
+        }
+        match self {
+            Error::Sdk(_) => self.service_code().is_some_and(|c| {
+                matches!(c, "InternalServerError" | "ServiceUnavailable" | "TransactionInProgressException")
+            }),
+            Error::TransactionCancelled { reasons } => {
+                reasons.iter().any(|r| r.code == CancellationCode::TransactionConflict)
+                    && reasons.iter().all(|r| {
+                        matches!(r.code, CancellationCode::None | CancellationCode::TransactionConflict)
+                    })
+            }
+            Error::BatchFailed { source, .. } => source.is_retryable(),
+            Error::BatchIncomplete { .. } | Error::Timeout(_) => true,
+            _ => false,
+        }
+    }
+
     pub(crate) fn within(self, parent: &str) -> Error {
         match self {
             Error::Validation { field, reason } if field.is_empty() => {
@@ -297,6 +395,21 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::ConditionFailed { .. } => write!(f, "the conditional request failed"),
+            Error::UnknownEntity { entity: Some(e), .. } => {
+                write!(f, "an item of entity `{e}` is not listed by the enum")
+            }
+            Error::UnknownEntity { entity: None, .. } => {
+                write!(f, "an item without an entity is not listed by the enum")
+            }
+            Error::UniqueViolation { field, value } => {
+                write!(f, "unique attribute `{field}` already has value {value:?}")
+            }
+            Error::BatchFailed { source, unprocessed_keys, unprocessed_writes, .. } => write!(
+                f,
+                "batch failed: {} keys unread, {} writes not made: {source}",
+                unprocessed_keys.len(),
+                unprocessed_writes.len()
+            ),
             Error::NotFound { table } => write!(f, "item not found in table `{table}`"),
             Error::Validation { field, reason } => write!(f, "validation failed for `{field}`: {reason}"),
             Error::Schema(msg) => write!(f, "invalid schema: {msg}"),
@@ -332,6 +445,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Sdk(e) => Some(e.as_ref()),
+            Error::BatchFailed { source, .. } => Some(source.as_ref()),
             _ => None,
         }
     }

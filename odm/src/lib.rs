@@ -124,7 +124,12 @@
 //! ```
 #![deny(missing_docs)]
 
+// The derives name this crate `::ddb_odm`; this lets the crate derive its
+// own models (the documentation examples' shared `testing::doc::Order`).
+extern crate self as ddb_odm;
+
 pub mod collection;
+pub mod entity;
 pub mod error;
 pub mod expr;
 mod handle;
@@ -139,20 +144,23 @@ pub mod schema;
 pub mod testing;
 mod tracking;
 pub mod types;
+pub mod unique;
+pub mod with;
 
-pub use ddb_odm_derive::{Document, Enum, Model};
+pub use ddb_odm_derive::{Document, Entities, Enum, Model};
+pub use entity::{Entities, EntitiesHandle, EntityReader};
 pub use error::{CancellationCode, CancellationReason, Error, Limit, Result};
 pub use expr::{Condition, Field, Update};
 pub use handle::ModelHandle;
 pub use item::{AttributeValue, Item};
 pub use model::{Document, DynamicItem, Model, Record};
 pub use odm::{Odm, OdmOptions};
+pub use ops::Request;
 pub use ops::query::{KeyQuery, NoSortKey, Page, SortKey};
 pub use ops::retry::RetryPolicy;
 pub use ops::table::{Billing, Table, TableChanges, TableOptions, TableUpdates, WaitForActive};
 pub use ops::transaction::{TransactGet, TransactGetOutput, TransactWrite};
 pub use ops::update::Returning;
-pub use ops::Request;
 pub use schema::Schema;
 pub use tracking::Tracked;
 pub use types::{Attribute, Binary, DateAttribute, DateStorage, Decimal, Ref};

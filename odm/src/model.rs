@@ -36,10 +36,8 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 ///
 /// ```
 /// # use ddb_odm::{Model, Odm, Request};
-/// # #[derive(Model, Debug, Clone, PartialEq)]
-/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-/// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let orders = ddb_odm::testing::doc::offline();
 /// # let f = Order::fields();
 /// use ddb_odm::Record;
 /// let item = order(1, "open", 2.0).to_item()?; // model names, before item actions
@@ -56,10 +54,8 @@ pub trait Record: Sized + Send + Sync + 'static {
     ///
     /// ```
     /// # use ddb_odm::{Model, Odm, Request};
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
     /// # let f = Order::fields();
     /// use ddb_odm::Record;
     /// let key = Order::encode_key(&("c1".to_string(), 1), orders.schema())?;
@@ -71,10 +67,8 @@ pub trait Record: Sized + Send + Sync + 'static {
     ///
     /// ```
     /// # use ddb_odm::{Model, Odm, Request};
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
     /// # let f = Order::fields();
     /// use ddb_odm::Record;
     /// let stored = orders.to_stored(&order(5, "open", 1.0))?;
@@ -86,10 +80,8 @@ pub trait Record: Sized + Send + Sync + 'static {
     ///
     /// ```
     /// # use ddb_odm::{Model, Odm, Request};
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
     /// # let f = Order::fields();
     /// use ddb_odm::Record;
     /// let item = order(1, "open", 1.0).to_item()?;
@@ -101,10 +93,8 @@ pub trait Record: Sized + Send + Sync + 'static {
     ///
     /// ```
     /// # use ddb_odm::{Model, Odm, Request};
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
     /// # let f = Order::fields();
     /// use ddb_odm::Record;
     /// let item = order(1, "open", 1.0).to_item()?;
@@ -135,10 +125,8 @@ pub trait Model: Record {
     ///
     /// ```
     /// # use ddb_odm::{Model, Odm, Request};
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
     /// # let f = Order::fields();
     /// let schema = Order::schema()?;
     /// assert_eq!(schema.index("by_status").unwrap().hash_key(), "status");
@@ -149,10 +137,8 @@ pub trait Model: Record {
     ///
     /// ```
     /// # use ddb_odm::{Model, Odm, Request};
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
     /// # let f = Order::fields();
     /// assert_eq!(Order::fields().total.path().to_string(), "total");
     /// ```
@@ -345,11 +331,7 @@ pub mod __private {
                 return Ok(());
             }
             let t = T::from_attr(Some(v.clone())).map_err(|e| e.to_string())?;
-            if f(&t) {
-                Ok(())
-            } else {
-                Err("rejected by the validator".to_string())
-            }
+            if f(&t) { Ok(()) } else { Err("rejected by the validator".to_string()) }
         }
     }
 
@@ -359,6 +341,32 @@ pub mod __private {
         encode: crate::expr::Encoder<T>,
     ) -> impl Fn() -> crate::Result<crate::AttributeValue> + Send + Sync + 'static {
         move || Ok(encode(&f())?.unwrap_or(crate::AttributeValue::Null(true)))
+    }
+
+    /// A templated key attribute's value from the key's fields (`parts`,
+    /// model names, encoded).
+    pub fn render_key(
+        schema: &Schema,
+        attribute: &str,
+        parts: &crate::Item,
+    ) -> crate::Result<crate::AttributeValue> {
+        let def = schema
+            .attribute(attribute)
+            .ok_or_else(|| crate::Error::validation(attribute, "not an attribute of the model"))?;
+        let template =
+            def.template.as_ref().ok_or_else(|| crate::Error::validation(attribute, "has no template"))?;
+        let text = template
+            .render(|a| parts.get(a).and_then(crate::schema::pipeline::scalar_text))
+            .map_err(|a| crate::Error::validation(attribute, format!("its template needs `{a}`")))?;
+        Ok(crate::AttributeValue::S(text))
+    }
+
+    /// One hole of a key template in a generated query function.
+    pub fn template_text<T: crate::Attribute>(v: &T) -> String {
+        match v.to_attr() {
+            Ok(Some(v)) => crate::schema::pipeline::scalar_text(&v).unwrap_or_default(),
+            _ => String::new(),
+        }
     }
 
     /// Builds a schema once and caches it (or the error).

@@ -68,6 +68,9 @@ pub struct Odm {
 struct Inner {
     client: Client,
     options: OdmOptions,
+    /// The models registered on each table (base name), so that a shared
+    /// table is created and updated from all of their schemas.
+    registry: std::sync::Mutex<std::collections::BTreeMap<String, Vec<Arc<Schema>>>>,
 }
 
 impl std::fmt::Debug for Odm {
@@ -98,7 +101,7 @@ impl Odm {
     /// assert!(!odm.options().table.create);
     /// ```
     pub fn with_options(client: Client, options: OdmOptions) -> Odm {
-        Odm { inner: Arc::new(Inner { client, options }) }
+        Odm { inner: Arc::new(Inner { client, options, registry: Default::default() }) }
     }
 
     /// The SDK client.
@@ -148,20 +151,16 @@ impl Odm {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let again = odm.model::<Order>().await?; // the table exists: not created twice
     /// assert_eq!(again.scan().count().await?, 3);
     /// # Ok(()) }
     /// ```
     pub async fn model<M: Model>(&self) -> Result<ModelHandle<M>> {
         let schema = M::schema()?;
+        self.register_schema(schema.clone());
         self.table_for(schema.clone()).initialize().await?;
         Ok(ModelHandle::new(self.clone(), schema))
     }
@@ -170,10 +169,8 @@ impl Odm {
     ///
     /// ```
     /// # use ddb_odm::{Model, Odm, Request};
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
     /// # let f = Order::fields();
     /// let odm = orders.odm();
     /// let handle = odm.handle::<Order>()?; // no request is sent
@@ -215,17 +212,86 @@ impl Odm {
     ///
     /// ```
     /// # use ddb_odm::{Model, Odm, Request};
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
     /// # let f = Order::fields();
     /// let table = orders.odm().table_for(Order::schema()?);
     /// assert_eq!(table.create_request()?.table_name(), Some("Order"));
     /// # Ok::<(), ddb_odm::Error>(())
     /// ```
     pub fn table_for(&self, schema: Arc<Schema>) -> Table {
-        Table::new(self.clone(), schema.table()).schema(schema).options(self.inner.options.table.clone())
+        let others: Vec<Arc<Schema>> = self
+            .inner
+            .registry
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(schema.table())
+            .map(|models| models.iter().filter(|s| s.model() != schema.model()).cloned().collect())
+            .unwrap_or_default();
+        let mut table = Table::new(self.clone(), schema.table()).schema(schema);
+        for other in others {
+            table = table.schema(other);
+        }
+        table.options(self.inner.options.table.clone())
+    }
+
+    /// Registers model `M` on its table without touching the table: a
+    /// table shared by several models is then created (by
+    /// [`model`](Self::model), [`table_for`](Self::table_for) or
+    /// [`EntitiesHandle::initialize`](crate::EntitiesHandle::initialize))
+    /// with the keys and indexes of all of them.
+    ///
+    /// ```
+    /// # use ddb_odm::{Model, Odm};
+    /// #[derive(Model)]
+    /// #[odm(table = "app", entity = "Customer")]
+    /// struct Customer { #[key] pk: String, #[index(name = "by_email")] email: String }
+    /// #[derive(Model)]
+    /// #[odm(table = "app", entity = "Order")]
+    /// struct Order { #[key] pk: String, #[index(name = "by_status")] status: String }
+    ///
+    /// let odm = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9"));
+    /// odm.register::<Customer>()?;
+    /// let req = odm.table_for(Order::schema()?).create_request()?;
+    /// assert_eq!(req.global_secondary_indexes().len(), 2); // Order's and Customer's
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
+    pub fn register<M: Model>(&self) -> Result<()> {
+        self.register_schema(M::schema()?);
+        Ok(())
+    }
+
+    pub(crate) fn register_schema(&self, schema: Arc<Schema>) {
+        let mut registry = self.inner.registry.lock().unwrap_or_else(|e| e.into_inner());
+        let models = registry.entry(schema.table().to_string()).or_default();
+        if !models.iter().any(|s| s.model() == schema.model()) {
+            models.push(schema);
+        }
+    }
+
+    /// The models of an [`Entities`](crate::Entities) enum on their shared
+    /// table (registered, see [`register`](Self::register)); refused if
+    /// they do not share one table and key schema.
+    ///
+    /// ```
+    /// use ddb_odm::{Entities, Model, Odm};
+    /// #[derive(Model, Debug)]
+    /// #[odm(table = "app", entity = "Customer")]
+    /// struct Customer { #[key] pk: String }
+    /// #[derive(Model, Debug)]
+    /// #[odm(table = "other", entity = "Order")]
+    /// struct Order { #[key] pk: String }
+    /// #[derive(Entities, Debug)]
+    /// enum Good { Customer(Customer) }
+    /// #[derive(Entities, Debug)]
+    /// enum Bad { Customer(Customer), Order(Order) }
+    /// let odm = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9"));
+    /// assert_eq!(odm.entities::<Good>()?.table_name(), "app");
+    /// assert!(odm.entities::<Bad>().is_err()); // two tables
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
+    pub fn entities<E: crate::Entities>(&self) -> Result<crate::EntitiesHandle<E>> {
+        crate::EntitiesHandle::new(self.clone())
     }
 
     /// A table shared by several models (single-table design): add the
@@ -257,14 +323,9 @@ impl Odm {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// odm.transact_write()
     ///     .update(orders.update(("c1".to_string(), 1)).add(&f.total, -5.0))
     ///     .update(orders.update(("c1".to_string(), 2)).add(&f.total, 5.0))
@@ -284,14 +345,9 @@ impl Odm {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let out = odm.transact_get().get(orders.get(("c1".to_string(), 1))).get(orders.get(("c1".to_string(), 2))).send().await?;
     /// assert_eq!(out.get::<Order>(1)?.unwrap().total, 25.0);
     /// # Ok(()) }

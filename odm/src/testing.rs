@@ -10,9 +10,12 @@
 //! # Ok(()) }
 //! ```
 
-use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 pub use ddb_emulator::Emulator;
+
+#[doc(hidden)]
+pub mod doc;
 
 /// A client for `endpoint` with dummy credentials and no SDK retries.
 ///

@@ -6,8 +6,8 @@ use super::filter::Filter;
 use super::order::Sort;
 use super::path::Path;
 use super::projection::Projection;
-use super::source::{get_many, ReadStats, Source, Stored};
-use super::{store, Collection};
+use super::source::{ReadStats, Source, Stored, get_many};
+use super::{Collection, store};
 use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -231,11 +231,11 @@ impl Find {
                         continue;
                     }
                     all.push(x);
-                    if let Some(k) = keep {
-                        if all.len() >= 2 * k.max(512) {
-                            all.sort_by(cmp);
-                            all.truncate(k);
-                        }
+                    if let Some(k) = keep
+                        && all.len() >= 2 * k.max(512)
+                    {
+                        all.sort_by(cmp);
+                        all.truncate(k);
                     }
                 }
                 all.sort_by(cmp);

@@ -123,7 +123,7 @@ pub use order::Sort;
 pub use projection::Projection;
 pub use schema::ClassSchema;
 pub use source::ReadStats;
-pub use store::{marker_partition, SCHEMA_PARTITION};
+pub use store::{SCHEMA_PARTITION, marker_partition};
 pub use update::UpdateSpec;
 pub use write::{FindOneAndUpdate, UpdateResult};
 

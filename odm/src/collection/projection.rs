@@ -68,10 +68,10 @@ impl Projection {
             }
             doc
         };
-        if !self.id {
-            if let Some(o) = out.as_object_mut() {
-                o.remove("_id");
-            }
+        if !self.id
+            && let Some(o) = out.as_object_mut()
+        {
+            o.remove("_id");
         }
         out
     }

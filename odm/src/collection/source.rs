@@ -3,13 +3,13 @@
 //! BatchGetItem for a list of ids), with the pushed-down key condition and
 //! FilterExpression, then the exact filter in the library.
 
+use super::Shared;
 use super::error::{Error, Result};
 use super::expr::Piece;
-use super::filter::pushdown::{self, KeyPlan};
 use super::filter::Filter;
+use super::filter::pushdown::{self, KeyPlan};
 use super::store;
 use super::value::Item;
-use super::Shared;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnConsumedCapacity, Select};
 use futures::stream::{self, BoxStream, StreamExt};
 use serde_json::Value;
@@ -128,10 +128,10 @@ impl Pager {
                 } else if hi.as_ref().is_none_or(|(h, _)| *h >= after) {
                     *hi = bound;
                 }
-                if let (Some((l, _)), Some((h, _))) = (lo, hi) {
-                    if l > h {
-                        self.done = true;
-                    }
+                if let (Some((l, _)), Some((h, _))) = (lo, hi)
+                    && l > h
+                {
+                    self.done = true;
                 }
             }
             KeyPlan::Prefix(prefix) => {

@@ -1,9 +1,9 @@
 //! The storage contract: how documents, schemas and uniqueness markers
 //! map onto items of the one table.
 
-use super::error::{Error, Result};
-use super::value::{self, check_item_size, Item, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES};
 use super::Options;
+use super::error::{Error, Result};
+use super::value::{self, Item, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES, check_item_size};
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::{Map, Value};
 

@@ -1,8 +1,8 @@
 //! Creating the table (as the Parse Server adapter's documentation
 //! creates it) and checking an existing one.
 
-use super::error::{Error, Result};
 use super::Collections;
+use super::error::{Error, Result};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, KeySchemaElement, KeyType, ProvisionedThroughput, ScalarAttributeType, TableStatus,
 };

@@ -5,11 +5,11 @@
 //! not existing (or being the document's own), so two documents can never
 //! both hold a value, however the writes race.
 
+use super::Options;
 use super::error::{Error, Result};
 use super::path::Path;
 use super::store::{self, marker_partition};
 use super::value::{Item, MAX_SORT_KEY_BYTES};
-use super::Options;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
 use serde_json::{Number, Value};
 

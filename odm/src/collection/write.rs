@@ -5,15 +5,15 @@
 //! writer got there first: the document is read again and the write
 //! retried, or dropped if the document no longer matches.
 
+use super::Collection;
 use super::error::{Error, Result};
 use super::filter::Filter;
 use super::order::Sort;
 use super::source::{ReadStats, Source, Stored};
 use super::store;
 use super::unique::{self, Marker};
-use super::update::{self, plan::WritePlan, UpdateSpec};
+use super::update::{self, UpdateSpec, plan::WritePlan};
 use super::value::Item;
-use super::Collection;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, TransactWriteItem, Update};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use serde_json::{Map, Value};
@@ -163,7 +163,7 @@ impl Collection {
             None => store::new_id(),
             Some(Value::String(s)) => s.clone(),
             Some(other) => {
-                return Err(Error::InvalidDocument(format!("`_id` must be a string, not {other}")))
+                return Err(Error::InvalidDocument(format!("`_id` must be a string, not {other}")));
             }
         };
         o.insert("_id".into(), Value::String(id.clone()));
@@ -189,7 +189,7 @@ impl Collection {
                 None => store::new_id(),
                 Some(Value::String(s)) => s.clone(),
                 Some(other) => {
-                    return Err(Error::InvalidDocument(format!("`_id` must be a string, not {other}")))
+                    return Err(Error::InvalidDocument(format!("`_id` must be a string, not {other}")));
                 }
             };
             o.insert("_id".into(), Value::String(id));
@@ -247,7 +247,7 @@ impl Collection {
                 Ok(()) => return Ok(()),
                 Err(e) => match cancelled(&e) {
                     Some(r) if is_ccf(&r[0]) => {
-                        return Err(Error::DuplicateId { class: self.class.clone(), id })
+                        return Err(Error::DuplicateId { class: self.class.clone(), id });
                     }
                     Some(r) if r.iter().any(is_ccf) => return Err(self.duplicate(&markers, &r, 1)),
                     _ if is_conflict(&e) => backoff(attempt).await,
@@ -412,7 +412,7 @@ impl Collection {
             }
             Some(Value::String(_)) => {}
             Some(other) => {
-                return Err(Error::InvalidDocument(format!("`_id` must be a string, not {other}")))
+                return Err(Error::InvalidDocument(format!("`_id` must be a string, not {other}")));
             }
         }
         Ok(doc)

@@ -11,11 +11,11 @@ use std::marker::PhantomData;
 ///
 /// ```
 /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-/// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-/// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-/// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-/// # let name: Field<(), String> = Field::new(Path::attr("name"));
-/// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+/// # use ddb_odm::testing::doc::render;
+/// # use ddb_odm::testing::doc::render_u;
+/// # let total = ddb_odm::testing::doc::total();
+/// # let name = ddb_odm::testing::doc::name();
+/// # let tags = ddb_odm::testing::doc::tags();
 /// let name: Field<(), String> = Field::new(Path::attr("name"));
 /// assert_eq!(render(name.size(Comparator::Le, 20)), "size(#n0) <= :v0");
 /// ```
@@ -72,11 +72,11 @@ pub(crate) enum Cond {
 ///
 /// ```
 /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-/// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-/// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-/// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-/// # let name: Field<(), String> = Field::new(Path::attr("name"));
-/// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+/// # use ddb_odm::testing::doc::render;
+/// # use ddb_odm::testing::doc::render_u;
+/// # let total = ddb_odm::testing::doc::total();
+/// # let name = ddb_odm::testing::doc::name();
+/// # let tags = ddb_odm::testing::doc::tags();
 /// let total: Field<(), f64> = Field::new(Path::attr("total"));
 /// let name: Field<(), String> = Field::new(Path::attr("name"));
 /// let c = (total.gt(10.0) & name.exists()) | !name.begins_with("x");
@@ -114,11 +114,11 @@ impl<M> Condition<M> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(render(total.ge(1.0).and(total.le(9.0))), "(#n0 >= :v0) AND (#n0 <= :v1)");
     /// ```
     pub fn and(self, other: Condition<M>) -> Condition<M> {
@@ -135,11 +135,11 @@ impl<M> Condition<M> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(render(name.eq("a").or(name.not_exists())), "(#n0 = :v0) OR (attribute_not_exists(#n0))");
     /// ```
     pub fn or(self, other: Condition<M>) -> Condition<M> {
@@ -156,11 +156,11 @@ impl<M> Condition<M> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(render(name.exists().not()), "NOT (attribute_exists(#n0))");
     /// ```
     #[allow(clippy::should_implement_trait)]
@@ -172,11 +172,11 @@ impl<M> Condition<M> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// let c = Condition::all([total.gt(1.0), name.exists()]).unwrap();
     /// assert_eq!(render(c), "(#n0 > :v0) AND (attribute_exists(#n1))");
     /// assert!(Condition::<()>::all([]).is_none());
@@ -190,11 +190,11 @@ impl<M> Condition<M> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// let c = Condition::any(["a", "b"].map(|n| name.eq(n))).unwrap();
     /// assert_eq!(render(c), "(#n0 = :v0) OR (#n0 = :v1)");
     /// ```

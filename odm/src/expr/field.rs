@@ -206,11 +206,11 @@ impl<M, T> Field<M, T> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(tags.at(3).path().to_string(), "tags[3]");
     /// ```
     pub fn path(&self) -> &Path {
@@ -221,11 +221,11 @@ impl<M, T> Field<M, T> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(total.encode(&2.5).unwrap(), ddb_odm::AttributeValue::N("2.5".into()));
     /// ```
     pub fn encode(&self, v: &T) -> Result<AttributeValue> {
@@ -251,11 +251,11 @@ impl<M, T> Field<M, T> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(render(name.eq("Ada")), "#n0 = :v0");
     /// ```
     pub fn eq(&self, v: impl IntoValue<T>) -> Condition<M> {
@@ -265,11 +265,11 @@ impl<M, T> Field<M, T> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(render(name.ne("Ada")), "#n0 <> :v0");
     /// ```
     pub fn ne(&self, v: impl IntoValue<T>) -> Condition<M> {
@@ -279,11 +279,11 @@ impl<M, T> Field<M, T> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(render(total.lt(10.0)), "#n0 < :v0");
     /// ```
     pub fn lt(&self, v: impl IntoValue<T>) -> Condition<M> {
@@ -293,11 +293,11 @@ impl<M, T> Field<M, T> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(render(total.le(10.0)), "#n0 <= :v0");
     /// ```
     pub fn le(&self, v: impl IntoValue<T>) -> Condition<M> {
@@ -307,11 +307,11 @@ impl<M, T> Field<M, T> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(render(total.gt(10.0)), "#n0 > :v0");
     /// ```
     pub fn gt(&self, v: impl IntoValue<T>) -> Condition<M> {
@@ -321,11 +321,11 @@ impl<M, T> Field<M, T> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(render(total.ge(10.0)), "#n0 >= :v0");
     /// ```
     pub fn ge(&self, v: impl IntoValue<T>) -> Condition<M> {
@@ -335,11 +335,11 @@ impl<M, T> Field<M, T> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(render(total.between(1.0, 9.0)), "#n0 BETWEEN :v0 AND :v1");
     /// ```
     pub fn between(&self, lo: impl IntoValue<T>, hi: impl IntoValue<T>) -> Condition<M> {
@@ -349,11 +349,11 @@ impl<M, T> Field<M, T> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(render(name.is_in(["a", "b", "c"])), "#n0 IN (:v0, :v1, :v2)");
     /// ```
     pub fn is_in<V: IntoValue<T>>(&self, values: impl IntoIterator<Item = V>) -> Condition<M> {
@@ -366,11 +366,11 @@ impl<M, T> Field<M, T> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(render(name.exists()), "attribute_exists(#n0)");
     /// ```
     pub fn exists(&self) -> Condition<M> {
@@ -380,11 +380,11 @@ impl<M, T> Field<M, T> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(render(name.not_exists()), "attribute_not_exists(#n0)");
     /// ```
     pub fn not_exists(&self) -> Condition<M> {
@@ -394,11 +394,11 @@ impl<M, T> Field<M, T> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(render(tags.size(Comparator::Gt, 0)), "size(#n0) > :v0");
     /// ```
     pub fn size(&self, op: Comparator, n: usize) -> Condition<M> {
@@ -423,11 +423,11 @@ impl<M> Field<M, String> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(render(name.begins_with("A")), "begins_with(#n0, :v0)");
     /// ```
     pub fn begins_with(&self, prefix: impl IntoValue<String>) -> Condition<M> {
@@ -437,11 +437,11 @@ impl<M> Field<M, String> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(render(name.contains("da")), "contains(#n0, :v0)");
     /// ```
     pub fn contains(&self, sub: impl IntoValue<String>) -> Condition<M> {
@@ -502,11 +502,11 @@ impl<M, T: Attribute> Field<M, Vec<T>> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(render(tags.contains("gift")), "contains(#n0, :v0)");
     /// ```
     pub fn contains(&self, element: impl IntoValue<T>) -> Condition<M> {
@@ -519,11 +519,11 @@ impl<M, T: Attribute> Field<M, Vec<T>> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(render(tags.at(0).eq("first")), "#n0[0] = :v0");
     /// ```
     pub fn at(&self, i: usize) -> Field<M, T> {

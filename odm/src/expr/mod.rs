@@ -4,11 +4,11 @@
 //!
 //! ```
 //! # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-//! # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-//! # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-//! # let total: Field<(), f64> = Field::new(Path::attr("total"));
-//! # let name: Field<(), String> = Field::new(Path::attr("name"));
-//! # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+//! # use ddb_odm::testing::doc::render;
+//! # use ddb_odm::testing::doc::render_u;
+//! # let total = ddb_odm::testing::doc::total();
+//! # let name = ddb_odm::testing::doc::name();
+//! # let tags = ddb_odm::testing::doc::tags();
 //! let c = total.gt(5.0) & name.begins_with("A");
 //! let mut p = Placeholders::default();
 //! assert_eq!(c.render(&mut p).unwrap(), "(#n0 > :v0) AND (begins_with(#n1, :v1))");
@@ -20,8 +20,8 @@ mod field;
 mod placeholders;
 mod update;
 
-pub(crate) use condition::Cond;
 pub use condition::{Comparator, Condition};
+pub(crate) use condition::{Cond, Operand};
 pub use field::Encoder;
 pub use field::{Field, Path, PathElem};
 pub use placeholders::Placeholders;

@@ -12,11 +12,11 @@ use std::marker::PhantomData;
 ///
 /// ```
 /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-/// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-/// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-/// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-/// # let name: Field<(), String> = Field::new(Path::attr("name"));
-/// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+/// # use ddb_odm::testing::doc::render;
+/// # use ddb_odm::testing::doc::render_u;
+/// # let total = ddb_odm::testing::doc::total();
+/// # let name = ddb_odm::testing::doc::name();
+/// # let tags = ddb_odm::testing::doc::tags();
 /// let u = Update::new().action(UpdateAction::Remove(Path::attr("legacy")));
 /// assert_eq!(render_u(u), "REMOVE #n0");
 /// ```
@@ -41,11 +41,11 @@ impl UpdateAction {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// let u = Update::new().add(&total, 1.0);
     /// assert_eq!(u.actions()[0].path().to_string(), "total");
     /// ```
@@ -106,11 +106,11 @@ impl<M> Update<M> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// let u: Update<()> = Update::new();
     /// assert!(u.is_empty());
     /// ```
@@ -122,11 +122,11 @@ impl<M> Update<M> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// let u = Update::new().action(UpdateAction::Set(Path::attr("x"), Ok(ddb_odm::AttributeValue::Bool(true))));
     /// assert_eq!(render_u(u), "SET #n0 = :v0");
     /// ```
@@ -139,11 +139,11 @@ impl<M> Update<M> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// let u = Update::new().set(&name, "a").remove(&tags);
     /// assert!(matches!(u.actions()[1], UpdateAction::Remove(_)));
     /// ```
@@ -155,11 +155,11 @@ impl<M> Update<M> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert!(!Update::new().remove(&name).is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
@@ -172,11 +172,11 @@ impl<M> Update<M> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(render_u(Update::new().set(&name, "Ada").set(&total, 1.0)), "SET #n0 = :v0, #n1 = :v1");
     /// ```
     pub fn set<T>(self, field: &Field<M, T>, value: impl IntoValue<T>) -> Self {
@@ -192,11 +192,11 @@ impl<M> Update<M> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(render_u(Update::new().set_if_not_exists(&total, 0.0)), "SET #n0 = if_not_exists(#n0, :v0)");
     /// ```
     pub fn set_if_not_exists<T>(self, field: &Field<M, T>, value: impl IntoValue<T>) -> Self {
@@ -208,11 +208,11 @@ impl<M> Update<M> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// let u = Update::new().append(&tags, vec!["new".to_string()]);
     /// assert_eq!(render_u(u), "SET #n0 = list_append(if_not_exists(#n0, :v0), :v1)");
     /// ```
@@ -225,11 +225,11 @@ impl<M> Update<M> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(render_u(Update::new().remove(&name).remove(&tags)), "REMOVE #n0, #n1");
     /// ```
     pub fn remove<T>(self, field: &Field<M, T>) -> Self {
@@ -240,11 +240,11 @@ impl<M> Update<M> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// assert_eq!(render_u(Update::new().add(&total, -1.5)), "ADD #n0 :v0");
     /// ```
     pub fn add<T>(self, field: &Field<M, T>, value: impl IntoValue<T>) -> Self {
@@ -270,11 +270,11 @@ impl<M> Update<M> {
     ///
     /// ```
     /// # use ddb_odm::expr::{Comparator, Condition, Field, Path, Placeholders, Update, UpdateAction};
-    /// # let render = |c: Condition<()>| c.render(&mut Placeholders::default()).unwrap();
-    /// # let render_u = |u: Update<()>| u.render(&mut Placeholders::default()).unwrap();
-    /// # let total: Field<(), f64> = Field::new(Path::attr("total"));
-    /// # let name: Field<(), String> = Field::new(Path::attr("name"));
-    /// # let tags: Field<(), Vec<String>> = Field::new(Path::attr("tags"));
+    /// # use ddb_odm::testing::doc::render;
+    /// # use ddb_odm::testing::doc::render_u;
+    /// # let total = ddb_odm::testing::doc::total();
+    /// # let name = ddb_odm::testing::doc::name();
+    /// # let tags = ddb_odm::testing::doc::tags();
     /// let mut p = Placeholders::default();
     /// let expr = Update::new().set(&name, "Ada").add(&total, 1.0).render(&mut p).unwrap();
     /// assert_eq!(expr, "SET #n0 = :v0 ADD #n1 :v1");

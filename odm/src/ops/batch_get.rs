@@ -8,23 +8,18 @@
 //! # async fn main() -> ddb_odm::Result<()> {
 //! # use ddb_odm::{Model, Odm, Request};
 //! # use futures::TryStreamExt;
-//! # #[derive(Model, Debug, Clone, PartialEq)]
-//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-//! # let (_emu, client) = ddb_odm::testing::embedded().await;
-//! # let odm = Odm::new(client);
-//! # let orders = odm.model::<Order>().await?;
+//! # use ddb_odm::testing::doc::{order, Order};
+//! # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 //! # let f = Order::fields();
-//! # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 //! let found: Vec<Order> = orders.batch_get([1, 2, 3].map(|id| ("c1".to_string(), id))).await?;
 //! assert_eq!(found.len(), 3);
 //! # Ok(()) }
 //! ```
 
-use super::get::clone_err;
-use super::retry::{until_processed, Outcome};
 use super::Request;
-use crate::error::{sdk, Error, Result};
+use super::get::clone_err;
+use super::retry::{Outcome, until_processed};
+use crate::error::{Error, Result, sdk};
 use crate::expr::{Path, Placeholders};
 use crate::handle::ModelHandle;
 use crate::item::Item;
@@ -37,10 +32,8 @@ use std::future::IntoFuture;
 ///
 /// ```
 /// # use ddb_odm::{Model, Odm, Request};
-/// # #[derive(Model, Debug, Clone, PartialEq)]
-/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-/// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let orders = ddb_odm::testing::doc::offline();
 /// # let f = Order::fields();
 /// let keys = (0..250).map(|id| ("c1".to_string(), id));
 /// let Request::BatchGetItem(chunks) = orders.batch_get(keys).dry_run()? else { panic!() };
@@ -57,14 +50,9 @@ pub const MAX_KEYS_PER_REQUEST: usize = 100;
 /// # async fn main() -> ddb_odm::Result<()> {
 /// # use ddb_odm::{Model, Odm, Request};
 /// # use futures::TryStreamExt;
-/// # #[derive(Model, Debug, Clone, PartialEq)]
-/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-/// # let (_emu, client) = ddb_odm::testing::embedded().await;
-/// # let odm = Odm::new(client);
-/// # let orders = odm.model::<Order>().await?;
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 /// # let f = Order::fields();
-/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 /// let keys = [1, 2, 99].map(|id| ("c1".to_string(), id));
 /// let mut found: Vec<Order> = orders.batch_get(keys).consistent().await?;
 /// found.sort_by_key(|o| o.id);
@@ -90,14 +78,9 @@ impl<M: Record> BatchGetBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// assert_eq!(orders.batch_get([("c1".to_string(), 1)]).consistent().await?.len(), 1);
     /// # Ok(()) }
     /// ```
@@ -113,14 +96,9 @@ impl<M: Record> BatchGetBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let raw = orders.batch_get([("c1".to_string(), 1)]).project(["total"]).send_raw().await?;
     /// assert_eq!(raw[0].len(), 3); // total plus the key attributes
     /// # Ok(()) }
@@ -134,9 +112,10 @@ impl<M: Record> BatchGetBuilder<M> {
 
     fn unique_keys(&self) -> Result<Vec<Item>> {
         let mut out: Vec<Item> = Vec::with_capacity(self.keys.len());
+        let mut seen = std::collections::HashSet::with_capacity(self.keys.len());
         for k in &self.keys {
             let k = k.as_ref().map_err(clone_err)?;
-            if !out.contains(k) {
+            if seen.insert(super::key_fingerprint(k)) {
                 out.push(k.clone());
             }
         }
@@ -164,10 +143,8 @@ impl<M: Record> BatchGetBuilder<M> {
     ///
     /// ```
     /// # use ddb_odm::{Model, Odm, Request};
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
     /// # let f = Order::fields();
     /// let Request::BatchGetItem(chunks) = orders.batch_get([("c1".to_string(), 1)]).dry_run()? else { panic!() };
     /// assert_eq!(chunks.len(), 1);
@@ -190,14 +167,9 @@ impl<M: Record> BatchGetBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let raw = orders.batch_get([("c1".to_string(), 3)]).send_raw().await?;
     /// assert_eq!(raw[0]["status"], ddb_odm::AttributeValue::S("shipped".into()));
     /// # Ok(()) }
@@ -227,7 +199,25 @@ impl<M: Record> BatchGetBuilder<M> {
                 }
             })
             .await?;
-            if let Outcome::GaveUp(unprocessed) = outcome {
+            let (unprocessed, source) = match outcome {
+                Outcome::Done => (Vec::new(), None),
+                Outcome::GaveUp(unprocessed) => (unprocessed, None),
+                Outcome::Failed(e, unprocessed) => (unprocessed, Some(e)),
+            };
+            if let Some(e) = source {
+                let mut rest: Vec<(String, Item)> =
+                    unprocessed.into_iter().map(|k| (table.clone(), k)).collect();
+                for later in &chunks[ci + 1..] {
+                    rest.extend(later.iter().map(|k| (table.clone(), k.clone())));
+                }
+                return Err(Error::BatchFailed {
+                    source: Box::new(e),
+                    unprocessed_keys: rest,
+                    unprocessed_writes: Vec::new(),
+                    read: read.into_iter().map(|i| (table.clone(), i)).collect(),
+                });
+            }
+            if !unprocessed.is_empty() {
                 let mut rest: Vec<(String, Item)> =
                     unprocessed.into_iter().map(|k| (table.clone(), k)).collect();
                 for later in &chunks[ci + 1..] {
@@ -240,6 +230,8 @@ impl<M: Record> BatchGetBuilder<M> {
                 });
             }
         }
+        // Items of another entity that share a key are not this model's.
+        read.retain(|i| self.handle.schema.owns(i));
         Ok(read)
     }
 
@@ -250,14 +242,9 @@ impl<M: Record> BatchGetBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let found = orders.batch_get([("c1".to_string(), 3)]).send().await?;
     /// assert_eq!(found[0].status, "shipped");
     /// # Ok(()) }

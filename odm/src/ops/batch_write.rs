@@ -9,24 +9,19 @@
 //! # async fn main() -> ddb_odm::Result<()> {
 //! # use ddb_odm::{Model, Odm, Request};
 //! # use futures::TryStreamExt;
-//! # #[derive(Model, Debug, Clone, PartialEq)]
-//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-//! # let (_emu, client) = ddb_odm::testing::embedded().await;
-//! # let odm = Odm::new(client);
-//! # let orders = odm.model::<Order>().await?;
+//! # use ddb_odm::testing::doc::{order, Order};
+//! # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 //! # let f = Order::fields();
-//! # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 //! orders.batch_put(&[order(4, "open", 1.0), order(5, "open", 1.0)]).await?;
 //! orders.batch_delete([("c1".to_string(), 1)]).await?;
 //! assert_eq!(orders.scan().count().await?, 4);
 //! # Ok(()) }
 //! ```
 
-use super::get::clone_err;
-use super::retry::{until_processed, Outcome};
 use super::Request;
-use crate::error::{sdk, Error, Result};
+use super::get::clone_err;
+use super::retry::{Outcome, until_processed};
+use crate::error::{Error, Result, sdk};
 use crate::handle::ModelHandle;
 use crate::item::Item;
 use crate::limits;
@@ -39,10 +34,8 @@ use std::future::IntoFuture;
 ///
 /// ```
 /// # use ddb_odm::{Model, Odm, Request};
-/// # #[derive(Model, Debug, Clone, PartialEq)]
-/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-/// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let orders = ddb_odm::testing::doc::offline();
 /// # let f = Order::fields();
 /// let many: Vec<Order> = (0..30).map(|id| order(id, "open", 1.0)).collect();
 /// let Request::BatchWriteItem(chunks) = orders.batch_put(&many).dry_run()? else { panic!() };
@@ -58,14 +51,9 @@ pub const MAX_WRITES_PER_REQUEST: usize = 25;
 /// # async fn main() -> ddb_odm::Result<()> {
 /// # use ddb_odm::{Model, Odm, Request};
 /// # use futures::TryStreamExt;
-/// # #[derive(Model, Debug, Clone, PartialEq)]
-/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-/// # let (_emu, client) = ddb_odm::testing::embedded().await;
-/// # let odm = Odm::new(client);
-/// # let orders = odm.model::<Order>().await?;
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 /// # let f = Order::fields();
-/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 /// let many: Vec<Order> = (10..40).map(|id| order(id, "open", 1.0)).collect();
 /// orders.batch_put(&many).await?; // two requests, unprocessed writes retried
 /// assert_eq!(orders.scan().count().await?, 33);
@@ -76,20 +64,59 @@ pub const MAX_WRITES_PER_REQUEST: usize = 25;
 pub struct BatchWriteBuilder<M> {
     handle: ModelHandle<M>,
     writes: Vec<Result<(bool, Item)>>,
+    /// The caller accepts writes that bypass unique-value markers.
+    skip_unique: bool,
 }
 
 impl<M: Record> BatchWriteBuilder<M> {
     pub(crate) fn puts(handle: ModelHandle<M>, items: Vec<Result<Item>>) -> Self {
-        BatchWriteBuilder { handle, writes: items.into_iter().map(|i| i.map(|i| (true, i))).collect() }
+        BatchWriteBuilder {
+            handle,
+            writes: items.into_iter().map(|i| i.map(|i| (true, i))).collect(),
+            skip_unique: false,
+        }
     }
 
     pub(crate) fn deletes(handle: ModelHandle<M>, keys: Vec<Result<Item>>) -> Self {
-        BatchWriteBuilder { handle, writes: keys.into_iter().map(|k| k.map(|k| (false, k))).collect() }
+        BatchWriteBuilder {
+            handle,
+            writes: keys.into_iter().map(|k| k.map(|k| (false, k))).collect(),
+            skip_unique: false,
+        }
+    }
+
+    /// Writes even though the model has unique attributes: BatchWriteItem
+    /// cannot be conditional, so the unique-value markers are neither
+    /// checked nor written nor removed (for bulk loads of known-unique
+    /// data; without this, such a batch is refused).
+    ///
+    /// ```
+    /// use ddb_odm::{Model, Odm};
+    /// #[derive(Model)]
+    /// struct User { #[key] id: String, #[odm(unique)] email: String }
+    /// let users = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<User>()?;
+    /// let u = User { id: "u1".into(), email: "a@b".into() };
+    /// assert!(users.batch_put([&u]).dry_run().is_err());
+    /// assert!(users.batch_put([&u]).skip_unique_markers().dry_run().is_ok());
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
+    pub fn skip_unique_markers(mut self) -> Self {
+        self.skip_unique = true;
+        self
     }
 
     fn requests(&self) -> Result<Vec<WriteRequest>> {
         let schema = &self.handle.schema;
-        let mut out: Vec<(Item, WriteRequest)> = Vec::with_capacity(self.writes.len());
+        if schema.has_unique() && !self.skip_unique {
+            return Err(Error::Request(format!(
+                "model `{}` has unique attributes, which a batch write cannot keep; use create/save/delete, \
+                 or skip_unique_markers()",
+                schema.model()
+            )));
+        }
+        let mut out: Vec<WriteRequest> = Vec::with_capacity(self.writes.len());
+        // The last write of a key wins, at the position of its first.
+        let mut position = std::collections::HashMap::with_capacity(self.writes.len());
         for w in &self.writes {
             let (is_put, item) = w.as_ref().map_err(clone_err)?;
             let key = schema.key_of(item)?;
@@ -103,22 +130,23 @@ impl<M: Record> BatchWriteBuilder<M> {
                     .delete_request(DeleteRequest::builder().set_key(Some(key.clone())).build()?)
                     .build()
             };
-            match out.iter_mut().find(|(k, _)| *k == key) {
-                Some(slot) => slot.1 = req,
-                None => out.push((key, req)),
+            match position.get(&super::key_fingerprint(&key)) {
+                Some(&i) => out[i] = req,
+                None => {
+                    position.insert(super::key_fingerprint(&key), out.len());
+                    out.push(req);
+                }
             }
         }
-        Ok(out.into_iter().map(|(_, r)| r).collect())
+        Ok(out)
     }
 
     /// The requests that would be sent (one per 25 writes).
     ///
     /// ```
     /// # use ddb_odm::{Model, Odm, Request};
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
     /// # let f = Order::fields();
     /// let keys = [("c1".to_string(), 1), ("c1".to_string(), 2)];
     /// let Request::BatchWriteItem(chunks) = orders.batch_delete(keys).dry_run()? else { panic!() };
@@ -145,14 +173,9 @@ impl<M: Record> BatchWriteBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// orders.batch_delete([("c1".to_string(), 1)]).send().await?;
     /// assert!(orders.get(("c1".to_string(), 1)).await?.is_none());
     /// # Ok(()) }
@@ -178,18 +201,29 @@ impl<M: Record> BatchWriteBuilder<M> {
                 }
             })
             .await?;
-            if let Outcome::GaveUp(unprocessed) = outcome {
-                let mut rest: Vec<(String, Item)> =
-                    unprocessed.iter().filter_map(write_item).map(|i| (table.clone(), i)).collect();
-                for later in &chunks[ci + 1..] {
-                    rest.extend(later.iter().filter_map(write_item).map(|i| (table.clone(), i)));
-                }
-                return Err(Error::BatchIncomplete {
+            let (unprocessed, source) = match outcome {
+                Outcome::Done => continue,
+                Outcome::GaveUp(unprocessed) => (unprocessed, None),
+                Outcome::Failed(e, unprocessed) => (unprocessed, Some(e)),
+            };
+            let mut rest: Vec<(String, Item)> =
+                unprocessed.iter().filter_map(write_item).map(|i| (table.clone(), i)).collect();
+            for later in &chunks[ci + 1..] {
+                rest.extend(later.iter().filter_map(write_item).map(|i| (table.clone(), i)));
+            }
+            return Err(match source {
+                None => Error::BatchIncomplete {
                     unprocessed_keys: Vec::new(),
                     unprocessed_writes: rest,
                     read: Vec::new(),
-                });
-            }
+                },
+                Some(e) => Error::BatchFailed {
+                    source: Box::new(e),
+                    unprocessed_keys: Vec::new(),
+                    unprocessed_writes: rest,
+                    read: Vec::new(),
+                },
+            });
         }
         Ok(())
     }

@@ -5,28 +5,23 @@
 //! # async fn main() -> ddb_odm::Result<()> {
 //! # use ddb_odm::{Model, Odm, Request};
 //! # use futures::TryStreamExt;
-//! # #[derive(Model, Debug, Clone, PartialEq)]
-//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-//! # let (_emu, client) = ddb_odm::testing::embedded().await;
-//! # let odm = Odm::new(client);
-//! # let orders = odm.model::<Order>().await?;
+//! # use ddb_odm::testing::doc::{order, Order};
+//! # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 //! # let f = Order::fields();
-//! # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 //! assert_eq!(orders.delete(("c1".to_string(), 1)).must_exist().await?.unwrap().id, 1);
 //! # Ok(()) }
 //! ```
 
 use super::get::clone_err;
-use super::{condition_failed, exists, version_check, version_of, Conditions, Request};
-use crate::error::{sdk, Result};
+use super::{Conditions, Request, condition_failed, entity_guard, exists, version_check, version_of};
+use crate::error::{Result, sdk};
 use crate::expr::{Condition, Placeholders};
 use crate::handle::ModelHandle;
 use crate::item::Item;
 use crate::model::{BoxFuture, Record};
 use crate::schema::Direction;
-use aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder;
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
+use aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder;
 use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 use std::future::IntoFuture;
 
@@ -37,14 +32,9 @@ use std::future::IntoFuture;
 /// # async fn main() -> ddb_odm::Result<()> {
 /// # use ddb_odm::{Model, Odm, Request};
 /// # use futures::TryStreamExt;
-/// # #[derive(Model, Debug, Clone, PartialEq)]
-/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-/// # let (_emu, client) = ddb_odm::testing::embedded().await;
-/// # let odm = Odm::new(client);
-/// # let orders = odm.model::<Order>().await?;
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 /// # let f = Order::fields();
-/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 /// let gone = orders.delete(("c1".to_string(), 1)).condition(f.status.eq("open")).await?;
 /// assert_eq!(gone.unwrap().id, 1);
 /// assert!(orders.delete(("c1".to_string(), 1)).await?.is_none()); // nothing left to delete
@@ -58,6 +48,8 @@ pub struct DeleteBuilder<M> {
     condition: Option<Condition<M>>,
     expected_version: Option<u64>,
     must_exist: bool,
+    /// Conditions the ODM adds (unique values still as read).
+    guard: Vec<crate::expr::Cond>,
 }
 
 pub(crate) struct DeleteParts {
@@ -68,7 +60,14 @@ pub(crate) struct DeleteParts {
 
 impl<M: Record> DeleteBuilder<M> {
     pub(crate) fn new(handle: ModelHandle<M>, key: Result<Item>) -> Self {
-        DeleteBuilder { handle, key, condition: None, expected_version: None, must_exist: false }
+        DeleteBuilder {
+            handle,
+            key,
+            condition: None,
+            expected_version: None,
+            must_exist: false,
+            guard: Vec::new(),
+        }
     }
 
     pub(crate) fn for_record(handle: ModelHandle<M>, record: &M) -> Self {
@@ -79,7 +78,14 @@ impl<M: Record> DeleteBuilder<M> {
             (Ok(item), Some(v)) => version_of(item, v).ok().filter(|v| *v > 0),
             _ => None,
         };
-        DeleteBuilder { handle, key, condition: None, expected_version: version, must_exist: false }
+        DeleteBuilder {
+            handle,
+            key,
+            condition: None,
+            expected_version: version,
+            must_exist: false,
+            guard: Vec::new(),
+        }
     }
 
     /// A condition the stored item must meet.
@@ -89,14 +95,9 @@ impl<M: Record> DeleteBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let err = orders.delete(("c1".to_string(), 3)).condition(f.status.eq("open")).await.unwrap_err();
     /// assert!(err.is_condition_failed()); // order 3 is shipped: kept
     /// # Ok(()) }
@@ -113,14 +114,9 @@ impl<M: Record> DeleteBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// assert!(orders.delete(("c1".to_string(), 1)).expect_version(7).await.unwrap_err().is_condition_failed());
     /// assert!(orders.delete(("c1".to_string(), 1)).expect_version(1).await?.is_some());
     /// # Ok(()) }
@@ -137,14 +133,9 @@ impl<M: Record> DeleteBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// assert!(orders.delete(("c1".to_string(), 9)).must_exist().await.unwrap_err().is_condition_failed());
     /// # Ok(()) }
     /// ```
@@ -163,7 +154,11 @@ impl<M: Record> DeleteBuilder<M> {
         if self.must_exist {
             conds.push(exists(schema));
         }
+        if let Some(guard) = entity_guard(schema) {
+            conds.push(guard);
+        }
         conds.push_user(&self.condition);
+        conds.0.extend(self.guard.iter().cloned());
         let mut p = Placeholders::default();
         let condition = conds.render(&mut p)?;
         Ok(DeleteParts { key, condition, placeholders: p })
@@ -186,10 +181,8 @@ impl<M: Record> DeleteBuilder<M> {
     ///
     /// ```
     /// # use ddb_odm::{Model, Odm, Request};
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
     /// # let f = Order::fields();
     /// let req = orders.delete(("c1".to_string(), 1)).must_exist().dry_run()?;
     /// let Request::DeleteItem(r) = req else { panic!() };
@@ -207,19 +200,22 @@ impl<M: Record> DeleteBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let deleted = orders.delete(("c1".to_string(), 2)).send().await?;
     /// assert_eq!(deleted.map(|o| o.total), Some(25.0));
     /// # Ok(()) }
     /// ```
-    pub async fn send(self) -> Result<Option<M>> {
+    pub async fn send(mut self) -> Result<Option<M>> {
+        if self.handle.schema.has_unique() {
+            let key = self.key.as_ref().map_err(clone_err)?.clone();
+            let current = crate::unique::current(&self.handle, &key).await?;
+            self.guard = crate::unique::unchanged(&self.handle.schema, current.as_ref());
+            if let Some(current) = current {
+                return self.send_unique(key, current).await;
+            }
+        }
         let parts = self.parts()?;
         let out = self
             .request(parts)
@@ -238,6 +234,22 @@ impl<M: Record> DeleteBuilder<M> {
                 Err(sdk(e))
             }
         }
+    }
+
+    /// The delete of an item with unique values: one transaction of the
+    /// item and its markers (see [`unique`](crate::unique)).
+    async fn send_unique(self, key: Item, current: Item) -> Result<Option<M>> {
+        let handle = self.handle.clone();
+        let schema = handle.schema.clone();
+        let table = handle.table_name().to_string();
+        let before = crate::unique::markers(&schema, &current)?;
+        let (markers, _) = crate::unique::moves(&table, &schema, &key, &before, &[])?;
+        let mut tx = handle.odm.transact_write().delete_inner(self);
+        for (k, action) in markers {
+            tx = tx.raw(&table, k, action);
+        }
+        tx.send().await.map_err(|e| crate::unique::translate(e, &[]))?;
+        Ok(Some(M::from_item(schema.apply(Direction::FromDynamo, current)?)?))
     }
 
     pub(crate) fn handle(&self) -> &ModelHandle<M> {

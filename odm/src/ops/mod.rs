@@ -5,10 +5,8 @@
 //!
 //! ```
 //! # use ddb_odm::{Model, Odm, Request};
-//! # #[derive(Model, Debug, Clone, PartialEq)]
-//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-//! # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+//! # use ddb_odm::testing::doc::{order, Order};
+//! # let orders = ddb_odm::testing::doc::offline();
 //! # let f = Order::fields();
 //! // every builder can show the request it would send, without sending it
 //! let req = orders.update(("c1".to_string(), 1)).set(&f.status, "paid").dry_run()?;
@@ -41,10 +39,8 @@ use aws_sdk_dynamodb::operation;
 ///
 /// ```
 /// # use ddb_odm::{Model, Odm, Request};
-/// # #[derive(Model, Debug, Clone, PartialEq)]
-/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-/// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let orders = ddb_odm::testing::doc::offline();
 /// # let f = Order::fields();
 /// match orders.get(("c1".to_string(), 1)).dry_run()? {
 ///     Request::GetItem(input) => assert_eq!(input.table_name(), Some("Order")),
@@ -118,6 +114,49 @@ pub(crate) fn exists(schema: &Schema) -> Cond {
 }
 
 /// The version check for an item whose current version is `current` (0: new).
+/// The condition every write of an entity carries: the stored item is
+/// absent or of the same entity (an `Order` never overwrites a `Customer`
+/// that shares its key).
+pub(crate) fn entity_guard(schema: &Schema) -> Option<Cond> {
+    schema.entity().map(|e| {
+        Cond::Or(vec![
+            Cond::NotExists(Path::attr(schema.hash_key())),
+            Cond::Compare(
+                Path::attr(e.attribute.clone()),
+                Comparator::Eq,
+                Ok(AttributeValue::S(e.name.clone())),
+            ),
+        ])
+    })
+}
+
+/// The filter that keeps a query or scan to one entity's items.
+pub(crate) fn entity_filter(schema: &Schema) -> Option<Cond> {
+    schema.entity().map(|e| {
+        Cond::Compare(Path::attr(e.attribute.clone()), Comparator::Eq, Ok(AttributeValue::S(e.name.clone())))
+    })
+}
+
+/// Projected attributes plus the discriminator, so that the entity of a
+/// projected item can still be told.
+pub(crate) fn with_entity_attribute(schema: &Schema, attrs: &[String]) -> Vec<String> {
+    let mut out = attrs.to_vec();
+    if let Some(e) = schema.entity()
+        && !out.contains(&e.attribute)
+    {
+        out.push(e.attribute.clone());
+    }
+    out
+}
+
+/// A key's identity for de-duplicating batch keys with a hash set (O(1)
+/// per key): its attributes in name order.
+pub(crate) fn key_fingerprint(key: &Item) -> String {
+    let mut pairs: Vec<(&String, &AttributeValue)> = key.iter().collect();
+    pairs.sort_by(|a, b| a.0.cmp(b.0));
+    format!("{pairs:?}")
+}
+
 pub(crate) fn version_check(attr: &str, current: u64) -> Cond {
     if current == 0 {
         Cond::NotExists(Path::attr(attr))

@@ -10,23 +10,18 @@
 //! # async fn main() -> ddb_odm::Result<()> {
 //! # use ddb_odm::{Model, Odm, Request};
 //! # use futures::TryStreamExt;
-//! # #[derive(Model, Debug, Clone, PartialEq)]
-//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-//! # let (_emu, client) = ddb_odm::testing::embedded().await;
-//! # let odm = Odm::new(client);
-//! # let orders = odm.model::<Order>().await?;
+//! # use ddb_odm::testing::doc::{order, Order};
+//! # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 //! # let f = Order::fields();
-//! # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 //! let saved = orders.create(&order(4, "open", 9.0)).await?;
 //! assert_eq!(saved.version, 1);
 //! # Ok(()) }
 //! ```
 
 use super::get::clone_err;
-use super::{condition_failed, not_exists, version_check, version_of, Conditions, Request};
-use crate::error::{sdk, Result};
-use crate::expr::{Condition, Path, Placeholders, UpdateAction};
+use super::{Conditions, Request, condition_failed, entity_guard, not_exists, version_check, version_of};
+use crate::error::{Result, sdk};
+use crate::expr::{Cond, Condition, Path, Placeholders, UpdateAction};
 use crate::handle::ModelHandle;
 use crate::item::Item;
 use crate::limits;
@@ -45,14 +40,9 @@ use std::future::IntoFuture;
 /// # async fn main() -> ddb_odm::Result<()> {
 /// # use ddb_odm::{Model, Odm, Request};
 /// # use futures::TryStreamExt;
-/// # #[derive(Model, Debug, Clone, PartialEq)]
-/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-/// # let (_emu, client) = ddb_odm::testing::embedded().await;
-/// # let odm = Odm::new(client);
-/// # let orders = odm.model::<Order>().await?;
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 /// # let f = Order::fields();
-/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 /// let mut o = order(4, "open", 5.0);
 /// let stored = orders.save(&o).await?; // upsert
 /// assert_eq!(stored.version, 1);
@@ -68,6 +58,8 @@ pub struct PutBuilder<M> {
     item: Result<Item>,
     overwrite: bool,
     condition: Option<Condition<M>>,
+    /// Conditions the ODM adds (unique values still as read).
+    guard: Vec<Cond>,
 }
 
 /// What a put sends.
@@ -82,7 +74,7 @@ pub(crate) struct PutParts {
 
 impl<M: Record> PutBuilder<M> {
     pub(crate) fn new(handle: ModelHandle<M>, record: &M) -> Self {
-        PutBuilder { item: record.to_item(), handle, overwrite: true, condition: None }
+        PutBuilder { item: record.to_item(), handle, overwrite: true, condition: None, guard: Vec::new() }
     }
 
     /// `false`: fail with a condition error if the item exists.
@@ -92,14 +84,9 @@ impl<M: Record> PutBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let err = orders.save(&order(1, "open", 1.0)).overwrite(false).await.unwrap_err();
     /// assert!(err.is_condition_failed());
     /// # Ok(()) }
@@ -116,14 +103,9 @@ impl<M: Record> PutBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let mut o = orders.get(("c1".to_string(), 3)).required().await?;
     /// o.total = 0.0;
     /// let err = orders.save(&o).condition(f.status.eq("open")).await.unwrap_err();
@@ -152,8 +134,11 @@ impl<M: Record> PutBuilder<M> {
         }
         if !self.overwrite {
             conds.push(not_exists(schema));
+        } else if let Some(guard) = entity_guard(schema) {
+            conds.push(guard);
         }
         conds.push_user(&self.condition);
+        conds.0.extend(self.guard.iter().cloned());
         limits::check_item(&item)?;
         limits::check_key(schema, &item)?;
         let mut p = Placeholders::default();
@@ -191,10 +176,8 @@ impl<M: Record> PutBuilder<M> {
     ///
     /// ```
     /// # use ddb_odm::{Model, Odm, Request};
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
     /// # let f = Order::fields();
     /// let Request::PutItem(r) = orders.create(&order(1, "open", 1.0)).dry_run()? else { panic!() };
     /// assert!(r.condition_expression().unwrap().contains("attribute_not_exists"));
@@ -240,19 +223,17 @@ impl<M: Record> PutBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let stored = orders.create(&order(7, "open", 1.0)).send().await?;
     /// assert_eq!(stored.version, 1); // the version is set on create
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<M> {
+        if self.handle.schema.has_unique() {
+            return self.send_unique().await;
+        }
         let parts = self.parts()?;
         let client = self.handle.odm.client();
         let stored = match parts.update {
@@ -302,6 +283,36 @@ impl<M: Record> PutBuilder<M> {
             }
         };
         self.handle.from_stored(stored)
+    }
+
+    /// The write of a model with unique attributes: one transaction of the
+    /// item and its markers (see [`unique`](crate::unique)).
+    async fn send_unique(mut self) -> Result<M> {
+        let handle = self.handle.clone();
+        let schema = handle.schema.clone();
+        let table = handle.table_name().to_string();
+        let key = schema.key_of(&self.parts()?.item)?;
+        let before = if self.overwrite {
+            let current = crate::unique::current(&handle, &key).await?;
+            self.guard = crate::unique::unchanged(&schema, current.as_ref());
+            crate::unique::markers(&schema, &current.unwrap_or_default())?
+        } else {
+            Vec::new()
+        };
+        let parts = self.parts()?;
+        let after = crate::unique::markers(&schema, &parts.item)?;
+        let (markers, puts) = crate::unique::moves(&table, &schema, &key, &before, &after)?;
+        let reread = parts.update.is_some();
+        let mut tx = handle.odm.transact_write().put_inner(self);
+        for (k, action) in markers {
+            tx = tx.raw(&table, k, action);
+        }
+        tx.send().await.map_err(|e| crate::unique::translate(e, &puts))?;
+        let stored = match reread {
+            true => crate::unique::current(&handle, &key).await?.unwrap_or(parts.item),
+            false => parts.item,
+        };
+        handle.from_stored(stored)
     }
 
     pub(crate) fn handle(&self) -> &ModelHandle<M> {

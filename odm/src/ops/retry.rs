@@ -64,6 +64,9 @@ pub(crate) enum Outcome<T> {
     Done,
     /// The retry budget ran out; these were never processed.
     GaveUp(Vec<T>),
+    /// A request failed (a hard error, not unprocessed items); these were
+    /// not processed.
+    Failed(crate::Error, Vec<T>),
 }
 
 /// Sends `pending` with `send` (which returns what it produced and what the
@@ -83,7 +86,10 @@ where
 {
     let mut attempt = 0u32;
     loop {
-        let (got, unprocessed) = send(pending.clone()).await?;
+        let (got, unprocessed) = match send(pending.clone()).await {
+            Ok(out) => out,
+            Err(e) => return Ok(Outcome::Failed(e, pending)),
+        };
         produced.extend(got);
         if unprocessed.is_empty() {
             return Ok(Outcome::Done);

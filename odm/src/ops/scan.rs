@@ -6,21 +6,16 @@
 //! # async fn main() -> ddb_odm::Result<()> {
 //! # use ddb_odm::{Model, Odm, Request};
 //! # use futures::TryStreamExt;
-//! # #[derive(Model, Debug, Clone, PartialEq)]
-//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-//! # let (_emu, client) = ddb_odm::testing::embedded().await;
-//! # let odm = Odm::new(client);
-//! # let orders = odm.model::<Order>().await?;
+//! # use ddb_odm::testing::doc::{order, Order};
+//! # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 //! # let f = Order::fields();
-//! # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 //! assert_eq!(orders.scan().parallel(2).filter(f.status.eq("open")).count().await?, 2);
 //! # Ok(()) }
 //! ```
 
-use super::query::{paginate, Page};
+use super::query::{Page, paginate};
 use super::{Conditions, Request};
-use crate::error::{sdk, Error, Result};
+use crate::error::{Error, Result, sdk};
 use crate::expr::{Condition, Path, Placeholders};
 use crate::handle::ModelHandle;
 use crate::item::Item;
@@ -59,6 +54,8 @@ pub struct ScanBuilder<M> {
     start: Option<Item>,
     projection: Option<Vec<String>>,
     consistent: bool,
+    /// Whether only the model's entity is read (off for `entities()`).
+    entity_only: bool,
     segment: Option<(u32, u32)>,
     parallel: Option<u32>,
 }
@@ -73,6 +70,7 @@ impl<M> Clone for ScanBuilder<M> {
             start: self.start.clone(),
             projection: self.projection.clone(),
             consistent: self.consistent,
+            entity_only: self.entity_only,
             segment: self.segment,
             parallel: self.parallel,
         }
@@ -89,6 +87,7 @@ impl<M: Record> ScanBuilder<M> {
             start: None,
             projection: None,
             consistent: false,
+            entity_only: true,
             segment: None,
             parallel: None,
         }
@@ -101,14 +100,9 @@ impl<M: Record> ScanBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let page = orders.scan().index("by_status").send().await?;
     /// assert_eq!(page.count, 3);
     /// assert!(orders.scan().index("nope").dry_run().is_err()); // checked against the schema
@@ -126,14 +120,9 @@ impl<M: Record> ScanBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// assert_eq!(orders.scan().filter(f.status.eq("open")).filter(f.total.lt(20.0)).count().await?, 1);
     /// # Ok(()) }
     /// ```
@@ -149,14 +138,9 @@ impl<M: Record> ScanBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let page = orders.scan().limit(2).send().await?;
     /// assert_eq!(page.items.len(), 2);
     /// assert!(page.last_key.is_some());
@@ -174,14 +158,9 @@ impl<M: Record> ScanBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let first = orders.scan().limit(2).send().await?;
     /// let rest = orders.scan().start_at(first.last_key.unwrap()).send().await?;
     /// assert_eq!(first.items.len() + rest.items.len(), 3);
@@ -196,10 +175,8 @@ impl<M: Record> ScanBuilder<M> {
     ///
     /// ```
     /// # use ddb_odm::{Model, Odm, Request};
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
     /// # let f = Order::fields();
     /// let Request::Scan(r) = orders.scan().project(["id"]).dry_run()? else { panic!() };
     /// assert!(r.projection_expression().is_some());
@@ -216,10 +193,8 @@ impl<M: Record> ScanBuilder<M> {
     ///
     /// ```
     /// # use ddb_odm::{Model, Odm, Request};
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
     /// # let f = Order::fields();
     /// let Request::Scan(r) = orders.scan().consistent().dry_run()? else { panic!() };
     /// assert_eq!(r.consistent_read(), Some(true));
@@ -237,14 +212,9 @@ impl<M: Record> ScanBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let mut n = 0;
     /// for s in 0..3 {
     ///     n += orders.scan().segment(s, 3).count().await?; // e.g. one worker each
@@ -266,14 +236,9 @@ impl<M: Record> ScanBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let all: Vec<Order> = orders.scan().parallel(4).all().try_collect().await?;
     /// assert_eq!(all.len(), 3);
     /// # Ok(()) }
@@ -284,13 +249,20 @@ impl<M: Record> ScanBuilder<M> {
     }
 
     fn request(&self, select_count: bool) -> Result<ScanFluentBuilder> {
-        if let Some(index) = &self.index {
-            if self.handle.schema.index(index).is_none() {
-                return Err(Error::validation(index.clone(), "the model has no such index"));
-            }
+        if let Some(index) = &self.index
+            && self.handle.schema.index(index).is_none()
+        {
+            return Err(Error::validation(index.clone(), "the model has no such index"));
         }
         let mut p = Placeholders::default();
-        let filter = self.filter.render(&mut p)?;
+        let mut filter = Conditions(self.filter.0.clone());
+        if self.entity_only {
+            filter.0.extend(super::entity_filter(&self.handle.schema));
+        }
+        if self.handle.schema.has_unique() {
+            filter.push(crate::expr::Cond::NotExists(Path::attr(crate::unique::MARKER_ATTRIBUTE)));
+        }
+        let filter = filter.render(&mut p)?;
         let mut req = self
             .handle
             .odm
@@ -318,10 +290,8 @@ impl<M: Record> ScanBuilder<M> {
     ///
     /// ```
     /// # use ddb_odm::{Model, Odm, Request};
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
     /// # let f = Order::fields();
     /// let Request::Scan(r) = orders.scan().parallel(4).dry_run()? else { panic!() };
     /// assert_eq!((r.segment(), r.total_segments()), (Some(0), Some(4)));
@@ -345,14 +315,9 @@ impl<M: Record> ScanBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let page = orders.scan().send().await?;
     /// assert_eq!(page.items.len(), 3);
     /// # Ok(()) }
@@ -361,19 +326,37 @@ impl<M: Record> ScanBuilder<M> {
         if self.parallel.is_some() {
             return Err(Error::Request("a parallel scan is read with pages(), all() or count()".into()));
         }
+        let page = self.send_items().await?;
+        let items = page.items.into_iter().map(|i| self.handle.from_stored(i)).collect::<Result<Vec<M>>>()?;
+        Ok(Page { items, last_key: page.last_key, count: page.count, scanned_count: page.scanned_count })
+    }
+
+    /// One page of stored items (names as stored, not decoded).
+    pub(crate) async fn send_items(&self) -> Result<Page<Item>> {
         let out = self.request(false)?.send().await.map_err(sdk)?;
-        let items = out
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(|i| self.handle.from_stored(i))
-            .collect::<Result<Vec<M>>>()?;
         Ok(Page {
-            items,
+            items: out.items.unwrap_or_default(),
             last_key: out.last_evaluated_key.filter(|k| !k.is_empty()),
             count: out.count.max(0) as usize,
             scanned_count: out.scanned_count.max(0) as usize,
         })
+    }
+
+    /// Where the read starts.
+    pub(crate) fn start_key(&self) -> Option<Item> {
+        self.start.clone()
+    }
+
+    /// The same read from `start`.
+    pub(crate) fn with_start(mut self, start: Option<Item>) -> Self {
+        self.start = start;
+        self
+    }
+
+    /// The same read over every entity's items.
+    pub(crate) fn without_entity_filter(mut self) -> Self {
+        self.entity_only = false;
+        self
     }
 
     fn segments(&self) -> Vec<ScanBuilder<M>> {
@@ -396,14 +379,9 @@ impl<M: Record> ScanBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// assert_eq!(orders.scan().filter(f.status.eq("shipped")).count().await?, 1);
     /// # Ok(()) }
     /// ```
@@ -431,19 +409,14 @@ impl<M: Record> ScanBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let pages: Vec<ddb_odm::Page<Order>> = orders.scan().limit(1).pages().try_collect().await?;
     /// assert_eq!(pages.iter().map(|p| p.items.len()).sum::<usize>(), 3);
     /// # Ok(()) }
     /// ```
-    pub fn pages(&self) -> impl Stream<Item = Result<Page<M>>> + Send + 'static {
+    pub fn pages(&self) -> impl Stream<Item = Result<Page<M>>> + Send + 'static + use<M> {
         let streams = self.segments().into_iter().map(|s| {
             let first = s.start.clone();
             paginate(s, first, |s: ScanBuilder<M>, start| {
@@ -463,19 +436,14 @@ impl<M: Record> ScanBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let big: Vec<Order> = orders.scan().filter(f.total.gt(20.0)).all().try_collect().await?;
     /// assert_eq!(big.len(), 2);
     /// # Ok(()) }
     /// ```
-    pub fn all(&self) -> impl Stream<Item = Result<M>> + Send + 'static {
+    pub fn all(&self) -> impl Stream<Item = Result<M>> + Send + 'static + use<M> {
         self.pages().map_ok(|p| stream::iter(p.items.into_iter().map(Ok))).try_flatten()
     }
 }

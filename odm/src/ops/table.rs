@@ -9,9 +9,7 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> ddb_odm::Result<()> {
 //! # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
-//! # #[derive(Model)]
-//! # #[odm(table = "things")]
-//! # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+//! # use ddb_odm::testing::doc::Thing;
 //! # let (_emu, client) = ddb_odm::testing::embedded().await;
 //! # let odm = Odm::new(client);
 //! let table = odm.table("things").model::<Thing>()?;
@@ -21,7 +19,7 @@
 //! ```
 
 use super::Request;
-use crate::error::{sdk, Error, Result};
+use crate::error::{Error, Result, sdk};
 use crate::model::Model;
 use crate::odm::Odm;
 use crate::schema::{IndexDef, IndexKind, Projection, Schema};
@@ -45,9 +43,7 @@ use std::time::{Duration, Instant};
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> ddb_odm::Result<()> {
 /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
-/// # #[derive(Model)]
-/// # #[odm(table = "things")]
-/// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+/// # use ddb_odm::testing::doc::Thing;
 /// # let (_emu, client) = ddb_odm::testing::embedded().await;
 /// # let odm = Odm::new(client);
 /// let options = TableOptions { billing: ddb_odm::Billing::Provisioned { read: 5, write: 5 }, ..Default::default() };
@@ -199,9 +195,7 @@ impl TableOptions {
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> ddb_odm::Result<()> {
 /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
-/// # #[derive(Model)]
-/// # #[odm(table = "things")]
-/// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+/// # use ddb_odm::testing::doc::Thing;
 /// # let (_emu, client) = ddb_odm::testing::embedded().await;
 /// # let odm = Odm::new(client);
 /// odm.table("things").model::<Thing>()?.create().await?;
@@ -269,9 +263,7 @@ impl Table {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
-    /// # #[derive(Model)]
-    /// # #[odm(table = "things")]
-    /// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+    /// # use ddb_odm::testing::doc::Thing;
     /// # let (_emu, client) = ddb_odm::testing::embedded().await;
     /// # let odm = Odm::new(client);
     /// let table = odm.table("things").model::<Thing>()?;
@@ -288,9 +280,7 @@ impl Table {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
-    /// # #[derive(Model)]
-    /// # #[odm(table = "things")]
-    /// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+    /// # use ddb_odm::testing::doc::Thing;
     /// # let (_emu, client) = ddb_odm::testing::embedded().await;
     /// # let odm = Odm::new(client);
     /// let table = odm.table("things").schema(Thing::schema()?);
@@ -308,9 +298,7 @@ impl Table {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
-    /// # #[derive(Model)]
-    /// # #[odm(table = "things")]
-    /// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+    /// # use ddb_odm::testing::doc::Thing;
     /// # let (_emu, client) = ddb_odm::testing::embedded().await;
     /// # let odm = Odm::new(client);
     /// let table = odm.table("things").model::<Thing>()?.options(TableOptions::production());
@@ -381,7 +369,7 @@ impl Table {
                         return Err(Error::Schema(format!(
                             "index `{}` is declared differently by two models",
                             idx.name
-                        )))
+                        )));
                     }
                     Some(_) => {}
                     None => indexes.push(idx.clone()),
@@ -422,9 +410,7 @@ impl Table {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
-    /// # #[derive(Model)]
-    /// # #[odm(table = "things")]
-    /// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+    /// # use ddb_odm::testing::doc::Thing;
     /// # let (_emu, client) = ddb_odm::testing::embedded().await;
     /// # let odm = Odm::new(client);
     /// let req = odm.table("things").model::<Thing>()?.create_request()?;
@@ -494,9 +480,7 @@ impl Table {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
-    /// # #[derive(Model)]
-    /// # #[odm(table = "things")]
-    /// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+    /// # use ddb_odm::testing::doc::Thing;
     /// # let (_emu, client) = ddb_odm::testing::embedded().await;
     /// # let odm = Odm::new(client);
     /// let req = odm.table("things").model::<Thing>()?.dry_run()?;
@@ -513,9 +497,7 @@ impl Table {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
-    /// # #[derive(Model)]
-    /// # #[odm(table = "things")]
-    /// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+    /// # use ddb_odm::testing::doc::Thing;
     /// # let (_emu, client) = ddb_odm::testing::embedded().await;
     /// # let odm = Odm::new(client);
     /// let table = odm.table("things").model::<Thing>()?;
@@ -542,9 +524,7 @@ impl Table {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
-    /// # #[derive(Model)]
-    /// # #[odm(table = "things")]
-    /// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+    /// # use ddb_odm::testing::doc::Thing;
     /// # let (_emu, client) = ddb_odm::testing::embedded().await;
     /// # let odm = Odm::new(client);
     /// let table = odm.table("things").model::<Thing>()?;
@@ -606,9 +586,7 @@ impl Table {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
-    /// # #[derive(Model)]
-    /// # #[odm(table = "things")]
-    /// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+    /// # use ddb_odm::testing::doc::Thing;
     /// # let (_emu, client) = ddb_odm::testing::embedded().await;
     /// # let odm = Odm::new(client);
     /// let table = odm.table("things").model::<Thing>()?;
@@ -650,9 +628,7 @@ impl Table {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
-    /// # #[derive(Model)]
-    /// # #[odm(table = "things")]
-    /// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+    /// # use ddb_odm::testing::doc::Thing;
     /// # let (_emu, client) = ddb_odm::testing::embedded().await;
     /// # let odm = Odm::new(client);
     /// let table = odm.table("things").model::<Thing>()?;
@@ -709,7 +685,10 @@ impl Table {
                 changes.created_indexes.push(idx.name.clone());
                 self.wait_for_active().await?;
             }
-            for name in existing.iter().filter(|n| !indexes.iter().any(|i| &i.name == *n)) {
+            // A table of entity-discriminated models may hold models this
+            // process does not know: their indexes are never deleted.
+            let shared = self.schemas.iter().any(|s| s.entity().is_some());
+            for name in existing.iter().filter(|n| !shared && !indexes.iter().any(|i| &i.name == *n)) {
                 let action = DeleteGlobalSecondaryIndexAction::builder().index_name(name).build()?;
                 client
                     .update_table()
@@ -780,9 +759,7 @@ impl Table {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
-    /// # #[derive(Model)]
-    /// # #[odm(table = "things")]
-    /// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+    /// # use ddb_odm::testing::doc::Thing;
     /// # let (_emu, client) = ddb_odm::testing::embedded().await;
     /// # let odm = Odm::new(client);
     /// let table = odm.table("things").model::<Thing>()?;
@@ -810,9 +787,7 @@ impl Table {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, TableOptions, TableUpdates};
-    /// # #[derive(Model)]
-    /// # #[odm(table = "things")]
-    /// # struct Thing { #[key] id: String, #[index(name = "by_owner")] owner: String }
+    /// # use ddb_odm::testing::doc::Thing;
     /// # let (_emu, client) = ddb_odm::testing::embedded().await;
     /// # let odm = Odm::new(client);
     /// let table = odm.table("things").model::<Thing>()?;

@@ -10,23 +10,18 @@
 //! # async fn main() -> ddb_odm::Result<()> {
 //! # use ddb_odm::{Model, Odm, Request};
 //! # use futures::TryStreamExt;
-//! # #[derive(Model, Debug, Clone, PartialEq)]
-//! # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-//! # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-//! # let (_emu, client) = ddb_odm::testing::embedded().await;
-//! # let odm = Odm::new(client);
-//! # let orders = odm.model::<Order>().await?;
+//! # use ddb_odm::testing::doc::{order, Order};
+//! # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 //! # let f = Order::fields();
-//! # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 //! let o = orders.update(("c1".to_string(), 1)).add(&f.total, 1.0).expect_version(1).await?.unwrap();
 //! assert_eq!((o.total, o.version), (11.0, 2));
 //! # Ok(()) }
 //! ```
 
 use super::get::clone_err;
-use super::{condition_failed, exists, version_check, Conditions, Request};
-use crate::error::{sdk, Error, Result};
-use crate::expr::{update_render, Condition, Field, Path, PathElem, Placeholders, Update, UpdateAction};
+use super::{Conditions, Request, condition_failed, entity_guard, exists, version_check};
+use crate::error::{Error, Result, sdk};
+use crate::expr::{Condition, Field, Path, PathElem, Placeholders, Update, UpdateAction, update_render};
 use crate::handle::ModelHandle;
 use crate::item::{AttributeValue, Item};
 use crate::limits;
@@ -44,14 +39,9 @@ use std::future::IntoFuture;
 /// # async fn main() -> ddb_odm::Result<()> {
 /// # use ddb_odm::{Model, Odm, Request};
 /// # use futures::TryStreamExt;
-/// # #[derive(Model, Debug, Clone, PartialEq)]
-/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-/// # let (_emu, client) = ddb_odm::testing::embedded().await;
-/// # let odm = Odm::new(client);
-/// # let orders = odm.model::<Order>().await?;
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 /// # let f = Order::fields();
-/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 /// use ddb_odm::Returning;
 /// let old = orders.update(("c1".to_string(), 1)).set(&f.total, 11.0).returning(Returning::AllOld).await?;
 /// assert_eq!(old.unwrap().total, 10.0);
@@ -93,14 +83,9 @@ impl Returning {
 /// # async fn main() -> ddb_odm::Result<()> {
 /// # use ddb_odm::{Model, Odm, Request};
 /// # use futures::TryStreamExt;
-/// # #[derive(Model, Debug, Clone, PartialEq)]
-/// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-/// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-/// # let (_emu, client) = ddb_odm::testing::embedded().await;
-/// # let odm = Odm::new(client);
-/// # let orders = odm.model::<Order>().await?;
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 /// # let f = Order::fields();
-/// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
 /// let o = orders
 ///     .update(("c1".to_string(), 1))
 ///     .set(&f.status, "paid")
@@ -124,6 +109,8 @@ pub struct UpdateBuilder<M> {
     returning: Returning,
     /// Values are already stored forms (change tracking): skip the value steps.
     pub(crate) raw_values: bool,
+    /// Conditions the ODM adds (unique values still as read).
+    guard: Vec<crate::expr::Cond>,
 }
 
 pub(crate) struct UpdateParts {
@@ -147,6 +134,7 @@ impl<M: Record> UpdateBuilder<M> {
             must_exist: false,
             returning: Returning::AllNew,
             raw_values: false,
+            guard: Vec::new(),
         }
     }
 
@@ -157,14 +145,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let u = ddb_odm::Update::new().set(&f.status, "paid").add(&f.total, 1.0);
     /// let o = orders.update(("c1".to_string(), 1)).actions(u).await?.unwrap();
     /// assert_eq!((o.status.as_str(), o.total), ("paid", 11.0));
@@ -182,14 +165,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let o = orders.update(("c1".to_string(), 1)).set(&f.status, "paid").await?.unwrap();
     /// assert_eq!(o.status, "paid");
     /// # Ok(()) }
@@ -206,14 +184,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let key = ("c1".to_string(), 1);
     /// orders.update(key.clone()).set_if_not_exists(&f.note, "a").await?;
     /// let o = orders.update(key).set_if_not_exists(&f.note, "b").await?.unwrap();
@@ -232,14 +205,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let o = orders.update(("c1".to_string(), 1)).append(&f.tags, vec!["a".into(), "b".into()]).await?.unwrap();
     /// assert_eq!(o.tags, ["a", "b"]);
     /// # Ok(()) }
@@ -256,14 +224,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let key = ("c1".to_string(), 1);
     /// orders.update(key.clone()).set(&f.note, "x").await?;
     /// assert_eq!(orders.update(key).remove(&f.note).await?.unwrap().note, None);
@@ -281,14 +244,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let o = orders.update(("c1".to_string(), 1)).add(&f.total, -4.0).await?.unwrap();
     /// assert_eq!(o.total, 6.0);
     /// # Ok(()) }
@@ -326,14 +284,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let err = orders.update(("c1".to_string(), 3)).set(&f.total, 0.0).condition(f.status.eq("open")).await.unwrap_err();
     /// assert!(err.is_condition_failed());
     /// # Ok(()) }
@@ -351,14 +304,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let key = ("c1".to_string(), 1); // created: version 1
     /// orders.update(key.clone()).set(&f.total, 1.0).expect_version(1).await?;
     /// assert!(orders.update(key).set(&f.total, 2.0).expect_version(1).await.unwrap_err().is_condition_failed());
@@ -376,14 +324,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let err = orders.update(("c1".to_string(), 42)).set(&f.total, 1.0).must_exist().await.unwrap_err();
     /// assert!(err.is_condition_failed());
     /// # Ok(()) }
@@ -400,14 +343,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let changed = orders.update(("c1".to_string(), 1)).set(&f.total, 3.0).returning(ddb_odm::Returning::UpdatedNew).send_raw().await?;
     /// assert_eq!(changed.unwrap()["total"], ddb_odm::AttributeValue::N("3".into()));
     /// # Ok(()) }
@@ -448,25 +386,25 @@ impl<M: Record> UpdateBuilder<M> {
                 _ => crate::types::DateStorage::EpochMillis.encode(t),
             }
         };
-        if let Some(u) = &schema.updated_at {
-            if !touched(u, &actions) {
-                actions.push(UpdateAction::Set(Path::attr(u.clone()), Ok(now_value(u, None)?)));
-            }
+        if let Some(u) = &schema.updated_at
+            && !touched(u, &actions)
+        {
+            actions.push(UpdateAction::Set(Path::attr(u.clone()), Ok(now_value(u, None)?)));
         }
-        if let Some(c) = &schema.created_at {
-            if !touched(c, &actions) {
-                actions.push(UpdateAction::SetIfNotExists(Path::attr(c.clone()), Ok(now_value(c, None)?)));
-            }
+        if let Some(c) = &schema.created_at
+            && !touched(c, &actions)
+        {
+            actions.push(UpdateAction::SetIfNotExists(Path::attr(c.clone()), Ok(now_value(c, None)?)));
         }
         if let Some(t) = &schema.ttl {
             let def = schema.attribute_stored(t);
-            if let Some(DefaultValue::NowPlus(after)) = def.and_then(|d| d.default.as_ref()) {
-                if !touched(t, &actions) {
-                    actions.push(UpdateAction::SetIfNotExists(
-                        Path::attr(t.clone()),
-                        Ok(now_value(t, Some(*after))?),
-                    ));
-                }
+            if let Some(DefaultValue::NowPlus(after)) = def.and_then(|d| d.default.as_ref())
+                && !touched(t, &actions)
+            {
+                actions.push(UpdateAction::SetIfNotExists(
+                    Path::attr(t.clone()),
+                    Ok(now_value(t, Some(*after))?),
+                ));
             }
         }
         let mut conds = Conditions::default();
@@ -482,7 +420,18 @@ impl<M: Record> UpdateBuilder<M> {
         if self.must_exist {
             conds.push(exists(schema));
         }
+        if let (Some(guard), Some(e)) = (entity_guard(schema), schema.entity()) {
+            conds.push(guard);
+            // An update may create the item: it is created as this entity.
+            if !actions.is_empty() && !touched(&e.attribute, &actions) {
+                actions.push(UpdateAction::Set(
+                    Path::attr(e.attribute.clone()),
+                    Ok(AttributeValue::S(e.name.clone())),
+                ));
+            }
+        }
         conds.push_user(&self.condition);
+        conds.0.extend(self.guard.iter().cloned());
         if actions.is_empty() {
             return Err(Error::validation(schema.model(), "an update needs at least one action"));
         }
@@ -521,10 +470,8 @@ impl<M: Record> UpdateBuilder<M> {
     ///
     /// ```
     /// # use ddb_odm::{Model, Odm, Request};
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let orders = Odm::new(ddb_odm::testing::client_for("http://127.0.0.1:9")).handle::<Order>().unwrap();
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
     /// # let f = Order::fields();
     /// let Request::UpdateItem(r) = orders.update(("c1".to_string(), 1)).add(&f.total, 1.0).dry_run()? else { panic!() };
     /// assert!(r.update_expression().unwrap().contains("ADD"));
@@ -543,14 +490,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let item = orders.update(("c1".to_string(), 1)).set(&f.status, "paid").send_raw().await?.unwrap();
     /// assert_eq!(item["status"], ddb_odm::AttributeValue::S("paid".into()));
     /// # Ok(()) }
@@ -565,6 +507,9 @@ impl<M: Record> UpdateBuilder<M> {
 
     /// Sends; the returned attributes as stored.
     pub(crate) async fn send_stored(self) -> Result<Option<Item>> {
+        if self.touches_unique() {
+            return self.send_unique().await;
+        }
         let parts = self.parts()?;
         let parents = parts.parents.clone();
         let key = parts.key.clone();
@@ -578,6 +523,72 @@ impl<M: Record> UpdateBuilder<M> {
             other => other?,
         };
         Ok(out)
+    }
+
+    pub(crate) fn touches_unique(&self) -> bool {
+        let schema = &self.handle.schema;
+        schema.has_unique()
+            && self
+                .update
+                .actions
+                .iter()
+                .any(|a| a.path().root().and_then(|r| schema.attribute_stored(r)).is_some_and(|d| d.unique))
+    }
+
+    /// An update that sets or removes unique values: one transaction of the
+    /// update and the markers it moves (see [`unique`](crate::unique)).
+    async fn send_unique(mut self) -> Result<Option<Item>> {
+        let handle = self.handle.clone();
+        let schema = handle.schema.clone();
+        let table = handle.table_name().to_string();
+        let key = self.key.as_ref().map_err(clone_err)?.clone();
+        let current = crate::unique::current(&handle, &key).await?;
+        self.guard = crate::unique::unchanged(&schema, current.as_ref());
+        let mut next = current.clone().unwrap_or_else(|| key.clone());
+        for action in &self.update.actions {
+            let Some(def) =
+                action.path().root().and_then(|r| schema.attribute_stored(r)).filter(|d| d.unique)
+            else {
+                continue;
+            };
+            let value = |v: &AttributeValue| match self.raw_values {
+                true => Ok(v.clone()),
+                false => schema.check_update_value(def, v.clone()),
+            };
+            match action {
+                UpdateAction::Set(p, Ok(v)) if p.0.len() == 1 => {
+                    next.insert(def.stored.clone(), value(v)?);
+                }
+                UpdateAction::SetIfNotExists(p, Ok(v)) if p.0.len() == 1 => {
+                    if !next.contains_key(&def.stored) {
+                        next.insert(def.stored.clone(), value(v)?);
+                    }
+                }
+                UpdateAction::Remove(p) if p.0.len() == 1 => {
+                    next.remove(&def.stored);
+                }
+                _ => {
+                    return Err(Error::validation(
+                        def.name.clone(),
+                        "a unique attribute can only be set or removed",
+                    ));
+                }
+            }
+        }
+        let before = crate::unique::markers(&schema, &current.clone().unwrap_or_default())?;
+        let after = crate::unique::markers(&schema, &next)?;
+        let (markers, puts) = crate::unique::moves(&table, &schema, &key, &before, &after)?;
+        let returning = self.returning;
+        let mut tx = handle.odm.transact_write().update_inner(self);
+        for (k, action) in markers {
+            tx = tx.raw(&table, k, action);
+        }
+        tx.send().await.map_err(|e| crate::unique::translate(e, &puts))?;
+        Ok(match returning {
+            Returning::None => None,
+            Returning::AllOld | Returning::UpdatedOld => current,
+            Returning::AllNew | Returning::UpdatedNew => crate::unique::current(&handle, &key).await?,
+        })
     }
 
     async fn send_once(&self, parts: UpdateParts) -> Result<Option<Item>> {
@@ -638,14 +649,9 @@ impl<M: Record> UpdateBuilder<M> {
     /// # async fn main() -> ddb_odm::Result<()> {
     /// # use ddb_odm::{Model, Odm, Request};
     /// # use futures::TryStreamExt;
-    /// # #[derive(Model, Debug, Clone, PartialEq)]
-    /// # struct Order { #[key] customer: String, #[range_key] id: u64, #[index(name = "by_status")] status: String, total: f64, tags: Vec<String>, note: Option<String>, #[odm(version)] version: u64 }
-    /// # fn order(id: u64, status: &str, total: f64) -> Order { Order { customer: "c1".into(), id, status: status.into(), total, tags: vec![], note: None, version: 0 } }
-    /// # let (_emu, client) = ddb_odm::testing::embedded().await;
-    /// # let odm = Odm::new(client);
-    /// # let orders = odm.model::<Order>().await?;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
-    /// # for (id, s, t) in [(1, "open", 10.0), (2, "open", 25.0), (3, "shipped", 40.0)] { orders.create(&order(id, s, t)).await?; }
     /// let o = orders.update(("c1".to_string(), 2)).add(&f.total, 1.0).send().await?.unwrap();
     /// assert_eq!(o.total, 26.0);
     /// # Ok(()) }

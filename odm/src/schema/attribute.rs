@@ -13,12 +13,7 @@ use std::time::Duration;
 /// ```
 /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
 /// # use ddb_odm::{AttributeValue, Item};
-/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-/// # fn base() -> ddb_odm::schema::SchemaBuilder {
-/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-/// # }
+/// # use ddb_odm::testing::doc::{base, item, n, s};
 /// let schema = base()
 ///     .attribute(AttributeDef::new("tags", AttrType::StringSet))
 ///     .attribute(AttributeDef::new("scores", AttrType::List(Box::new(AttrType::Number))))
@@ -88,9 +83,9 @@ impl AttrType {
                 "attribute `{path}` has no declared type (an untyped value is only allowed in the catch-all map)"
             ))),
             AttrType::List(elem) | AttrType::Dict(elem) => elem.check_definition(&format!("{path}[]")),
-            AttrType::Map(sub) if sub.is_empty() => Err(Error::Schema(format!(
-                "map attribute `{path}` needs a sub-schema (its attributes)"
-            ))),
+            AttrType::Map(sub) if sub.is_empty() => {
+                Err(Error::Schema(format!("map attribute `{path}` needs a sub-schema (its attributes)")))
+            }
             AttrType::Map(sub) => {
                 for def in sub {
                     def.check_definition(&format!("{path}."))?;
@@ -110,12 +105,7 @@ impl AttrType {
 /// ```
 /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
 /// # use ddb_odm::{AttributeValue, Item};
-/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-/// # fn base() -> ddb_odm::schema::SchemaBuilder {
-/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-/// # }
+/// # use ddb_odm::testing::doc::{base, item, n, s};
 /// let id: ddb_odm::schema::ValueFn = std::sync::Arc::new(|| Ok(AttributeValue::S("generated".into())));
 /// let schema = Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String).default(DefaultValue::Fn(id))).hash_key("id").build()?;
 /// assert_eq!(schema.apply(Direction::ToDynamo, Item::new())?["id"], s("generated"));
@@ -153,12 +143,7 @@ pub type ValidatorFn = Arc<dyn Fn(&AttributeValue) -> Result<(), String> + Send 
 /// ```
 /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
 /// # use ddb_odm::{AttributeValue, Item};
-/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-/// # fn base() -> ddb_odm::schema::SchemaBuilder {
-/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-/// # }
+/// # use ddb_odm::testing::doc::{base, item, n, s};
 /// let schema = base()
 ///     .attribute(AttributeDef::new("status", AttrType::String).default(DefaultValue::Value(s("new"))))
 ///     .attribute(AttributeDef::new("seen", AttrType::Date(ddb_odm::DateStorage::EpochMillis)).default(DefaultValue::Now))
@@ -223,12 +208,7 @@ impl fmt::Debug for Validator {
 /// ```
 /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
 /// # use ddb_odm::{AttributeValue, Item};
-/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-/// # fn base() -> ddb_odm::schema::SchemaBuilder {
-/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-/// # }
+/// # use ddb_odm::testing::doc::{base, item, n, s};
 /// let schema = base()
 ///     .attribute(AttributeDef::new("city", AttrType::String))
 ///     .attribute(AttributeDef::new("zip", AttrType::String))
@@ -271,6 +251,89 @@ pub struct AttributeDef {
     pub(crate) get: Option<TransformFn>,
     pub(crate) set: Option<TransformFn>,
     pub(crate) combine: Option<Combine>,
+    pub(crate) unique: bool,
+    pub(crate) template: Option<Template>,
+}
+
+/// A key template (`"CUSTOMER#{id}"`): text with `{attribute}` holes
+/// (model names), rendered from the item on every save.
+///
+/// ```
+/// use ddb_odm::schema::Template;
+/// let t = Template::parse("CUSTOMER#{id}#{region}");
+/// assert_eq!(t.attributes(), vec!["id", "region"]);
+/// assert_eq!(t.render(|a| Some(a.to_uppercase())).unwrap(), "CUSTOMER#ID#REGION");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template(Vec<TemplatePart>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TemplatePart {
+    Text(String),
+    Attribute(String),
+}
+
+impl Template {
+    /// Parses `text`: `{name}` is a hole, everything else literal text.
+    ///
+    /// ```
+    /// use ddb_odm::schema::Template;
+    /// assert_eq!(Template::parse("PROFILE").attributes(), Vec::<&str>::new());
+    /// ```
+    pub fn parse(text: &str) -> Template {
+        let mut parts = Vec::new();
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else { break };
+            if open > 0 {
+                parts.push(TemplatePart::Text(rest[..open].to_string()));
+            }
+            parts.push(TemplatePart::Attribute(rest[open + 1..open + close].trim().to_string()));
+            rest = &rest[open + close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(TemplatePart::Text(rest.to_string()));
+        }
+        Template(parts)
+    }
+
+    /// The attributes the template names, in order.
+    ///
+    /// ```
+    /// use ddb_odm::schema::Template;
+    /// assert_eq!(Template::parse("{a}-{b}").attributes(), vec!["a", "b"]);
+    /// ```
+    pub fn attributes(&self) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter_map(|p| match p {
+                TemplatePart::Attribute(a) => Some(a.as_str()),
+                TemplatePart::Text(_) => None,
+            })
+            .collect()
+    }
+
+    /// The text, with each hole's value from `value` (`None`: missing).
+    ///
+    /// ```
+    /// use ddb_odm::schema::Template;
+    /// let t = Template::parse("ORDER#{id}");
+    /// assert_eq!(t.render(|_| Some("7".to_string())).unwrap(), "ORDER#7");
+    /// assert_eq!(t.render(|_| None).unwrap_err(), "id");
+    /// ```
+    pub fn render(
+        &self,
+        mut value: impl FnMut(&str) -> Option<String>,
+    ) -> std::result::Result<String, String> {
+        let mut out = String::new();
+        for p in &self.0 {
+            match p {
+                TemplatePart::Text(t) => out.push_str(t),
+                TemplatePart::Attribute(a) => out.push_str(&value(a).ok_or_else(|| a.clone())?),
+            }
+        }
+        Ok(out)
+    }
 }
 
 impl fmt::Debug for AttributeDef {
@@ -315,6 +378,8 @@ impl AttributeDef {
             get: None,
             set: None,
             combine: None,
+            unique: false,
+            template: None,
         }
     }
 
@@ -336,12 +401,7 @@ impl AttributeDef {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("title", AttrType::String).required()).build()?;
     /// assert!(schema.apply(Direction::ToDynamo, item([("id", s("1"))])).is_err());
     /// # Ok::<(), ddb_odm::Error>(())
@@ -356,12 +416,7 @@ impl AttributeDef {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("lang", AttrType::String).default_value(s("en"))).build()?;
     /// assert_eq!(schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?["lang"], s("en"));
     /// # Ok::<(), ddb_odm::Error>(())
@@ -376,12 +431,7 @@ impl AttributeDef {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("n", AttrType::Number).default_fn(|| Ok(n("42")))).build()?;
     /// assert_eq!(schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?["n"], n("42"));
     /// # Ok::<(), ddb_odm::Error>(())
@@ -396,12 +446,7 @@ impl AttributeDef {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let def = AttributeDef::new("lang", AttrType::String).default(DefaultValue::Value(s("en")));
     /// let schema = base().attribute(def).build()?;
     /// assert_eq!(schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?["lang"], s("en"));
@@ -417,12 +462,7 @@ impl AttributeDef {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let def = AttributeDef::new("lang", AttrType::String).default_value(s("en")).force_default();
     /// let schema = base().attribute(def).build()?;
     /// assert_eq!(schema.apply(Direction::ToDynamo, item([("id", s("1")), ("lang", s("fr"))]))?["lang"], s("en"));
@@ -438,12 +478,7 @@ impl AttributeDef {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("type", AttrType::String).constant(s("note"))).build()?;
     /// assert_eq!(schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?["type"], s("note"));
     /// # Ok::<(), ddb_odm::Error>(())
@@ -457,12 +492,7 @@ impl AttributeDef {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let short = AttributeDef::new("title", AttrType::String)
     ///     .validate(|v| if matches!(v, AttributeValue::S(t) if t.len() <= 5) { Ok(()) } else { Err("too long".into()) });
     /// let schema = base().attribute(short).build()?;
@@ -482,12 +512,7 @@ impl AttributeDef {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("code", AttrType::String).regex("^[A-Z]+$")?).build()?;
     /// assert!(schema.apply(Direction::ToDynamo, item([("id", s("1")), ("code", s("abc"))])).is_err());
     /// assert!(AttributeDef::new("code", AttrType::String).regex("(").is_err()); // invalid pattern
@@ -505,12 +530,7 @@ impl AttributeDef {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let lower = AttributeDef::new("email", AttrType::String).get(|v| match v {
     ///     AttributeValue::S(e) => Ok(AttributeValue::S(e.to_lowercase())),
     ///     other => Ok(other),
@@ -532,12 +552,7 @@ impl AttributeDef {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let trim = AttributeDef::new("name", AttrType::String).set(|v| match v {
     ///     AttributeValue::S(t) => Ok(AttributeValue::S(t.trim().to_string())),
     ///     other => Ok(other),
@@ -554,17 +569,51 @@ impl AttributeDef {
         self
     }
 
+    /// Makes the attribute unique across the model's items (guaranteed by
+    /// marker items; see [`unique`](crate::unique)).
+    ///
+    /// ```
+    /// use ddb_odm::schema::{AttrType, AttributeDef};
+    /// assert!(AttributeDef::new("email", AttrType::String).unique().is_unique());
+    /// ```
+    pub fn unique(mut self) -> Self {
+        self.unique = true;
+        self
+    }
+
+    /// Whether the attribute is unique.
+    ///
+    /// ```
+    /// use ddb_odm::schema::{AttrType, AttributeDef};
+    /// assert!(!AttributeDef::new("email", AttrType::String).is_unique());
+    /// ```
+    pub fn is_unique(&self) -> bool {
+        self.unique
+    }
+
+    /// Computes the attribute from a template of other attributes on every
+    /// save (`"CUSTOMER#{id}"`; single-table keys). The attribute is a string.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, Direction};
+    /// # use ddb_odm::testing::doc::{base, item, s};
+    /// let schema = base()
+    ///     .attribute(AttributeDef::new("pk", AttrType::String).template("USER#{id}"))
+    ///     .build()?;
+    /// assert_eq!(schema.apply(Direction::ToDynamo, item([("id", s("7"))]))?["pk"], s("USER#7"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
+    pub fn template(mut self, template: &str) -> Self {
+        self.template = Some(Template::parse(template));
+        self
+    }
+
     /// Makes this a combined attribute of `attributes` joined by `separator`.
     ///
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base()
     ///     .attribute(AttributeDef::new("a", AttrType::String))
     ///     .attribute(AttributeDef::new("b", AttrType::String))
@@ -618,10 +667,10 @@ impl AttributeDef {
     pub(crate) fn check_definition(&self, prefix: &str) -> Result<()> {
         let path = format!("{prefix}{}", self.name);
         self.ty.check_definition(&path)?;
-        if let Some(DefaultValue::Now | DefaultValue::NowPlus(_)) = &self.default {
-            if !matches!(self.ty, AttrType::Date(_) | AttrType::Number) {
-                return Err(Error::Schema(format!("attribute `{path}`: a time default needs a date type")));
-            }
+        if let Some(DefaultValue::Now | DefaultValue::NowPlus(_)) = &self.default
+            && !matches!(self.ty, AttrType::Date(_) | AttrType::Number)
+        {
+            return Err(Error::Schema(format!("attribute `{path}`: a time default needs a date type")));
         }
         Ok(())
     }

@@ -30,10 +30,10 @@ mod index;
 pub mod pipeline;
 
 pub use attribute::{
-    AttrType, AttributeDef, Combine, DefaultValue, TransformFn, Validator, ValidatorFn, ValueFn,
+    AttrType, AttributeDef, Combine, DefaultValue, Template, TransformFn, Validator, ValidatorFn, ValueFn,
 };
 pub use index::{IndexDef, IndexKind, Projection};
-pub use pipeline::{Direction, Step, ITEM_ACTIONS};
+pub use pipeline::{Direction, ITEM_ACTIONS, Step};
 
 use crate::error::{Error, Result};
 use crate::item::Item;
@@ -48,12 +48,7 @@ use std::time::Duration;
 /// ```
 /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
 /// # use ddb_odm::{AttributeValue, Item};
-/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-/// # fn base() -> ddb_odm::schema::SchemaBuilder {
-/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-/// # }
+/// # use ddb_odm::testing::doc::{base, item, n, s};
 /// let trim: ddb_odm::schema::ItemHook = std::sync::Arc::new(|_schema: &Schema, mut item: Item| {
 ///     item.remove("scratch");
 ///     Ok(item)
@@ -69,12 +64,7 @@ pub type ItemHook = Arc<dyn Fn(&Schema, Item) -> Result<Item> + Send + Sync>;
 /// ```
 /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
 /// # use ddb_odm::{AttributeValue, Item};
-/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-/// # fn base() -> ddb_odm::schema::SchemaBuilder {
-/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-/// # }
+/// # use ddb_odm::testing::doc::{base, item, n, s};
 /// let schema = base().validate(|_schema, item| if item.len() > 5 { Err("too many attributes".into()) } else { Ok(()) }).build()?;
 /// assert!(schema.apply(Direction::ToDynamo, item([("id", s("1"))])).is_ok());
 /// # Ok::<(), ddb_odm::Error>(())
@@ -112,6 +102,7 @@ pub struct Schema {
     pub(crate) get: Option<ItemHook>,
     pub(crate) set: Option<ItemHook>,
     pub(crate) validate: Option<ItemValidator>,
+    pub(crate) entity: Option<crate::entity::Entity>,
 }
 
 impl fmt::Debug for Schema {
@@ -126,6 +117,7 @@ impl fmt::Debug for Schema {
             .field("catch_all", &self.catch_all)
             .field("version", &self.version)
             .field("ttl", &self.ttl)
+            .field("entity", &self.entity)
             .finish_non_exhaustive()
     }
 }
@@ -136,12 +128,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id").build()?;
     /// assert_eq!(schema.table(), "Note"); // defaults to the model name
     /// # Ok::<(), ddb_odm::Error>(())
@@ -164,6 +151,7 @@ impl Schema {
                 get: None,
                 set: None,
                 validate: None,
+                entity: None,
             },
             hash_key: None,
             range_key: None,
@@ -180,12 +168,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// assert_eq!(base().table("notes").build()?.model(), "Note");
     /// # Ok::<(), ddb_odm::Error>(())
     /// ```
@@ -198,12 +181,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// assert_eq!(base().table("notes").build()?.table(), "notes");
     /// # Ok::<(), ddb_odm::Error>(())
     /// ```
@@ -216,12 +194,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("body", AttrType::String)).build()?;
     /// assert_eq!(schema.attributes().iter().map(|a| a.name()).collect::<Vec<_>>(), ["id", "body"]);
     /// # Ok::<(), ddb_odm::Error>(())
@@ -235,12 +208,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// assert_eq!(base().build()?.hash_key(), "id");
     /// # Ok::<(), ddb_odm::Error>(())
     /// ```
@@ -253,12 +221,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("at", AttrType::Number)).range_key("at").build()?;
     /// assert_eq!(schema.range_key(), Some("at"));
     /// # Ok::<(), ddb_odm::Error>(())
@@ -272,12 +235,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("author", AttrType::String)).index(IndexDef::global("by_author", "author")).build()?;
     /// assert_eq!(schema.indexes().len(), 1);
     /// # Ok::<(), ddb_odm::Error>(())
@@ -291,12 +249,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("author", AttrType::String)).index(IndexDef::global("by_author", "author")).build()?;
     /// assert_eq!(schema.index("by_author").unwrap().hash_key(), "author");
     /// assert!(schema.index("nope").is_none());
@@ -311,12 +264,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("v", AttrType::Number)).version("v").build()?;
     /// assert_eq!(schema.version_attribute(), Some("v"));
     /// # Ok::<(), ddb_odm::Error>(())
@@ -330,12 +278,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("exp", AttrType::Number)).ttl("exp").build()?;
     /// assert_eq!(schema.ttl_attribute(), Some("exp"));
     /// # Ok::<(), ddb_odm::Error>(())
@@ -349,12 +292,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let created = AttributeDef::new("created", AttrType::Date(ddb_odm::DateStorage::EpochMillis));
     /// let schema = base().attribute(created).created_at("created").build()?;
     /// assert_eq!(schema.created_at_attribute(), Some("created"));
@@ -369,12 +307,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let updated = AttributeDef::new("updated", AttrType::Date(ddb_odm::DateStorage::EpochMillis));
     /// let schema = base().attribute(updated).updated_at("updated").build()?;
     /// assert_eq!(schema.updated_at_attribute(), Some("updated"));
@@ -389,12 +322,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// assert!(base().catch_all().build()?.keeps_unknown());
     /// assert!(!base().build()?.keeps_unknown());
     /// # Ok::<(), ddb_odm::Error>(())
@@ -403,17 +331,41 @@ impl Schema {
         self.catch_all
     }
 
+    /// The entity discriminator (`#[odm(entity = "...")]`), if any.
+    ///
+    /// ```
+    /// # use ddb_odm::testing::doc::base;
+    /// let schema = base().entity("Note").build()?;
+    /// let e = schema.entity().unwrap();
+    /// assert_eq!((e.name.as_str(), e.attribute.as_str()), ("Note", "_entity"));
+    /// assert!(base().build()?.entity().is_none());
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
+    pub fn entity(&self) -> Option<&crate::entity::Entity> {
+        self.entity.as_ref()
+    }
+
+    /// Whether a stored item belongs to this model: always, unless the
+    /// model has an entity discriminator that the item does not carry.
+    ///
+    /// ```
+    /// # use ddb_odm::testing::doc::{base, item, s};
+    /// let schema = base().entity("Note").build()?;
+    /// assert!(schema.owns(&item([("id", s("1")), ("_entity", s("Note"))])));
+    /// assert!(!schema.owns(&item([("id", s("1")), ("_entity", s("Task"))])));
+    /// assert!(base().build()?.owns(&item([("id", s("1"))])));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
+    pub fn owns(&self, item: &Item) -> bool {
+        self.entity.as_ref().is_none_or(|e| e.matches(item))
+    }
+
     /// The attribute with model name `name`.
     ///
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("body", AttrType::String).alias("b")).build()?;
     /// assert_eq!(schema.attribute("body").unwrap().stored_name(), "b");
     /// # Ok::<(), ddb_odm::Error>(())
@@ -427,12 +379,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("body", AttrType::String).alias("b")).build()?;
     /// assert_eq!(schema.attribute_stored("b").unwrap().name(), "body");
     /// # Ok::<(), ddb_odm::Error>(())
@@ -446,12 +393,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("body", AttrType::String).alias("b")).build()?;
     /// assert_eq!((schema.stored_name("body"), schema.stored_name("other")), ("b", "other"));
     /// # Ok::<(), ddb_odm::Error>(())
@@ -465,12 +407,7 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("body", AttrType::String)).build()?;
     /// assert_eq!(schema.key_of(&item([("id", s("1")), ("body", s("hi"))]))?, item([("id", s("1"))]));
     /// assert!(schema.key_of(&item([("body", s("hi"))])).is_err());
@@ -487,6 +424,37 @@ impl Schema {
     }
 
     /// Key attribute names (as stored) of the table and, if given, the index.
+    /// A key (names as stored) through its attributes' `set` transforms,
+    /// as the key of a written item goes (so that a key passed to get,
+    /// update, delete or a query finds the item a save wrote).
+    pub(crate) fn transform_key(&self, mut key: Item) -> Result<Item> {
+        for (name, v) in key.iter_mut() {
+            if let Some(f) = self.attribute_stored(name).and_then(|d| d.set.as_ref()) {
+                let old = std::mem::replace(v, crate::AttributeValue::Null(true));
+                *v = f(old).map_err(|e| e.within(name))?;
+            }
+        }
+        Ok(key)
+    }
+
+    /// A key condition's value through the attribute's `set` transform.
+    pub(crate) fn transform_key_value(
+        &self,
+        path: &crate::expr::Path,
+        v: crate::expr::Operand,
+    ) -> crate::expr::Operand {
+        let def = path.root().filter(|_| path.0.len() == 1).and_then(|r| self.attribute_stored(r));
+        match (def.and_then(|d| d.set.as_ref()), v) {
+            (Some(f), Ok(v)) => f(v).map_err(|e| e.to_string()),
+            (_, v) => v,
+        }
+    }
+
+    /// Whether any attribute is unique (`#[odm(unique)]`).
+    pub(crate) fn has_unique(&self) -> bool {
+        self.attributes.iter().any(|a| a.unique)
+    }
+
     pub(crate) fn key_names(&self, index: Option<&str>) -> Vec<String> {
         let mut names = vec![self.hash_key.clone()];
         names.extend(self.range_key.clone());
@@ -506,12 +474,7 @@ impl Schema {
 /// ```
 /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
 /// # use ddb_odm::{AttributeValue, Item};
-/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-/// # fn base() -> ddb_odm::schema::SchemaBuilder {
-/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-/// # }
+/// # use ddb_odm::testing::doc::{base, item, n, s};
 /// let schema = Schema::builder("Session")
 ///     .table("sessions")
 ///     .attribute(AttributeDef::new("id", AttrType::String))
@@ -542,12 +505,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// assert_eq!(base().table("notes_v2").build()?.table(), "notes_v2");
     /// # Ok::<(), ddb_odm::Error>(())
     /// ```
@@ -561,12 +519,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("pages", AttrType::Number)).build()?;
     /// assert_eq!(schema.attribute("pages").unwrap().attr_type(), &AttrType::Number);
     /// # Ok::<(), ddb_odm::Error>(())
@@ -581,12 +534,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = Schema::builder("Tag").attribute(AttributeDef::new("name", AttrType::String)).hash_key("name").build()?;
     /// assert_eq!(schema.hash_key(), "name");
     /// assert!(Schema::builder("NoKey").attribute(AttributeDef::new("name", AttrType::String)).build().is_err());
@@ -602,12 +550,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("rev", AttrType::Number)).range_key("rev").build()?;
     /// assert_eq!(schema.range_key(), Some("rev"));
     /// # Ok::<(), ddb_odm::Error>(())
@@ -622,12 +565,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base()
     ///     .attribute(AttributeDef::new("at", AttrType::Number))
     ///     .range_key("at")
@@ -647,12 +585,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().catch_all().build()?;
     /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1")), ("extra", s("kept"))]))?;
     /// assert_eq!(stored["extra"], s("kept"));
@@ -668,12 +601,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("rev", AttrType::Number)).version("rev").build()?;
     /// assert_eq!(schema.version_attribute(), Some("rev"));
     /// # Ok::<(), ddb_odm::Error>(())
@@ -688,12 +616,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let exp = AttributeDef::new("exp", AttrType::Date(ddb_odm::DateStorage::EpochSeconds));
     /// assert_eq!(base().attribute(exp).ttl("exp").build()?.ttl_attribute(), Some("exp"));
     /// # Ok::<(), ddb_odm::Error>(())
@@ -709,12 +632,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let exp = AttributeDef::new("exp", AttrType::Date(ddb_odm::DateStorage::EpochSeconds));
     /// let schema = base().attribute(exp).ttl("exp").expires(std::time::Duration::from_secs(3600)).build()?;
     /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?;
@@ -731,12 +649,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let at = AttributeDef::new("created", AttrType::Date(ddb_odm::DateStorage::Iso8601));
     /// let schema = base().attribute(at).created_at("created").build()?;
     /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?;
@@ -753,12 +666,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let at = AttributeDef::new("updated", AttrType::Date(ddb_odm::DateStorage::EpochMillis));
     /// let schema = base().attribute(at).updated_at("updated").build()?;
     /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?;
@@ -775,12 +683,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().catch_all().get(|_, mut item| { item.insert("loaded".into(), AttributeValue::Bool(true)); Ok(item) }).build()?;
     /// let read = schema.apply(Direction::FromDynamo, item([("id", s("1"))]))?;
     /// assert_eq!(read["loaded"], AttributeValue::Bool(true));
@@ -796,12 +699,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().catch_all().set(|_, mut item| { item.remove("draft"); Ok(item) }).build()?;
     /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1")), ("draft", s("x"))]))?;
     /// assert!(!stored.contains_key("draft"));
@@ -817,12 +715,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().catch_all().validate(|_, item| if item.contains_key("banned") { Err("banned".into()) } else { Ok(()) }).build()?;
     /// assert!(schema.apply(Direction::ToDynamo, item([("id", s("1")), ("banned", s("x"))])).is_err());
     /// assert!(schema.apply(Direction::ToDynamo, item([("id", s("1"))])).is_ok());
@@ -836,6 +729,44 @@ impl SchemaBuilder {
         self
     }
 
+    /// Gives the model an entity discriminator: every stored item carries
+    /// attribute `_entity` (see [`entity_attribute`](Self::entity_attribute))
+    /// set to `name`, writes are conditional on the stored item being of
+    /// the same entity, and reads return only this entity's items.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::Direction;
+    /// # use ddb_odm::testing::doc::{base, item, s};
+    /// let schema = base().entity("Note").build()?;
+    /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?;
+    /// assert_eq!(stored["_entity"], s("Note"));
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
+    pub fn entity(mut self, name: impl Into<String>) -> Self {
+        let attribute = self.schema.entity.take().map(|e| e.attribute);
+        self.schema.entity = Some(crate::entity::Entity {
+            name: name.into(),
+            attribute: attribute.unwrap_or_else(|| crate::entity::DEFAULT_ATTRIBUTE.to_string()),
+        });
+        self
+    }
+
+    /// Names the discriminator attribute (default `_entity`); needs
+    /// [`entity`](Self::entity).
+    ///
+    /// ```
+    /// # use ddb_odm::testing::doc::base;
+    /// let schema = base().entity("Note").entity_attribute("type").build()?;
+    /// assert_eq!(schema.entity().unwrap().attribute, "type");
+    /// assert!(base().entity_attribute("type").build().is_err()); // no entity name
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
+    pub fn entity_attribute(mut self, attribute: impl Into<String>) -> Self {
+        let name = self.schema.entity.take().map(|e| e.name).unwrap_or_default();
+        self.schema.entity = Some(crate::entity::Entity { name, attribute: attribute.into() });
+        self
+    }
+
     /// The schema without checks (internal single-attribute views).
     pub(crate) fn build_unchecked(self) -> Schema {
         self.schema
@@ -846,12 +777,7 @@ impl SchemaBuilder {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// assert!(base().build().is_ok());
     /// assert!(base().range_key("missing").build().is_err()); // the range key must be an attribute
     /// ```
@@ -927,10 +853,10 @@ impl SchemaBuilder {
                 AttrType::Date(_) => def.ty = AttrType::Date(DateStorage::EpochSeconds),
                 _ => return Err(err(format!("ttl attribute `{t}` must be a date or a number"))),
             }
-            if let Some(after) = self.expires {
-                if def.default.is_none() {
-                    def.default = Some(DefaultValue::NowPlus(after));
-                }
+            if let Some(after) = self.expires
+                && def.default.is_none()
+            {
+                def.default = Some(DefaultValue::NowPlus(after));
             }
             s.ttl = Some(stored);
         } else if self.expires.is_some() {
@@ -960,6 +886,50 @@ impl SchemaBuilder {
                         return Err(err(format!("combined attribute `{}` names unknown `{a}`", def.name)));
                     }
                 }
+            }
+        }
+        for def in &s.attributes {
+            if let Some(t) = &def.template {
+                if def.ty != AttrType::String {
+                    return Err(err(format!("templated attribute `{}` must be a string", def.name)));
+                }
+                for a in t.attributes() {
+                    match s.attribute(a) {
+                        Some(d) if d.template.is_none() && d.ty.key_type().is_some() => {}
+                        _ => {
+                            return Err(err(format!(
+                                "the template of `{}` names `{a}`, which is not a string, number or binary attribute",
+                                def.name
+                            )));
+                        }
+                    }
+                }
+            }
+        }
+        for def in s.attributes.iter().filter(|d| d.unique) {
+            if def.ty.key_type().is_none() {
+                return Err(err(format!(
+                    "unique attribute `{}` must be a string, number or binary",
+                    def.name
+                )));
+            }
+            let string_key = |k: &str| s.attribute_stored(k).and_then(|d| d.ty.key_type()) == Some("S");
+            if !string_key(&s.hash_key) || s.range_key.as_deref().is_some_and(|r| !string_key(r)) {
+                return Err(err(format!(
+                    "unique attribute `{}` needs string key attributes (its marker items are keyed by text)",
+                    def.name
+                )));
+            }
+        }
+        if let Some(e) = &s.entity {
+            if e.name.is_empty() {
+                return Err(err("`entity_attribute` needs an entity name".to_string()));
+            }
+            if e.attribute.is_empty() || s.attribute_stored(&e.attribute).is_some() {
+                return Err(err(format!(
+                    "the entity attribute `{}` must be a name no attribute of the model uses",
+                    e.attribute
+                )));
             }
         }
         Ok(s)

@@ -6,12 +6,7 @@
 //! ```
 //! # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
 //! # use ddb_odm::{AttributeValue, Item};
-//! # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-//! # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-//! # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-//! # fn base() -> ddb_odm::schema::SchemaBuilder {
-//! #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-//! # }
+//! # use ddb_odm::testing::doc::{base, item, n, s};
 //! let schema = base().attribute(AttributeDef::new("n", AttrType::Number)).build()?;
 //! assert!(schema.apply(Direction::ToDynamo, item([("id", s("1")), ("n", s("x"))])).is_err()); // TypeCheck
 //! # Ok::<(), ddb_odm::Error>(())
@@ -19,9 +14,9 @@
 
 use super::{AttrType, AttributeDef, DefaultValue, Schema, Validator};
 use crate::error::{Error, Result};
-use crate::item::{type_name, AttributeValue, Item};
-use crate::types::date::now;
+use crate::item::{AttributeValue, Item, type_name};
 use crate::types::DateStorage;
+use crate::types::date::now;
 use std::collections::HashMap;
 
 /// One item action.
@@ -92,12 +87,7 @@ pub const ITEM_ACTIONS: [Step; 13] = [
 /// ```
 /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
 /// # use ddb_odm::{AttributeValue, Item};
-/// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-/// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-/// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-/// # fn base() -> ddb_odm::schema::SchemaBuilder {
-/// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-/// # }
+/// # use ddb_odm::testing::doc::{base, item, n, s};
 /// let schema = base().attribute(AttributeDef::new("title", AttrType::String).alias("t")).build()?;
 /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1")), ("title", s("Hi"))]))?;
 /// assert_eq!(stored["t"], s("Hi")); // stored names
@@ -155,22 +145,26 @@ impl Schema {
     /// ```
     /// # use ddb_odm::schema::{AttrType, AttributeDef, DefaultValue, Direction, IndexDef, Projection, Schema};
     /// # use ddb_odm::{AttributeValue, Item};
-    /// # fn s(v: &str) -> AttributeValue { AttributeValue::S(v.into()) }
-    /// # fn n(v: &str) -> AttributeValue { AttributeValue::N(v.into()) }
-    /// # fn item<const K: usize>(kv: [(&str, AttributeValue); K]) -> Item { kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
-    /// # fn base() -> ddb_odm::schema::SchemaBuilder {
-    /// #     Schema::builder("Note").attribute(AttributeDef::new("id", AttrType::String)).hash_key("id")
-    /// # }
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
     /// let schema = base().attribute(AttributeDef::new("lang", AttrType::String).alias("l").default_value(s("en"))).build()?;
     /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1"))]))?;
     /// assert_eq!(stored, item([("id", s("1")), ("l", s("en"))])); // default applied, stored name
     /// # Ok::<(), ddb_odm::Error>(())
     /// ```
     pub fn apply(&self, direction: Direction, mut item: Item) -> Result<Item> {
+        // The discriminator is the ODM's, not the model's: stripped before
+        // the read steps (a catch-all does not keep it), written after the
+        // save steps (a schema hook cannot drop it).
+        if let (Some(e), Direction::FromDynamo) = (&self.entity, direction) {
+            item.remove(&e.attribute);
+        }
         for step in ITEM_ACTIONS {
             if step.applies(direction) {
                 item = self.run_step(step, direction, item)?;
             }
+        }
+        if let (Some(e), Direction::ToDynamo) = (&self.entity, direction) {
+            item.insert(e.attribute.clone(), AttributeValue::S(e.name.clone()));
         }
         Ok(item)
     }
@@ -216,10 +210,10 @@ impl Schema {
             }
             Step::CustomTypes => {
                 visit(&self.attributes, &mut item, "", &mut |def, v, path| {
-                    if let (AttrType::Date(storage), true) = (&def.ty, save) {
-                        if !matches!(v, AttributeValue::Null(_)) {
-                            *v = storage.normalize(v).map_err(|e| e.within(path))?;
-                        }
+                    if let (AttrType::Date(storage), true) = (&def.ty, save)
+                        && !matches!(v, AttributeValue::Null(_))
+                    {
+                        *v = storage.normalize(v).map_err(|e| e.within(path))?;
                     }
                     Ok(())
                 })?;
@@ -238,6 +232,13 @@ impl Schema {
                             .filter_map(|a| item.get(self.stored_name(a)).and_then(scalar_text))
                             .collect();
                         item.insert(def.stored.clone(), AttributeValue::S(parts.join(&c.separator)));
+                    }
+                    if let Some(t) = &def.template {
+                        let text =
+                            t.render(|a| item.get(self.stored_name(a)).and_then(scalar_text)).map_err(
+                                |a| Error::validation(def.name.clone(), format!("its template needs `{a}`")),
+                            )?;
+                        item.insert(def.stored.clone(), AttributeValue::S(text));
                     }
                 }
                 Ok(item)
@@ -301,11 +302,11 @@ impl Schema {
                     if let AttrType::Enum(values) = &def.ty {
                         check_enum(values, v, path)?;
                     }
-                    if let (AttrType::List(elem), AttributeValue::L(items)) = (&def.ty, &*v) {
-                        if let AttrType::Enum(values) = elem.as_ref() {
-                            for (i, v) in items.iter().enumerate() {
-                                check_enum(values, v, &format!("{path}[{i}]"))?;
-                            }
+                    if let (AttrType::List(elem), AttributeValue::L(items)) = (&def.ty, &*v)
+                        && let AttrType::Enum(values) = elem.as_ref()
+                    {
+                        for (i, v) in items.iter().enumerate() {
+                            check_enum(values, v, &format!("{path}[{i}]"))?;
                         }
                     }
                     Ok(())
@@ -340,11 +341,7 @@ pub(crate) fn scalar_text(v: &AttributeValue) -> Option<String> {
 }
 
 fn join(path: &str, name: &str) -> String {
-    if path.is_empty() {
-        name.to_string()
-    } else {
-        format!("{path}.{name}")
-    }
+    if path.is_empty() { name.to_string() } else { format!("{path}.{name}") }
 }
 
 /// The nested documents inside a value of type `ty`: (path suffix, defs, map).
@@ -538,10 +535,10 @@ fn to_set(ty: &AttrType, v: &mut AttributeValue) -> bool {
     let texts = |items: &[AttributeValue]| -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for e in items {
-            if let V::S(s) | V::N(s) = e {
-                if !out.contains(s) {
-                    out.push(s.clone());
-                }
+            if let V::S(s) | V::N(s) = e
+                && !out.contains(s)
+            {
+                out.push(s.clone());
             }
         }
         out
@@ -552,10 +549,10 @@ fn to_set(ty: &AttrType, v: &mut AttributeValue) -> bool {
         (AttrType::BinarySet, V::L(items)) => {
             let mut out = Vec::new();
             for e in items {
-                if let V::B(b) = e {
-                    if !out.contains(b) {
-                        out.push(b.clone());
-                    }
+                if let V::B(b) = e
+                    && !out.contains(b)
+                {
+                    out.push(b.clone());
                 }
             }
             Some(V::Bs(out))
@@ -604,12 +601,12 @@ fn required_level(defs: &[AttributeDef], item: &Item, path: &str) -> Result<()> 
                 }
             }
             Some(AttributeValue::L(items)) => {
-                if let AttrType::List(elem) = &def.ty {
-                    if let AttrType::Map(sub) = elem.as_ref() {
-                        for (i, e) in items.iter().enumerate() {
-                            if let AttributeValue::M(m) = e {
-                                required_level(sub, m, &format!("{p}[{i}]"))?;
-                            }
+                if let AttrType::List(elem) = &def.ty
+                    && let AttrType::Map(sub) = elem.as_ref()
+                {
+                    for (i, e) in items.iter().enumerate() {
+                        if let AttributeValue::M(m) = e {
+                            required_level(sub, m, &format!("{p}[{i}]"))?;
                         }
                     }
                 }

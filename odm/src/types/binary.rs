@@ -6,7 +6,7 @@
 //! assert!(matches!(b.to_attr().unwrap(), Some(AttributeValue::B(_))));
 //! ```
 
-use super::{missing, wrong_type, Attribute};
+use super::{Attribute, missing, wrong_type};
 use crate::error::Result;
 use crate::item::AttributeValue;
 use crate::schema::AttrType;

@@ -8,12 +8,12 @@
 //! assert_eq!(t.to_attr().unwrap(), Some(AttributeValue::N("0".into()))); // epoch millis by default
 //! ```
 
-use super::{missing, wrong_type, Attribute};
+use super::{Attribute, missing, wrong_type};
 use crate::error::{Error, Result};
 use crate::item::AttributeValue;
 use crate::schema::AttrType;
-use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 /// How a date is stored.
 ///

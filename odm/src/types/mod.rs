@@ -15,7 +15,7 @@ pub mod reference;
 pub mod set;
 
 use crate::error::{Error, Result};
-use crate::item::{type_name, AttributeValue};
+use crate::item::{AttributeValue, type_name};
 use crate::schema::AttrType;
 use std::collections::{BTreeMap, HashMap};
 
@@ -345,7 +345,7 @@ pub trait IntoValue<T> {
     fn into_value(self) -> T;
 }
 
-impl<T: Attribute> IntoValue<T> for T {
+impl<T> IntoValue<T> for T {
     fn into_value(self) -> T {
         self
     }

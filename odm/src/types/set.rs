@@ -9,7 +9,7 @@
 //! assert_eq!(BTreeSet::from([2u32]).to_attr().unwrap(), Some(AttributeValue::Ns(vec!["2".into()])));
 //! ```
 
-use super::{float_text, wrong_type, Attribute, Binary};
+use super::{Attribute, Binary, float_text, wrong_type};
 use crate::error::{Error, Result};
 use crate::item::AttributeValue;
 use crate::schema::AttrType;

@@ -107,3 +107,19 @@ async fn injected_unprocessed_writes_and_reads_are_retried() {
     blobs.batch_delete(0..120).await.unwrap();
     assert!(blobs.batch_get(0..120).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn duplicate_keys_in_a_batch_write_keep_the_last_write() {
+    let (_db, odm) = setup().await;
+    let blobs = odm.model::<Blob>().await.unwrap();
+    // 3000 writes of 1000 keys: one request entry per key (DynamoDB refuses
+    // a key twice in one request), the last value of each.
+    let items: Vec<Blob> = (0..3000).map(|i| Blob { id: i % 1000, data: format!("v{}", i / 1000) }).collect();
+    let Request::BatchWriteItem(reqs) = blobs.batch_put(&items).dry_run().unwrap() else { panic!() };
+    assert_eq!(reqs.len(), 40); // 1000 / 25
+    blobs.batch_put(&items).await.unwrap();
+    let mut got = blobs.batch_get((0..1000).chain(0..1000)).await.unwrap();
+    assert_eq!(got.len(), 1000);
+    got.sort_by_key(|b| b.id);
+    assert!(got.iter().all(|b| b.data == "v2"));
+}

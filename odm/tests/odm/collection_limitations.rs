@@ -4,7 +4,7 @@
 use super::{ids, setup};
 use ddb_odm::collection::{ClassSchema, Error, Options};
 use futures::{StreamExt, TryStreamExt};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn limitation_skip() {

@@ -4,7 +4,7 @@
 use super::{ids, setup};
 use aws_sdk_dynamodb::types::AttributeValue;
 use ddb_odm::collection::{Collection, Error, FindOneAndUpdate, Sort};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 async fn people(c: &Collection) {
     let docs = vec![
@@ -55,7 +55,7 @@ async fn filter_operators() {
     assert_eq!(q(&c, json!({"pets.age": {"$gt": 5}})).await, ["d"]);
     assert_eq!(q(&c, json!({"pets.1.kind": "dog"})).await, ["d"]);
     assert_eq!(q(&c, json!({"scores": {"$gt": 8}})).await, ["a"]); // any element
-                                                                   // _id as key conditions
+    // _id as key conditions
     assert_eq!(q(&c, json!({"_id": {"$gt": "a", "$lte": "c"}})).await, ["b", "c"]);
     assert_eq!(q(&c, json!({"_id": {"$in": ["d", "a", "zz"]}})).await, ["a", "d"]);
     assert_eq!(q(&c, json!({"_id": {"$nin": ["a"]}})).await, ["b", "c", "d"]);

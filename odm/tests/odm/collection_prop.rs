@@ -3,7 +3,7 @@
 
 use ddb_odm::collection::{Collections, Options};
 use proptest::prelude::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 #[derive(Clone, Debug)]
@@ -192,11 +192,7 @@ fn reference(
         };
         hits.sort_by(|x, y| {
             let o = key(x).cmp(&key(y));
-            if dir == 1 {
-                o
-            } else {
-                o.reverse()
-            }
+            if dir == 1 { o } else { o.reverse() }
         });
     }
     let out = hits.into_iter().skip(skip).map(|d| d.id.clone());

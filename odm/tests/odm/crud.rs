@@ -110,20 +110,24 @@ async fn typed_update_builder() {
     let after = users.update("u3".to_string()).set(&f.tags, BTreeSet::new()).await.unwrap().unwrap();
     assert!(after.tags.is_empty());
     // version mismatch and failed condition
-    assert!(users
-        .update("u3".to_string())
-        .add(&f.age, 1)
-        .expect_version(1)
-        .await
-        .unwrap_err()
-        .is_condition_failed());
-    assert!(users
-        .update("u3".to_string())
-        .add(&f.age, 1)
-        .condition(f.age.gt(100))
-        .await
-        .unwrap_err()
-        .is_condition_failed());
+    assert!(
+        users
+            .update("u3".to_string())
+            .add(&f.age, 1)
+            .expect_version(1)
+            .await
+            .unwrap_err()
+            .is_condition_failed()
+    );
+    assert!(
+        users
+            .update("u3".to_string())
+            .add(&f.age, 1)
+            .condition(f.age.gt(100))
+            .await
+            .unwrap_err()
+            .is_condition_failed()
+    );
     // return values
     let old = users
         .update("u3".to_string())
@@ -143,13 +147,15 @@ async fn typed_update_builder() {
         .unwrap();
     assert_eq!(updated.get("age"), Some(&ddb_odm::AttributeValue::N("51".into())));
     // must_exist refuses to create
-    assert!(users
-        .update("ghost".to_string())
-        .set(&f.age, 1u32)
-        .must_exist()
-        .await
-        .unwrap_err()
-        .is_condition_failed());
+    assert!(
+        users
+            .update("ghost".to_string())
+            .set(&f.age, 1u32)
+            .must_exist()
+            .await
+            .unwrap_err()
+            .is_condition_failed()
+    );
     // key attributes cannot be updated; the version is managed
     assert!(matches!(users.update("u3".to_string()).set(&f.id, "x").await, Err(Error::Validation { .. })));
     assert!(matches!(

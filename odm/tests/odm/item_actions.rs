@@ -2,7 +2,7 @@
 //! order by what each step can observe of the others.
 
 use crate::common::setup;
-use ddb_odm::schema::{AttrType, AttributeDef, Direction, Schema, Step, ITEM_ACTIONS};
+use ddb_odm::schema::{AttrType, AttributeDef, Direction, ITEM_ACTIONS, Schema, Step};
 use ddb_odm::{AttributeValue, DateStorage, Error, Item, Model};
 use std::sync::{Arc, Mutex};
 
@@ -80,11 +80,7 @@ fn schema_get(mut a: Account) -> Account {
 
 fn schema_validate(a: &Account) -> Result<(), String> {
     log("schema validation");
-    if a.name == "FORBIDDEN" {
-        Err("forbidden name".into())
-    } else {
-        Ok(())
-    }
+    if a.name == "FORBIDDEN" { Err("forbidden name".into()) } else { Ok(()) }
 }
 
 #[derive(Model, Debug, Clone, PartialEq)]

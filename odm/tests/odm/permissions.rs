@@ -2,7 +2,7 @@
 //! `ddb_odm::permissions` (so only those IAM permissions are needed).
 
 use crate::common::{ops, setup};
-use ddb_odm::permissions::{actions, OdmOperation};
+use ddb_odm::permissions::{OdmOperation, actions};
 use ddb_odm::testing::TestDb;
 use ddb_odm::{Model, OdmOptions, TableOptions};
 use futures::TryStreamExt;

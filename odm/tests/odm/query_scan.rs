@@ -75,7 +75,7 @@ async fn key_conditions_on_table_and_indexes() {
     let odd: Vec<Event> =
         events.query(Event::query_by_kind("odd").sort_ge(95)).all().try_collect().await.unwrap();
     assert_eq!(odd.len(), 9); // seq 95, 97, 99 on three devices
-                              // explicit index selection; begins_with on a string sort key
+    // explicit index selection; begins_with on a string sort key
     let n =
         events.query(Event::query_index_by_device_kind("d0").sort_begins_with("ev")).count().await.unwrap();
     assert_eq!(n, 10);

@@ -6,8 +6,8 @@ use crate::common::setup;
 use ddb_odm::{AttributeValue, Binary, Decimal, Error, Model, Ref};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::str::FromStr;
-use time::macros::datetime;
 use time::OffsetDateTime;
+use time::macros::datetime;
 
 #[derive(ddb_odm::Enum, Debug, Clone, Copy, PartialEq, Eq)]
 enum Status {

@@ -9,14 +9,14 @@
 
 mod backups;
 mod expressions;
-mod streams;
 mod harness;
+mod streams;
 mod tables;
 
 pub use backups::*;
 pub use expressions::*;
-pub use streams::*;
 pub use harness::*;
+pub use streams::*;
 pub use tables::*;
 
 // ---- Protocol --------------------------------------------------------------

@@ -175,7 +175,7 @@ fn parse_conds(path: &str, v: &Value) -> Result<Vec<Cond>> {
                     None => "",
                     Some(Value::String(s)) => s.as_str(),
                     Some(_) => {
-                        return Err(Error::InvalidFilter(format!("`$options` on `{path}` takes a string")))
+                        return Err(Error::InvalidFilter(format!("`$options` on `{path}` takes a string")));
                     }
                 };
                 Cond::Regex(pattern(path, arg, options)?)
@@ -212,7 +212,7 @@ fn pattern(path: &str, v: &Value, options: &str) -> Result<Pattern> {
             's' => b.dot_matches_new_line(true),
             'x' => b.ignore_whitespace(true),
             other => {
-                return Err(Error::InvalidFilter(format!("unknown `$options` flag `{other}` on `{path}`")))
+                return Err(Error::InvalidFilter(format!("unknown `$options` flag `{other}` on `{path}`")));
             }
         };
     }

@@ -8,7 +8,7 @@
 //! `$not`, `$nor`) and paths with numeric segments are not pushed down.
 
 use super::{Cond, Filter, Pattern};
-use crate::collection::expr::{Piece, Placeholders, MAX_EXPRESSION_BYTES, MAX_IN_OPERANDS, MAX_OPERATORS};
+use crate::collection::expr::{MAX_EXPRESSION_BYTES, MAX_IN_OPERANDS, MAX_OPERATORS, Piece, Placeholders};
 use crate::collection::path::Path;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::Value;
@@ -99,10 +99,10 @@ fn key_plan(top: &[&Filter]) -> KeyPlan {
                 Cond::Lt(Value::String(s)) => hi = tighter_hi(hi.take(), (s.clone(), false)),
                 Cond::Lte(Value::String(s)) => hi = tighter_hi(hi.take(), (s.clone(), true)),
                 Cond::Regex(p) => {
-                    if let Some(x) = literal_prefix(p) {
-                        if prefix.as_ref().is_none_or(|old| x.len() > old.len()) {
-                            prefix = Some(x);
-                        }
+                    if let Some(x) = literal_prefix(p)
+                        && prefix.as_ref().is_none_or(|old| x.len() > old.len())
+                    {
+                        prefix = Some(x);
                     }
                 }
                 _ => {}
@@ -113,10 +113,10 @@ fn key_plan(top: &[&Filter]) -> KeyPlan {
         return KeyPlan::Ids(ids);
     }
     if lo.is_some() || hi.is_some() {
-        if let (Some((l, _)), Some((h, _))) = (&lo, &hi) {
-            if l > h {
-                return KeyPlan::Ids(vec![]);
-            }
+        if let (Some((l, _)), Some((h, _))) = (&lo, &hi)
+            && l > h
+        {
+            return KeyPlan::Ids(vec![]);
         }
         return KeyPlan::Range { lo, hi };
     }
@@ -227,11 +227,7 @@ fn set_types<'a>(values: impl IntoIterator<Item = &'a AttributeValue>) -> Vec<&'
 }
 
 fn stored<'a>(path: &'a Path, sk: &'a str) -> &'a str {
-    if path.top() == "_id" {
-        sk
-    } else {
-        path.top()
-    }
+    if path.top() == "_id" { sk } else { path.top() }
 }
 
 /// One condition, with its escapes, as a piece.

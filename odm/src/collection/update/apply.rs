@@ -155,10 +155,10 @@ fn combine(
     if zero {
         return if b.is_i64() { Value::from(0) } else { Value::from(0.0) };
     }
-    if let (Some(x), Some(y)) = (a.as_i64(), b.as_i64()) {
-        if let Some(r) = int(x, y) {
-            return Value::from(r);
-        }
+    if let (Some(x), Some(y)) = (a.as_i64(), b.as_i64())
+        && let Some(r) = int(x, y)
+    {
+        return Value::from(r);
     }
     let r = float(a.as_f64().unwrap_or(0.0), b.as_f64().unwrap_or(0.0));
     Number::from_f64(r).map(Value::Number).unwrap_or(Value::Null)

@@ -119,7 +119,7 @@ impl UpdateSpec {
                         _ => {
                             return Err(Error::InvalidUpdate(format!(
                                 "`$rename` of `{p}` takes a field name"
-                            )))
+                            )));
                         }
                     },
                     "$currentDate" => Op::CurrentDate(path, current_date_kind(p, arg)?),

@@ -4,8 +4,8 @@
 
 use super::{Op, UpdateSpec};
 use crate::collection::error::{Error, Result};
-use crate::collection::expr::{Piece, Placeholders, MAX_EXPRESSION_BYTES};
-use crate::collection::path::{index_of, Path};
+use crate::collection::expr::{MAX_EXPRESSION_BYTES, Piece, Placeholders};
+use crate::collection::path::{Path, index_of};
 use crate::collection::source::Stored;
 use crate::collection::value::to_attribute;
 use aws_sdk_dynamodb::types::AttributeValue;

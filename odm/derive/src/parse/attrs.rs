@@ -1,7 +1,8 @@
-//! Parsing of the derive's attributes: `#[odm(...)]` on structs and fields,
-//! `#[key]`, `#[range_key]`, `#[index(...)]` on fields.
+//! The syntax of the derive's attributes: `#[odm(...)]` on structs and fields,
+//! `#[key]`, `#[range_key]`, `#[index(...)]` on fields. Only the form of each
+//! attribute is checked here; how the attributes fit together is `check`'s job.
 
-use syn::{spanned::Spanned, Error, Expr, ExprLit, Field, Ident, Lit, LitStr, Path, Result};
+use syn::{Error, Expr, ExprLit, Field, Ident, Lit, LitStr, Path, Result, spanned::Spanned};
 
 /// Struct-level settings.
 #[derive(Default)]
@@ -11,6 +12,10 @@ pub struct ModelAttrs {
     pub get: Option<Path>,
     pub set: Option<Path>,
     pub expires: Option<u64>,
+    /// The entity discriminator's value.
+    pub entity: Option<LitStr>,
+    /// The discriminator attribute, if not the default.
+    pub entity_attribute: Option<LitStr>,
 }
 
 /// A field's part in one index.
@@ -47,6 +52,11 @@ pub struct FieldAttrs {
     pub catch_all: bool,
     pub combine: Option<LitStr>,
     pub separator: Option<String>,
+    pub unique: bool,
+    /// A key template (`"CUSTOMER#{id}"`).
+    pub template: Option<LitStr>,
+    /// A per-field adapter module (`with = "ddb_odm::with::uuid"`).
+    pub with: Option<Path>,
 }
 
 fn lit_str(meta: &syn::meta::ParseNestedMeta) -> Result<LitStr> {
@@ -87,12 +97,16 @@ pub fn model_attrs(attrs: &[syn::Attribute]) -> Result<ModelAttrs> {
                 out.get = Some(path(&meta)?);
             } else if meta.path.is_ident("set") {
                 out.set = Some(path(&meta)?);
+            } else if meta.path.is_ident("entity") {
+                out.entity = Some(lit_str(&meta)?);
+            } else if meta.path.is_ident("entity_attribute") {
+                out.entity_attribute = Some(lit_str(&meta)?);
             } else if meta.path.is_ident("expires") {
                 let v: syn::LitInt = meta.value()?.parse()?;
                 out.expires = Some(v.base10_parse()?);
             } else {
                 return Err(
-                    meta.error("unknown model option; expected one of: table, validate, get, set, expires")
+                    meta.error("unknown model option; expected one of: table, entity, entity_attribute, validate, get, set, expires")
                 );
             }
             Ok(())
@@ -192,28 +206,20 @@ pub fn field_attrs(field: &Field) -> Result<FieldAttrs> {
                     "catch_all" => out.catch_all = true,
                     "combine" => out.combine = Some(lit_str(&meta)?),
                     "separator" => out.separator = Some(lit_str(&meta)?.value()),
+                    "unique" => out.unique = true,
+                    "template" => out.template = Some(lit_str(&meta)?),
+                    "with" => out.with = Some(path(&meta)?),
                     _ => {
                         return Err(meta.error(
                             "unknown field option; expected one of: rename, default, default_fn, force_default, \
                              constant, required, validate, regex, get, set, storage, created_at, updated_at, ttl, \
-                             version, catch_all, combine, separator",
+                             version, catch_all, combine, separator, unique, template, with",
                         ))
                     }
                 }
                 Ok(())
             })?;
         }
-    }
-    if out.hash_key && out.range_key {
-        return Err(Error::new(field.span(), "a field cannot be both the hash key and the range key"));
-    }
-    if out.default.is_some() && out.default_fn.is_some() {
-        return Err(Error::new(field.span(), "use either `default` or `default_fn`, not both"));
-    }
-    if out.catch_all
-        && (out.hash_key || out.range_key || !out.indexes.is_empty() || out.rename.is_some() || out.version)
-    {
-        return Err(Error::new(field.span(), "the catch-all map cannot be a key, index, alias or version"));
     }
     Ok(out)
 }
