@@ -5,6 +5,7 @@ mod batches;
 mod concurrency;
 mod embedding;
 mod expressions;
+mod fidelity;
 mod items_basic;
 mod model;
 mod protocol;

@@ -246,13 +246,40 @@ pub fn validate_input(operation: &str, body: &Value) -> Result<()> {
         Value::Object(o) => o,
         _ => &empty, // only `null` gets here: check_types rejects the other types
     };
-    let mut errors = Vec::new();
+    // A malformed table name is reported first (before, say, a malformed
+    // key schema) and before the table is looked up: a data-plane request
+    // naming `ab` is a ValidationException, not ResourceNotFoundException.
+    let mut errors = table_name_errors(operation, object);
     check_structure(object, input, &Path::ROOT, &mut errors, 0);
     if errors.is_empty() {
         Ok(())
     } else {
         Err(Error::validation(messages::validation_errors(&errors)))
     }
+}
+
+/// The rules of a table *name* (3 to 255 characters of `[a-zA-Z0-9_.-]`)
+/// applied to the `TableName` member, which the model types as a name or an
+/// ARN (1 to 1024 characters, checked by the model): a value that is not an
+/// ARN must be a valid name. Reported at `tableName`, pattern before
+/// length, as for the `TableName` shape.
+fn table_name_errors(operation: &str, object: &JsonMap<String, Value>) -> Vec<String> {
+    let Some(Value::String(name)) = object.get("TableName") else { return Vec::new() };
+    let len = name.chars().count();
+    if len == 0 || len > 1024 || name.starts_with("arn:") || !is_known_operation(operation) {
+        return Vec::new(); // the model's own constraint reports these
+    }
+    let value = format!("'{name}'");
+    let mut errors = Vec::new();
+    if !Pattern::NameChars.matches(name) {
+        errors.push(messages::constraint_failure(&value, "tableName", &messages::pattern("[a-zA-Z0-9_.-]+")));
+    }
+    if len < 3 {
+        errors.push(messages::constraint_failure(&value, "tableName", &messages::min_length(3)));
+    } else if len > 255 {
+        errors.push(messages::constraint_failure(&value, "tableName", &messages::max_length(255)));
+    }
+    errors
 }
 
 /// The integer the front end reads from an integer/long member: JSON numbers
@@ -904,7 +931,7 @@ mod tests {
     fn wrong_json_types() {
         // A number for a string member (quoted from the service).
         assert_eq!(
-            serialization("PutItem", json!({"TableName": "t", "Item": {"a": {"N": 5}}})),
+            serialization("PutItem", json!({"TableName": "tbl", "Item": {"a": {"N": 5}}})),
             messages::wrong_json_type("NUMBER_VALUE", "String")
         );
         assert_eq!(
@@ -917,29 +944,29 @@ mod tests {
             messages::LIST_NOT_EXPECTED
         );
         assert_eq!(
-            serialization("PutItem", json!({"TableName": "t", "Item": {"a": {"B": [1, 2]}}})),
+            serialization("PutItem", json!({"TableName": "tbl", "Item": {"a": {"B": [1, 2]}}})),
             messages::LIST_NOT_EXPECTED
         );
         // An object where a list is expected.
         assert_eq!(
-            serialization("CreateTable", json!({"TableName": "t", "KeySchema": {"a": 1}})),
+            serialization("CreateTable", json!({"TableName": "tbl", "KeySchema": {"a": 1}})),
             messages::MALFORMED_JSON
         );
         // A string where a list / structure / map is expected.
         assert_eq!(
-            serialization("CreateTable", json!({"TableName": "t", "KeySchema": "HASH"})),
+            serialization("CreateTable", json!({"TableName": "tbl", "KeySchema": "HASH"})),
             messages::wrong_json_type("STRING_VALUE", "List")
         );
         assert_eq!(
-            serialization("CreateTable", json!({"TableName": "t", "ProvisionedThroughput": "x"})),
+            serialization("CreateTable", json!({"TableName": "tbl", "ProvisionedThroughput": "x"})),
             messages::wrong_json_type("STRING_VALUE", "ProvisionedThroughput")
         );
         assert_eq!(
-            serialization("PutItem", json!({"TableName": "t", "Item": {"a": "x"}})),
+            serialization("PutItem", json!({"TableName": "tbl", "Item": {"a": "x"}})),
             messages::wrong_json_type("STRING_VALUE", "AttributeValue")
         );
         assert_eq!(
-            serialization("PutItem", json!({"TableName": "t", "Item": true})),
+            serialization("PutItem", json!({"TableName": "tbl", "Item": true})),
             messages::wrong_json_type("BOOLEAN_VALUE", "Map")
         );
         // Numbers.
@@ -958,16 +985,16 @@ mod tests {
         assert_eq!(
             serialization(
                 "CreateTable",
-                json!({"TableName": "t", "ProvisionedThroughput": {"ReadCapacityUnits": 18446744073709551615_u64}})
+                json!({"TableName": "tbl", "ProvisionedThroughput": {"ReadCapacityUnits": 18446744073709551615_u64}})
             ),
             messages::wrong_json_type("NUMBER_VALUE", "Long")
         );
         assert_eq!(
-            serialization("Query", json!({"TableName": "t", "ConsistentRead": "true"})),
+            serialization("Query", json!({"TableName": "tbl", "ConsistentRead": "true"})),
             messages::wrong_json_type("STRING_VALUE", "Boolean")
         );
         assert_eq!(
-            serialization("Query", json!({"TableName": "t", "ConsistentRead": 1})),
+            serialization("Query", json!({"TableName": "tbl", "ConsistentRead": 1})),
             messages::wrong_json_type("NUMBER_VALUE", "Boolean")
         );
         // The body itself.
@@ -1022,7 +1049,12 @@ mod tests {
             validation("PutItem", json!({"TableName": "", "Item": {}})),
             "1 validation error detected: Value '' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 1"
         );
-        validate_input("CreateTable", &json!({"TableName": "a!"})).unwrap();
+        // Not an ARN: the name rules, reported first and before any lookup.
+        assert_eq!(
+            validation("CreateTable", json!({"TableName": "a!"})),
+            "2 validation errors detected: Value 'a!' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; Value 'a!' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3"
+        );
+        validate_input("GetItem", &json!({"TableName": "arn:aws:dynamodb:us-east-1:1:table/t", "Key": {}})).unwrap();
         let long = "x".repeat(1025);
         assert_eq!(
             validation("Query", json!({"TableName": long})),
@@ -1042,7 +1074,7 @@ mod tests {
             "1 validation error detected: Value 'ab' at 'exclusiveStartTableName' failed to satisfy constraint: Member must have length greater than or equal to 3"
         );
         assert_eq!(
-            validation("Query", json!({"TableName": "t", "IndexName": "é1234"})),
+            validation("Query", json!({"TableName": "tbl", "IndexName": "é1234"})),
             "1 validation error detected: Value 'é1234' at 'indexName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
         );
     }
@@ -1050,14 +1082,14 @@ mod tests {
     #[test]
     fn enums_and_ranges() {
         assert_eq!(
-            validation("PutItem", json!({"TableName": "t", "Item": {}, "ReturnValues": "ALL"})),
+            validation("PutItem", json!({"TableName": "tbl", "Item": {}, "ReturnValues": "ALL"})),
             "1 validation error detected: Value 'ALL' at 'returnValues' failed to satisfy constraint: \
              Member must satisfy enum value set: [NONE, ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATED_NEW]"
         );
         assert_eq!(
             validation(
                 "CreateTable",
-                json!({"TableName": "t", "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}, {"AttributeName": "b", "AttributeType": "N"}, {"AttributeName": "c", "AttributeType": "BOOLEAN"}]})
+                json!({"TableName": "tbl", "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}, {"AttributeName": "b", "AttributeType": "N"}, {"AttributeName": "c", "AttributeType": "BOOLEAN"}]})
             ),
             "1 validation error detected: Value 'BOOLEAN' at 'attributeDefinitions.3.member.attributeType' failed to satisfy constraint: \
              Member must satisfy enum value set: [B, N, S]"
@@ -1071,7 +1103,7 @@ mod tests {
             "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100"
         );
         assert_eq!(
-            validation("Query", json!({"TableName": "t", "Limit": -3, "Select": "SOME"})),
+            validation("Query", json!({"TableName": "tbl", "Limit": -3, "Select": "SOME"})),
             "2 validation errors detected: \
              Value 'SOME' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES, SPECIFIC_ATTRIBUTES, COUNT]; \
              Value '-3' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"
@@ -1101,7 +1133,7 @@ mod tests {
     #[test]
     fn collections_and_rendering() {
         assert_eq!(
-            validation("CreateTable", json!({"TableName": "t", "KeySchema": []})),
+            validation("CreateTable", json!({"TableName": "tbl", "KeySchema": []})),
             "1 validation error detected: Value '[]' at 'keySchema' failed to satisfy constraint: Member must have length greater than or equal to 1"
         );
         // Map value constraints are reported at the map, with the whole map rendered.
@@ -1152,20 +1184,20 @@ mod tests {
         assert_eq!(
             serialization(
                 "PutItem",
-                json!({"TableName": "t", "Item": {"a": {"M": {"b": {"L": [{"S": "x"}, {"SS": ["y", 3]}]}}}}})
+                json!({"TableName": "tbl", "Item": {"a": {"M": {"b": {"L": [{"S": "x"}, {"SS": ["y", 3]}]}}}}})
             ),
             messages::wrong_json_type("NUMBER_VALUE", "String")
         );
         assert_eq!(
-            serialization("PutItem", json!({"TableName": "t", "Item": {"a": {"BOOL": "true"}}})),
+            serialization("PutItem", json!({"TableName": "tbl", "Item": {"a": {"BOOL": "true"}}})),
             messages::wrong_json_type("STRING_VALUE", "Boolean")
         );
         assert_eq!(
-            serialization("PutItem", json!({"TableName": "t", "Item": {"a": {"L": {}}}})),
+            serialization("PutItem", json!({"TableName": "tbl", "Item": {"a": {"L": {}}}})),
             messages::MALFORMED_JSON
         );
         // Semantics (several members, empty value) are the value layer's.
-        validate_input("PutItem", &json!({"TableName": "t", "Item": {"a": {}, "b": {"S": "x", "N": "1"}}}))
+        validate_input("PutItem", &json!({"TableName": "tbl", "Item": {"a": {}, "b": {"S": "x", "N": "1"}}}))
             .unwrap();
     }
 
@@ -1260,12 +1292,12 @@ mod tests {
         for _ in 0..200 {
             v = json!({"M": {"a": v}});
         }
-        validate_input("PutItem", &json!({"TableName": "t", "Item": {"a": v}})).unwrap();
+        validate_input("PutItem", &json!({"TableName": "tbl", "Item": {"a": v}})).unwrap();
         let mut l = json!(1);
         for _ in 0..400 {
             l = json!([l]);
         }
-        let e = validate_input("CreateTable", &json!({"TableName": "t", "KeySchema": l})).unwrap_err();
+        let e = validate_input("CreateTable", &json!({"TableName": "tbl", "KeySchema": l})).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Serialization);
     }
 
@@ -1326,7 +1358,7 @@ mod tests {
             #[test]
             fn arbitrary_json_never_panics(op in 0usize..OPS.len(), body in json_value()) {
                 let _ = validate_input(OPS[op], &body);
-                let wrapped = json!({"TableName": "t", "Item": body.clone(), "Key": body.clone(), "RequestItems": {"t": body}});
+                let wrapped = json!({"TableName": "tbl", "Item": body.clone(), "Key": body.clone(), "RequestItems": {"t": body}});
                 let _ = validate_input(OPS[op], &wrapped);
             }
         }

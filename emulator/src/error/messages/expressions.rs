@@ -168,6 +168,12 @@ pub fn invalid_value_key(key: &str) -> String {
     format!("ExpressionAttributeValues contains invalid key: Syntax error; key: \"{key}\"")
 }
 
+/// An ExpressionAttributeNames entry whose value is `""` (the service
+/// refuses it with a ValidationException; emulator wording).
+pub fn empty_name_value(key: &str) -> String {
+    format!("ExpressionAttributeNames contains invalid value: Empty attribute name for key {key}")
+}
+
 /// ExpressionAttributeNames given without any expression (recalled).
 pub const NAMES_WITHOUT_EXPRESSIONS: &str =
     "ExpressionAttributeNames can only be specified when using expressions";
@@ -282,6 +288,12 @@ pub fn legacy_value_and_list(attr: &str) -> String {
 pub fn legacy_list_without_operator(attr: &str) -> String {
     format!("One or more parameter values were invalid: AttributeValueList can only be used with a ComparisonOperator for Attribute: {attr}")
 }
+
+/// Legacy `IN` with values of more than one type (emulator wording: the
+/// service refuses it with a ValidationException; its exact text is not
+/// documented).
+pub const LEGACY_IN_MIXED_TYPES: &str =
+    "One or more parameter values were invalid: AttributeValues inside AttributeValueList must be of same type";
 
 /// ConditionalOperator with fewer than two conditions (recalled).
 pub const LEGACY_CONDITIONAL_OPERATOR: &str =

@@ -99,6 +99,11 @@ pub fn table_already_exists(name: &str) -> String {
 
 // ---- Items and values ------------------------------------------------------
 
+/// An attribute name that is the empty string, in an item, a key, a map
+/// value or AttributesToGet (the service refuses it with a
+/// ValidationException; emulator wording).
+pub const EMPTY_ATTRIBUTE_NAME: &str = "One or more parameter values were invalid: Empty attribute name";
+
 /// ConditionalCheckFailedException's message.
 pub const CONDITIONAL_CHECK_FAILED: &str = "The conditional request failed";
 /// An AttributeValue with no data type member set.
@@ -182,6 +187,16 @@ pub fn empty_index_key_value(index: &str, name: &str) -> String {
     format!(
         "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: {index}, IndexKey: {name}"
     )
+}
+
+/// A request dated more than 15 minutes before the server's clock
+/// (InvalidSignatureException; the AWS SigV4 text).
+pub fn signature_expired(date: &str, earliest: &str, now: &str) -> String {
+    format!("Signature expired: {date} is now earlier than {earliest} ({now} - 15 min.)")
+}
+/// A request dated more than 15 minutes after the server's clock.
+pub fn signature_not_yet_current(date: &str, latest: &str, now: &str) -> String {
+    format!("Signature not yet current: {date} is still later than {latest} ({now} + 15 min.)")
 }
 
 /// An Authorization header lacking SigV4 parameters.

@@ -98,7 +98,9 @@ fn comparison_operators() {
             && t("ss", "CONTAINS", vec![s("x")])
             && t("l", "CONTAINS", vec![n("1")])
     );
-    assert!(t("s", "NOT_CONTAINS", vec![s("z")]) && t("missing", "NOT_CONTAINS", vec![s("z")]));
+    // NOT_CONTAINS on a missing attribute fails (as the service does); NE holds.
+    assert!(t("s", "NOT_CONTAINS", vec![s("z")]) && !t("missing", "NOT_CONTAINS", vec![s("z")]));
+    assert!(t("missing", "NE", vec![s("z")]));
     assert!(t("s", "BEGINS_WITH", vec![s("he")]));
     assert!(t("n", "IN", vec![n("1"), n("5")]) && !t("n", "IN", vec![n("1")]));
     assert!(t("n", "BETWEEN", vec![n("1"), n("5")]) && !t("n", "BETWEEN", vec![n("6"), n("9")]));

@@ -1,0 +1,609 @@
+//! Issue 15, "fidelity sweep": the service's behaviour in the corners real
+//! applications hit, and their neighbours. Each test names the behaviour;
+//! each would fail against the emulator before the fix.
+//!
+//! Sources: the Developer Guide ("Update expressions", "Condition and filter
+//! expressions", "Legacy conditional parameters", "Global secondary
+//! indexes", "Quotas": key sizes, the 300-operator and 4 KB expression
+//! limits), the API reference (AttributeValueUpdate: legacy ADD on a list
+//! appends; Condition: NOT_CONTAINS) and behaviour observed on the live
+//! service as the issue records it (`<>` against a missing attribute is
+//! true; parenthesised SET operands; functions with a constant first
+//! operand; KeyConditions beside FilterExpression / ProjectionExpression;
+//! 149 levels of parentheses accepted; GSI backfill skipping items it cannot
+//! index).
+
+use super::batches::{create_table, get, item, key1, n, s, Item};
+use aws_sdk_dynamodb::types::{
+    AttributeAction, AttributeDefinition, AttributeValue as AV, AttributeValueUpdate, ComparisonOperator,
+    Condition, ConditionalOperator, CreateGlobalSecondaryIndexAction, ExpectedAttributeValue,
+    GlobalSecondaryIndexUpdate, KeySchemaElement, KeyType, Projection, ProjectionType, ReturnValue,
+    ScalarAttributeType,
+};
+use aws_sdk_dynamodb::Client;
+use ddb_conformance::{expect_err, TestEnv};
+use std::collections::HashMap;
+
+const T: &str = "fidelity";
+
+fn vals(pairs: &[(&str, AV)]) -> Option<Item> {
+    (!pairs.is_empty()).then(|| item(pairs))
+}
+
+fn names(pairs: &[(&str, &str)]) -> Option<HashMap<String, String>> {
+    (!pairs.is_empty()).then(|| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+}
+
+async fn table_with(c: &Client, items: &[Item]) {
+    create_table(c, T, false, &[], &[]).await;
+    for it in items {
+        c.put_item().table_name(T).set_item(Some(it.clone())).send().await.expect("seed");
+    }
+}
+
+/// Whether `cond` holds on the item with key `pk` (a conditional PutItem of
+/// the same item, so nothing changes either way).
+async fn holds(c: &Client, pk: &str, cond: &str, value_pairs: &[(&str, AV)]) -> bool {
+    let current = get(c, T, key1(pk)).await.unwrap_or_else(|| key1(pk));
+    match c
+        .put_item()
+        .table_name(T)
+        .set_item(Some(current))
+        .condition_expression(cond)
+        .set_expression_attribute_values(vals(value_pairs))
+        .send()
+        .await
+    {
+        Ok(_) => true,
+        Err(e) => {
+            let (code, msg) = ddb_conformance::error_parts(&e);
+            assert_eq!(code, "ConditionalCheckFailedException", "`{cond}`: {msg}");
+            false
+        }
+    }
+}
+
+// ---- Update expressions ------------------------------------------------------------
+
+#[tokio::test]
+async fn set_operands_and_whole_values_may_stand_in_parentheses() {
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(c, &[item(&[("pk", s("a")), ("d", n(10))])]).await;
+    let vs = [(":v", n(3)), (":z", n(0))];
+    for (expr, want) in [
+        ("SET #d = (if_not_exists(#d, :z) - :v)", "7"),
+        ("SET #d = (:v)", "3"),
+        ("SET #d = :z - (:v)", "-3"),
+        ("SET #d = ((#d) + (:v))", "0"),
+    ] {
+        let used: Vec<(&str, AV)> = vs.iter().filter(|(k, _)| expr.contains(k)).cloned().collect();
+        c.update_item()
+            .table_name(T)
+            .set_key(Some(key1("a")))
+            .update_expression(expr)
+            .expression_attribute_names("#d", "d")
+            .set_expression_attribute_values(vals(&used))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{expr}: {e:?}"));
+        assert_eq!(get(c, T, key1("a")).await.unwrap()["d"], n(want), "{expr}");
+    }
+    // Still one arithmetic operator per action.
+    let (code, msg) = expect_err!(
+        c.update_item()
+            .table_name(T)
+            .set_key(Some(key1("a")))
+            .update_expression("SET d = (d + :v) + :v")
+            .set_expression_attribute_values(vals(&vs[..1]))
+            .send()
+            .await
+    );
+    assert_eq!(code, "ValidationException");
+    assert!(msg.starts_with("Invalid UpdateExpression: Syntax error; token: \"+\""), "{msg}");
+}
+
+#[tokio::test]
+async fn remove_under_a_missing_top_level_attribute_is_an_invalid_path() {
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(c, &[item(&[("pk", s("a")), ("m", AV::M(item(&[("x", n(1))])))])]).await;
+    for expr in ["REMOVE nope.b", "REMOVE nope[0]"] {
+        let (code, msg) = expect_err!(
+            c.update_item().table_name(T).set_key(Some(key1("a"))).update_expression(expr).send().await
+        );
+        assert_eq!(code, "ValidationException", "{expr}");
+        assert_eq!(
+            msg, "The document path provided in the update expression is invalid for update",
+            "{expr}"
+        );
+    }
+    // A missing nested member under an existing attribute is still a no-op.
+    c.update_item()
+        .table_name(T)
+        .set_key(Some(key1("a")))
+        .update_expression("REMOVE m.nope")
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn list_append_directly_inside_list_append_is_refused() {
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(c, &[item(&[("pk", s("a")), ("l", AV::L(vec![n(1)]))])]).await;
+    let vs = [(":x", AV::L(vec![n(2)])), (":e", AV::L(vec![]))];
+    let (code, msg) = expect_err!(
+        c.update_item()
+            .table_name(T)
+            .set_key(Some(key1("a")))
+            .update_expression("SET l = list_append(list_append(l, :x), :x)")
+            .set_expression_attribute_values(vals(&vs[..1]))
+            .send()
+            .await
+    );
+    assert_eq!(code, "ValidationException");
+    assert_eq!(
+        msg,
+        "Invalid UpdateExpression: The function is not allowed to be used this way in an expression; function: list_append"
+    );
+    // if_not_exists inside list_append is the documented idiom.
+    c.update_item()
+        .table_name(T)
+        .set_key(Some(key1("a")))
+        .update_expression("SET l = list_append(if_not_exists(l, :e), :x)")
+        .set_expression_attribute_values(vals(&vs))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get(c, T, key1("a")).await.unwrap()["l"], AV::L(vec![n(1), n(2)]));
+}
+
+// ---- Conditions and filters ----------------------------------------------------------
+
+#[tokio::test]
+async fn not_equal_against_a_missing_attribute_is_true() {
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(c, &[item(&[("pk", s("a")), ("x", n(1))])]).await;
+    let v = [(":v", n(5))];
+    assert!(holds(c, "a", "nope <> :v", &v).await);
+    assert!(!holds(c, "a", "NOT nope <> :v", &v).await);
+    assert!(holds(c, "a", "x = :v OR nope <> :v", &v).await);
+    assert!(!holds(c, "a", "nope = :v", &v).await);
+    // UpdateItem and DeleteItem conditions alike.
+    c.update_item()
+        .table_name(T)
+        .set_key(Some(key1("a")))
+        .update_expression("SET y = :v")
+        .condition_expression("nope <> :v")
+        .set_expression_attribute_values(vals(&v))
+        .send()
+        .await
+        .unwrap();
+    // Query and Scan filters.
+    let scanned = c
+        .scan()
+        .table_name(T)
+        .filter_expression("nope <> :v")
+        .set_expression_attribute_values(vals(&v))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scanned.count(), 1);
+    let queried = c
+        .query()
+        .table_name(T)
+        .key_condition_expression("pk = :pk")
+        .filter_expression("nope <> :v")
+        .set_expression_attribute_values(vals(&[(":pk", s("a")), (":v", n(5))]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(queried.count(), 1);
+    c.delete_item()
+        .table_name(T)
+        .set_key(Some(key1("a")))
+        .condition_expression("nope <> :v")
+        .set_expression_attribute_values(vals(&v))
+        .send()
+        .await
+        .unwrap();
+    assert!(get(c, T, key1("a")).await.is_none());
+}
+
+#[tokio::test]
+async fn functions_take_a_constant_as_first_operand() {
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(c, &[item(&[("pk", s("a")), ("p", s("ab"))])]).await;
+    let vs = [(":v", s("abc")), (":t", s("S")), (":n", n(3))];
+    assert!(holds(c, "a", "attribute_type(:v, :t)", &vs[..2]).await);
+    assert!(holds(c, "a", "begins_with(:v, p)", &vs[..1]).await);
+    assert!(holds(c, "a", "size(:v) = :n", &[vs[0].clone(), vs[2].clone()]).await);
+    assert!(!holds(c, "a", "size(:v) > :n", &[vs[0].clone(), vs[2].clone()]).await);
+    // size of a constant that has no size is an operand type error.
+    let (code, msg) = expect_err!(
+        c.put_item()
+            .table_name(T)
+            .set_item(Some(key1("a")))
+            .condition_expression("size(:n) = :n")
+            .set_expression_attribute_values(vals(&vs[2..]))
+            .send()
+            .await
+    );
+    assert_eq!(code, "ValidationException");
+    assert_eq!(
+        msg,
+        "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: size, operand type: N"
+    );
+}
+
+#[tokio::test]
+async fn deep_nesting_is_limited_only_by_operators_and_size() {
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(c, &[item(&[("pk", s("a")), ("x", n(1))])]).await;
+    // 149 levels of parentheses, 149 comparisons: accepted.
+    let mut cond = "x = :v".to_string();
+    for _ in 0..148 {
+        cond = format!("(x = :v AND {cond})");
+    }
+    assert!(cond.len() < 4096);
+    assert!(holds(c, "a", &cond, &[(":v", n(1))]).await);
+    // 300 NOTs deep.
+    let nots = format!("{}x = :v", "NOT NOT ".repeat(150));
+    assert!(holds(c, "a", &nots, &[(":v", n(1))]).await);
+}
+
+// ---- Legacy parameters -------------------------------------------------------------
+
+fn expected(op: ComparisonOperator, values: &[AV]) -> ExpectedAttributeValue {
+    ExpectedAttributeValue::builder()
+        .comparison_operator(op)
+        .set_attribute_value_list(Some(values.to_vec()))
+        .build()
+}
+
+#[tokio::test]
+async fn legacy_not_contains_on_a_missing_attribute_fails() {
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(c, &[item(&[("pk", s("a")), ("x", s("hello"))])]).await;
+    let put = |attr: &str| {
+        c.put_item()
+            .table_name(T)
+            .set_item(Some(item(&[("pk", s("a")), ("x", s("hello"))])))
+            .expected(attr, expected(ComparisonOperator::NotContains, &[s("z")]))
+            .send()
+    };
+    put("x").await.unwrap();
+    let (code, _) = expect_err!(put("nope").await);
+    assert_eq!(code, "ConditionalCheckFailedException");
+    // NE on a missing attribute holds.
+    c.put_item()
+        .table_name(T)
+        .set_item(Some(item(&[("pk", s("a")), ("x", s("hello"))])))
+        .expected("nope", expected(ComparisonOperator::Ne, &[s("z")]))
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn legacy_add_appends_to_a_list() {
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(c, &[item(&[("pk", s("a")), ("l", AV::L(vec![n(1)]))])]).await;
+    let add = |attr: &str| {
+        c.update_item()
+            .table_name(T)
+            .set_key(Some(key1("a")))
+            .attribute_updates(
+                attr,
+                AttributeValueUpdate::builder().action(AttributeAction::Add).value(AV::L(vec![n(2)])).build(),
+            )
+            .send()
+    };
+    add("l").await.unwrap();
+    add("fresh").await.unwrap();
+    let it = get(c, T, key1("a")).await.unwrap();
+    assert_eq!(it["l"], AV::L(vec![n(1), n(2)]));
+    assert_eq!(it["fresh"], AV::L(vec![n(2)]));
+}
+
+#[tokio::test]
+async fn legacy_in_of_mixed_types_and_between_out_of_order_are_validation_errors() {
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(c, &[item(&[("pk", s("a")), ("x", n(3))])]).await;
+    let scan = |op: ComparisonOperator, values: Vec<AV>| {
+        c.scan()
+            .table_name(T)
+            .scan_filter(
+                "x",
+                Condition::builder()
+                    .comparison_operator(op)
+                    .set_attribute_value_list(Some(values))
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+    };
+    let (code, _) = expect_err!(scan(ComparisonOperator::In, vec![n(3), s("3")]).await);
+    assert_eq!(code, "ValidationException");
+    let (code, msg) = expect_err!(scan(ComparisonOperator::Between, vec![n(5), n(1)]).await);
+    assert_eq!(code, "ValidationException");
+    assert!(msg.contains("lower bound"), "{msg}");
+    assert_eq!(scan(ComparisonOperator::Between, vec![n(1), n(5)]).await.unwrap().count(), 1);
+    // The same in Expected: an error, not a failed condition.
+    let (code, _) = expect_err!(
+        c.put_item()
+            .table_name(T)
+            .set_item(Some(key1("a")))
+            .expected("x", expected(ComparisonOperator::Between, &[n(5), n(1)]))
+            .send()
+            .await
+    );
+    assert_eq!(code, "ValidationException");
+}
+
+#[tokio::test]
+async fn conditional_operator_needs_conditions_to_combine() {
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(c, &[]).await;
+    let (code, msg) = expect_err!(
+        c.put_item()
+            .table_name(T)
+            .set_item(Some(key1("a")))
+            .conditional_operator(ConditionalOperator::And)
+            .send()
+            .await
+    );
+    assert_eq!(code, "ValidationException");
+    assert!(msg.contains("ConditionalOperator"), "{msg}");
+    let (code, _) =
+        expect_err!(c.scan().table_name(T).conditional_operator(ConditionalOperator::Or).send().await);
+    assert_eq!(code, "ValidationException");
+}
+
+#[tokio::test]
+async fn key_conditions_mix_with_filter_and_projection_expressions() {
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(c, &[item(&[("pk", s("a")), ("x", n(1)), ("y", n(2))])]).await;
+    let kc = Condition::builder()
+        .comparison_operator(ComparisonOperator::Eq)
+        .attribute_value_list(s("a"))
+        .build()
+        .unwrap();
+    let out = c
+        .query()
+        .table_name(T)
+        .key_conditions("pk", kc.clone())
+        .filter_expression("x = :one")
+        .projection_expression("y")
+        .expression_attribute_values(":one", n(1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.items(), &[item(&[("y", n(2))])]);
+    // QueryFilter beside KeyConditionExpression is refused.
+    let (code, msg) = expect_err!(
+        c.query()
+            .table_name(T)
+            .key_condition_expression("pk = :a")
+            .expression_attribute_values(":a", s("a"))
+            .query_filter(
+                "x",
+                Condition::builder().comparison_operator(ComparisonOperator::NotNull).build().unwrap()
+            )
+            .send()
+            .await
+    );
+    assert_eq!(code, "ValidationException");
+    assert_eq!(
+        msg,
+        "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {QueryFilter} Expression parameters: {KeyConditionExpression}"
+    );
+    // KeyConditions beside KeyConditionExpression is refused.
+    let (code, _) = expect_err!(
+        c.query()
+            .table_name(T)
+            .key_conditions("pk", kc)
+            .key_condition_expression("pk = :a")
+            .expression_attribute_values(":a", s("a"))
+            .send()
+            .await
+    );
+    assert_eq!(code, "ValidationException");
+}
+
+// ---- Attribute names -----------------------------------------------------------------
+
+#[tokio::test]
+async fn empty_attribute_names_are_refused() {
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(c, &[key1("a")]).await;
+    let (code, _) = expect_err!(
+        c.put_item().table_name(T).set_item(Some(item(&[("pk", s("b")), ("", n(1))]))).send().await
+    );
+    assert_eq!(code, "ValidationException", "top-level name");
+    let (code, _) = expect_err!(
+        c.put_item()
+            .table_name(T)
+            .set_item(Some(item(&[("pk", s("b")), ("m", AV::M(item(&[("", n(1))])))])))
+            .send()
+            .await
+    );
+    assert_eq!(code, "ValidationException", "map key");
+    let (code, _) = expect_err!(c.get_item().table_name(T).set_key(Some(item(&[("", s("a"))]))).send().await);
+    assert_eq!(code, "ValidationException", "key");
+    let (code, msg) = expect_err!(
+        c.get_item()
+            .table_name(T)
+            .set_key(Some(key1("a")))
+            .projection_expression("#e")
+            .set_expression_attribute_names(names(&[("#e", "")]))
+            .send()
+            .await
+    );
+    assert_eq!(code, "ValidationException", "ExpressionAttributeNames");
+    assert!(msg.starts_with("ExpressionAttributeNames contains invalid value"), "{msg}");
+    let (code, _) =
+        expect_err!(c.get_item().table_name(T).set_key(Some(key1("a"))).attributes_to_get("").send().await);
+    assert_eq!(code, "ValidationException", "AttributesToGet");
+    assert!(get(c, T, key1("b")).await.is_none());
+}
+
+// ---- Secondary index keys --------------------------------------------------------------
+
+#[tokio::test]
+async fn writes_check_index_key_sizes() {
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    create_table(c, T, false, &[("by_g", "g")], &[]).await;
+    let big = "x".repeat(2049);
+    let (code, msg) = expect_err!(
+        c.put_item().table_name(T).set_item(Some(item(&[("pk", s("a")), ("g", s(&big))]))).send().await
+    );
+    assert_eq!(code, "ValidationException");
+    assert!(msg.contains("2048"), "{msg}");
+    c.put_item()
+        .table_name(T)
+        .set_item(Some(item(&[("pk", s("a")), ("g", s(&big[..2048]))])))
+        .send()
+        .await
+        .unwrap();
+    let (code, _) = expect_err!(
+        c.update_item()
+            .table_name(T)
+            .set_key(Some(key1("a")))
+            .update_expression("SET g = :g")
+            .expression_attribute_values(":g", s(&big))
+            .send()
+            .await
+    );
+    assert_eq!(code, "ValidationException");
+}
+
+#[tokio::test]
+async fn a_new_gsi_leaves_out_items_it_cannot_index() {
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(
+        c,
+        &[
+            item(&[("pk", s("good")), ("g", s("v"))]),
+            item(&[("pk", s("number")), ("g", n(1))]),
+            item(&[("pk", s("empty")), ("g", s(""))]),
+            item(&[("pk", s("big")), ("g", s(&"x".repeat(2049)))]),
+        ],
+    )
+    .await;
+    c.update_table()
+        .table_name(T)
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("g")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .global_secondary_index_updates(
+            GlobalSecondaryIndexUpdate::builder()
+                .create(
+                    CreateGlobalSecondaryIndexAction::builder()
+                        .index_name("by_g")
+                        .key_schema(
+                            KeySchemaElement::builder()
+                                .attribute_name("g")
+                                .key_type(KeyType::Hash)
+                                .build()
+                                .unwrap(),
+                        )
+                        .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let scanned = c.scan().table_name(T).index_name("by_g").send().await.unwrap();
+    let keys: Vec<&AV> = scanned.items().iter().map(|i| &i["pk"]).collect();
+    assert_eq!(keys, vec![&s("good")]);
+}
+
+// ---- UpdateItem on a missing item -------------------------------------------------------
+
+#[tokio::test]
+async fn update_of_a_missing_item_with_only_remove_creates_nothing() {
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(c, &[]).await;
+    let out = c
+        .update_item()
+        .table_name(T)
+        .set_key(Some(key1("a")))
+        .update_expression("REMOVE x")
+        .return_values(ReturnValue::AllNew)
+        .send()
+        .await
+        .unwrap();
+    assert!(out.attributes().is_none(), "{:?}", out.attributes());
+    assert!(get(c, T, key1("a")).await.is_none());
+}
+
+#[tokio::test]
+async fn update_of_a_missing_item_with_empty_attribute_updates_creates_the_key() {
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(c, &[]).await;
+    c.update_item()
+        .table_name(T)
+        .set_key(Some(key1("a")))
+        .set_attribute_updates(Some(HashMap::new()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get(c, T, key1("a")).await, Some(key1("a")));
+    // Legacy DELETE of a missing attribute on a missing item: nothing.
+    c.update_item()
+        .table_name(T)
+        .set_key(Some(key1("b")))
+        .attribute_updates("x", AttributeValueUpdate::builder().action(AttributeAction::Delete).build())
+        .send()
+        .await
+        .unwrap();
+    assert!(get(c, T, key1("b")).await.is_none());
+}
+
+#[tokio::test]
+async fn transactional_update_of_a_missing_item_with_only_remove_creates_nothing() {
+    use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(c, &[]).await;
+    c.transact_write_items()
+        .transact_items(
+            TransactWriteItem::builder()
+                .update(
+                    Update::builder()
+                        .table_name(T)
+                        .set_key(Some(key1("a")))
+                        .update_expression("REMOVE x")
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(get(c, T, key1("a")).await.is_none());
+}
