@@ -253,6 +253,8 @@ fn plan(
             }
             Some(Some(stored))
         }
+        // As UpdateItem: removing from a missing item creates nothing.
+        Kind::Update if current.is_none() && a.exprs.update.as_ref().is_some_and(|u| u.only_removes()) => None,
         Kind::Update => {
             let base = current.map_or_else(|| a.item.clone(), StoredItem::item);
             let new_item = match &a.exprs.update {

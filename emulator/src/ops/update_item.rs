@@ -5,7 +5,6 @@ use super::common::{self, ConsumedCapacity, ItemCollectionMetrics, ItemOut, Retu
 use super::exprs::{Exprs, Params};
 use super::write::{self, Change, Reporting, WriteInput};
 use crate::error::{messages, Error, Result};
-use crate::expr::UpdateClause;
 use crate::service::Service;
 use crate::store::StoredItem;
 use crate::value::{json, size::MAX_ITEM_SIZE, Item};
@@ -120,16 +119,7 @@ fn apply(
             if !super::exprs::condition_holds(exprs.condition.as_ref(), current_item.as_ref()) {
                 return Err(write::condition_failed(reporting.return_old, current));
             }
-            // Legacy AttributeUpdates that only delete do nothing to a
-            // missing item ("DELETE - Nothing happens", AttributeValueUpdate).
-            if current.is_none()
-                && exprs.update.as_ref().is_some_and(|u| {
-                    u.legacy
-                        && u.clauses
-                            .iter()
-                            .all(|c| matches!(c, UpdateClause::Remove(_) | UpdateClause::Delete(_)))
-                })
-            {
+            if current.is_none() && exprs.update.as_ref().is_some_and(|u| u.only_removes()) {
                 return Ok(Change::Nothing);
             }
             let base = current_item.unwrap_or_else(|| key_item.clone());
