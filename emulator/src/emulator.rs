@@ -56,6 +56,13 @@ impl Builder {
         self.config.ttl_sweep_interval = every;
         self
     }
+    /// Compatibility profile (default: the service's behaviour;
+    /// [`Compat::DynamoDbLocal`] accepts DynamoDB Local's documented
+    /// leniencies).
+    pub fn compat(mut self, compat: crate::service::Compat) -> Self {
+        self.config.compat = compat;
+        self
+    }
     /// Whether to record the operations served (default: on).
     pub fn record_operations(mut self, on: bool) -> Self {
         self.config.record_operations = on;
@@ -66,7 +73,15 @@ impl Builder {
     pub async fn start(self) -> std::io::Result<Emulator> {
         let listener = tokio::net::TcpListener::bind((self.host.as_str(), self.port)).await?;
         let addr = listener.local_addr()?;
-        let service = Arc::new(Service::new(self.config));
+        let mut config = self.config;
+        // Advertise where clients reach us (a wildcard bind answers on loopback).
+        let advertised = if addr.ip().is_unspecified() {
+            SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), addr.port())
+        } else {
+            addr
+        };
+        config.endpoint_address.get_or_insert_with(|| advertised.to_string());
+        let service = Arc::new(Service::new(config));
         let (tx, rx) = watch::channel(false);
         if !service.config.ttl_sweep_interval.is_zero() {
             tokio::spawn(sweep_ttl(service.clone(), rx.clone()));

@@ -45,4 +45,4 @@ pub use emulator::{Builder, Emulator};
 pub use error::{Error, ErrorKind};
 pub use ops::common::ReturnValues;
 pub use ops::{delete_item::DeleteItem, get_item::GetItem, put_item::PutItem, update_item::UpdateItem};
-pub use service::{Config, OperationRecord, Service};
+pub use service::{Compat, Config, OperationRecord, Service};

@@ -35,6 +35,15 @@ struct Args {
     /// key comes back unprocessed (to test client retry loops).
     #[arg(long, default_value_t = 0.0)]
     unprocessed_probability: f64,
+    /// Compatibility profile: `service` (default, the real service's
+    /// behaviour) or `dynamodb-local` (accept DynamoDB Local's leniencies,
+    /// for test suites written against it).
+    #[arg(long, default_value = "service", value_parser = parse_compat)]
+    compat: ddb_emulator::Compat,
+}
+
+fn parse_compat(s: &str) -> Result<ddb_emulator::Compat, String> {
+    ddb_emulator::Compat::parse(s).ok_or_else(|| format!("unknown profile {s:?} (service, dynamodb-local)"))
 }
 
 fn main() -> std::process::ExitCode {
@@ -68,6 +77,7 @@ async fn run(args: Args) -> std::process::ExitCode {
         .transition_delay(std::time::Duration::from_millis(args.transition_delay_ms))
         .record_operations(args.record_operations)
         .unprocessed_probability(args.unprocessed_probability)
+        .compat(args.compat)
         .ttl_sweep_interval(std::time::Duration::from_millis(args.ttl_sweep_interval_ms))
         .start()
         .await;

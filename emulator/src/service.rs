@@ -27,6 +27,52 @@ pub struct Config {
     /// How often expired TTL items are deleted (zero: never in the
     /// background; `ttl::expire` still can be called).
     pub ttl_sweep_interval: Duration,
+    /// The address (`host:port`) DescribeEndpoints and the `GET /` health
+    /// answer name: the emulator's own, set by [`crate::Emulator`] once it
+    /// has bound, so an endpoint-discovery client stays on the emulator.
+    /// `None` (a service without a listener): the regional AWS name.
+    pub endpoint_address: Option<String>,
+    /// Which behaviour to follow where DynamoDB Local differs from the
+    /// service (default: the service's).
+    pub compat: Compat,
+}
+
+/// A compatibility profile.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Compat {
+    /// The real service's behaviour (the default).
+    #[default]
+    Service,
+    /// Accept what DynamoDB Local accepts and the service refuses, for test
+    /// suites written against it. Exactly: CreateTable with
+    /// AttributeDefinitions that no key schema uses.
+    DynamoDbLocal,
+}
+
+impl Compat {
+    /// Parses a `--compat` value: `dynamodb-local` or `service`.
+    pub fn parse(s: &str) -> Option<Compat> {
+        match s {
+            "service" | "dynamodb" => Some(Compat::Service),
+            "dynamodb-local" => Some(Compat::DynamoDbLocal),
+            _ => None,
+        }
+    }
+
+    /// Whether CreateTable may define attributes no key uses.
+    pub fn allows_unused_attribute_definitions(self) -> bool {
+        self == Compat::DynamoDbLocal
+    }
+}
+
+impl Config {
+    /// The address DescribeEndpoints and the health check name.
+    pub fn advertised_endpoint(&self) -> String {
+        match &self.endpoint_address {
+            Some(a) => a.clone(),
+            None => format!("dynamodb.{}.amazonaws.com", self.region),
+        }
+    }
 }
 
 impl Default for Config {
@@ -38,6 +84,8 @@ impl Default for Config {
             record_operations: true,
             unprocessed_probability: 0.0,
             ttl_sweep_interval: Duration::from_secs(1),
+            endpoint_address: None,
+            compat: Compat::Service,
         }
     }
 }

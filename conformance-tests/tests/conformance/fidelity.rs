@@ -607,3 +607,286 @@ async fn transactional_update_of_a_missing_item_with_only_remove_creates_nothing
         .unwrap();
     assert!(get(c, T, key1("a")).await.is_none());
 }
+
+// ---- Request validation and its order ------------------------------------------------
+
+#[tokio::test]
+async fn data_plane_table_names_are_validated_before_the_lookup() {
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    let (code, msg) = expect_err!(c.get_item().table_name("ab").set_key(Some(key1("a"))).send().await);
+    assert_eq!(code, "ValidationException");
+    assert_eq!(
+        msg,
+        "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3"
+    );
+    let (code, _) = expect_err!(c.scan().table_name("bad name").send().await);
+    assert_eq!(code, "ValidationException");
+    // A well-formed name that does not exist, or an ARN, is looked up.
+    let (code, _) = expect_err!(c.scan().table_name("missing").send().await);
+    assert_eq!(code, "ResourceNotFoundException");
+    let (code, _) = expect_err!(
+        c.scan().table_name("arn:aws:dynamodb:us-east-1:000000000000:table/missing").send().await
+    );
+    assert_eq!(code, "ResourceNotFoundException");
+    // CreateTable: the name is reported before a malformed key schema.
+    let (code, msg) = expect_err!(
+        c.create_table()
+            .table_name("a!")
+            .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+            .attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name("pk")
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()
+                    .unwrap()
+            )
+            .key_schema(
+                KeySchemaElement::builder().attribute_name("pk").key_type(KeyType::Range).build().unwrap()
+            )
+            .send()
+            .await
+    );
+    assert_eq!(code, "ValidationException");
+    assert!(msg.starts_with("2 validation errors detected: Value 'a!' at 'tableName'"), "{msg}");
+}
+
+/// Below the SDK (which always signs with the current time): a request
+/// dated 20 minutes ago with a malformed Authorization header.
+#[tokio::test]
+async fn an_expired_request_date_is_reported_before_a_malformed_authorization_header() {
+    let env = TestEnv::new().await;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let stale = ddb_emulator_date(now - 20 * 60);
+    let resp = reqwest::Client::new()
+        .post(&env.endpoint)
+        .header("content-type", "application/x-amz-json-1.0")
+        .header("x-amz-target", "DynamoDB_20120810.ListTables")
+        .header("x-amz-date", &stale)
+        .header("authorization", "AWS4-HMAC-SHA256 garbage")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 400);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["__type"], "com.amazon.coral.service#InvalidSignatureException");
+    let msg = body["message"].as_str().unwrap();
+    assert!(msg.starts_with(&format!("Signature expired: {stale} is now earlier than ")), "{msg}");
+    assert!(msg.ends_with(" - 15 min.)"), "{msg}");
+}
+
+/// `YYYYMMDDTHHMMSSZ` of seconds since the epoch (Hinnant's civil-from-days).
+fn ddb_emulator_date(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let t = secs.rem_euclid(86_400);
+    format!("{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z", t / 3600, t / 60 % 60, t % 60)
+}
+
+// ---- Endpoints and profiles ------------------------------------------------------------
+
+#[tokio::test]
+async fn describe_endpoints_and_the_health_check_name_the_emulator() {
+    let env = TestEnv::new().await;
+    let e = env.client.describe_endpoints().send().await.unwrap();
+    let own = env.endpoint.trim_start_matches("http://").to_string();
+    assert_eq!(e.endpoints()[0].address(), own);
+    let health = reqwest::get(format!("{}/", env.endpoint)).await.unwrap().text().await.unwrap();
+    assert_eq!(health, format!("healthy: {own} "));
+}
+
+fn unused_definition_table(
+    c: &Client,
+) -> aws_sdk_dynamodb::operation::create_table::builders::CreateTableFluentBuilder {
+    let def = |name: &str| {
+        AttributeDefinition::builder()
+            .attribute_name(name)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+            .unwrap()
+    };
+    c.create_table()
+        .table_name("lenient")
+        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+        .attribute_definitions(def("pk"))
+        .attribute_definitions(def("unused"))
+        .key_schema(KeySchemaElement::builder().attribute_name("pk").key_type(KeyType::Hash).build().unwrap())
+}
+
+#[tokio::test]
+async fn the_dynamodb_local_profile_accepts_unused_attribute_definitions() {
+    // Default: the service's answer.
+    let env = TestEnv::new().await;
+    let (code, _) = expect_err!(unused_definition_table(&env.client).send().await);
+    assert_eq!(code, "ValidationException");
+    // --compat dynamodb-local (the builder's equivalent).
+    let emu =
+        ddb_emulator::Emulator::builder().compat(ddb_emulator::Compat::DynamoDbLocal).start().await.unwrap();
+    let c = ddb_conformance::client_for(&emu.endpoint());
+    unused_definition_table(&c).send().await.unwrap();
+    c.put_item().table_name("lenient").set_item(Some(key1("a"))).send().await.unwrap();
+    assert_eq!(ddb_emulator::Compat::parse("dynamodb-local"), Some(ddb_emulator::Compat::DynamoDbLocal));
+}
+
+// ---- Tagging ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn tagging_answers_an_empty_body_and_denies_a_missing_arn() {
+    use aws_sdk_dynamodb::types::Tag;
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(c, &[]).await;
+    let arn = c.describe_table().table_name(T).send().await.unwrap().table.unwrap().table_arn.unwrap();
+    let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build().unwrap();
+    c.tag_resource().resource_arn(&arn).tags(tag("team", "a b_c.d:e/f=g+h-i@j")).send().await.unwrap();
+    c.untag_resource().resource_arn(&arn).tag_keys("team").send().await.unwrap();
+    // The raw answer is an empty body.
+    let resp = reqwest::Client::new()
+        .post(&env.endpoint)
+        .header("content-type", "application/x-amz-json-1.0")
+        .header("x-amz-target", "DynamoDB_20120810.TagResource")
+        .header("authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=abc")
+        .body(serde_json::json!({"ResourceArn": arn, "Tags": [{"Key": "k", "Value": "v"}]}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(resp.bytes().await.unwrap().len(), 0);
+    // A table ARN that does not exist: AccessDeniedException.
+    let missing = arn.replace(T, "nosuchtable");
+    let (code, _) = expect_err!(c.tag_resource().resource_arn(&missing).tags(tag("k", "v")).send().await);
+    assert_eq!(code, "AccessDeniedException");
+    let (code, _) = expect_err!(c.untag_resource().resource_arn(&missing).tag_keys("k").send().await);
+    assert_eq!(code, "AccessDeniedException");
+    // Characters outside the allowed set.
+    for (k, v) in [("bad*key", "v"), ("k", "bad#value")] {
+        let (code, _) = expect_err!(c.tag_resource().resource_arn(&arn).tags(tag(k, v)).send().await);
+        assert_eq!(code, "ValidationException", "{k}={v}");
+    }
+}
+
+// ---- Transactions --------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_bad_key_in_a_transaction_is_a_validation_error_reason_in_its_position() {
+    use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+    use aws_sdk_dynamodb::types::{Get, Put, TransactGetItem, TransactWriteItem};
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(c, &[key1("a")]).await;
+    let put = |it: Item| {
+        TransactWriteItem::builder()
+            .put(Put::builder().table_name(T).set_item(Some(it)).build().unwrap())
+            .build()
+    };
+    let err = c
+        .transact_write_items()
+        .transact_items(put(key1("b")))
+        .transact_items(put(item(&[("pk", n(1))])))
+        .send()
+        .await
+        .unwrap_err();
+    let e = err.as_service_error().unwrap();
+    assert_eq!(e.code(), Some("TransactionCanceledException"));
+    let reasons = match e {
+        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(t) => {
+            t.cancellation_reasons().iter().map(|r| r.code().unwrap_or("").to_string()).collect::<Vec<_>>()
+        }
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(reasons, vec!["None", "ValidationError"]);
+    assert!(get(c, T, key1("b")).await.is_none(), "nothing applied");
+    let get_of = |k: Item| {
+        TransactGetItem::builder().get(Get::builder().table_name(T).set_key(Some(k)).build().unwrap()).build()
+    };
+    let err = c
+        .transact_get_items()
+        .transact_items(get_of(key1("a")))
+        .transact_items(get_of(item(&[("other", s("x"))])))
+        .send()
+        .await
+        .unwrap_err();
+    let e = err.as_service_error().unwrap();
+    assert_eq!(e.code(), Some("TransactionCanceledException"));
+    let reasons = match e {
+        aws_sdk_dynamodb::operation::transact_get_items::TransactGetItemsError::TransactionCanceledException(t) => {
+            t.cancellation_reasons().iter().map(|r| r.code().unwrap_or("").to_string()).collect::<Vec<_>>()
+        }
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(reasons, vec!["None", "ValidationError"]);
+}
+
+// ---- Control plane ---------------------------------------------------------------------
+
+#[tokio::test]
+async fn delete_table_of_an_on_demand_table_returns_the_reduced_description() {
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(c, &[]).await;
+    let d = c.delete_table().table_name(T).send().await.unwrap().table_description.unwrap();
+    assert_eq!(d.table_name(), Some(T));
+    assert_eq!(d.table_status(), Some(&aws_sdk_dynamodb::types::TableStatus::Deleting));
+    assert!(d.creation_date_time().is_none());
+    assert!(d.key_schema().is_empty());
+    assert!(d.attribute_definitions().is_empty());
+}
+
+#[tokio::test]
+async fn update_table_restating_provisioned_with_the_same_throughput_changes_nothing() {
+    use aws_sdk_dynamodb::types::{BillingMode, ProvisionedThroughput};
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    let tput =
+        || ProvisionedThroughput::builder().read_capacity_units(5).write_capacity_units(5).build().unwrap();
+    c.create_table()
+        .table_name("prov")
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("pk")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .key_schema(KeySchemaElement::builder().attribute_name("pk").key_type(KeyType::Hash).build().unwrap())
+        .provisioned_throughput(tput())
+        .send()
+        .await
+        .unwrap();
+    let (code, msg) = expect_err!(
+        c.update_table()
+            .table_name("prov")
+            .billing_mode(BillingMode::Provisioned)
+            .provisioned_throughput(tput())
+            .send()
+            .await
+    );
+    assert_eq!(code, "ValidationException");
+    assert!(msg.starts_with("The provisioned throughput for the table will not change."), "{msg}");
+}
+
+#[tokio::test]
+async fn a_hash_only_query_refuses_a_start_key_of_another_partition() {
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(c, &[key1("a"), key1("b")]).await;
+    let (code, _) = expect_err!(
+        c.query()
+            .table_name(T)
+            .key_condition_expression("pk = :a")
+            .expression_attribute_values(":a", s("a"))
+            .set_exclusive_start_key(Some(key1("b")))
+            .send()
+            .await
+    );
+    assert_eq!(code, "ValidationException");
+}

@@ -1611,8 +1611,9 @@ async fn tag_untag_and_list_by_arn() {
     let (code, msg, _) = fails!(c.list_tags_of_resource().resource_arn(&missing).send().await);
     assert_eq!(code, "ResourceNotFoundException");
     assert_eq!(msg, format!("Requested resource not found: ResourcArn: {missing} not found"));
+    // Tagging one: AccessDeniedException, as the service answers (issue 15).
     let (code, _, _) = fails!(c.tag_resource().resource_arn(&missing).tags(tag("x", "1")).send().await);
-    assert_eq!(code, "ResourceNotFoundException");
+    assert_eq!(code, "AccessDeniedException");
     // Reserved prefix; too many tags.
     let (code, _, _) = fails!(c.tag_resource().resource_arn(&arn).tags(tag("aws:x", "1")).send().await);
     assert_eq!(code, "ValidationException");
@@ -1638,11 +1639,12 @@ async fn describe_limits_reports_default_quotas() {
 }
 
 #[tokio::test]
-async fn describe_endpoints_reports_the_regional_endpoint() {
+async fn describe_endpoints_names_the_emulator_itself() {
     let env = TestEnv::new().await;
     let e = env.client.describe_endpoints().send().await.unwrap();
     assert_eq!(e.endpoints().len(), 1);
-    assert_eq!(e.endpoints()[0].address(), "dynamodb.us-east-1.amazonaws.com");
+    // The emulator's own address: an endpoint-discovery client stays here.
+    assert_eq!(format!("http://{}", e.endpoints()[0].address()), env.endpoint);
     assert_eq!(e.endpoints()[0].cache_period_in_minutes(), 1440);
 }
 

@@ -576,10 +576,15 @@ async fn transact_get_limits_and_errors() {
     assert_eq!(code, "ResourceNotFoundException");
     assert_eq!(msg, "Requested resource not found");
 
+    // A Get whose key lacks an attribute fails that action alone: a
+    // ValidationError reason, not a top-level ValidationException (issue 15).
     let (code, msg) =
         expect_err!(c.transact_get_items().transact_items(tx_get("tx1", key1("a"))).send().await);
-    assert_eq!(code, "ValidationException");
-    assert_eq!(msg, "The provided key element does not match the schema");
+    assert_eq!(code, "TransactionCanceledException");
+    assert_eq!(
+        msg,
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [ValidationError]"
+    );
 }
 
 #[tokio::test]

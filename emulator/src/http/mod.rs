@@ -32,7 +32,7 @@ pub async fn handle(
     let request_id = request_id();
     if req.method() == Method::GET && req.uri().path() == "/" {
         // The service answers health checks on GET / with a plain text line.
-        let body = format!("healthy: dynamodb.{}.amazonaws.com ", svc.config.region);
+        let body = format!("healthy: {} ", svc.config.advertised_endpoint());
         return Ok(plain(StatusCode::OK, body, &request_id));
     }
     let (parts, body) = req.into_parts();
@@ -75,7 +75,9 @@ fn serve(svc: &Service, parts: &hyper::http::request::Parts, body: &[u8]) -> Res
     if !json.is_object() {
         return Err(Error::serialization(messages::BODY_NOT_OBJECT));
     }
-    svc.call(op, &json)
+    let out = svc.call(op, &json)?;
+    // The service answers these with an empty body, not `{}`.
+    Ok(if matches!(op, "TagResource" | "UntagResource") { Vec::new() } else { out })
 }
 
 /// `x-amzn-RequestId` (header names are case-insensitive; hyper sends them

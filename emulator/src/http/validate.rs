@@ -1054,7 +1054,8 @@ mod tests {
             validation("CreateTable", json!({"TableName": "a!"})),
             "2 validation errors detected: Value 'a!' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; Value 'a!' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3"
         );
-        validate_input("GetItem", &json!({"TableName": "arn:aws:dynamodb:us-east-1:1:table/t", "Key": {}})).unwrap();
+        validate_input("GetItem", &json!({"TableName": "arn:aws:dynamodb:us-east-1:1:table/t", "Key": {}}))
+            .unwrap();
         let long = "x".repeat(1025);
         assert_eq!(
             validation("Query", json!({"TableName": long})),

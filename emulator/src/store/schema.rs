@@ -228,6 +228,16 @@ impl TableDef {
         self.item_key(key)
     }
 
+    /// Whether `item` names the key attributes a request must: for a `Key`
+    /// parameter (`exact`) exactly the key attributes, for an item at least
+    /// them. Types and values are not looked at: a transaction reports a
+    /// key with the wrong attributes for the whole request, one with a
+    /// value of the wrong type for its action.
+    pub fn key_names_match(&self, item: &Item, exact: bool) -> bool {
+        let expected = self.key.hash.len() + self.key.range.len();
+        self.key.attrs().all(|a| item.contains_key(&a.name)) && (!exact || item.len() == expected)
+    }
+
     /// Checks the item's index key attributes: where present they must have
     /// the declared type, be non-empty and fit the key size limits (2,048
     /// bytes for a partition key, 1,024 for a sort key), as the table's own

@@ -84,6 +84,18 @@ pub fn pattern(p: &str) -> String {
 
 // ---- Tables ----------------------------------------------------------------
 
+/// TagResource / UntagResource on a table ARN that does not exist: the
+/// service answers AccessDeniedException (observed; wording modelled on its
+/// authorization failures).
+pub fn not_authorized(operation: &str, arn: &str) -> String {
+    format!("User is not authorized to perform: dynamodb:{operation} on resource: {arn}")
+}
+/// A tag key or value with a character outside the allowed set (tagging
+/// rules: letters, digits, white space and `_ . : / = + - @`; emulator wording).
+pub fn invalid_tag_characters(text: &str) -> String {
+    format!("One or more parameter values were invalid: Invalid characters in tag key or value: {text}")
+}
+
 /// Table (or ARN) that does not exist, for data-plane operations.
 pub fn resource_not_found() -> String {
     "Requested resource not found".to_string()
