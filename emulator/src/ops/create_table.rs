@@ -170,7 +170,7 @@ fn build_def(svc: &Service, input: &Input, name: &str) -> Result<TableDef> {
             used.push(&attr.name);
         }
     }
-    if def_names.iter().any(|d| !used.contains(d)) {
+    if def_names.iter().any(|d| !used.contains(d)) && !svc.config.compat.allows_unused_attribute_definitions() {
         return Err(Error::validation(if indexes.is_empty() {
             messages::ATTRIBUTE_COUNT_MISMATCH.to_string()
         } else {

@@ -23,7 +23,7 @@ pub struct Output {
 pub fn run(svc: &Service, _body: &serde_json::Value) -> Result<Output> {
     Ok(Output {
         endpoints: vec![Endpoint {
-            address: format!("dynamodb.{}.amazonaws.com", svc.config.region),
+            address: svc.config.advertised_endpoint(),
             cache_period_in_minutes: 1440,
         }],
     })
@@ -42,6 +42,13 @@ mod tests {
         assert_eq!(
             out,
             json!({"Endpoints": [{"Address": "dynamodb.eu-west-2.amazonaws.com", "CachePeriodInMinutes": 1440}]})
+        );
+        let svc = Service::new(Config { endpoint_address: Some("127.0.0.1:8000".into()), ..Config::default() });
+        let out: serde_json::Value =
+            serde_json::from_slice(&svc.call("DescribeEndpoints", &json!({})).unwrap()).unwrap();
+        assert_eq!(
+            out,
+            json!({"Endpoints": [{"Address": "127.0.0.1:8000", "CachePeriodInMinutes": 1440}]})
         );
     }
 }
