@@ -349,7 +349,16 @@ pub fn check_tags(tags: &[TagIn]) -> Result<()> {
     if tags.iter().any(|t| t.key.starts_with("aws:")) {
         return Err(Error::validation(messages::RESERVED_TAG_KEY));
     }
+    if let Some(bad) = tags.iter().flat_map(|t| [&t.key, &t.value]).find(|s| !tag_text_ok(s)) {
+        return Err(Error::validation(messages::invalid_tag_characters(bad)));
+    }
     Ok(())
+}
+
+/// The characters AWS tagging allows in keys and values: Unicode letters,
+/// digits and white space, and `_ . : / = + - @`.
+fn tag_text_ok(s: &str) -> bool {
+    s.chars().all(|c| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c))
 }
 
 /// Merges `tags` into `current` (a key already present takes the new value).

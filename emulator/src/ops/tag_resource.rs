@@ -2,7 +2,7 @@
 
 use super::table_description as desc;
 use super::table_input::{self as ti, TagIn};
-use crate::error::Result;
+use crate::error::{messages, Result};
 use crate::service::Service;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -23,7 +23,9 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     let input: Input = crate::http::decode(body)?;
     ti::check_tags(&input.tags)?;
     svc.store.write(|db| {
-        let name = desc::table_name_from_arn(svc, db, &input.resource_arn)?.to_string();
+        let name = desc::table_name_from_arn(svc, db, &input.resource_arn)
+            .map_err(|e| e.not_found_as_access_denied(|| messages::not_authorized("TagResource", &input.resource_arn)))?
+            .to_string();
         let table = desc::find_table_mut(db, &name)?;
         let mut tags = table.def.meta.tags.clone();
         ti::merge_tags(&mut tags, &input.tags)?;

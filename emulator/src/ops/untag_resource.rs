@@ -1,7 +1,7 @@
 //! UntagResource: remove tags from a table (by ARN); absent keys are ignored.
 
 use super::table_description as desc;
-use crate::error::Result;
+use crate::error::{messages, Result};
 use crate::service::Service;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -21,7 +21,9 @@ pub struct Output {}
 pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     let input: Input = crate::http::decode(body)?;
     svc.store.write(|db| {
-        let name = desc::table_name_from_arn(svc, db, &input.resource_arn)?.to_string();
+        let name = desc::table_name_from_arn(svc, db, &input.resource_arn)
+            .map_err(|e| e.not_found_as_access_denied(|| messages::not_authorized("UntagResource", &input.resource_arn)))?
+            .to_string();
         let table = desc::find_table_mut(db, &name)?;
         if table.def.meta.tags.iter().any(|(k, _)| input.tag_keys.contains(k)) {
             Arc::make_mut(&mut table.def).meta.tags.retain(|(k, _)| !input.tag_keys.contains(k));
