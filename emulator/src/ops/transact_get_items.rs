@@ -61,13 +61,26 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     let db = svc.store.snapshot();
     let mut seen = HashSet::new();
     let mut resolved = Vec::with_capacity(gets.len());
+    // A key the schema refuses fails that Get alone: a `ValidationError`
+    // reason in its position of a TransactionCanceledException.
+    let mut key_errors: Vec<Option<Error>> = Vec::with_capacity(gets.len());
     for (table_name, key, exprs) in &gets {
         let table = super::existing_table(&db, table_name)?;
-        let primary = table.def.request_key(key)?;
+        let primary = match table.def.request_key(key) {
+            Ok(primary) => primary,
+            Err(e) => {
+                key_errors.push(Some(e));
+                continue;
+            }
+        };
+        key_errors.push(None);
         if !seen.insert((table.def.name.clone(), primary.clone())) {
             return Err(Error::validation(messages::TRANSACTION_DUPLICATE_ITEM));
         }
         resolved.push((table, primary, exprs));
+    }
+    if key_errors.iter().any(Option::is_some) {
+        return Err(crate::error::Error::transaction_cancelled(&key_errors));
     }
     let mut out = Output::default();
     let mut bytes = 0;

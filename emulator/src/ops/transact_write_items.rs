@@ -101,7 +101,11 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Response> {
         // Every check and plan comes before the first change: in place is safe.
         svc.store.write_in_place(|db| {
             // Request-level checks first: tables, keys, duplicates, sizes.
-            let mut keys: Vec<PrimaryKey> = Vec::with_capacity(actions.len());
+            let mut keys: Vec<Option<PrimaryKey>> = Vec::with_capacity(actions.len());
+            // A key the schema refuses (wrong type, missing attribute) fails
+            // that action alone: a `ValidationError` reason in its position
+            // of a TransactionCanceledException, as the service reports it.
+            let mut key_errors: Vec<Option<Error>> = Vec::with_capacity(actions.len());
             // Each action's table, resolved once: the apply loop must not
             // check anything again (a table's status depends on the clock).
             let mut tables: Vec<String> = Vec::with_capacity(actions.len());
@@ -110,19 +114,38 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Response> {
             for a in &actions {
                 let table = super::existing_table(db, &a.table)?;
                 tables.push(table.def.name.clone());
+                // Wrong key attributes fail the whole request; a value of the
+                // wrong type fails its action (below).
+                if !table.def.key_names_match(&a.item, a.kind != Kind::Put) {
+                    return Err(match a.kind {
+                        Kind::Put => table.def.item_key(&a.item).err(),
+                        _ => table.def.request_key(&a.item).err(),
+                    }
+                    .unwrap_or_else(|| Error::validation(messages::KEY_SCHEMA_MISMATCH)));
+                }
                 let key = match a.kind {
-                    Kind::Put => {
-                        let key = table.def.item_key(&a.item)?;
+                    Kind::Put => table.def.item_key(&a.item).and_then(|key| {
                         table.def.check_index_keys(&a.item)?;
+                        Ok(key)
+                    }),
+                    _ => table.def.request_key(&a.item),
+                };
+                let key = match key {
+                    Ok(key) => {
+                        key_errors.push(None);
                         key
                     }
-                    _ => table.def.request_key(&a.item)?,
+                    Err(e) => {
+                        key_errors.push(Some(e));
+                        keys.push(None);
+                        continue;
+                    }
                 };
                 if !seen.insert((table.def.name.clone(), key.clone())) {
                     return Err(Error::validation(messages::TRANSACTION_DUPLICATE_ITEM));
                 }
                 bytes += crate::value::size::item_size(&a.item);
-                keys.push(key);
+                keys.push(Some(key));
             }
             if bytes > MAX_BYTES {
                 return Err(Error::validation(messages::TRANSACTION_TOO_LARGE));
@@ -131,7 +154,15 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Response> {
             let mut reasons = Vec::with_capacity(actions.len());
             let mut planned: Vec<Option<Option<StoredItem>>> = Vec::with_capacity(actions.len());
             let mut failed = false;
-            for (a, key) in actions.iter().zip(&keys) {
+            for ((a, key), key_error) in actions.iter().zip(&keys).zip(&key_errors) {
+                let (Some(key), None) = (key, key_error) else {
+                    failed = true;
+                    if let Some(e) = key_error {
+                        reasons.push(reason_for(e, false, None));
+                    }
+                    planned.push(None);
+                    continue;
+                };
                 let table = super::existing_table(db, &a.table)?;
                 let current = table.get(key);
                 match plan(a, &table.def, current) {
@@ -158,7 +189,7 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Response> {
             let mut metrics: BTreeMap<String, Vec<ItemCollectionMetrics>> = BTreeMap::new();
             for (((a, key), change), name) in actions.iter().zip(keys).zip(planned).zip(tables) {
                 // Present: resolved above, and nothing else changes `db` meanwhile.
-                let Some(table) = db.table_mut(&name) else { continue };
+                let (Some(table), Some(key)) = (db.table_mut(&name), key) else { continue };
                 let (old, new) = match change {
                     Some(Some(item)) => (table.put(key.clone(), item.clone()), Some(item)),
                     Some(None) => (table.remove(&key), None),
