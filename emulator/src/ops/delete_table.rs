@@ -28,13 +28,13 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
         let table = desc::find_table_mut(db, &input.table_name)?;
         // Deleting a table that is already being deleted is not an error.
         if table.def.meta.status() == Some(TableStatus::Deleting) {
-            return Ok(Output { table_description: desc::describe(table, None) });
+            return Ok(Output { table_description: desc::describe(table, None).reduced_for_delete() });
         }
         desc::ensure_active(table)?;
         if table.def.meta.deletion_protection {
             return Err(Error::validation(messages::DELETION_PROTECTED));
         }
-        let table_description = desc::describe(table, Some(TableStatus::Deleting));
+        let table_description = desc::describe(table, Some(TableStatus::Deleting)).reduced_for_delete();
         let lifecycle = desc::start(svc, TableStatus::Deleting);
         if lifecycle.current().is_none() {
             let name = table.def.name.clone();
