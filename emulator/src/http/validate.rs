@@ -246,6 +246,13 @@ pub fn validate_input(operation: &str, body: &Value) -> Result<()> {
         Value::Object(o) => o,
         _ => &empty, // only `null` gets here: check_types rejects the other types
     };
+    // A required top-level member that is absent (or null) is reported on
+    // its own, in the service's words, before any constraint.
+    if let Some(m) =
+        input.members.iter().find(|m| m.required && object.get(m.name).is_none_or(Value::is_null))
+    {
+        return Err(Error::validation(messages::required_parameter_missing(operation, m.name)));
+    }
     // A malformed table name is reported first (before, say, a malformed
     // key schema) and before the table is looked up: a data-plane request
     // naming `ab` is a ValidationException, not ResourceNotFoundException.
@@ -1026,10 +1033,18 @@ mod tests {
 
     #[test]
     fn missing_required_members() {
+        // Top-level members: the first one absent, in the service's words.
         assert_eq!(
             validation("PutItem", json!({})),
-            "2 validation errors detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null; \
-             Value null at 'item' failed to satisfy constraint: Member must not be null"
+            "The parameter 'TableName' is required but was not present in the request"
+        );
+        assert_eq!(
+            validation("PutItem", json!({"TableName": "tbl"})),
+            "The parameter 'Item' is required but was not present in the request"
+        );
+        assert_eq!(
+            validation("BatchGetItem", json!({})),
+            "The requestItems parameter is required for BatchGetItem"
         );
         assert_eq!(
             validation("CreateTable", json!({"TableName": "Music", "KeySchema": [{"AttributeName": "a"}, {"KeyType": "RANGE"}]})),
@@ -1038,7 +1053,7 @@ mod tests {
         );
         assert_eq!(
             validation("Query", json!({"TableName": null})),
-            "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null"
+            "The parameter 'TableName' is required but was not present in the request"
         );
     }
 
@@ -1106,7 +1121,7 @@ mod tests {
         assert_eq!(
             validation("Query", json!({"TableName": "tbl", "Limit": -3, "Select": "SOME"})),
             "2 validation errors detected: \
-             Value 'SOME' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES, SPECIFIC_ATTRIBUTES, COUNT]; \
+             Value 'SOME' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]; \
              Value '-3' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"
         );
     }
@@ -1123,9 +1138,8 @@ mod tests {
              Value '0' at 'provisionedThroughput.readCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1"
         );
         assert_eq!(
-            validation("Query", json!({"Limit": 0, "ReturnConsumedCapacity": "x", "ConsistentRead": null})),
-            "3 validation errors detected: \
-             Value null at 'tableName' failed to satisfy constraint: Member must not be null; \
+            validation("Query", json!({"TableName": "tbl", "Limit": 0, "ReturnConsumedCapacity": "x", "ConsistentRead": null})),
+            "2 validation errors detected: \
              Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1; \
              Value 'x' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]"
         );

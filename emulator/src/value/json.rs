@@ -499,7 +499,7 @@ mod tests {
         );
         assert_eq!(
             validation(json!({"BS": []})),
-            "One or more parameter values were invalid: An binary set  may not be empty"
+            "One or more parameter values were invalid: Binary sets should not be empty"
         );
         assert_eq!(
             validation(json!({"SS": ["a", "b", "a"]})),

@@ -55,7 +55,17 @@ pub fn map_key_constraint(all: &str) -> String {
 pub fn map_value_constraint(all: &str) -> String {
     format!("Map value must satisfy constraint: {all}")
 }
-/// Constraint: required member absent.
+/// A required top-level member absent from the request (issue 15, the
+/// service's texts: "The parameter 'TableName' is required but was not
+/// present in the request"; BatchGetItem words it "The requestItems
+/// parameter is required for BatchGetItem").
+pub fn required_parameter_missing(operation: &str, member: &str) -> String {
+    if operation == "BatchGetItem" && member == "RequestItems" {
+        return "The requestItems parameter is required for BatchGetItem".to_string();
+    }
+    format!("The parameter '{member}' is required but was not present in the request")
+}
+/// Constraint: required member absent (members of nested structures).
 pub const MUST_NOT_BE_NULL: &str = "Member must not be null";
 /// Constraint: string/list shorter than `min`.
 pub fn min_length(min: i64) -> String {
@@ -132,9 +142,13 @@ pub fn duplicate_in_set(set_kind: &str) -> String {
     format!("One or more parameter values were invalid: Input collection {set_kind} contains duplicates.")
 }
 /// An empty `SS`/`NS`/`BS`; `kind` is `string`, `number` or `binary`. The
-/// service's text has "An" and two spaces before "may" whatever the kind
-/// (whatever the set kind).
+/// service's text for string and number sets has "An" and two spaces before
+/// "may"; an empty binary set has its own text ("Binary sets should not be
+/// empty", issue 15, observed).
 pub fn empty_set(kind: &str) -> String {
+    if kind == "binary" {
+        return "One or more parameter values were invalid: Binary sets should not be empty".to_string();
+    }
     format!("One or more parameter values were invalid: An {kind} set  may not be empty")
 }
 /// Duplicates in an `NS` or `BS` (numbers compared after normalisation). Unlike
@@ -150,8 +164,8 @@ pub fn base64_bad_length(len: usize) -> String {
 pub const BASE64_INVALID: &str = "Invalid Base64 character found in the encoded binary value";
 /// A JSON array where a scalar or structure was expected (`SerializationException`).
 pub const LIST_NOT_EXPECTED: &str = "Start of list found where not expected";
-/// A number string that does not parse.
-pub const NUMBER_INVALID: &str = "A value provided cannot be converted into a number";
+/// A number string that does not parse (issue 15: the service's text).
+pub const NUMBER_INVALID: &str = "The parameter cannot be converted to a numeric value";
 /// A number over 9.9999999999999999999999999999999999999E+125.
 pub const NUMBER_OVERFLOW: &str =
     "Number overflow. Attempting to store a number with magnitude larger than supported range";
