@@ -77,8 +77,8 @@ fn build_def(svc: &Service, input: &Input, name: &str) -> Result<TableDef> {
 
     // Table key schema and attribute definitions.
     let key_elems =
-        input.key_schema.as_deref().ok_or_else(|| Error::validation(messages::member_null("keySchema")))?;
-    let table_names = ti::check_key_structure(key_elems, KeyRules::Simple, "keySchema", "")?;
+        input.key_schema.as_deref().ok_or_else(|| Error::validation(messages::member_null("KeySchema")))?;
+    let table_names = ti::check_key_structure(key_elems, KeyRules::Simple, "KeySchema", "")?;
     let defs = ti::parse_definitions(input.attribute_definitions.as_deref().unwrap_or(&[]))?;
     let table_key =
         table_names.resolve(&defs).ok_or_else(|| Error::validation(messages::KEY_ATTRIBUTE_UNDEFINED))?;
@@ -115,7 +115,7 @@ fn build_def(svc: &Service, input: &Input, name: &str) -> Result<TableDef> {
             return Err(Error::validation(messages::duplicate_index_name(&lsi.index_name)));
         }
         index_names.push(&lsi.index_name);
-        let path = format!("localSecondaryIndexes.{}.member.keySchema", i + 1);
+        let path = format!("LocalSecondaryIndexes.{}.member.KeySchema", i + 1);
         let names = ti::check_key_structure(&lsi.key_schema, KeyRules::Simple, &path, &lsi.index_name)?;
         if names.range.is_empty() {
             return Err(Error::validation(messages::lsi_needs_range(&lsi.index_name)));
@@ -461,7 +461,7 @@ mod tests {
         let e = err(&svc, with(simple("kkk"), json!({"KeySchema": null})));
         assert_eq!(
             e.message,
-            "1 validation error detected: Value null at 'keySchema' failed to satisfy constraint: Member must not be null"
+            "1 validation error detected: Value null at 'KeySchema' failed to satisfy constraint: Member must not be null"
         );
     }
 
@@ -637,12 +637,12 @@ mod tests {
         let e = err(&svc, simple("ab"));
         assert_eq!(
             e.message,
-            "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3"
+            "1 validation error detected: Value 'ab' at 'TableName' failed to satisfy constraint: Member must have length greater than or equal to 3"
         );
         let e = err(&svc, simple("a b"));
         assert_eq!(
             e.message,
-            "1 validation error detected: Value 'a b' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
+            "1 validation error detected: Value 'a b' at 'TableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
         );
         let out = call(&svc, "CreateTable", simple("arn:aws:dynamodb:us-east-1:000000000000:table/viaArn"))
             .unwrap();

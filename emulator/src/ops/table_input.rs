@@ -169,13 +169,13 @@ pub fn check_table_name(name: &str) -> Result<()> {
     let value = format!("'{name}'");
     let mut errors = Vec::new();
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) || name.is_empty() {
-        errors.push(messages::constraint_failure(&value, "tableName", &messages::pattern("[a-zA-Z0-9_.-]+")));
+        errors.push(messages::constraint_failure(&value, "TableName", &messages::pattern("[a-zA-Z0-9_.-]+")));
     }
     let len = name.chars().count();
     if len < 3 {
-        errors.push(messages::constraint_failure(&value, "tableName", &messages::min_length(3)));
+        errors.push(messages::constraint_failure(&value, "TableName", &messages::min_length(3)));
     } else if len > 255 {
-        errors.push(messages::constraint_failure(&value, "tableName", &messages::max_length(255)));
+        errors.push(messages::constraint_failure(&value, "TableName", &messages::max_length(255)));
     }
     if errors.is_empty() {
         Ok(())
@@ -400,7 +400,7 @@ pub struct GsiPlan {
 /// Attribute definitions are checked by the caller, whose message differs
 /// between CreateTable and UpdateTable.
 pub fn check_gsi(input: &SecondaryIndexIn, billing_provisioned: bool) -> Result<GsiPlan> {
-    let names = check_key_structure(&input.key_schema, KeyRules::Global, "keySchema", &input.index_name)?;
+    let names = check_key_structure(&input.key_schema, KeyRules::Global, "KeySchema", &input.index_name)?;
     let projection = parse_projection(&input.projection)?;
     match (billing_provisioned, input.provisioned_throughput) {
         (true, None) => return Err(Error::validation(messages::gsi_throughput_missing(&input.index_name))),
@@ -484,7 +484,7 @@ mod tests {
     #[test]
     fn global_key_rules() {
         let spec = elems(&[("a", "HASH"), ("b", "HASH"), ("c", "RANGE"), ("d", "RANGE")]);
-        let names = check_key_structure(&spec, KeyRules::Global, "keySchema", "i").unwrap();
+        let names = check_key_structure(&spec, KeyRules::Global, "KeySchema", "i").unwrap();
         assert_eq!(names.hash, vec!["a", "b"]);
         assert_eq!(names.range, vec!["c", "d"]);
         let e = check_key_structure(
