@@ -206,7 +206,7 @@ fn check_table_member(table: &str) -> Result<()> {
         1..=1024 => return Ok(()),
         _ => messages::max_length(1024),
     };
-    let failure = messages::constraint_failure(&format!("'{table}'"), "tableName", &constraint);
+    let failure = messages::constraint_failure(&format!("'{table}'"), "TableName", &constraint);
     Err(crate::error::Error::validation(messages::validation_errors(&[failure])))
 }
 

@@ -618,7 +618,7 @@ async fn data_plane_table_names_are_validated_before_the_lookup() {
     assert_eq!(code, "ValidationException");
     assert_eq!(
         msg,
-        "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3"
+        "1 validation error detected: Value 'ab' at 'TableName' failed to satisfy constraint: Member must have length greater than or equal to 3"
     );
     let (code, _) = expect_err!(c.scan().table_name("bad name").send().await);
     assert_eq!(code, "ValidationException");
@@ -648,7 +648,7 @@ async fn data_plane_table_names_are_validated_before_the_lookup() {
             .await
     );
     assert_eq!(code, "ValidationException");
-    assert!(msg.starts_with("2 validation errors detected: Value 'a!' at 'tableName'"), "{msg}");
+    assert!(msg.starts_with("2 validation errors detected: Value 'a!' at 'TableName'"), "{msg}");
 }
 
 /// Below the SDK (which always signs with the current time): a request
@@ -889,4 +889,72 @@ async fn a_hash_only_query_refuses_a_start_key_of_another_partition() {
             .await
     );
     assert_eq!(code, "ValidationException");
+}
+
+// ---- Messages ------------------------------------------------------------------------
+
+#[tokio::test]
+async fn messages_use_the_service_texts_and_member_paths() {
+    use aws_sdk_dynamodb::types::{KeysAndAttributes, Select};
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(c, &[]).await;
+    // Member paths as the wire spells them.
+    let (code, msg) = expect_err!(c.scan().table_name(T).limit(0).send().await);
+    assert_eq!(code, "ValidationException");
+    assert_eq!(
+        msg,
+        "1 validation error detected: Value '0' at 'Limit' failed to satisfy constraint: Member must have value greater than or equal to 1"
+    );
+    // A list of keys is not printed as Java objects.
+    let keys: Vec<Item> = (0..101).map(|i| key1(&i.to_string())).collect();
+    let (_, msg) = expect_err!(
+        c.batch_get_item()
+            .request_items(T, KeysAndAttributes::builder().set_keys(Some(keys)).build().unwrap())
+            .send()
+            .await
+    );
+    assert!(msg.contains(&format!("Value at 'RequestItems.{T}.member.Keys'")), "{msg}");
+    assert!(!msg.contains("com.amazonaws"), "{msg}");
+    // Select's values in the service's order.
+    let (_, msg) = expect_err!(c.scan().table_name(T).select(Select::from("SOME")).send().await);
+    assert!(msg.ends_with("[SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]"), "{msg}");
+    // Numbers and empty binary sets.
+    let (_, msg) = expect_err!(
+        c.put_item()
+            .table_name(T)
+            .set_item(Some(item(&[("pk", s("a")), ("n", AV::N("1x".into()))])))
+            .send()
+            .await
+    );
+    assert_eq!(msg, "The parameter cannot be converted to a numeric value");
+    let (_, msg) = expect_err!(
+        c.put_item()
+            .table_name(T)
+            .set_item(Some(item(&[("pk", s("a")), ("b", AV::Bs(vec![]))])))
+            .send()
+            .await
+    );
+    assert_eq!(msg, "One or more parameter values were invalid: Binary sets should not be empty");
+}
+
+/// Below the SDK (which refuses to send a request without a required member).
+#[tokio::test]
+async fn a_missing_required_member_is_reported_in_the_service_words() {
+    let env = TestEnv::new().await;
+    let send = |target: &'static str, body: serde_json::Value| {
+        reqwest::Client::new()
+            .post(&env.endpoint)
+            .header("content-type", "application/x-amz-json-1.0")
+            .header("x-amz-target", format!("DynamoDB_20120810.{target}"))
+            .header("authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=abc")
+            .body(body.to_string())
+            .send()
+    };
+    let body: serde_json::Value =
+        send("GetItem", serde_json::json!({"Key": {}})).await.unwrap().json().await.unwrap();
+    assert_eq!(body["message"], "The parameter 'TableName' is required but was not present in the request");
+    let body: serde_json::Value =
+        send("BatchGetItem", serde_json::json!({})).await.unwrap().json().await.unwrap();
+    assert_eq!(body["message"], "The requestItems parameter is required for BatchGetItem");
 }

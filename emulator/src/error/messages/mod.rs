@@ -40,7 +40,12 @@ pub fn validation_errors(errors: &[String]) -> String {
     format!("{n} validation {noun} detected: {}", errors.join("; "))
 }
 /// One constraint failure: `Value '{value}' at '{path}' failed to satisfy constraint: {constraint}`.
+/// An empty `value` leaves it out ("Value at '...'"), as the service does
+/// for values it would print as Java objects (attribute values).
 pub fn constraint_failure(value: &str, path: &str, constraint: &str) -> String {
+    if value.is_empty() {
+        return format!("Value at '{path}' failed to satisfy constraint: {constraint}");
+    }
     format!("Value {value} at '{path}' failed to satisfy constraint: {constraint}")
 }
 /// "Member must satisfy constraint: [...]": an element of a list fails.
