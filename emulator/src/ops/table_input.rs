@@ -301,7 +301,12 @@ pub fn parse_projection(p: &ProjectionIn) -> Result<Projection> {
     let non_key = p.non_key_attributes.as_ref();
     match p.projection_type.as_deref() {
         Some("INCLUDE") => match non_key {
-            Some(names) if !names.is_empty() => Ok(Projection::Include(names.clone())),
+            Some(names) if !names.is_empty() => {
+                if let Some(dup) = names.iter().enumerate().find(|(i, n)| names[..*i].contains(n)) {
+                    return Err(Error::validation(messages::duplicate_non_key_attribute(dup.1)));
+                }
+                Ok(Projection::Include(names.clone()))
+            }
             _ => Err(Error::validation(messages::INCLUDE_WITHOUT_NON_KEY)),
         },
         Some(t @ ("ALL" | "KEYS_ONLY")) => {
