@@ -958,3 +958,72 @@ async fn a_missing_required_member_is_reported_in_the_service_words() {
         send("BatchGetItem", serde_json::json!({})).await.unwrap().json().await.unwrap();
     assert_eq!(body["message"], "The requestItems parameter is required for BatchGetItem");
 }
+
+#[tokio::test]
+async fn duplicate_non_key_attributes_are_refused() {
+    use aws_sdk_dynamodb::types::{BillingMode, GlobalSecondaryIndex};
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    let def = |name: &str| {
+        AttributeDefinition::builder()
+            .attribute_name(name)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+            .unwrap()
+    };
+    let (code, msg) = expect_err!(
+        c.create_table()
+            .table_name("dups")
+            .billing_mode(BillingMode::PayPerRequest)
+            .attribute_definitions(def("pk"))
+            .attribute_definitions(def("g"))
+            .key_schema(
+                KeySchemaElement::builder().attribute_name("pk").key_type(KeyType::Hash).build().unwrap()
+            )
+            .global_secondary_indexes(
+                GlobalSecondaryIndex::builder()
+                    .index_name("by_g")
+                    .key_schema(
+                        KeySchemaElement::builder()
+                            .attribute_name("g")
+                            .key_type(KeyType::Hash)
+                            .build()
+                            .unwrap()
+                    )
+                    .projection(
+                        Projection::builder()
+                            .projection_type(ProjectionType::Include)
+                            .non_key_attributes("x")
+                            .non_key_attributes("x")
+                            .build(),
+                    )
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+    );
+    assert_eq!(code, "ValidationException");
+    assert!(msg.contains("x"), "{msg}");
+}
+
+/// Below the SDK (which cannot send a null map value).
+#[tokio::test]
+async fn a_null_request_items_entry_is_refused() {
+    let env = TestEnv::new().await;
+    table_with(&env.client, &[]).await;
+    for target in ["BatchGetItem", "BatchWriteItem"] {
+        let resp = reqwest::Client::new()
+            .post(&env.endpoint)
+            .header("content-type", "application/x-amz-json-1.0")
+            .header("x-amz-target", format!("DynamoDB_20120810.{target}"))
+            .header("authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=abc")
+            .body(serde_json::json!({"RequestItems": {T: null}}).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 400, "{target}");
+        let body: serde_json::Value = resp.json().await.unwrap();
+        assert_eq!(body["__type"], "com.amazon.coral.validate#ValidationException", "{target}");
+    }
+}

@@ -690,6 +690,16 @@ fn check_contents(v: &Value, s: &Shape, path: &Path<'_>, errors: &mut Vec<String
                     }
                 }
                 if e.is_null() {
+                    // A null table entry of RequestItems (BatchGetItem,
+                    // BatchWriteItem) is refused; other maps' null values
+                    // are the value layer's to judge.
+                    if path.render() == "RequestItems" {
+                        errors.push(messages::constraint_failure(
+                            "",
+                            "RequestItems",
+                            &messages::map_value_constraint(&format!("[{}]", messages::MUST_NOT_BE_NULL)),
+                        ));
+                    }
                     continue;
                 }
                 if violations(e, vs) != 0 {
