@@ -36,9 +36,16 @@
 //!   (AllocZero/EfficientDynamoDb#164); list elements are addressed
 //!   `attributeDefinitions.3.member.attributeType` (ryanfitz/vogels#128);
 //!   map entries `requestItems.Auth.member.keys` (aws/aws-sdk-js#1150).
-//!   Paths lower-case only the first letter of a member name
-//!   (`sAMLOptions` in an OpenSearch message quoted in
-//!   ministryofjustice/cloud-platform-infrastructure#4097).
+//!   Those older responses lower-cased the first letter of a member name;
+//!   the service today spells paths as the wire does (`Limit`,
+//!   `RequestItems.<t>.member.Keys`: issue 15, observed), which we follow.
+//!   A value holding attribute values is not printed ("Value at '...'").
+//! * A required top-level member that is absent is reported alone:
+//!   "The parameter 'TableName' is required but was not present in the
+//!   request" ("The requestItems parameter is required for BatchGetItem"),
+//!   issue 15, observed; nested required members keep the constraint form.
+//! * A `TableName` that is not an ARN must satisfy the name rules, checked
+//!   here (reported first) so a malformed name never reaches the lookup.
 //! * Several failures of one member are listed pattern first, then length
 //!   (Lambda's `code.s3Bucket` message in
 //!   aws-samples/aws-cloudwatch-building-dashboard-outside-aws-console#6).
