@@ -1027,3 +1027,44 @@ async fn a_null_request_items_entry_is_refused() {
         assert_eq!(body["__type"], "com.amazon.coral.validate#ValidationException", "{target}");
     }
 }
+
+#[tokio::test]
+async fn update_table_that_changes_nothing_or_lacks_definitions_is_refused() {
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(c, &[]).await;
+    let def = AttributeDefinition::builder()
+        .attribute_name("g")
+        .attribute_type(ScalarAttributeType::S)
+        .build()
+        .unwrap();
+    // Only AttributeDefinitions: nothing to update.
+    let (code, _) = expect_err!(c.update_table().table_name(T).attribute_definitions(def).send().await);
+    assert_eq!(code, "ValidationException");
+    // A new GSI whose key attribute is not defined.
+    let (code, _) = expect_err!(
+        c.update_table()
+            .table_name(T)
+            .global_secondary_index_updates(
+                GlobalSecondaryIndexUpdate::builder()
+                    .create(
+                        CreateGlobalSecondaryIndexAction::builder()
+                            .index_name("by_g")
+                            .key_schema(
+                                KeySchemaElement::builder()
+                                    .attribute_name("g")
+                                    .key_type(KeyType::Hash)
+                                    .build()
+                                    .unwrap(),
+                            )
+                            .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                            .build()
+                            .unwrap(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+    );
+    assert_eq!(code, "ValidationException");
+}

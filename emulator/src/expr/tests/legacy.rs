@@ -17,6 +17,21 @@ fn mixing_parameters() {
     );
     assert!(check_mixing(&["Expected"], &[]).is_ok());
     assert!(check_mixing(&[], &["ConditionExpression"]).is_ok());
+    // The table: KeyConditions conflicts only with KeyConditionExpression
+    // (observed: accepted beside FilterExpression / ProjectionExpression).
+    assert!(check_mixing(&["KeyConditions"], &["ProjectionExpression", "FilterExpression"]).is_ok());
+    assert_eq!(
+        check_mixing(&["KeyConditions", "QueryFilter"], &["KeyConditionExpression", "FilterExpression"])
+            .unwrap_err()
+            .message,
+        "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {KeyConditions, QueryFilter} Expression parameters: {KeyConditionExpression, FilterExpression}"
+    );
+    // ConditionalOperator needs Expected, QueryFilter or ScanFilter.
+    assert_eq!(
+        check_mixing(&["ConditionalOperator"], &[]).unwrap_err().message,
+        crate::error::messages::LEGACY_CONDITIONAL_OPERATOR
+    );
+    assert!(check_mixing(&["Expected", "ConditionalOperator"], &[]).is_ok());
 }
 
 #[test]
