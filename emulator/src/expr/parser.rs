@@ -6,7 +6,10 @@
 //! functions, operand counts, redundant parentheses, deep paths, IN lists
 //! over 100) are remembered, the first one in source order, and reported
 //! only if the whole expression parses. Nesting of parentheses, `NOT` and
-//! function calls is bounded, so no input can overflow the stack.
+//! function calls is bounded only by the 4 KB size (as in the service); a
+//! request nesting deeper than `INLINE_NESTING` levels is parsed on a
+//! thread with a stack sized for the worst case ([`with_stack_for`]), so no
+//! input can overflow the stack.
 //!
 //! Syntax errors name the offending token and a `near` window: the source
 //! text from the start of the previous token to the end of the next one
