@@ -1068,3 +1068,47 @@ async fn update_table_that_changes_nothing_or_lacks_definitions_is_refused() {
     );
     assert_eq!(code, "ValidationException");
 }
+
+#[tokio::test]
+async fn placeholder_maps_without_expressions_name_the_absent_expressions() {
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    table_with(c, &[key1("a")]).await;
+    let (code, msg) = expect_err!(
+        c.put_item()
+            .table_name(T)
+            .set_item(Some(key1("a")))
+            .expression_attribute_values(":v", n(1))
+            .send()
+            .await
+    );
+    assert_eq!(code, "ValidationException");
+    assert_eq!(
+        msg,
+        "ExpressionAttributeValues can only be specified when using expressions: ConditionExpression is null"
+    );
+    let (_, msg) = expect_err!(
+        c.update_item()
+            .table_name(T)
+            .set_key(Some(key1("a")))
+            .expression_attribute_values(":v", n(1))
+            .send()
+            .await
+    );
+    assert_eq!(
+        msg,
+        "ExpressionAttributeValues can only be specified when using expressions: UpdateExpression and ConditionExpression are null"
+    );
+    let (_, msg) = expect_err!(
+        c.get_item()
+            .table_name(T)
+            .set_key(Some(key1("a")))
+            .expression_attribute_names("#a", "a")
+            .send()
+            .await
+    );
+    assert_eq!(
+        msg,
+        "ExpressionAttributeNames can only be specified when using expressions: ProjectionExpression is null"
+    );
+}

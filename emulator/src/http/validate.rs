@@ -266,10 +266,44 @@ pub fn validate_input(operation: &str, body: &Value) -> Result<()> {
     let mut errors = table_name_errors(operation, object);
     check_structure(object, input, &Path::ROOT, &mut errors, 0);
     if errors.is_empty() {
-        Ok(())
+        maps_without_expressions(input, object)
     } else {
         Err(Error::validation(messages::validation_errors(&errors)))
     }
+}
+
+/// The expression parameters, in the order the service names them when
+/// ExpressionAttributeNames / ExpressionAttributeValues come without any
+/// ("...: UpdateExpression and ConditionExpression are null").
+const EXPRESSION_MEMBERS: [&str; 5] = [
+    "UpdateExpression",
+    "ConditionExpression",
+    "KeyConditionExpression",
+    "FilterExpression",
+    "ProjectionExpression",
+];
+
+/// ExpressionAttributeNames / ExpressionAttributeValues in a request that
+/// has none of its operation's expressions: the service's text names the
+/// expressions that are absent (issue 15: the ": ConditionExpression is
+/// null" suffix). Values are only ever used by expressions other than
+/// ProjectionExpression.
+fn maps_without_expressions(input: &Shape, object: &JsonMap<String, Value>) -> Result<()> {
+    let present = |name: &str| object.get(name).is_some_and(|v| !v.is_null());
+    let supported: Vec<&str> =
+        EXPRESSION_MEMBERS.iter().copied().filter(|e| input.members.iter().any(|m| m.name == *e)).collect();
+    if supported.is_empty() || supported.iter().any(|e| present(e)) {
+        return Ok(());
+    }
+    if present("ExpressionAttributeNames") {
+        return Err(Error::validation(messages::names_without_expressions(&supported)));
+    }
+    if present("ExpressionAttributeValues") {
+        let taking_values: Vec<&str> =
+            supported.into_iter().filter(|e| *e != "ProjectionExpression").collect();
+        return Err(Error::validation(messages::values_without_expressions(&taking_values)));
+    }
+    Ok(())
 }
 
 /// The rules of a table *name* (3 to 255 characters of `[a-zA-Z0-9_.-]`)

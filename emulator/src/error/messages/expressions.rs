@@ -174,6 +174,27 @@ pub fn empty_name_value(key: &str) -> String {
     format!("ExpressionAttributeNames contains invalid value: Empty attribute name for key {key}")
 }
 
+/// The expressions a request lacks, as the service lists them after
+/// "...when using expressions": `: X is null`, `: X and Y are null`,
+/// `: X, Y and Z are null` (issue 15; the list form for three or more is
+/// ours by analogy).
+fn absent_expressions(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => format!(": {one} is null"),
+        [init @ .., last] => format!(": {} and {last} are null", init.join(", ")),
+    }
+}
+/// ExpressionAttributeNames in a request without expressions, naming the
+/// operation's absent expressions.
+pub fn names_without_expressions(absent: &[&str]) -> String {
+    format!("{NAMES_WITHOUT_EXPRESSIONS}{}", absent_expressions(absent))
+}
+/// ExpressionAttributeValues in a request without expressions.
+pub fn values_without_expressions(absent: &[&str]) -> String {
+    format!("{VALUES_WITHOUT_EXPRESSIONS}{}", absent_expressions(absent))
+}
+
 /// ExpressionAttributeNames given without any expression (recalled).
 pub const NAMES_WITHOUT_EXPRESSIONS: &str =
     "ExpressionAttributeNames can only be specified when using expressions";
