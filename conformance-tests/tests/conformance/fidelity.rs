@@ -676,6 +676,45 @@ async fn an_expired_request_date_is_reported_before_a_malformed_authorization_he
     assert!(msg.ends_with(" - 15 min.)"), "{msg}");
 }
 
+/// The signature date is judged against the real system time, never the
+/// emulator's manual clock: tests set that clock years away (backups, PITR,
+/// exports) and the SDK still signs with the current time.
+#[tokio::test]
+async fn a_manual_clock_far_from_now_does_not_expire_signatures() {
+    let emu = ddb_emulator::Emulator::builder().start().await.unwrap();
+    let client = ddb_conformance::client_for(&emu.endpoint());
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    // Years ahead (2040), then years behind (2001): requests still get through.
+    for at_ms in [2_210_000_000_000u64, 1_000_000_000_000] {
+        emu.service().clock.set_ms(at_ms);
+        let name = format!("clock{at_ms}");
+        create_table(&client, &name, false, &[], &[]).await;
+        client.put_item().table_name(&name).set_item(Some(key1("a"))).send().await.expect("put");
+        assert_eq!(get(&client, &name, key1("a")).await, Some(key1("a")));
+        let tables = client.list_tables().send().await.expect("list").table_names.unwrap_or_default();
+        assert!(tables.contains(&name), "{tables:?}");
+    }
+    // A date 20 minutes old is stale even when the manual clock stands at it.
+    let stale = ddb_emulator_date(now - 20 * 60);
+    emu.service().clock.set_ms(((now - 20 * 60) * 1000) as u64);
+    let resp = reqwest::Client::new()
+        .post(emu.endpoint())
+        .header("content-type", "application/x-amz-json-1.0")
+        .header("x-amz-target", "DynamoDB_20120810.ListTables")
+        .header("x-amz-date", &stale)
+        .header(
+            "authorization",
+            "AWS4-HMAC-SHA256 Credential=k/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00",
+        )
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 400);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["__type"], "com.amazon.coral.service#InvalidSignatureException");
+}
+
 /// `YYYYMMDDTHHMMSSZ` of seconds since the epoch (Hinnant's civil-from-days).
 fn ddb_emulator_date(secs: i64) -> String {
     let days = secs.div_euclid(86_400);

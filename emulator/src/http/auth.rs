@@ -1,6 +1,7 @@
 //! The `Authorization` header check. Any well-formed SigV4 header is
 //! accepted (any access key, any region); signatures are not verified.
-//! The request time (`X-Amz-Date`) must be within 15 minutes of ours, as
+//! The request time (`X-Amz-Date`) must be within 15 minutes of the real
+//! system time (never the emulator's manual clock), as
 //! the service requires ("Signature expired" / "Signature not yet
 //! current", InvalidSignatureException); the service reports a stale date
 //! before a malformed `Authorization` header.
@@ -8,7 +9,7 @@
 use crate::error::{messages, Error, ErrorKind, Result};
 use hyper::HeaderMap;
 
-/// How far a request's date may be from the server's clock (SigV4: 15 minutes).
+/// How far a request's date may be from the system time (SigV4: 15 minutes).
 const MAX_SKEW_SECS: i64 = 15 * 60;
 
 /// Checks that a SigV4 `Authorization` header is present and well formed.
@@ -19,10 +20,9 @@ pub fn check(headers: &HeaderMap) -> Result<()> {
             crate::error::messages::MISSING_AUTH_TOKEN,
         ));
     };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-    check_date(headers, now)?;
+    // The client signed with the real time: compare with the system clock,
+    // never the emulator's `Clock`, which a test may have set years away.
+    check_date(headers, crate::clock::system_secs())?;
     let value = value.to_str().unwrap_or("");
     let Some(params) = value.strip_prefix("AWS4-HMAC-SHA256 ") else {
         let all = ["Credential", "Signature", "SignedHeaders"];
