@@ -46,7 +46,9 @@ impl Write for DeleteTable {
         if table.def.meta.deletion_protection {
             return Err(Error::validation(messages::DELETION_PROTECTED));
         }
-        let output = Output { table_description: desc::describe(ctx, table, Some(TableStatus::Deleting)).reduced_for_delete() };
+        let output = Output {
+            table_description: desc::describe(ctx, table, Some(TableStatus::Deleting)).reduced_for_delete(),
+        };
         let lifecycle = desc::start(ctx, TableStatus::Deleting);
         let change = if lifecycle.at(ctx.now_ms).is_none() {
             TableChange::Remove(table.def.name.clone())
