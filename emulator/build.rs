@@ -38,7 +38,13 @@ const MEMBER_ORDER: &[(&str, &[&str])] =
 /// (2016): "Value 'BOOLEAN' at 'attributeDefinitions.3.member.attributeType'
 /// failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]"
 /// (the model lists S, N, B).
-const ENUM_ORDER: &[(&str, &[&str])] = &[("ScalarAttributeType", &["B", "N", "S"])];
+/// Select: the order the service lists its values in (issue 15, recalled
+/// from live responses: "[SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES,
+/// ALL_PROJECTED_ATTRIBUTES]").
+const ENUM_ORDER: &[(&str, &[&str])] = &[
+    ("ScalarAttributeType", &["B", "N", "S"]),
+    ("Select", &["SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"]),
+];
 
 /// The model's patterns and the matcher (a `Pattern` variant in
 /// `validate.rs`) implementing each. A pattern not listed here is not checked

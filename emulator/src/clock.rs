@@ -96,6 +96,13 @@ impl Clock {
     }
 }
 
+/// The real system time in seconds since the epoch, whatever any [`Clock`]
+/// says: what a client signs its requests with (`X-Amz-Date`), so what the
+/// signature-date check compares against.
+pub fn system_secs() -> i64 {
+    i64::try_from(system_ms() / 1000).unwrap_or(i64::MAX)
+}
+
 fn system_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(0))
 }
@@ -114,9 +121,46 @@ pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
+/// Days since 1970-01-01 of a proleptic Gregorian date (the inverse of
+/// [`civil_from_days`], same algorithm).
+pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Seconds since the epoch of a SigV4 timestamp (`20261206T073500Z`).
+pub fn parse_amz_date(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let t = s.get(r)?;
+        t.bytes().all(|c| c.is_ascii_digit()).then(|| t.parse().ok())?
+    };
+    let (y, mo, d) = (num(0..4)?, num(4..6)?, num(6..8)?);
+    let (h, mi, se) = (num(9..11)?, num(11..13)?, num(13..15)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
+        return None;
+    }
+    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se)
+}
+
+/// A SigV4 timestamp (`20261206T073500Z`) of seconds since the epoch.
+pub fn format_amz_date(secs: i64) -> String {
+    let (y, mo, d) = civil_from_days(secs.div_euclid(86_400));
+    let t = secs.rem_euclid(86_400);
+    format!("{y:04}{mo:02}{d:02}T{:02}{:02}{:02}Z", t / 3600, t / 60 % 60, t % 60)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{civil_from_days, Clock, ClockMode};
+    use super::{civil_from_days, days_from_civil, format_amz_date, parse_amz_date, Clock, ClockMode};
     use std::time::Duration;
 
     #[test]
@@ -141,6 +185,16 @@ mod tests {
         assert!(clock.now_ms() >= before + 3_600_000);
         clock.use_system();
         assert!(clock.now_ms() < before + 3_600_000);
+    }
+
+    #[test]
+    fn amz_dates_round_trip() {
+        for secs in [0, 951_782_400, 1_796_542_500, 1_796_542_500 + 86_399] {
+            assert_eq!(parse_amz_date(&format_amz_date(secs)), Some(secs));
+        }
+        assert_eq!(days_from_civil(2000, 2, 29), 11_016);
+        assert_eq!(parse_amz_date("20261206T07350Z"), None);
+        assert_eq!(parse_amz_date("2026120XT073500Z"), None);
     }
 
     #[test]

@@ -62,6 +62,13 @@ impl Builder {
         self.config.stream_shard_rollover = every;
         self
     }
+    /// Compatibility profile (default: the service's behaviour;
+    /// [`Compat::DynamoDbLocal`] accepts DynamoDB Local's documented
+    /// leniencies).
+    pub fn compat(mut self, compat: crate::service::Compat) -> Self {
+        self.config.compat = compat;
+        self
+    }
     /// Where exports are written and imports read: S3 bucket `b` is the
     /// folder `dir/b` (default: none; exports and imports are refused).
     pub fn s3_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
@@ -112,9 +119,16 @@ impl Builder {
 }
 
 /// Serves `service` on `host:port` (a new emulator, or a fork).
-pub(crate) async fn serve_service(host: &str, port: u16, service: Service) -> std::io::Result<Emulator> {
+pub(crate) async fn serve_service(host: &str, port: u16, mut service: Service) -> std::io::Result<Emulator> {
     let listener = tokio::net::TcpListener::bind((host, port)).await?;
     let addr = listener.local_addr()?;
+    // Advertise where clients reach us (a wildcard bind answers on loopback).
+    let advertised = if addr.ip().is_unspecified() {
+        SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), addr.port())
+    } else {
+        addr
+    };
+    service.config.endpoint_address = Some(advertised.to_string());
     let _ = service.harness.host.set(host.to_string());
     let service = Arc::new(service);
     let (tx, rx) = watch::channel(false);

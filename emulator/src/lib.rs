@@ -95,6 +95,6 @@ pub use ops::update_item::UpdateItem;
 pub use ops::update_table::UpdateTable;
 pub use ops::update_time_to_live::UpdateTimeToLive;
 pub use ops::write::Reporting;
-pub use service::{Command, Config, OperationRecord, Service};
+pub use service::{Command, Compat, Config, OperationRecord, Service};
 pub use transfer::export::{DescribeExport, ExportTableToPointInTime, ListExports};
 pub use transfer::import::{DescribeImport, ImportTable, ListImports};

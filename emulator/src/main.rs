@@ -60,6 +60,15 @@ struct Args {
     /// `b`, prefix `p` is DIR/b/p (a bucket exists when its folder does).
     #[arg(long)]
     s3_dir: Option<std::path::PathBuf>,
+    /// Compatibility profile: `service` (default, the real service's
+    /// behaviour) or `dynamodb-local` (accept DynamoDB Local's leniencies,
+    /// for test suites written against it).
+    #[arg(long, default_value = "service", value_parser = parse_compat)]
+    compat: ddb_emulator::Compat,
+}
+
+fn parse_compat(s: &str) -> Result<ddb_emulator::Compat, String> {
+    ddb_emulator::Compat::parse(s).ok_or_else(|| format!("unknown profile {s:?} (service, dynamodb-local)"))
 }
 
 fn parse_sync(s: &str) -> Result<ddb_emulator::durable::SyncPolicy, String> {
@@ -100,6 +109,7 @@ async fn run(args: Args) -> std::process::ExitCode {
         .unprocessed_probability(args.unprocessed_probability)
         .admin(!args.no_admin)
         .enforce_throughput(args.enforce_throughput)
+        .compat(args.compat)
         .ttl_sweep_interval(std::time::Duration::from_millis(args.ttl_sweep_interval_ms))
         .sync(args.sync);
     let started = match &args.data_dir {

@@ -54,6 +54,14 @@ pub struct Config {
     /// Whether provisioned tables and GSIs throttle beyond their capacity
     /// (token buckets with the service's burst allowance; `harness::throughput`).
     pub enforce_throughput: bool,
+    /// The address (`host:port`) DescribeEndpoints and the `GET /` health
+    /// answer name: the emulator's own, set by [`crate::Emulator`] once it
+    /// has bound, so an endpoint-discovery client stays on the emulator.
+    /// `None` (a service without a listener): the regional AWS name.
+    pub endpoint_address: Option<String>,
+    /// Which behaviour to follow where DynamoDB Local differs from the
+    /// service (default: the service's).
+    pub compat: Compat,
     /// Where exports are written and imports read: S3 bucket `b`, key `k`
     /// is the file `s3_dir/b/k`. Exports and imports are refused without it.
     pub s3_dir: Option<std::path::PathBuf>,
@@ -63,6 +71,44 @@ pub struct Config {
     pub data_dir: Option<std::path::PathBuf>,
     /// Durable mode's sync policy and checkpoint interval.
     pub durability: crate::durable::Options,
+}
+
+/// A compatibility profile.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Compat {
+    /// The real service's behaviour (the default).
+    #[default]
+    Service,
+    /// Accept what DynamoDB Local accepts and the service refuses, for test
+    /// suites written against it. Exactly: CreateTable with
+    /// AttributeDefinitions that no key schema uses.
+    DynamoDbLocal,
+}
+
+impl Compat {
+    /// Parses a `--compat` value: `dynamodb-local` or `service`.
+    pub fn parse(s: &str) -> Option<Compat> {
+        match s {
+            "service" | "dynamodb" => Some(Compat::Service),
+            "dynamodb-local" => Some(Compat::DynamoDbLocal),
+            _ => None,
+        }
+    }
+
+    /// Whether CreateTable may define attributes no key uses.
+    pub fn allows_unused_attribute_definitions(self) -> bool {
+        self == Compat::DynamoDbLocal
+    }
+}
+
+impl Config {
+    /// The address DescribeEndpoints and the health check name.
+    pub fn advertised_endpoint(&self) -> String {
+        match &self.endpoint_address {
+            Some(a) => a.clone(),
+            None => format!("dynamodb.{}.amazonaws.com", self.region),
+        }
+    }
 }
 
 impl Default for Config {
@@ -78,6 +124,8 @@ impl Default for Config {
             stream_shard_rollover: Duration::from_secs(4 * 3600),
             admin: true,
             enforce_throughput: false,
+            endpoint_address: None,
+            compat: Compat::Service,
             s3_dir: None,
             data_dir: None,
             durability: crate::durable::Options::default(),
@@ -166,6 +214,8 @@ impl Service {
             transition_delay: self.config.transition_delay,
             clock: Some(&self.clock),
             stream_shard_rollover: self.config.stream_shard_rollover,
+            compat: self.config.compat,
+            endpoint_address: self.config.endpoint_address.as_deref(),
         }
     }
 
@@ -286,7 +336,7 @@ fn check_table_member(table: &str) -> Result<()> {
         1..=1024 => return Ok(()),
         _ => messages::max_length(1024),
     };
-    let failure = messages::constraint_failure(&format!("'{table}'"), "tableName", &constraint);
+    let failure = messages::constraint_failure(&format!("'{table}'"), "TableName", &constraint);
     Err(Error::validation(messages::validation_errors(&[failure])))
 }
 

@@ -7,6 +7,7 @@ mod concurrency;
 mod embedding;
 mod exports;
 mod expressions;
+mod fidelity;
 mod harness;
 mod items_basic;
 mod model;

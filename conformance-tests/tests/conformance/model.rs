@@ -159,6 +159,12 @@ impl UpdOp {
         }
     }
 
+    /// Whether the update only removes: on a missing item it creates
+    /// nothing (the service's answer; ALL_NEW then returns nothing).
+    fn only_removes(&self) -> bool {
+        matches!(self, UpdOp::RemoveCnt | UpdOp::RemoveTag)
+    }
+
     /// Applies the update to `base` (the current item, or the key alone).
     fn apply(&self, base: &MItem) -> Result<MItem, String> {
         let mut it = base.clone();
@@ -598,6 +604,9 @@ impl Model {
                         return Outcome::ConditionFailed(if *old_on_fail { old } else { None });
                     }
                 }
+                if old.is_none() && op.only_removes() {
+                    return Outcome::Written(None);
+                }
                 let new = match op.apply(old.as_ref().unwrap_or(&key_item(*k))) {
                     Ok(n) => n,
                     Err(msg) => return Outcome::Invalid(msg),
@@ -658,6 +667,7 @@ impl Model {
                         TxKind::Put(a) => Some(Some(put_item(o.k, a))),
                         TxKind::Delete => Some(None),
                         TxKind::Check => None,
+                        TxKind::Update(u) if old.is_none() && u.only_removes() => None,
                         TxKind::Update(u) => match u.apply(old.unwrap_or(&key_item(o.k))) {
                             Ok(n) => Some(Some(n)),
                             Err(msg) => {

@@ -638,7 +638,7 @@ async fn create_table_key_schema_and_definition_errors() {
     assert_eq!(code, "ValidationException");
     assert_eq!(
         msg,
-        "1 validation error detected: Value '[KeySchemaElement(attributeName=a, keyType=HASH), KeySchemaElement(attributeName=b, keyType=RANGE), KeySchemaElement(attributeName=c, keyType=RANGE)]' at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2"
+        "1 validation error detected: Value '[KeySchemaElement(attributeName=a, keyType=HASH), KeySchemaElement(attributeName=b, keyType=RANGE), KeySchemaElement(attributeName=c, keyType=RANGE)]' at 'KeySchema' failed to satisfy constraint: Member must have length less than or equal to 2"
     );
 
     // Nothing was created by any of these.
@@ -899,24 +899,24 @@ async fn create_table_name_rules() {
     assert_eq!((code.as_str(), status), ("ValidationException", 400));
     assert_eq!(
         msg,
-        "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3"
+        "1 validation error detected: Value 'ab' at 'TableName' failed to satisfy constraint: Member must have length greater than or equal to 3"
     );
     let (_, msg, _) = fails!(create("has space").await);
     assert_eq!(
         msg,
-        "1 validation error detected: Value 'has space' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
+        "1 validation error detected: Value 'has space' at 'TableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
     );
     let (_, msg, _) = fails!(create("a!").await);
     assert_eq!(
         msg,
-        "2 validation errors detected: Value 'a!' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; Value 'a!' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3"
+        "2 validation errors detected: Value 'a!' at 'TableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; Value 'a!' at 'TableName' failed to satisfy constraint: Member must have length greater than or equal to 3"
     );
     let long = "x".repeat(256);
     let (_, msg, _) = fails!(create(&long).await);
     assert_eq!(
         msg,
         format!(
-            "1 validation error detected: Value '{long}' at 'tableName' failed to satisfy constraint: Member must have length less than or equal to 255"
+            "1 validation error detected: Value '{long}' at 'TableName' failed to satisfy constraint: Member must have length less than or equal to 255"
         )
     );
     // The boundaries and every allowed character.
@@ -1013,13 +1013,13 @@ async fn list_tables_limit_bounds() {
     assert_eq!((code.as_str(), status), ("ValidationException", 400));
     assert_eq!(
         msg,
-        "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"
+        "1 validation error detected: Value '0' at 'Limit' failed to satisfy constraint: Member must have value greater than or equal to 1"
     );
     let (code, msg, _) = fails!(c.list_tables().limit(101).send().await);
     assert_eq!(code, "ValidationException");
     assert_eq!(
         msg,
-        "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100"
+        "1 validation error detected: Value '101' at 'Limit' failed to satisfy constraint: Member must have value less than or equal to 100"
     );
     c.list_tables().limit(1).send().await.unwrap();
     c.list_tables().limit(100).send().await.unwrap();
@@ -1028,7 +1028,7 @@ async fn list_tables_limit_bounds() {
     assert_eq!(code, "ValidationException");
     assert_eq!(
         msg,
-        "1 validation error detected: Value 'ab' at 'exclusiveStartTableName' failed to satisfy constraint: Member must have length greater than or equal to 3"
+        "1 validation error detected: Value 'ab' at 'ExclusiveStartTableName' failed to satisfy constraint: Member must have length greater than or equal to 3"
     );
 }
 
@@ -1561,7 +1561,7 @@ async fn time_to_live_enable_and_disable() {
     assert_eq!(code, "ValidationException");
     assert_eq!(
         msg,
-        "1 validation error detected: Value '' at 'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member must have length greater than or equal to 1"
+        "1 validation error detected: Value '' at 'TimeToLiveSpecification.AttributeName' failed to satisfy constraint: Member must have length greater than or equal to 1"
     );
 }
 
@@ -1611,8 +1611,9 @@ async fn tag_untag_and_list_by_arn() {
     let (code, msg, _) = fails!(c.list_tags_of_resource().resource_arn(&missing).send().await);
     assert_eq!(code, "ResourceNotFoundException");
     assert_eq!(msg, format!("Requested resource not found: ResourcArn: {missing} not found"));
+    // Tagging one: AccessDeniedException, as the service answers (issue 15).
     let (code, _, _) = fails!(c.tag_resource().resource_arn(&missing).tags(tag("x", "1")).send().await);
-    assert_eq!(code, "ResourceNotFoundException");
+    assert_eq!(code, "AccessDeniedException");
     // Reserved prefix; too many tags.
     let (code, _, _) = fails!(c.tag_resource().resource_arn(&arn).tags(tag("aws:x", "1")).send().await);
     assert_eq!(code, "ValidationException");
@@ -1638,11 +1639,12 @@ async fn describe_limits_reports_default_quotas() {
 }
 
 #[tokio::test]
-async fn describe_endpoints_reports_the_regional_endpoint() {
+async fn describe_endpoints_names_the_emulator_itself() {
     let env = TestEnv::new().await;
     let e = env.client.describe_endpoints().send().await.unwrap();
     assert_eq!(e.endpoints().len(), 1);
-    assert_eq!(e.endpoints()[0].address(), "dynamodb.us-east-1.amazonaws.com");
+    // The emulator's own address: an endpoint-discovery client stays here.
+    assert_eq!(format!("http://{}", e.endpoints()[0].address()), env.endpoint);
     assert_eq!(e.endpoints()[0].cache_period_in_minutes(), 1440);
 }
 

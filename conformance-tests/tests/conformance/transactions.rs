@@ -415,9 +415,10 @@ async fn more_than_100_actions_are_rejected() {
     let actions: Vec<TransactWriteItem> = (0..101).map(|i| tx_put("tx2", key1(&format!("k{i}")))).collect();
     let (code, msg) = expect_err!(transact(c, actions).await);
     assert_eq!(code, "ValidationException");
-    assert!(msg.starts_with("1 validation error detected: Value '["), "{msg}");
+    // The value holds attribute values: not printed (issue 15).
+    assert!(msg.starts_with("1 validation error detected: Value at 'TransactItems'"), "{msg}");
     assert!(
-        msg.ends_with("at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100"),
+        msg.ends_with("at 'TransactItems' failed to satisfy constraint: Member must have length less than or equal to 100"),
         "{msg}"
     );
     assert!(scan_all(c, "tx2").await.is_empty());
@@ -548,7 +549,7 @@ async fn transact_get_limits_and_errors() {
     let (code, msg) = expect_err!(c.transact_get_items().set_transact_items(Some(gets)).send().await);
     assert_eq!(code, "ValidationException");
     assert!(
-        msg.ends_with("at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100"),
+        msg.ends_with("at 'TransactItems' failed to satisfy constraint: Member must have length less than or equal to 100"),
         "{msg}"
     );
     let gets: Vec<TransactGetItem> = (0..100).map(|i| tx_get("tx2", key1(&format!("k{i}")))).collect();
@@ -576,10 +577,15 @@ async fn transact_get_limits_and_errors() {
     assert_eq!(code, "ResourceNotFoundException");
     assert_eq!(msg, "Requested resource not found");
 
+    // A Get whose key lacks an attribute fails that action alone: a
+    // ValidationError reason, not a top-level ValidationException (issue 15).
     let (code, msg) =
         expect_err!(c.transact_get_items().transact_items(tx_get("tx1", key1("a"))).send().await);
-    assert_eq!(code, "ValidationException");
-    assert_eq!(msg, "The provided key element does not match the schema");
+    assert_eq!(code, "TransactionCanceledException");
+    assert_eq!(
+        msg,
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [ValidationError]"
+    );
 }
 
 #[tokio::test]

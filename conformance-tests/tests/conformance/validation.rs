@@ -121,7 +121,7 @@ async fn null_members_count_as_absent() {
     assert_eq!(status, 200);
     let (status, ty, msg) = call(e, "DescribeTable", json!({"TableName": null})).await;
     assert_eq!((status, ty.as_str()), (400, "ValidationException"));
-    assert_eq!(msg, one("tableName", "null", "Member must not be null"));
+    assert_eq!(msg, "The parameter 'TableName' is required but was not present in the request");
 }
 
 // ---- Constraints: ValidationException texts -------------------------------------------
@@ -132,26 +132,24 @@ async fn missing_required_members() {
     let e = &env.endpoint;
     let (status, ty, msg) = call(e, "DescribeTable", json!({})).await;
     assert_eq!((status, ty.as_str()), (400, "ValidationException"));
-    assert_eq!(msg, one("tableName", "null", "Member must not be null"));
-    let (_, ty, msg) = call(e, "UpdateTimeToLive", json!({})).await;
+    // Top-level members: the first one absent, in the service's words (issue 15).
+    assert_eq!(msg, "The parameter 'TableName' is required but was not present in the request");
+    let (_, ty, msg) = call(e, "UpdateTimeToLive", json!({"TableName": "tbl"})).await;
     assert_eq!(ty, "ValidationException");
-    assert_eq!(
-        msg,
-        "2 validation errors detected: \
-         Value null at 'tableName' failed to satisfy constraint: Member must not be null; \
-         Value null at 'timeToLiveSpecification' failed to satisfy constraint: Member must not be null"
-    );
+    assert_eq!(msg, "The parameter 'TimeToLiveSpecification' is required but was not present in the request");
     let (_, ty, msg) =
         call(e, "TagResource", json!({"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/t"}))
             .await;
     assert_eq!(ty, "ValidationException");
-    assert_eq!(msg, one("tags", "null", "Member must not be null"));
+    assert_eq!(msg, "The parameter 'Tags' is required but was not present in the request");
+    let (_, _, msg) = call(e, "BatchGetItem", json!({})).await;
+    assert_eq!(msg, "The requestItems parameter is required for BatchGetItem");
     // Required members of nested structures.
     let mut body = simple_table("tbl");
     body["KeySchema"] = json!([{"AttributeName": "pk"}]);
     let (_, ty, msg) = call(e, "CreateTable", body).await;
     assert_eq!(ty, "ValidationException");
-    assert_eq!(msg, one("keySchema.1.member.keyType", "null", "Member must not be null"));
+    assert_eq!(msg, one("KeySchema.1.member.KeyType", "null", "Member must not be null"));
 }
 
 #[tokio::test]
@@ -166,7 +164,7 @@ async fn constraint_paths_and_multiple_errors() {
     assert_eq!((status, ty.as_str()), (400, "ValidationException"));
     assert_eq!(
         msg,
-        one("keySchema.2.member.attributeName", "''", "Member must have length greater than or equal to 1")
+        one("KeySchema.2.member.AttributeName", "''", "Member must have length greater than or equal to 1")
     );
     // Two failures, joined with "; " in the service's member order.
     let mut body = simple_table("tbl");
@@ -176,8 +174,8 @@ async fn constraint_paths_and_multiple_errors() {
     assert_eq!(
         msg,
         "2 validation errors detected: \
-         Value '' at 'keySchema.1.member.attributeName' failed to satisfy constraint: Member must have length greater than or equal to 1; \
-         Value 'PRIMARY' at 'keySchema.1.member.keyType' failed to satisfy constraint: Member must satisfy enum value set: [HASH, RANGE]"
+         Value '' at 'KeySchema.1.member.AttributeName' failed to satisfy constraint: Member must have length greater than or equal to 1; \
+         Value 'PRIMARY' at 'KeySchema.1.member.KeyType' failed to satisfy constraint: Member must satisfy enum value set: [HASH, RANGE]"
     );
     // Enum and index-name violations inside a GSI.
     let mut body = simple_table("tbl");
@@ -191,8 +189,8 @@ async fn constraint_paths_and_multiple_errors() {
     assert_eq!(
         msg,
         "2 validation errors detected: \
-         Value 'ix' at 'globalSecondaryIndexes.1.member.indexName' failed to satisfy constraint: Member must have length greater than or equal to 3; \
-         Value 'SOME' at 'globalSecondaryIndexes.1.member.projection.projectionType' failed to satisfy constraint: Member must satisfy enum value set: [ALL, KEYS_ONLY, INCLUDE]"
+         Value 'ix' at 'GlobalSecondaryIndexes.1.member.IndexName' failed to satisfy constraint: Member must have length greater than or equal to 3; \
+         Value 'SOME' at 'GlobalSecondaryIndexes.1.member.Projection.ProjectionType' failed to satisfy constraint: Member must satisfy enum value set: [ALL, KEYS_ONLY, INCLUDE]"
     );
     // Range violations of nested longs: write before read, as the service lists them.
     let mut body = simple_table("tbl");
@@ -204,8 +202,8 @@ async fn constraint_paths_and_multiple_errors() {
     assert_eq!(
         msg,
         "2 validation errors detected: \
-         Value '0' at 'provisionedThroughput.writeCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1; \
-         Value '0' at 'provisionedThroughput.readCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1"
+         Value '0' at 'ProvisionedThroughput.WriteCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1; \
+         Value '0' at 'ProvisionedThroughput.ReadCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1"
     );
     // Attribute type outside [B, N, S] in the third definition.
     let body = json!({
@@ -222,7 +220,7 @@ async fn constraint_paths_and_multiple_errors() {
     assert_eq!(
         msg,
         one(
-            "attributeDefinitions.3.member.attributeType",
+            "AttributeDefinitions.3.member.AttributeType",
             "'BOOL'",
             "Member must satisfy enum value set: [B, N, S]"
         )
@@ -238,7 +236,7 @@ async fn constraint_paths_and_multiple_errors() {
     assert_eq!(
         msg,
         one(
-            "tagKeys",
+            "TagKeys",
             "'[ok, ]'",
             "Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]"
         )
@@ -268,14 +266,14 @@ async fn enum_and_range_violations_through_the_sdk() {
     assert_eq!(code, "ValidationException");
     assert_eq!(
         msg,
-        one("billingMode", "'FREE'", "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]")
+        one("BillingMode", "'FREE'", "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]")
     );
     let (code, msg) = ddb_conformance::expect_err!(c.list_tables().limit(-1).send().await);
     assert_eq!(code, "ValidationException");
-    assert_eq!(msg, one("limit", "'-1'", "Member must have value greater than or equal to 1"));
+    assert_eq!(msg, one("Limit", "'-1'", "Member must have value greater than or equal to 1"));
     let (code, msg) = ddb_conformance::expect_err!(c.list_tables().limit(1000).send().await);
     assert_eq!(code, "ValidationException");
-    assert_eq!(msg, one("limit", "'1000'", "Member must have value less than or equal to 100"));
+    assert_eq!(msg, one("Limit", "'1000'", "Member must have value less than or equal to 100"));
 }
 
 // ---- The order of the checks ------------------------------------------------------
@@ -343,7 +341,7 @@ async fn constraints_before_semantics() {
     assert_eq!((status, ty.as_str()), (400, "ValidationException"));
     assert_eq!(
         msg,
-        one("billingMode", "'FREE'", "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]")
+        one("BillingMode", "'FREE'", "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]")
     );
     // Without the constraint failure, the semantic one is reported.
     let mut body = simple_table("tbl");
@@ -364,7 +362,7 @@ async fn constraints_before_semantics() {
     assert_eq!(
         msg,
         one(
-            "tableClass",
+            "TableClass",
             "'GLACIER'",
             "Member must satisfy enum value set: [STANDARD, STANDARD_INFREQUENT_ACCESS]"
         )
@@ -392,7 +390,7 @@ async fn validation_before_table_existence() {
     assert_eq!(
         msg,
         one(
-            "timeToLiveSpecification.attributeName",
+            "TimeToLiveSpecification.AttributeName",
             "''",
             "Member must have length greater than or equal to 1"
         )
@@ -407,7 +405,7 @@ async fn validation_before_table_existence() {
     assert_eq!(
         msg,
         one(
-            "returnValues",
+            "ReturnValues",
             "'ALL'",
             "Member must satisfy enum value set: [NONE, ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATED_NEW]"
         )
@@ -465,7 +463,7 @@ async fn list_tables_limit_range() {
     ] {
         let (status, ty, msg) = call(e, "ListTables", json!({ "Limit": limit })).await;
         assert_eq!((status, ty.as_str()), (400, "ValidationException"));
-        assert_eq!(msg, one("limit", &format!("'{limit}'"), constraint));
+        assert_eq!(msg, one("Limit", &format!("'{limit}'"), constraint));
     }
     // Both ListTables members failing: both listed.
     let (_, ty, msg) = call(e, "ListTables", json!({"ExclusiveStartTableName": "a!", "Limit": 0})).await;
@@ -473,9 +471,9 @@ async fn list_tables_limit_range() {
     assert_eq!(
         msg,
         "3 validation errors detected: \
-         Value 'a!' at 'exclusiveStartTableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; \
-         Value 'a!' at 'exclusiveStartTableName' failed to satisfy constraint: Member must have length greater than or equal to 3; \
-         Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"
+         Value 'a!' at 'ExclusiveStartTableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; \
+         Value 'a!' at 'ExclusiveStartTableName' failed to satisfy constraint: Member must have length greater than or equal to 3; \
+         Value '0' at 'Limit' failed to satisfy constraint: Member must have value greater than or equal to 1"
     );
     for limit in [1, 100] {
         let (status, _, _) = call(e, "ListTables", json!({ "Limit": limit })).await;

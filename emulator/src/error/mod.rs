@@ -29,6 +29,9 @@ pub enum ErrorKind {
     InvalidSignature,
     /// Constraint or semantic validation failure.
     Validation,
+    /// Not authorized (the service's answer to tagging an ARN that names
+    /// no table).
+    AccessDenied,
     /// The request body was larger than the service accepts.
     RequestEntityTooLarge,
     // Service (DynamoDB) errors.
@@ -104,6 +107,7 @@ impl ErrorKind {
             IncompleteSignature => "com.amazon.coral.service#IncompleteSignatureException",
             InvalidSignature => "com.amazon.coral.service#InvalidSignatureException",
             Validation => "com.amazon.coral.validate#ValidationException",
+            AccessDenied => "com.amazon.coral.service#AccessDeniedException",
             RequestEntityTooLarge => "com.amazon.coral.service#RequestEntityTooLargeException",
             ResourceNotFound => "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
             ResourceInUse => "com.amazonaws.dynamodb.v20120810#ResourceInUseException",
@@ -226,6 +230,42 @@ impl Error {
     /// A `ConditionalCheckFailedException`, carrying the old item if asked for.
     pub fn conditional_check_failed(item: Option<Item>) -> Self {
         Error { item, ..Self::new(ErrorKind::ConditionalCheckFailed, messages::CONDITIONAL_CHECK_FAILED) }
+    }
+    /// A ResourceNotFoundException turned into the AccessDeniedException the
+    /// service answers instead for some operations (tagging a table ARN
+    /// that does not exist); other errors pass through.
+    pub fn not_found_as_access_denied(self, message: impl FnOnce() -> String) -> Self {
+        if self.kind == ErrorKind::ResourceNotFound {
+            Self::new(ErrorKind::AccessDenied, message())
+        } else {
+            self
+        }
+    }
+    /// A TransactionCanceledException with one reason per action: the
+    /// action's error as a `ValidationError` (or `ConditionalCheckFailed`),
+    /// `None` where the action had none.
+    pub fn transaction_cancelled(errors: &[Option<Error>]) -> Self {
+        let reasons: Vec<CancellationReason> = errors
+            .iter()
+            .map(|e| match e {
+                None => CancellationReason { code: "None".into(), message: None, item: None },
+                Some(e) if e.kind == ErrorKind::ConditionalCheckFailed => CancellationReason {
+                    code: "ConditionalCheckFailed".into(),
+                    message: Some(messages::CONDITIONAL_CHECK_FAILED.into()),
+                    item: e.item.clone(),
+                },
+                Some(e) => CancellationReason {
+                    code: "ValidationError".into(),
+                    message: Some(e.message.clone()),
+                    item: None,
+                },
+            })
+            .collect();
+        let codes: Vec<&str> = reasons.iter().map(|r| r.code.as_str()).collect();
+        Error {
+            cancellation_reasons: Some(reasons.clone()),
+            ..Self::new(ErrorKind::TransactionCanceled, messages::transaction_cancelled(&codes))
+        }
     }
     /// An `InternalServerError` (HTTP 500): only for genuine faults.
     pub fn internal(message: impl Into<String>) -> Self {

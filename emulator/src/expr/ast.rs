@@ -176,8 +176,9 @@ pub enum Operand {
     Path(Path),
     /// A constant.
     Value(ValueRef),
-    /// `size(path)`.
-    Size(Path),
+    /// `size(operand)`: of a path, or of a constant (`size(:v)`, which the
+    /// service accepts).
+    Size(Box<Operand>),
     /// `( operand )`.
     Paren(Box<Operand>),
 }
@@ -206,10 +207,12 @@ pub enum Condition {
     AttributeExists(Path),
     /// `attribute_not_exists(path)`.
     AttributeNotExists(Path),
-    /// `attribute_type(path, :type)`.
-    AttributeType(Path, ValueRef),
-    /// `begins_with(path, operand)`.
-    BeginsWith(Path, Operand),
+    /// `attribute_type(operand, :type)`: the first operand is a path or,
+    /// as the service allows, a constant (`attribute_type(:v, :t)`).
+    AttributeType(Operand, ValueRef),
+    /// `begins_with(operand, operand)`: the first operand is a path or a
+    /// constant (`begins_with(:s, a)`).
+    BeginsWith(Operand, Operand),
     /// `contains(path, operand)`.
     Contains(Path, Operand),
     /// `NOT c`.

@@ -6,7 +6,9 @@
 //! bytes; `<`, `<=`, `>`, `>=` and BETWEEN only order two values of the same
 //! scalar type (S, N or B), anything else is false; `=` and `<>` compare any
 //! two values (different types are unequal); a comparison with a missing
-//! attribute is false, `<>` included. `size` counts UTF-16 code units of a
+//! attribute is false, except `<>`, which is true (a missing attribute is
+//! not equal to anything: the service's answer, in conditions and filters
+//! alike). `size` counts UTF-16 code units of a
 //! string (as the service does: `size("é𝄞") = 3`), bytes of a binary and
 //! elements of a set, list or map; for other types it yields nothing (the
 //! comparison is false).
@@ -62,11 +64,19 @@ pub fn operand<'a>(o: &'a Operand, item: &'a Item) -> Option<Cow<'a, AttributeVa
     match o {
         Operand::Path(p) => lookup(item, p).map(Cow::Borrowed),
         Operand::Value(v) => v.literal().map(Cow::Borrowed),
-        Operand::Size(p) => {
-            let n = size_of(lookup(item, p)?)?;
+        Operand::Size(o) => {
+            let n = size_of(&*operand(o, item)?)?;
             Some(Cow::Owned(AttributeValue::N(Number::from_u64(n as u64))))
         }
         Operand::Paren(inner) => operand(inner, item),
+    }
+}
+
+/// Whether `o` is `size(x)` of a present value that has no size.
+fn unsized_size(o: &Operand, item: &Item) -> bool {
+    match o.unparen() {
+        Operand::Size(inner) => operand(inner, item).is_some(),
+        _ => false,
     }
 }
 
@@ -115,11 +125,36 @@ pub fn contains(v: &AttributeValue, x: &AttributeValue) -> bool {
 impl Condition {
     /// Evaluates this (resolved) condition against `item`. Never fails:
     /// type mismatches and missing attributes make comparisons false.
+    ///
+    /// Chains of `NOT` and parentheses are unwound in a loop and the leaf
+    /// work lives in its own (not inlined) function, so the recursion (only
+    /// through AND / OR, at most 300 operators deep) uses small frames: the
+    /// deepest expressions 4 KB allow evaluate on a 2 MB stack.
     pub fn evaluate(&self, item: &Item) -> bool {
+        let mut c = self;
+        let mut negate = false;
+        loop {
+            match c {
+                Condition::Not(x) => {
+                    negate = !negate;
+                    c = x;
+                }
+                Condition::Paren(x) => c = x,
+                Condition::And(l, r) => return negate ^ (l.evaluate(item) && r.evaluate(item)),
+                Condition::Or(l, r) => return negate ^ (l.evaluate(item) || r.evaluate(item)),
+                leaf => return negate ^ leaf.evaluate_leaf(item),
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn evaluate_leaf(&self, item: &Item) -> bool {
         match self {
             Condition::Compare(l, op, r) => match (operand(l, item), operand(r, item)) {
                 (Some(a), Some(b)) => compare(&a, *op, &b),
-                _ => false,
+                // A missing attribute is unequal to anything; the size of
+                // a value that has none (a number) compares false throughout.
+                _ => *op == CompareOp::Ne && !unsized_size(l, item) && !unsized_size(r, item),
             },
             Condition::Between(o, lo, hi) => match (operand(o, item), operand(lo, item), operand(hi, item)) {
                 (Some(v), Some(a), Some(b)) => between(&v, &a, &b),
@@ -131,12 +166,12 @@ impl Condition {
             },
             Condition::AttributeExists(p) => lookup(item, p).is_some(),
             Condition::AttributeNotExists(p) => lookup(item, p).is_none(),
-            Condition::AttributeType(p, t) => match (lookup(item, p), t.literal()) {
+            Condition::AttributeType(o, t) => match (operand(o, item), t.literal()) {
                 (Some(v), Some(AttributeValue::S(name))) => v.value_type().as_str() == name,
                 _ => false,
             },
-            Condition::BeginsWith(p, o) => match (lookup(item, p), operand(o, item)) {
-                (Some(v), Some(x)) => begins_with(v, &x),
+            Condition::BeginsWith(a, o) => match (operand(a, item), operand(o, item)) {
+                (Some(v), Some(x)) => begins_with(&v, &x),
                 _ => false,
             },
             Condition::Contains(p, o) => match (lookup(item, p), operand(o, item)) {
@@ -162,7 +197,8 @@ impl Condition {
         }
         fn opnd<'a>(o: &'a Operand, out: &mut Vec<&'a str>) {
             match o {
-                Operand::Path(p) | Operand::Size(p) => path(p, out),
+                Operand::Path(p) => path(p, out),
+                Operand::Size(o) => opnd(o, out),
                 Operand::Value(_) => {}
                 Operand::Paren(i) => opnd(i, out),
             }
@@ -182,10 +218,13 @@ impl Condition {
                     opnd(o, out);
                     l.iter().for_each(|x| opnd(x, out));
                 }
-                Condition::AttributeExists(p)
-                | Condition::AttributeNotExists(p)
-                | Condition::AttributeType(p, _) => path(p, out),
-                Condition::BeginsWith(p, o) | Condition::Contains(p, o) => {
+                Condition::AttributeExists(p) | Condition::AttributeNotExists(p) => path(p, out),
+                Condition::AttributeType(o, _) => opnd(o, out),
+                Condition::BeginsWith(a, o) => {
+                    opnd(a, out);
+                    opnd(o, out);
+                }
+                Condition::Contains(p, o) => {
                     path(p, out);
                     opnd(o, out);
                 }

@@ -112,10 +112,8 @@ pub fn check_structure(c: &Condition) -> Result<()> {
             nested_check(lo)?;
             nested_check(hi)
         }
-        Condition::BeginsWith(p, o) => {
-            if !p.is_top_level() {
-                return Err(prefixed(ExprKind::KeyCondition, m::KEY_CONDITION_NESTED));
-            }
+        Condition::BeginsWith(a, o) => {
+            nested_check(a)?;
             nested_check(o)
         }
         Condition::AttributeExists(_) => bad("attribute_exists"),
@@ -174,7 +172,8 @@ fn flatten(c: &Condition, out: &mut Vec<Simple>) -> Result<()> {
             out.push((name, RangeCond::Between(value(lo)?, value(hi)?)));
             Ok(())
         }
-        Condition::BeginsWith(p, o) => {
+        Condition::BeginsWith(a, o) => {
+            let Operand::Path(p) = a.unparen() else { return Err(not_supported()) };
             let name = p.top().ok_or_else(not_supported)?.to_string();
             let v = match o.unparen() {
                 Operand::Value(v) => v.literal().cloned().ok_or_else(not_supported)?,

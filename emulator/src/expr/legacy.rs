@@ -16,8 +16,11 @@
 //! | `KeyConditions` | [`key_conditions`] | `KeyQuery` |
 //!
 //! Attribute names are taken literally (no paths, no reserved-word check).
-//! `NE` and `NOT_CONTAINS` are true for a missing attribute (they are
-//! translated as `NOT (a = v)` / `NOT contains(a, v)`).
+//! `NE` is true for a missing attribute (`NOT (a = v)`); `NOT_CONTAINS` is
+//! false for one (`attribute_exists(a) AND NOT contains(a, v)`: the service
+//! fails such a condition).
+//! `IN` values must all be of one type and `BETWEEN`'s lower bound may not
+//! exceed the upper one: both are ValidationExceptions, not false conditions.
 
 use super::ast::*;
 use super::key::{resolve_simple, KeyQuery, RangeCond, Simple};
@@ -60,12 +63,48 @@ fn invalid(text: String) -> Error {
     Error::validation(text)
 }
 
-/// Rejects a request using both kinds of parameters. `legacy` and
-/// `expression` are the names of the members present, in the order they
-/// should be listed (e.g. `["Expected"]`, `["ConditionExpression"]`).
+/// Which expression parameters each legacy parameter may not be combined
+/// with. The documented rule is "expression and non-expression parameters
+/// cannot be mixed"; the live service accepts legacy `KeyConditions`
+/// together with `FilterExpression` and `ProjectionExpression` in one Query
+/// (observed), refusing only `KeyConditionExpression` beside it, while
+/// `QueryFilter` beside `KeyConditionExpression` (and every other legacy
+/// parameter beside any expression) is refused.
+const MIXING: &[(&str, &[&str])] = &[
+    ("KeyConditions", &["KeyConditionExpression"]),
+    ("AttributesToGet", ALL_EXPRESSIONS),
+    ("AttributeUpdates", ALL_EXPRESSIONS),
+    ("Expected", ALL_EXPRESSIONS),
+    ("QueryFilter", ALL_EXPRESSIONS),
+    ("ScanFilter", ALL_EXPRESSIONS),
+    ("ConditionalOperator", ALL_EXPRESSIONS),
+];
+const ALL_EXPRESSIONS: &[&str] = &[
+    "ProjectionExpression",
+    "UpdateExpression",
+    "ConditionExpression",
+    "KeyConditionExpression",
+    "FilterExpression",
+];
+
+/// Rejects a request mixing the two kinds of parameters as [`MIXING`]
+/// forbids, and a `ConditionalOperator` with no `Expected`, `QueryFilter`
+/// or `ScanFilter` to combine. `legacy` and `expression` are the names of
+/// the members present, in the order they should be listed (e.g.
+/// `["Expected"]`, `["ConditionExpression"]`).
 pub fn check_mixing(legacy: &[&str], expression: &[&str]) -> Result<()> {
-    if !legacy.is_empty() && !expression.is_empty() {
-        return Err(invalid(m::mixed_parameters(legacy, expression)));
+    let conflicts = |l: &str, e: &str| MIXING.iter().any(|(name, bad)| *name == l && bad.contains(&e));
+    let bad_legacy: Vec<&str> =
+        legacy.iter().copied().filter(|l| expression.iter().any(|e| conflicts(l, e))).collect();
+    if !bad_legacy.is_empty() {
+        let bad_expression: Vec<&str> =
+            expression.iter().copied().filter(|e| bad_legacy.iter().any(|l| conflicts(l, e))).collect();
+        return Err(invalid(m::mixed_parameters(&bad_legacy, &bad_expression)));
+    }
+    if legacy.contains(&"ConditionalOperator")
+        && !legacy.iter().any(|l| matches!(*l, "Expected" | "QueryFilter" | "ScanFilter"))
+    {
+        return Err(invalid(m::LEGACY_CONDITIONAL_OPERATOR.to_string()));
     }
     Ok(())
 }
@@ -121,20 +160,32 @@ fn comparison(attr: &str, op: &str, args: &[AttributeValue]) -> Result<Condition
         }
         "NOT_CONTAINS" => {
             type_ok(scalar)?;
-            Condition::Not(Box::new(Condition::Contains(path, value(&args[0]))))
+            Condition::And(
+                Box::new(Condition::AttributeExists(path.clone())),
+                Box::new(Condition::Not(Box::new(Condition::Contains(path, value(&args[0]))))),
+            )
         }
         "BEGINS_WITH" => {
             type_ok(|v| matches!(v, AttributeValue::S(_) | AttributeValue::B(_)))?;
-            Condition::BeginsWith(path, value(&args[0]))
+            Condition::BeginsWith(Operand::Path(path), value(&args[0]))
         }
         "IN" => {
             type_ok(scalar)?;
+            if args.iter().any(|v| v.value_type() != args[0].value_type()) {
+                return Err(invalid(m::LEGACY_IN_MIXED_TYPES.to_string()));
+            }
             Condition::In(at(), args.iter().map(value).collect())
         }
         _ => {
             type_ok(scalar)?;
             if args[0].value_type() != args[1].value_type() {
                 return Err(invalid(m::legacy_operator_type(op, short_type(&args[1]))));
+            }
+            if super::eval::compare_values(&args[0], &args[1]) == Some(std::cmp::Ordering::Greater) {
+                return Err(invalid(m::between_bounds_order(
+                    &describe_value(&args[0]),
+                    &describe_value(&args[1]),
+                )));
             }
             Condition::Between(at(), value(&args[0]), value(&args[1]))
         }
@@ -171,6 +222,7 @@ pub fn expected(
 ) -> Result<Option<Condition>> {
     let mut conds = Vec::with_capacity(entries.len());
     for (attr, e) in entries {
+        json::check_name(attr)?;
         if e.comparison_operator.is_some() || e.attribute_value_list.is_some() {
             if e.value.is_some() || e.exists.is_some() {
                 return Err(invalid(m::legacy_value_and_list(attr)));
@@ -199,7 +251,10 @@ pub fn filter(
 ) -> Result<Option<Condition>> {
     let conds = entries
         .iter()
-        .map(|(attr, f)| comparison(attr, &f.comparison_operator, &f.attribute_value_list))
+        .map(|(attr, f)| {
+            json::check_name(attr)?;
+            comparison(attr, &f.comparison_operator, &f.attribute_value_list)
+        })
         .collect::<Result<Vec<_>>>()?;
     combine(conds, conditional_operator)
 }
@@ -215,6 +270,7 @@ pub fn check_query_filter_keys(entries: &[(String, FilterEntry)], key_attrs: &[&
 /// `AttributesToGet` as a projection of top-level attributes.
 pub fn attributes_to_get(names: &[String]) -> Result<Projection> {
     for (i, n) in names.iter().enumerate() {
+        json::check_name(n)?;
         if names[..i].contains(n) {
             return Err(invalid(m::legacy_duplicate_attribute(n)));
         }
@@ -229,6 +285,7 @@ pub fn attribute_updates(entries: &[(String, AttributeUpdate)]) -> Result<Update
         matches!(v, AttributeValue::Ss(_) | AttributeValue::Ns(_) | AttributeValue::Bs(_))
     };
     for (attr, u) in entries {
+        json::check_name(attr)?;
         let path = Path::attr(attr.as_str());
         match (u.action.as_deref().unwrap_or("PUT"), &u.value) {
             ("PUT", Some(v)) => set.push(SetAction {
@@ -237,7 +294,10 @@ pub fn attribute_updates(entries: &[(String, AttributeUpdate)]) -> Result<Update
             }),
             ("PUT" | "ADD", None) => return Err(invalid(m::LEGACY_UPDATE_NEEDS_VALUE.to_string())),
             ("ADD", Some(v)) => {
-                if !(matches!(v, AttributeValue::N(_)) || is_set(v)) {
+                // Legacy ADD also appends to a list (API reference,
+                // AttributeValueUpdate: "ADD ... If the existing data type
+                // is a list ..."), unlike the ADD of an UpdateExpression.
+                if !(matches!(v, AttributeValue::N(_) | AttributeValue::L(_)) || is_set(v)) {
                     return Err(invalid(m::legacy_add_type(short_type(v))));
                 }
                 add.push((path, ValueRef::Literal(v.clone())));

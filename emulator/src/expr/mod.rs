@@ -155,6 +155,12 @@ fn condition_stage(src: &str, kind: ExprKind, ph: &mut Placeholders<'_>) -> Resu
 /// ProjectionExpression): size, emptiness, syntax, parse-time semantics,
 /// placeholders, constant types and paths; finally unused names, then values.
 pub fn parse_request(exprs: RequestExpressions<'_>) -> Result<ParsedRequest> {
+    let srcs = [exprs.update, exprs.condition, exprs.key_condition, exprs.filter, exprs.projection];
+    let too_deep = || Error::validation(m::EXPRESSION_TOO_DEEP);
+    parser::with_stack_for(&srcs, too_deep, || parse_request_here(exprs))
+}
+
+fn parse_request_here(exprs: RequestExpressions<'_>) -> Result<ParsedRequest> {
     let any = exprs.condition.is_some()
         || exprs.filter.is_some()
         || exprs.key_condition.is_some()

@@ -6,7 +6,10 @@
 //! functions, operand counts, redundant parentheses, deep paths, IN lists
 //! over 100) are remembered, the first one in source order, and reported
 //! only if the whole expression parses. Nesting of parentheses, `NOT` and
-//! function calls is bounded, so no input can overflow the stack.
+//! function calls is bounded only by the 4 KB size (as in the service); a
+//! request nesting deeper than `INLINE_NESTING` levels is parsed on a
+//! thread with a stack sized for the worst case ([`with_stack_for`]), so no
+//! input can overflow the stack.
 //!
 //! Syntax errors name the offending token and a `near` window: the source
 //! text from the start of the previous token to the end of the next one
@@ -24,7 +27,11 @@ pub const MAX_PATH_DEPTH: usize = 32;
 /// Most operands of IN (docs: 100).
 pub const MAX_IN_OPERANDS: usize = 100;
 /// Deepest nesting of parentheses / NOT / function calls the parser follows.
-pub const MAX_NESTING: usize = 100;
+/// The service has no nesting limit of its own (149 levels of parentheses
+/// with under 300 operators are accepted): only the operator count and the
+/// 4 KB size bound an expression. Every level takes at least one byte, so
+/// this bound is never the one an expression hits; it stays as a guard.
+pub const MAX_NESTING: usize = MAX_EXPRESSION_BYTES;
 /// Most operators and functions in one expression (docs: 300 for
 /// UpdateExpression; the service applies it to every expression). Counted:
 /// comparators, BETWEEN, IN, `+`, `-` and function calls; not AND/OR/NOT.
@@ -405,6 +412,19 @@ impl<'s> Parser<'s> {
         }
     }
 
+    /// The first argument of `size`, `attribute_type` and `begins_with`:
+    /// a document path or, as the service allows, a constant.
+    fn arg_path_or_value(&mut self, function: &str, node: Node) -> Operand {
+        match node {
+            Node::Opnd(Operand::Path(p)) => Operand::Path(p),
+            Node::Opnd(Operand::Value(v)) => Operand::Value(v),
+            _ => {
+                self.note(m::requires_document_path(function));
+                Operand::Path(dummy_path())
+            }
+        }
+    }
+
     fn arg_path(&mut self, function: &str, node: Node) -> Path {
         match node {
             Node::Opnd(Operand::Path(p)) => p,
@@ -458,35 +478,42 @@ impl<'s> Parser<'s> {
         };
         if args.len() != arity {
             self.note(m::wrong_operand_count(name, args.len()));
-            return Ok(if name == "size" { Node::Opnd(Operand::Size(dummy_path())) } else { dummy() });
+            return Ok(if name == "size" {
+                Node::Opnd(Operand::Size(Box::new(Operand::Path(dummy_path()))))
+            } else {
+                dummy()
+            });
         }
         let mut args = args.into_iter();
         let (a0, a1) = (args.next(), args.next());
         let Some(a0) = a0 else { return Ok(dummy()) };
         Ok(match name {
-            "size" => Node::Opnd(Operand::Size(self.arg_path(name, a0))),
+            "size" => Node::Opnd(Operand::Size(Box::new(self.arg_path_or_value(name, a0)))),
             "attribute_exists" => Node::Cond(Condition::AttributeExists(self.arg_path(name, a0))),
             "attribute_not_exists" => Node::Cond(Condition::AttributeNotExists(self.arg_path(name, a0))),
-            _ => {
-                let path = self.arg_path(name, a0);
+            "attribute_type" | "begins_with" => {
+                let first = self.arg_path_or_value(name, a0);
                 let Some(a1) = a1 else { return Ok(dummy()) };
-                match name {
-                    "attribute_type" => match a1 {
-                        Node::Opnd(Operand::Value(v)) => Node::Cond(Condition::AttributeType(path, v)),
-                        _ => {
-                            self.note(m::incorrect_operand_type(name, "PATH"));
-                            dummy()
-                        }
-                    },
-                    "begins_with" => {
-                        let o = self.node_into_operand(a1)?;
-                        Node::Cond(Condition::BeginsWith(path, o))
+                match (name, a1) {
+                    ("attribute_type", Node::Opnd(Operand::Value(v))) => {
+                        Node::Cond(Condition::AttributeType(first, v))
                     }
-                    _ => {
+                    ("attribute_type", _) => {
+                        self.note(m::incorrect_operand_type(name, "PATH"));
+                        dummy()
+                    }
+                    (_, a1) => {
                         let o = self.node_into_operand(a1)?;
-                        Node::Cond(Condition::Contains(path, o))
+                        Node::Cond(Condition::BeginsWith(first, o))
                     }
                 }
+            }
+            _ => {
+                // contains
+                let path = self.arg_path(name, a0);
+                let Some(a1) = a1 else { return Ok(dummy()) };
+                let o = self.node_into_operand(a1)?;
+                Node::Cond(Condition::Contains(path, o))
             }
         })
     }
@@ -498,7 +525,17 @@ impl<'s> Parser<'s> {
 
     // ---- Updates --------------------------------------------------------------
 
+    /// A SET operand; parentheses around it are legal (`:z - (:v)`,
+    /// `if_not_exists(a, (:v))`) and leave no trace in the AST.
     fn parse_set_operand(&mut self) -> PResult<SetOperand> {
+        if self.at(Tok::LParen) {
+            self.pos += 1;
+            self.enter()?;
+            let inner = self.parse_set_operand()?;
+            self.expect(Tok::RParen)?;
+            self.leave();
+            return Ok(inner);
+        }
         match self.peek() {
             Some(t) if t.tok == Tok::ValuePlaceholder => {
                 self.pos += 1;
@@ -540,6 +577,13 @@ impl<'s> Parser<'s> {
         let mut args = args.into_iter();
         let (Some(a0), Some(a1)) = (args.next(), args.next()) else { return Ok(dummy()) };
         if name == "list_append" {
+            // The service refuses list_append directly inside list_append
+            // (`list_append(list_append(a, :b), :c)`); if_not_exists inside
+            // it is the documented idiom and stays legal.
+            if [&a0, &a1].iter().any(|a| matches!(a, SetOperand::ListAppend(..))) {
+                self.note(m::function_not_allowed(name));
+                return Ok(dummy());
+            }
             return Ok(SetOperand::ListAppend(Box::new(a0), Box::new(a1)));
         }
         let path = match a0 {
@@ -555,8 +599,30 @@ impl<'s> Parser<'s> {
     fn parse_set_action(&mut self) -> PResult<SetAction> {
         let path = self.parse_path()?;
         self.expect(Tok::Eq)?;
-        let first = self.parse_set_operand()?;
-        let value = match self.peek_tok() {
+        let value = self.parse_set_value()?;
+        Ok(SetAction { path, value })
+    }
+
+    /// The value of a SET action: `operand`, `operand + operand` or
+    /// `operand - operand`, where the whole value may also stand in
+    /// parentheses (`SET a = (if_not_exists(a, :z) - :v)`, as ORMs send it;
+    /// the service accepts it). A parenthesised sum ends the value: the
+    /// grammar has one arithmetic operator per action.
+    fn parse_set_value(&mut self) -> PResult<SetValue> {
+        let first = if self.at(Tok::LParen) {
+            self.pos += 1;
+            self.enter()?;
+            let inner = self.parse_set_value()?;
+            self.expect(Tok::RParen)?;
+            self.leave();
+            match inner {
+                SetValue::Operand(o) => o,
+                whole => return Ok(whole),
+            }
+        } else {
+            self.parse_set_operand()?
+        };
+        Ok(match self.peek_tok() {
             Some(Tok::Plus) => {
                 self.pos += 1;
                 self.operators += 1;
@@ -568,8 +634,7 @@ impl<'s> Parser<'s> {
                 SetValue::Minus(first, self.parse_set_operand()?)
             }
             _ => SetValue::Operand(first),
-        };
-        Ok(SetAction { path, value })
+        })
     }
 
     fn parse_path_value(&mut self) -> PResult<(Path, ValueRef)> {
@@ -615,6 +680,53 @@ impl<'s> Parser<'s> {
         }
         Ok(UpdateExpression { clauses, legacy: false })
     }
+}
+
+/// Nesting up to which the parser runs on the caller's stack (a level costs
+/// a few recursive calls; 64 levels fit any thread stack comfortably).
+const INLINE_NESTING: usize = 64;
+/// Stack of the thread that parses deeper expressions: 4 KB of `(` is about
+/// 2,000 levels of the recursive descent. Only touched pages are committed.
+const DEEP_PARSE_STACK: usize = 256 << 20;
+
+/// An upper bound of how deeply `src` can nest: its deepest parenthesis
+/// plus every `NOT` (function calls nest through their parentheses).
+pub fn nesting_bound(src: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for b in src.bytes() {
+        match b {
+            b'(' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    let nots = src.as_bytes().windows(3).filter(|w| w.eq_ignore_ascii_case(b"NOT")).count();
+    max + nots
+}
+
+/// Runs `work` (parsing and checking expressions) on the caller's stack
+/// when every source in `srcs` nests shallowly (the usual case, no cost),
+/// else on a scoped thread with a stack large enough for the deepest
+/// expression 4 KB can hold: the service limits operators and size, not
+/// nesting, so deep expressions are legal input. `too_deep` is the answer
+/// when no such thread can be started.
+pub fn with_stack_for<T: Send, E: Send>(
+    srcs: &[Option<&str>],
+    too_deep: impl FnOnce() -> E,
+    work: impl FnOnce() -> Result<T, E> + Send,
+) -> Result<T, E> {
+    if srcs.iter().flatten().all(|s| nesting_bound(s) <= INLINE_NESTING) {
+        return work();
+    }
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new().stack_size(DEEP_PARSE_STACK).spawn_scoped(scope, work) {
+            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => Err(too_deep()),
+        }
+    })
 }
 
 /// Parses a condition (ConditionExpression / FilterExpression / KeyConditionExpression grammar).

@@ -47,7 +47,7 @@ impl Display for Operand {
         match self {
             Operand::Path(p) => write!(f, "{p}"),
             Operand::Value(v) => write!(f, "{v}"),
-            Operand::Size(p) => write!(f, "size({p})"),
+            Operand::Size(o) => write!(f, "size({o})"),
             Operand::Paren(o) => write!(f, "({o})"),
         }
     }

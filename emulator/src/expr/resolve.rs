@@ -52,6 +52,9 @@ impl<'a> Placeholders<'a> {
             if let Some(k) = names.keys().find(|k| !valid_key(k, b'#')) {
                 return Err(Error::validation(m::invalid_name_key(k)));
             }
+            if let Some((k, _)) = names.iter().find(|(_, v)| v.is_empty()) {
+                return Err(Error::validation(m::empty_name_value(k)));
+            }
         }
         if let Some(values) = self.values {
             if values.is_empty() {
@@ -116,7 +119,8 @@ impl<'a> Placeholders<'a> {
 
     fn operand(&mut self, o: &mut Operand) -> std::result::Result<(), String> {
         match o {
-            Operand::Path(p) | Operand::Size(p) => self.path(p),
+            Operand::Path(p) => self.path(p),
+            Operand::Size(o) => self.operand(o),
             Operand::Value(v) => self.value(v),
             Operand::Paren(inner) => self.operand(inner),
         }
@@ -138,11 +142,15 @@ impl<'a> Placeholders<'a> {
                 list.iter_mut().try_for_each(|x| self.operand(x))
             }
             Condition::AttributeExists(p) | Condition::AttributeNotExists(p) => self.path(p),
-            Condition::AttributeType(p, v) => {
-                self.path(p)?;
+            Condition::AttributeType(o, v) => {
+                self.operand(o)?;
                 self.value(v)
             }
-            Condition::BeginsWith(p, o) | Condition::Contains(p, o) => {
+            Condition::BeginsWith(a, o) => {
+                self.operand(a)?;
+                self.operand(o)
+            }
+            Condition::Contains(p, o) => {
                 self.path(p)?;
                 self.operand(o)
             }

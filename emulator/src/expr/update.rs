@@ -6,7 +6,9 @@
 //!   (target paths never overlap, so only list indexes care about order);
 //! * `SET path = v`: the parent of a nested path must exist and be a map
 //!   (or a list for an index); an index past the end appends;
-//! * `REMOVE`: missing paths are ignored; list elements are removed with
+//! * `REMOVE`: missing paths are ignored, except a nested path under a
+//!   missing top-level attribute (`REMOVE a.b`, `REMOVE a[0]` without `a`),
+//!   which the service refuses as an invalid document path; list elements are removed with
 //!   the indexes referring to the list before the update (later elements
 //!   shift down);
 //! * `ADD`: numbers are added, sets unioned; a missing attribute is created;
@@ -161,6 +163,9 @@ fn remove_path(item: &mut Item, path: &Path) -> Result<Option<AttributeValue>> {
         let name = path.top().ok_or_else(invalid_path)?;
         return Ok(item.remove(name));
     }
+    if path.top().is_some_and(|top| item.get(top).is_none()) {
+        return Err(invalid_path());
+    }
     let Some(parent) = parent_mut(item, path).map_err(|_| invalid_path())? else { return Ok(None) };
     match (path.elems.last(), parent) {
         (Some(PathElem::Attr(n)), AttributeValue::M(m)) => {
@@ -194,6 +199,17 @@ fn is_set(v: &AttributeValue) -> bool {
 }
 
 impl UpdateExpression {
+    /// Whether this update only takes away (REMOVE / DELETE actions, or
+    /// legacy DELETE), so that on a missing item it creates nothing: the
+    /// service answers such an UpdateItem without writing (and ALL_NEW
+    /// returns no Attributes). An empty `AttributeUpdates` is not one: it
+    /// creates the item with just its key, as an UpdateItem without any
+    /// update does.
+    pub fn only_removes(&self) -> bool {
+        !self.clauses.is_empty()
+            && self.clauses.iter().all(|c| matches!(c, UpdateClause::Remove(_) | UpdateClause::Delete(_)))
+    }
+
     /// Rejects writes to primary key attributes ("Cannot update attribute pk.
     /// This attribute is part of the key"). [`apply`](Self::apply) checks this
     /// too; call it first when the check must precede reading the item or
@@ -271,6 +287,7 @@ impl UpdateExpression {
                     let Some(v) = v.literal() else { return Err(type_error()) };
                     let new = match (lookup(&item, p), v) {
                         (None, v) if matches!(v, AttributeValue::N(_)) || is_set(v) => v.clone(),
+                        (None, v @ AttributeValue::L(_)) if self.legacy => v.clone(),
                         (None, _) => return Err(type_error()),
                         (Some(AttributeValue::N(x)), AttributeValue::N(y)) => {
                             AttributeValue::N(x.add(y).map_err(number_error)?)

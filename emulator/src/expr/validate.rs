@@ -29,8 +29,35 @@ fn check_ordered(name: &str, o: &Operand) -> VResult {
     }
 }
 
+/// `size` of a constant that has no size (a number, a boolean, NULL).
+fn check_sized(o: &Operand) -> VResult {
+    match o.unparen() {
+        Operand::Size(inner) => match literal(inner) {
+            Some(v @ (AttributeValue::N(_) | AttributeValue::Bool(_) | AttributeValue::Null)) => {
+                Err(m::incorrect_operand_type("size", short_type(v)))
+            }
+            _ => check_sized(inner),
+        },
+        _ => Ok(()),
+    }
+}
+
 /// Checks a resolved condition.
 pub fn condition(c: &Condition) -> VResult {
+    let operands: Vec<&Operand> = match c {
+        Condition::Compare(l, _, r) => vec![l, r],
+        Condition::Between(a, b, d) => vec![a, b, d],
+        Condition::In(o, list) => std::iter::once(o).chain(list).collect(),
+        Condition::AttributeType(a, _) => vec![a],
+        Condition::BeginsWith(a, b) => vec![a, b],
+        Condition::Contains(_, o) => vec![o],
+        _ => Vec::new(),
+    };
+    operands.into_iter().try_for_each(check_sized)?;
+    condition_types(c)
+}
+
+fn condition_types(c: &Condition) -> VResult {
     match c {
         Condition::Compare(l, op, r) => {
             if matches!(op, CompareOp::Lt | CompareOp::Le | CompareOp::Gt | CompareOp::Ge) {
@@ -61,11 +88,13 @@ pub fn condition(c: &Condition) -> VResult {
             Some(v) => Err(m::incorrect_operand_type("attribute_type", short_type(v))),
             None => Ok(()),
         },
-        Condition::BeginsWith(_, o) => match literal(o) {
-            Some(v) if !matches!(v, AttributeValue::S(_) | AttributeValue::B(_)) => {
-                Err(m::incorrect_operand_type("begins_with", short_type(v)))
-            }
-            _ => Ok(()),
+        Condition::BeginsWith(a, o) => match literal(a)
+            .into_iter()
+            .chain(literal(o))
+            .find(|v| !matches!(v, AttributeValue::S(_) | AttributeValue::B(_)))
+        {
+            Some(v) => Err(m::incorrect_operand_type("begins_with", short_type(v))),
+            None => Ok(()),
         },
         Condition::Contains(p, o) => match o.unparen() {
             Operand::Path(q) if q == p => Err(m::operands_not_distinct("contains", &p.describe())),

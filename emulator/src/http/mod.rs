@@ -37,7 +37,7 @@ pub async fn handle(
     let request_id = request_id();
     if req.method() == Method::GET && req.uri().path() == "/" {
         // The service answers health checks on GET / with a plain text line.
-        let body = format!("healthy: dynamodb.{}.amazonaws.com ", svc.config.region);
+        let body = format!("healthy: {} ", svc.config.advertised_endpoint());
         return Ok(plain(StatusCode::OK, body, &request_id));
     }
     if svc.config.admin && admin::is_admin_path(req.uri().path()) {
@@ -121,7 +121,8 @@ fn serve(
     }
     let (out, latency) = svc.call_timed(op, &json);
     *delay = latency;
-    out
+    // The service answers these with an empty body, not `{}`.
+    out.map(|out| if matches!(op, "TagResource" | "UntagResource") { Vec::new() } else { out })
 }
 
 /// `x-amzn-RequestId` (header names are case-insensitive; hyper sends them

@@ -47,9 +47,24 @@ pub struct Ctx<'a> {
     pub clock: Option<&'a std::sync::Arc<crate::clock::Clock>>,
     /// How long a stream shard takes records before a child replaces it.
     pub stream_shard_rollover: Duration,
+    /// Which behaviour to follow where DynamoDB Local differs from the
+    /// service.
+    pub compat: crate::service::Compat,
+    /// The address the emulator advertises (DescribeEndpoints), if it has
+    /// a listener ([`crate::service::Config::endpoint_address`]).
+    pub endpoint_address: Option<&'a str>,
 }
 
 impl Ctx<'_> {
+    /// The address DescribeEndpoints names: the emulator's own when it has
+    /// one, else the regional AWS name.
+    pub fn advertised_endpoint(&self) -> String {
+        match self.endpoint_address {
+            Some(a) => a.to_string(),
+            None => format!("dynamodb.{}.amazonaws.com", self.region),
+        }
+    }
+
     /// The request's time as a `SystemTime` (creation times, throughput
     /// history).
     pub fn now(&self) -> SystemTime {
@@ -66,6 +81,8 @@ impl Default for Ctx<'static> {
             transition_delay: Duration::ZERO,
             clock: None,
             stream_shard_rollover: Duration::from_secs(4 * 3600),
+            compat: crate::service::Compat::Service,
+            endpoint_address: None,
         }
     }
 }

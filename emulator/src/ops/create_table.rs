@@ -136,8 +136,8 @@ pub(super) fn build_def(ctx: &Ctx<'_>, input: &CreateTable, name: &str) -> Resul
 
     // Table key schema and attribute definitions.
     let key_elems =
-        input.key_schema.as_deref().ok_or_else(|| Error::validation(messages::member_null("keySchema")))?;
-    let table_names = ti::check_key_structure(key_elems, KeyRules::Simple, "keySchema", "")?;
+        input.key_schema.as_deref().ok_or_else(|| Error::validation(messages::member_null("KeySchema")))?;
+    let table_names = ti::check_key_structure(key_elems, KeyRules::Simple, "KeySchema", "")?;
     let defs = ti::parse_definitions(input.attribute_definitions.as_deref().unwrap_or(&[]))?;
     let table_key =
         table_names.resolve(&defs).ok_or_else(|| Error::validation(messages::KEY_ATTRIBUTE_UNDEFINED))?;
@@ -174,7 +174,7 @@ pub(super) fn build_def(ctx: &Ctx<'_>, input: &CreateTable, name: &str) -> Resul
             return Err(Error::validation(messages::duplicate_index_name(&lsi.index_name)));
         }
         index_names.push(&lsi.index_name);
-        let path = format!("localSecondaryIndexes.{}.member.keySchema", i + 1);
+        let path = format!("LocalSecondaryIndexes.{}.member.KeySchema", i + 1);
         let names = ti::check_key_structure(&lsi.key_schema, KeyRules::Simple, &path, &lsi.index_name)?;
         if names.range.is_empty() {
             return Err(Error::validation(messages::lsi_needs_range(&lsi.index_name)));
@@ -229,7 +229,7 @@ pub(super) fn build_def(ctx: &Ctx<'_>, input: &CreateTable, name: &str) -> Resul
             used.push(&attr.name);
         }
     }
-    if def_names.iter().any(|d| !used.contains(d)) {
+    if def_names.iter().any(|d| !used.contains(d)) && !ctx.compat.allows_unused_attribute_definitions() {
         return Err(Error::validation(if indexes.is_empty() {
             messages::ATTRIBUTE_COUNT_MISMATCH.to_string()
         } else {

@@ -39,14 +39,16 @@ impl Write for DeleteTable {
         let table = desc::find_table(ctx, db, &self.table_name)?;
         // Deleting a table that is already being deleted is not an error.
         if table.def.meta.status(ctx.now_ms) == Some(TableStatus::Deleting) {
-            let output = Output { table_description: desc::describe(ctx, table, None) };
+            let output = Output { table_description: desc::describe(ctx, table, None).reduced_for_delete() };
             return Ok(TablePlan { purge: None, change: TableChange::None, output });
         }
         desc::ensure_active(ctx, table)?;
         if table.def.meta.deletion_protection {
             return Err(Error::validation(messages::DELETION_PROTECTED));
         }
-        let output = Output { table_description: desc::describe(ctx, table, Some(TableStatus::Deleting)) };
+        let output = Output {
+            table_description: desc::describe(ctx, table, Some(TableStatus::Deleting)).reduced_for_delete(),
+        };
         let lifecycle = desc::start(ctx, TableStatus::Deleting);
         let change = if lifecycle.at(ctx.now_ms).is_none() {
             TableChange::Remove(table.def.name.clone())

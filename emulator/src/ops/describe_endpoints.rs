@@ -29,10 +29,7 @@ impl Read for DescribeEndpoints {
 
     fn execute(&self, ctx: &Ctx<'_>, _: &Db) -> Result<Output> {
         Ok(Output {
-            endpoints: vec![Endpoint {
-                address: format!("dynamodb.{}.amazonaws.com", ctx.region),
-                cache_period_in_minutes: 1440,
-            }],
+            endpoints: vec![Endpoint { address: ctx.advertised_endpoint(), cache_period_in_minutes: 1440 }],
         })
     }
 }

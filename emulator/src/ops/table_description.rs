@@ -319,12 +319,15 @@ pub struct TableClassSummary {
 #[derive(Serialize, Debug, Clone, PartialEq)]
 #[serde(rename_all = "PascalCase")]
 pub struct TableDescription {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     attribute_definitions: Vec<AttributeDefinitionOut>,
     table_name: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     key_schema: Vec<KeySchemaElementOut>,
     /// The status reported.
     pub table_status: &'static str,
-    creation_date_time: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    creation_date_time: Option<f64>,
     provisioned_throughput: ThroughputDescription,
     table_size_bytes: u64,
     item_count: u64,
@@ -363,6 +366,22 @@ pub struct RestoreSummaryOut {
     source_table_arn: String,
     restore_date_time: f64,
     restore_in_progress: bool,
+}
+
+impl TableDescription {
+    /// The reduced description DeleteTable returns: for an on-demand table
+    /// the service leaves out CreationDateTime, KeySchema and
+    /// AttributeDefinitions (observed).
+    pub fn reduced_for_delete(mut self) -> Self {
+        let on_demand =
+            self.billing_mode_summary.as_ref().is_some_and(|b| b.billing_mode == "PAY_PER_REQUEST");
+        if on_demand {
+            self.attribute_definitions.clear();
+            self.key_schema.clear();
+            self.creation_date_time = None;
+        }
+        self
+    }
 }
 
 fn gsi_description(
@@ -427,7 +446,7 @@ pub fn describe(ctx: &Ctx<'_>, table: &Table, status: Option<TableStatus>) -> Ta
         table_name: def.name.clone(),
         key_schema: key_schema_out(&def.key),
         table_status: status.as_str(),
-        creation_date_time: epoch_seconds(meta.created_at),
+        creation_date_time: Some(epoch_seconds(meta.created_at)),
         provisioned_throughput: throughput_out(&meta.throughput, now),
         table_size_bytes: table.size_bytes(),
         item_count: table.item_count() as u64,

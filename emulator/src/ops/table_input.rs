@@ -169,13 +169,13 @@ pub fn check_table_name(name: &str) -> Result<()> {
     let value = format!("'{name}'");
     let mut errors = Vec::new();
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) || name.is_empty() {
-        errors.push(messages::constraint_failure(&value, "tableName", &messages::pattern("[a-zA-Z0-9_.-]+")));
+        errors.push(messages::constraint_failure(&value, "TableName", &messages::pattern("[a-zA-Z0-9_.-]+")));
     }
     let len = name.chars().count();
     if len < 3 {
-        errors.push(messages::constraint_failure(&value, "tableName", &messages::min_length(3)));
+        errors.push(messages::constraint_failure(&value, "TableName", &messages::min_length(3)));
     } else if len > 255 {
-        errors.push(messages::constraint_failure(&value, "tableName", &messages::max_length(255)));
+        errors.push(messages::constraint_failure(&value, "TableName", &messages::max_length(255)));
     }
     if errors.is_empty() {
         Ok(())
@@ -301,7 +301,12 @@ pub fn parse_projection(p: &ProjectionIn) -> Result<Projection> {
     let non_key = p.non_key_attributes.as_ref();
     match p.projection_type.as_deref() {
         Some("INCLUDE") => match non_key {
-            Some(names) if !names.is_empty() => Ok(Projection::Include(names.clone())),
+            Some(names) if !names.is_empty() => {
+                if let Some(dup) = names.iter().enumerate().find(|(i, n)| names[..*i].contains(n)) {
+                    return Err(Error::validation(messages::duplicate_non_key_attribute(dup.1)));
+                }
+                Ok(Projection::Include(names.clone()))
+            }
             _ => Err(Error::validation(messages::INCLUDE_WITHOUT_NON_KEY)),
         },
         Some(t @ ("ALL" | "KEYS_ONLY")) => {
@@ -349,7 +354,16 @@ pub fn check_tags(tags: &[TagIn]) -> Result<()> {
     if tags.iter().any(|t| t.key.starts_with("aws:")) {
         return Err(Error::validation(messages::RESERVED_TAG_KEY));
     }
+    if let Some(bad) = tags.iter().flat_map(|t| [&t.key, &t.value]).find(|s| !tag_text_ok(s)) {
+        return Err(Error::validation(messages::invalid_tag_characters(bad)));
+    }
     Ok(())
+}
+
+/// The characters AWS tagging allows in keys and values: Unicode letters,
+/// digits and white space, and `_ . : / = + - @`.
+fn tag_text_ok(s: &str) -> bool {
+    s.chars().all(|c| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c))
 }
 
 /// Merges `tags` into `current` (a key already present takes the new value).
@@ -391,7 +405,7 @@ pub struct GsiPlan {
 /// Attribute definitions are checked by the caller, whose message differs
 /// between CreateTable and UpdateTable.
 pub fn check_gsi(input: &SecondaryIndexIn, billing_provisioned: bool) -> Result<GsiPlan> {
-    let names = check_key_structure(&input.key_schema, KeyRules::Global, "keySchema", &input.index_name)?;
+    let names = check_key_structure(&input.key_schema, KeyRules::Global, "KeySchema", &input.index_name)?;
     let projection = parse_projection(&input.projection)?;
     match (billing_provisioned, input.provisioned_throughput) {
         (true, None) => return Err(Error::validation(messages::gsi_throughput_missing(&input.index_name))),
@@ -475,7 +489,7 @@ mod tests {
     #[test]
     fn global_key_rules() {
         let spec = elems(&[("a", "HASH"), ("b", "HASH"), ("c", "RANGE"), ("d", "RANGE")]);
-        let names = check_key_structure(&spec, KeyRules::Global, "keySchema", "i").unwrap();
+        let names = check_key_structure(&spec, KeyRules::Global, "KeySchema", "i").unwrap();
         assert_eq!(names.hash, vec!["a", "b"]);
         assert_eq!(names.range, vec!["c", "d"]);
         let e = check_key_structure(

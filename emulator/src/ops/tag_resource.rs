@@ -3,7 +3,7 @@
 use super::command::{Ctx, Write};
 use super::table_description::{self as desc, TablePlan};
 use super::table_input::{self as ti, TagIn};
-use crate::error::Result;
+use crate::error::{messages, Result};
 use crate::store::{Db, Table};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -28,7 +28,9 @@ impl Write for TagResource {
 
     fn plan(&self, ctx: &Ctx<'_>, db: &Db) -> Result<Self::Plan> {
         ti::check_tags(&self.tags)?;
-        let name = desc::table_name_from_arn(ctx, db, &self.resource_arn)?;
+        let name = desc::table_name_from_arn(ctx, db, &self.resource_arn).map_err(|e| {
+            e.not_found_as_access_denied(|| messages::not_authorized("TagResource", &self.resource_arn))
+        })?;
         let table = desc::find_table(ctx, db, name)?;
         let mut tags = table.def.meta.tags.clone();
         ti::merge_tags(&mut tags, &self.tags)?;

@@ -78,13 +78,26 @@ impl Read for TransactGetItems {
         let parsed = self.transact_items.iter().map(|g| g.expressions.parse()).collect::<Result<Vec<_>>>()?;
         let mut seen = HashSet::new();
         let mut resolved = Vec::with_capacity(self.transact_items.len());
+        // A key the schema refuses fails that Get alone: a `ValidationError`
+        // reason in its position of a TransactionCanceledException.
+        let mut key_errors: Vec<Option<Error>> = Vec::with_capacity(self.transact_items.len());
         for (get, exprs) in self.transact_items.iter().zip(&parsed) {
             let table = super::existing_table(ctx, db, &get.table_name)?;
-            let primary = table.def.request_key(&get.key)?;
+            let primary = match table.def.request_key(&get.key) {
+                Ok(primary) => primary,
+                Err(e) => {
+                    key_errors.push(Some(e));
+                    continue;
+                }
+            };
+            key_errors.push(None);
             if !seen.insert((table.def.name.clone(), primary.clone())) {
                 return Err(Error::validation(messages::TRANSACTION_DUPLICATE_ITEM));
             }
             resolved.push((table, primary, exprs));
+        }
+        if key_errors.iter().any(Option::is_some) {
+            return Err(Error::transaction_cancelled(&key_errors));
         }
         // Fault injection: a conflict cancels the whole read.
         if self.transact_items.iter().any(|g| crate::harness::faults::conflicts(&g.table_name)) {

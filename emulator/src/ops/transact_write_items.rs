@@ -159,15 +159,34 @@ impl Write for TransactWriteItems {
         let mut versions = Vec::with_capacity(self.transact_items.len());
         for a in &self.transact_items {
             let table = super::existing_table(ctx, db, &a.table_name)?;
+            // Wrong key attributes fail the whole request; a key value the
+            // schema refuses (wrong type, empty, too long) fails its action
+            // alone: a `ValidationError` reason in its position of a
+            // TransactionCanceledException, as the service reports it.
+            let key_only = a.kind != ActionKind::Put;
+            if !table.def.key_names_match(&a.item, key_only) {
+                return Err(match a.kind {
+                    ActionKind::Put => table.def.item_key(&a.item).err(),
+                    _ => table.def.request_key(&a.item).err(),
+                }
+                .unwrap_or_else(|| Error::validation(messages::KEY_SCHEMA_MISMATCH)));
+            }
             let key = match a.kind {
-                ActionKind::Put => write::put_key(&table.def, &a.item)?,
-                _ => table.def.request_key(&a.item)?,
+                ActionKind::Put => write::put_key(&table.def, &a.item),
+                _ => table.def.request_key(&a.item),
+            };
+            let key = match key {
+                Ok(key) => key,
+                Err(e) => {
+                    versions.push(Err(e));
+                    continue;
+                }
             };
             if !seen_keys.insert((table.def.name.clone(), key.clone())) {
                 return Err(Error::validation(messages::TRANSACTION_DUPLICATE_ITEM));
             }
             bytes += crate::value::size::item_size(&a.item);
-            versions.push(ItemVersion::read(table, key));
+            versions.push(Ok(ItemVersion::read(table, key)));
         }
         if bytes > MAX_BYTES {
             return Err(Error::validation(messages::TRANSACTION_TOO_LARGE));
@@ -177,6 +196,14 @@ impl Write for TransactWriteItems {
         let mut actions = Vec::with_capacity(versions.len());
         let mut failed = false;
         for ((a, exprs), seen) in self.transact_items.iter().zip(&parsed).zip(versions) {
+            let seen = match seen {
+                Ok(seen) => seen,
+                Err(e) => {
+                    failed = true;
+                    reasons.push(reason_for(&e, false, None));
+                    continue;
+                }
+            };
             let current = seen.item.as_ref();
             if crate::harness::faults::conflicts(&a.table_name) {
                 failed = true;

@@ -2,7 +2,7 @@
 
 use super::command::{Ctx, Write};
 use super::table_description::{self as desc, TableChange, TablePlan};
-use crate::error::Result;
+use crate::error::{messages, Result};
 use crate::store::{Db, Table};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -26,7 +26,9 @@ impl Write for UntagResource {
     type Output = Output;
 
     fn plan(&self, ctx: &Ctx<'_>, db: &Db) -> Result<Self::Plan> {
-        let name = desc::table_name_from_arn(ctx, db, &self.resource_arn)?;
+        let name = desc::table_name_from_arn(ctx, db, &self.resource_arn).map_err(|e| {
+            e.not_found_as_access_denied(|| messages::not_authorized("UntagResource", &self.resource_arn))
+        })?;
         let table = desc::find_table(ctx, db, name)?;
         if !table.def.meta.tags.iter().any(|(k, _)| self.tag_keys.contains(k)) {
             return Ok(TablePlan { purge: None, change: TableChange::None, output: Output {} });

@@ -196,7 +196,9 @@ fn change_def(
     if let Some(pt) = input.provisioned_throughput {
         ti::check_capacity(pt.read_capacity_units, pt.write_capacity_units)?;
         let t = &def.meta.throughput;
-        let only_throughput = input.billing_mode.is_none()
+        // Restating PROVISIONED on a provisioned table changes nothing either.
+        let same_mode = input.billing_mode.is_none() || mode == old_mode;
+        let only_throughput = same_mode
             && updates.is_empty()
             && input.stream_specification.is_none()
             && input.sse_specification.is_none()

@@ -13,7 +13,6 @@ use super::command::{Ctx, Plan};
 use super::common::{self, CapacityMode, ItemCollectionMetrics};
 use super::exprs::Exprs;
 use crate::error::{messages, Error, Result};
-use crate::expr::UpdateClause;
 use crate::store::{Db, ItemVersion, PrimaryKey, StoredItem, TableDef};
 use crate::value::{size::MAX_ITEM_SIZE, Item};
 use std::sync::Arc;
@@ -150,14 +149,11 @@ pub struct Updated {
 /// the index key attributes and the size limit. The caller has checked the
 /// condition.
 pub fn plan_update(def: &TableDef, key_item: &Item, current: Option<Item>, exprs: &Exprs) -> Result<Updated> {
-    // Legacy AttributeUpdates that only delete do nothing to a missing item
-    // ("DELETE - Nothing happens", AttributeValueUpdate).
-    if current.is_none()
-        && exprs.update.as_ref().is_some_and(|u| {
-            u.legacy
-                && u.clauses.iter().all(|c| matches!(c, UpdateClause::Remove(_) | UpdateClause::Delete(_)))
-        })
-    {
+    // An update that only takes away (REMOVE / DELETE actions, legacy
+    // DELETE) creates nothing on a missing item ("DELETE - Nothing happens",
+    // AttributeValueUpdate; observed for UpdateExpression). An empty
+    // AttributeUpdates still creates the item with its key.
+    if current.is_none() && exprs.update.as_ref().is_some_and(|u| u.only_removes()) {
         return Ok(Updated { change: Change::Nothing, paths: Vec::new() });
     }
     let base = current.unwrap_or_else(|| key_item.clone());

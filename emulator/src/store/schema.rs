@@ -228,11 +228,23 @@ impl TableDef {
         self.item_key(key)
     }
 
+    /// Whether `item` names the key attributes a request must: for a `Key`
+    /// parameter (`exact`) exactly the key attributes, for an item at least
+    /// them. Types and values are not looked at: a transaction reports a
+    /// key with the wrong attributes for the whole request, one with a
+    /// value of the wrong type for its action.
+    pub fn key_names_match(&self, item: &Item, exact: bool) -> bool {
+        let expected = self.key.hash.len() + self.key.range.len();
+        self.key.attrs().all(|a| item.contains_key(&a.name)) && (!exact || item.len() == expected)
+    }
+
     /// Checks the item's index key attributes: where present they must have
-    /// the declared type and be non-empty.
+    /// the declared type, be non-empty and fit the key size limits (2,048
+    /// bytes for a partition key, 1,024 for a sort key), as the table's own
+    /// keys must.
     pub fn check_index_keys(&self, item: &Item) -> Result<()> {
         for index in &self.indexes {
-            for attr in index.key.attrs() {
+            for (attr, is_hash) in index_key_attrs(index) {
                 if let Some(v) = item.get(&attr.name) {
                     if !attr.ty.matches(v) {
                         return Err(Error::validation(messages::index_key_type_mismatch(
@@ -248,6 +260,10 @@ impl TableDef {
                             &attr.name,
                         )));
                     }
+                    let (max, too_large) = key_limit(is_hash);
+                    if crate::value::size::value_size(v) > max {
+                        return Err(Error::validation(too_large));
+                    }
                 }
             }
         }
@@ -255,15 +271,31 @@ impl TableDef {
     }
 
     /// The key of `item` in index `i`, or `None` when the item lacks one of
-    /// the index key attributes (a sparse index skips it). Types were checked
-    /// on write by [`check_index_keys`](Self::check_index_keys).
+    /// the index key attributes (a sparse index skips it) or holds one the
+    /// index cannot key on: of another type, empty, or over the size limit.
+    /// Writes refuse such items ([`check_index_keys`](Self::check_index_keys));
+    /// items already in the table when a GSI is added (UpdateTable) are
+    /// left out of the index instead, as the service does.
     pub fn index_key(&self, i: usize, primary: &PrimaryKey, item: &Item) -> Option<IndexKey> {
         let index = &self.indexes[i];
-        let collect = |attrs: &[KeyAttr]| -> Option<Vec<KeyValue>> {
-            attrs.iter().map(|a| item.get(&a.name).and_then(KeyValue::from_attr)).collect()
+        let collect = |attrs: &[KeyAttr], is_hash: bool| -> Option<Vec<KeyValue>> {
+            attrs
+                .iter()
+                .map(|a| {
+                    let v = item.get(&a.name)?;
+                    let ok = a.ty.matches(v)
+                        && !is_empty_scalar(v)
+                        && crate::value::size::value_size(v) <= key_limit(is_hash).0;
+                    if ok {
+                        KeyValue::from_attr(v)
+                    } else {
+                        None
+                    }
+                })
+                .collect()
         };
-        let pk = collect(&index.key.hash)?;
-        let sk = collect(&index.key.range)?;
+        let pk = collect(&index.key.hash, true)?;
+        let sk = collect(&index.key.range, false)?;
         Some(IndexKey::new(partition_hash(&pk), pk, sk, primary.clone()))
     }
 
@@ -278,6 +310,20 @@ impl TableDef {
             }
         }
         out
+    }
+}
+
+/// An index's key attributes, each with whether it is a partition key.
+fn index_key_attrs(index: &IndexDef) -> impl Iterator<Item = (&KeyAttr, bool)> {
+    index.key.hash.iter().map(|a| (a, true)).chain(index.key.range.iter().map(|a| (a, false)))
+}
+
+/// The size limit of a key value and the message for exceeding it.
+fn key_limit(is_hash: bool) -> (usize, &'static str) {
+    if is_hash {
+        (MAX_HASH_KEY_BYTES, messages::HASH_KEY_TOO_LARGE)
+    } else {
+        (MAX_RANGE_KEY_BYTES, messages::RANGE_KEY_TOO_LARGE)
     }
 }
 

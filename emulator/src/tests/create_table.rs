@@ -190,7 +190,7 @@ fn key_schema_errors() {
     let e = err(&svc, with(simple("kkk"), json!({"KeySchema": null})));
     assert_eq!(
         e.message,
-        "1 validation error detected: Value null at 'keySchema' failed to satisfy constraint: Member must not be null"
+        "1 validation error detected: Value null at 'KeySchema' failed to satisfy constraint: Member must not be null"
     );
 }
 
@@ -357,12 +357,12 @@ fn table_name_rules() {
     let e = err(&svc, simple("ab"));
     assert_eq!(
         e.message,
-        "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3"
+        "1 validation error detected: Value 'ab' at 'TableName' failed to satisfy constraint: Member must have length greater than or equal to 3"
     );
     let e = err(&svc, simple("a b"));
     assert_eq!(
         e.message,
-        "1 validation error detected: Value 'a b' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
+        "1 validation error detected: Value 'a b' at 'TableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
     );
     let out =
         call(&svc, "CreateTable", simple("arn:aws:dynamodb:us-east-1:000000000000:table/viaArn")).unwrap();

@@ -86,30 +86,46 @@ pub fn parse_item(v: &Value) -> Result<Item> {
     check_shapes(obj.values())?;
     let mut item = Item::new();
     for (name, value) in obj {
+        check_name(name)?;
         item.insert(name.clone(), build(value)?);
     }
     Ok(item)
 }
 
+/// An attribute name (top-level or a map key at any depth) may not be empty.
+pub fn check_name(name: &str) -> Result<()> {
+    if name.is_empty() {
+        return Err(Error::validation(messages::EMPTY_ATTRIBUTE_NAME));
+    }
+    Ok(())
+}
+
 /// The checks [`parse_item`] makes that a typed `Item` can still fail: its
-/// nesting depth, then empty sets (duplicates and malformed numbers cannot
-/// be built). For items that did not come from JSON (the typed in-process
-/// requests); iterative, so any depth is safe.
+/// nesting depth, then empty attribute names and empty sets (duplicates and
+/// malformed numbers cannot be built). For items that did not come from
+/// JSON (the typed in-process requests); iterative, so any depth is safe.
 pub fn check_item(item: &Item) -> Result<()> {
     let mut stack: Vec<(&AttributeValue, usize)> = item.values().map(|v| (v, 1)).collect();
     let mut empty_set = None;
+    let mut empty_name = item.keys().any(|k| k.is_empty());
     while let Some((v, depth)) = stack.pop() {
         if depth > MAX_NESTING_DEPTH {
             return Err(Error::validation(messages::NESTING_TOO_DEEP));
         }
         match v {
-            AttributeValue::M(m) => stack.extend(m.values().map(|c| (c, depth + 1))),
+            AttributeValue::M(m) => {
+                empty_name |= m.keys().any(|k| k.is_empty());
+                stack.extend(m.values().map(|c| (c, depth + 1)))
+            }
             AttributeValue::L(l) => stack.extend(l.iter().map(|c| (c, depth + 1))),
             AttributeValue::Ss(s) if s.is_empty() => empty_set = empty_set.or(Some("string")),
             AttributeValue::Ns(s) if s.is_empty() => empty_set = empty_set.or(Some("number")),
             AttributeValue::Bs(s) if s.is_empty() => empty_set = empty_set.or(Some("binary")),
             _ => {}
         }
+    }
+    if empty_name {
+        return Err(Error::validation(messages::EMPTY_ATTRIBUTE_NAME));
     }
     match empty_set {
         Some(kind) => Err(Error::validation(messages::empty_set(kind))),
@@ -253,6 +269,7 @@ fn build(v: &Value) -> Result<AttributeValue> {
             };
             let mut map = Map::new();
             for (name, child) in children {
+                check_name(name)?;
                 map.insert(name.clone(), build(child)?);
             }
             AttributeValue::M(map)
@@ -405,7 +422,7 @@ mod tests {
         let v = parse_item(&json!({
             "s": {"S": "x"}, "e": {"S": ""}, "n": {"N": "1.50"}, "b": {"B": "AAE="}, "eb": {"B": ""},
             "t": {"BOOL": true}, "f": {"BOOL": false}, "z": {"NULL": true},
-            "m": {"M": {"a": {"N": "1"}, "": {"L": []}}}, "em": {"M": {}},
+            "m": {"M": {"a": {"N": "1"}, "k": {"L": []}}}, "em": {"M": {}},
             "l": {"L": [{"S": "a"}, {"N": "2"}]},
             "ss": {"SS": ["b", "a", ""]}, "ns": {"NS": ["2", "-1", "1e1"]}, "bs": {"BS": ["AQ==", ""]}
         }))
@@ -427,7 +444,7 @@ mod tests {
         assert_eq!(back["b"], json!({"B": "AAE="}));
         assert_eq!(back["z"], json!({"NULL": true}));
         assert_eq!(back["ss"], json!({"SS": ["", "a", "b"]}));
-        assert_eq!(back["m"], json!({"M": {"": {"L": []}, "a": {"N": "1"}}}));
+        assert_eq!(back["m"], json!({"M": {"a": {"N": "1"}, "k": {"L": []}}}));
         assert_eq!(parse_item(&back).unwrap(), v);
         assert_eq!(serde_json::to_string(&AttributeValue::N(num("1e2"))).unwrap(), r#"{"N":"100"}"#);
     }
@@ -435,6 +452,9 @@ mod tests {
     #[test]
     fn type_member_count() {
         assert_eq!(validation(json!({})), messages::ATTRIBUTE_VALUE_EMPTY);
+        // An empty attribute name, at the top or as a map key at any depth.
+        assert_eq!(validation(json!({"M": {"a": {"M": {"": {"N": "1"}}}}})), messages::EMPTY_ATTRIBUTE_NAME);
+        assert_eq!(parse_item(&json!({"": {"S": "x"}})).unwrap_err().message, messages::EMPTY_ATTRIBUTE_NAME);
         assert_eq!(validation(json!({"S": null})), messages::ATTRIBUTE_VALUE_EMPTY);
         assert_eq!(validation(json!({"X": "y"})), messages::ATTRIBUTE_VALUE_EMPTY);
         assert_eq!(validation(json!(null)), messages::ATTRIBUTE_VALUE_EMPTY);
@@ -479,7 +499,7 @@ mod tests {
         );
         assert_eq!(
             validation(json!({"BS": []})),
-            "One or more parameter values were invalid: An binary set  may not be empty"
+            "One or more parameter values were invalid: Binary sets should not be empty"
         );
         assert_eq!(
             validation(json!({"SS": ["a", "b", "a"]})),
@@ -610,7 +630,7 @@ mod tests {
         leaf.prop_recursive(6, 48, 5, |inner| {
             prop_oneof![
                 proptest::collection::vec(inner.clone(), 0..5).prop_map(AttributeValue::L),
-                proptest::collection::btree_map(".{0,6}", inner, 0..5)
+                proptest::collection::btree_map(".{1,6}", inner, 0..5)
                     .prop_map(|m| AttributeValue::M(m.into_iter().collect())),
             ]
         })

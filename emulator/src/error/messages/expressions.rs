@@ -168,6 +168,33 @@ pub fn invalid_value_key(key: &str) -> String {
     format!("ExpressionAttributeValues contains invalid key: Syntax error; key: \"{key}\"")
 }
 
+/// An ExpressionAttributeNames entry whose value is `""` (the service
+/// refuses it with a ValidationException; emulator wording).
+pub fn empty_name_value(key: &str) -> String {
+    format!("ExpressionAttributeNames contains invalid value: Empty attribute name for key {key}")
+}
+
+/// The expressions a request lacks, as the service lists them after
+/// "...when using expressions": `: X is null`, `: X and Y are null`,
+/// `: X, Y and Z are null` (issue 15; the list form for three or more is
+/// ours by analogy).
+fn absent_expressions(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => format!(": {one} is null"),
+        [init @ .., last] => format!(": {} and {last} are null", init.join(", ")),
+    }
+}
+/// ExpressionAttributeNames in a request without expressions, naming the
+/// operation's absent expressions.
+pub fn names_without_expressions(absent: &[&str]) -> String {
+    format!("{NAMES_WITHOUT_EXPRESSIONS}{}", absent_expressions(absent))
+}
+/// ExpressionAttributeValues in a request without expressions.
+pub fn values_without_expressions(absent: &[&str]) -> String {
+    format!("{VALUES_WITHOUT_EXPRESSIONS}{}", absent_expressions(absent))
+}
+
 /// ExpressionAttributeNames given without any expression (recalled).
 pub const NAMES_WITHOUT_EXPRESSIONS: &str =
     "ExpressionAttributeNames can only be specified when using expressions";
@@ -282,6 +309,12 @@ pub fn legacy_value_and_list(attr: &str) -> String {
 pub fn legacy_list_without_operator(attr: &str) -> String {
     format!("One or more parameter values were invalid: AttributeValueList can only be used with a ComparisonOperator for Attribute: {attr}")
 }
+
+/// Legacy `IN` with values of more than one type (emulator wording: the
+/// service refuses it with a ValidationException; its exact text is not
+/// documented).
+pub const LEGACY_IN_MIXED_TYPES: &str =
+    "One or more parameter values were invalid: AttributeValues inside AttributeValueList must be of same type";
 
 /// ConditionalOperator with fewer than two conditions (recalled).
 pub const LEGACY_CONDITIONAL_OPERATOR: &str =

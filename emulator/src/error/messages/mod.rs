@@ -52,7 +52,12 @@ pub fn validation_errors(errors: &[String]) -> String {
     format!("{n} validation {noun} detected: {}", errors.join("; "))
 }
 /// One constraint failure: `Value '{value}' at '{path}' failed to satisfy constraint: {constraint}`.
+/// An empty `value` leaves it out ("Value at '...'"), as the service does
+/// for values it would print as Java objects (attribute values).
 pub fn constraint_failure(value: &str, path: &str, constraint: &str) -> String {
+    if value.is_empty() {
+        return format!("Value at '{path}' failed to satisfy constraint: {constraint}");
+    }
     format!("Value {value} at '{path}' failed to satisfy constraint: {constraint}")
 }
 /// "Member must satisfy constraint: [...]": an element of a list fails.
@@ -67,7 +72,17 @@ pub fn map_key_constraint(all: &str) -> String {
 pub fn map_value_constraint(all: &str) -> String {
     format!("Map value must satisfy constraint: {all}")
 }
-/// Constraint: required member absent.
+/// A required top-level member absent from the request (issue 15, the
+/// service's texts: "The parameter 'TableName' is required but was not
+/// present in the request"; BatchGetItem words it "The requestItems
+/// parameter is required for BatchGetItem").
+pub fn required_parameter_missing(operation: &str, member: &str) -> String {
+    if operation == "BatchGetItem" && member == "RequestItems" {
+        return "The requestItems parameter is required for BatchGetItem".to_string();
+    }
+    format!("The parameter '{member}' is required but was not present in the request")
+}
+/// Constraint: required member absent (members of nested structures).
 pub const MUST_NOT_BE_NULL: &str = "Member must not be null";
 /// Constraint: string/list shorter than `min`.
 pub fn min_length(min: i64) -> String {
@@ -96,6 +111,18 @@ pub fn pattern(p: &str) -> String {
 
 // ---- Tables ----------------------------------------------------------------
 
+/// TagResource / UntagResource on a table ARN that does not exist: the
+/// service answers AccessDeniedException (observed; wording modelled on its
+/// authorization failures).
+pub fn not_authorized(operation: &str, arn: &str) -> String {
+    format!("User is not authorized to perform: dynamodb:{operation} on resource: {arn}")
+}
+/// A tag key or value with a character outside the allowed set (tagging
+/// rules: letters, digits, white space and `_ . : / = + - @`; emulator wording).
+pub fn invalid_tag_characters(text: &str) -> String {
+    format!("One or more parameter values were invalid: Invalid characters in tag key or value: {text}")
+}
+
 /// Table (or ARN) that does not exist, for data-plane operations.
 pub fn resource_not_found() -> String {
     "Requested resource not found".to_string()
@@ -110,6 +137,11 @@ pub fn table_already_exists(name: &str) -> String {
 }
 
 // ---- Items and values ------------------------------------------------------
+
+/// An attribute name that is the empty string, in an item, a key, a map
+/// value or AttributesToGet (the service refuses it with a
+/// ValidationException; emulator wording).
+pub const EMPTY_ATTRIBUTE_NAME: &str = "One or more parameter values were invalid: Empty attribute name";
 
 /// ConditionalCheckFailedException's message.
 pub const CONDITIONAL_CHECK_FAILED: &str = "The conditional request failed";
@@ -127,9 +159,13 @@ pub fn duplicate_in_set(set_kind: &str) -> String {
     format!("One or more parameter values were invalid: Input collection {set_kind} contains duplicates.")
 }
 /// An empty `SS`/`NS`/`BS`; `kind` is `string`, `number` or `binary`. The
-/// service's text has "An" and two spaces before "may" whatever the kind
-/// (whatever the set kind).
+/// service's text for string and number sets has "An" and two spaces before
+/// "may"; an empty binary set has its own text ("Binary sets should not be
+/// empty", issue 15, observed).
 pub fn empty_set(kind: &str) -> String {
+    if kind == "binary" {
+        return "One or more parameter values were invalid: Binary sets should not be empty".to_string();
+    }
     format!("One or more parameter values were invalid: An {kind} set  may not be empty")
 }
 /// Duplicates in an `NS` or `BS` (numbers compared after normalisation). Unlike
@@ -145,8 +181,8 @@ pub fn base64_bad_length(len: usize) -> String {
 pub const BASE64_INVALID: &str = "Invalid Base64 character found in the encoded binary value";
 /// A JSON array where a scalar or structure was expected (`SerializationException`).
 pub const LIST_NOT_EXPECTED: &str = "Start of list found where not expected";
-/// A number string that does not parse.
-pub const NUMBER_INVALID: &str = "A value provided cannot be converted into a number";
+/// A number string that does not parse (issue 15: the service's text).
+pub const NUMBER_INVALID: &str = "The parameter cannot be converted to a numeric value";
 /// A number over 9.9999999999999999999999999999999999999E+125.
 pub const NUMBER_OVERFLOW: &str =
     "Number overflow. Attempting to store a number with magnitude larger than supported range";
@@ -194,6 +230,16 @@ pub fn empty_index_key_value(index: &str, name: &str) -> String {
     format!(
         "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: {index}, IndexKey: {name}"
     )
+}
+
+/// A request dated more than 15 minutes before the server's clock
+/// (InvalidSignatureException; the AWS SigV4 text).
+pub fn signature_expired(date: &str, earliest: &str, now: &str) -> String {
+    format!("Signature expired: {date} is now earlier than {earliest} ({now} - 15 min.)")
+}
+/// A request dated more than 15 minutes after the server's clock.
+pub fn signature_not_yet_current(date: &str, latest: &str, now: &str) -> String {
+    format!("Signature not yet current: {date} is still later than {latest} ({now} + 15 min.)")
 }
 
 /// An Authorization header lacking SigV4 parameters.

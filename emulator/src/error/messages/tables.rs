@@ -97,6 +97,11 @@ pub const INCLUDE_WITHOUT_NON_KEY: &str =
 pub fn non_key_without_include(projection_type: &str) -> String {
     format!("{INVALID}ProjectionType is {projection_type}, but NonKeyAttributes is specified")
 }
+/// NonKeyAttributes naming one attribute twice (the service refuses it;
+/// emulator wording).
+pub fn duplicate_non_key_attribute(name: &str) -> String {
+    format!("{INVALID}Duplicate NonKeyAttributes: {name}")
+}
 /// Projection without a ProjectionType.
 pub const PROJECTION_TYPE_MISSING: &str =
     "One or more parameter values were invalid: Unknown ProjectionType: null";

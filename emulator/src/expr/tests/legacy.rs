@@ -17,6 +17,21 @@ fn mixing_parameters() {
     );
     assert!(check_mixing(&["Expected"], &[]).is_ok());
     assert!(check_mixing(&[], &["ConditionExpression"]).is_ok());
+    // The table: KeyConditions conflicts only with KeyConditionExpression
+    // (observed: accepted beside FilterExpression / ProjectionExpression).
+    assert!(check_mixing(&["KeyConditions"], &["ProjectionExpression", "FilterExpression"]).is_ok());
+    assert_eq!(
+        check_mixing(&["KeyConditions", "QueryFilter"], &["KeyConditionExpression", "FilterExpression"])
+            .unwrap_err()
+            .message,
+        "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {KeyConditions, QueryFilter} Expression parameters: {KeyConditionExpression, FilterExpression}"
+    );
+    // ConditionalOperator needs Expected, QueryFilter or ScanFilter.
+    assert_eq!(
+        check_mixing(&["ConditionalOperator"], &[]).unwrap_err().message,
+        crate::error::messages::LEGACY_CONDITIONAL_OPERATOR
+    );
+    assert!(check_mixing(&["Expected", "ConditionalOperator"], &[]).is_ok());
 }
 
 #[test]
@@ -98,7 +113,9 @@ fn comparison_operators() {
             && t("ss", "CONTAINS", vec![s("x")])
             && t("l", "CONTAINS", vec![n("1")])
     );
-    assert!(t("s", "NOT_CONTAINS", vec![s("z")]) && t("missing", "NOT_CONTAINS", vec![s("z")]));
+    // NOT_CONTAINS on a missing attribute fails (as the service does); NE holds.
+    assert!(t("s", "NOT_CONTAINS", vec![s("z")]) && !t("missing", "NOT_CONTAINS", vec![s("z")]));
+    assert!(t("missing", "NE", vec![s("z")]));
     assert!(t("s", "BEGINS_WITH", vec![s("he")]));
     assert!(t("n", "IN", vec![n("1"), n("5")]) && !t("n", "IN", vec![n("1")]));
     assert!(t("n", "BETWEEN", vec![n("1"), n("5")]) && !t("n", "BETWEEN", vec![n("6"), n("9")]));

@@ -46,7 +46,7 @@ fn arb_operand() -> impl Strategy<Value = Operand> {
     let leaf = prop_oneof![
         4 => arb_path().prop_map(Operand::Path),
         4 => arb_value_ref().prop_map(Operand::Value),
-        1 => arb_path().prop_map(Operand::Size),
+        1 => arb_path().prop_map(|p| Operand::Size(Box::new(Operand::Path(p)))),
     ];
     prop_oneof![6 => leaf.clone(), 1 => leaf.prop_map(|o| Operand::Paren(Box::new(o)))]
 }
@@ -63,8 +63,8 @@ fn arb_leaf_condition() -> impl Strategy<Value = Condition> {
         1 => arb_path().prop_map(Condition::AttributeExists),
         1 => arb_path().prop_map(Condition::AttributeNotExists),
         1 => (arb_path(), (0usize..TYPE_NAMES.len()).prop_map(|i| ValueRef::Placeholder(format!(":t{i}"))))
-            .prop_map(|(p, t)| Condition::AttributeType(p, t)),
-        1 => (arb_path(), arb_operand()).prop_map(|(p, o)| Condition::BeginsWith(p, o)),
+            .prop_map(|(p, t)| Condition::AttributeType(Operand::Path(p), t)),
+        1 => (arb_path(), arb_operand()).prop_map(|(p, o)| Condition::BeginsWith(Operand::Path(p), o)),
         1 => (arb_path(), arb_operand()).prop_map(|(p, o)| Condition::Contains(p, o)),
     ]
 }
@@ -271,8 +271,8 @@ impl Ref<'_> {
             Operand::Path(p) => self.lookup(p),
             Operand::Value(ValueRef::Placeholder(k)) => self.values.get(k).cloned(),
             Operand::Value(ValueRef::Literal(v)) => Some(v.clone()),
-            Operand::Size(p) => {
-                let k = match self.lookup(p)? {
+            Operand::Size(o) => {
+                let k = match self.operand(o)? {
                     AttributeValue::S(x) => x.chars().map(char::len_utf16).sum(),
                     AttributeValue::B(x) => x.len(),
                     AttributeValue::Ss(x) => x.len(),
@@ -299,7 +299,14 @@ impl Ref<'_> {
         use AttributeValue as V;
         match c {
             Condition::Compare(l, op, r) => {
-                let (Some(a), Some(b)) = (self.operand(l), self.operand(r)) else { return false };
+                // A missing operand is unequal to anything.
+                let unsized_size = |o: &Operand| match o.unparen() {
+                    Operand::Size(x) => self.operand(x).is_some(),
+                    _ => false,
+                };
+                let (Some(a), Some(b)) = (self.operand(l), self.operand(r)) else {
+                    return *op == CompareOp::Ne && !unsized_size(l) && !unsized_size(r);
+                };
                 let o = Self::order(&a, &b);
                 match op {
                     CompareOp::Eq => a == b,
@@ -329,12 +336,12 @@ impl Ref<'_> {
                     ValueRef::Placeholder(k) => self.values.get(k).cloned(),
                     ValueRef::Literal(v) => Some(v.clone()),
                 };
-                match (self.lookup(p), t) {
+                match (self.operand(p), t) {
                     (Some(v), Some(V::S(t))) => ValueType::parse(&t) == Some(v.value_type()),
                     _ => false,
                 }
             }
-            Condition::BeginsWith(p, o) => match (self.lookup(p), self.operand(o)) {
+            Condition::BeginsWith(p, o) => match (self.operand(p), self.operand(o)) {
                 (Some(V::S(a)), Some(V::S(b))) => a.starts_with(&b),
                 (Some(V::B(a)), Some(V::B(b))) => a.len() >= b.len() && a[..b.len()] == b[..],
                 _ => false,
