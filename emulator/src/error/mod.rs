@@ -27,6 +27,8 @@ pub enum ErrorKind {
     IncompleteSignature,
     /// A signature that does not match (only when signature checking is on).
     InvalidSignature,
+    /// An access key the emulator does not know (only when signature checking is on).
+    UnrecognizedClient,
     /// Constraint or semantic validation failure.
     Validation,
     /// The request body was larger than the service accepts.
@@ -70,6 +72,7 @@ impl ErrorKind {
             MissingAuthenticationToken => "com.amazon.coral.service#MissingAuthenticationTokenException",
             IncompleteSignature => "com.amazon.coral.service#IncompleteSignatureException",
             InvalidSignature => "com.amazon.coral.service#InvalidSignatureException",
+            UnrecognizedClient => "com.amazon.coral.service#UnrecognizedClientException",
             Validation => "com.amazon.coral.validate#ValidationException",
             RequestEntityTooLarge => "com.amazon.coral.service#RequestEntityTooLargeException",
             ResourceNotFound => "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
