@@ -154,8 +154,9 @@ impl Builder {
         if !service.config.ttl_sweep_interval.is_zero() {
             tokio::spawn(sweep_ttl(service.clone(), rx.clone()));
         }
+        let edge_for_handle = edge.clone();
         let task = tokio::spawn(crate::server::serve(listener, service.clone(), edge, rx));
-        Ok(Emulator { addr, service, shutdown: tx, task: Some(task) })
+        Ok(Emulator { addr, service, edge: edge_for_handle, shutdown: tx, task: Some(task) })
     }
 }
 
@@ -193,6 +194,7 @@ async fn sweep_ttl(service: Arc<Service>, mut shutdown: watch::Receiver<bool>) {
 pub struct Emulator {
     addr: SocketAddr,
     service: Arc<Service>,
+    edge: Arc<Edge>,
     shutdown: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
 }
@@ -217,6 +219,11 @@ impl Emulator {
     /// (no HTTP) with [`Service::call`].
     pub fn service(&self) -> &Arc<Service> {
         &self.service
+    }
+
+    /// The HTTP edge: its limits and the request-body budget in use.
+    pub fn edge(&self) -> &Arc<Edge> {
+        &self.edge
     }
 
     /// Every operation served so far, oldest first.

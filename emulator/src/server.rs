@@ -9,7 +9,8 @@
 //!   answered with a canned 503 and closed, without a task or a parser;
 //! - a connection is closed when it stays silent for `idle_timeout` between
 //!   requests (or before its first byte), or takes longer than
-//!   `header_timeout` to send a request's headers once it has started;
+//!   `header_timeout` to send a request's headers once it has started (cut
+//!   within twice `header_timeout`: the watchdog looks that often);
 //! - when `accept` itself fails (out of file descriptors), the loop backs
 //!   off (10 ms doubling to 1 s) instead of spinning, and logs one warning.
 
@@ -213,16 +214,25 @@ async fn watchdog(activity: &Activity, edge: &Edge) {
     loop {
         let phase = activity.phase.load(Ordering::Acquire);
         let since = activity.since.load(Ordering::Relaxed);
-        let deadline = match phase {
-            IDLE => activity.base + Duration::from_millis(since) + limits.idle_timeout,
-            HEAD => activity.base + Duration::from_millis(since) + limits.header_timeout,
+        let now = Instant::now();
+        let (deadline, look_again) = match phase {
+            // A request may start while we sleep: look again within one
+            // header timeout, so a slow head is cut within twice that.
+            IDLE => {
+                let deadline = activity.base + Duration::from_millis(since) + limits.idle_timeout;
+                (deadline, deadline.min(now + limits.header_timeout))
+            }
+            HEAD => {
+                let deadline = activity.base + Duration::from_millis(since) + limits.header_timeout;
+                (deadline, deadline)
+            }
             // Look again later; the request's end starts the idle clock.
-            _ => Instant::now() + limits.idle_timeout.max(Duration::from_secs(1)),
+            _ => (now + limits.idle_timeout, now + limits.idle_timeout.max(Duration::from_secs(1))),
         };
-        if Instant::now() >= deadline {
+        if now >= deadline {
             return;
         }
-        tokio::time::sleep_until(deadline).await;
+        tokio::time::sleep_until(look_again).await;
     }
 }
 
