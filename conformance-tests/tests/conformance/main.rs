@@ -10,6 +10,7 @@ mod model;
 mod protocol;
 mod query_scan;
 mod query_scan_model;
+mod signatures;
 mod single_item;
 mod tables;
 mod transactions;
