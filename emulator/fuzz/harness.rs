@@ -32,8 +32,12 @@ pub fn request_decoder(data: &[u8]) {
     let output = rt.block_on(async move {
         let (client, server) = tokio::io::duplex(1 << 16);
         let conn = tokio::spawn(async move {
-            let handler = hyper::service::service_fn(move |req| ddb_emulator::http::handle(svc.clone(), edge.clone(), req));
-            let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(server), handler).await;
+            let handler = hyper::service::service_fn(move |req| {
+                ddb_emulator::http::handle(svc.clone(), edge.clone(), req)
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(server), handler)
+                .await;
         });
         let (mut read, mut write) = tokio::io::split(client);
         let writer = async move {
@@ -42,7 +46,9 @@ pub fn request_decoder(data: &[u8]) {
         };
         let mut out = Vec::new();
         let reader = read.read_to_end(&mut out);
-        let _ = tokio::time::timeout(std::time::Duration::from_secs(2), async { tokio::join!(writer, reader) }).await;
+        let _ =
+            tokio::time::timeout(std::time::Duration::from_secs(2), async { tokio::join!(writer, reader) })
+                .await;
         conn.abort();
         out
     });
@@ -77,14 +83,31 @@ pub fn expression_parser(data: &[u8]) {
 
 /// The operations a whole request may name (first input byte picks one).
 const OPERATIONS: &[&str] = &[
-    "PutItem", "GetItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "BatchWriteItem",
-    "TransactWriteItems", "TransactGetItems", "CreateTable", "UpdateTable", "DeleteTable", "DescribeTable",
-    "ListTables", "UpdateTimeToLive", "DescribeTimeToLive", "ExecuteStatement", "DescribeEndpoints",
-    "TagResource", "ListTagsOfResource",
+    "PutItem",
+    "GetItem",
+    "UpdateItem",
+    "DeleteItem",
+    "Query",
+    "Scan",
+    "BatchGetItem",
+    "BatchWriteItem",
+    "TransactWriteItems",
+    "TransactGetItems",
+    "CreateTable",
+    "UpdateTable",
+    "DeleteTable",
+    "DescribeTable",
+    "ListTables",
+    "UpdateTimeToLive",
+    "DescribeTimeToLive",
+    "ExecuteStatement",
+    "DescribeEndpoints",
+    "TagResource",
+    "ListTagsOfResource",
 ];
 
 /// First byte: the operation; the rest: its JSON body. Run against a
-/// service holding table `t` (hash `pk` S, range `sk` N, a GSI on `g`)
+/// service holding table `tab` (hash `pk` S, range `sk` N, a GSI on `g`)
 /// with a few items; never an InternalServerError.
 pub fn whole_request(data: &[u8]) {
     let Some((&pick, body)) = data.split_first() else { return };
@@ -99,7 +122,7 @@ pub fn whole_request(data: &[u8]) {
 fn service_with_table() -> Service {
     let svc = Service::new(ddb_emulator::Config { record_operations: false, ..Default::default() });
     let table = serde_json::json!({
-        "TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+        "TableName": "tab", "BillingMode": "PAY_PER_REQUEST",
         "AttributeDefinitions": [
             {"AttributeName": "pk", "AttributeType": "S"},
             {"AttributeName": "sk", "AttributeType": "N"},
@@ -113,7 +136,7 @@ fn service_with_table() -> Service {
     });
     svc.call("CreateTable", &table).expect("the fuzz table");
     for (pk, sk) in [("a", "1"), ("a", "2"), ("b", "1")] {
-        let item = serde_json::json!({"TableName": "t", "Item": {
+        let item = serde_json::json!({"TableName": "tab", "Item": {
             "pk": {"S": pk}, "sk": {"N": sk}, "g": {"S": "x"}, "n": {"N": "5"},
             "l": {"L": [{"S": "v"}, {"NULL": true}]}, "m": {"M": {"k": {"SS": ["p", "q"]}}},
         }});
@@ -125,7 +148,8 @@ fn service_with_table() -> Service {
 /// Runs `target` over every file in `dir` (the stable corpus harness).
 pub fn run_corpus(dir: &std::path::Path, target: fn(&[u8])) -> usize {
     let mut n = 0;
-    let mut entries: Vec<_> = std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    let mut entries: Vec<_> =
+        std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
     entries.sort();
     for path in entries {
         let data = std::fs::read(&path).expect("a corpus file");

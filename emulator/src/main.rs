@@ -6,6 +6,7 @@ use std::io::Write;
 /// mimalloc returns freed pages to the operating system (after a short
 /// delay), so the process shrinks again after items and tables are deleted;
 /// the system allocator kept them. Figures in BENCHMARKS.md.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -37,8 +37,8 @@ fn whole_request_corpus() {
 /// A corpus input with a few bytes overwritten, inserted or removed.
 fn mutated(target: &'static str) -> impl Strategy<Value = Vec<u8>> {
     let seeds = inputs(target);
-    (0..seeds.len(), prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..6)).prop_map(
-        move |(i, edits)| {
+    (0..seeds.len(), prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..6))
+        .prop_map(move |(i, edits)| {
             let mut data = seeds[i].clone();
             for (at, byte, how) in edits {
                 if data.is_empty() {
@@ -55,12 +55,11 @@ fn mutated(target: &'static str) -> impl Strategy<Value = Vec<u8>> {
                 }
             }
             data
-        },
-    )
+        })
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn mutated_expressions(data in mutated("expression_parser")) {

@@ -2,7 +2,9 @@
 //! own SigV4 signer: its requests pass, a wrong secret or region does not.
 
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
-use aws_sdk_dynamodb::types::{AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType};
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+};
 use aws_sdk_dynamodb::Client;
 use ddb_emulator::Emulator;
 
@@ -19,18 +21,40 @@ fn client(endpoint: &str, key: &str, secret: &str, region: &str) -> Client {
 
 #[tokio::test]
 async fn the_sdks_signed_requests_are_accepted_and_wrong_ones_rejected() {
-    let emu = Emulator::builder().verify_signatures(true).credential("AKIDSIGNED", "s3cret/with+chars").start().await.unwrap();
+    let emu = Emulator::builder()
+        .verify_signatures(true)
+        .credential("AKIDSIGNED", "s3cret/with+chars")
+        .start()
+        .await
+        .unwrap();
     let good = client(&emu.endpoint(), "AKIDSIGNED", "s3cret/with+chars", "us-east-1");
     good.create_table()
         .table_name("signed")
         .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(AttributeDefinition::builder().attribute_name("pk").attribute_type(ScalarAttributeType::S).build().unwrap())
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("pk")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
         .key_schema(KeySchemaElement::builder().attribute_name("pk").key_type(KeyType::Hash).build().unwrap())
         .send()
         .await
         .unwrap();
-    good.put_item().table_name("signed").item("pk", AttributeValue::S("a b/c?d=e&f".into())).send().await.unwrap();
-    let got = good.get_item().table_name("signed").key("pk", AttributeValue::S("a b/c?d=e&f".into())).send().await.unwrap();
+    good.put_item()
+        .table_name("signed")
+        .item("pk", AttributeValue::S("a b/c?d=e&f".into()))
+        .send()
+        .await
+        .unwrap();
+    let got = good
+        .get_item()
+        .table_name("signed")
+        .key("pk", AttributeValue::S("a b/c?d=e&f".into()))
+        .send()
+        .await
+        .unwrap();
     assert!(got.item().is_some());
 
     let wrong_secret = client(&emu.endpoint(), "AKIDSIGNED", "other", "us-east-1");
