@@ -597,3 +597,84 @@ async fn credentials_can_come_from_a_file() {
     assert_eq!(ok.status, 200);
     let _ = std::fs::remove_file(path);
 }
+
+// ---- a real browser ---------------------------------------------------------
+
+/// The headless browser, if this machine has one (`CHROMIUM` names it).
+fn chromium() -> Option<String> {
+    let candidates =
+        [std::env::var("CHROMIUM").unwrap_or_default(), "chromium-headless-shell".into(), "chromium".into()];
+    candidates.into_iter().filter(|c| !c.is_empty()).find(|c| {
+        std::process::Command::new(c)
+            .arg("--version")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    })
+}
+
+/// A page served from another origin (another port) calls the API with
+/// `fetch` and the SDK's headers, which makes the browser send a CORS
+/// preflight first; the page writes what it got into the DOM.
+#[tokio::test]
+async fn a_page_in_headless_chromium_calls_the_api_across_origins() {
+    let Some(browser) = chromium() else {
+        eprintln!("skipped: no headless Chromium (apt-get install chromium-headless-shell)");
+        return;
+    };
+    let emu = Emulator::builder().start().await.unwrap();
+    let page = format!(
+        r#"<html><body><div id="out">pending</div><script>
+fetch("{endpoint}/", {{method: "POST", body: "{{}}", headers: {{
+  "content-type": "application/x-amz-json-1.0",
+  "x-amz-target": "DynamoDB_20120810.ListTables",
+  "x-amz-date": "20260101T000000Z",
+  "authorization": "{AUTH}"}}}})
+.then(r => r.text().then(t => {{
+  document.getElementById("out").textContent =
+    "status=" + r.status + " requestid=" + (r.headers.get("x-amzn-RequestId") ? "yes" : "no") + " body=" + t;
+}}))
+.catch(e => {{ document.getElementById("out").textContent = "failed=" + e; }});
+</script></body></html>"#,
+        endpoint = emu.endpoint()
+    );
+    let site = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let site_addr = site.local_addr().unwrap();
+    let serve_page = tokio::spawn(async move {
+        loop {
+            let Ok((mut s, _)) = site.accept().await else { return };
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf).await;
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{page}",
+                page.len()
+            );
+            let _ = s.write_all(reply.as_bytes()).await;
+        }
+    });
+    let url = format!("http://{site_addr}/");
+    let dom = tokio::task::spawn_blocking(move || {
+        let mut child = std::process::Command::new(browser)
+            .args(["--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000", "--dump-dom", &url])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while child.try_wait().unwrap().is_none() {
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("the browser did not finish in time");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut out = String::new();
+        child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+        out
+    })
+    .await
+    .unwrap();
+    serve_page.abort();
+    assert!(dom.contains(r#"status=200 requestid=yes body={"TableNames":[]}"#), "{dom}");
+}

@@ -147,8 +147,8 @@ async fn acquire(
 
 /// Reads a body as it arrives: the size limit is enforced frame by frame,
 /// the whole read has a deadline, and every byte held is paid for from the
-/// budget first (a declared length is reserved at once, so the buffer is
-/// allocated once and exactly).
+/// budget first (a declared length is reserved at once, before any byte
+/// is read).
 pub async fn read_body<B>(edge: &Edge, body: B, declared: Option<u64>) -> Result<HeldBody, BodyError>
 where
     B: hyper::body::Body<Data = Bytes> + Unpin,
@@ -160,7 +160,12 @@ where
     }
     let reserved = declared.unwrap_or(0) as usize;
     let mut permit = acquire(edge, reserved, deadline).await?;
-    let mut buf = BytesMut::with_capacity(reserved);
+    // Most bodies arrive in one frame: keep it as it is (no copy); copy
+    // into one buffer, allocated once for the declared length, only when a
+    // second frame comes.
+    let mut first: Option<Bytes> = None;
+    let mut buf = BytesMut::new();
+    let mut len = 0usize;
     let mut body = body;
     loop {
         let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
@@ -170,11 +175,11 @@ where
             Ok(Some(Ok(frame))) => frame,
         };
         let Ok(data) = frame.into_data() else { continue };
-        let len = buf.len() + data.len();
+        len += data.len();
         if len > limit {
             return Err(BodyError::TooLarge);
         }
-        if len > reserved.max(permit.as_ref().map_or(0, |p| p.num_permits())) {
+        if len > permit.as_ref().map_or(0, |p| p.num_permits()) {
             // Undeclared (chunked) or longer than declared: pay as it comes.
             let more = acquire(edge, data.len(), deadline).await?;
             match (&mut permit, more) {
@@ -183,9 +188,18 @@ where
                 (_, None) => {}
             }
         }
+        if len == data.len() {
+            first = Some(data);
+            continue;
+        }
+        if let Some(f) = first.take() {
+            buf.reserve(reserved.max(len));
+            buf.extend_from_slice(&f);
+        }
         buf.extend_from_slice(&data);
     }
-    Ok(HeldBody { bytes: buf.freeze(), _permit: permit })
+    let bytes = first.unwrap_or_else(|| buf.freeze());
+    Ok(HeldBody { bytes, _permit: permit })
 }
 
 #[cfg(test)]
