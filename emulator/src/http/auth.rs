@@ -1,5 +1,6 @@
 //! The `Authorization` header check. Any well-formed SigV4 header is
-//! accepted (any access key, any region); signatures are not verified.
+//! accepted here (any access key, any region); with `--verify-signatures`,
+//! `sigv4` then checks the signature itself.
 
 use crate::error::{Error, ErrorKind, Result};
 use hyper::HeaderMap;
@@ -20,20 +21,22 @@ pub fn check(headers: &HeaderMap) -> Result<()> {
             crate::error::messages::missing_auth_params(&all, value),
         ));
     };
+    let [credential, signed_headers, signature] = super::sigv4::parse_params(params);
+    if credential.is_some() && signed_headers.is_some() && signature.is_some() {
+        return Ok(());
+    }
     let mut missing = Vec::new();
-    for name in ["Credential", "Signature", "SignedHeaders"] {
-        let present =
-            params.split(',').any(|p| p.trim().strip_prefix(name).is_some_and(|rest| rest.starts_with('=')));
+    for (name, present) in [
+        ("Credential", credential.is_some()),
+        ("Signature", signature.is_some()),
+        ("SignedHeaders", signed_headers.is_some()),
+    ] {
         if !present {
             missing.push(name);
         }
     }
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::new(
-            ErrorKind::IncompleteSignature,
-            crate::error::messages::missing_auth_params(&missing, value),
-        ))
-    }
+    Err(Error::new(
+        ErrorKind::IncompleteSignature,
+        crate::error::messages::missing_auth_params(&missing, value),
+    ))
 }

@@ -109,7 +109,7 @@ where
             Ok(context) => context,
             Err(e) => return Ok(error_response(&e, request_id)),
         },
-        _ => unverified_context(&parts.headers),
+        _ => RequestContext::claimed(&parts.headers),
     };
     let decoded;
     let body: &[u8] = if codings.is_empty() {
@@ -176,20 +176,9 @@ where
             Ok(context) => context,
             Err(e) => return Ok(error_response(&e, request_id)),
         },
-        _ => unverified_context(&parts.headers),
+        _ => RequestContext::claimed(&parts.headers),
     };
     Ok(unknown_path(request_id))
-}
-
-/// The identity a request claims, when signatures are not verified.
-fn unverified_context(headers: &hyper::HeaderMap) -> RequestContext {
-    let raw = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let (key, region) = sigv4::AuthHeader::parse(raw).and_then(|a| a.key_and_region()).unzip();
-    RequestContext {
-        access_key_id: key.map(str::to_string),
-        region: region.map(str::to_string),
-        verified: false,
-    }
 }
 
 fn content_length(headers: &hyper::HeaderMap) -> Option<u64> {
@@ -219,7 +208,7 @@ fn unknown_path(request_id: &str) -> Response<Full<Bytes>> {
 fn check_headers<'a>(
     edge: &Edge,
     parts: &'a hyper::http::request::Parts,
-) -> Result<(&'a str, Vec<Coding>, Option<sigv4::Pending>), Error> {
+) -> Result<(&'a str, Vec<Coding>, Option<sigv4::Pending<'a>>), Error> {
     if parts.method != Method::POST {
         return Err(Error::new(ErrorKind::UnknownOperation, ""));
     }

@@ -34,14 +34,26 @@ pub const MAX_SKEW_SECS: i64 = 15 * 60;
 /// signature was verified (with verification off these are what the client
 /// claims; isolation per key or region should key on them only when
 /// `verified` is true).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RequestContext {
+///
+/// It borrows from the request's headers (nothing is copied per request);
+/// take owned copies where it must outlive the request.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RequestContext<'a> {
     /// Access key id of the credential scope (`None`: no usable header).
-    pub access_key_id: Option<String>,
+    pub access_key_id: Option<&'a str>,
     /// Region of the credential scope.
-    pub region: Option<String>,
+    pub region: Option<&'a str>,
     /// True when the signature was checked against a configured secret.
     pub verified: bool,
+}
+
+impl<'a> RequestContext<'a> {
+    /// The identity a request claims, unchecked (verification off).
+    pub fn claimed(headers: &'a HeaderMap) -> RequestContext<'a> {
+        let raw = headers.get(hyper::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let (access_key_id, region) = AuthHeader::parse(raw).and_then(|a| a.key_and_region()).unzip();
+        RequestContext { access_key_id, region, verified: false }
+    }
 }
 
 /// Secrets by access key id, and the regions requests may be scoped to.
@@ -133,17 +145,8 @@ pub struct AuthHeader<'a> {
 impl<'a> AuthHeader<'a> {
     /// Reads the three parameters (shape already checked by `auth::check`).
     pub fn parse(value: &'a str) -> Option<AuthHeader<'a>> {
-        let params = value.strip_prefix("AWS4-HMAC-SHA256")?.trim_start();
-        let (mut credential, mut signed_headers, mut signature) = (None, None, None);
-        for part in params.split(',') {
-            let Some((name, v)) = part.trim().split_once('=') else { continue };
-            match name {
-                "Credential" => credential = Some(v.trim()),
-                "SignedHeaders" => signed_headers = Some(v.trim()),
-                "Signature" => signature = Some(v.trim()),
-                _ => {}
-            }
-        }
+        let params = value.strip_prefix("AWS4-HMAC-SHA256 ")?;
+        let [credential, signed_headers, signature] = parse_params(params);
         Some(AuthHeader { credential: credential?, signed_headers: signed_headers?, signature: signature? })
     }
 
@@ -157,19 +160,43 @@ impl<'a> AuthHeader<'a> {
     }
 }
 
-/// What the header check established, handed to [`Verifier::check_signature`].
-#[derive(Debug)]
-pub struct Pending {
-    signing_key: [u8; 32],
-    /// `AWS4-HMAC-SHA256\n<amz date>\n<scope>\n` (the string to sign minus the hash).
-    prefix: String,
-    signature: [u8; 32],
-    context: RequestContext,
+/// `Credential`, `SignedHeaders` and `Signature` of the parameter list
+/// after `AWS4-HMAC-SHA256 ` (comma separated `name=value`, spaces around
+/// items ignored); `None` for each one absent. A byte scan: this runs on
+/// every request.
+pub fn parse_params(params: &str) -> [Option<&str>; 3] {
+    let mut out = [None; 3];
+    for item in params.split(',') {
+        let item = item.trim_matches(' ');
+        let Some(eq) = item.bytes().position(|b| b == b'=') else { continue };
+        let slot = match &item[..eq] {
+            "Credential" => 0,
+            "SignedHeaders" => 1,
+            "Signature" => 2,
+            _ => continue,
+        };
+        out[slot] = Some(item[eq + 1..].trim_matches(' '));
+    }
+    out
 }
 
-impl Pending {
+/// What the header check established, handed to [`Verifier::check_signature`].
+#[derive(Debug)]
+pub struct Pending<'a> {
+    /// HMAC keyed with the signing key (the key's pads already hashed).
+    mac: HmacSha256,
+    /// The request date as sent (`X-Amz-Date`).
+    amz_date: &'a str,
+    /// `date/region/service/aws4_request`.
+    scope: &'a str,
+    signed_headers: &'a str,
+    signature: [u8; 32],
+    context: RequestContext<'a>,
+}
+
+impl<'a> Pending<'a> {
     /// The identity the request claims (verified once `check_signature` passes).
-    pub fn context(&self) -> &RequestContext {
+    pub fn context(&self) -> &RequestContext<'a> {
         &self.context
     }
 }
@@ -179,10 +206,11 @@ impl Pending {
 pub struct Verifier {
     credentials: Credentials,
     regions: Vec<String>,
-    /// Signing keys by credential scope (`key/date/region/service/term`):
-    /// four HMACs saved per request. Cleared when it grows past
-    /// `KEY_CACHE_LIMIT` (dates roll over daily).
-    keys: Mutex<HashMap<String, [u8; 32]>>,
+    /// HMACs keyed with the signing key, by credential scope
+    /// (`key/date/region/service/term`): four HMACs and the key pads saved
+    /// per request. Cleared when it grows past `KEY_CACHE_LIMIT` (dates
+    /// roll over daily).
+    keys: Mutex<HashMap<String, HmacSha256>>,
     /// The emulator's clock, in seconds since the epoch (tests move it).
     now: fn() -> i64,
 }
@@ -210,7 +238,7 @@ impl Verifier {
     /// within 15 minutes, credential scope shape, known key, scope date,
     /// region, service and terminator, `host` signed. Returns what
     /// [`check_signature`](Verifier::check_signature) needs.
-    pub fn check_headers(&self, headers: &HeaderMap) -> Result<Pending> {
+    pub fn check_headers<'a>(&self, headers: &'a HeaderMap) -> Result<Pending<'a>> {
         let raw = headers.get(hyper::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
         let auth = AuthHeader::parse(raw).ok_or_else(|| {
             Error::new(
@@ -218,20 +246,19 @@ impl Verifier {
                 messages::missing_auth_params(&["Credential", "Signature", "SignedHeaders"], raw),
             )
         })?;
-        let date_value = headers
+        let amz_date = headers
             .get("x-amz-date")
             .or_else(|| headers.get(hyper::header::DATE))
             .and_then(|v| v.to_str().ok())
             .ok_or_else(|| Error::new(ErrorKind::IncompleteSignature, messages::missing_date_header(raw)))?;
-        let signed_at = parse_amz_date(date_value).ok_or_else(|| {
-            Error::new(ErrorKind::IncompleteSignature, messages::bad_date_header(date_value))
-        })?;
+        let signed_at = parse_amz_date(amz_date)
+            .ok_or_else(|| Error::new(ErrorKind::IncompleteSignature, messages::bad_date_header(amz_date)))?;
         let now = (self.now)();
         if signed_at < now - MAX_SKEW_SECS {
             return Err(Error::new(
                 ErrorKind::InvalidSignature,
                 messages::signature_expired(
-                    &format_amz_date(signed_at),
+                    amz_date,
                     &format_amz_date(now - MAX_SKEW_SECS),
                     &format_amz_date(now),
                 ),
@@ -241,14 +268,16 @@ impl Verifier {
             return Err(Error::new(
                 ErrorKind::InvalidSignature,
                 messages::signature_not_yet_current(
-                    &format_amz_date(signed_at),
+                    amz_date,
                     &format_amz_date(now + MAX_SKEW_SECS),
                     &format_amz_date(now),
                 ),
             ));
         }
-        let scope: Vec<&str> = auth.credential.split('/').collect();
-        let [key, date, region, service, term] = scope[..] else {
+        let mut parts = auth.credential.splitn(6, '/');
+        let (Some(key), Some(date), Some(region), Some(service), Some(term), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(Error::new(
                 ErrorKind::IncompleteSignature,
                 messages::bad_credential(auth.credential),
@@ -257,11 +286,11 @@ impl Verifier {
         let Some(secret) = self.credentials.secrets.get(key) else {
             return Err(Error::new(ErrorKind::UnrecognizedClient, messages::UNRECOGNIZED_CLIENT));
         };
-        let amz_date = format_amz_date(signed_at);
+        // `amz_date` parsed, so it is 16 ASCII characters.
         if date != &amz_date[..8] {
             return Err(Error::new(
                 ErrorKind::InvalidSignature,
-                messages::scope_date_mismatch(date, &amz_date[..8], &amz_date),
+                messages::scope_date_mismatch(date, &amz_date[..8], amz_date),
             ));
         }
         if !self.regions.iter().any(|r| r == region) {
@@ -276,36 +305,31 @@ impl Verifier {
         if !auth.signed_headers.split(';').any(|h| h == "host") {
             return Err(Error::new(ErrorKind::InvalidSignature, messages::HOST_NOT_SIGNED));
         }
-        let signing_key = self.signing_key(auth.credential, secret, date, region);
+        let mac = self.keyed_mac(auth.credential, secret, date, region);
         // A signature that is not 64 hex digits can never match: it fails
         // as a mismatch once the body is in (the service's order).
         let signature = decode_hex32(auth.signature).unwrap_or([0xff; 32]);
-        let prefix = format!("AWS4-HMAC-SHA256\n{date_value}\n{date}/{region}/{service}/{term}\n");
-        let context = RequestContext {
-            access_key_id: Some(key.to_string()),
-            region: Some(region.to_string()),
-            verified: false,
-        };
-        Ok(Pending { signing_key, prefix, signature, context })
+        let scope = &auth.credential[key.len() + 1..];
+        let context = RequestContext { access_key_id: Some(key), region: Some(region), verified: false };
+        Ok(Pending { mac, amz_date, scope, signed_headers: auth.signed_headers, signature, context })
     }
 
     /// Checks the signature over the request line, the signed headers and
     /// the body bytes as received (before any content decoding).
-    pub fn check_signature(
+    pub fn check_signature<'a>(
         &self,
-        pending: Pending,
+        pending: Pending<'a>,
         parts: &hyper::http::request::Parts,
         body: &[u8],
-    ) -> Result<RequestContext> {
-        let raw = parts.headers.get(hyper::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let signed_headers = AuthHeader::parse(raw).map_or("", |a| a.signed_headers);
+    ) -> Result<RequestContext<'a>> {
         let payload_hash = hex32(&Sha256::digest(body).into());
         let mut canonical = Sha256::new();
-        write_canonical_request(&mut HashSink(&mut canonical), parts, signed_headers, &payload_hash);
+        write_canonical_request(&mut HashSink(&mut canonical), parts, pending.signed_headers, &payload_hash);
         let canonical_hash = hex32(&canonical.finalize().into());
-        let mut mac = HmacSha256::new_from_slice(&pending.signing_key).expect("HMAC takes any key length");
-        mac.update(pending.prefix.as_bytes());
-        mac.update(canonical_hash.as_bytes());
+        let mut mac = pending.mac;
+        for piece in ["AWS4-HMAC-SHA256\n", pending.amz_date, "\n", pending.scope, "\n", &canonical_hash] {
+            mac.update(piece.as_bytes());
+        }
         let expected: [u8; 32] = mac.finalize().into_bytes().into();
         if constant_time_eq(&expected, &pending.signature) {
             let mut context = pending.context;
@@ -314,22 +338,23 @@ impl Verifier {
         }
         // Only now build the texts the service shows.
         let mut canonical_text = String::new();
-        write_canonical_request(&mut canonical_text, parts, signed_headers, &payload_hash);
-        let to_sign = format!("{}{canonical_hash}", pending.prefix);
+        write_canonical_request(&mut canonical_text, parts, pending.signed_headers, &payload_hash);
+        let to_sign = format!("AWS4-HMAC-SHA256\n{}\n{}\n{canonical_hash}", pending.amz_date, pending.scope);
         Err(Error::new(ErrorKind::InvalidSignature, messages::signature_mismatch(&canonical_text, &to_sign)))
     }
 
-    fn signing_key(&self, credential: &str, secret: &str, date: &str, region: &str) -> [u8; 32] {
-        if let Some(key) = self.keys.lock().get(credential) {
-            return *key;
+    fn keyed_mac(&self, credential: &str, secret: &str, date: &str, region: &str) -> HmacSha256 {
+        if let Some(mac) = self.keys.lock().get(credential) {
+            return mac.clone();
         }
         let key = derive_signing_key(secret, date, region, "dynamodb");
+        let mac = HmacSha256::new_from_slice(&key).expect("HMAC takes any key length");
         let mut keys = self.keys.lock();
         if keys.len() >= KEY_CACHE_LIMIT {
             keys.clear();
         }
-        keys.insert(credential.to_string(), key);
-        key
+        keys.insert(credential.to_string(), mac.clone());
+        mac
     }
 }
 
@@ -424,8 +449,19 @@ fn write_canonical_request(
                 out.put(",");
             }
             first = false;
-            // Trimmed, runs of spaces folded to one.
-            let text = String::from_utf8_lossy(value.as_bytes());
+            // Trimmed, runs of spaces folded to one (most values need neither).
+            let text = match value.to_str() {
+                Ok(text) => std::borrow::Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(value.as_bytes()),
+            };
+            let bytes = text.as_bytes();
+            let plain = !bytes.first().is_some_and(|&b| b == b' ')
+                && !bytes.last().is_some_and(|&b| b == b' ')
+                && !bytes.windows(2).any(|w| w == b"  ");
+            if plain {
+                out.put(&text);
+                continue;
+            }
             let mut words = text.split(' ').filter(|w| !w.is_empty());
             if let Some(w) = words.next() {
                 out.put(w);
@@ -533,14 +569,30 @@ fn hex_digit(b: u8) -> Option<u8> {
     }
 }
 
-fn hex32(bytes: &[u8; 32]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(64);
-    for &b in bytes {
-        out.push(HEX[(b >> 4) as usize] as char);
-        out.push(HEX[(b & 15) as usize] as char);
+/// Lower-case hex of a SHA-256, on the stack.
+struct Hex64([u8; 64]);
+
+impl std::ops::Deref for Hex64 {
+    type Target = str;
+    fn deref(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("hex digits are ASCII")
     }
-    out
+}
+
+impl std::fmt::Display for Hex64 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}
+
+fn hex32(bytes: &[u8; 32]) -> Hex64 {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (i, &b) in bytes.iter().enumerate() {
+        out[2 * i] = HEX[(b >> 4) as usize];
+        out[2 * i + 1] = HEX[(b & 15) as usize];
+    }
+    Hex64(out)
 }
 
 fn decode_hex32(text: &str) -> Option<[u8; 32]> {
@@ -615,7 +667,7 @@ mod tests {
     fn signing_key_matches_the_documented_example() {
         let key =
             derive_signing_key("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20120215", "us-east-1", "iam");
-        assert_eq!(hex32(&key), "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
+        assert_eq!(&*hex32(&key), "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
     }
 
     #[test]
