@@ -4,10 +4,10 @@
 //! ```sh
 //! cargo build --release -p ddb-emulator                        # mimalloc
 //! target/release/ddb-emulator --port 8123 & PID=$!
-//! cargo run --release -p ddb-emulator --example rss_cycle -- 127.0.0.1:8123 $PID
+//! cargo run --release -p ddb-emulator --example rss_cycle -- 127.0.0.1:8123 $PID [ITEMS]
 //! ```
 //!
-//! Loads 200,000 items of ~1 KB with BatchWriteItem, deletes them all
+//! Loads ITEMS (default 50,000) items of ~1 KB with BatchWriteItem, deletes them all
 //! (DeleteItem one by one through BatchWriteItem deletes, then the table),
 //! and prints the server's RSS (VmRSS from /proc) before, after loading,
 //! and 3 s after deleting; then sends one GetItem with 1,000,000 unused
@@ -71,8 +71,8 @@ fn main() {
     });
     assert_eq!(call(&mut s, "CreateTable", &table.to_string()).0, 200);
     let filler = "x".repeat(1000);
-    const ITEMS: usize = 200_000;
-    for batch in 0..ITEMS / 25 {
+    let items: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(50_000);
+    for batch in 0..items / 25 {
         let puts: Vec<Value> = (0..25)
             .map(|i| json!({"PutRequest": {"Item": {"pk": {"S": format!("item{:07}", batch * 25 + i)}, "data": {"S": filler}}}}))
             .collect();
@@ -80,8 +80,8 @@ fn main() {
             call(&mut s, "BatchWriteItem", &json!({"RequestItems": {"cycle": puts}}).to_string());
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     }
-    println!("loaded {ITEMS} items of ~1 KB: RSS {:.1} MB", mb(status_kb(pid, "VmRSS:")));
-    for batch in 0..ITEMS / 25 {
+    println!("loaded {items} items of ~1 KB: RSS {:.1} MB", mb(status_kb(pid, "VmRSS:")));
+    for batch in 0..items / 25 {
         let dels: Vec<Value> = (0..25)
             .map(|i| json!({"DeleteRequest": {"Key": {"pk": {"S": format!("item{:07}", batch * 25 + i)}}}}))
             .collect();
