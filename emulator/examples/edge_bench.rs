@@ -94,7 +94,10 @@ fn main() {
             }
             best = best.min((cpu_ns() - start) as f64 / n as f64);
         }
-        println!("verify-only ({target}, {} byte body): best of 5 runs: {best:.0} ns of CPU per op", body.len());
+        println!(
+            "verify-only ({target}, {} byte body): best of 5 runs: {best:.0} ns of CPU per op",
+            body.len()
+        );
         return;
     }
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();

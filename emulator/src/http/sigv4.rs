@@ -455,8 +455,8 @@ fn write_canonical_request(
                 Err(_) => String::from_utf8_lossy(value.as_bytes()),
             };
             let bytes = text.as_bytes();
-            let plain = !bytes.first().is_some_and(|&b| b == b' ')
-                && !bytes.last().is_some_and(|&b| b == b' ')
+            let plain = bytes.first().is_none_or(|&b| b != b' ')
+                && bytes.last().is_none_or(|&b| b != b' ')
                 && !bytes.windows(2).any(|w| w == b"  ");
             if plain {
                 out.put(&text);
