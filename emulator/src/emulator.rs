@@ -115,7 +115,12 @@ impl Builder {
         }
         let mut credentials = self.credentials.clone();
         for path in &self.credentials_files {
-            let text = std::fs::read_to_string(path)?;
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!("credentials file {}: {e}", path.display()),
+                )
+            })?;
             let file = Credentials::parse_file(&text).map_err(|e| {
                 std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: {e}", path.display()))
             })?;

@@ -128,7 +128,14 @@ async fn run(args: Args) -> std::process::ExitCode {
     let emu = match started {
         Ok(emu) => emu,
         Err(e) => {
-            eprintln!("ddb-emulator: cannot start on {}:{}: {e}", args.host, args.port);
+            use std::io::ErrorKind::{AddrInUse, AddrNotAvailable, InvalidData, InvalidInput};
+            if matches!(e.kind(), InvalidInput | InvalidData)
+                || !matches!(e.kind(), AddrInUse | AddrNotAvailable) && e.raw_os_error().is_none()
+            {
+                eprintln!("ddb-emulator: cannot start: {e}");
+            } else {
+                eprintln!("ddb-emulator: cannot listen on {}:{}: {e}", args.host, args.port);
+            }
             return std::process::ExitCode::FAILURE;
         }
     };
