@@ -678,3 +678,25 @@ fetch("{endpoint}/", {{method: "POST", body: "{{}}", headers: {{
     serve_page.abort();
     assert!(dom.contains(r#"status=200 requestid=yes body={"TableNames":[]}"#), "{dom}");
 }
+
+// ---- the binary's flags -------------------------------------------------------
+
+#[test]
+fn the_binary_refuses_verification_without_a_credential_and_bad_credential_flags() {
+    let bin = env!("CARGO_BIN_EXE_ddb-emulator");
+    let out = std::process::Command::new(bin).args(["--port", "0", "--verify-signatures"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot start: signature verification needs at least one credential"), "{err}");
+    let out =
+        std::process::Command::new(bin).args(["--port", "0", "--credential", "no-colon"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected ACCESS_KEY_ID:SECRET"));
+    let out = std::process::Command::new(bin)
+        .args(["--port", "0", "--verify-signatures", "--credentials-file", "/nonexistent/creds"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot start: credentials file /nonexistent/creds")
+    );
+}
