@@ -489,6 +489,27 @@ async fn verifying() -> Emulator {
     Emulator::builder().verify_signatures(true).credential(KEY, SECRET).start().await.unwrap()
 }
 
+/// The 15-minute rule compares with the real time: a test that sets the
+/// emulator's manual clock years ahead still gets its fresh signatures
+/// accepted (and a signature dated at that virtual time is refused).
+#[tokio::test]
+async fn signature_dates_are_checked_against_the_system_time_not_the_service_clock() {
+    let emu = verifying().await;
+    let ahead_secs = now_secs() + 5 * 365 * 86_400;
+    emu.service().clock.set_ms(ahead_secs as u64 * 1000);
+    let addr = emu.addr();
+    let body = br#"{}"#;
+    let ok = exchange(addr, &signed(addr, "ListTables", body, SECRET, "us-east-1", now_secs(), None)).await;
+    assert_eq!(ok.status, 200, "{}", String::from_utf8_lossy(&ok.body));
+    let virtual_date =
+        exchange(addr, &signed(addr, "ListTables", body, SECRET, "us-east-1", ahead_secs, None)).await;
+    assert!(
+        virtual_date.json()["message"].as_str().unwrap().starts_with("Signature not yet current: "),
+        "{:?}",
+        virtual_date.json()
+    );
+}
+
 #[tokio::test]
 async fn signature_verification_accepts_a_correct_signature_and_rejects_the_rest() {
     let emu = verifying().await;
@@ -600,10 +621,19 @@ async fn credentials_can_come_from_a_file() {
 
 // ---- a real browser ---------------------------------------------------------
 
-/// The headless browser, if this machine has one (`CHROMIUM` names it).
+/// The headless browser, if this machine has one: `CHROMIUM` names it,
+/// else the names and paths Debian and Ubuntu install (CI installs
+/// Debian's `chromium`, `/usr/bin/chromium`).
 fn chromium() -> Option<String> {
-    let candidates =
-        [std::env::var("CHROMIUM").unwrap_or_default(), "chromium-headless-shell".into(), "chromium".into()];
+    let candidates: [String; 7] = [
+        std::env::var("CHROMIUM").unwrap_or_default(),
+        "chromium-headless-shell".into(),
+        "chromium".into(),
+        "/usr/bin/chromium".into(),
+        "/usr/lib/chromium/chromium".into(),
+        "chromium-browser".into(),
+        "google-chrome".into(),
+    ];
     candidates.into_iter().filter(|c| !c.is_empty()).find(|c| {
         std::process::Command::new(c)
             .arg("--version")
@@ -614,13 +644,23 @@ fn chromium() -> Option<String> {
     })
 }
 
+/// Whether a missing browser fails the test instead of skipping it (CI
+/// sets `REQUIRE_CHROMIUM=1`: there the browser tests must run).
+fn chromium_required() -> bool {
+    std::env::var("REQUIRE_CHROMIUM").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
 /// A page served from another origin (another port) calls the API with
 /// `fetch` and the SDK's headers, which makes the browser send a CORS
 /// preflight first; the page writes what it got into the DOM.
 #[tokio::test]
 async fn a_page_in_headless_chromium_calls_the_api_across_origins() {
     let Some(browser) = chromium() else {
-        eprintln!("skipped: no headless Chromium (apt-get install chromium-headless-shell)");
+        assert!(
+            !chromium_required(),
+            "REQUIRE_CHROMIUM is set but no Chromium runs (tried $CHROMIUM, chromium-headless-shell, chromium, /usr/bin/chromium, ...)"
+        );
+        eprintln!("skipped: no headless Chromium (apt-get install chromium)");
         return;
     };
     let emu = Emulator::builder().start().await.unwrap();

@@ -3,7 +3,8 @@
 //! Off by default: then [`super::auth::check`] only looks at the header's
 //! shape, as before. When on, a request must be signed with one of the
 //! configured credentials, for one of the served regions, for `dynamodb`,
-//! within 15 minutes of the emulator's clock, over the exact bytes sent.
+//! within 15 minutes of the real system time (never the service's clock,
+//! which tests may set years ahead), over the exact bytes sent.
 //!
 //! The check is split in two so that nothing is read for a request that
 //! cannot pass: [`Verifier::check_headers`] (everything the headers decide:
@@ -26,7 +27,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 type HmacSha256 = hmac::Hmac<Sha256>;
 
-/// How far a request's date may be from the emulator's clock (the service's rule).
+/// How far a request's date may be from the system time (the service's rule).
 pub const MAX_SKEW_SECS: i64 = 15 * 60;
 
 /// The identity a request was signed with, as the service layer sees it:
@@ -211,7 +212,10 @@ pub struct Verifier {
     /// per request. Cleared when it grows past `KEY_CACHE_LIMIT` (dates
     /// roll over daily).
     keys: Mutex<HashMap<String, HmacSha256>>,
-    /// The emulator's clock, in seconds since the epoch (tests move it).
+    /// The time signatures are checked against, in seconds since the epoch:
+    /// the real system time, never `Service::clock` (a manual clock a test
+    /// sets ahead must not make every signed request "expired"). Only this
+    /// module's unit tests replace it ([`Verifier::with_clock`]).
     now: fn() -> i64,
 }
 

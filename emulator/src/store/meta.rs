@@ -9,10 +9,10 @@
 //! at all: the table is ACTIVE at once (or gone, for a deletion).
 
 use super::schema::{IndexDef, ScalarType};
-use std::time::{Instant, SystemTime};
+use std::time::SystemTime;
 
 /// A table's (or index's) lifecycle phase, as the service names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum TableStatus {
     /// Being created.
     Creating,
@@ -39,12 +39,13 @@ impl TableStatus {
 
 /// A phase that ends at a deadline. `until: None` means the phase is
 /// permanent (ACTIVE) or already over.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Lifecycle {
     /// The phase entered.
     pub phase: TableStatus,
-    /// When the phase ends (CREATING/UPDATING become ACTIVE, DELETING becomes gone).
-    pub until: Option<Instant>,
+    /// When the phase ends, in the emulator clock's milliseconds since the
+    /// epoch (CREATING/UPDATING become ACTIVE, DELETING becomes gone).
+    pub until: Option<u64>,
 }
 
 impl Lifecycle {
@@ -53,21 +54,23 @@ impl Lifecycle {
         Lifecycle { phase: TableStatus::Active, until: None }
     }
 
-    /// Enters `phase` for `delay` (no phase at all when `delay` is zero:
-    /// ACTIVE, or gone for DELETING).
-    pub fn start(phase: TableStatus, delay: std::time::Duration) -> Self {
+    /// Enters `phase` at `now_ms` for `delay` (no phase at all when `delay`
+    /// is zero: ACTIVE, or gone for DELETING).
+    pub fn start(phase: TableStatus, delay: std::time::Duration, now_ms: u64) -> Self {
         if delay.is_zero() {
             match phase {
-                TableStatus::Deleting => Lifecycle { phase, until: Some(Instant::now()) },
+                TableStatus::Deleting => Lifecycle { phase, until: Some(now_ms) },
                 _ => Lifecycle::active(),
             }
         } else {
-            Lifecycle { phase, until: Instant::now().checked_add(delay) }
+            let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+            Lifecycle { phase, until: Some(now_ms.saturating_add(delay_ms)) }
         }
     }
 
-    /// The status at `now`; `None` once a deletion has completed.
-    pub fn at(&self, now: Instant) -> Option<TableStatus> {
+    /// The status at `now` (clock milliseconds); `None` once a deletion has
+    /// completed.
+    pub fn at(&self, now: u64) -> Option<TableStatus> {
         match self.until {
             Some(t) if now >= t => match self.phase {
                 TableStatus::Deleting => None,
@@ -76,15 +79,10 @@ impl Lifecycle {
             _ => Some(self.phase),
         }
     }
-
-    /// The status now; `None` once a deletion has completed.
-    pub fn current(&self) -> Option<TableStatus> {
-        self.at(Instant::now())
-    }
 }
 
 /// How reads and writes are paid for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum BillingMode {
     /// Provisioned capacity.
     #[default]
@@ -112,7 +110,7 @@ impl BillingMode {
 }
 
 /// Provisioned throughput of a table or GSI (zero for on-demand).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Throughput {
     /// Read capacity units.
     pub read: i64,
@@ -160,7 +158,7 @@ fn utc_day(t: SystemTime) -> u64 {
 }
 
 /// On-demand maximum request units (`OnDemandThroughput`); `-1` means no limit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OnDemandLimits {
     /// `MaxReadRequestUnits`.
     pub max_read: Option<i64>,
@@ -169,7 +167,7 @@ pub struct OnDemandLimits {
 }
 
 /// Warm throughput (`WarmThroughput`), in units per second.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WarmThroughput {
     /// Read units per second.
     pub read: i64,
@@ -185,7 +183,7 @@ impl Default for WarmThroughput {
 }
 
 /// An enabled stream.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StreamMeta {
     /// `KEYS_ONLY`, `NEW_IMAGE`, `OLD_IMAGE` or `NEW_AND_OLD_IMAGES`.
     pub view_type: String,
@@ -196,14 +194,14 @@ pub struct StreamMeta {
 }
 
 /// Server-side encryption with a KMS key.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SseMeta {
     /// `KMSMasterKeyArn`.
     pub kms_key_arn: String,
 }
 
 /// `STANDARD` or `STANDARD_INFREQUENT_ACCESS`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum TableClass {
     /// `STANDARD`.
     #[default]
@@ -231,7 +229,7 @@ impl TableClass {
 }
 
 /// Time to Live settings.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TtlMeta {
     /// The attribute holding expiry times (epoch seconds).
     pub attribute: String,
@@ -241,16 +239,16 @@ pub struct TtlMeta {
 }
 
 /// A GSI being deleted: described as DELETING until its deadline, never queried.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeletingIndex {
     /// The index as it was.
     pub def: IndexDef,
-    /// When it disappears from DescribeTable.
-    pub until: Instant,
+    /// When it disappears from DescribeTable (clock milliseconds).
+    pub until: u64,
 }
 
 /// A table's control-plane metadata.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TableMeta {
     /// `arn:aws:dynamodb:{region}:{account}:table/{name}`.
     pub arn: String,
@@ -295,6 +293,44 @@ pub struct TableMeta {
     pub ttl: Option<TtlMeta>,
     /// GSIs being deleted (no longer in `TableDef::indexes`).
     pub deleting_indexes: Vec<DeletingIndex>,
+    /// Point-in-time recovery, while enabled.
+    #[serde(default)]
+    pub pitr: Option<PitrMeta>,
+    /// Where a restored table came from (`RestoreSummary`).
+    #[serde(default)]
+    pub restored: Option<RestoreMeta>,
+}
+
+/// Point-in-time recovery settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PitrMeta {
+    /// When it was enabled (clock milliseconds): nothing earlier can be restored.
+    pub enabled_ms: u64,
+    /// `RecoveryPeriodInDays` (1 to 35).
+    pub period_days: u32,
+}
+
+impl PitrMeta {
+    /// The recovery window's length in milliseconds.
+    pub fn period_ms(&self) -> u64 {
+        u64::from(self.period_days) * 86_400_000
+    }
+
+    /// `EarliestRestorableDateTime` at `now_ms`.
+    pub fn earliest_ms(&self, now_ms: u64) -> u64 {
+        self.enabled_ms.max(now_ms.saturating_sub(self.period_ms()))
+    }
+}
+
+/// How a table came to be restored.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RestoreMeta {
+    /// `SourceBackupArn`, for a restore from a backup.
+    pub source_backup_arn: Option<String>,
+    /// `SourceTableArn`.
+    pub source_table_arn: String,
+    /// `RestoreDateTime` (clock milliseconds): the point restored.
+    pub restore_ms: u64,
 }
 
 impl Default for TableMeta {
@@ -321,27 +357,30 @@ impl Default for TableMeta {
             deletion_protection: false,
             ttl: None,
             deleting_indexes: Vec::new(),
+            pitr: None,
+            restored: None,
         }
     }
 }
 
 impl TableMeta {
-    /// The table's status now; `None` once a deletion has completed (the
-    /// table is gone even if its entry has not been purged yet).
-    pub fn status(&self) -> Option<TableStatus> {
-        self.lifecycle.current()
+    /// The table's status at `now` (clock milliseconds); `None` once a
+    /// deletion has completed (the table is gone even if its entry has not
+    /// been purged yet).
+    pub fn status(&self, now: u64) -> Option<TableStatus> {
+        self.lifecycle.at(now)
     }
 
     /// Whether reads and writes may use the table: ACTIVE, UPDATING, or
     /// DELETING until the deletion completes (the service "might continue to
     /// accept" them). A CREATING table answers ResourceNotFoundException.
-    pub fn serves_data_plane(&self) -> bool {
-        matches!(self.status(), Some(TableStatus::Active | TableStatus::Updating | TableStatus::Deleting))
+    pub fn serves_data_plane(&self, now: u64) -> bool {
+        matches!(self.status(now), Some(TableStatus::Active | TableStatus::Updating | TableStatus::Deleting))
     }
 
     /// Whether the table no longer exists (its deletion has completed).
-    pub fn is_gone(&self) -> bool {
-        self.status().is_none()
+    pub fn is_gone(&self, now: u64) -> bool {
+        self.status(now).is_none()
     }
 
     /// Whether Time to Live is enabled, and on which attribute.
@@ -351,7 +390,7 @@ impl TableMeta {
 }
 
 /// A secondary index's control-plane metadata.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IndexMeta {
     /// `{table arn}/index/{name}`.
     pub arn: String,
@@ -369,13 +408,13 @@ pub struct IndexMeta {
 
 impl IndexMeta {
     /// The index status now (a GSI created by UpdateTable is CREATING for a while).
-    pub fn status(&self) -> TableStatus {
-        self.lifecycle.current().unwrap_or(TableStatus::Active)
+    pub fn status(&self, now: u64) -> TableStatus {
+        self.lifecycle.at(now).unwrap_or(TableStatus::Active)
     }
 
     /// Whether Query and Scan may use the index (not while it back-fills).
-    pub fn is_queryable(&self) -> bool {
-        self.status() == TableStatus::Active
+    pub fn is_queryable(&self, now: u64) -> bool {
+        self.status(now) == TableStatus::Active
     }
 }
 
@@ -386,18 +425,18 @@ mod tests {
 
     #[test]
     fn lifecycle_settles_lazily() {
-        let now = Instant::now();
-        let l = Lifecycle { phase: TableStatus::Creating, until: Some(now + Duration::from_secs(5)) };
+        let now = 1_000_000;
+        let l = Lifecycle::start(TableStatus::Creating, Duration::from_secs(5), now);
         assert_eq!(l.at(now), Some(TableStatus::Creating));
-        assert_eq!(l.at(now + Duration::from_secs(5)), Some(TableStatus::Active));
-        let d = Lifecycle { phase: TableStatus::Deleting, until: Some(now + Duration::from_secs(5)) };
+        assert_eq!(l.at(now + 5_000), Some(TableStatus::Active));
+        let d = Lifecycle::start(TableStatus::Deleting, Duration::from_secs(5), now);
         assert_eq!(d.at(now), Some(TableStatus::Deleting));
-        assert_eq!(d.at(now + Duration::from_secs(6)), None);
+        assert_eq!(d.at(now + 6_000), None);
         assert_eq!(
-            Lifecycle::start(TableStatus::Creating, Duration::ZERO).current(),
+            Lifecycle::start(TableStatus::Creating, Duration::ZERO, now).at(now),
             Some(TableStatus::Active)
         );
-        assert_eq!(Lifecycle::start(TableStatus::Deleting, Duration::ZERO).current(), None);
+        assert_eq!(Lifecycle::start(TableStatus::Deleting, Duration::ZERO, now).at(now), None);
     }
 
     #[test]
