@@ -1,8 +1,11 @@
 //! The embedding API: start a private emulator inside the caller's tokio
 //! runtime, get its endpoint, shut it down.
 
+use crate::http::edge::{Edge, Limits};
+use crate::http::sigv4::{Credentials, Verifier};
 use crate::service::{Config, OperationRecord, Service};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -14,11 +17,25 @@ pub struct Builder {
     host: String,
     port: u16,
     config: Config,
+    limits: Limits,
+    verify_signatures: bool,
+    credentials: Credentials,
+    credentials_files: Vec<PathBuf>,
+    signing_regions: Vec<String>,
 }
 
 impl Default for Builder {
     fn default() -> Self {
-        Builder { host: "127.0.0.1".to_string(), port: 0, config: Config::default() }
+        Builder {
+            host: "127.0.0.1".to_string(),
+            port: 0,
+            config: Config::default(),
+            limits: Limits::default(),
+            verify_signatures: false,
+            credentials: Credentials::default(),
+            credentials_files: Vec::new(),
+            signing_regions: Vec::new(),
+        }
     }
 }
 
@@ -111,17 +128,93 @@ impl Builder {
         self
     }
 
+    /// The HTTP edge's timeouts and limits (default: [`Limits::default`]).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+    /// Verify SigV4 signatures against the configured credentials (default:
+    /// off, any well-formed Authorization header is accepted). Starting
+    /// with verification on and no credential fails.
+    pub fn verify_signatures(mut self, on: bool) -> Self {
+        self.verify_signatures = on;
+        self
+    }
+    /// A credential requests may be signed with (repeatable).
+    pub fn credential(mut self, access_key_id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.credentials.insert(access_key_id, secret);
+        self
+    }
+    /// A file of credentials (`KEY:SECRET` lines or the AWS shared
+    /// credentials format), read when the emulator starts.
+    pub fn credentials_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.credentials_files.push(path.into());
+        self
+    }
+    /// Regions a signature may be scoped to (default: the emulator's region).
+    pub fn signing_regions<I: IntoIterator<Item = S>, S: Into<String>>(mut self, regions: I) -> Self {
+        self.signing_regions = regions.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The signature verifier, when verification is on.
+    fn verifier(&self) -> std::io::Result<Option<Verifier>> {
+        if !self.verify_signatures {
+            return Ok(None);
+        }
+        let mut credentials = self.credentials.clone();
+        for path in &self.credentials_files {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!("credentials file {}: {e}", path.display()),
+                )
+            })?;
+            let file = Credentials::parse_file(&text).map_err(|e| {
+                std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: {e}", path.display()))
+            })?;
+            for (key, secret) in file.iter() {
+                credentials.insert(key, secret);
+            }
+        }
+        if credentials.is_empty() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "signature verification needs at least one credential (--credential KEY:SECRET or --credentials-file)",
+            ));
+        }
+        let regions = if self.signing_regions.is_empty() {
+            vec![self.config.region.clone()]
+        } else {
+            self.signing_regions.clone()
+        };
+        Ok(Some(Verifier::new(credentials, regions)))
+    }
+
     /// Binds the listener and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
+        let verifier = self.verifier()?;
+        let edge = Arc::new(Edge::new(self.limits, verifier));
         let service = Service::open(self.config)?;
-        serve_service(&self.host, self.port, service).await
+        serve_service(&self.host, self.port, service, edge).await
     }
 }
 
 /// Serves `service` on `host:port` (a new emulator, or a fork).
-pub(crate) async fn serve_service(host: &str, port: u16, mut service: Service) -> std::io::Result<Emulator> {
+pub(crate) async fn serve_service(
+    host: &str,
+    port: u16,
+    mut service: Service,
+    edge: Arc<Edge>,
+) -> std::io::Result<Emulator> {
     let listener = tokio::net::TcpListener::bind((host, port)).await?;
     let addr = listener.local_addr()?;
+    if edge.verifier.is_none() && !addr.ip().is_loopback() {
+        tracing::warn!(
+            address = %addr,
+            "serving a non-loopback address without signature verification: anyone who can reach it can read and change every table (use --verify-signatures)"
+        );
+    }
     // Advertise where clients reach us (a wildcard bind answers on loopback).
     let advertised = if addr.ip().is_unspecified() {
         SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), addr.port())
@@ -135,8 +228,8 @@ pub(crate) async fn serve_service(host: &str, port: u16, mut service: Service) -
     if !service.config.ttl_sweep_interval.is_zero() {
         tokio::spawn(sweep_ttl(service.clone(), rx.clone()));
     }
-    let task = tokio::spawn(crate::server::serve(listener, service.clone(), rx));
-    Ok(Emulator { addr, service, shutdown: tx, task: Some(task) })
+    let task = tokio::spawn(crate::server::serve(listener, service.clone(), edge.clone(), rx));
+    Ok(Emulator { addr, service, edge, shutdown: tx, task: Some(task) })
 }
 
 /// Starts a fork of `parent` on a free port of the parent's host and keeps
@@ -149,7 +242,9 @@ pub(crate) fn start_kept_fork(
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Option<std::io::Result<String>>> + Send + '_>> {
     Box::pin(async move {
         let host = parent.harness.host.get()?.clone();
-        Some(serve_service(&host, 0, parent.fork()).await.map(|fork| {
+        // A fork serves with the default limits and no signature check.
+        let edge = Arc::new(Edge::new(Default::default(), None));
+        Some(serve_service(&host, 0, parent.fork(), edge).await.map(|fork| {
             let endpoint = fork.endpoint();
             parent.harness.forks.lock().push(fork);
             endpoint
@@ -191,6 +286,7 @@ async fn sweep_ttl(service: Arc<Service>, mut shutdown: watch::Receiver<bool>) {
 pub struct Emulator {
     addr: SocketAddr,
     service: Arc<Service>,
+    edge: Arc<Edge>,
     shutdown: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
 }
@@ -215,6 +311,11 @@ impl Emulator {
     /// (no HTTP) with [`Service::call`].
     pub fn service(&self) -> &Arc<Service> {
         &self.service
+    }
+
+    /// The HTTP edge: its limits and the request-body budget in use.
+    pub fn edge(&self) -> &Arc<Edge> {
+        &self.edge
     }
 
     /// Every operation served so far, oldest first.
@@ -246,7 +347,7 @@ impl Emulator {
     /// this one's current database (O(1): the two share structure until
     /// either writes). The caller owns it: drop or shut it down when done.
     pub async fn fork(&self) -> std::io::Result<Emulator> {
-        serve_service(&self.addr.ip().to_string(), 0, self.service.fork()).await
+        serve_service(&self.addr.ip().to_string(), 0, self.service.fork(), self.edge.clone()).await
     }
 
     /// The emulator's clock: `clock().set_ms(..)`, `advance(..)`, `use_system()`.

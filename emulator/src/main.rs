@@ -3,6 +3,13 @@
 use clap::Parser;
 use std::io::Write;
 
+/// mimalloc returns freed pages to the operating system (after a short
+/// delay), so the process shrinks again after items and tables are deleted;
+/// the system allocator kept them. Figures in BENCHMARKS.md.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// An in-memory, DynamoDB-compatible endpoint.
 #[derive(Parser, Debug)]
 #[command(name = "ddb-emulator", version, about)]
@@ -47,6 +54,32 @@ struct Args {
     /// export (DIR/<table>/table.json + data/*.json[.gz]; see README).
     #[arg(long, value_name = "DIR")]
     seed: Option<std::path::PathBuf>,
+    /// Verify SigV4 signatures: only requests signed with a configured
+    /// credential, for the served region, within 15 minutes are accepted.
+    #[arg(long)]
+    verify_signatures: bool,
+    /// A credential for --verify-signatures, as ACCESS_KEY_ID:SECRET (repeatable).
+    #[arg(long = "credential", value_name = "KEY:SECRET", value_parser = parse_credential)]
+    credentials: Vec<(String, String)>,
+    /// A file of credentials for --verify-signatures: KEY:SECRET lines or the
+    /// AWS shared credentials format (repeatable).
+    #[arg(long = "credentials-file", value_name = "FILE")]
+    credentials_files: Vec<std::path::PathBuf>,
+    /// Seconds a connection may stay silent between requests (and before its first).
+    #[arg(long, default_value_t = 30)]
+    idle_timeout_secs: u64,
+    /// Seconds a client may take to send one request's headers.
+    #[arg(long, default_value_t = 10)]
+    header_timeout_secs: u64,
+    /// Seconds a client may take to send one request's body.
+    #[arg(long, default_value_t = 30)]
+    body_timeout_secs: u64,
+    /// Connections served at once; more are answered 503 and closed.
+    #[arg(long, default_value_t = 4096)]
+    max_connections: usize,
+    /// MiB of request bodies held in memory at once, across all connections.
+    #[arg(long, default_value_t = 256)]
+    body_budget_mib: usize,
     /// Durable mode: keep the database in this directory (a write-ahead log
     /// and checkpoints) and load it at start. In memory without it.
     #[arg(long)]
@@ -76,6 +109,11 @@ fn parse_sync(s: &str) -> Result<ddb_emulator::durable::SyncPolicy, String> {
         .ok_or_else(|| format!("expected always, batch or never, not {s}"))
 }
 
+fn parse_credential(text: &str) -> Result<(String, String), String> {
+    ddb_emulator::http::sigv4::Credentials::parse_pair(text)
+        .ok_or_else(|| "expected ACCESS_KEY_ID:SECRET".to_string())
+}
+
 fn main() -> std::process::ExitCode {
     let args = Args::parse();
     tracing_subscriber::fmt()
@@ -100,7 +138,23 @@ async fn run(args: Args) -> std::process::ExitCode {
     // Handlers go in before the endpoint is announced: a supervisor that
     // sends SIGTERM right after reading the line must get a clean exit.
     let shutdown = shutdown_signal();
-    let started = ddb_emulator::Emulator::builder()
+    let limits = ddb_emulator::http::edge::Limits {
+        idle_timeout: std::time::Duration::from_secs(args.idle_timeout_secs.max(1)),
+        header_timeout: std::time::Duration::from_secs(args.header_timeout_secs.max(1)),
+        body_timeout: std::time::Duration::from_secs(args.body_timeout_secs.max(1)),
+        max_connections: args.max_connections,
+        body_budget_bytes: args.body_budget_mib.saturating_mul(1024 * 1024),
+        ..Default::default()
+    };
+    let mut builder =
+        ddb_emulator::Emulator::builder().limits(limits).verify_signatures(args.verify_signatures);
+    for (key, secret) in args.credentials {
+        builder = builder.credential(key, secret);
+    }
+    for file in args.credentials_files {
+        builder = builder.credentials_file(file);
+    }
+    let started = builder
         .host(args.host.clone())
         .port(args.port)
         .region(args.region)
@@ -123,14 +177,20 @@ async fn run(args: Args) -> std::process::ExitCode {
     let emu = match started.start().await {
         Ok(emu) => emu,
         Err(e) => {
-            match &args.data_dir {
-                Some(dir) => eprintln!(
+            use std::io::ErrorKind::{AddrInUse, AddrNotAvailable, InvalidData, InvalidInput};
+            if let Some(dir) = &args.data_dir {
+                eprintln!(
                     "ddb-emulator: cannot start on {}:{} with data directory {}: {e}",
                     args.host,
                     args.port,
                     dir.display()
-                ),
-                None => eprintln!("ddb-emulator: cannot listen on {}:{}: {e}", args.host, args.port),
+                );
+            } else if matches!(e.kind(), InvalidInput | InvalidData)
+                || !matches!(e.kind(), AddrInUse | AddrNotAvailable) && e.raw_os_error().is_none()
+            {
+                eprintln!("ddb-emulator: cannot start: {e}");
+            } else {
+                eprintln!("ddb-emulator: cannot listen on {}:{}: {e}", args.host, args.port);
             }
             return std::process::ExitCode::FAILURE;
         }

@@ -14,6 +14,7 @@ mod model;
 mod protocol;
 mod query_scan;
 mod query_scan_model;
+mod signatures;
 mod single_item;
 mod streams;
 mod tables;

@@ -27,6 +27,8 @@ pub enum ErrorKind {
     IncompleteSignature,
     /// A signature that does not match (only when signature checking is on).
     InvalidSignature,
+    /// An access key the emulator does not know (only when signature checking is on).
+    UnrecognizedClient,
     /// Constraint or semantic validation failure.
     Validation,
     /// Not authorized (the service's answer to tagging an ARN that names
@@ -106,6 +108,7 @@ impl ErrorKind {
             MissingAuthenticationToken => "com.amazon.coral.service#MissingAuthenticationTokenException",
             IncompleteSignature => "com.amazon.coral.service#IncompleteSignatureException",
             InvalidSignature => "com.amazon.coral.service#InvalidSignatureException",
+            UnrecognizedClient => "com.amazon.coral.service#UnrecognizedClientException",
             Validation => "com.amazon.coral.validate#ValidationException",
             AccessDenied => "com.amazon.coral.service#AccessDeniedException",
             RequestEntityTooLarge => "com.amazon.coral.service#RequestEntityTooLargeException",

@@ -1,10 +1,10 @@
 //! The `Authorization` header check. Any well-formed SigV4 header is
-//! accepted (any access key, any region); signatures are not verified.
-//! The request time (`X-Amz-Date`) must be within 15 minutes of the real
-//! system time (never the emulator's manual clock), as
-//! the service requires ("Signature expired" / "Signature not yet
-//! current", InvalidSignatureException); the service reports a stale date
-//! before a malformed `Authorization` header.
+//! accepted here (any access key, any region); with `--verify-signatures`,
+//! `sigv4` then checks the signature itself. The request time
+//! (`X-Amz-Date`) must be within 15 minutes of the real system time (never
+//! the emulator's manual clock), as the service requires ("Signature
+//! expired" / "Signature not yet current", InvalidSignatureException); the
+//! service reports a stale date before a malformed `Authorization` header.
 
 use crate::error::{messages, Error, ErrorKind, Result};
 use hyper::HeaderMap;
@@ -31,22 +31,24 @@ pub fn check(headers: &HeaderMap) -> Result<()> {
             crate::error::messages::missing_auth_params(&all, value),
         ));
     };
+    let [credential, signed_headers, signature] = super::sigv4::parse_params(params);
+    if credential.is_some() && signed_headers.is_some() && signature.is_some() {
+        return Ok(());
+    }
     let mut missing = Vec::new();
-    for name in ["Credential", "Signature", "SignedHeaders"] {
-        let present =
-            params.split(',').any(|p| p.trim().strip_prefix(name).is_some_and(|rest| rest.starts_with('=')));
+    for (name, present) in [
+        ("Credential", credential.is_some()),
+        ("Signature", signature.is_some()),
+        ("SignedHeaders", signed_headers.is_some()),
+    ] {
         if !present {
             missing.push(name);
         }
     }
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::new(
-            ErrorKind::IncompleteSignature,
-            crate::error::messages::missing_auth_params(&missing, value),
-        ))
-    }
+    Err(Error::new(
+        ErrorKind::IncompleteSignature,
+        crate::error::messages::missing_auth_params(&missing, value),
+    ))
 }
 
 /// The request's `X-Amz-Date` against `now` (seconds since the epoch). A

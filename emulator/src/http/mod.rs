@@ -1,70 +1,216 @@
 //! The wire layer: DynamoDB's JSON 1.0 protocol over HTTP.
 //!
 //! This is the only module that knows about HTTP, headers, status codes and
-//! the JSON error body. It checks a request in the service's order — body
-//! size, target, authorization, JSON — hands the parsed body to
-//! [`Service::call`], and frames the answer with `x-amzn-RequestId` and
-//! `x-amz-crc32`.
+//! the JSON error body. [`handle`] routes a request ([`route`]); an API
+//! request is checked in the service's order — declared body size, target,
+//! authorization (and, with `--verify-signatures`, the signature's date,
+//! key and scope), content encoding — before any body byte is read; then
+//! the body is read within the edge's limits ([`edge`]), its signature
+//! checked ([`sigv4`]), decoded ([`encoding`]), parsed and handed to
+//! [`Service::call`]; the answer is framed with `x-amzn-RequestId` and
+//! `x-amz-crc32`, compressed when asked, with CORS headers for pages
+//! ([`cors`]).
 
 pub mod admin;
 pub(crate) mod auth;
+pub mod cors;
 pub(crate) mod decode;
+pub mod edge;
+pub mod encoding;
+pub mod route;
+pub mod sigv4;
 mod streams;
 pub(crate) mod validate;
 
 use crate::error::{messages, Error, ErrorKind};
 use crate::service::Service;
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
+use edge::{BodyError, Edge};
+use encoding::Coding;
+use http_body_util::Full;
 use hyper::{header, Method, Request, Response, StatusCode};
+pub use route::{route, Route};
+pub use sigv4::RequestContext;
 use std::sync::Arc;
 
-/// Largest request body accepted (BatchWriteItem allows 16 MB of items; the
-/// JSON around them needs a little more).
-pub const MAX_BODY_BYTES: usize = 17 * 1024 * 1024;
+/// Largest request body accepted by default (see [`edge::Limits`]).
+pub const MAX_BODY_BYTES: usize = edge::DEFAULT_MAX_BODY_BYTES;
 
 const TARGET_PREFIX: &str = "DynamoDB_20120810.";
 /// DynamoDB Streams, served on the same endpoint.
 const STREAMS_TARGET_PREFIX: &str = "DynamoDBStreams_20120810.";
 const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
 
-/// Serves one HTTP request.
-pub async fn handle(
+/// Returned instead of a response when the connection should just be
+/// closed: a client too slow to send its body, or one that hung up.
+#[derive(Debug)]
+pub struct CloseConnection;
+
+impl std::fmt::Display for CloseConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("request body not received in time or incomplete")
+    }
+}
+
+impl std::error::Error for CloseConnection {}
+
+/// Serves one HTTP request: routes it (see [`route`]), answers it, and adds
+/// the CORS headers when it came from a browser page.
+pub async fn handle<B>(
     svc: Arc<Service>,
-    req: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
+    edge: Arc<Edge>,
+    req: Request<B>,
+) -> Result<Response<Full<Bytes>>, CloseConnection>
+where
+    B: hyper::body::Body<Data = Bytes> + Unpin,
+{
     let request_id = request_id();
-    if req.method() == Method::GET && req.uri().path() == "/" {
-        // The service answers health checks on GET / with a plain text line.
-        let body = format!("healthy: {} ", svc.config.advertised_endpoint());
-        return Ok(plain(StatusCode::OK, body, &request_id));
-    }
-    if svc.config.admin && admin::is_admin_path(req.uri().path()) {
-        return Ok(admin::handle(svc, req).await);
-    }
-    let (parts, body) = req.into_parts();
-    let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(e) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
-            return Ok(error_response(
-                &Error::new(ErrorKind::RequestEntityTooLarge, messages::REQUEST_TOO_LARGE),
-                &request_id,
-            ));
+    let origin = req.headers().get(header::ORIGIN).cloned();
+    let mut response = match route(req.method(), req.uri().path()) {
+        Route::Api => api(&svc, &edge, req, &request_id).await?,
+        Route::Health => {
+            // The service answers health checks on GET / with a plain text line.
+            let body = format!("healthy: {} ", svc.config.advertised_endpoint());
+            plain(StatusCode::OK, body, &request_id)
         }
-        // A client that hangs up mid-body gets nothing useful back anyway.
-        Err(_) => return Ok(error_response(&Error::serialization(messages::MALFORMED_JSON), &request_id)),
+        Route::Preflight => cors::preflight(req.headers()),
+        Route::Admin(_) if svc.config.admin => admin(&svc, &edge, req, &request_id).await?,
+        Route::Admin(_) => unknown_path(&request_id),
+        Route::UnknownMethod => error_response(&Error::new(ErrorKind::UnknownOperation, ""), &request_id),
+        Route::UnknownPath => unknown_path(&request_id),
+    };
+    cors::decorate(origin.as_ref(), response.headers_mut());
+    Ok(response)
+}
+
+/// `POST /`: the checks the headers decide (size, target, authorization,
+/// encoding) before any body byte is read, then the body within its limits,
+/// the signature over it, decoding, JSON and the service.
+async fn api<B>(
+    svc: &Service,
+    edge: &Edge,
+    req: Request<B>,
+    request_id: &str,
+) -> Result<Response<Full<Bytes>>, CloseConnection>
+where
+    B: hyper::body::Body<Data = Bytes> + Unpin,
+{
+    let (parts, body) = req.into_parts();
+    let declared = content_length(&parts.headers);
+    if declared.is_some_and(|n| n > edge.limits.max_body_bytes as u64) {
+        return Ok(too_large(request_id));
+    }
+    let (op, codings, pending) = match check_headers(edge, &parts) {
+        Ok(checked) => checked,
+        Err(e) => return Ok(error_response(&e, request_id)),
+    };
+    let deadline = tokio::time::Instant::now() + edge.limits.body_timeout;
+    let mut held = match edge::read_body(edge, body, declared).await {
+        Ok(held) => held,
+        Err(BodyError::TooLarge) => return Ok(too_large(request_id)),
+        Err(BodyError::TimedOut | BodyError::Broken) => return Err(CloseConnection),
+    };
+    let context = match (&edge.verifier, pending) {
+        (Some(verifier), Some(pending)) => match verifier.check_signature(pending, &parts, &held.bytes) {
+            Ok(context) => context,
+            Err(e) => return Ok(error_response(&e, request_id)),
+        },
+        _ => RequestContext::claimed(&parts.headers),
+    };
+    let decoded;
+    let body: &[u8] = if codings.is_empty() {
+        &held.bytes
+    } else {
+        match encoding::decode(&held.bytes, &codings, edge.limits.max_decoded_bytes) {
+            Ok(Some(bytes)) => {
+                if held.hold_more(edge, bytes.len(), deadline).await.is_err() {
+                    return Err(CloseConnection);
+                }
+                decoded = bytes;
+                &decoded
+            }
+            Ok(None) => return Ok(too_large(request_id)),
+            Err(e) => return Ok(error_response(&e, request_id)),
+        }
     };
     let mut delay = std::time::Duration::ZERO;
-    let out = request_span(&request_id, &parts).in_scope(|| serve(&svc, &parts, &body, &mut delay));
+    let out = request_span(request_id, &parts).in_scope(|| execute(svc, op, &context, body, &mut delay));
     if !delay.is_zero() {
         // Latency from a fault rule: waited here, off the worker thread.
         tokio::time::sleep(delay).await;
     }
-    Ok(match out {
-        Ok(bytes) => json_response(StatusCode::OK, bytes, &request_id),
-        Err(e) => error_response(&e, &request_id),
-    })
+    let accept = parts.headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok());
+    let (status, bytes) = match out {
+        Ok(bytes) => (StatusCode::OK, bytes),
+        Err(e) => (StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST), error_body(&e)),
+    };
+    let coding = if bytes.len() >= edge.limits.compress_threshold {
+        encoding::response_coding(accept)
+    } else {
+        Coding::Identity
+    };
+    Ok(json_response_coded(status, bytes, request_id, coding))
+}
+
+/// `/_emulator/...`: authenticated like the API when signatures are
+/// verified, then answered by the test-harness routes ([`admin`]).
+async fn admin<B>(
+    svc: &Arc<Service>,
+    edge: &Edge,
+    req: Request<B>,
+    request_id: &str,
+) -> Result<Response<Full<Bytes>>, CloseConnection>
+where
+    B: hyper::body::Body<Data = Bytes> + Unpin,
+{
+    let (parts, body) = req.into_parts();
+    let declared = content_length(&parts.headers);
+    if declared.is_some_and(|n| n > edge.limits.max_body_bytes as u64) {
+        return Ok(too_large(request_id));
+    }
+    let pending = match edge
+        .verifier
+        .as_ref()
+        .map(|v| auth::check(&parts.headers).and_then(|()| v.check_headers(&parts.headers)))
+    {
+        Some(Err(e)) => return Ok(error_response(&e, request_id)),
+        Some(Ok(pending)) => Some(pending),
+        None => None,
+    };
+    let held = match edge::read_body(edge, body, declared).await {
+        Ok(held) => held,
+        Err(BodyError::TooLarge) => return Ok(too_large(request_id)),
+        Err(BodyError::TimedOut | BodyError::Broken) => return Err(CloseConnection),
+    };
+    let _context = match (&edge.verifier, pending) {
+        (Some(verifier), Some(pending)) => match verifier.check_signature(pending, &parts, &held.bytes) {
+            Ok(context) => context,
+            Err(e) => return Ok(error_response(&e, request_id)),
+        },
+        _ => RequestContext::claimed(&parts.headers),
+    };
+    Ok(admin::answer(svc, &parts, &held.bytes).await)
+}
+
+fn content_length(headers: &hyper::HeaderMap) -> Option<u64> {
+    headers.get(header::CONTENT_LENGTH)?.to_str().ok()?.trim().parse().ok()
+}
+
+/// 413 with the service's error, and the connection closed: the body it
+/// announced is not read.
+fn too_large(request_id: &str) -> Response<Full<Bytes>> {
+    let mut response = error_response(
+        &Error::new(ErrorKind::RequestEntityTooLarge, messages::REQUEST_TOO_LARGE),
+        request_id,
+    );
+    response.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+    response
+}
+
+/// A path the service does not serve: 404, `UnknownOperationException`.
+fn unknown_path(request_id: &str) -> Response<Full<Bytes>> {
+    let e = Error::new(ErrorKind::UnknownOperation, messages::UNKNOWN_PATH);
+    json_response(StatusCode::NOT_FOUND, error_body(&e), request_id)
 }
 
 /// The span every request runs in: its id, the operation its target names
@@ -86,13 +232,13 @@ fn request_span(request_id: &str, parts: &hyper::http::request::Parts) -> tracin
     )
 }
 
-/// Target, authorization, JSON, then the service.
-fn serve(
-    svc: &Service,
-    parts: &hyper::http::request::Parts,
-    body: &[u8],
-    delay: &mut std::time::Duration,
-) -> Result<Vec<u8>, Error> {
+/// Everything the headers decide, in the service's order: method, content
+/// type, target, authorization (and, when verifying, the signature's
+/// date, key and scope), content encoding.
+fn check_headers<'a>(
+    edge: &Edge,
+    parts: &'a hyper::http::request::Parts,
+) -> Result<((&'a str, bool), Vec<Coding>, Option<sigv4::Pending<'a>>), Error> {
     if parts.method != Method::POST {
         return Err(Error::new(ErrorKind::UnknownOperation, ""));
     }
@@ -111,6 +257,31 @@ fn serve(
         _ => return Err(Error::new(ErrorKind::UnknownOperation, "")),
     };
     auth::check(&parts.headers)?;
+    let pending = match &edge.verifier {
+        Some(verifier) => Some(verifier.check_headers(&parts.headers)?),
+        None => None,
+    };
+    let encoding = match parts.headers.get(header::CONTENT_ENCODING) {
+        Some(v) => {
+            Some(v.to_str().map_err(|_| Error::serialization(messages::unsupported_content_encoding("?")))?)
+        }
+        None => None,
+    };
+    let codings = encoding::request_codings(encoding)?;
+    Ok(((op, streams), codings, pending))
+}
+
+/// JSON, then the service (the Streams operations through their own
+/// entry). `_context` is the caller's identity, for the per-key /
+/// per-region isolation the service layer will key on. `delay` receives
+/// the latency a fault rule adds, for the caller to wait off this thread.
+fn execute(
+    svc: &Service,
+    (op, streams): (&str, bool),
+    _context: &RequestContext,
+    body: &[u8],
+    delay: &mut std::time::Duration,
+) -> Result<Vec<u8>, Error> {
     let json: serde_json::Value =
         serde_json::from_slice(body).map_err(|_| Error::serialization(messages::MALFORMED_JSON))?;
     if !json.is_object() {
@@ -132,6 +303,18 @@ const REQUEST_ID: header::HeaderName = header::HeaderName::from_static("x-amzn-r
 const CRC32: header::HeaderName = header::HeaderName::from_static("x-amz-crc32");
 
 fn json_response(status: StatusCode, body: Vec<u8>, request_id: &str) -> Response<Full<Bytes>> {
+    json_response_coded(status, body, request_id, Coding::Identity)
+}
+
+/// A JSON response, compressed with `coding`; `x-amz-crc32` is the CRC32
+/// of the bytes sent.
+fn json_response_coded(
+    status: StatusCode,
+    body: Vec<u8>,
+    request_id: &str,
+    coding: Coding,
+) -> Response<Full<Bytes>> {
+    let body = if coding == Coding::Identity { body } else { encoding::encode(&body, coding) };
     let crc = crc32fast::hash(&body);
     // Built field by field: the builder would parse every name and value
     // again. Content-Length comes from the body's exact size.
@@ -143,6 +326,9 @@ fn json_response(status: StatusCode, body: Vec<u8>, request_id: &str) -> Respons
         headers.insert(REQUEST_ID, id);
     }
     headers.insert(CRC32, header::HeaderValue::from(crc));
+    if coding != Coding::Identity {
+        headers.insert(header::CONTENT_ENCODING, header::HeaderValue::from_static(coding.token()));
+    }
     response
 }
 

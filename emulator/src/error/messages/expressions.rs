@@ -142,14 +142,17 @@ pub fn undefined_attribute_value(value: &str) -> String {
 
 /// ExpressionAttributeNames entries no expression uses (recalled; not prefixed).
 pub fn unused_attribute_names(keys: &[&str]) -> String {
-    format!("Value provided in ExpressionAttributeNames unused in expressions: keys: {{{}}}", keys.join(", "))
+    format!(
+        "Value provided in ExpressionAttributeNames unused in expressions: keys: {{{}}}",
+        super::bounded_list(keys)
+    )
 }
 
 /// ExpressionAttributeValues entries no expression uses (recalled; not prefixed).
 pub fn unused_attribute_values(keys: &[&str]) -> String {
     format!(
         "Value provided in ExpressionAttributeValues unused in expressions: keys: {{{}}}",
-        keys.join(", ")
+        super::bounded_list(keys)
     )
 }
 

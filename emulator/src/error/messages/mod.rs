@@ -232,15 +232,87 @@ pub fn empty_index_key_value(index: &str, name: &str) -> String {
     )
 }
 
-/// A request dated more than 15 minutes before the server's clock
-/// (InvalidSignatureException; the AWS SigV4 text).
-pub fn signature_expired(date: &str, earliest: &str, now: &str) -> String {
-    format!("Signature expired: {date} is now earlier than {earliest} ({now} - 15 min.)")
+/// How many bytes of a value list an error message shows before it is cut
+/// short: a request naming a million unused placeholders must not get a
+/// 10 MB error back.
+pub const MAX_LISTED_BYTES: usize = 1024;
+
+/// `items` joined with ", ", cut after [`MAX_LISTED_BYTES`] with `...` (the
+/// rest of the list is left out rather than echoed back).
+pub fn bounded_list(items: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        if out.len() + item.len() > MAX_LISTED_BYTES {
+            out.push_str("...");
+            break;
+        }
+        out.push_str(item);
+    }
+    out
 }
-/// A request dated more than 15 minutes after the server's clock.
-pub fn signature_not_yet_current(date: &str, latest: &str, now: &str) -> String {
-    format!("Signature not yet current: {date} is still later than {latest} ({now} + 15 min.)")
+
+// ---- The HTTP edge -------------------------------------------------------------
+
+/// Refusal written on a connection accepted above the connection cap.
+pub const TOO_MANY_CONNECTIONS: &str = "Too many open connections; retry after a short delay";
+/// A `Content-Encoding` other than gzip, deflate or identity.
+pub fn unsupported_content_encoding(encoding: &str) -> String {
+    format!("Unsupported Content-Encoding: {encoding}")
 }
+/// A compressed body that does not decode.
+pub const BODY_DOES_NOT_DECODE: &str = "The request body could not be decompressed";
+/// A path the service does not serve.
+pub const UNKNOWN_PATH: &str = "The requested path is not served by this endpoint";
+/// An access key the verifier does not know.
+pub const UNRECOGNIZED_CLIENT: &str = "The security token included in the request is invalid.";
+/// A signature that does not match: the service's text with the canonical
+/// request and string to sign it expected.
+pub fn signature_mismatch(canonical_request: &str, string_to_sign: &str) -> String {
+    format!(
+        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\nThe Canonical String for this request should have been\n'{canonical_request}'\n\nThe String-to-Sign should have been\n'{string_to_sign}'\n"
+    )
+}
+/// `X-Amz-Date` more than 15 minutes in the past.
+pub fn signature_expired(signed: &str, earliest: &str, now: &str) -> String {
+    format!("Signature expired: {signed} is now earlier than {earliest} ({now} - 15 min.)")
+}
+/// `X-Amz-Date` more than 15 minutes in the future.
+pub fn signature_not_yet_current(signed: &str, latest: &str, now: &str) -> String {
+    format!("Signature not yet current: {signed} is still later than {latest} ({now} + 15 min.)")
+}
+/// Neither `X-Amz-Date` nor `Date`.
+pub fn missing_date_header(header: &str) -> String {
+    format!("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization={header}")
+}
+/// A date header not in ISO-8601 basic format.
+pub fn bad_date_header(value: &str) -> String {
+    format!(
+        "Date must be in ISO-8601 'basic format'. Got '{value}'. See http://en.wikipedia.org/wiki/ISO_8601"
+    )
+}
+/// A credential that is not `key/date/region/service/aws4_request`.
+pub fn bad_credential(credential: &str) -> String {
+    format!("Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '{credential}'")
+}
+/// The credential scope's date is not the request date's.
+pub fn scope_date_mismatch(scope_date: &str, request_date: &str, full: &str) -> String {
+    format!("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{scope_date}' != '{request_date}', from '{full}'.")
+}
+/// The credential scope names a region the emulator does not serve.
+pub const SCOPE_REGION: &str = "Credential should be scoped to a valid region. ";
+/// The credential scope names another service.
+pub fn scope_service(service: &str) -> String {
+    format!("Credential should be scoped to correct service: 'dynamodb'. Got '{service}'. ")
+}
+/// The credential scope does not end in `aws4_request`.
+pub fn scope_terminator(term: &str) -> String {
+    format!("Credential should be scoped with a valid terminator: 'aws4_request', not '{term}'. ")
+}
+/// `host` is not among the signed headers.
+pub const HOST_NOT_SIGNED: &str = "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.";
 
 /// An Authorization header lacking SigV4 parameters.
 pub fn missing_auth_params(missing: &[&str], header: &str) -> String {

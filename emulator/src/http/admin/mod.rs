@@ -58,7 +58,20 @@ pub async fn handle(svc: Arc<Service>, req: Request<Incoming>) -> Response<Full<
         Ok(b) => b.to_bytes(),
         Err(_) => return failure(bad(messages::admin_bad_member("body", "at most 1 MB"))),
     };
-    route(&svc, &parts.method, parts.uri.path(), parts.uri.query().unwrap_or(""), &body)
+    answer(&svc, &parts, &body).await
+}
+
+/// Answers a route whose body the HTTP edge has read (and, when
+/// signatures are verified, checked).
+pub async fn answer(
+    svc: &Arc<Service>,
+    parts: &hyper::http::request::Parts,
+    body: &[u8],
+) -> Response<Full<Bytes>> {
+    if body.len() > MAX_BODY {
+        return failure(bad(messages::admin_bad_member("body", "at most 1 MB")));
+    }
+    route(svc, &parts.method, parts.uri.path(), parts.uri.query().unwrap_or(""), body)
         .await
         .unwrap_or_else(failure)
 }
