@@ -35,6 +35,7 @@ pub mod error;
 pub mod expr;
 pub mod http;
 pub mod ops;
+pub mod partiql;
 mod server;
 pub mod service;
 pub mod store;

@@ -61,6 +61,9 @@ operations! {
     "TransactWriteItems" => transact_write_items,
     "Query" => query,
     "Scan" => scan,
+    "ExecuteStatement" => execute_statement,
+    "BatchExecuteStatement" => batch_execute_statement,
+    "ExecuteTransaction" => execute_transaction,
 }
 
 /// A member of the request body (JSON null when absent), read in place:

@@ -8,6 +8,7 @@
 //! [`expressions`] the expression language.
 
 mod expressions;
+pub mod partiql;
 mod tables;
 
 pub use expressions::*;

@@ -1,0 +1,65 @@
+//! DynamoDB's PartiQL dialect: ExecuteStatement, BatchExecuteStatement and
+//! ExecuteTransaction.
+//!
+//! # Pipeline
+//!
+//! ```text
+//! text ──lex──▶ tokens ──parse──▶ Statement ──compile──▶ Command ──exec──▶ GetItem / Query / Scan /
+//!      (lexer)          (parser)   (ast)     (compile)   (compile) (exec)  PutItem / UpdateItem /
+//!                                                                           DeleteItem / Transact*
+//! ```
+//!
+//! 1. **lex** ([`lexer`]) and **parse** ([`parser`]): hand-written, one
+//!    error with its byte offset, reported as line and column; bounded
+//!    nesting; unsupported constructs recognised where they start.
+//! 2. **check parameters**: the number of `?` must equal `Parameters`.
+//! 3. **compile** ([`compile`]): against the table's key schema, into a
+//!    [`compile::Command`] whose conditions, updates and projections are
+//!    expression text with placeholders: the expression language
+//!    (`crate::expr`) parses, validates and evaluates them, exactly as for
+//!    the JSON API.
+//! 4. **exec** ([`exec`]): runs the command through the operation it names.
+//!    This is the one file that knows how operations are called; it is
+//!    written against the JSON operations today and is where typed
+//!    Query / Scan / TransactWriteItems requests plug in.
+//!
+//! Every error before execution is a `ValidationException`.
+
+pub mod ast;
+pub mod compile;
+pub mod exec;
+pub mod lexer;
+pub mod parser;
+
+#[cfg(test)]
+mod tests;
+
+use crate::error::{messages::partiql as m, Error, Result};
+use ast::Statement;
+
+/// Parses `text` into a statement and the number of `?` it holds. Every
+/// failure is a ValidationException; nothing panics, whatever the input.
+pub fn parse(text: &str) -> Result<(Statement, usize)> {
+    let tokens = lexer::lex(text).map_err(|e| syntax(text, &e.detail, e.at))?;
+    parser::parse(&tokens).map_err(|e| {
+        if e.unsupported {
+            Error::validation(e.detail)
+        } else {
+            syntax(text, &e.detail, e.at)
+        }
+    })
+}
+
+fn syntax(text: &str, detail: &str, at: usize) -> Error {
+    let (line, column) = lexer::line_column(text, at);
+    Error::validation(m::syntax_error(detail, line, column))
+}
+
+/// Parses `text` and checks that `params` has one value per `?`.
+pub fn parse_with(text: &str, params: usize) -> Result<Statement> {
+    let (stmt, wanted) = parse(text)?;
+    if wanted != params {
+        return Err(Error::validation(m::PARAMETER_COUNT));
+    }
+    Ok(stmt)
+}
