@@ -7,6 +7,7 @@ mod embedding;
 mod expressions;
 mod items_basic;
 mod model;
+mod partiql;
 mod protocol;
 mod query_scan;
 mod query_scan_model;

@@ -198,7 +198,7 @@ pub fn compile(
             let update = c.update(actions, &k, &mut ph)?;
             let mut cond = format!("attribute_exists({})", ph.name(&k.hash));
             if let Some(rest) = rest {
-                cond = format!("{cond} AND ({})", c.condition(&rest, &mut ph)?);
+                cond = format!("{cond} AND {}", c.condition(&rest, &mut ph)?);
             }
             Ok(Command::Update {
                 table: table.clone(),
@@ -231,7 +231,7 @@ pub fn compile(
             let mut ph = Placeholders::default();
             let mut cond = format!("attribute_exists({})", ph.name(&k.hash));
             if let Some(rest) = rest {
-                cond = format!("{cond} AND ({})", c.condition(&rest, &mut ph)?);
+                cond = format!("{cond} AND {}", c.condition(&rest, &mut ph)?);
             }
             Ok(Command::Check { table: s.table.clone(), key, condition: cond, ph })
         }
