@@ -45,7 +45,7 @@ pub struct StatementResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     table_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    item: Option<Value>,
+    item: Option<exec::OutItem>,
 }
 
 /// BatchExecuteStatement's response.
@@ -121,14 +121,14 @@ pub fn run(svc: &Service, body: &Value) -> Result<Output> {
         parsed.push((s, params, stmt));
     }
     let kinds: HashSet<bool> =
-        parsed.iter().filter_map(|(_, _, s)| s.as_ref().ok().map(|s| s.is_read())).collect();
+        parsed.iter().filter_map(|(_, _, s)| s.as_ref().ok().map(|s| s.0.is_read())).collect();
     if kinds.len() > 1 {
         return Err(Error::validation(m::BATCH_MIXED));
     }
     let compiled: Vec<Result<Command>> = parsed
         .iter()
         .map(|(_, params, stmt)| {
-            let stmt = stmt.as_ref().map_err(Clone::clone)?;
+            let stmt = &stmt.as_ref().map_err(Clone::clone)?.0;
             if let partiql::ast::Statement::Exists(_) = stmt {
                 return Err(Error::validation(m::EXISTS_OUTSIDE_TRANSACTION));
             }

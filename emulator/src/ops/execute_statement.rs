@@ -26,11 +26,11 @@ struct Input {
 #[derive(Serialize, Default, Debug)]
 #[serde(rename_all = "PascalCase")]
 pub struct Output {
-    items: Vec<Value>,
+    items: Vec<exec::OutItem>,
     #[serde(skip_serializing_if = "Option::is_none")]
     next_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    last_evaluated_key: Option<Value>,
+    last_evaluated_key: Option<crate::value::Item>,
     #[serde(skip_serializing_if = "Option::is_none")]
     consumed_capacity: Option<Value>,
 }
@@ -47,8 +47,8 @@ pub fn parameters(body: &Value) -> Result<Vec<AttributeValue>> {
 pub fn run(svc: &Service, body: &Value) -> Result<Output> {
     let input: Input = crate::http::decode(body)?;
     let params = parameters(body)?;
-    let stmt = partiql::parse_with(&input.statement, params.len())?;
-    let cmd = partiql::compile::compile(&stmt, &params, &|t, i| exec::key_names(svc, t, i))?;
+    let parsed = partiql::parse_with(&input.statement, params.len())?;
+    let cmd = partiql::compile::compile(&parsed.0, &params, &|t, i| exec::key_names(svc, t, i))?;
     let start = input.next_token.as_deref().map(|t| token_key(t, &input.statement)).transpose()?;
     let options = exec::Options {
         consistent: input.consistent_read.unwrap_or(false),
@@ -59,7 +59,7 @@ pub fn run(svc: &Service, body: &Value) -> Result<Output> {
     };
     let out = exec::run(svc, &cmd, &options)?;
     Ok(Output {
-        next_token: out.last_key.as_ref().map(|k| next_token(k, &input.statement)),
+        next_token: out.last_key.as_ref().map(|k| next_token(&json::item_to_json(k), &input.statement)),
         items: out.items,
         last_evaluated_key: out.last_key,
         consumed_capacity: out.consumed,

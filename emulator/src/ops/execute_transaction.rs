@@ -53,14 +53,14 @@ pub fn run(svc: &Service, body: &Value) -> Result<Output> {
         let stmt = partiql::parse_with(&s.statement, params.len())?;
         statements.push((s, params, stmt));
     }
-    let reads = statements.iter().filter(|(_, _, s)| s.is_read()).count();
+    let reads = statements.iter().filter(|(_, _, s)| s.0.is_read()).count();
     if reads != 0 && reads != statements.len() {
         return Err(Error::validation(m::TRANSACTION_MIXED));
     }
     let mut cmds = Vec::with_capacity(statements.len());
     for (_, params, stmt) in &statements {
-        let cmd = compile::compile(stmt, params, &|t, i| exec::key_names(svc, t, i))?;
-        if stmt.is_read() && !matches!(cmd, Command::Get { .. }) {
+        let cmd = compile::compile(&stmt.0, params, &|t, i| exec::key_names(svc, t, i))?;
+        if stmt.0.is_read() && !matches!(cmd, Command::Get { .. }) {
             return Err(Error::validation(m::MISSING_KEY_EQUALITY));
         }
         cmds.push(cmd);

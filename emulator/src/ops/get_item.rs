@@ -52,6 +52,12 @@ impl GetItem {
 }
 
 impl Output {
+    /// Its members (item, ConsumedCapacity), for a caller that shapes its
+    /// own response (PartiQL's ExecuteStatement).
+    pub fn into_parts(self) -> (Option<common::ItemOut>, Option<ConsumedCapacity>) {
+        (self.item, self.consumed_capacity)
+    }
+
     /// The item (projected, if asked), when there is one.
     pub fn item(&self) -> Option<Item> {
         self.item.as_ref().map(common::ItemOut::to_item)
@@ -78,7 +84,8 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     apply(svc, &input.table_name, &key, &exprs, capacity, consistent)
 }
 
-fn apply(
+/// GetItem on parsed input (also PartiQL's SELECT by key, see `partiql/exec.rs`).
+pub(crate) fn apply(
     svc: &Service,
     table_name: &str,
     key: &Item,

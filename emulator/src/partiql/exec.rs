@@ -45,13 +45,32 @@ pub struct Options<'a> {
     pub on_failure: Option<&'a str>,
 }
 
+/// An item in a response: a stored item served straight from its packed
+/// bytes (reads), or one an operation returned as JSON (RETURNING).
+#[derive(Debug)]
+pub enum OutItem {
+    /// A read's item.
+    Stored(crate::ops::common::ItemOut),
+    /// A write's returned attributes.
+    Json(Value),
+}
+
+impl serde::Serialize for OutItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            OutItem::Stored(item) => item.serialize(s),
+            OutItem::Json(v) => v.serialize(s),
+        }
+    }
+}
+
 /// What a statement returned.
 #[derive(Debug, Default)]
 pub struct Outcome {
     /// The items (a read's, or a write's RETURNING item).
-    pub items: Vec<Value>,
+    pub items: Vec<OutItem>,
     /// Where the read stopped, when it did before the end.
-    pub last_key: Option<Value>,
+    pub last_key: Option<Item>,
     /// `ConsumedCapacity`, as the operation reported it.
     pub consumed: Option<Value>,
 }
@@ -82,16 +101,20 @@ pub fn run(svc: &Service, cmd: &Command, o: &Options<'_>) -> Result<Outcome> {
     put_opt(&mut body, "ReturnConsumedCapacity", o.capacity);
     let mut out = Outcome::default();
     match cmd {
-        Command::Get { key, projection, ph, .. } => {
-            body.insert("Key".into(), json::item_to_json(key));
-            put_opt(&mut body, "ProjectionExpression", projection.as_deref());
-            put_params(&mut body, ph);
-            if o.consistent {
-                body.insert("ConsistentRead".into(), Value::Bool(true));
+        Command::Get { table, key, projection, ph } => {
+            // GetItem's own apply on the typed key and expressions: no JSON
+            // request, and the item stays the stored one (no JSON tree).
+            let exprs = crate::ops::exprs::Params {
+                projection: projection.clone(),
+                names: ph.names_opt().cloned(),
+                ..Default::default()
             }
-            let mut r = to_json(crate::ops::get_item::run(svc, &Value::Object(body))?)?;
-            out.items.extend(r.get_mut("Item").map(Value::take));
-            out.consumed = r.get_mut("ConsumedCapacity").map(Value::take);
+            .parse()?;
+            let capacity = crate::ops::common::CapacityMode::parse(o.capacity);
+            let (item, consumed) =
+                crate::ops::get_item::apply(svc, table, key, &exprs, capacity, o.consistent)?.into_parts();
+            out.items.extend(item.map(OutItem::Stored));
+            out.consumed = consumed.map(to_json).transpose()?;
         }
         Command::Read { index, key_condition, filter, projection, forward, ph, .. } => {
             put_opt(&mut body, "IndexName", index.as_deref());
@@ -108,21 +131,19 @@ pub fn run(svc: &Service, cmd: &Command, o: &Options<'_>) -> Result<Outcome> {
             if let Some(start) = &o.start {
                 body.insert("ExclusiveStartKey".into(), start.clone());
             }
-            let body = Value::Object(body);
-            let mut r = if key_condition.is_some() {
-                let mut body = body;
-                if !forward {
-                    body["ScanIndexForward"] = Value::Bool(false);
-                }
-                to_json(crate::ops::query::run(svc, &body)?)?
-            } else {
-                to_json(crate::ops::scan::run(svc, &body)?)?
-            };
-            if let Some(Value::Array(items)) = r.get_mut("Items").map(Value::take) {
-                out.items = items;
+            if key_condition.is_some() && !forward {
+                body.insert("ScanIndexForward".into(), Value::Bool(false));
             }
-            out.last_key = r.get_mut("LastEvaluatedKey").map(Value::take);
-            out.consumed = r.get_mut("ConsumedCapacity").map(Value::take);
+            let body = Value::Object(body);
+            let page = if key_condition.is_some() {
+                crate::ops::query::run(svc, &body)?
+            } else {
+                crate::ops::scan::run(svc, &body)?
+            };
+            let (items, last_key, consumed) = page.into_parts();
+            out.items = items.into_iter().map(OutItem::Stored).collect();
+            out.last_key = last_key;
+            out.consumed = consumed.map(to_json).transpose()?;
         }
         Command::Insert { item, condition, ph, .. } => {
             body.insert("Item".into(), json::item_to_json(item));
@@ -139,7 +160,7 @@ pub fn run(svc: &Service, cmd: &Command, o: &Options<'_>) -> Result<Outcome> {
             put_opt(&mut body, "ReturnValues", returning.map(Returning::return_values));
             put_opt(&mut body, "ReturnValuesOnConditionCheckFailure", o.on_failure);
             let mut r = to_json(crate::ops::update_item::run(svc, &Value::Object(body))?)?;
-            out.items.extend(r.get_mut("Attributes").map(Value::take));
+            out.items.extend(r.get_mut("Attributes").map(Value::take).map(OutItem::Json));
             out.consumed = r.get_mut("ConsumedCapacity").map(Value::take);
         }
         Command::Delete { key, condition, returning, ph, .. } => {
@@ -149,7 +170,7 @@ pub fn run(svc: &Service, cmd: &Command, o: &Options<'_>) -> Result<Outcome> {
             put_opt(&mut body, "ReturnValues", returning.map(Returning::return_values));
             put_opt(&mut body, "ReturnValuesOnConditionCheckFailure", o.on_failure);
             let mut r = to_json(crate::ops::delete_item::run(svc, &Value::Object(body))?)?;
-            out.items.extend(r.get_mut("Attributes").map(Value::take));
+            out.items.extend(r.get_mut("Attributes").map(Value::take).map(OutItem::Json));
             out.consumed = r.get_mut("ConsumedCapacity").map(Value::take);
         }
         Command::Check { .. } => {

@@ -36,6 +36,7 @@ mod tests;
 
 use crate::error::{messages::partiql as m, Error, Result};
 use ast::Statement;
+use std::rc::Rc;
 
 /// Parses `text` into a statement and the number of `?` it holds. Every
 /// failure is a ValidationException; nothing panics, whatever the input.
@@ -55,11 +56,37 @@ fn syntax(text: &str, detail: &str, at: usize) -> Error {
     Error::validation(m::syntax_error(detail, line, column))
 }
 
-/// Parses `text` and checks that `params` has one value per `?`.
-pub fn parse_with(text: &str, params: usize) -> Result<Statement> {
-    let (stmt, wanted) = parse(text)?;
-    if wanted != params {
+/// Parsed statements by text, per thread: applications repeat a handful of
+/// statements with different `Parameters`, and parsing is most of what a
+/// statement costs beyond the operation it runs. Only successes are kept;
+/// the cache is emptied when it reaches [`CACHE_ENTRIES`].
+const CACHE_ENTRIES: usize = 256;
+
+thread_local! {
+    static PARSED: std::cell::RefCell<std::collections::HashMap<String, Rc<(Statement, usize)>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Parses `text` (or finds it parsed) and checks that `params` has one
+/// value per `?`.
+pub fn parse_with(text: &str, params: usize) -> Result<Rc<(Statement, usize)>> {
+    let cached = PARSED.with(|c| c.borrow().get(text).cloned());
+    let parsed = match cached {
+        Some(p) => p,
+        None => {
+            let p = Rc::new(parse(text)?);
+            PARSED.with(|c| {
+                let mut c = c.borrow_mut();
+                if c.len() >= CACHE_ENTRIES {
+                    c.clear();
+                }
+                c.insert(text.to_string(), p.clone());
+            });
+            p
+        }
+    };
+    if parsed.1 != params {
         return Err(Error::validation(m::PARAMETER_COUNT));
     }
-    Ok(stmt)
+    Ok(parsed)
 }

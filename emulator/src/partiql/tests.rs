@@ -13,7 +13,7 @@ fn keys(range: bool) -> impl Fn(&str, Option<&str>) -> Result<KeyNames> {
 
 fn compiled(text: &str, params: &[AttributeValue], range: bool) -> Result<Command> {
     let stmt = parse_with(text, params.len())?;
-    compile(&stmt, params, &keys(range))
+    compile(&stmt.0, params, &keys(range))
 }
 
 fn message(text: &str) -> String {
@@ -246,7 +246,7 @@ proptest! {
         match parse_with(&text, params) {
             Ok(stmt) => {
                 let values = vec![AttributeValue::S("p".into()); params];
-                if let Err(e) = compile(&stmt, &values, &keys(true)) {
+                if let Err(e) = compile(&stmt.0, &values, &keys(true)) {
                     prop_assert_eq!(e.kind, ErrorKind::Validation);
                 }
             }
