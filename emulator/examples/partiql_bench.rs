@@ -5,7 +5,9 @@
 //!
 //! Modes: `get` (GetItem by key), `select-key` (ExecuteStatement SELECT by
 //! the full key), `query` (Query of one partition of 20 items), and
-//! `select-partition` (ExecuteStatement SELECT of the same partition).
+//! `select-partition` (ExecuteStatement SELECT of the same partition);
+//! `select-key-uncached` is `select-key` with a different statement text
+//! every call (parsed every time; building that text is counted too).
 //! Per-call cost: run under `valgrind --tool=callgrind` with N and with 0
 //! iterations and divide the difference of the instruction counts by N
 //! (see BENCHMARKS.md, "PartiQL").
@@ -42,7 +44,7 @@ fn main() {
     }
     let (op, body) = match mode.as_str() {
         "get" => ("GetItem", json!({"TableName": "bench", "Key": {"pk": {"S": "p7"}, "sk": {"N": "3"}}})),
-        "select-key" => {
+        "select-key" | "select-key-uncached" => {
             ("ExecuteStatement", json!({"Statement": "SELECT * FROM \"bench\" WHERE pk = 'p7' AND sk = 3"}))
         }
         "query" => (
@@ -55,8 +57,16 @@ fn main() {
         other => panic!("unknown mode {other}"),
     };
     let mut bytes = 0;
-    for _ in 0..iterations {
-        bytes += svc.call(op, &body).expect("call").len();
+    if mode == "select-key-uncached" {
+        // A different text every call (a comment numbers it): the parse cache never hits.
+        for i in 0..iterations {
+            let body = json!({"Statement": format!("SELECT * FROM \"bench\" WHERE pk = 'p7' AND sk = 3 --{i}")});
+            bytes += svc.call(op, &body).expect("call").len();
+        }
+    } else {
+        for _ in 0..iterations {
+            bytes += svc.call(op, &body).expect("call").len();
+        }
     }
     println!("{mode}: {iterations} calls, {bytes} response bytes");
 }
