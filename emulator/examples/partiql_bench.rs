@@ -60,7 +60,8 @@ fn main() {
     if mode == "select-key-uncached" {
         // A different text every call (a comment numbers it): the parse cache never hits.
         for i in 0..iterations {
-            let body = json!({"Statement": format!("SELECT * FROM \"bench\" WHERE pk = 'p7' AND sk = 3 --{i}")});
+            let body =
+                json!({"Statement": format!("SELECT * FROM \"bench\" WHERE pk = 'p7' AND sk = 3 --{i}")});
             bytes += svc.call(op, &body).expect("call").len();
         }
     } else {

@@ -1,10 +1,12 @@
 //! Runs a compiled [`Command`] through the operation it names.
 //!
 //! This is the adapter between PartiQL and the operations: the only file
-//! that knows how an operation is called. Today it builds the operations'
-//! JSON requests (Query, Scan and the transactions have no typed request
-//! yet) and reads their JSON responses; when typed requests exist for them,
-//! only this file changes.
+//! that knows how an operation is called. A SELECT by key runs GetItem's
+//! `apply` on the typed key; the others build the operations' JSON requests
+//! (Query, Scan, the writes' reporting options and the transactions have no
+//! typed request yet). Reads hand back the stored items themselves
+//! (`into_parts`), never a JSON tree. When typed requests exist for the
+//! rest, only this file changes.
 
 use super::ast::Returning;
 use super::compile::{Command, KeyNames, Placeholders};
