@@ -85,7 +85,7 @@ async fn sweep_ttl(service: Arc<Service>, mut shutdown: watch::Receiver<bool>) {
             _ = tick.tick() => {
                 // The sweep scans TTL tables: keep it off the async workers.
                 let svc = service.clone();
-                let _ = tokio::task::spawn_blocking(move || crate::ttl::expire(&svc.store, crate::ttl::now())).await;
+                let _ = tokio::task::spawn_blocking(move || crate::ttl::expire(&svc.store, svc.clock.now_secs_f64())).await;
             }
             _ = shutdown.changed() => return,
         }

@@ -4,32 +4,43 @@
 //! [`Emulator::endpoint`], and shut it down when done. See `ARCHITECTURE.md`
 //! at the repository root for how the pieces fit.
 //!
-//! Without HTTP, a [`Service`] takes JSON requests ([`Service::call`]) or,
-//! for the single-item operations, typed ones: no JSON at all, the same
-//! checks and errors, about a microsecond per call.
+//! Without HTTP, a [`Service`] takes every operation as a typed call (no
+//! JSON at all, the same checks and errors, about a microsecond per
+//! single-item call) or as JSON ([`Service::call`]). Each input is a plain
+//! struct with builders for the common cases; see `ARCHITECTURE.md`, "The
+//! command shape", for how an operation plans and applies.
 //!
 //! ```
+//! use ddb_emulator::store::ScalarType;
 //! use ddb_emulator::value::{AttributeValue, Item};
-//! use ddb_emulator::{Config, GetItem, PutItem, Service, UpdateItem};
+//! use ddb_emulator::{Config, CreateTable, GetItem, PutItem, Query, Service, TransactWriteItem,
+//!     TransactWriteItems, UpdateItem};
 //!
 //! let svc = Service::new(Config::default());
-//! svc.call("CreateTable", &serde_json::json!({
-//!     "TableName": "things", "BillingMode": "PAY_PER_REQUEST",
-//!     "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
-//!     "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-//! }))?;
-//! let key: Item = [("pk".to_string(), AttributeValue::S("a".into()))].into();
+//! svc.create_table(CreateTable::new("things", ("pk", ScalarType::S), Some(("sk", ScalarType::N))))?;
+//! let s = |v: &str| AttributeValue::S(v.into());
+//! let n = |v: &str| AttributeValue::N(v.parse().unwrap());
+//! let key: Item = [("pk".to_string(), s("a")), ("sk".to_string(), n("1"))].into();
 //! svc.put_item(PutItem::new("things", key.clone()).condition("attribute_not_exists(pk)"))?;
 //! svc.update_item(UpdateItem::new("things", key.clone(), "SET seen = :t").params(
 //!     None,
 //!     Some([(":t".to_string(), AttributeValue::Bool(true))].into()),
 //! ))?;
-//! let item = svc.get_item(GetItem::new("things", key))?.item().expect("stored");
+//! let item = svc.get_item(GetItem::new("things", key.clone()))?.item().expect("stored");
 //! assert_eq!(item.get("seen"), Some(&AttributeValue::Bool(true)));
+//!
+//! // Two more items in one transaction, then the partition in sort key order.
+//! let other = |sk: &str| -> Item { [("pk".to_string(), s("a")), ("sk".to_string(), n(sk))].into() };
+//! svc.transact_write_items(TransactWriteItems::new(vec![
+//!     TransactWriteItem::put("things", other("2")),
+//!     TransactWriteItem::put("things", other("3")),
+//! ]))?;
+//! let page = svc.query(Query::new("things", "pk = :p", [(":p".to_string(), s("a"))].into()))?;
+//! assert_eq!(page.count(), 3);
 //! # Ok::<(), ddb_emulator::Error>(())
 //! ```
 
-mod clock;
+pub mod clock;
 pub mod emulator;
 pub mod error;
 pub mod expr;
@@ -39,11 +50,41 @@ pub mod partiql;
 mod server;
 pub mod service;
 pub mod store;
+#[cfg(test)]
+mod tests;
 pub mod ttl;
 pub mod value;
 
+pub use clock::{Clock, ClockMode};
 pub use emulator::{Builder, Emulator};
 pub use error::{Error, ErrorKind};
-pub use ops::common::ReturnValues;
-pub use ops::{delete_item::DeleteItem, get_item::GetItem, put_item::PutItem, update_item::UpdateItem};
-pub use service::{Config, OperationRecord, Service};
+pub use ops::batch_execute_statement::{BatchExecuteStatement, BatchStatement};
+pub use ops::batch_get_item::{BatchGetItem, KeysAndAttributes};
+pub use ops::batch_write_item::{BatchWriteItem, WriteRequest};
+pub use ops::common::{CapacityMode, ReturnValues};
+pub use ops::create_table::CreateTable;
+pub use ops::delete_item::DeleteItem;
+pub use ops::delete_table::DeleteTable;
+pub use ops::describe_endpoints::DescribeEndpoints;
+pub use ops::describe_limits::DescribeLimits;
+pub use ops::describe_table::DescribeTable;
+pub use ops::describe_time_to_live::DescribeTimeToLive;
+pub use ops::execute_statement::ExecuteStatement;
+pub use ops::execute_transaction::{ExecuteTransaction, TransactStatement};
+pub use ops::exprs::Params;
+pub use ops::get_item::GetItem;
+pub use ops::list_tables::ListTables;
+pub use ops::list_tags_of_resource::ListTagsOfResource;
+pub use ops::put_item::PutItem;
+pub use ops::query::Query;
+pub use ops::read::Select;
+pub use ops::scan::Scan;
+pub use ops::tag_resource::TagResource;
+pub use ops::transact_get_items::{Get, TransactGetItems};
+pub use ops::transact_write_items::{ActionKind, TransactWriteItem, TransactWriteItems};
+pub use ops::untag_resource::UntagResource;
+pub use ops::update_item::UpdateItem;
+pub use ops::update_table::UpdateTable;
+pub use ops::update_time_to_live::UpdateTimeToLive;
+pub use ops::write::Reporting;
+pub use service::{Command, Config, OperationRecord, Service};

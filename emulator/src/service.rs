@@ -1,9 +1,22 @@
-//! The emulator's shared state: the store, its configuration, and the record
-//! of operations served. One `Service` per emulator instance; the HTTP layer
-//! and in-process callers both go through [`Service::call`].
+//! The emulator's shared state (the store, its configuration, the clock,
+//! the record of operations served) and the typed call of every operation.
+//!
+//! One `Service` per emulator instance. In-process callers use the typed
+//! calls (`svc.put_item(PutItem::new(..))`, `svc.query(..)`,
+//! `svc.transact_write_items(..)`, `svc.create_table(..)`, ...); the wire
+//! layer parses a JSON body into the same typed input and runs it through
+//! [`Service::execute`] (`Service::call(op, json)`, defined in `http/`, is
+//! that path for JSON callers). Both make the same checks and give the
+//! same errors: a typed input skips only the API model's validation of
+//! shapes its types already guarantee, and makes the few model checks its
+//! types cannot (table name length, item nesting depth, empty sets; see
+//! [`Command::check`]).
 
-use crate::error::{ErrorKind, Result};
+use crate::error::{Error, Result};
+use crate::ops::command::{self, Ctx};
+use crate::ops::{self as ops_mod};
 use crate::store::Store;
+use crate::value::{json::check_item, Item};
 use parking_lot::Mutex;
 use std::time::Duration;
 
@@ -63,6 +76,8 @@ pub struct Service {
     record: Mutex<Vec<OperationRecord>>,
     /// ClientRequestTokens of recent TransactWriteItems calls.
     pub idempotency: crate::ops::idempotency::Tokens,
+    /// The emulator's time: everything time-driven reads it (see [`crate::clock`]).
+    pub clock: crate::clock::Clock,
 }
 
 impl Service {
@@ -73,67 +88,61 @@ impl Service {
             config,
             record: Mutex::new(Vec::new()),
             idempotency: Default::default(),
+            clock: Default::default(),
         }
     }
 
-    /// Runs operation `op` (e.g. `"GetItem"`) on a parsed JSON request and
-    /// returns the JSON response body. This is the whole service minus HTTP:
-    /// validation against the API model, then the operation itself.
-    pub fn call(&self, op: &str, body: &serde_json::Value) -> Result<Vec<u8>> {
-        // A panic is a bug, but it must not take the connection (or, in a
-        // test process, the caller) down with it: it becomes an
-        // InternalServerError. Operations change the store only after
-        // every check, so a panic (while checking) leaves it as it was.
-        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            crate::http::validate::validate_input(op, body)
-                .and_then(|()| crate::ops::dispatch(self, op, body))
-        }))
-        .unwrap_or_else(|_| Err(crate::error::Error::internal(crate::error::messages::INTERNAL_ERROR)));
-        if let Err(e) = &out {
-            tracing::debug!(operation = op, error = %e, "request failed");
-        } else {
-            tracing::trace!(operation = op, "request served");
+    /// What a command may know of this request: the clock read once, the
+    /// region, the account and the settings that shape behaviour.
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            now_ms: self.clock.now_ms(),
+            region: &self.config.region,
+            account_id: &self.config.account_id,
+            transition_delay: self.config.transition_delay,
+            unprocessed_probability: self.config.unprocessed_probability,
         }
-        if self.config.record_operations {
-            self.record(op, body, out.as_ref().map(|_| ()).map_err(|e| e.kind));
-        }
-        out
     }
 
-    /// Runs a typed in-process request of operation `op` on `table`: the
-    /// checks the API model and the JSON value reader would have made
-    /// (table name length, nesting depth, empty sets in `items`), then
-    /// `run`, guarded and recorded like [`Service::call`].
-    pub(crate) fn typed<T>(
+    /// Runs a typed command: the model checks its types cannot guarantee
+    /// ([`Command::check`]), then [`Service::execute`]'s path.
+    pub fn run<C: Command>(&self, cmd: &C) -> Result<C::Output> {
+        self.guarded(C::NAME, || cmd.tables(), || cmd.check().and_then(|()| cmd.execute(self, &self.ctx())))
+    }
+
+    /// Runs a command whose input has passed the API model's validation
+    /// (the wire layer's path): guarded against panics and recorded.
+    pub fn execute<C: Command>(&self, cmd: &C) -> Result<C::Output> {
+        self.guarded(C::NAME, || cmd.tables(), || cmd.execute(self, &self.ctx()))
+    }
+
+    /// Runs `run` for operation `op`: a panic (a bug) becomes
+    /// InternalServerError rather than taking the caller down (commands
+    /// change the store only in their infallible apply step, so a panic
+    /// while checking leaves it as it was); the outcome is logged and, if
+    /// configured, recorded with the tables `tables` names.
+    pub fn guarded<T>(
         &self,
         op: &str,
-        table: &str,
-        items: &[Option<&crate::value::Item>],
+        tables: impl FnOnce() -> Vec<String>,
         run: impl FnOnce() -> Result<T>,
     ) -> Result<T> {
-        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            check_table_member(table)?;
-            items.iter().flatten().try_for_each(|item| crate::value::json::check_item(item))?;
-            run()
-        }))
-        .unwrap_or_else(|_| Err(crate::error::Error::internal(crate::error::messages::INTERNAL_ERROR)));
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+            .unwrap_or_else(|_| Err(Error::internal(crate::error::messages::INTERNAL_ERROR)));
+        match &out {
+            Err(e) => {
+                tracing::debug!(operation = op, error = e.kind.type_name(), message = %e, "request failed")
+            }
+            Ok(_) => tracing::trace!(operation = op, "request served"),
+        }
         if self.config.record_operations {
             self.record.lock().push(OperationRecord {
                 operation: op.to_string(),
-                tables: vec![table.to_string()],
+                tables: tables(),
                 outcome: out.as_ref().map(|_| ()).map_err(|e| e.kind.short_name().to_string()),
             });
         }
         out
-    }
-
-    fn record(&self, op: &str, body: &serde_json::Value, outcome: std::result::Result<(), ErrorKind>) {
-        let tables = tables_named(body);
-        self.record.lock().push(OperationRecord {
-            operation: op.to_string(),
-            tables,
-            outcome: outcome.map_err(|k| k.short_name().to_string()),
-        });
     }
 
     /// Every operation served so far, oldest first.
@@ -147,9 +156,23 @@ impl Service {
     }
 }
 
-/// The API model's constraint on a data-plane `TableName` (a name or an
-/// ARN): 1 to 1024 characters. Whether the table exists is the operation's
-/// check.
+/// An operation's typed input, as the service runs it.
+pub trait Command {
+    /// The operation's name, e.g. `"PutItem"`.
+    const NAME: &'static str;
+    /// The typed response.
+    type Output;
+    /// The tables the request names (for the operation record).
+    fn tables(&self) -> Vec<String>;
+    /// The API model's checks that the input's types do not guarantee
+    /// (the wire layer's validation makes them for JSON requests).
+    fn check(&self) -> Result<()>;
+    /// Runs the command on `svc` with `ctx`.
+    fn execute(&self, svc: &Service, ctx: &Ctx<'_>) -> Result<Self::Output>;
+}
+
+/// The API model's constraint on a `TableName` (a name or an ARN): 1 to
+/// 1024 characters. Whether the table exists is the operation's check.
 fn check_table_member(table: &str) -> Result<()> {
     use crate::error::messages;
     let len = table.chars().count();
@@ -159,32 +182,240 @@ fn check_table_member(table: &str) -> Result<()> {
         _ => messages::max_length(1024),
     };
     let failure = messages::constraint_failure(&format!("'{table}'"), "tableName", &constraint);
-    Err(crate::error::Error::validation(messages::validation_errors(&[failure])))
+    Err(Error::validation(messages::validation_errors(&[failure])))
 }
 
-/// The tables a request names: `TableName`, the keys of `RequestItems`, or
-/// the tables of `TransactItems`.
-fn tables_named(body: &serde_json::Value) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut add = |name: &str| {
-        if !out.iter().any(|t| t == name) {
-            out.push(name.to_string());
-        }
-    };
-    if let Some(name) = body.get("TableName").and_then(|v| v.as_str()) {
-        add(name);
-    }
-    if let Some(items) = body.get("RequestItems").and_then(|v| v.as_object()) {
-        items.keys().for_each(|k| add(k));
-    }
-    if let Some(actions) = body.get("TransactItems").and_then(|v| v.as_array()) {
-        for action in actions.iter().filter_map(|a| a.as_object()) {
-            for inner in action.values() {
-                if let Some(name) = inner.get("TableName").and_then(|v| v.as_str()) {
-                    add(name);
+/// The model checks of a request naming `tables` and carrying `items`.
+fn check_members<'a>(
+    tables: impl IntoIterator<Item = &'a str>,
+    items: impl IntoIterator<Item = &'a Item>,
+) -> Result<()> {
+    tables.into_iter().try_for_each(check_table_member)?;
+    items.into_iter().try_for_each(check_item)
+}
+
+/// How a command runs: on a snapshot, planned and applied, or planned and
+/// applied under the writer lock.
+macro_rules! command {
+    ($input:ty, $name:literal, $output:ty, $how:ident, |$s:ident| tables: $tables:expr, items: $items:expr) => {
+        impl Command for $input {
+            const NAME: &'static str = $name;
+            type Output = $output;
+            fn tables(&self) -> Vec<String> {
+                let $s = self;
+                let mut out: Vec<String> = Vec::new();
+                for t in $tables {
+                    if !out.iter().any(|o| o == t) {
+                        out.push(t.to_string());
+                    }
                 }
+                out
+            }
+            fn check(&self) -> Result<()> {
+                let $s = self;
+                check_members($tables, $items)
+            }
+            fn execute(&self, svc: &Service, ctx: &Ctx<'_>) -> Result<$output> {
+                command!(@run $how, self, svc, ctx)
             }
         }
-    }
-    out
+    };
+    (@run read, $cmd:expr, $svc:expr, $ctx:expr) => { command::read($cmd, $ctx, &$svc.store) };
+    (@run write, $cmd:expr, $svc:expr, $ctx:expr) => { command::write($cmd, $ctx, &$svc.store) };
+    (@run locked, $cmd:expr, $svc:expr, $ctx:expr) => { command::write_locked($cmd, $ctx, &$svc.store) };
+    (@run transact, $cmd:expr, $svc:expr, $ctx:expr) => { $cmd.execute($ctx, &$svc.store, &$svc.idempotency) };
+}
+
+use ops_mod::{
+    batch_execute_statement::{self as bes, BatchExecuteStatement},
+    batch_get_item::{self as bgi, BatchGetItem},
+    batch_write_item::{self as bwi, BatchWriteItem},
+    create_table::{self as ct, CreateTable},
+    delete_item::{self as di, DeleteItem},
+    delete_table::{self as dt, DeleteTable},
+    describe_endpoints::{self as de, DescribeEndpoints},
+    describe_limits::{self as dl, DescribeLimits},
+    describe_table::{self as dst, DescribeTable},
+    describe_time_to_live::{self as dttl, DescribeTimeToLive},
+    execute_statement::{self as es, ExecuteStatement},
+    execute_transaction::{self as et, ExecuteTransaction},
+    get_item::{self as gi, GetItem},
+    list_tables::{self as lt, ListTables},
+    list_tags_of_resource::{self as ltr, ListTagsOfResource},
+    put_item::{self as pi, PutItem},
+    query::Query,
+    read,
+    scan::Scan,
+    tag_resource::{self as tr, TagResource},
+    transact_get_items::{self as tgi, TransactGetItems},
+    transact_write_items::{self as twi, TransactWriteItems},
+    untag_resource::{self as ur, UntagResource},
+    update_item::{self as ui, UpdateItem},
+    update_table::{self as ut, UpdateTable},
+    update_time_to_live::{self as uttl, UpdateTimeToLive},
+};
+
+const NO_ITEMS: [&Item; 0] = [];
+
+command!(PutItem, "PutItem", pi::Output, write,
+    |s| tables: [s.table_name.as_str()], items: [&s.item]);
+command!(GetItem, "GetItem", gi::Output, read,
+    |s| tables: [s.table_name.as_str()], items: [&s.key]);
+command!(UpdateItem, "UpdateItem", ui::Output, write,
+    |s| tables: [s.table_name.as_str()], items: [&s.key]);
+command!(DeleteItem, "DeleteItem", di::Output, write,
+    |s| tables: [s.table_name.as_str()], items: [&s.key]);
+command!(Query, "Query", read::Output, read,
+    |s| tables: [s.table_name.as_str()], items: s.exclusive_start_key.iter());
+command!(Scan, "Scan", read::Output, read,
+    |s| tables: [s.table_name.as_str()], items: s.exclusive_start_key.iter());
+command!(BatchGetItem, "BatchGetItem", bgi::Output, read,
+    |s| tables: s.request_items.iter().map(|(t, _)| t.as_str()),
+    items: s.request_items.iter().flat_map(|(_, k)| k.keys.iter()));
+command!(BatchWriteItem, "BatchWriteItem", bwi::Output, write,
+|s| tables: s.request_items.iter().map(|(t, _)| t.as_str()),
+items: s.request_items.iter().flat_map(|(_, r)| r.iter()).map(|r| match r {
+    bwi::WriteRequest::Put(i) | bwi::WriteRequest::Delete(i) => i,
+}));
+command!(TransactGetItems, "TransactGetItems", tgi::Output, read,
+    |s| tables: s.transact_items.iter().map(|g| g.table_name.as_str()),
+    items: s.transact_items.iter().map(|g| &g.key));
+command!(TransactWriteItems, "TransactWriteItems", twi::Output, transact,
+    |s| tables: s.transact_items.iter().map(|a| a.table_name.as_str()),
+    items: s.transact_items.iter().map(|a| &a.item));
+command!(CreateTable, "CreateTable", ct::Output, locked,
+    |s| tables: [s.table_name.as_str()], items: NO_ITEMS);
+command!(DeleteTable, "DeleteTable", dt::Output, locked,
+    |s| tables: [s.table_name.as_str()], items: NO_ITEMS);
+command!(DescribeTable, "DescribeTable", dst::Output, read,
+    |s| tables: [s.table_name.as_str()], items: NO_ITEMS);
+command!(UpdateTable, "UpdateTable", ut::Output, locked,
+    |s| tables: [s.table_name.as_str()], items: NO_ITEMS);
+command!(ListTables, "ListTables", lt::Output, read,
+    |_s| tables: std::iter::empty::<&str>(), items: NO_ITEMS);
+command!(UpdateTimeToLive, "UpdateTimeToLive", uttl::Output, locked,
+    |s| tables: [s.table_name.as_str()], items: NO_ITEMS);
+command!(DescribeTimeToLive, "DescribeTimeToLive", dttl::Output, read,
+    |s| tables: [s.table_name.as_str()], items: NO_ITEMS);
+command!(TagResource, "TagResource", tr::Output, locked,
+    |_s| tables: std::iter::empty::<&str>(), items: NO_ITEMS);
+command!(UntagResource, "UntagResource", ur::Output, locked,
+    |_s| tables: std::iter::empty::<&str>(), items: NO_ITEMS);
+command!(ListTagsOfResource, "ListTagsOfResource", ltr::Output, read,
+    |_s| tables: std::iter::empty::<&str>(), items: NO_ITEMS);
+command!(DescribeLimits, "DescribeLimits", dl::Output, read,
+    |_s| tables: std::iter::empty::<&str>(), items: NO_ITEMS);
+command!(DescribeEndpoints, "DescribeEndpoints", de::Output, read,
+    |_s| tables: std::iter::empty::<&str>(), items: NO_ITEMS);
+
+/// The model checks of a PartiQL request's `Parameters` (nesting depth,
+/// empty sets): the wire layer makes them while reading the values.
+fn check_parameters<'a>(values: impl IntoIterator<Item = &'a crate::value::AttributeValue>) -> Result<()> {
+    let item: Item = values.into_iter().enumerate().map(|(i, v)| (i.to_string(), v.clone())).collect();
+    check_item(&item)
+}
+
+/// The PartiQL operations: their tables are in the statements' text; they
+/// run their compiled commands on the store (and, for transactions, the
+/// idempotency tokens) with the request's `Ctx`.
+macro_rules! partiql_command {
+    ($input:ty, $name:literal, $output:ty, |$s:ident| statements: $statements:expr, values: $values:expr, run: |$ctx:ident, $svc:ident| $run:expr) => {
+        impl Command for $input {
+            const NAME: &'static str = $name;
+            type Output = $output;
+            fn tables(&self) -> Vec<String> {
+                let $s = self;
+                crate::partiql::tables($statements)
+            }
+            fn check(&self) -> Result<()> {
+                let $s = self;
+                check_parameters($values)
+            }
+            fn execute(&self, $svc: &Service, $ctx: &Ctx<'_>) -> Result<$output> {
+                let $s = self;
+                $run
+            }
+        }
+    };
+}
+
+partiql_command!(ExecuteStatement, "ExecuteStatement", es::Output,
+    |s| statements: [s.statement.as_str()], values: s.parameters.iter(),
+    run: |ctx, svc| s.execute(ctx, &svc.store));
+partiql_command!(BatchExecuteStatement, "BatchExecuteStatement", bes::Output,
+    |s| statements: s.statements.iter().map(|x| x.statement.as_str()),
+    values: s.statements.iter().flat_map(|x| x.parameters.iter()),
+    run: |ctx, svc| s.execute(ctx, &svc.store));
+partiql_command!(ExecuteTransaction, "ExecuteTransaction", et::Output,
+    |s| statements: s.transact_statements.iter().map(|x| x.statement.as_str()),
+    values: s.transact_statements.iter().flat_map(|x| x.parameters.iter()),
+    run: |ctx, svc| s.execute(ctx, &svc.store, &svc.idempotency));
+
+/// The typed call of every operation: `svc.put_item(PutItem::new(..))`.
+macro_rules! typed_calls {
+    ($($(#[$doc:meta])* $method:ident($input:ty) -> $output:ty;)*) => {
+        impl Service {
+            $(
+                $(#[$doc])*
+                pub fn $method(&self, input: $input) -> Result<$output> {
+                    self.run(&input)
+                }
+            )*
+        }
+    };
+}
+
+typed_calls! {
+    /// PutItem: creates or replaces one item (see [`PutItem`]).
+    put_item(PutItem) -> pi::Output;
+    /// GetItem: reads one item by its key (see [`GetItem`]).
+    get_item(GetItem) -> gi::Output;
+    /// UpdateItem: changes one item's attributes (see [`UpdateItem`]).
+    update_item(UpdateItem) -> ui::Output;
+    /// DeleteItem: removes one item (see [`DeleteItem`]).
+    delete_item(DeleteItem) -> di::Output;
+    /// Query: one page of one partition, in sort key order (see [`Query`]).
+    query(Query) -> read::Output;
+    /// Scan: one page of the whole table or index (see [`Scan`]).
+    scan(Scan) -> read::Output;
+    /// BatchGetItem: up to 100 keys over any tables (see [`BatchGetItem`]).
+    batch_get_item(BatchGetItem) -> bgi::Output;
+    /// BatchWriteItem: up to 25 puts and deletes (see [`BatchWriteItem`]).
+    batch_write_item(BatchWriteItem) -> bwi::Output;
+    /// TransactGetItems: up to 100 reads from one snapshot (see [`TransactGetItems`]).
+    transact_get_items(TransactGetItems) -> tgi::Output;
+    /// TransactWriteItems: up to 100 actions, all or none (see [`TransactWriteItems`]).
+    transact_write_items(TransactWriteItems) -> twi::Output;
+    /// CreateTable (see [`CreateTable`]).
+    create_table(CreateTable) -> ct::Output;
+    /// DeleteTable (see [`DeleteTable`]).
+    delete_table(DeleteTable) -> dt::Output;
+    /// DescribeTable (see [`DescribeTable`]).
+    describe_table(DescribeTable) -> dst::Output;
+    /// UpdateTable (see [`UpdateTable`]).
+    update_table(UpdateTable) -> ut::Output;
+    /// ListTables (see [`ListTables`]).
+    list_tables(ListTables) -> lt::Output;
+    /// UpdateTimeToLive (see [`UpdateTimeToLive`]).
+    update_time_to_live(UpdateTimeToLive) -> uttl::Output;
+    /// DescribeTimeToLive (see [`DescribeTimeToLive`]).
+    describe_time_to_live(DescribeTimeToLive) -> dttl::Output;
+    /// TagResource (see [`TagResource`]).
+    tag_resource(TagResource) -> tr::Output;
+    /// UntagResource (see [`UntagResource`]).
+    untag_resource(UntagResource) -> ur::Output;
+    /// ListTagsOfResource (see [`ListTagsOfResource`]).
+    list_tags_of_resource(ListTagsOfResource) -> ltr::Output;
+    /// DescribeLimits (see [`DescribeLimits`]).
+    describe_limits(DescribeLimits) -> dl::Output;
+    /// DescribeEndpoints (see [`DescribeEndpoints`]).
+    describe_endpoints(DescribeEndpoints) -> de::Output;
+    /// ExecuteStatement: one PartiQL statement (see [`ExecuteStatement`]).
+    execute_statement(ExecuteStatement) -> es::Output;
+    /// BatchExecuteStatement: up to 25 PartiQL reads or writes, each on its
+    /// own (see [`BatchExecuteStatement`]).
+    batch_execute_statement(BatchExecuteStatement) -> bes::Output;
+    /// ExecuteTransaction: up to 100 PartiQL statements, all or none (see
+    /// [`ExecuteTransaction`]).
+    execute_transaction(ExecuteTransaction) -> et::Output;
 }

@@ -10,7 +10,6 @@
 
 use crate::store::{PrimaryKey, Store, StoredItem};
 use crate::value::AttributeValue;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Expired timestamps older than this are ignored (five years, in seconds).
 const MAX_AGE_SECS: f64 = 5.0 * 365.0 * 24.0 * 3600.0;
@@ -23,11 +22,6 @@ fn expired(item: &StoredItem, attribute: &str, now: f64) -> bool {
         }
         _ => false,
     }
-}
-
-/// Seconds since the epoch now.
-pub fn now() -> f64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
 }
 
 /// Deletes every item of a TTL-enabled table whose TTL attribute is before

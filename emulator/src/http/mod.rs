@@ -7,6 +7,7 @@
 //! `x-amz-crc32`.
 
 pub mod auth;
+pub mod decode;
 pub mod validate;
 
 use crate::error::{messages, Error, ErrorKind};
@@ -152,9 +153,46 @@ pub fn encode<T: serde::Serialize>(out: &T) -> crate::error::Result<Vec<u8>> {
     serde_json::to_vec(out).map_err(|e| Error::internal(e.to_string()))
 }
 
-/// Decodes an operation's typed input from the validated JSON body.
-pub fn decode<T: serde::de::DeserializeOwned>(body: &serde_json::Value) -> crate::error::Result<T> {
-    T::deserialize(body).map_err(|e| Error::serialization(e.to_string()))
+impl Service {
+    /// Runs operation `op` (e.g. `"GetItem"`) on a parsed JSON request and
+    /// returns the JSON response body: the whole service minus HTTP.
+    /// Validation against the API model, then the body into the typed
+    /// input ([`decode`]), the command, and its output into JSON. Guarded
+    /// and recorded like every call ([`Service::guarded`]).
+    pub fn call(&self, op: &str, body: &serde_json::Value) -> crate::error::Result<Vec<u8>> {
+        self.guarded(
+            op,
+            || tables_named(body),
+            || validate::validate_input(op, body).and_then(|()| decode::dispatch(self, op, body)),
+        )
+    }
+}
+
+/// The tables a request names: `TableName`, the keys of `RequestItems`, or
+/// the tables of `TransactItems`.
+fn tables_named(body: &serde_json::Value) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |name: &str| {
+        if !out.iter().any(|t| t == name) {
+            out.push(name.to_string());
+        }
+    };
+    if let Some(name) = body.get("TableName").and_then(|v| v.as_str()) {
+        add(name);
+    }
+    if let Some(items) = body.get("RequestItems").and_then(|v| v.as_object()) {
+        items.keys().for_each(|k| add(k));
+    }
+    if let Some(actions) = body.get("TransactItems").and_then(|v| v.as_array()) {
+        for action in actions.iter().filter_map(|a| a.as_object()) {
+            for inner in action.values() {
+                if let Some(name) = inner.get("TableName").and_then(|v| v.as_str()) {
+                    add(name);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// A request id shaped like the service's: 52 upper-case letters and digits

@@ -3,27 +3,50 @@
 //! DELETE of one item). Each statement succeeds or fails on its own; a
 //! failure is reported in its `Responses` entry, not as the call's error.
 
+use super::command::Ctx;
+use super::common::{CapacityMode, ConsumedCapacity, ItemOut};
 use crate::error::{messages::partiql as m, Error, ErrorKind, Result};
 use crate::partiql::compile::{self, Command};
 use crate::partiql::{self, exec};
-use crate::service::Service;
-use crate::value::json;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use crate::store::Store;
+use crate::value::{AttributeValue, Item};
+use serde::Serialize;
 use std::collections::HashSet;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Input {
-    return_consumed_capacity: Option<String>,
+/// One statement of a batch (`BatchStatementRequest`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchStatement {
+    /// The PartiQL statement.
+    pub statement: String,
+    /// `Parameters`: one value per `?`, in order.
+    pub parameters: Vec<AttributeValue>,
+    /// `ConsistentRead`.
+    pub consistent_read: bool,
+    /// `ReturnValuesOnConditionCheckFailure = ALL_OLD`.
+    pub return_old_on_failure: bool,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct StatementInput {
-    statement: String,
-    consistent_read: Option<bool>,
-    return_values_on_condition_check_failure: Option<String>,
+impl BatchStatement {
+    /// `statement` with `parameters` (one per `?`).
+    pub fn new(statement: impl Into<String>, parameters: Vec<AttributeValue>) -> Self {
+        BatchStatement { statement: statement.into(), parameters, ..Self::default() }
+    }
+}
+
+/// BatchExecuteStatement's input ([`crate::Service::batch_execute_statement`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchExecuteStatement {
+    /// `Statements`.
+    pub statements: Vec<BatchStatement>,
+    /// `ReturnConsumedCapacity`.
+    pub return_consumed_capacity: CapacityMode,
+}
+
+impl BatchExecuteStatement {
+    /// A batch of `statements`.
+    pub fn new(statements: Vec<BatchStatement>) -> Self {
+        BatchExecuteStatement { statements, ..Self::default() }
+    }
 }
 
 /// One statement's error.
@@ -33,7 +56,7 @@ pub struct StatementError {
     code: &'static str,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    item: Option<Value>,
+    item: Option<Item>,
 }
 
 /// One entry of `Responses`.
@@ -45,7 +68,19 @@ pub struct StatementResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     table_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    item: Option<exec::OutItem>,
+    item: Option<ItemOut>,
+}
+
+impl StatementResponse {
+    /// The statement's error code and message, when it failed.
+    pub fn error(&self) -> Option<(&str, &str)> {
+        self.error.as_ref().map(|e| (e.code, e.message.as_str()))
+    }
+
+    /// The item read, when there is one.
+    pub fn item(&self) -> Option<Item> {
+        self.item.as_ref().map(ItemOut::to_item)
+    }
 }
 
 /// BatchExecuteStatement's response.
@@ -54,7 +89,19 @@ pub struct StatementResponse {
 pub struct Output {
     responses: Vec<StatementResponse>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    consumed_capacity: Option<Vec<Value>>,
+    consumed_capacity: Option<Vec<ConsumedCapacity>>,
+}
+
+impl Output {
+    /// One entry per statement, in order.
+    pub fn responses(&self) -> &[StatementResponse] {
+        &self.responses
+    }
+
+    /// `ConsumedCapacity`, per table, when asked for.
+    pub fn consumed_capacity(&self) -> Option<&[ConsumedCapacity]> {
+        self.consumed_capacity.as_deref()
+    }
 }
 
 /// The batch error code for an operation's error.
@@ -75,110 +122,86 @@ pub fn code_of(kind: ErrorKind) -> &'static str {
 
 fn failed(e: Error) -> StatementResponse {
     StatementResponse {
-        error: Some(StatementError {
-            code: code_of(e.kind),
-            message: e.message,
-            item: e.item.as_ref().map(json::item_to_json),
-        }),
+        error: Some(StatementError { code: code_of(e.kind), message: e.message, item: e.item }),
         ..StatementResponse::default()
     }
 }
 
-/// Adds `c` to the per-table totals in `all`.
-pub fn add_capacity(all: &mut Vec<Value>, c: Option<Value>) {
+/// Adds `c` to the per-table totals in `all` (tables in first-seen order).
+fn add_capacity(all: &mut Vec<ConsumedCapacity>, c: Option<ConsumedCapacity>) {
     let Some(c) = c else { return };
-    let table = c.get("TableName").cloned();
-    match all.iter_mut().find(|x| x.get("TableName") == table.as_ref()) {
-        Some(x) => {
-            for member in ["CapacityUnits", "ReadCapacityUnits", "WriteCapacityUnits"] {
-                if let Some(add) = c.get(member).and_then(Value::as_f64) {
-                    let sum = x.get(member).and_then(Value::as_f64).unwrap_or(0.0) + add;
-                    x[member] = serde_json::json!(sum);
-                }
-            }
-            if let (Some(add), Some(t)) =
-                (c.pointer("/Table/CapacityUnits").and_then(Value::as_f64), x.get_mut("Table"))
-            {
-                let sum = t.get("CapacityUnits").and_then(Value::as_f64).unwrap_or(0.0) + add;
-                t["CapacityUnits"] = serde_json::json!(sum);
-            }
-        }
+    match all.iter_mut().find(|x| x.table_name == c.table_name) {
+        Some(x) => x.add(&c),
         None => all.push(c),
     }
 }
 
-/// Runs BatchExecuteStatement.
-pub fn run(svc: &Service, body: &Value) -> Result<Output> {
-    let input: Input = crate::http::decode(body)?;
-    let entries = super::member(body, "Statements").as_array().map(Vec::as_slice).unwrap_or(&[]);
-    // Parse every statement first: the batch's kind (reads or writes) is
-    // known only then.
-    let mut parsed = Vec::with_capacity(entries.len());
-    for entry in entries {
-        let s: StatementInput = crate::http::decode(entry)?;
-        let params = super::execute_statement::parameters(entry)?;
-        let stmt = partiql::parse_with(&s.statement, params.len());
-        parsed.push((s, params, stmt));
-    }
-    let kinds: HashSet<bool> =
-        parsed.iter().filter_map(|(_, _, s)| s.as_ref().ok().map(|s| s.0.is_read())).collect();
-    if kinds.len() > 1 {
-        return Err(Error::validation(m::BATCH_MIXED));
-    }
-    let compiled: Vec<Result<Command>> = parsed
-        .iter()
-        .map(|(_, params, stmt)| {
-            let stmt = &stmt.as_ref().map_err(Clone::clone)?.0;
-            if let partiql::ast::Statement::Exists(_) = stmt {
-                return Err(Error::validation(m::EXISTS_OUTSIDE_TRANSACTION));
-            }
-            let cmd = compile::compile(stmt, params, &|t, i| exec::key_names(svc, t, i))?;
-            if stmt.is_read() && !matches!(cmd, Command::Get { .. }) {
-                return Err(Error::validation(m::MISSING_KEY_EQUALITY));
-            }
-            Ok(cmd)
-        })
-        .collect();
-    // Two writes of one item in a batch reject the whole batch.
-    let mut seen = HashSet::new();
-    for cmd in compiled.iter().flatten() {
-        let key = match cmd {
-            Command::Update { key, .. } | Command::Delete { key, .. } => key.clone(),
-            Command::Insert { item, .. } => {
-                let names = exec::key_names(svc, cmd.table(), None)?;
-                exec::key_of(item, &names).into_iter().collect()
-            }
-            _ => continue,
-        };
-        if !seen.insert((cmd.table().to_string(), json::item_to_json(&key).to_string())) {
-            return Err(Error::validation(m::DUPLICATE_ITEMS_IN_BATCH));
+impl BatchExecuteStatement {
+    /// Parses and compiles every statement, then runs each on its own.
+    pub fn execute(&self, ctx: &Ctx<'_>, store: &Store) -> Result<Output> {
+        // Parse every statement first: the batch's kind (reads or writes)
+        // is known only then.
+        let parsed: Vec<_> =
+            self.statements.iter().map(|s| partiql::parse_with(&s.statement, s.parameters.len())).collect();
+        let kinds: HashSet<bool> =
+            parsed.iter().filter_map(|s| s.as_ref().ok().map(|s| s.0.is_read())).collect();
+        if kinds.len() > 1 {
+            return Err(Error::validation(m::BATCH_MIXED));
         }
-    }
-    let capacity = input.return_consumed_capacity.as_deref().filter(|c| *c != "NONE");
-    let mut out = Output::default();
-    let mut caps = Vec::new();
-    for ((s, _, _), cmd) in parsed.iter().zip(compiled) {
-        let response = cmd.and_then(|cmd| {
-            let options = exec::Options {
-                consistent: s.consistent_read.unwrap_or(false),
-                capacity,
-                on_failure: s.return_values_on_condition_check_failure.as_deref(),
-                ..exec::Options::default()
-            };
-            let r = exec::run(svc, &cmd, &options)?;
-            add_capacity(&mut caps, r.consumed);
-            Ok(StatementResponse {
-                table_name: Some(cmd.table().to_string()),
-                item: if cmd_is_read(&cmd) { r.items.into_iter().next() } else { None },
-                error: None,
+        let key_names = |t: &str, i: Option<&str>| exec::key_names(ctx, &store.snapshot(), t, i);
+        let compiled: Vec<Result<Command>> = self
+            .statements
+            .iter()
+            .zip(&parsed)
+            .map(|(s, stmt)| {
+                let stmt = &stmt.as_ref().map_err(Clone::clone)?.0;
+                if let partiql::ast::Statement::Exists(_) = stmt {
+                    return Err(Error::validation(m::EXISTS_OUTSIDE_TRANSACTION));
+                }
+                let cmd = compile::compile(stmt, &s.parameters, &key_names)?;
+                if stmt.is_read() && !matches!(cmd, Command::Get { .. }) {
+                    return Err(Error::validation(m::MISSING_KEY_EQUALITY));
+                }
+                Ok(cmd)
             })
-        });
-        out.responses.push(response.unwrap_or_else(failed));
+            .collect();
+        // Two writes of one item in a batch reject the whole batch.
+        let mut seen = HashSet::new();
+        for cmd in compiled.iter().flatten() {
+            let key: Item = match cmd {
+                Command::Update { key, .. } | Command::Delete { key, .. } => key.clone(),
+                Command::Insert { item, .. } => {
+                    exec::key_of(item, &key_names(cmd.table(), None)?).into_iter().collect()
+                }
+                _ => continue,
+            };
+            if !seen.insert((cmd.table().to_string(), key)) {
+                return Err(Error::validation(m::DUPLICATE_ITEMS_IN_BATCH));
+            }
+        }
+        let capacity = self.return_consumed_capacity;
+        let mut out = Output::default();
+        let mut caps = Vec::new();
+        for (s, cmd) in self.statements.iter().zip(compiled) {
+            let response = cmd.and_then(|cmd| {
+                let options = exec::Options {
+                    consistent: s.consistent_read,
+                    capacity,
+                    old_on_failure: s.return_old_on_failure,
+                    ..exec::Options::default()
+                };
+                let r = exec::run(ctx, store, &cmd, &options)?;
+                add_capacity(&mut caps, r.consumed);
+                let read = matches!(cmd, Command::Get { .. } | Command::Read { .. });
+                Ok(StatementResponse {
+                    table_name: Some(cmd.table().to_string()),
+                    item: if read { r.items.into_iter().next() } else { None },
+                    error: None,
+                })
+            });
+            out.responses.push(response.unwrap_or_else(failed));
+        }
+        out.consumed_capacity = (capacity != CapacityMode::None).then_some(caps);
+        Ok(out)
     }
-    out.consumed_capacity = capacity.map(|_| caps);
-    Ok(out)
-}
-
-fn cmd_is_read(cmd: &Command) -> bool {
-    matches!(cmd, Command::Get { .. } | Command::Read { .. })
 }

@@ -1,12 +1,14 @@
 //! BatchGetItem: up to 100 keys over any tables, read from one snapshot,
 //! with a 16 MB response cap (the rest comes back as UnprocessedKeys).
 
-use super::common::{self, ConsumedCapacity};
+use super::command::{Ctx, Read};
+use super::common::{self, CapacityMode, ConsumedCapacity};
+use super::exprs::Params;
 use crate::error::{messages, Error, Result};
-use crate::service::Service;
-use crate::store::StoredItem;
-use crate::value::{json, Item};
-use serde::{Deserialize, Serialize};
+use crate::store::{Db, StoredItem};
+use crate::value::Item;
+use serde::ser::SerializeMap;
+use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
 /// Most keys in one call.
@@ -14,110 +16,138 @@ pub const MAX_KEYS: usize = 100;
 /// Most bytes of items in one response.
 pub const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Input {
-    return_consumed_capacity: Option<String>,
+/// BatchGetItem's input ([`crate::Service::batch_get_item`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchGetItem {
+    /// `RequestItems`: the keys to read, per table (name or ARN), in the
+    /// order given.
+    pub request_items: Vec<(String, KeysAndAttributes)>,
+    /// `ReturnConsumedCapacity`.
+    pub return_consumed_capacity: CapacityMode,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct KeysAndAttributes {
-    consistent_read: Option<bool>,
+/// The keys to read from one table, and how.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct KeysAndAttributes {
+    /// `Keys`.
+    pub keys: Vec<Item>,
+    /// `ConsistentRead`.
+    pub consistent_read: Option<bool>,
+    /// `ProjectionExpression` (or `AttributesToGet`) with its names.
+    pub expressions: Params,
+}
+
+/// The request's members again, for `UnprocessedKeys` (with only the keys
+/// left unread).
+impl Serialize for KeysAndAttributes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("Keys", &self.keys)?;
+        if let Some(c) = self.consistent_read {
+            map.serialize_entry("ConsistentRead", &c)?;
+        }
+        if let Some(p) = &self.expressions.projection {
+            map.serialize_entry("ProjectionExpression", p)?;
+        }
+        if let Some(n) = &self.expressions.names {
+            map.serialize_entry("ExpressionAttributeNames", n)?;
+        }
+        if let Some(a) = self.expressions.legacy.as_ref().and_then(|l| l.attributes_to_get.as_ref()) {
+            map.serialize_entry("AttributesToGet", a)?;
+        }
+        map.end()
+    }
 }
 
 /// BatchGetItem's response.
-#[derive(Serialize, Default)]
+#[derive(Serialize, Default, Debug)]
 #[serde(rename_all = "PascalCase")]
 pub struct Output {
     responses: BTreeMap<String, Vec<common::ItemOut>>,
-    unprocessed_keys: BTreeMap<String, serde_json::Value>,
+    unprocessed_keys: BTreeMap<String, KeysAndAttributes>,
     #[serde(skip_serializing_if = "Option::is_none")]
     consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 
-/// Runs BatchGetItem.
-pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
-    let input: Input = crate::http::decode(body)?;
-    let capacity = common::CapacityMode::parse(input.return_consumed_capacity.as_deref());
-    let mut requests = Vec::new();
-    let mut total = 0;
-    // RequestItems is read in place: decoding it would copy every key.
-    let empty = serde_json::Map::new();
-    let request_items = super::member(body, "RequestItems").as_object().unwrap_or(&empty);
-    for (table, spec) in request_items {
-        let ka: KeysAndAttributes = crate::http::decode(spec)?;
-        let key_list = super::member(spec, "Keys").as_array().map(Vec::as_slice).unwrap_or(&[]);
-        total += key_list.len();
-        let exprs = super::exprs::parse(spec)?;
-        let keys = key_list.iter().map(json::parse_item).collect::<Result<Vec<_>>>()?;
-        requests.push((table, spec, keys, exprs, ka.consistent_read.unwrap_or(false)));
+impl Output {
+    /// The items read from table `table`, decoded.
+    pub fn items(&self, table: &str) -> Vec<Item> {
+        self.responses.get(table).into_iter().flatten().map(common::ItemOut::to_item).collect()
     }
-    if total > MAX_KEYS {
-        return Err(Error::validation(messages::BATCH_GET_TOO_MANY));
+
+    /// `UnprocessedKeys`: what to ask for again.
+    pub fn unprocessed_keys(&self) -> &BTreeMap<String, KeysAndAttributes> {
+        &self.unprocessed_keys
     }
-    let db = svc.store.snapshot();
-    // Every table and key is checked before anything is read.
-    let mut resolved = Vec::new();
-    for (name, spec, keys, exprs, consistent) in &requests {
-        let table = super::existing_table(&db, name)?;
-        let mut seen = HashSet::new();
-        let mut primary = Vec::with_capacity(keys.len());
-        for k in keys {
-            let key = table.def.request_key(k)?;
-            if !seen.insert(key.clone()) {
-                return Err(Error::validation(messages::DUPLICATE_KEYS_IN_BATCH));
-            }
-            primary.push(key);
-        }
-        resolved.push((*name, *spec, table, primary, exprs, *consistent));
-    }
-    let mut out = Output::default();
-    let mut bytes = 0usize;
-    let mut full = false;
-    let mut caps = Vec::new();
-    for (name, spec, table, keys, exprs, consistent) in resolved {
-        let mut units = 0.0;
-        let mut unprocessed = Vec::new();
-        let mut items = Vec::new();
-        for (i, key) in keys.iter().enumerate() {
-            let found = table.get(key);
-            // An item that would take the response past 16 MB, and every key
-            // after it, comes back in UnprocessedKeys.
-            let fault = svc.config.unprocessed_probability;
-            if full
-                || bytes + found.map_or(0, StoredItem::size) > MAX_RESPONSE_BYTES
-                || (fault > 0.0 && fastrand::f64() < fault)
-            {
-                full = full || bytes + found.map_or(0, StoredItem::size) > MAX_RESPONSE_BYTES;
-                unprocessed.push(serde_json::to_value(requests_key(&requests, name, i)).unwrap_or_default());
-                continue;
-            }
-            units += common::read_units(found.map_or(0, StoredItem::size), consistent);
-            if let Some(found) = found {
-                bytes += found.size();
-                items.push(common::ItemOut::project(found, exprs.projection.as_ref()));
-            }
-        }
-        out.responses.insert(name.clone(), items);
-        if !unprocessed.is_empty() {
-            let mut spec = spec.clone();
-            spec["Keys"] = serde_json::Value::Array(unprocessed);
-            out.unprocessed_keys.insert(name.clone(), spec);
-        }
-        if let Some(c) = common::read_capacity(capacity, &table.def.name, None, units) {
-            caps.push(c);
-        }
-    }
-    out.consumed_capacity = (capacity != common::CapacityMode::None).then_some(caps);
-    Ok(out)
 }
 
-fn requests_key<'a>(
-    requests: &'a [(&String, &serde_json::Value, Vec<Item>, super::exprs::Exprs, bool)],
-    table: &str,
-    i: usize,
-) -> &'a Item {
-    let (_, _, keys, _, _) = requests.iter().find(|r| r.0 == table).expect("table is in the request");
-    &keys[i]
+impl Read for BatchGetItem {
+    type Output = Output;
+
+    fn execute(&self, ctx: &Ctx<'_>, db: &Db) -> Result<Output> {
+        let capacity = self.return_consumed_capacity;
+        let mut total = 0;
+        let mut parsed = Vec::with_capacity(self.request_items.len());
+        for (_, spec) in &self.request_items {
+            total += spec.keys.len();
+            parsed.push(spec.expressions.parse()?);
+        }
+        if total > MAX_KEYS {
+            return Err(Error::validation(messages::BATCH_GET_TOO_MANY));
+        }
+        // Every table and key is checked before anything is read.
+        let mut resolved = Vec::with_capacity(self.request_items.len());
+        for ((name, spec), exprs) in self.request_items.iter().zip(&parsed) {
+            let table = super::existing_table(ctx, db, name)?;
+            let mut seen = HashSet::new();
+            let mut primary = Vec::with_capacity(spec.keys.len());
+            for k in &spec.keys {
+                let key = table.def.request_key(k)?;
+                if !seen.insert(key.clone()) {
+                    return Err(Error::validation(messages::DUPLICATE_KEYS_IN_BATCH));
+                }
+                primary.push(key);
+            }
+            resolved.push((name, spec, table, primary, exprs));
+        }
+        let mut out = Output::default();
+        let mut bytes = 0usize;
+        let mut full = false;
+        let mut caps = Vec::new();
+        let fault = ctx.unprocessed_probability;
+        for (name, spec, table, keys, exprs) in resolved {
+            let consistent = spec.consistent_read.unwrap_or(false);
+            let mut units = 0.0;
+            let mut unprocessed = Vec::new();
+            let mut items = Vec::new();
+            for (i, key) in keys.iter().enumerate() {
+                let found = table.get(key);
+                // An item that would take the response past 16 MB, and every
+                // key after it, comes back in UnprocessedKeys.
+                if full
+                    || bytes + found.map_or(0, StoredItem::size) > MAX_RESPONSE_BYTES
+                    || (fault > 0.0 && fastrand::f64() < fault)
+                {
+                    full = full || bytes + found.map_or(0, StoredItem::size) > MAX_RESPONSE_BYTES;
+                    unprocessed.push(spec.keys[i].clone());
+                    continue;
+                }
+                units += common::read_units(found.map_or(0, StoredItem::size), consistent);
+                if let Some(found) = found {
+                    bytes += found.size();
+                    items.push(common::ItemOut::project(found, exprs.projection.as_ref()));
+                }
+            }
+            out.responses.insert(name.clone(), items);
+            if !unprocessed.is_empty() {
+                let left = KeysAndAttributes { keys: unprocessed, ..spec.clone() };
+                out.unprocessed_keys.insert(name.clone(), left);
+            }
+            if let Some(c) = common::read_capacity(capacity, &table.def.name, None, units) {
+                caps.push(c);
+            }
+        }
+        out.consumed_capacity = (capacity != CapacityMode::None).then_some(caps);
+        Ok(out)
+    }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// `ReturnValues` of a write.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum ReturnValues {
     /// Nothing.
     #[default]
@@ -28,15 +28,20 @@ impl ReturnValues {
     /// The API model has already checked the enum; this checks what the
     /// operation accepts.
     pub fn parse(value: Option<&str>, allowed: &[ReturnValues]) -> Result<Self> {
-        let rv = match value {
+        Self::from_wire(value).allowed_in(allowed)
+    }
+
+    /// The mode a wire value names (`NONE` for anything else: the API
+    /// model has checked the enum).
+    pub fn from_wire(value: Option<&str>) -> Self {
+        match value {
             None | Some("NONE") => ReturnValues::None,
             Some("ALL_OLD") => ReturnValues::AllOld,
             Some("UPDATED_OLD") => ReturnValues::UpdatedOld,
             Some("ALL_NEW") => ReturnValues::AllNew,
             Some("UPDATED_NEW") => ReturnValues::UpdatedNew,
             Some(_) => ReturnValues::None,
-        };
-        rv.allowed_in(allowed)
+        }
     }
 
     /// This mode, if the operation accepts it (`NONE` or one of `allowed`).
@@ -54,7 +59,7 @@ pub fn return_old_on_failure(value: Option<&str>) -> bool {
 }
 
 /// `ReturnConsumedCapacity`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum CapacityMode {
     /// Not returned.
     #[default]
@@ -276,12 +281,12 @@ pub struct ItemCollectionMetrics {
 /// Item collection metrics for the partition of the item at `key`, when the
 /// table has LSIs and `ReturnItemCollectionMetrics` is `SIZE`.
 pub fn item_collection_metrics(
-    requested: Option<&str>,
+    requested: bool,
     table: &Table,
     key: &crate::store::PrimaryKey,
 ) -> Option<ItemCollectionMetrics> {
     let def = &table.def;
-    if requested != Some("SIZE") || !def.indexes.iter().any(|i| i.kind == IndexKind::Local) {
+    if !requested || !def.indexes.iter().any(|i| i.kind == IndexKind::Local) {
         return None;
     }
     let hash = &def.key.hash[0].name;

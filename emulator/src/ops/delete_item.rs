@@ -1,13 +1,14 @@
 //! DeleteItem: remove one item by its key, optionally under a condition.
 
+use super::command::{Ctx, Write};
 use super::common::{self, ConsumedCapacity, ItemCollectionMetrics, ReturnValues};
-use super::write::{self, Change, Reporting, WriteInput};
+use super::exprs::Params;
+use super::write::{self, Change, ItemPlan, Reporting};
 use crate::error::Result;
-use crate::service::Service;
-use crate::store::StoredItem;
-use super::exprs::{Exprs, Params};
-use crate::value::{json, Item};
+use crate::store::{Db, StoredItem};
+use crate::value::Item;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// DeleteItem's response.
 #[derive(Serialize, Default, Debug)]
@@ -21,17 +22,19 @@ pub struct Output {
     item_collection_metrics: Option<ItemCollectionMetrics>,
 }
 
-/// DeleteItem as a typed, in-process request ([`Service::delete_item`]).
+/// DeleteItem's input ([`crate::Service::delete_item`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteItem {
-    /// The table.
+    /// The table (a name or an ARN).
     pub table_name: String,
     /// The key attributes.
     pub key: Item,
-    /// `ConditionExpression` with its names and values.
+    /// `ConditionExpression` (or `Expected`) with its names and values.
     pub expressions: Params,
     /// `NONE` or `ALL_OLD`.
     pub return_values: ReturnValues,
+    /// Capacity, metrics and old item on condition failure.
+    pub reporting: Reporting,
 }
 
 impl DeleteItem {
@@ -46,6 +49,13 @@ impl DeleteItem {
         self
     }
 
+    /// Sets the expression parameters (`#names`, `:values`).
+    pub fn params(mut self, names: Option<BTreeMap<String, String>>, values: Option<Item>) -> Self {
+        self.expressions.names = names;
+        self.expressions.values = values;
+        self
+    }
+
     /// Returns the deleted item (`ReturnValues: ALL_OLD`).
     pub fn return_old(mut self) -> Self {
         self.return_values = ReturnValues::AllOld;
@@ -54,59 +64,61 @@ impl DeleteItem {
 }
 
 impl Output {
+    /// Its returned attributes and ConsumedCapacity, for a caller that
+    /// shapes its own response (PartiQL).
+    pub fn into_parts(self) -> (Option<common::ItemOut>, Option<ConsumedCapacity>) {
+        (self.attributes.map(common::ItemOut::Shared), self.consumed_capacity)
+    }
+
     /// The deleted item, for `ALL_OLD`, when there was one.
     pub fn attributes(&self) -> Option<Item> {
         self.attributes.as_ref().map(StoredItem::item)
     }
 }
 
-impl Service {
-    /// Runs DeleteItem in-process on a typed request (see [`DeleteItem`]).
-    pub fn delete_item(&self, request: DeleteItem) -> Result<Output> {
-        self.typed("DeleteItem", &request.table_name, &[Some(&request.key)], || {
-            let return_values = request.return_values.allowed_in(&[ReturnValues::AllOld])?;
-            let exprs = request.expressions.parse()?;
-            apply(self, &request.table_name, &request.key, return_values, &exprs, Reporting::default())
-        })
-    }
-}
-
-/// Runs DeleteItem.
-pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
-    let input: WriteInput = crate::http::decode(body)?;
-    let key_item = json::parse_item(super::member(body, "Key"))?;
-    let return_values = ReturnValues::parse(input.return_values.as_deref(), &[ReturnValues::AllOld])?;
-    let exprs = super::exprs::parse(body)?;
-    let reporting = input.reporting();
-    apply(svc, &input.table_name, &key_item, return_values, &exprs, reporting)
-}
-
-fn apply(
-    svc: &Service,
-    table_name: &str,
-    key_item: &Item,
+/// What the output needs from the plan.
+pub struct Extra {
     return_values: ReturnValues,
-    exprs: &Exprs,
-    reporting: Reporting<'_>,
-) -> Result<Output> {
-    let written = write::write_one(
-        svc,
-        table_name,
-        reporting.metrics,
-        |def| def.request_key(key_item),
-        |_, current| {
-            if !super::exprs::condition_holds_on(exprs.condition.as_ref(), current) {
-                return Err(write::condition_failed(reporting.return_old, current));
-            }
-            Ok(Change::Delete)
-        },
-    )?;
-    Ok(Output {
-        consumed_capacity: common::write_capacity(reporting.capacity, &written.def, written.old.as_ref(), None),
-        item_collection_metrics: written.metrics,
-        attributes: match return_values {
-            ReturnValues::AllOld => written.old,
-            _ => None,
-        },
-    })
+    reporting: Reporting,
+}
+
+impl Write for DeleteItem {
+    type Plan = ItemPlan<Extra>;
+    type Output = Output;
+
+    fn plan(&self, ctx: &Ctx<'_>, db: &Db) -> Result<Self::Plan> {
+        let return_values = self.return_values.allowed_in(&[ReturnValues::AllOld])?;
+        let exprs = self.expressions.parse()?;
+        let reporting = self.reporting;
+        write::plan_one(
+            ctx,
+            db,
+            &self.table_name,
+            reporting.item_collection_metrics,
+            |def| def.request_key(&self.key),
+            |_, current| {
+                if !super::exprs::condition_holds_on(exprs.condition.as_ref(), current) {
+                    return Err(write::condition_failed(reporting.old_on_condition_failure, current));
+                }
+                Ok((Change::Delete, Extra { return_values, reporting }))
+            },
+        )
+    }
+
+    fn apply(plan: Self::Plan, db: &mut Db) -> Output {
+        let (written, extra) = write::apply_one(plan, db);
+        Output {
+            consumed_capacity: common::write_capacity(
+                extra.reporting.capacity,
+                &written.def,
+                written.old.as_ref(),
+                None,
+            ),
+            item_collection_metrics: written.metrics,
+            attributes: match extra.return_values {
+                ReturnValues::AllOld => written.old,
+                _ => None,
+            },
+        }
+    }
 }

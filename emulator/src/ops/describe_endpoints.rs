@@ -1,8 +1,13 @@
 //! DescribeEndpoints: the regional endpoint, cached for a day.
 
+use super::command::{Ctx, Read};
 use crate::error::Result;
-use crate::service::Service;
-use serde::Serialize;
+use crate::store::Db;
+use serde::{Deserialize, Serialize};
+
+/// DescribeEndpoints' (empty) input ([`crate::Service::describe_endpoints`]).
+#[derive(Deserialize, Clone, Copy, Debug, Default, PartialEq)]
+pub struct DescribeEndpoints {}
 
 /// One endpoint.
 #[derive(Serialize, Debug)]
@@ -19,29 +24,15 @@ pub struct Output {
     endpoints: Vec<Endpoint>,
 }
 
-/// Runs DescribeEndpoints.
-pub fn run(svc: &Service, _body: &serde_json::Value) -> Result<Output> {
-    Ok(Output {
-        endpoints: vec![Endpoint {
-            address: format!("dynamodb.{}.amazonaws.com", svc.config.region),
-            cache_period_in_minutes: 1440,
-        }],
-    })
-}
+impl Read for DescribeEndpoints {
+    type Output = Output;
 
-#[cfg(test)]
-mod tests {
-    use crate::service::{Config, Service};
-    use serde_json::json;
-
-    #[test]
-    fn regional_endpoint() {
-        let svc = Service::new(Config { region: "eu-west-2".into(), ..Config::default() });
-        let out: serde_json::Value =
-            serde_json::from_slice(&svc.call("DescribeEndpoints", &json!({})).unwrap()).unwrap();
-        assert_eq!(
-            out,
-            json!({"Endpoints": [{"Address": "dynamodb.eu-west-2.amazonaws.com", "CachePeriodInMinutes": 1440}]})
-        );
+    fn execute(&self, ctx: &Ctx<'_>, _: &Db) -> Result<Output> {
+        Ok(Output {
+            endpoints: vec![Endpoint {
+                address: format!("dynamodb.{}.amazonaws.com", ctx.region),
+                cache_period_in_minutes: 1440,
+            }],
+        })
     }
 }

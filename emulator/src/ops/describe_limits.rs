@@ -1,11 +1,16 @@
 //! DescribeLimits: the account's default capacity quotas.
 
+use super::command::{Ctx, Read};
 use crate::error::Result;
-use crate::service::Service;
-use serde::Serialize;
+use crate::store::Db;
+use serde::{Deserialize, Serialize};
 
 /// Default account-level read/write capacity quota per region.
 pub const ACCOUNT_MAX_CAPACITY: i64 = 80_000;
+
+/// DescribeLimits' (empty) input ([`crate::Service::describe_limits`]).
+#[derive(Deserialize, Clone, Copy, Debug, Default, PartialEq)]
+pub struct DescribeLimits {}
 
 /// DescribeLimits' response.
 #[derive(Serialize, Debug)]
@@ -17,34 +22,15 @@ pub struct Output {
     table_max_write_capacity_units: i64,
 }
 
-/// Runs DescribeLimits.
-pub fn run(_svc: &Service, _body: &serde_json::Value) -> Result<Output> {
-    Ok(Output {
-        account_max_read_capacity_units: ACCOUNT_MAX_CAPACITY,
-        account_max_write_capacity_units: ACCOUNT_MAX_CAPACITY,
-        table_max_read_capacity_units: super::table_input::MAX_TABLE_CAPACITY,
-        table_max_write_capacity_units: super::table_input::MAX_TABLE_CAPACITY,
-    })
-}
+impl Read for DescribeLimits {
+    type Output = Output;
 
-#[cfg(test)]
-mod tests {
-    use crate::service::{Config, Service};
-    use serde_json::json;
-
-    #[test]
-    fn default_quotas() {
-        let svc = Service::new(Config::default());
-        let out: serde_json::Value =
-            serde_json::from_slice(&svc.call("DescribeLimits", &json!({})).unwrap()).unwrap();
-        assert_eq!(
-            out,
-            json!({
-                "AccountMaxReadCapacityUnits": 80000,
-                "AccountMaxWriteCapacityUnits": 80000,
-                "TableMaxReadCapacityUnits": 40000,
-                "TableMaxWriteCapacityUnits": 40000
-            })
-        );
+    fn execute(&self, _: &Ctx<'_>, _: &Db) -> Result<Output> {
+        Ok(Output {
+            account_max_read_capacity_units: ACCOUNT_MAX_CAPACITY,
+            account_max_write_capacity_units: ACCOUNT_MAX_CAPACITY,
+            table_max_read_capacity_units: super::table_input::MAX_TABLE_CAPACITY,
+            table_max_write_capacity_units: super::table_input::MAX_TABLE_CAPACITY,
+        })
     }
 }

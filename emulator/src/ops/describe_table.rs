@@ -1,14 +1,24 @@
 //! DescribeTable: the full description of one table.
 
+use super::command::{Ctx, Read};
 use super::table_description::{self as desc, TableDescription};
 use crate::error::Result;
-use crate::service::Service;
+use crate::store::Db;
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+/// DescribeTable's input ([`crate::Service::describe_table`]).
+#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(rename_all = "PascalCase")]
-struct Input {
-    table_name: String,
+pub struct DescribeTable {
+    /// The table (a name or an ARN).
+    pub table_name: String,
+}
+
+impl DescribeTable {
+    /// Describes `table_name`.
+    pub fn new(table_name: impl Into<String>) -> Self {
+        DescribeTable { table_name: table_name.into() }
+    }
 }
 
 /// DescribeTable's response.
@@ -18,57 +28,18 @@ pub struct Output {
     table: TableDescription,
 }
 
-/// Runs DescribeTable.
-pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
-    let input: Input = crate::http::decode(body)?;
-    let db = svc.store.snapshot();
-    let table = desc::find_table(&db, &input.table_name)?;
-    Ok(Output { table: desc::describe(table, None) })
+impl Output {
+    /// The description.
+    pub fn table(&self) -> &TableDescription {
+        &self.table
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use crate::error::ErrorKind;
-    use crate::service::{Config, Service};
-    use serde_json::{json, Value};
+impl Read for DescribeTable {
+    type Output = Output;
 
-    fn call(svc: &Service, op: &str, body: Value) -> Result<Value, crate::Error> {
-        svc.call(op, &body).map(|b| serde_json::from_slice(&b).unwrap())
-    }
-
-    #[test]
-    fn describes_by_name_and_arn() {
-        let svc = Service::new(Config::default());
-        call(
-            &svc,
-            "CreateTable",
-            json!({
-                "TableName": "Music",
-                "AttributeDefinitions": [{"AttributeName": "Artist", "AttributeType": "S"}],
-                "KeySchema": [{"AttributeName": "Artist", "KeyType": "HASH"}],
-                "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}
-            }),
-        )
-        .unwrap();
-        let d = call(&svc, "DescribeTable", json!({"TableName": "Music"})).unwrap();
-        assert_eq!(d["Table"]["TableStatus"], "ACTIVE");
-        assert_eq!(d["Table"]["ProvisionedThroughput"]["ReadCapacityUnits"], 5);
-        assert!(d["Table"].get("BillingModeSummary").is_none());
-        assert_eq!(d["Table"]["WarmThroughput"]["Status"], "ACTIVE");
-        let by_arn = call(
-            &svc,
-            "DescribeTable",
-            json!({"TableName": "arn:aws:dynamodb:us-east-1:000000000000:table/Music"}),
-        )
-        .unwrap();
-        assert_eq!(by_arn["Table"]["TableId"], d["Table"]["TableId"]);
-    }
-
-    #[test]
-    fn missing_table() {
-        let svc = Service::new(Config::default());
-        let e = call(&svc, "DescribeTable", json!({"TableName": "nope"})).unwrap_err();
-        assert_eq!(e.kind, ErrorKind::ResourceNotFound);
-        assert_eq!(e.message, "Requested resource not found: Table: nope not found");
+    fn execute(&self, ctx: &Ctx<'_>, db: &Db) -> Result<Output> {
+        let table = desc::find_table(ctx, db, &self.table_name)?;
+        Ok(Output { table: desc::describe(ctx, table, None) })
     }
 }

@@ -1,14 +1,17 @@
 //! DescribeTimeToLive: whether expiry is on, and on which attribute.
 
+use super::command::{Ctx, Read};
 use super::table_description as desc;
 use crate::error::Result;
-use crate::service::Service;
+use crate::store::Db;
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+/// DescribeTimeToLive's input ([`crate::Service::describe_time_to_live`]).
+#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(rename_all = "PascalCase")]
-struct Input {
-    table_name: String,
+pub struct DescribeTimeToLive {
+    /// The table (a name or an ARN).
+    pub table_name: String,
 }
 
 /// `TimeToLiveDescription`.
@@ -27,14 +30,24 @@ pub struct Output {
     time_to_live_description: Description,
 }
 
-/// Runs DescribeTimeToLive.
-pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
-    let input: Input = crate::http::decode(body)?;
-    let db = svc.store.snapshot();
-    let table = desc::find_table(&db, &input.table_name)?;
-    let description = match table.def.meta.ttl_attribute() {
-        Some(attr) => Description { time_to_live_status: "ENABLED", attribute_name: Some(attr.to_string()) },
-        None => Description { time_to_live_status: "DISABLED", attribute_name: None },
-    };
-    Ok(Output { time_to_live_description: description })
+impl Output {
+    /// The TTL attribute, when expiry is enabled.
+    pub fn attribute(&self) -> Option<&str> {
+        self.time_to_live_description.attribute_name.as_deref()
+    }
+}
+
+impl Read for DescribeTimeToLive {
+    type Output = Output;
+
+    fn execute(&self, ctx: &Ctx<'_>, db: &Db) -> Result<Output> {
+        let table = desc::find_table(ctx, db, &self.table_name)?;
+        let description = match table.def.meta.ttl_attribute() {
+            Some(attr) => {
+                Description { time_to_live_status: "ENABLED", attribute_name: Some(attr.to_string()) }
+            }
+            None => Description { time_to_live_status: "DISABLED", attribute_name: None },
+        };
+        Ok(Output { time_to_live_description: description })
+    }
 }

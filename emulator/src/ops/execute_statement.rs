@@ -1,93 +1,105 @@
 //! ExecuteStatement: one PartiQL statement (see `crate::partiql`), run as
 //! the GetItem, Query, Scan, PutItem, UpdateItem or DeleteItem it compiles
 //! to. A paginated SELECT returns a `NextToken` that carries its
-//! LastEvaluatedKey.
+//! LastEvaluatedKey (`partiql::token`).
 
-use crate::error::{messages::partiql as m, Error, Result};
-use crate::partiql::{self, exec};
-use crate::service::Service;
-use crate::value::{json, AttributeValue};
-use base64::Engine as _;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use super::command::Ctx;
+use super::common::{CapacityMode, ConsumedCapacity, ItemOut};
+use crate::error::Result;
+use crate::partiql::{self, exec, token};
+use crate::store::Store;
+use crate::value::{AttributeValue, Item};
+use serde::Serialize;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Input {
-    statement: String,
-    consistent_read: Option<bool>,
-    next_token: Option<String>,
-    return_consumed_capacity: Option<String>,
-    limit: Option<u64>,
-    return_values_on_condition_check_failure: Option<String>,
+/// ExecuteStatement's input ([`crate::Service::execute_statement`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExecuteStatement {
+    /// The PartiQL statement.
+    pub statement: String,
+    /// `Parameters`: one value per `?`, in order.
+    pub parameters: Vec<AttributeValue>,
+    /// `ConsistentRead`.
+    pub consistent_read: bool,
+    /// `NextToken`: where a paginated SELECT resumes.
+    pub next_token: Option<String>,
+    /// `Limit`: items a SELECT reads at most.
+    pub limit: Option<usize>,
+    /// `ReturnConsumedCapacity`.
+    pub return_consumed_capacity: CapacityMode,
+    /// `ReturnValuesOnConditionCheckFailure = ALL_OLD`.
+    pub return_old_on_failure: bool,
+}
+
+impl ExecuteStatement {
+    /// Runs `statement` with `parameters` (one per `?`).
+    pub fn new(statement: impl Into<String>, parameters: Vec<AttributeValue>) -> Self {
+        ExecuteStatement { statement: statement.into(), parameters, ..Self::default() }
+    }
+
+    /// Resumes a SELECT where the token of a previous page says.
+    pub fn next_token(mut self, token: impl Into<String>) -> Self {
+        self.next_token = Some(token.into());
+        self
+    }
+
+    /// Reads at most `limit` items (`Limit`).
+    pub fn limit(mut self, limit: usize) -> Self {
+        self.limit = Some(limit);
+        self
+    }
 }
 
 /// ExecuteStatement's response.
 #[derive(Serialize, Default, Debug)]
 #[serde(rename_all = "PascalCase")]
 pub struct Output {
-    items: Vec<exec::OutItem>,
+    items: Vec<ItemOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
     next_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    last_evaluated_key: Option<crate::value::Item>,
+    last_evaluated_key: Option<Item>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    consumed_capacity: Option<Value>,
+    consumed_capacity: Option<ConsumedCapacity>,
 }
 
-/// The `Parameters` of a request (PartiQL `?` values), validated as values.
-pub fn parameters(body: &Value) -> Result<Vec<AttributeValue>> {
-    match super::member(body, "Parameters") {
-        Value::Array(values) => values.iter().map(json::parse_value).collect(),
-        _ => Ok(Vec::new()),
+impl Output {
+    /// The items read, or a write's RETURNING item.
+    pub fn items(&self) -> Vec<Item> {
+        self.items.iter().map(ItemOut::to_item).collect()
+    }
+
+    /// `NextToken`: where the next page starts, if this one stopped early.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+
+    /// `ConsumedCapacity`, when asked for.
+    pub fn consumed_capacity(&self) -> Option<&ConsumedCapacity> {
+        self.consumed_capacity.as_ref()
     }
 }
 
-/// Runs ExecuteStatement.
-pub fn run(svc: &Service, body: &Value) -> Result<Output> {
-    let input: Input = crate::http::decode(body)?;
-    let params = parameters(body)?;
-    let parsed = partiql::parse_with(&input.statement, params.len())?;
-    let cmd = partiql::compile::compile(&parsed.0, &params, &|t, i| exec::key_names(svc, t, i))?;
-    let start = input.next_token.as_deref().map(|t| token_key(t, &input.statement)).transpose()?;
-    let options = exec::Options {
-        consistent: input.consistent_read.unwrap_or(false),
-        limit: input.limit,
-        start,
-        capacity: input.return_consumed_capacity.as_deref(),
-        on_failure: input.return_values_on_condition_check_failure.as_deref(),
-    };
-    let out = exec::run(svc, &cmd, &options)?;
-    Ok(Output {
-        next_token: out.last_key.as_ref().map(|k| next_token(&json::item_to_json(k), &input.statement)),
-        items: out.items,
-        last_evaluated_key: out.last_key,
-        consumed_capacity: out.consumed,
-    })
-}
-
-/// A stable fingerprint of the statement a token belongs to (FNV-1a).
-fn fingerprint(statement: &str) -> String {
-    let h = statement.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-    format!("{h:016x}")
-}
-
-/// The token that resumes `statement` after `key`.
-fn next_token(key: &Value, statement: &str) -> String {
-    let token = serde_json::json!({ "s": fingerprint(statement), "k": key });
-    base64::engine::general_purpose::STANDARD.encode(token.to_string())
-}
-
-/// The ExclusiveStartKey a token carries, for the statement it was issued for.
-fn token_key(token: &str, statement: &str) -> Result<Value> {
-    let invalid = || Error::validation(m::INVALID_NEXT_TOKEN);
-    let bytes = base64::engine::general_purpose::STANDARD.decode(token).map_err(|_| invalid())?;
-    let mut v: Value = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
-    if v.get("s").and_then(Value::as_str) != Some(fingerprint(statement).as_str()) {
-        return Err(Error::validation(m::NEXT_TOKEN_MISMATCH));
-    }
-    match v.get_mut("k").map(Value::take) {
-        Some(k @ Value::Object(_)) => Ok(k),
-        _ => Err(invalid()),
+impl ExecuteStatement {
+    /// Parses, compiles and runs the statement on `store`.
+    pub fn execute(&self, ctx: &Ctx<'_>, store: &Store) -> Result<Output> {
+        let parsed = partiql::parse_with(&self.statement, self.parameters.len())?;
+        let cmd = partiql::compile::compile(&parsed.0, &self.parameters, &|t, i| {
+            exec::key_names(ctx, &store.snapshot(), t, i)
+        })?;
+        let start = self.next_token.as_deref().map(|t| token::decode(t, &self.statement)).transpose()?;
+        let options = exec::Options {
+            consistent: self.consistent_read,
+            limit: self.limit,
+            start,
+            capacity: self.return_consumed_capacity,
+            old_on_failure: self.return_old_on_failure,
+        };
+        let out = exec::run(ctx, store, &cmd, &options)?;
+        Ok(Output {
+            next_token: out.last_key.as_ref().map(|k| token::encode(k, &self.statement)),
+            items: out.items,
+            last_evaluated_key: out.last_key,
+            consumed_capacity: out.consumed,
+        })
     }
 }

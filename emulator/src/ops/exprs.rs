@@ -13,7 +13,6 @@ use crate::expr::{
 };
 use crate::store::StoredItem;
 use crate::value::{json, Item};
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// The parsed expressions of one request (or of one transaction action).
@@ -48,33 +47,48 @@ impl Exprs {
     }
 }
 
-const LEGACY: &[&str] = &[
-    "AttributesToGet",
-    "AttributeUpdates",
-    "Expected",
-    "KeyConditions",
-    "QueryFilter",
-    "ScanFilter",
-    "ConditionalOperator",
-];
-const EXPRESSION: &[&str] = &[
-    "ProjectionExpression",
-    "UpdateExpression",
-    "ConditionExpression",
-    "KeyConditionExpression",
-    "FilterExpression",
-];
-
-fn present<'a>(body: &Value, names: &[&'a str]) -> Vec<&'a str> {
-    names.iter().copied().filter(|n| body.get(*n).is_some_and(|v| !v.is_null())).collect()
+/// The legacy (pre-expression) parameters of a request, already read
+/// into their typed forms.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Legacy {
+    /// `AttributesToGet`.
+    pub attributes_to_get: Option<Vec<String>>,
+    /// `AttributeUpdates`.
+    pub attribute_updates: Option<Vec<(String, legacy::AttributeUpdate)>>,
+    /// `Expected`.
+    pub expected: Option<Vec<(String, legacy::ExpectedEntry)>>,
+    /// `KeyConditions`.
+    pub key_conditions: Option<Vec<(String, legacy::FilterEntry)>>,
+    /// `QueryFilter`.
+    pub query_filter: Option<Vec<(String, legacy::FilterEntry)>>,
+    /// `ScanFilter`.
+    pub scan_filter: Option<Vec<(String, legacy::FilterEntry)>>,
+    /// `ConditionalOperator`.
+    pub conditional_operator: Option<String>,
 }
 
-fn str_member<'a>(body: &'a Value, name: &str) -> Option<&'a str> {
-    body.get(name).and_then(Value::as_str)
+impl Legacy {
+    /// The names of the parameters present, in the order the service lists them.
+    fn present(&self) -> Vec<&'static str> {
+        [
+            ("AttributesToGet", self.attributes_to_get.is_some()),
+            ("AttributeUpdates", self.attribute_updates.is_some()),
+            ("Expected", self.expected.is_some()),
+            ("KeyConditions", self.key_conditions.is_some()),
+            ("QueryFilter", self.query_filter.is_some()),
+            ("ScanFilter", self.scan_filter.is_some()),
+            ("ConditionalOperator", self.conditional_operator.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, present)| present.then_some(name))
+        .collect()
+    }
 }
 
-/// The expression parameters of a typed (in-process) request: expressions
-/// only, no legacy parameters.
+/// The expression parameters of a request (or of one transaction action or
+/// BatchGetItem table), as given: expressions as text with their names and
+/// values, and the legacy parameters. [`Params::parse`] makes the checks
+/// and builds the AST.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Params {
     /// `ConditionExpression`.
@@ -83,102 +97,98 @@ pub struct Params {
     pub update: Option<String>,
     /// `ProjectionExpression`.
     pub projection: Option<String>,
+    /// `FilterExpression`.
+    pub filter: Option<String>,
+    /// `KeyConditionExpression`.
+    pub key_condition: Option<String>,
     /// `ExpressionAttributeNames`.
     pub names: Option<BTreeMap<String, String>>,
     /// `ExpressionAttributeValues`.
     pub values: Option<Item>,
+    /// The legacy parameters, if any (boxed: rare).
+    pub legacy: Option<Box<Legacy>>,
 }
 
 impl Params {
-    /// Parses them as the JSON path would (same checks, same messages).
+    /// Whether no parameter at all is given (most requests).
+    pub fn is_empty(&self) -> bool {
+        self.condition.is_none()
+            && self.update.is_none()
+            && self.projection.is_none()
+            && self.filter.is_none()
+            && self.key_condition.is_none()
+            && self.names.is_none()
+            && self.values.is_none()
+            && self.legacy.is_none()
+    }
+
+    /// The expression parameters present, in the order the service lists them.
+    fn expressions_present(&self) -> Vec<&'static str> {
+        [
+            ("ProjectionExpression", self.projection.is_some()),
+            ("UpdateExpression", self.update.is_some()),
+            ("ConditionExpression", self.condition.is_some()),
+            ("KeyConditionExpression", self.key_condition.is_some()),
+            ("FilterExpression", self.filter.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, present)| present.then_some(name))
+        .collect()
+    }
+
+    /// Checks and parses every parameter, in the service's order: mixing
+    /// the two styles, the expressions together (unused placeholders are
+    /// reported across all of them), then the legacy parameters.
     pub fn parse(&self) -> Result<Exprs> {
-        if *self == Params::default() {
+        if self.is_empty() {
             return Ok(Exprs::default());
         }
+        let legacy_present = self.legacy.as_ref().map(|l| l.present()).unwrap_or_default();
+        legacy::check_mixing(&legacy_present, &self.expressions_present())?;
         if let Some(values) = &self.values {
             json::check_item(values)?;
         }
         let parsed = expr::parse_request(RequestExpressions {
             condition: self.condition.as_deref(),
-            filter: None,
-            key_condition: None,
+            filter: self.filter.as_deref(),
+            key_condition: self.key_condition.as_deref(),
             projection: self.projection.as_deref(),
             update: self.update.as_deref(),
             names: self.names.as_ref(),
             values: self.values.as_ref(),
         })?;
-        Ok(Exprs {
+        let mut out = Exprs {
             condition: parsed.condition,
             update: parsed.update,
             projection: parsed.projection,
-            ..Exprs::default()
-        })
-    }
-}
-
-/// Parses every expression and legacy parameter of `body`.
-pub fn parse(body: &Value) -> Result<Exprs> {
-    // Most requests have no expression parameter at all: one pass over the
-    // body's few members instead of a lookup per parameter name.
-    let is_parameter = |name: &str| {
-        LEGACY.contains(&name)
-            || EXPRESSION.contains(&name)
-            || name == "ExpressionAttributeNames"
-            || name == "ExpressionAttributeValues"
-    };
-    if body.as_object().is_some_and(|members| !members.keys().any(|k| is_parameter(k))) {
-        return Ok(Exprs::default());
-    }
-    legacy::check_mixing(&present(body, LEGACY), &present(body, EXPRESSION))?;
-    let values = match body.get("ExpressionAttributeValues") {
-        Some(v) if !v.is_null() => Some(json::parse_item(v)?),
-        _ => None,
-    };
-    let names: Option<BTreeMap<String, String>> = match body.get("ExpressionAttributeNames") {
-        Some(v) if !v.is_null() => Some(crate::http::decode(v)?),
-        _ => None,
-    };
-    let parsed = expr::parse_request(RequestExpressions {
-        condition: str_member(body, "ConditionExpression"),
-        filter: str_member(body, "FilterExpression"),
-        key_condition: str_member(body, "KeyConditionExpression"),
-        projection: str_member(body, "ProjectionExpression"),
-        update: str_member(body, "UpdateExpression"),
-        names: names.as_ref(),
-        values: values.as_ref(),
-    })?;
-    let mut out = Exprs {
-        condition: parsed.condition,
-        update: parsed.update,
-        projection: parsed.projection,
-        filter: parsed.filter,
-        key_condition: parsed.key_condition,
-        key_conditions: None,
-        query_filter: None,
-    };
-    let operator = str_member(body, "ConditionalOperator");
-    if let Some(v) = body.get("Expected").filter(|v| !v.is_null()) {
-        out.condition = legacy::expected(&legacy::expected_from_json(v)?, operator)?;
-    }
-    if let Some(v) = body.get("AttributeUpdates").filter(|v| !v.is_null()) {
-        out.update = Some(legacy::attribute_updates(&legacy::attribute_updates_from_json(v)?)?);
-    }
-    if let Some(v) = body.get("AttributesToGet").filter(|v| !v.is_null()) {
-        out.projection = Some(legacy::attributes_to_get(&legacy::attributes_to_get_from_json(v)?)?);
-    }
-    for parameter in ["QueryFilter", "ScanFilter"] {
-        if let Some(v) = body.get(parameter).filter(|v| !v.is_null()) {
-            let entries = legacy::filter_from_json(v, parameter)?;
-            out.filter = legacy::filter(&entries, operator)?;
-            if parameter == "QueryFilter" {
-                out.query_filter = Some(entries);
-            }
+            filter: parsed.filter,
+            key_condition: parsed.key_condition,
+            key_conditions: None,
+            query_filter: None,
+        };
+        let Some(l) = &self.legacy else { return Ok(out) };
+        let operator = l.conditional_operator.as_deref();
+        if let Some(expected) = &l.expected {
+            out.condition = legacy::expected(expected, operator)?;
         }
+        if let Some(updates) = &l.attribute_updates {
+            out.update = Some(legacy::attribute_updates(updates)?);
+        }
+        if let Some(names) = &l.attributes_to_get {
+            out.projection = Some(legacy::attributes_to_get(names)?);
+        }
+        if let Some(entries) = &l.query_filter {
+            out.filter = legacy::filter(entries, operator)?;
+            out.query_filter = Some(entries.clone());
+        }
+        if let Some(entries) = &l.scan_filter {
+            out.filter = legacy::filter(entries, operator)?;
+        }
+        if let Some(entries) = &l.key_conditions {
+            out.key_conditions = Some(entries.clone());
+        }
+        Ok(out)
     }
-    if let Some(v) = body.get("KeyConditions").filter(|v| !v.is_null()) {
-        out.key_conditions = Some(legacy::filter_from_json(v, "KeyConditions")?);
-    }
-    Ok(out)
 }
 
 /// [`condition_holds`] on a stored item, decoding only the attributes the

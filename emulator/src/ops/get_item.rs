@@ -1,19 +1,13 @@
 //! GetItem: read one item by its key.
 
+use super::command::{Ctx, Read};
 use super::common::{self, CapacityMode, ConsumedCapacity};
+use super::exprs::Params;
 use crate::error::Result;
-use crate::service::Service;
-use super::exprs::{Exprs, Params};
-use crate::value::{json, Item};
-use serde::{Deserialize, Serialize};
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Input {
-    table_name: String,
-    consistent_read: Option<bool>,
-    return_consumed_capacity: Option<String>,
-}
+use crate::store::Db;
+use crate::value::Item;
+use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// GetItem's response.
 #[derive(Serialize, Default, Debug)]
@@ -25,17 +19,19 @@ pub struct Output {
     consumed_capacity: Option<ConsumedCapacity>,
 }
 
-/// GetItem as a typed, in-process request ([`Service::get_item`]).
+/// GetItem's input ([`crate::Service::get_item`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetItem {
-    /// The table.
+    /// The table (a name or an ARN).
     pub table_name: String,
     /// The key attributes.
     pub key: Item,
-    /// `ProjectionExpression` with its names (values are not allowed).
+    /// `ProjectionExpression` (or `AttributesToGet`) with its names.
     pub expressions: Params,
     /// `ConsistentRead` (only changes the capacity an emulator would report).
     pub consistent_read: bool,
+    /// `ReturnConsumedCapacity`.
+    pub return_consumed_capacity: CapacityMode,
 }
 
 impl GetItem {
@@ -47,6 +43,12 @@ impl GetItem {
     /// Returns only the attributes `projection` names (`ProjectionExpression`).
     pub fn projection(mut self, projection: impl Into<String>) -> Self {
         self.expressions.projection = Some(projection.into());
+        self
+    }
+
+    /// Sets `ExpressionAttributeNames`.
+    pub fn names(mut self, names: BTreeMap<String, String>) -> Self {
+        self.expressions.names = Some(names);
         self
     }
 }
@@ -64,47 +66,23 @@ impl Output {
     }
 }
 
-impl Service {
-    /// Runs GetItem in-process on a typed request (see [`GetItem`]).
-    pub fn get_item(&self, request: GetItem) -> Result<Output> {
-        self.typed("GetItem", &request.table_name, &[Some(&request.key)], || {
-            let exprs = request.expressions.parse()?;
-            apply(self, &request.table_name, &request.key, &exprs, CapacityMode::None, request.consistent_read)
+impl Read for GetItem {
+    type Output = Output;
+
+    fn execute(&self, ctx: &Ctx<'_>, db: &Db) -> Result<Output> {
+        let exprs = self.expressions.parse()?;
+        let table = super::existing_table(ctx, db, &self.table_name)?;
+        let key = table.def.request_key(&self.key)?;
+        let found = table.get(&key);
+        let size = found.map_or(0, crate::store::StoredItem::size);
+        Ok(Output {
+            item: found.map(|s| common::ItemOut::project(s, exprs.projection.as_ref())),
+            consumed_capacity: common::read_capacity(
+                self.return_consumed_capacity,
+                &table.def.name,
+                None,
+                common::read_units(size, self.consistent_read),
+            ),
         })
     }
-}
-
-/// Runs GetItem.
-pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
-    let input: Input = crate::http::decode(body)?;
-    let key = json::parse_item(super::member(body, "Key"))?;
-    let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
-    let consistent = input.consistent_read.unwrap_or(false);
-    let exprs = super::exprs::parse(body)?;
-    apply(svc, &input.table_name, &key, &exprs, capacity, consistent)
-}
-
-/// GetItem on parsed input (also PartiQL's SELECT by key, see `partiql/exec.rs`).
-pub(crate) fn apply(
-    svc: &Service,
-    table_name: &str,
-    key: &Item,
-    exprs: &Exprs,
-    capacity: CapacityMode,
-    consistent: bool,
-) -> Result<Output> {
-    let db = svc.store.snapshot();
-    let table = super::existing_table(&db, table_name)?;
-    let key = table.def.request_key(key)?;
-    let found = table.get(&key);
-    let size = found.map_or(0, crate::store::StoredItem::size);
-    Ok(Output {
-        item: found.map(|s| common::ItemOut::project(s, exprs.projection.as_ref())),
-        consumed_capacity: common::read_capacity(
-            capacity,
-            &table.def.name,
-            None,
-            common::read_units(size, consistent),
-        ),
-    })
 }

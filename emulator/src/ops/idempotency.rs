@@ -1,20 +1,21 @@
 //! ClientRequestToken bookkeeping for TransactWriteItems: a repeat of a
 //! token within ten minutes with the same request returns the first
 //! response without applying again; with another request it is
-//! IdempotentParameterMismatchException.
+//! IdempotentParameterMismatchException. Time is the emulator clock's
+//! (the request's `Ctx::now_ms`), so a manual clock expires tokens.
 
+use super::transact_write_items::{Output, TransactWriteItems};
 use crate::error::{messages, Error, ErrorKind, Result};
 use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
 
-/// How long a token is remembered.
-pub const TOKEN_TTL: Duration = Duration::from_secs(600);
+/// How long a token is remembered, in milliseconds.
+pub const TOKEN_TTL_MS: u64 = 600_000;
 
 struct Entry {
-    request: serde_json::Value,
-    response: serde_json::Value,
-    at: Instant,
+    request: TransactWriteItems,
+    response: Output,
+    at_ms: u64,
 }
 
 /// Tokens seen in the last ten minutes.
@@ -30,28 +31,27 @@ impl std::fmt::Debug for Tokens {
 }
 
 /// The request minus what may differ between retries of the same call.
-fn fingerprint(request: &serde_json::Value) -> serde_json::Value {
+fn fingerprint(request: &TransactWriteItems) -> TransactWriteItems {
     let mut r = request.clone();
-    if let Some(o) = r.as_object_mut() {
-        o.remove("ReturnConsumedCapacity");
-    }
+    r.reporting.capacity = Default::default();
     r
 }
 
 impl Tokens {
-    /// Runs `apply` for a request carrying `token`, unless the token was
-    /// seen with the same request in the last ten minutes (then the first
-    /// response is returned, flagged as replayed, and nothing is applied
-    /// again). Holding the lock
-    /// across `apply` makes concurrent repeats apply once.
-    pub fn run<T: serde::Serialize>(
+    /// Runs `apply` for a request carrying `token` at `now_ms`, unless the
+    /// token was seen with the same request in the last ten minutes (then
+    /// the first response is returned, flagged as replayed, and nothing is
+    /// applied again). Holding the lock across `apply` makes concurrent
+    /// repeats apply once.
+    pub fn run(
         &self,
+        now_ms: u64,
         token: &str,
-        request: &serde_json::Value,
-        apply: impl FnOnce() -> Result<T>,
-    ) -> Result<(serde_json::Value, bool)> {
+        request: &TransactWriteItems,
+        apply: impl FnOnce() -> Result<Output>,
+    ) -> Result<(Output, bool)> {
         let mut seen = self.seen.lock();
-        seen.retain(|_, e| e.at.elapsed() < TOKEN_TTL);
+        seen.retain(|_, e| now_ms.saturating_sub(e.at_ms) < TOKEN_TTL_MS);
         let fp = fingerprint(request);
         match seen.get(token) {
             Some(e) if e.request == fp => return Ok((e.response.clone(), true)),
@@ -60,8 +60,8 @@ impl Tokens {
             }
             None => {}
         }
-        let response = serde_json::to_value(apply()?).map_err(|e| Error::internal(e.to_string()))?;
-        seen.insert(token.to_string(), Entry { request: fp, response: response.clone(), at: Instant::now() });
+        let response = apply()?;
+        seen.insert(token.to_string(), Entry { request: fp, response: response.clone(), at_ms: now_ms });
         Ok((response, false))
     }
 }

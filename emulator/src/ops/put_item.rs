@@ -1,12 +1,12 @@
 //! PutItem: create or replace one item, optionally under a condition.
 
+use super::command::{Ctx, Write};
 use super::common::{self, ConsumedCapacity, ItemCollectionMetrics, ReturnValues};
-use super::write::{self, Change, Reporting, WriteInput};
-use crate::error::{messages, Error, Result};
-use crate::service::Service;
-use crate::store::StoredItem;
-use super::exprs::{Exprs, Params};
-use crate::value::{json, size::MAX_ITEM_SIZE, Item};
+use super::exprs::Params;
+use super::write::{self, Change, ItemPlan, Reporting};
+use crate::error::Result;
+use crate::store::{Db, StoredItem};
+use crate::value::Item;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -22,19 +22,19 @@ pub struct Output {
     item_collection_metrics: Option<ItemCollectionMetrics>,
 }
 
-/// PutItem as a typed, in-process request ([`Service::put_item`]): no
-/// JSON, no model validation (the types stand for it), the same semantics
-/// and errors otherwise.
+/// PutItem's input ([`crate::Service::put_item`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PutItem {
-    /// The table.
+    /// The table (a name or an ARN).
     pub table_name: String,
     /// The whole item, key attributes included.
     pub item: Item,
-    /// `ConditionExpression` with its names and values.
+    /// `ConditionExpression` (or `Expected`) with its names and values.
     pub expressions: Params,
     /// `NONE` or `ALL_OLD`.
     pub return_values: ReturnValues,
+    /// Capacity, metrics and old item on condition failure.
+    pub reporting: Reporting,
 }
 
 impl PutItem {
@@ -64,70 +64,69 @@ impl PutItem {
 }
 
 impl Output {
+    /// Its returned attributes and ConsumedCapacity, for a caller that
+    /// shapes its own response (PartiQL).
+    pub fn into_parts(self) -> (Option<common::ItemOut>, Option<ConsumedCapacity>) {
+        (self.attributes.map(common::ItemOut::Shared), self.consumed_capacity)
+    }
+
     /// The old item, for `ALL_OLD`, when there was one.
     pub fn attributes(&self) -> Option<Item> {
         self.attributes.as_ref().map(StoredItem::item)
     }
-}
 
-impl Service {
-    /// Runs PutItem in-process on a typed request (see [`PutItem`]).
-    pub fn put_item(&self, request: PutItem) -> Result<Output> {
-        self.typed("PutItem", &request.table_name, &[Some(&request.item)], || {
-            let return_values = request.return_values.allowed_in(&[ReturnValues::AllOld])?;
-            let exprs = request.expressions.parse()?;
-            apply(self, &request.table_name, &request.item, return_values, &exprs, Reporting::default())
-        })
+    /// `ConsumedCapacity`, when asked for.
+    pub fn consumed_capacity(&self) -> Option<&ConsumedCapacity> {
+        self.consumed_capacity.as_ref()
     }
 }
 
-/// Runs PutItem.
-pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
-    let input: WriteInput = crate::http::decode(body)?;
-    let item = json::parse_item(super::member(body, "Item"))?;
-    let return_values = ReturnValues::parse(input.return_values.as_deref(), &[ReturnValues::AllOld])?;
-    let exprs = super::exprs::parse(body)?;
-    let reporting = input.reporting();
-    apply(svc, &input.table_name, &item, return_values, &exprs, reporting)
+/// What the output needs from the plan.
+pub struct Extra {
+    return_values: ReturnValues,
+    reporting: Reporting,
+    stored: StoredItem,
 }
 
-fn apply(
-    svc: &Service,
-    table_name: &str,
-    item: &Item,
-    return_values: ReturnValues,
-    exprs: &Exprs,
-    reporting: Reporting<'_>,
-) -> Result<Output> {
-    // Sizing and wrapping happen before the writer lock is taken.
-    let stored = StoredItem::new(item);
-    let written = write::write_one(
-        svc,
-        table_name,
-        reporting.metrics,
-        |def| def.item_key(item),
-        |def, current| {
-            def.check_index_keys(item)?;
-            if stored.size() > MAX_ITEM_SIZE {
-                return Err(Error::validation(messages::ITEM_TOO_LARGE));
-            }
-            if !super::exprs::condition_holds_on(exprs.condition.as_ref(), current) {
-                return Err(write::condition_failed(reporting.return_old, current));
-            }
-            Ok(Change::Put(stored.clone()))
-        },
-    )?;
-    Ok(Output {
-        consumed_capacity: common::write_capacity(
-            reporting.capacity,
-            &written.def,
-            written.old.as_ref(),
-            Some(&stored),
-        ),
-        item_collection_metrics: written.metrics,
-        attributes: match return_values {
-            ReturnValues::AllOld => written.old,
-            _ => None,
-        },
-    })
+impl Write for PutItem {
+    type Plan = ItemPlan<Extra>;
+    type Output = Output;
+
+    fn plan(&self, ctx: &Ctx<'_>, db: &Db) -> Result<Self::Plan> {
+        let return_values = self.return_values.allowed_in(&[ReturnValues::AllOld])?;
+        let exprs = self.expressions.parse()?;
+        let reporting = self.reporting;
+        write::plan_one(
+            ctx,
+            db,
+            &self.table_name,
+            reporting.item_collection_metrics,
+            |def| write::put_key(def, &self.item),
+            |_, current| {
+                let stored = StoredItem::new(&self.item);
+                write::check_put_size(&stored)?;
+                if !super::exprs::condition_holds_on(exprs.condition.as_ref(), current) {
+                    return Err(write::condition_failed(reporting.old_on_condition_failure, current));
+                }
+                Ok((Change::Put(stored.clone()), Extra { return_values, reporting, stored }))
+            },
+        )
+    }
+
+    fn apply(plan: Self::Plan, db: &mut Db) -> Output {
+        let (written, extra) = write::apply_one(plan, db);
+        Output {
+            consumed_capacity: common::write_capacity(
+                extra.reporting.capacity,
+                &written.def,
+                written.old.as_ref(),
+                Some(&extra.stored),
+            ),
+            item_collection_metrics: written.metrics,
+            attributes: match extra.return_values {
+                ReturnValues::AllOld => written.old,
+                _ => None,
+            },
+        }
+    }
 }

@@ -2,93 +2,167 @@
 //! order, one page at a time. Costs O(log n + k): the key condition becomes
 //! bounds on the ordered map, never a walk of the table.
 
+use super::command::{Ctx, Read};
 use super::common::CapacityMode;
-use super::read::{self, Source};
+use super::exprs::Params;
+use super::read::{self, Select, Source};
 use crate::error::{messages, Error, Result};
 use crate::expr::{self, KeyQuery, RangeCond};
-use crate::service::Service;
-use crate::store::{KeyAttr, KeyValue, PartitionQuery, SortCond, StartAfter};
-use crate::value::{json, AttributeValue};
-use serde::Deserialize;
+use crate::store::{Db, KeyAttr, KeyValue, PartitionQuery, SortCond, StartAfter};
+use crate::value::{AttributeValue, Item};
+use std::collections::BTreeMap;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Input {
-    table_name: String,
-    index_name: Option<String>,
-    select: Option<String>,
-    limit: Option<usize>,
-    consistent_read: Option<bool>,
-    scan_index_forward: Option<bool>,
-    exclusive_start_key: Option<serde_json::Value>,
-    return_consumed_capacity: Option<String>,
+/// Query's input ([`crate::Service::query`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Query {
+    /// The table (a name or an ARN).
+    pub table_name: String,
+    /// `IndexName`: query a secondary index instead of the table.
+    pub index_name: Option<String>,
+    /// `Select`.
+    pub select: Option<Select>,
+    /// `Limit`: most items read.
+    pub limit: Option<usize>,
+    /// `ConsistentRead`.
+    pub consistent_read: bool,
+    /// `ScanIndexForward` (true: ascending sort key order).
+    pub scan_index_forward: bool,
+    /// `ExclusiveStartKey`: the previous page's `LastEvaluatedKey`.
+    pub exclusive_start_key: Option<Item>,
+    /// `ReturnConsumedCapacity`.
+    pub return_consumed_capacity: CapacityMode,
+    /// `KeyConditionExpression` (or `KeyConditions`), filter, projection,
+    /// names and values.
+    pub expressions: Params,
 }
 
-/// Runs Query.
-pub fn run(svc: &Service, body: &serde_json::Value) -> Result<read::Output> {
-    let input: Input = crate::http::decode(body)?;
-    let parsed = super::exprs::parse(body)?;
-    if parsed.key_condition.is_none() && parsed.key_conditions.is_none() {
-        return Err(Error::validation(messages::QUERY_WITHOUT_KEY_CONDITION));
+impl Default for Query {
+    fn default() -> Self {
+        Query {
+            table_name: String::new(),
+            index_name: None,
+            select: None,
+            limit: None,
+            consistent_read: false,
+            scan_index_forward: true,
+            exclusive_start_key: None,
+            return_consumed_capacity: CapacityMode::None,
+            expressions: Params::default(),
+        }
     }
-    let esk = input.exclusive_start_key.as_ref().map(json::parse_item).transpose()?;
-    let consistent = input.consistent_read.unwrap_or(false);
-    let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
+}
 
-    let db = svc.store.snapshot();
-    let table = super::existing_table(&db, &input.table_name)?;
-    let source = Source::new(table, input.index_name.as_deref())?;
-    source.check_consistent(consistent)?;
-    let select = source.select(input.select.as_deref(), parsed.projection.as_ref())?;
-    let (hash_names, range_names) = source.key_names();
-    let keys = parsed.key_query(&hash_names, &range_names)?.expect("checked above");
-    let schema = match source.index {
-        Some((_, i)) => &i.key,
-        None => &table.def.key,
-    };
-    let query = partition_query(&keys, &schema.hash, &schema.range)?;
-    let all_keys: Vec<&str> = hash_names.iter().chain(range_names.iter()).copied().collect();
-    match &parsed.query_filter {
-        Some(entries) => expr::legacy::check_query_filter_keys(entries, &all_keys)?,
-        None => expr::check_filter_keys(parsed.filter.as_ref(), &all_keys)?,
+impl Query {
+    /// The items of `table_name` matching `key_condition` (a
+    /// `KeyConditionExpression`), with its `:values` (and `#names`, see
+    /// [`Query::params`]).
+    pub fn new(table_name: impl Into<String>, key_condition: impl Into<String>, values: Item) -> Self {
+        let expressions =
+            Params { key_condition: Some(key_condition.into()), values: Some(values), ..Params::default() };
+        Query { table_name: table_name.into(), expressions, ..Self::default() }
     }
 
-    let start = match &esk {
-        Some(esk) => Some(source.start_key(esk, messages::QUERY_START_KEY_INVALID)?),
-        None => None,
-    };
-    let forward = input.scan_index_forward.unwrap_or(true);
-    let entries = match (&source.index, &start) {
-        (None, _) => {
-            if let Some(StartAfter::Table(k)) = &start {
-                let (pk, sk) = k.values();
-                if pk != query.pk[0] {
-                    return Err(Error::validation(messages::QUERY_START_KEY_INVALID));
-                }
-                check_start_in_range(&query, sk.as_slice())?;
-            }
-            table.query(&query, forward, read::table_start(&start))
+    /// Sets the expression parameters (`#names`, `:values`).
+    pub fn params(mut self, names: Option<BTreeMap<String, String>>, values: Option<Item>) -> Self {
+        self.expressions.names = names;
+        self.expressions.values = values;
+        self
+    }
+
+    /// Only the items passing `filter` (`FilterExpression`).
+    pub fn filter(mut self, filter: impl Into<String>) -> Self {
+        self.expressions.filter = Some(filter.into());
+        self
+    }
+
+    /// Queries index `index` (`IndexName`).
+    pub fn index(mut self, index: impl Into<String>) -> Self {
+        self.index_name = Some(index.into());
+        self
+    }
+
+    /// Reads at most `limit` items (`Limit`).
+    pub fn limit(mut self, limit: usize) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Descending sort key order (`ScanIndexForward: false`).
+    pub fn backward(mut self) -> Self {
+        self.scan_index_forward = false;
+        self
+    }
+
+    /// Starts after `key` (`ExclusiveStartKey`).
+    pub fn start_after(mut self, key: Item) -> Self {
+        self.exclusive_start_key = Some(key);
+        self
+    }
+}
+
+impl Read for Query {
+    type Output = read::Output;
+
+    fn execute(&self, ctx: &Ctx<'_>, db: &Db) -> Result<read::Output> {
+        let parsed = self.expressions.parse()?;
+        if parsed.key_condition.is_none() && parsed.key_conditions.is_none() {
+            return Err(Error::validation(messages::QUERY_WITHOUT_KEY_CONDITION));
         }
-        (Some((i, _)), _) => {
-            if let Some(StartAfter::Index(k)) = &start {
-                let (pk, sk, _) = k.values();
-                if pk != query.pk {
-                    return Err(Error::validation(messages::QUERY_START_KEY_INVALID));
-                }
-                check_start_in_range(&query, &sk)?;
-            }
-            table.query_index(*i, &query, forward, read::index_start(&start))
+        let consistent = self.consistent_read;
+        let table = super::existing_table(ctx, db, &self.table_name)?;
+        let source = Source::new(ctx, table, self.index_name.as_deref())?;
+        source.check_consistent(consistent)?;
+        let select = source.select(self.select, parsed.projection.as_ref())?;
+        let (hash_names, range_names) = source.key_names();
+        let keys = parsed.key_query(&hash_names, &range_names)?.expect("checked above");
+        let schema = match source.index {
+            Some((_, i)) => &i.key,
+            None => &table.def.key,
+        };
+        let query = partition_query(&keys, &schema.hash, &schema.range)?;
+        let all_keys: Vec<&str> = hash_names.iter().chain(range_names.iter()).copied().collect();
+        match &parsed.query_filter {
+            Some(entries) => expr::legacy::check_query_filter_keys(entries, &all_keys)?,
+            None => expr::check_filter_keys(parsed.filter.as_ref(), &all_keys)?,
         }
-    };
-    let page = read::read_page(
-        &source,
-        entries,
-        input.limit,
-        parsed.filter.as_ref(),
-        select,
-        parsed.projection.as_ref(),
-    );
-    Ok(read::Output::new(&source, page, select, capacity, consistent))
+
+        let start = match &self.exclusive_start_key {
+            Some(esk) => Some(source.start_key(esk, messages::QUERY_START_KEY_INVALID)?),
+            None => None,
+        };
+        let forward = self.scan_index_forward;
+        let entries = match (&source.index, &start) {
+            (None, _) => {
+                if let Some(StartAfter::Table(k)) = &start {
+                    let (pk, sk) = k.values();
+                    if pk != query.pk[0] {
+                        return Err(Error::validation(messages::QUERY_START_KEY_INVALID));
+                    }
+                    check_start_in_range(&query, sk.as_slice())?;
+                }
+                table.query(&query, forward, read::table_start(&start))
+            }
+            (Some((i, _)), _) => {
+                if let Some(StartAfter::Index(k)) = &start {
+                    let (pk, sk, _) = k.values();
+                    if pk != query.pk {
+                        return Err(Error::validation(messages::QUERY_START_KEY_INVALID));
+                    }
+                    check_start_in_range(&query, &sk)?;
+                }
+                table.query_index(*i, &query, forward, read::index_start(&start))
+            }
+        };
+        let page = read::read_page(
+            &source,
+            entries,
+            self.limit,
+            parsed.filter.as_ref(),
+            select,
+            parsed.projection.as_ref(),
+        );
+        Ok(read::Output::new(&source, page, select, self.return_consumed_capacity, consistent))
+    }
 }
 
 /// An ExclusiveStartKey must satisfy the key condition's sort predicate.

@@ -2,6 +2,7 @@
 //! projection rules, ExclusiveStartKey, and reading one page (Limit, 1 MB,
 //! filter, Count / ScannedCount, LastEvaluatedKey).
 
+use super::command::Ctx;
 use super::common::{self, CapacityMode, ConsumedCapacity, ItemOut};
 use crate::error::{messages, Error, Result};
 use crate::expr::{Condition, Projection};
@@ -13,8 +14,22 @@ use crate::value::Item;
 /// Most bytes of items one Query or Scan page reads.
 pub const PAGE_BYTES: usize = 1024 * 1024;
 
+impl Select {
+    /// The value a wire string names (`None` for anything else: the API
+    /// model has checked the enum).
+    pub fn from_wire(value: &str) -> Option<Select> {
+        match value {
+            "ALL_ATTRIBUTES" => Some(Select::AllAttributes),
+            "ALL_PROJECTED_ATTRIBUTES" => Some(Select::AllProjectedAttributes),
+            "SPECIFIC_ATTRIBUTES" => Some(Select::SpecificAttributes),
+            "COUNT" => Some(Select::Count),
+            _ => None,
+        }
+    }
+}
+
 /// The `Select` parameter.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Select {
     /// Every attribute (fetched from the table for an LSI).
     AllAttributes,
@@ -36,7 +51,7 @@ pub struct Source<'a> {
 
 impl<'a> Source<'a> {
     /// Resolves `IndexName` on `table`.
-    pub fn new(table: &'a Table, index_name: Option<&str>) -> Result<Source<'a>> {
+    pub fn new(ctx: &Ctx<'_>, table: &'a Table, index_name: Option<&str>) -> Result<Source<'a>> {
         let index = match index_name {
             Some(name) => Some(
                 table
@@ -44,7 +59,7 @@ impl<'a> Source<'a> {
                     .index(name)
                     .ok_or_else(|| Error::validation(messages::query_index_not_found(name)))
                     .and_then(|(i, def)| {
-                        if def.meta.is_queryable() {
+                        if def.meta.is_queryable(ctx.now_ms) {
                             Ok((i, def))
                         } else {
                             Err(Error::validation(messages::index_backfilling(name)))
@@ -78,14 +93,7 @@ impl<'a> Source<'a> {
 
     /// The effective Select, validated against the parameters given and the
     /// index's projection (the service's rules and texts).
-    pub fn select(&self, select: Option<&str>, projection: Option<&Projection>) -> Result<Select> {
-        let select = match select {
-            Some("ALL_ATTRIBUTES") => Some(Select::AllAttributes),
-            Some("ALL_PROJECTED_ATTRIBUTES") => Some(Select::AllProjectedAttributes),
-            Some("SPECIFIC_ATTRIBUTES") => Some(Select::SpecificAttributes),
-            Some("COUNT") => Some(Select::Count),
-            _ => None,
-        };
+    pub fn select(&self, select: Option<Select>, projection: Option<&Projection>) -> Result<Select> {
         if let (Some(s), Some(_)) = (select, projection) {
             if s != Select::SpecificAttributes {
                 return Err(Error::validation(messages::projection_with_select(match s {
@@ -238,6 +246,26 @@ impl Output {
             scanned_count: page.scanned,
             last_evaluated_key: page.last_key,
         }
+    }
+
+    /// The items of the page (none for `COUNT`), decoded.
+    pub fn items(&self) -> Vec<Item> {
+        self.items.iter().flatten().map(ItemOut::to_item).collect()
+    }
+
+    /// `Count`: the items that passed the filter.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// `ScannedCount`: the items read.
+    pub fn scanned_count(&self) -> usize {
+        self.scanned_count
+    }
+
+    /// `LastEvaluatedKey`: where the next page starts, if this one stopped early.
+    pub fn last_evaluated_key(&self) -> Option<&Item> {
+        self.last_evaluated_key.as_ref()
     }
 }
 

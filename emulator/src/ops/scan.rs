@@ -2,72 +2,90 @@
 //! page at a time; `Segment` / `TotalSegments` split the hash space into
 //! disjoint slices that together cover it.
 
+use super::command::{Ctx, Read};
 use super::common::CapacityMode;
-use super::read::{self, Source};
+use super::exprs::Params;
+use super::read::{self, Select, Source};
 use crate::error::{messages, Error, Result};
-use crate::service::Service;
-use crate::store::StartAfter;
-use crate::value::json;
-use serde::Deserialize;
+use crate::store::{Db, StartAfter};
+use crate::value::Item;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Input {
-    table_name: String,
-    index_name: Option<String>,
-    select: Option<String>,
-    limit: Option<usize>,
-    consistent_read: Option<bool>,
-    exclusive_start_key: Option<serde_json::Value>,
-    return_consumed_capacity: Option<String>,
-    segment: Option<i64>,
-    total_segments: Option<i64>,
+/// Scan's input ([`crate::Service::scan`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scan {
+    /// The table (a name or an ARN).
+    pub table_name: String,
+    /// `IndexName`: scan a secondary index instead of the table.
+    pub index_name: Option<String>,
+    /// `Select`.
+    pub select: Option<Select>,
+    /// `Limit`: most items read.
+    pub limit: Option<usize>,
+    /// `ConsistentRead`.
+    pub consistent_read: bool,
+    /// `ExclusiveStartKey`: the previous page's `LastEvaluatedKey`.
+    pub exclusive_start_key: Option<Item>,
+    /// `ReturnConsumedCapacity`.
+    pub return_consumed_capacity: CapacityMode,
+    /// `Segment` of a parallel scan.
+    pub segment: Option<i64>,
+    /// `TotalSegments` of a parallel scan.
+    pub total_segments: Option<i64>,
+    /// `FilterExpression` (or `ScanFilter`), projection, names and values.
+    pub expressions: Params,
 }
 
-/// Runs Scan.
-pub fn run(svc: &Service, body: &serde_json::Value) -> Result<read::Output> {
-    let input: Input = crate::http::decode(body)?;
-    let segment = match (input.segment, input.total_segments) {
-        (Some(_), None) => return Err(Error::validation(messages::SEGMENT_WITHOUT_TOTAL)),
-        (None, Some(_)) => return Err(Error::validation(messages::TOTAL_WITHOUT_SEGMENT)),
-        (Some(s), Some(t)) if s >= t => return Err(Error::validation(messages::segment_out_of_range(s, t))),
-        (Some(s), Some(t)) => Some((s as u32, t as u32)),
-        (None, None) => None,
-    };
-    let parsed = super::exprs::parse(body)?;
-    let esk = input.exclusive_start_key.as_ref().map(json::parse_item).transpose()?;
-    let consistent = input.consistent_read.unwrap_or(false);
-    let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
-
-    let db = svc.store.snapshot();
-    let table = super::existing_table(&db, &input.table_name)?;
-    let source = Source::new(table, input.index_name.as_deref())?;
-    source.check_consistent(consistent)?;
-    let select = source.select(input.select.as_deref(), parsed.projection.as_ref())?;
-    let start = match &esk {
-        Some(esk) => Some(source.start_key(esk, messages::SCAN_START_KEY_INVALID)?),
-        None => None,
-    };
-    if let (Some((seg, total)), Some(start)) = (segment, &start) {
-        let hash = match start {
-            StartAfter::Table(k) => k.hash(),
-            StartAfter::Index(k) => k.hash(),
-        };
-        if crate::store::range::segment_of(hash, total) != seg {
-            return Err(Error::validation(messages::start_key_outside_segment(total, seg)));
-        }
+impl Scan {
+    /// Every item of `table_name`.
+    pub fn new(table_name: impl Into<String>) -> Self {
+        Scan { table_name: table_name.into(), ..Self::default() }
     }
-    let entries = match source.index {
-        None => table.scan(segment, read::table_start(&start)),
-        Some((i, _)) => table.scan_index(i, segment, read::index_start(&start)),
-    };
-    let page = read::read_page(
-        &source,
-        entries,
-        input.limit,
-        parsed.filter.as_ref(),
-        select,
-        parsed.projection.as_ref(),
-    );
-    Ok(read::Output::new(&source, page, select, capacity, consistent))
+}
+
+impl Read for Scan {
+    type Output = read::Output;
+
+    fn execute(&self, ctx: &Ctx<'_>, db: &Db) -> Result<read::Output> {
+        let segment = match (self.segment, self.total_segments) {
+            (Some(_), None) => return Err(Error::validation(messages::SEGMENT_WITHOUT_TOTAL)),
+            (None, Some(_)) => return Err(Error::validation(messages::TOTAL_WITHOUT_SEGMENT)),
+            (Some(s), Some(t)) if s >= t => {
+                return Err(Error::validation(messages::segment_out_of_range(s, t)))
+            }
+            (Some(s), Some(t)) => Some((s as u32, t as u32)),
+            (None, None) => None,
+        };
+        let parsed = self.expressions.parse()?;
+        let consistent = self.consistent_read;
+        let table = super::existing_table(ctx, db, &self.table_name)?;
+        let source = Source::new(ctx, table, self.index_name.as_deref())?;
+        source.check_consistent(consistent)?;
+        let select = source.select(self.select, parsed.projection.as_ref())?;
+        let start = match &self.exclusive_start_key {
+            Some(esk) => Some(source.start_key(esk, messages::SCAN_START_KEY_INVALID)?),
+            None => None,
+        };
+        if let (Some((seg, total)), Some(start)) = (segment, &start) {
+            let hash = match start {
+                StartAfter::Table(k) => k.hash(),
+                StartAfter::Index(k) => k.hash(),
+            };
+            if crate::store::range::segment_of(hash, total) != seg {
+                return Err(Error::validation(messages::start_key_outside_segment(total, seg)));
+            }
+        }
+        let entries = match source.index {
+            None => table.scan(segment, read::table_start(&start)),
+            Some((i, _)) => table.scan_index(i, segment, read::index_start(&start)),
+        };
+        let page = read::read_page(
+            &source,
+            entries,
+            self.limit,
+            parsed.filter.as_ref(),
+            select,
+            parsed.projection.as_ref(),
+        );
+        Ok(read::Output::new(&source, page, select, self.return_consumed_capacity, consistent))
+    }
 }

@@ -2,17 +2,17 @@
 //! `TableDescription` built from a stored table, ARNs and ids, timestamps,
 //! and the lookups that honour lazy status transitions.
 
+use super::command::{Ctx, Plan};
 use crate::error::{messages, Error, Result};
-use crate::service::Service;
 use crate::store::meta::{Lifecycle, OnDemandLimits, TableStatus, Throughput, WarmThroughput};
 use crate::store::{Db, IndexDef, IndexKind, KeySchema, Projection, Table};
 use serde::Serialize;
 use std::sync::Arc;
-use std::time::{Instant, SystemTime};
+use std::time::SystemTime;
 
 /// `arn:aws:dynamodb:{region}:{account}:table/{name}`.
-pub fn table_arn(svc: &Service, name: &str) -> String {
-    format!("arn:aws:dynamodb:{}:{}:table/{}", svc.config.region, svc.config.account_id, name)
+pub fn table_arn(ctx: &Ctx<'_>, name: &str) -> String {
+    format!("arn:aws:dynamodb:{}:{}:table/{}", ctx.region, ctx.account_id, name)
 }
 
 /// A random version-4 UUID, lower-case hex (the shape of `TableId`).
@@ -47,34 +47,78 @@ pub fn iso_timestamp(t: SystemTime) -> String {
 
 /// The table a control-plane operation names, unless missing or deleted:
 /// ResourceNotFoundException "Requested resource not found: Table: NAME not found".
-pub fn find_table<'a>(db: &'a Db, name_or_arn: &str) -> Result<&'a Arc<Table>> {
+pub fn find_table<'a>(ctx: &Ctx<'_>, db: &'a Db, name_or_arn: &str) -> Result<&'a Arc<Table>> {
     match db.table(super::table_name(name_or_arn)) {
-        Some(t) if !t.def.meta.is_gone() && super::names_table(t, name_or_arn) => Ok(t),
+        Some(t) if !t.def.meta.is_gone(ctx.now_ms) && super::names_table(t, name_or_arn) => Ok(t),
         _ => Err(Error::not_found(messages::table_not_found(name_or_arn))),
     }
 }
 
-/// Like [`find_table`], for changing; purges a table whose deletion completed.
-pub fn find_table_mut<'a>(db: &'a mut Db, name_or_arn: &str) -> Result<&'a mut Table> {
-    let name = super::table_name(name_or_arn);
-    purge_if_gone(db, name);
-    if !db.table(name).is_some_and(|t| super::names_table(t, name_or_arn)) {
-        return Err(Error::not_found(messages::table_not_found(name_or_arn)));
+/// Removes `name` from `db` if its deletion has completed by `now_ms`.
+pub fn purge_if_gone(db: &mut Db, name: &str, now_ms: u64) {
+    if db.table(name).is_some_and(|t| t.def.meta.is_gone(now_ms)) {
+        db.remove_table(name);
     }
-    db.table_mut(name).ok_or_else(|| Error::not_found(messages::table_not_found(name_or_arn)))
 }
 
-/// Removes `name` from `db` if its deletion has completed.
-pub fn purge_if_gone(db: &mut Db, name: &str) {
-    if db.table(name).is_some_and(|t| t.def.meta.is_gone()) {
-        db.remove_table(name);
+/// What a control-plane write does to one table.
+pub enum TableChange {
+    /// Nothing.
+    None,
+    /// Add or replace the table (built in the plan, on a private copy).
+    Put(Table),
+    /// Remove the table called this.
+    Remove(String),
+}
+
+/// A checked control-plane write: drop the table called `purge` if its
+/// deletion has completed, make `change`, answer `output`.
+pub struct TablePlan<O> {
+    /// The table name whose completed deletion is purged first.
+    pub purge: Option<(String, u64)>,
+    /// The change.
+    pub change: TableChange,
+    /// The response, built in the plan.
+    pub output: O,
+}
+
+impl<O> Plan for TablePlan<O> {
+    /// Control-plane plans are made under the writer lock and never reused.
+    fn still_valid(&self, _: &Db) -> bool {
+        false
+    }
+}
+
+impl<O> TablePlan<O> {
+    /// A plan that replaces or adds `table` (purging a deleted one of the same name).
+    pub fn put(ctx: &Ctx<'_>, table: Table, output: O) -> Self {
+        TablePlan {
+            purge: Some((table.def.name.clone(), ctx.now_ms)),
+            change: TableChange::Put(table),
+            output,
+        }
+    }
+
+    /// Makes the change. Cannot fail.
+    pub fn apply(self, db: &mut Db) -> O {
+        if let Some((name, now)) = &self.purge {
+            purge_if_gone(db, name, *now);
+        }
+        match self.change {
+            TableChange::None => {}
+            TableChange::Put(table) => db.insert_table(table),
+            TableChange::Remove(name) => {
+                db.remove_table(&name);
+            }
+        }
+        self.output
     }
 }
 
 /// The table name in a `ResourceArn` (tagging operations): a DynamoDB table
 /// ARN of this region. ValidationException for anything else;
 /// ResourceNotFoundException for another account or a missing table.
-pub fn table_name_from_arn<'a>(svc: &Service, db: &Db, arn: &'a str) -> Result<&'a str> {
+pub fn table_name_from_arn<'a>(ctx: &Ctx<'_>, db: &Db, arn: &'a str) -> Result<&'a str> {
     let invalid = || Error::validation(messages::invalid_resource_arn(arn));
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
     let &[prefix, partition, service, region, account, resource] = parts.as_slice() else {
@@ -89,19 +133,19 @@ pub fn table_name_from_arn<'a>(svc: &Service, db: &Db, arn: &'a str) -> Result<&
     {
         return Err(invalid());
     }
-    if region != svc.config.region {
+    if region != ctx.region {
         return Err(invalid());
     }
-    let exists = db.table(name).is_some_and(|t| !t.def.meta.is_gone());
-    if account != svc.config.account_id || !exists {
+    let exists = db.table(name).is_some_and(|t| !t.def.meta.is_gone(ctx.now_ms));
+    if account != ctx.account_id || !exists {
         return Err(Error::not_found(messages::resource_arn_not_found(arn)));
     }
     Ok(name)
 }
 
 /// ResourceInUseException unless the table is ACTIVE.
-pub fn ensure_active(table: &Table) -> Result<()> {
-    let phase = match table.def.meta.status() {
+pub fn ensure_active(ctx: &Ctx<'_>, table: &Table) -> Result<()> {
+    let phase = match table.def.meta.status(ctx.now_ms) {
         Some(TableStatus::Active) | None => return Ok(()),
         Some(TableStatus::Creating) => "created",
         Some(TableStatus::Updating) => "updated",
@@ -331,12 +375,12 @@ fn gsi_description(
 }
 
 /// The description of `table`, reporting `status` (its current status when `None`).
-pub fn describe(table: &Table, status: Option<TableStatus>) -> TableDescription {
+pub fn describe(ctx: &Ctx<'_>, table: &Table, status: Option<TableStatus>) -> TableDescription {
     let def = &table.def;
     let meta = &def.meta;
-    let now = SystemTime::now();
-    let instant = Instant::now();
-    let status = status.or_else(|| meta.status()).unwrap_or(TableStatus::Deleting);
+    let now = ctx.now();
+    let now_ms = ctx.now_ms;
+    let status = status.or_else(|| meta.status(now_ms)).unwrap_or(TableStatus::Deleting);
     let mut lsis = Vec::new();
     let mut gsis = Vec::new();
     for (i, index) in def.indexes.iter().enumerate() {
@@ -351,10 +395,12 @@ pub fn describe(table: &Table, status: Option<TableStatus>) -> TableDescription 
                 item_count: count,
                 index_arn: index.meta.arn.clone(),
             }),
-            IndexKind::Global => gsis.push(gsi_description(index, index.meta.status(), size, count, now)),
+            IndexKind::Global => {
+                gsis.push(gsi_description(index, index.meta.status(now_ms), size, count, now))
+            }
         }
     }
-    for deleting in meta.deleting_indexes.iter().filter(|d| d.until > instant) {
+    for deleting in meta.deleting_indexes.iter().filter(|d| d.until > now_ms) {
         gsis.push(gsi_description(&deleting.def, TableStatus::Deleting, 0, 0, now));
     }
     let show_billing =
@@ -406,15 +452,32 @@ pub fn describe(table: &Table, status: Option<TableStatus>) -> TableDescription 
     }
 }
 
+impl TableDescription {
+    /// `TableStatus`: `CREATING`, `UPDATING`, `DELETING` or `ACTIVE`.
+    pub fn table_status(&self) -> &str {
+        self.table_status
+    }
+
+    /// `TableName`.
+    pub fn table_name(&self) -> &str {
+        &self.table_name
+    }
+
+    /// `ItemCount`.
+    pub fn item_count(&self) -> u64 {
+        self.item_count
+    }
+}
+
 /// The lifecycle a table (or a change to it) starts with.
-pub fn start(svc: &Service, phase: TableStatus) -> Lifecycle {
-    Lifecycle::start(phase, svc.config.transition_delay)
+pub fn start(ctx: &Ctx<'_>, phase: TableStatus) -> Lifecycle {
+    Lifecycle::start(phase, ctx.transition_delay, ctx.now_ms)
 }
 
 /// The KMS key ARN for an SSE specification's key id (or the account's
 /// default DynamoDB key when none is given).
-pub fn kms_key_arn(svc: &Service, key_id: Option<&str>) -> String {
-    let prefix = format!("arn:aws:kms:{}:{}:", svc.config.region, svc.config.account_id);
+pub fn kms_key_arn(ctx: &Ctx<'_>, key_id: Option<&str>) -> String {
+    let prefix = format!("arn:aws:kms:{}:{}:", ctx.region, ctx.account_id);
     match key_id {
         Some(k) if k.starts_with("arn:") => k.to_string(),
         Some(k) if k.starts_with("alias/") => format!("{prefix}{k}"),
@@ -434,7 +497,6 @@ mod tests {
         assert_eq!(epoch_seconds(t), 1_421_866_952.062);
         assert_eq!(iso_timestamp(t), "2015-01-21T19:02:32.062");
         assert_eq!(iso_timestamp(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00.000");
-        assert_eq!(serde_json::to_string(&epoch_seconds(t)).unwrap(), "1421866952.062");
     }
 
     #[test]

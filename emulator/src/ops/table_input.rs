@@ -23,7 +23,7 @@ pub const MAX_TABLES: usize = 2_500;
 pub const MAX_TAGS: usize = 50;
 
 /// `AttributeDefinition`.
-#[derive(Deserialize, Clone, Debug)]
+#[derive(Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "PascalCase")]
 pub struct AttributeDefinitionIn {
     /// Attribute name.
@@ -33,7 +33,7 @@ pub struct AttributeDefinitionIn {
 }
 
 /// `KeySchemaElement`.
-#[derive(Deserialize, Clone, Debug)]
+#[derive(Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "PascalCase")]
 pub struct KeySchemaElementIn {
     /// Attribute name.
@@ -43,7 +43,7 @@ pub struct KeySchemaElementIn {
 }
 
 /// `Projection`.
-#[derive(Deserialize, Clone, Debug, Default)]
+#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(rename_all = "PascalCase")]
 pub struct ProjectionIn {
     /// `ALL`, `KEYS_ONLY` or `INCLUDE`.
@@ -53,7 +53,7 @@ pub struct ProjectionIn {
 }
 
 /// `ProvisionedThroughput`.
-#[derive(Deserialize, Clone, Copy, Debug)]
+#[derive(Deserialize, Clone, Copy, Debug, PartialEq)]
 #[serde(rename_all = "PascalCase")]
 pub struct ProvisionedThroughputIn {
     /// Read capacity units.
@@ -63,7 +63,7 @@ pub struct ProvisionedThroughputIn {
 }
 
 /// `OnDemandThroughput`.
-#[derive(Deserialize, Clone, Copy, Debug)]
+#[derive(Deserialize, Clone, Copy, Debug, PartialEq)]
 #[serde(rename_all = "PascalCase")]
 pub struct OnDemandThroughputIn {
     /// `MaxReadRequestUnits`.
@@ -80,7 +80,7 @@ impl OnDemandThroughputIn {
 }
 
 /// `WarmThroughput`.
-#[derive(Deserialize, Clone, Copy, Debug)]
+#[derive(Deserialize, Clone, Copy, Debug, PartialEq)]
 #[serde(rename_all = "PascalCase")]
 pub struct WarmThroughputIn {
     /// `ReadUnitsPerSecond`.
@@ -100,7 +100,7 @@ impl WarmThroughputIn {
 }
 
 /// `StreamSpecification`.
-#[derive(Deserialize, Clone, Debug)]
+#[derive(Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "PascalCase")]
 pub struct StreamSpecificationIn {
     /// Whether the stream is on.
@@ -110,7 +110,7 @@ pub struct StreamSpecificationIn {
 }
 
 /// `SSESpecification`.
-#[derive(Deserialize, Clone, Debug)]
+#[derive(Deserialize, Clone, Debug, PartialEq)]
 pub struct SseSpecificationIn {
     /// KMS encryption on (true) or AWS-owned key (false / absent).
     #[serde(rename = "Enabled")]
@@ -124,7 +124,7 @@ pub struct SseSpecificationIn {
 }
 
 /// `Tag`.
-#[derive(Deserialize, Clone, Debug)]
+#[derive(Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "PascalCase")]
 pub struct TagIn {
     /// Tag key.
@@ -135,7 +135,7 @@ pub struct TagIn {
 
 /// `GlobalSecondaryIndex`, `LocalSecondaryIndex` and
 /// `CreateGlobalSecondaryIndexAction` (LSIs use the first three members).
-#[derive(Deserialize, Clone, Debug)]
+#[derive(Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "PascalCase")]
 pub struct SecondaryIndexIn {
     /// Index name.

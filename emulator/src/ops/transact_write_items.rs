@@ -1,36 +1,117 @@
 //! TransactWriteItems: up to 100 Put / Update / Delete / ConditionCheck
-//! actions over any tables, applied all together in one version swap, or
-//! not at all (TransactionCanceledException with one reason per action).
+//! actions over any tables, applied all together, or not at all
+//! (TransactionCanceledException with one reason per action). The plan
+//! checks and decides every action; the apply step only writes.
 
+use super::command::{Ctx, Plan, Write};
 use super::common::{self, CapacityMode, ConsumedCapacity, ItemCollectionMetrics};
-use super::exprs::{self, Exprs};
+use super::exprs::{self, Params};
+use super::idempotency::Tokens;
+use super::write::{self, Change, Reporting};
 use crate::error::{messages, CancellationReason, Error, ErrorKind, Result};
-use crate::service::Service;
-use crate::store::{PrimaryKey, StoredItem};
-use crate::value::{json, size::MAX_ITEM_SIZE, Item};
-use serde::{Deserialize, Serialize};
+use crate::store::{Db, ItemVersion, Store, StoredItem};
+use crate::value::Item;
+use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
 /// Largest aggregate size of the items a transaction writes.
 pub const MAX_BYTES: usize = 4 * 1024 * 1024;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Input {
-    return_consumed_capacity: Option<String>,
-    return_item_collection_metrics: Option<String>,
-    client_request_token: Option<String>,
+/// TransactWriteItems' input ([`crate::Service::transact_write_items`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TransactWriteItems {
+    /// `TransactItems`.
+    pub transact_items: Vec<TransactWriteItem>,
+    /// Capacity and item collection metrics.
+    pub reporting: Reporting,
+    /// `ClientRequestToken`: makes the call idempotent for ten minutes.
+    pub client_request_token: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ActionInput {
-    table_name: String,
-    return_values_on_condition_check_failure: Option<String>,
+/// What one action does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ActionKind {
+    /// `Put`: create or replace the item.
+    Put,
+    /// `Update`: change the item's attributes.
+    Update,
+    /// `Delete`: remove the item.
+    Delete,
+    /// `ConditionCheck`: only check the condition.
+    ConditionCheck,
+}
+
+/// One action of a transaction.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransactWriteItem {
+    /// The action.
+    pub kind: ActionKind,
+    /// The table (a name or an ARN).
+    pub table_name: String,
+    /// The item for Put; the key for the others.
+    pub item: Item,
+    /// The condition (and update, for Update) with names and values.
+    pub expressions: Params,
+    /// `ReturnValuesOnConditionCheckFailure` is `ALL_OLD`.
+    pub return_old_on_failure: bool,
+}
+
+impl TransactWriteItem {
+    /// A Put of `item`.
+    pub fn put(table_name: impl Into<String>, item: Item) -> Self {
+        Self::new(ActionKind::Put, table_name, item)
+    }
+
+    /// An Update of the item at `key` by `update` (an `UpdateExpression`).
+    pub fn update(table_name: impl Into<String>, key: Item, update: impl Into<String>) -> Self {
+        let mut a = Self::new(ActionKind::Update, table_name, key);
+        a.expressions.update = Some(update.into());
+        a
+    }
+
+    /// A Delete of the item at `key`.
+    pub fn delete(table_name: impl Into<String>, key: Item) -> Self {
+        Self::new(ActionKind::Delete, table_name, key)
+    }
+
+    /// A ConditionCheck of `condition` on the item at `key`.
+    pub fn condition_check(table_name: impl Into<String>, key: Item, condition: impl Into<String>) -> Self {
+        Self::new(ActionKind::ConditionCheck, table_name, key).condition(condition)
+    }
+
+    fn new(kind: ActionKind, table_name: impl Into<String>, item: Item) -> Self {
+        TransactWriteItem {
+            kind,
+            table_name: table_name.into(),
+            item,
+            expressions: Params::default(),
+            return_old_on_failure: false,
+        }
+    }
+
+    /// Only if `condition` holds (`ConditionExpression`).
+    pub fn condition(mut self, condition: impl Into<String>) -> Self {
+        self.expressions.condition = Some(condition.into());
+        self
+    }
+
+    /// Sets the expression parameters (`#names`, `:values`).
+    pub fn params(mut self, names: Option<BTreeMap<String, String>>, values: Option<Item>) -> Self {
+        self.expressions.names = names;
+        self.expressions.values = values;
+        self
+    }
+}
+
+impl TransactWriteItems {
+    /// A transaction of `actions`.
+    pub fn new(actions: Vec<TransactWriteItem>) -> Self {
+        TransactWriteItems { transact_items: actions, ..Self::default() }
+    }
 }
 
 /// TransactWriteItems' response.
-#[derive(Serialize, Default)]
+#[derive(Serialize, Default, Debug, Clone)]
 #[serde(rename_all = "PascalCase")]
 pub struct Output {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -39,235 +120,173 @@ pub struct Output {
     item_collection_metrics: Option<BTreeMap<String, Vec<ItemCollectionMetrics>>>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Put,
-    Update,
-    Delete,
-    ConditionCheck,
-}
-
-struct Action {
-    kind: Kind,
-    table: String,
-    /// The item for Put; the key for the others.
-    item: Item,
-    exprs: Exprs,
-    return_old: bool,
-}
-
-fn parse_action(entry: &serde_json::Value) -> Result<Action> {
-    let empty = serde_json::Map::new();
-    let entry = entry.as_object().unwrap_or(&empty);
-    let mut members = entry.iter().filter(|(_, v)| !v.is_null());
-    let (name, body) = match (members.next(), members.next()) {
-        (Some(one), None) => one,
-        _ => return Err(Error::validation(messages::TRANSACT_ITEM_SHAPE)),
-    };
-    let kind = match name.as_str() {
-        "Put" => Kind::Put,
-        "Update" => Kind::Update,
-        "Delete" => Kind::Delete,
-        "ConditionCheck" => Kind::ConditionCheck,
-        _ => return Err(Error::validation(messages::TRANSACT_ITEM_SHAPE)),
-    };
-    let input: ActionInput = crate::http::decode(body)?;
-    let item = match kind {
-        Kind::Put => json::parse_item(super::member(body, "Item"))?,
-        _ => json::parse_item(super::member(body, "Key"))?,
-    };
-    Ok(Action {
-        kind,
-        table: input.table_name,
-        item,
-        exprs: exprs::parse(body)?,
-        return_old: common::return_old_on_failure(input.return_values_on_condition_check_failure.as_deref()),
-    })
-}
-
-/// Runs TransactWriteItems.
-pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Response> {
-    let input: Input = crate::http::decode(body)?;
-    let capacity = CapacityMode::parse(input.return_consumed_capacity.as_deref());
-    // TransactItems is read in place: decoding would copy every item.
-    let actions = super::member(body, "TransactItems")
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-        .iter()
-        .map(parse_action)
-        .collect::<Result<Vec<_>>>()?;
-    let apply = || {
-        // Every check and plan comes before the first change: in place is safe.
-        svc.store.write_in_place(|db| {
-            // Request-level checks first: tables, keys, duplicates, sizes.
-            let mut keys: Vec<PrimaryKey> = Vec::with_capacity(actions.len());
-            // Each action's table, resolved once: the apply loop must not
-            // check anything again (a table's status depends on the clock).
-            let mut tables: Vec<String> = Vec::with_capacity(actions.len());
-            let mut seen = HashSet::new();
-            let mut bytes = 0usize;
-            for a in &actions {
-                let table = super::existing_table(db, &a.table)?;
-                tables.push(table.def.name.clone());
-                let key = match a.kind {
-                    Kind::Put => {
-                        let key = table.def.item_key(&a.item)?;
-                        table.def.check_index_keys(&a.item)?;
-                        key
-                    }
-                    _ => table.def.request_key(&a.item)?,
-                };
-                if !seen.insert((table.def.name.clone(), key.clone())) {
-                    return Err(Error::validation(messages::TRANSACTION_DUPLICATE_ITEM));
-                }
-                bytes += crate::value::size::item_size(&a.item);
-                keys.push(key);
-            }
-            if bytes > MAX_BYTES {
-                return Err(Error::validation(messages::TRANSACTION_TOO_LARGE));
-            }
-            // Plan every action against the current version; collect reasons.
-            let mut reasons = Vec::with_capacity(actions.len());
-            let mut planned: Vec<Option<Option<StoredItem>>> = Vec::with_capacity(actions.len());
-            let mut failed = false;
-            for (a, key) in actions.iter().zip(&keys) {
-                let table = super::existing_table(db, &a.table)?;
-                let current = table.get(key);
-                match plan(a, &table.def, current) {
-                    Ok(change) => {
-                        reasons.push(CancellationReason { code: "None".into(), message: None, item: None });
-                        planned.push(change);
-                    }
-                    Err(e) => {
-                        failed = true;
-                        reasons.push(reason_for(&e, a.return_old, current));
-                        planned.push(None);
-                    }
-                }
-            }
-            if failed {
-                let codes: Vec<&str> = reasons.iter().map(|r| r.code.as_str()).collect();
-                return Err(Error {
-                    cancellation_reasons: Some(reasons.clone()),
-                    ..Error::new(ErrorKind::TransactionCanceled, messages::transaction_cancelled(&codes))
-                });
-            }
-            // Apply: one swap publishes every change together.
-            let mut caps = Vec::new();
-            let mut metrics: BTreeMap<String, Vec<ItemCollectionMetrics>> = BTreeMap::new();
-            for (((a, key), change), name) in actions.iter().zip(keys).zip(planned).zip(tables) {
-                // Present: resolved above, and nothing else changes `db` meanwhile.
-                let Some(table) = db.table_mut(&name) else { continue };
-                let (old, new) = match change {
-                    Some(Some(item)) => (table.put(key.clone(), item.clone()), Some(item)),
-                    Some(None) => (table.remove(&key), None),
-                    None => (None, None),
-                };
-                // Transactional reads and writes cost twice the standard ones.
-                let cap = match a.kind {
-                    Kind::ConditionCheck => {
-                        let size = table.get(&key).map_or(0, StoredItem::size);
-                        common::read_capacity(capacity, &name, None, common::read_units(size, true))
-                    }
-                    _ => common::write_capacity(capacity, &table.def, old.as_ref(), new.as_ref()),
-                };
-                caps.extend(cap.map(ConsumedCapacity::doubled));
-                if a.kind != Kind::ConditionCheck && (new.is_some() || old.is_some()) {
-                    if let Some(m) = common::item_collection_metrics(
-                        input.return_item_collection_metrics.as_deref(),
-                        table,
-                        &key,
-                    ) {
-                        metrics.entry(name).or_default().push(m);
-                    }
-                }
-            }
-            Ok(Output {
-                consumed_capacity: (capacity != CapacityMode::None).then(|| common::sum_by_table(caps)),
-                item_collection_metrics: (input.return_item_collection_metrics.as_deref() == Some("SIZE"))
-                    .then_some(metrics),
-            })
-        })
-    };
-    match &input.client_request_token {
-        Some(token) => {
-            let (mut response, replayed) = svc.idempotency.run(token, body, apply)?;
-            // A repeat reads the items instead of writing them, and reports
-            // the read capacity that took.
-            if replayed && capacity != CapacityMode::None {
-                let db = svc.store.snapshot();
-                let mut caps = Vec::new();
-                for a in &actions {
-                    if let Ok(table) = super::existing_table(&db, &a.table) {
-                        let key = match a.kind {
-                            Kind::Put => table.def.item_key(&a.item),
-                            _ => table.def.request_key(&a.item),
-                        };
-                        let size = key.ok().and_then(|k| table.get(&k).map(StoredItem::size)).unwrap_or(0);
-                        caps.extend(common::read_capacity(
-                            capacity,
-                            &table.def.name,
-                            None,
-                            common::read_units(size, true),
-                        ));
-                    }
-                }
-                response["ConsumedCapacity"] =
-                    serde_json::to_value(common::sum_by_table(caps)).unwrap_or_default();
-            }
-            Ok(Response::Replayable(response))
-        }
-        None => apply().map(Response::Fresh),
+impl Output {
+    /// `ConsumedCapacity`, per table, when asked for.
+    pub fn consumed_capacity(&self) -> Option<&[ConsumedCapacity]> {
+        self.consumed_capacity.as_deref()
     }
 }
 
-/// The response: built now, or the recorded response of an earlier call
-/// with the same ClientRequestToken.
-#[derive(Serialize)]
-#[serde(untagged)]
-pub enum Response {
-    /// Applied by this call, no token.
-    Fresh(Output),
-    /// Applied by this call or an earlier one with the same token.
-    Replayable(serde_json::Value),
+/// One checked action: what it read and what it changes (`None` for a
+/// ConditionCheck).
+struct Planned {
+    kind: ActionKind,
+    seen: ItemVersion,
+    change: Option<Change>,
 }
 
-/// The change one action makes: `None` for a ConditionCheck, `Some(None)`
-/// for a delete, `Some(Some(item))` for a put or update.
-fn plan(
-    a: &Action,
-    def: &crate::store::TableDef,
-    current: Option<&StoredItem>,
-) -> Result<Option<Option<StoredItem>>> {
-    if !exprs::condition_holds_on(a.exprs.condition.as_ref(), current) {
+/// The checked transaction.
+pub struct TransactPlan {
+    actions: Vec<Planned>,
+    reporting: Reporting,
+}
+
+impl Plan for TransactPlan {
+    fn still_valid(&self, db: &Db) -> bool {
+        self.actions.iter().all(|a| a.seen.holds(db))
+    }
+}
+
+impl Write for TransactWriteItems {
+    type Plan = TransactPlan;
+    type Output = Output;
+
+    fn plan(&self, ctx: &Ctx<'_>, db: &Db) -> Result<TransactPlan> {
+        let parsed = self.transact_items.iter().map(|a| a.expressions.parse()).collect::<Result<Vec<_>>>()?;
+        // Request-level checks first: tables, keys, duplicates, sizes.
+        let mut seen_keys = HashSet::new();
+        let mut bytes = 0usize;
+        let mut versions = Vec::with_capacity(self.transact_items.len());
+        for a in &self.transact_items {
+            let table = super::existing_table(ctx, db, &a.table_name)?;
+            let key = match a.kind {
+                ActionKind::Put => write::put_key(&table.def, &a.item)?,
+                _ => table.def.request_key(&a.item)?,
+            };
+            if !seen_keys.insert((table.def.name.clone(), key.clone())) {
+                return Err(Error::validation(messages::TRANSACTION_DUPLICATE_ITEM));
+            }
+            bytes += crate::value::size::item_size(&a.item);
+            versions.push(ItemVersion::read(table, key));
+        }
+        if bytes > MAX_BYTES {
+            return Err(Error::validation(messages::TRANSACTION_TOO_LARGE));
+        }
+        // Plan every action; collect one reason per action.
+        let mut reasons = Vec::with_capacity(versions.len());
+        let mut actions = Vec::with_capacity(versions.len());
+        let mut failed = false;
+        for ((a, exprs), seen) in self.transact_items.iter().zip(&parsed).zip(versions) {
+            let current = seen.item.as_ref();
+            match plan_action(a, exprs, &seen) {
+                Ok(change) => {
+                    reasons.push(CancellationReason { code: "None".into(), message: None, item: None });
+                    actions.push(Planned { kind: a.kind, change, seen });
+                }
+                Err(e) => {
+                    failed = true;
+                    reasons.push(reason_for(&e, a.return_old_on_failure, current));
+                }
+            }
+        }
+        if failed {
+            let codes: Vec<&str> = reasons.iter().map(|r| r.code.as_str()).collect();
+            return Err(Error {
+                cancellation_reasons: Some(reasons.clone()),
+                ..Error::new(ErrorKind::TransactionCanceled, messages::transaction_cancelled(&codes))
+            });
+        }
+        Ok(TransactPlan { actions, reporting: self.reporting })
+    }
+
+    fn apply(plan: TransactPlan, db: &mut Db) -> Output {
+        let capacity = plan.reporting.capacity;
+        let mut caps = Vec::new();
+        let mut metrics: BTreeMap<String, Vec<ItemCollectionMetrics>> = BTreeMap::new();
+        for Planned { kind, seen, change } in plan.actions {
+            let ItemVersion { def, key, .. } = seen;
+            // Present: checked in the plan, against this very version.
+            let Some(table) = db.table_mut(&def.name) else { continue };
+            let (old, new) = match change {
+                Some(Change::Put(item)) => (table.put(key.clone(), item.clone()), Some(item)),
+                Some(Change::Delete) => (table.remove(&key), None),
+                Some(Change::Nothing) | None => (None, None),
+            };
+            // Transactional reads and writes cost twice the standard ones.
+            let cap = match kind {
+                ActionKind::ConditionCheck => {
+                    let size = table.get(&key).map_or(0, StoredItem::size);
+                    common::read_capacity(capacity, &def.name, None, common::read_units(size, true))
+                }
+                _ => common::write_capacity(capacity, &def, old.as_ref(), new.as_ref()),
+            };
+            caps.extend(cap.map(ConsumedCapacity::doubled));
+            if kind != ActionKind::ConditionCheck && (new.is_some() || old.is_some()) {
+                if let Some(m) =
+                    common::item_collection_metrics(plan.reporting.item_collection_metrics, table, &key)
+                {
+                    metrics.entry(def.name.clone()).or_default().push(m);
+                }
+            }
+        }
+        Output {
+            consumed_capacity: (capacity != CapacityMode::None).then(|| common::sum_by_table(caps)),
+            item_collection_metrics: plan.reporting.item_collection_metrics.then_some(metrics),
+        }
+    }
+}
+
+impl TransactWriteItems {
+    /// Runs the transaction against `store`, honouring `ClientRequestToken`
+    /// through `tokens`: a repeat within ten minutes returns the first
+    /// response (with the read capacity the repeat took) and writes nothing.
+    pub fn execute(&self, ctx: &Ctx<'_>, store: &Store, tokens: &Tokens) -> Result<Output> {
+        let apply = || super::command::write(self, ctx, store);
+        let Some(token) = &self.client_request_token else { return apply() };
+        let (mut response, replayed) = tokens.run(ctx.now_ms, token, self, apply)?;
+        let capacity = self.reporting.capacity;
+        // A repeat reads the items instead of writing them, and reports the
+        // read capacity that took.
+        if replayed && capacity != CapacityMode::None {
+            let db = store.snapshot();
+            let mut caps = Vec::new();
+            for a in &self.transact_items {
+                if let Ok(table) = super::existing_table(ctx, &db, &a.table_name) {
+                    let key = match a.kind {
+                        ActionKind::Put => table.def.item_key(&a.item),
+                        _ => table.def.request_key(&a.item),
+                    };
+                    let size = key.ok().and_then(|k| table.get(&k).map(StoredItem::size)).unwrap_or(0);
+                    caps.extend(common::read_capacity(
+                        capacity,
+                        &table.def.name,
+                        None,
+                        common::read_units(size, true),
+                    ));
+                }
+            }
+            response.consumed_capacity = Some(common::sum_by_table(caps));
+        }
+        Ok(response)
+    }
+}
+
+/// The change one action makes: `None` for a ConditionCheck.
+fn plan_action(a: &TransactWriteItem, exprs: &exprs::Exprs, seen: &ItemVersion) -> Result<Option<Change>> {
+    let current = seen.item.as_ref();
+    if !exprs::condition_holds_on(exprs.condition.as_ref(), current) {
         return Err(Error::conditional_check_failed(None));
     }
     Ok(match a.kind {
-        Kind::ConditionCheck => None,
-        Kind::Delete => Some(None),
-        Kind::Put => {
+        ActionKind::ConditionCheck => None,
+        ActionKind::Delete => Some(Change::Delete),
+        ActionKind::Put => {
             let stored = StoredItem::new(&a.item);
-            if stored.size() > MAX_ITEM_SIZE {
-                return Err(Error::validation(messages::ITEM_TOO_LARGE));
-            }
-            Some(Some(stored))
+            write::check_put_size(&stored)?;
+            Some(Change::Put(stored))
         }
-        Kind::Update => {
-            let base = current.map_or_else(|| a.item.clone(), StoredItem::item);
-            let new_item = match &a.exprs.update {
-                Some(u) => {
-                    let key_names: Vec<&str> = def.key.attrs().map(|k| k.name.as_str()).collect();
-                    u.apply(&base, &key_names)?.item
-                }
-                None => base,
-            };
-            def.check_index_keys(&new_item)?;
-            let stored = StoredItem::new(&new_item);
-            if stored.size() > MAX_ITEM_SIZE {
-                return Err(Error::validation(messages::UPDATE_ITEM_TOO_LARGE));
-            }
-            Some(Some(stored))
+        ActionKind::Update => {
+            Some(write::plan_update(&seen.def, &a.item, current.map(StoredItem::item), exprs)?.change)
         }
     })
 }

@@ -1,16 +1,15 @@
 //! UpdateItem: change attributes of one item (creating it if absent, unless
 //! the condition fails), with the five ReturnValues modes.
 
+use super::command::{Ctx, Write};
 use super::common::{self, ConsumedCapacity, ItemCollectionMetrics, ItemOut, ReturnValues};
-use super::exprs::{Exprs, Params};
-use super::write::{self, Change, Reporting, WriteInput};
-use crate::error::{messages, Error, Result};
-use crate::expr::UpdateClause;
-use crate::service::Service;
-use crate::store::StoredItem;
-use crate::value::{json, size::MAX_ITEM_SIZE, Item};
-use std::collections::BTreeMap;
+use super::exprs::Params;
+use super::write::{self, ItemPlan, Reporting};
+use crate::error::Result;
+use crate::store::{Db, StoredItem};
+use crate::value::Item;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// UpdateItem's response.
 #[derive(Serialize, Default, Debug)]
@@ -24,17 +23,20 @@ pub struct Output {
     item_collection_metrics: Option<ItemCollectionMetrics>,
 }
 
-/// UpdateItem as a typed, in-process request ([`Service::update_item`]).
+/// UpdateItem's input ([`crate::Service::update_item`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateItem {
-    /// The table.
+    /// The table (a name or an ARN).
     pub table_name: String,
     /// The key attributes.
     pub key: Item,
-    /// `UpdateExpression` and `ConditionExpression`, with names and values.
+    /// `UpdateExpression` and `ConditionExpression` (or `AttributeUpdates`
+    /// and `Expected`), with names and values.
     pub expressions: Params,
     /// Any of the five modes.
     pub return_values: ReturnValues,
+    /// Capacity, metrics and old item on condition failure.
+    pub reporting: Reporting,
 }
 
 impl UpdateItem {
@@ -66,109 +68,87 @@ impl UpdateItem {
 }
 
 impl Output {
+    /// Its returned attributes and ConsumedCapacity, for a caller that
+    /// shapes its own response (PartiQL).
+    pub fn into_parts(self) -> (Option<common::ItemOut>, Option<ConsumedCapacity>) {
+        (self.attributes, self.consumed_capacity)
+    }
+
     /// The attributes asked for with `ReturnValues`, if any.
     pub fn attributes(&self) -> Option<Item> {
         self.attributes.as_ref().map(ItemOut::to_item)
     }
 }
 
-impl Service {
-    /// Runs UpdateItem in-process on a typed request (see [`UpdateItem`]).
-    pub fn update_item(&self, request: UpdateItem) -> Result<Output> {
-        self.typed("UpdateItem", &request.table_name, &[Some(&request.key)], || {
-            let exprs = request.expressions.parse()?;
-            apply(self, &request.table_name, &request.key, request.return_values, &exprs, Reporting::default())
-        })
-    }
-}
-
-/// Runs UpdateItem.
-pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
-    let input: WriteInput = crate::http::decode(body)?;
-    let key_item = json::parse_item(super::member(body, "Key"))?;
-    let return_values = ReturnValues::parse(
-        input.return_values.as_deref(),
-        &[ReturnValues::AllOld, ReturnValues::UpdatedOld, ReturnValues::AllNew, ReturnValues::UpdatedNew],
-    )?;
-    let exprs = super::exprs::parse(body)?;
-    let reporting = input.reporting();
-    apply(svc, &input.table_name, &key_item, return_values, &exprs, reporting)
-}
-
-fn apply(
-    svc: &Service,
-    table_name: &str,
-    key_item: &Item,
+/// What the output needs from the plan.
+pub struct Extra {
     return_values: ReturnValues,
-    exprs: &Exprs,
-    reporting: Reporting<'_>,
-) -> Result<Output> {
-    // The updated paths, kept from the plan that was applied, for UPDATED_*.
-    let updated_paths = std::cell::RefCell::new(Vec::new());
-    let written = write::write_one(
-        svc,
-        table_name,
-        reporting.metrics,
-        |def| def.request_key(key_item),
-        |def, current| {
-            if let Some(update) = &exprs.update {
-                let key_names: Vec<&str> = def.key.attrs().map(|a| a.name.as_str()).collect();
-                update.check_key_attributes(&key_names)?;
-            }
-            // The update needs the whole item anyway: decode it once.
-            let current_item = current.map(StoredItem::item);
-            if !super::exprs::condition_holds(exprs.condition.as_ref(), current_item.as_ref()) {
-                return Err(write::condition_failed(reporting.return_old, current));
-            }
-            // Legacy AttributeUpdates that only delete do nothing to a
-            // missing item ("DELETE - Nothing happens", AttributeValueUpdate).
-            if current.is_none()
-                && exprs.update.as_ref().is_some_and(|u| {
-                    u.legacy
-                        && u.clauses
-                            .iter()
-                            .all(|c| matches!(c, UpdateClause::Remove(_) | UpdateClause::Delete(_)))
-                })
-            {
-                return Ok(Change::Nothing);
-            }
-            let base = current_item.unwrap_or_else(|| key_item.clone());
-            let new_item = match &exprs.update {
-                Some(update) => {
+    reporting: Reporting,
+    paths: Vec<crate::expr::Path>,
+}
+
+impl Write for UpdateItem {
+    type Plan = ItemPlan<Extra>;
+    type Output = Output;
+
+    fn plan(&self, ctx: &Ctx<'_>, db: &Db) -> Result<Self::Plan> {
+        let return_values = self.return_values.allowed_in(&[
+            ReturnValues::AllOld,
+            ReturnValues::UpdatedOld,
+            ReturnValues::AllNew,
+            ReturnValues::UpdatedNew,
+        ])?;
+        let exprs = self.expressions.parse()?;
+        let reporting = self.reporting;
+        write::plan_one(
+            ctx,
+            db,
+            &self.table_name,
+            reporting.item_collection_metrics,
+            |def| def.request_key(&self.key),
+            |def, current| {
+                if let Some(update) = &exprs.update {
                     let key_names: Vec<&str> = def.key.attrs().map(|a| a.name.as_str()).collect();
-                    let outcome = update.apply(&base, &key_names)?;
-                    *updated_paths.borrow_mut() = outcome.updated_paths;
-                    outcome.item
+                    update.check_key_attributes(&key_names)?;
                 }
-                None => base,
-            };
-            def.check_index_keys(&new_item)?;
-            let stored = StoredItem::new(&new_item);
-            if stored.size() > MAX_ITEM_SIZE {
-                return Err(Error::validation(messages::UPDATE_ITEM_TOO_LARGE));
-            }
-            Ok(Change::Put(stored))
-        },
-    )?;
-    let Some(new) = written.new.as_ref() else {
-        return Ok(Output::default());
-    };
-    let paths = updated_paths.into_inner();
-    let updated = |stored: &StoredItem| {
-        let item = crate::expr::projection::project(&stored.item(), &paths);
-        // The service omits Attributes rather than sending an empty map.
-        (!item.is_empty()).then_some(ItemOut::Owned(item))
-    };
-    let attributes = match return_values {
-        ReturnValues::None => None,
-        ReturnValues::AllOld => written.old.clone().map(ItemOut::Shared),
-        ReturnValues::AllNew => Some(ItemOut::Shared(new.clone())),
-        ReturnValues::UpdatedOld => written.old.as_ref().and_then(updated),
-        ReturnValues::UpdatedNew => updated(new),
-    };
-    Ok(Output {
-        consumed_capacity: common::write_capacity(reporting.capacity, &written.def, written.old.as_ref(), Some(new)),
-        item_collection_metrics: written.metrics,
-        attributes,
-    })
+                // The update needs the whole item anyway: decode it once.
+                let current_item = current.map(StoredItem::item);
+                if !super::exprs::condition_holds(exprs.condition.as_ref(), current_item.as_ref()) {
+                    return Err(write::condition_failed(reporting.old_on_condition_failure, current));
+                }
+                let updated = write::plan_update(def, &self.key, current_item, &exprs)?;
+                Ok((updated.change, Extra { return_values, reporting, paths: updated.paths }))
+            },
+        )
+    }
+
+    fn apply(plan: Self::Plan, db: &mut Db) -> Output {
+        let (written, extra) = write::apply_one(plan, db);
+        let Some(new) = written.new.as_ref() else {
+            return Output::default();
+        };
+        let paths = &extra.paths;
+        let updated = |stored: &StoredItem| {
+            let item = crate::expr::projection::project(&stored.item(), paths);
+            // The service omits Attributes rather than sending an empty map.
+            (!item.is_empty()).then_some(ItemOut::Owned(item))
+        };
+        let attributes = match extra.return_values {
+            ReturnValues::None => None,
+            ReturnValues::AllOld => written.old.clone().map(ItemOut::Shared),
+            ReturnValues::AllNew => Some(ItemOut::Shared(new.clone())),
+            ReturnValues::UpdatedOld => written.old.as_ref().and_then(updated),
+            ReturnValues::UpdatedNew => updated(new),
+        };
+        Output {
+            consumed_capacity: common::write_capacity(
+                extra.reporting.capacity,
+                &written.def,
+                written.old.as_ref(),
+                Some(new),
+            ),
+            item_collection_metrics: written.metrics,
+            attributes,
+        }
+    }
 }

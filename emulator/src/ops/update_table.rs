@@ -2,64 +2,80 @@
 //! create / update / delete (one online create or delete per call), streams,
 //! encryption, table class, deletion protection.
 
+use super::command::{Ctx, Write};
+use super::table_description::TablePlan;
 use super::table_description::{self as desc, TableDescription};
 use super::table_input::{
     self as ti, AttributeDefinitionIn, OnDemandThroughputIn, ProvisionedThroughputIn, SecondaryIndexIn,
     SseSpecificationIn, StreamSpecificationIn, WarmThroughputIn,
 };
 use crate::error::{messages, Error, ErrorKind, Result};
-use crate::service::Service;
 use crate::store::meta::{
     BillingMode, DeletingIndex, SseMeta, StreamMeta, TableClass, TableStatus, Throughput,
 };
-use crate::store::{IndexKind, ScalarType, TableDef};
+use crate::store::{Db, IndexKind, ScalarType, Table, TableDef};
 use serde::{Deserialize, Serialize};
-use std::time::{Instant, SystemTime};
 
-#[derive(Deserialize)]
+/// UpdateTable's input ([`crate::Service::update_table`]): the wire
+/// request's members, as the API model names them.
+#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(rename_all = "PascalCase")]
-struct Input {
-    attribute_definitions: Option<Vec<AttributeDefinitionIn>>,
-    table_name: String,
-    billing_mode: Option<String>,
-    provisioned_throughput: Option<ProvisionedThroughputIn>,
-    global_secondary_index_updates: Option<Vec<GsiUpdateIn>>,
-    stream_specification: Option<StreamSpecificationIn>,
+pub struct UpdateTable {
+    pub attribute_definitions: Option<Vec<AttributeDefinitionIn>>,
+    pub table_name: String,
+    pub billing_mode: Option<String>,
+    pub provisioned_throughput: Option<ProvisionedThroughputIn>,
+    pub global_secondary_index_updates: Option<Vec<GsiUpdateIn>>,
+    pub stream_specification: Option<StreamSpecificationIn>,
     #[serde(rename = "SSESpecification")]
-    sse_specification: Option<SseSpecificationIn>,
-    replica_updates: Option<serde_json::Value>,
-    table_class: Option<String>,
-    deletion_protection_enabled: Option<bool>,
-    multi_region_consistency: Option<String>,
-    global_table_witness_updates: Option<serde_json::Value>,
-    on_demand_throughput: Option<OnDemandThroughputIn>,
-    warm_throughput: Option<WarmThroughputIn>,
-    global_table_settings_replication_mode: Option<String>,
-    disassociation_protection_enabled: Option<bool>,
-    vector_index_updates: Option<serde_json::Value>,
+    pub sse_specification: Option<SseSpecificationIn>,
+    pub replica_updates: Option<Present>,
+    pub table_class: Option<String>,
+    pub deletion_protection_enabled: Option<bool>,
+    pub multi_region_consistency: Option<String>,
+    pub global_table_witness_updates: Option<Present>,
+    pub on_demand_throughput: Option<OnDemandThroughputIn>,
+    pub warm_throughput: Option<WarmThroughputIn>,
+    pub global_table_settings_replication_mode: Option<String>,
+    pub disassociation_protection_enabled: Option<bool>,
+    pub vector_index_updates: Option<Present>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct GsiUpdateIn {
-    update: Option<UpdateGsiIn>,
-    create: Option<SecondaryIndexIn>,
-    delete: Option<DeleteGsiIn>,
+/// A member the emulator does not act on (replicas, witnesses, vector
+/// indexes): only whether it was given matters.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Present;
+
+impl<'de> Deserialize<'de> for Present {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(d).map(|_| Present)
+    }
 }
 
-#[derive(Deserialize)]
+/// One `GlobalSecondaryIndexUpdates` entry.
+#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(rename_all = "PascalCase")]
-struct UpdateGsiIn {
-    index_name: String,
-    provisioned_throughput: Option<ProvisionedThroughputIn>,
-    on_demand_throughput: Option<OnDemandThroughputIn>,
-    warm_throughput: Option<WarmThroughputIn>,
+pub struct GsiUpdateIn {
+    pub update: Option<UpdateGsiIn>,
+    pub create: Option<SecondaryIndexIn>,
+    pub delete: Option<DeleteGsiIn>,
 }
 
-#[derive(Deserialize)]
+/// `UpdateGlobalSecondaryIndexAction`.
+#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(rename_all = "PascalCase")]
-struct DeleteGsiIn {
-    index_name: String,
+pub struct UpdateGsiIn {
+    pub index_name: String,
+    pub provisioned_throughput: Option<ProvisionedThroughputIn>,
+    pub on_demand_throughput: Option<OnDemandThroughputIn>,
+    pub warm_throughput: Option<WarmThroughputIn>,
+}
+
+/// `DeleteGlobalSecondaryIndexAction`.
+#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeleteGsiIn {
+    pub index_name: String,
 }
 
 impl GsiUpdateIn {
@@ -81,8 +97,20 @@ pub struct Output {
 }
 
 /// Runs UpdateTable.
-pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
-    let input: Input = crate::http::decode(body)?;
+impl Write for UpdateTable {
+    type Plan = TablePlan<Output>;
+    type Output = Output;
+
+    fn plan(&self, ctx: &Ctx<'_>, db: &Db) -> Result<Self::Plan> {
+        plan(ctx, self, db)
+    }
+
+    fn apply(plan: Self::Plan, db: &mut Db) -> Output {
+        plan.apply(db)
+    }
+}
+
+fn plan(ctx: &Ctx<'_>, input: &UpdateTable, db: &Db) -> Result<TablePlan<Output>> {
     let updates = input.global_secondary_index_updates.as_deref().unwrap_or(&[]);
     let anything = input.billing_mode.is_some()
         || input.provisioned_throughput.is_some()
@@ -127,29 +155,31 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
     };
     let requested_defs = ti::parse_definitions(input.attribute_definitions.as_deref().unwrap_or(&[]))?;
 
-    svc.store.write(|db| {
-        let table = desc::find_table_mut(db, &input.table_name)?;
-        desc::ensure_active(table)?;
-        let mut def: TableDef = (*table.def).clone();
-        apply(svc, &input, updates, sse, &requested_defs, &mut def)?;
-        table.set_def(def);
-        Ok(Output { table_description: desc::describe(table, None) })
-    })
+    let table = desc::find_table(ctx, db, &input.table_name)?;
+    desc::ensure_active(ctx, table)?;
+    let mut def: TableDef = (*table.def).clone();
+    change_def(ctx, input, updates, sse, &requested_defs, &mut def)?;
+    // The change is made on a private copy of the table (persistent maps:
+    // cheap), published by the apply step.
+    let mut table = Table::clone(table);
+    table.set_def(def);
+    let output = Output { table_description: desc::describe(ctx, &table, None) };
+    Ok(TablePlan::put(ctx, table, output))
 }
 
 /// Applies the request to a copy of the definition (nothing is published on error).
-fn apply(
-    svc: &Service,
-    input: &Input,
+fn change_def(
+    ctx: &Ctx<'_>,
+    input: &UpdateTable,
     updates: &[GsiUpdateIn],
     sse: Option<bool>,
     requested_defs: &[(String, ScalarType)],
     def: &mut TableDef,
 ) -> Result<()> {
-    let now = SystemTime::now();
-    let instant = Instant::now();
+    let now = ctx.now();
+    let now_ms = ctx.now_ms;
     let name = def.name.clone();
-    def.meta.deleting_indexes.retain(|d| d.until > instant);
+    def.meta.deleting_indexes.retain(|d| d.until > now_ms);
 
     // Billing mode and table throughput.
     let old_mode = def.meta.billing_mode;
@@ -212,7 +242,7 @@ fn apply(
             if let Some(pt) = c.provisioned_throughput {
                 ti::check_capacity(pt.read_capacity_units, pt.write_capacity_units)?;
             }
-            let lifecycle = desc::start(svc, TableStatus::Creating);
+            let lifecycle = desc::start(ctx, TableStatus::Creating);
             let mut index = ti::build_index(
                 &c.index_name,
                 IndexKind::Global,
@@ -222,7 +252,7 @@ fn apply(
                 &def.meta.arn,
                 lifecycle,
             );
-            index.meta.backfilling = lifecycle.current() == Some(TableStatus::Creating);
+            index.meta.backfilling = lifecycle.at(now_ms) == Some(TableStatus::Creating);
             def.indexes.push(index);
             updated_gsis.push(&c.index_name);
         }
@@ -233,8 +263,8 @@ fn apply(
                 .position(|i| i.kind == IndexKind::Global && i.name == d.index_name)
                 .ok_or_else(|| Error::not_found(messages::index_not_found(&name, &d.index_name)))?;
             let removed = def.indexes.remove(pos);
-            let lifecycle = desc::start(svc, TableStatus::Deleting);
-            if let (Some(TableStatus::Deleting), Some(until)) = (lifecycle.current(), lifecycle.until) {
+            let lifecycle = desc::start(ctx, TableStatus::Deleting);
+            if let (Some(TableStatus::Deleting), Some(until)) = (lifecycle.at(now_ms), lifecycle.until) {
                 def.meta.deleting_indexes.push(DeletingIndex { def: removed, until });
             }
         }
@@ -324,7 +354,7 @@ fn apply(
     if let Some(enabled) = sse {
         def.meta.sse = enabled.then(|| SseMeta {
             kms_key_arn: desc::kms_key_arn(
-                svc,
+                ctx,
                 input.sse_specification.as_ref().and_then(|s| s.kms_master_key_id.as_deref()),
             ),
         });
@@ -347,245 +377,6 @@ fn apply(
         .collect();
     defs.retain(|(n, _)| used.contains(n));
     def.meta.attribute_definitions = defs;
-    def.meta.lifecycle = desc::start(svc, TableStatus::Updating);
+    def.meta.lifecycle = desc::start(ctx, TableStatus::Updating);
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::error::{messages, ErrorKind};
-    use crate::service::{Config, Service};
-    use serde_json::{json, Value};
-    use std::time::Duration;
-
-    fn call(svc: &Service, op: &str, body: Value) -> Result<Value, crate::Error> {
-        svc.call(op, &body).map(|b| serde_json::from_slice(&b).unwrap())
-    }
-
-    fn create(svc: &Service, name: &str, billing: Value) {
-        let mut body = json!({
-            "TableName": name,
-            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
-            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]
-        });
-        for (k, v) in billing.as_object().unwrap() {
-            body[k] = v.clone();
-        }
-        call(svc, "CreateTable", body).unwrap();
-    }
-
-    fn on_demand() -> Value {
-        json!({"BillingMode": "PAY_PER_REQUEST"})
-    }
-
-    fn gsi_create(name: &str, attr: &str) -> Value {
-        json!({"Create": {
-            "IndexName": name,
-            "KeySchema": [{"AttributeName": attr, "KeyType": "HASH"}],
-            "Projection": {"ProjectionType": "ALL"}
-        }})
-    }
-
-    #[test]
-    fn nothing_to_update() {
-        let svc = Service::new(Config::default());
-        create(&svc, "ttt", on_demand());
-        let e = call(&svc, "UpdateTable", json!({"TableName": "ttt"})).unwrap_err();
-        assert_eq!((e.kind, e.message.as_str()), (ErrorKind::Validation, messages::NOTHING_TO_UPDATE));
-        let e = call(&svc, "UpdateTable", json!({"TableName": "missing", "DeletionProtectionEnabled": true}))
-            .unwrap_err();
-        assert_eq!(e.message, messages::table_not_found("missing"));
-    }
-
-    #[test]
-    fn throughput_changes() {
-        let svc = Service::new(Config::default());
-        create(
-            &svc,
-            "ppp",
-            json!({"ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}}),
-        );
-        let e = call(
-            &svc,
-            "UpdateTable",
-            json!({"TableName": "ppp", "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}}),
-        )
-        .unwrap_err();
-        assert_eq!(e.message, messages::throughput_unchanged(5, 5));
-        let out = call(
-            &svc,
-            "UpdateTable",
-            json!({"TableName": "ppp", "ProvisionedThroughput": {"ReadCapacityUnits": 10, "WriteCapacityUnits": 1}}),
-        )
-        .unwrap();
-        let pt = &out["TableDescription"]["ProvisionedThroughput"];
-        assert_eq!(pt["ReadCapacityUnits"], 10);
-        assert_eq!(pt["WriteCapacityUnits"], 1);
-        assert_eq!(pt["NumberOfDecreasesToday"], 1);
-        assert!(pt["LastIncreaseDateTime"].is_f64());
-        assert!(pt["LastDecreaseDateTime"].is_f64());
-        // Switch to on-demand.
-        let out =
-            call(&svc, "UpdateTable", json!({"TableName": "ppp", "BillingMode": "PAY_PER_REQUEST"})).unwrap();
-        let d = &out["TableDescription"];
-        assert_eq!(d["BillingModeSummary"]["BillingMode"], "PAY_PER_REQUEST");
-        assert_eq!(d["ProvisionedThroughput"]["ReadCapacityUnits"], 0);
-        let e = call(
-            &svc,
-            "UpdateTable",
-            json!({"TableName": "ppp", "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}}),
-        )
-        .unwrap_err();
-        assert_eq!(e.message, messages::THROUGHPUT_ON_DEMAND);
-        let e =
-            call(&svc, "UpdateTable", json!({"TableName": "ppp", "BillingMode": "PROVISIONED"})).unwrap_err();
-        assert_eq!(e.message, messages::TABLE_THROUGHPUT_MISSING);
-    }
-
-    #[test]
-    fn gsi_lifecycle() {
-        let svc = Service::new(Config::default());
-        create(&svc, "ggg", on_demand());
-        let e = call(
-            &svc,
-            "UpdateTable",
-            json!({"TableName": "ggg", "GlobalSecondaryIndexUpdates": [gsi_create("idx1", "x"), gsi_create("idx2", "y")],
-                   "AttributeDefinitions": [{"AttributeName": "x", "AttributeType": "S"}, {"AttributeName": "y", "AttributeType": "S"}]}),
-        )
-        .unwrap_err();
-        assert_eq!((e.kind, e.message.as_str()), (ErrorKind::LimitExceeded, messages::ONE_INDEX_AT_A_TIME));
-        let e = call(
-            &svc,
-            "UpdateTable",
-            json!({"TableName": "ggg", "GlobalSecondaryIndexUpdates": [gsi_create("idx1", "x")]}),
-        )
-        .unwrap_err();
-        assert_eq!(e.message, messages::KEY_ATTRIBUTE_UNDEFINED);
-        let out = call(
-            &svc,
-            "UpdateTable",
-            json!({"TableName": "ggg", "GlobalSecondaryIndexUpdates": [gsi_create("idx1", "x")],
-                   "AttributeDefinitions": [{"AttributeName": "x", "AttributeType": "N"}]}),
-        )
-        .unwrap();
-        let d = &out["TableDescription"];
-        assert_eq!(d["GlobalSecondaryIndexes"][0]["IndexName"], "idx1");
-        assert_eq!(d["GlobalSecondaryIndexes"][0]["IndexStatus"], "ACTIVE");
-        assert_eq!(
-            d["AttributeDefinitions"],
-            json!([{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "x", "AttributeType": "N"}])
-        );
-        let e = call(
-            &svc,
-            "UpdateTable",
-            json!({"TableName": "ggg", "GlobalSecondaryIndexUpdates": [{"Delete": {"IndexName": "nope"}}]}),
-        )
-        .unwrap_err();
-        assert_eq!(e.kind, ErrorKind::ResourceNotFound);
-        let out = call(
-            &svc,
-            "UpdateTable",
-            json!({"TableName": "ggg", "GlobalSecondaryIndexUpdates": [{"Delete": {"IndexName": "idx1"}}]}),
-        )
-        .unwrap();
-        assert!(out["TableDescription"].get("GlobalSecondaryIndexes").is_none());
-        assert_eq!(
-            out["TableDescription"]["AttributeDefinitions"],
-            json!([{"AttributeName": "pk", "AttributeType": "S"}])
-        );
-    }
-
-    #[test]
-    fn updating_status_with_delay() {
-        let svc = Service::new(Config { transition_delay: Duration::from_millis(150), ..Config::default() });
-        create(&svc, "uuu", on_demand());
-        let e = call(&svc, "UpdateTable", json!({"TableName": "uuu", "DeletionProtectionEnabled": true}))
-            .unwrap_err();
-        assert_eq!(
-            (e.kind, e.message.clone()),
-            (ErrorKind::ResourceInUse, messages::table_in_use("uuu", "created"))
-        );
-        std::thread::sleep(Duration::from_millis(200));
-        let out = call(
-            &svc,
-            "UpdateTable",
-            json!({"TableName": "uuu", "GlobalSecondaryIndexUpdates": [gsi_create("idx1", "x")],
-                   "AttributeDefinitions": [{"AttributeName": "x", "AttributeType": "S"}]}),
-        )
-        .unwrap();
-        let d = &out["TableDescription"];
-        assert_eq!(d["TableStatus"], "UPDATING");
-        assert_eq!(d["GlobalSecondaryIndexes"][0]["IndexStatus"], "CREATING");
-        assert_eq!(d["GlobalSecondaryIndexes"][0]["Backfilling"], true);
-        std::thread::sleep(Duration::from_millis(200));
-        let d = call(&svc, "DescribeTable", json!({"TableName": "uuu"})).unwrap();
-        assert_eq!(d["Table"]["TableStatus"], "ACTIVE");
-        assert_eq!(d["Table"]["GlobalSecondaryIndexes"][0]["IndexStatus"], "ACTIVE");
-        assert!(d["Table"]["GlobalSecondaryIndexes"][0].get("Backfilling").is_none());
-        call(
-            &svc,
-            "UpdateTable",
-            json!({"TableName": "uuu", "GlobalSecondaryIndexUpdates": [{"Delete": {"IndexName": "idx1"}}]}),
-        )
-        .unwrap();
-        let d = call(&svc, "DescribeTable", json!({"TableName": "uuu"})).unwrap();
-        assert_eq!(d["Table"]["GlobalSecondaryIndexes"][0]["IndexStatus"], "DELETING");
-        std::thread::sleep(Duration::from_millis(200));
-        let d = call(&svc, "DescribeTable", json!({"TableName": "uuu"})).unwrap();
-        assert!(d["Table"].get("GlobalSecondaryIndexes").is_none());
-    }
-
-    #[test]
-    fn streams() {
-        let svc = Service::new(Config::default());
-        create(&svc, "sss", on_demand());
-        let e = call(
-            &svc,
-            "UpdateTable",
-            json!({"TableName": "sss", "StreamSpecification": {"StreamEnabled": false}}),
-        )
-        .unwrap_err();
-        assert_eq!(e.message, messages::stream_not_enabled("sss"));
-        let on = json!({"TableName": "sss", "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "KEYS_ONLY"}});
-        let out = call(&svc, "UpdateTable", on.clone()).unwrap();
-        assert_eq!(out["TableDescription"]["StreamSpecification"]["StreamViewType"], "KEYS_ONLY");
-        let arn = out["TableDescription"]["LatestStreamArn"].clone();
-        let e = call(&svc, "UpdateTable", on).unwrap_err();
-        assert_eq!(e.message, "Table already has an enabled stream: TableName: sss");
-        let e = call(
-            &svc,
-            "UpdateTable",
-            json!({"TableName": "sss", "StreamSpecification": {"StreamEnabled": false, "StreamViewType": "KEYS_ONLY"}}),
-        )
-        .unwrap_err();
-        assert_eq!(e.message, messages::UPDATE_STREAM_DISABLED_WITH_VIEW_TYPE);
-        let out = call(
-            &svc,
-            "UpdateTable",
-            json!({"TableName": "sss", "StreamSpecification": {"StreamEnabled": false}}),
-        )
-        .unwrap();
-        assert!(out["TableDescription"].get("StreamSpecification").is_none());
-        assert_eq!(out["TableDescription"]["LatestStreamArn"], arn);
-    }
-
-    #[test]
-    fn class_and_encryption() {
-        let svc = Service::new(Config::default());
-        create(&svc, "ccc", on_demand());
-        let out = call(
-            &svc,
-            "UpdateTable",
-            json!({"TableName": "ccc", "TableClass": "STANDARD_INFREQUENT_ACCESS", "SSESpecification": {"Enabled": true, "KMSMasterKeyId": "abc"}}),
-        )
-        .unwrap();
-        let d = &out["TableDescription"];
-        assert_eq!(d["TableClassSummary"]["TableClass"], "STANDARD_INFREQUENT_ACCESS");
-        assert!(d["TableClassSummary"]["LastUpdateDateTime"].is_f64());
-        assert_eq!(d["SSEDescription"]["KMSMasterKeyArn"], "arn:aws:kms:us-east-1:000000000000:key/abc");
-        let out =
-            call(&svc, "UpdateTable", json!({"TableName": "ccc", "SSESpecification": {"Enabled": false}}))
-                .unwrap();
-        assert!(out["TableDescription"].get("SSEDescription").is_none());
-    }
 }

@@ -1,25 +1,31 @@
 //! UpdateTimeToLive: enable or disable expiry on one attribute.
 
-use super::table_description as desc;
+use super::command::{Ctx, Write};
+use super::table_description::{self as desc, TablePlan};
 use crate::error::{messages, Error, Result};
-use crate::service::Service;
 use crate::store::meta::TtlMeta;
+use crate::store::Db;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-#[derive(Deserialize)]
+/// UpdateTimeToLive's input ([`crate::Service::update_time_to_live`]).
+#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(rename_all = "PascalCase")]
-struct Input {
-    table_name: String,
-    time_to_live_specification: Specification,
+pub struct UpdateTimeToLive {
+    /// The table (a name or an ARN).
+    pub table_name: String,
+    /// `TimeToLiveSpecification`.
+    pub time_to_live_specification: Specification,
 }
 
 /// `TimeToLiveSpecification`, in and out.
-#[derive(Deserialize, Serialize, Debug, Clone)]
+#[derive(Deserialize, Serialize, Debug, Clone, Default, PartialEq)]
 #[serde(rename_all = "PascalCase")]
 pub struct Specification {
-    enabled: bool,
-    attribute_name: String,
+    /// Whether expiry is to be on.
+    pub enabled: bool,
+    /// The attribute holding each item's expiry time (epoch seconds).
+    pub attribute_name: String,
 }
 
 /// UpdateTimeToLive's response.
@@ -29,13 +35,14 @@ pub struct Output {
     time_to_live_specification: Specification,
 }
 
-/// Runs UpdateTimeToLive.
-pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
-    let input: Input = crate::http::decode(body)?;
-    let spec = input.time_to_live_specification;
-    svc.store.write(|db| {
-        let table = desc::find_table_mut(db, &input.table_name)?;
-        desc::ensure_active(table)?;
+impl Write for UpdateTimeToLive {
+    type Plan = TablePlan<Output>;
+    type Output = Output;
+
+    fn plan(&self, ctx: &Ctx<'_>, db: &Db) -> Result<Self::Plan> {
+        let spec = &self.time_to_live_specification;
+        let table = desc::find_table(ctx, db, &self.table_name)?;
+        desc::ensure_active(ctx, table)?;
         let current = table.def.meta.ttl_attribute().map(str::to_string);
         match (&current, spec.enabled) {
             (Some(attr), _) if *attr != spec.attribute_name => {
@@ -45,62 +52,15 @@ pub fn run(svc: &Service, body: &serde_json::Value) -> Result<Output> {
             (None, false) => return Err(Error::validation(messages::TTL_ALREADY_DISABLED)),
             _ => {}
         }
+        let mut table = Table::clone(table);
         Arc::make_mut(&mut table.def).meta.ttl =
             Some(TtlMeta { attribute: spec.attribute_name.clone(), enabled: spec.enabled });
-        Ok(Output { time_to_live_specification: spec.clone() })
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::error::{messages, ErrorKind};
-    use crate::service::{Config, Service};
-    use serde_json::{json, Value};
-
-    fn call(svc: &Service, op: &str, body: Value) -> Result<Value, crate::Error> {
-        svc.call(op, &body).map(|b| serde_json::from_slice(&b).unwrap())
+        Ok(TablePlan::put(ctx, table, Output { time_to_live_specification: spec.clone() }))
     }
 
-    fn ttl(svc: &Service, enabled: bool, attr: &str) -> Result<Value, crate::Error> {
-        call(
-            svc,
-            "UpdateTimeToLive",
-            json!({"TableName": "ttl", "TimeToLiveSpecification": {"Enabled": enabled, "AttributeName": attr}}),
-        )
-    }
-
-    #[test]
-    fn enable_and_disable() {
-        let svc = Service::new(Config::default());
-        let e = ttl(&svc, true, "exp").unwrap_err();
-        assert_eq!((e.kind, e.message), (ErrorKind::ResourceNotFound, messages::table_not_found("ttl")));
-        call(
-            &svc,
-            "CreateTable",
-            json!({
-                "TableName": "ttl",
-                "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
-                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-                "BillingMode": "PAY_PER_REQUEST"
-            }),
-        )
-        .unwrap();
-        let d = call(&svc, "DescribeTimeToLive", json!({"TableName": "ttl"})).unwrap();
-        assert_eq!(d, json!({"TimeToLiveDescription": {"TimeToLiveStatus": "DISABLED"}}));
-        assert_eq!(ttl(&svc, false, "exp").unwrap_err().message, messages::TTL_ALREADY_DISABLED);
-        let out = ttl(&svc, true, "exp").unwrap();
-        assert_eq!(out, json!({"TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}}));
-        let d = call(&svc, "DescribeTimeToLive", json!({"TableName": "ttl"})).unwrap();
-        assert_eq!(
-            d,
-            json!({"TimeToLiveDescription": {"TimeToLiveStatus": "ENABLED", "AttributeName": "exp"}})
-        );
-        assert_eq!(ttl(&svc, true, "exp").unwrap_err().message, messages::TTL_ALREADY_ENABLED);
-        assert_eq!(ttl(&svc, true, "other").unwrap_err().message, messages::ttl_other_attribute("exp"));
-        assert_eq!(ttl(&svc, false, "other").unwrap_err().message, messages::ttl_other_attribute("exp"));
-        ttl(&svc, false, "exp").unwrap();
-        let d = call(&svc, "DescribeTimeToLive", json!({"TableName": "ttl"})).unwrap();
-        assert_eq!(d, json!({"TimeToLiveDescription": {"TimeToLiveStatus": "DISABLED"}}));
-        ttl(&svc, true, "other").unwrap();
+    fn apply(plan: Self::Plan, db: &mut Db) -> Output {
+        plan.apply(db)
     }
 }
+
+use crate::store::Table;

@@ -1,74 +1,41 @@
-//! The single-item write path shared by PutItem, UpdateItem and DeleteItem.
+//! The single-item write path shared by PutItem, UpdateItem and DeleteItem
+//! (and the put validation and update planner that BatchWriteItem and
+//! TransactWriteItems share with them).
 //!
-//! When nobody holds a snapshot (a single-threaded embedding, a quiet
-//! server), the write is planned and applied in one step on the current
-//! version, in place ([`crate::store::Store::try_write_in_place`]).
-//! Otherwise the new item is planned against a snapshot, outside the writer lock:
-//! condition evaluation, update application and sizing all happen there.
-//! Under the lock the plan is used as is when the table definition and the
-//! item are still the ones it was planned against (pointer equality: the
-//! plan holds references to both, so a match cannot be a reused address);
-//! otherwise it is planned again against the current version. The lock is
-//! therefore held for a map insert, and a failed condition against the
-//! snapshot returns without taking it (the snapshot is a valid point at
-//! which the write happened and failed).
+//! A single-item write plans against one version: it finds the table and
+//! the key, reads the current item, and decides the change ([`Change`]),
+//! remembering what it read ([`ItemVersion`]). The store runs the plan in
+//! place when nobody holds a snapshot, or against a snapshot outside the
+//! writer lock and again under it only if the table definition or the item
+//! changed meanwhile (`Store::execute`).
 
-use super::common::{self, ItemCollectionMetrics};
-use crate::error::{Error, Result};
-use crate::service::Service;
-use crate::store::{PrimaryKey, StoredItem, Table, TableDef};
+use super::command::{Ctx, Plan};
+use super::common::{self, CapacityMode, ItemCollectionMetrics};
+use super::exprs::Exprs;
+use crate::error::{messages, Error, Result};
+use crate::expr::UpdateClause;
+use crate::store::{Db, ItemVersion, PrimaryKey, StoredItem, TableDef};
+use crate::value::{size::MAX_ITEM_SIZE, Item};
 use std::sync::Arc;
 
-/// The members of a JSON PutItem, UpdateItem and DeleteItem request that
-/// are read as they are (the item, key and expressions are read in place).
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct WriteInput {
-    /// `TableName`.
-    pub table_name: String,
-    /// `ReturnValues`.
-    pub return_values: Option<String>,
-    return_consumed_capacity: Option<String>,
-    return_item_collection_metrics: Option<String>,
-    return_values_on_condition_check_failure: Option<String>,
-}
-
-impl WriteInput {
-    /// What the request asks to be reported.
-    pub fn reporting(&self) -> Reporting<'_> {
-        Reporting::new(
-            self.return_consumed_capacity.as_deref(),
-            self.return_values_on_condition_check_failure.as_deref(),
-            self.return_item_collection_metrics.as_deref(),
-        )
-    }
-}
-
-/// What a single-item write reports besides its result: the JSON request's
-/// `ReturnConsumedCapacity`, `ReturnValuesOnConditionCheckFailure` and
-/// `ReturnItemCollectionMetrics`. Typed requests report none of them.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Reporting<'a> {
+/// What a write reports besides its result: `ReturnConsumedCapacity`,
+/// `ReturnValuesOnConditionCheckFailure` and `ReturnItemCollectionMetrics`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reporting {
     /// `ReturnConsumedCapacity`.
-    pub capacity: common::CapacityMode,
-    /// `ReturnValuesOnConditionCheckFailure` is `ALL_OLD`.
-    pub return_old: bool,
-    /// `ReturnItemCollectionMetrics`.
-    pub metrics: Option<&'a str>,
-}
-
-impl<'a> Reporting<'a> {
-    /// From the three request members.
-    pub fn new(capacity: Option<&str>, on_condition_failure: Option<&str>, metrics: Option<&'a str>) -> Self {
-        Reporting {
-            capacity: common::CapacityMode::parse(capacity),
-            return_old: common::return_old_on_failure(on_condition_failure),
-            metrics,
-        }
-    }
+    pub capacity: CapacityMode,
+    /// `ReturnValuesOnConditionCheckFailure` is `ALL_OLD`: the current item
+    /// rides along in ConditionalCheckFailedException.
+    pub old_on_condition_failure: bool,
+    /// `ReturnItemCollectionMetrics` is `SIZE`.
+    pub item_collection_metrics: bool,
+    /// `ReturnItemCollectionMetrics` was given at all (BatchWriteItem then
+    /// reports an `ItemCollectionMetrics` member, empty for `NONE`).
+    pub item_collection_metrics_member: bool,
 }
 
 /// What a planned write does to the item.
+#[derive(Clone, Debug)]
 pub enum Change {
     /// Store this item (insert or replace).
     Put(StoredItem),
@@ -76,6 +43,24 @@ pub enum Change {
     Delete,
     /// Leave everything as it is.
     Nothing,
+}
+
+/// A checked single-item write: what it read and what it will do.
+pub struct ItemPlan<X> {
+    /// The table definition, key and item the plan was made against.
+    pub seen: ItemVersion,
+    /// The change.
+    pub change: Change,
+    /// Whether to report item collection metrics.
+    pub metrics: bool,
+    /// What the operation's output needs from the plan.
+    pub extra: X,
+}
+
+impl<X> Plan for ItemPlan<X> {
+    fn still_valid(&self, db: &Db) -> bool {
+        self.seen.holds(db)
+    }
 }
 
 /// The outcome of a single-item write.
@@ -90,73 +75,104 @@ pub struct Written {
     pub metrics: Option<ItemCollectionMetrics>,
 }
 
-/// Writes one item of `table_name`. `key_of` finds the item's key under a
-/// definition; `plan` decides the change given the current item (and fails
-/// with ConditionalCheckFailed or a validation error).
-pub fn write_one(
-    svc: &Service,
+/// Plans one item's write: the table, the key (`key_of`), the current item,
+/// then `decide` (conditions, update, sizes).
+pub fn plan_one<X>(
+    ctx: &Ctx<'_>,
+    db: &Db,
     table_name: &str,
-    return_metrics: Option<&str>,
-    key_of: impl Fn(&TableDef) -> Result<PrimaryKey>,
-    plan: impl Fn(&TableDef, Option<&StoredItem>) -> Result<Change>,
-) -> Result<Written> {
-    // Nobody looking: plan and apply in one step on the version itself.
-    let in_place = svc.store.try_write_in_place(|db| {
-        let table = super::existing_table_mut(db, table_name)?;
-        let key = key_of(&table.def)?;
-        let change = plan(&table.def, table.get(&key))?;
-        Ok(apply(table, key, change, return_metrics))
-    });
-    if let Some(written) = in_place {
-        return written;
-    }
-    let (def, key, current) = {
-        // Dropped before writing: a held snapshot makes the write copy.
-        let snapshot = svc.store.snapshot();
-        let table = super::existing_table(&snapshot, table_name)?;
-        let def = table.def.clone();
-        let key = key_of(&def)?;
-        let current = table.get(&key).cloned();
-        (def, key, current)
-    };
-    let planned = plan(&def, current.as_ref())?;
-    // Every check comes before the change: safe to apply in place.
-    svc.store.write_in_place(|db| {
-        let table = super::existing_table_mut(db, table_name)?;
-        let unchanged = Arc::ptr_eq(&table.def, &def)
-            && match (table.get(&key), current.as_ref()) {
-                (Some(a), Some(b)) => StoredItem::same(a, b),
-                (None, None) => true,
-                _ => false,
-            };
-        let (key, change) = if unchanged {
-            (key.clone(), planned)
-        } else {
-            let def = table.def.clone();
-            let key = key_of(&def)?;
-            let current = table.get(&key).cloned();
-            let change = plan(&def, current.as_ref())?;
-            (key, change)
-        };
-        Ok(apply(table, key, change, return_metrics))
-    })
+    metrics: bool,
+    key_of: impl FnOnce(&TableDef) -> Result<PrimaryKey>,
+    decide: impl FnOnce(&TableDef, Option<&StoredItem>) -> Result<(Change, X)>,
+) -> Result<ItemPlan<X>> {
+    let table = super::existing_table(ctx, db, table_name)?;
+    let key = key_of(&table.def)?;
+    // One lookup: the item decided on is the item remembered.
+    let current = table.get(&key);
+    let (change, extra) = decide(&table.def, current)?;
+    let seen = ItemVersion { def: table.def.clone(), item: current.cloned(), key };
+    Ok(ItemPlan { seen, change, metrics, extra })
 }
 
-/// Makes the planned change to the item at `key`.
-fn apply(table: &mut Table, key: PrimaryKey, change: Change, return_metrics: Option<&str>) -> Written {
+/// Makes a planned single-item change. Cannot fail: the table is the one
+/// the plan was checked against (the store guarantees it), and if it were
+/// somehow gone the write would do nothing.
+pub fn apply_one<X>(plan: ItemPlan<X>, db: &mut Db) -> (Written, X) {
+    let ItemPlan { seen, change, metrics, extra } = plan;
+    let ItemVersion { def, key, .. } = seen;
+    let Some(table) = db.table_mut(&def.name) else {
+        return (Written { def, old: None, new: None, metrics: None }, extra);
+    };
     let (old, new) = match change {
         Change::Put(item) => (table.put(key.clone(), item.clone()), Some(item)),
         Change::Delete => (table.remove(&key), None),
         Change::Nothing => (None, table.get(&key).cloned()),
     };
-    let metrics = (new.is_some() || old.is_some())
-        .then(|| common::item_collection_metrics(return_metrics, table, &key))
+    let metrics = (metrics && (new.is_some() || old.is_some()))
+        .then(|| common::item_collection_metrics(true, table, &key))
         .flatten();
-    Written { def: table.def.clone(), old, new, metrics }
+    (Written { def, old, new, metrics }, extra)
 }
 
 /// ConditionalCheckFailedException, carrying the current item when the
 /// request asked for it with `ReturnValuesOnConditionCheckFailure: ALL_OLD`.
 pub fn condition_failed(return_old: bool, current: Option<&StoredItem>) -> Error {
     Error::conditional_check_failed(if return_old { current.map(StoredItem::item) } else { None })
+}
+
+/// The put validation every put shares (PutItem, BatchWriteItem's
+/// PutRequest, TransactWriteItems' Put), in the service's order: the key,
+/// then the index key attributes. Returns the item's key.
+pub fn put_key(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
+    let key = def.item_key(item)?;
+    def.check_index_keys(item)?;
+    Ok(key)
+}
+
+/// The item size limit of a put.
+pub fn check_put_size(stored: &StoredItem) -> Result<()> {
+    if stored.size() > MAX_ITEM_SIZE {
+        return Err(Error::validation(messages::ITEM_TOO_LARGE));
+    }
+    Ok(())
+}
+
+/// The result of the update planner.
+pub struct Updated {
+    /// The change to make.
+    pub change: Change,
+    /// The paths the update set or removed (for `UPDATED_OLD` / `UPDATED_NEW`).
+    pub paths: Vec<crate::expr::Path>,
+}
+
+/// The update planner UpdateItem and TransactWriteItems' Update share: the
+/// update applied to the current item (or to the key, when absent), then
+/// the index key attributes and the size limit. The caller has checked the
+/// condition.
+pub fn plan_update(def: &TableDef, key_item: &Item, current: Option<Item>, exprs: &Exprs) -> Result<Updated> {
+    // Legacy AttributeUpdates that only delete do nothing to a missing item
+    // ("DELETE - Nothing happens", AttributeValueUpdate).
+    if current.is_none()
+        && exprs.update.as_ref().is_some_and(|u| {
+            u.legacy
+                && u.clauses.iter().all(|c| matches!(c, UpdateClause::Remove(_) | UpdateClause::Delete(_)))
+        })
+    {
+        return Ok(Updated { change: Change::Nothing, paths: Vec::new() });
+    }
+    let base = current.unwrap_or_else(|| key_item.clone());
+    let (new_item, paths) = match &exprs.update {
+        Some(update) => {
+            let key_names: Vec<&str> = def.key.attrs().map(|a| a.name.as_str()).collect();
+            let outcome = update.apply(&base, &key_names)?;
+            (outcome.item, outcome.updated_paths)
+        }
+        None => (base, Vec::new()),
+    };
+    def.check_index_keys(&new_item)?;
+    let stored = StoredItem::new(&new_item);
+    if stored.size() > MAX_ITEM_SIZE {
+        return Err(Error::validation(messages::UPDATE_ITEM_TOO_LARGE));
+    }
+    Ok(Updated { change: Change::Put(stored), paths })
 }

@@ -104,12 +104,13 @@ pub enum Returning {
 
 impl Returning {
     /// The ReturnValues value it stands for.
-    pub fn return_values(self) -> &'static str {
+    pub fn return_values(self) -> crate::ops::common::ReturnValues {
+        use crate::ops::common::ReturnValues;
         match self {
-            Returning::AllOld => "ALL_OLD",
-            Returning::AllNew => "ALL_NEW",
-            Returning::ModifiedOld => "UPDATED_OLD",
-            Returning::ModifiedNew => "UPDATED_NEW",
+            Returning::AllOld => ReturnValues::AllOld,
+            Returning::AllNew => ReturnValues::AllNew,
+            Returning::ModifiedOld => ReturnValues::UpdatedOld,
+            Returning::ModifiedNew => ReturnValues::UpdatedNew,
         }
     }
 }

@@ -1,25 +1,36 @@
-//! Runs a compiled [`Command`] through the operation it names.
+//! Runs a compiled [`Command`] as the typed operation it names.
 //!
 //! This is the adapter between PartiQL and the operations: the only file
-//! that knows how an operation is called. A SELECT by key runs GetItem's
-//! `apply` on the typed key; the others build the operations' JSON requests
-//! (Query, Scan, the writes' reporting options and the transactions have no
-//! typed request yet). Reads hand back the stored items themselves
-//! (`into_parts`), never a JSON tree. When typed requests exist for the
-//! rest, only this file changes.
+//! that knows which typed input a statement becomes. A SELECT becomes a
+//! `GetItem`, `Query` or `Scan`, an INSERT a `PutItem`, an UPDATE an
+//! `UpdateItem`, a DELETE a `DeleteItem`, and ExecuteTransaction one
+//! `TransactWriteItems` or `TransactGetItems`; each runs through the same
+//! machinery as the operation's own calls (`ops::command::read` /
+//! `write`, `TransactWriteItems::execute`), on the request's [`Ctx`]. Reads
+//! hand back the stored items themselves (`ItemOut`), never a copy.
 
-use super::ast::Returning;
 use super::compile::{Command, KeyNames, Placeholders};
 use crate::error::{messages, Error, ErrorKind, Result};
-use crate::service::Service;
-use crate::value::{json, Item};
-use serde_json::{json, Map, Value};
+use crate::ops::command::{self, Ctx};
+use crate::ops::common::{CapacityMode, ConsumedCapacity, ItemOut, ReturnValues};
+use crate::ops::delete_item::DeleteItem;
+use crate::ops::exprs::Params;
+use crate::ops::get_item::GetItem;
+use crate::ops::idempotency::Tokens;
+use crate::ops::put_item::PutItem;
+use crate::ops::query::Query;
+use crate::ops::scan::Scan;
+use crate::ops::transact_get_items::{Get, TransactGetItems};
+use crate::ops::transact_write_items::{ActionKind, TransactWriteItem, TransactWriteItems};
+use crate::ops::update_item::UpdateItem;
+use crate::ops::write::Reporting;
+use crate::store::{Db, Store};
+use crate::value::Item;
 
-/// The key names of `table` (or of its index `index`) in the current
-/// version, or the service's error for a table or index that is not there.
-pub fn key_names(svc: &Service, table: &str, index: Option<&str>) -> Result<KeyNames> {
-    let db = svc.store.snapshot();
-    let t = crate::ops::existing_table(&db, table)?;
+/// The key names of `table` (or of its index `index`) in `db`, or the
+/// service's error for a table or index that is not there.
+pub fn key_names(ctx: &Ctx<'_>, db: &Db, table: &str, index: Option<&str>) -> Result<KeyNames> {
+    let t = crate::ops::existing_table(ctx, db, table)?;
     let schema = match index {
         None => &t.def.key,
         Some(name) => {
@@ -34,146 +45,132 @@ pub fn key_names(svc: &Service, table: &str, index: Option<&str>) -> Result<KeyN
 
 /// Request-level options of ExecuteStatement that reach the operation.
 #[derive(Clone, Debug, Default)]
-pub struct Options<'a> {
+pub struct Options {
     /// `ConsistentRead`.
     pub consistent: bool,
     /// `Limit`.
-    pub limit: Option<u64>,
-    /// Where a paginated read resumes (an ExclusiveStartKey in JSON).
-    pub start: Option<Value>,
+    pub limit: Option<usize>,
+    /// Where a paginated read resumes (its ExclusiveStartKey).
+    pub start: Option<Item>,
     /// `ReturnConsumedCapacity`.
-    pub capacity: Option<&'a str>,
-    /// `ReturnValuesOnConditionCheckFailure`.
-    pub on_failure: Option<&'a str>,
-}
-
-/// An item in a response: a stored item served straight from its packed
-/// bytes (reads), or one an operation returned as JSON (RETURNING).
-#[derive(Debug)]
-pub enum OutItem {
-    /// A read's item.
-    Stored(crate::ops::common::ItemOut),
-    /// A write's returned attributes.
-    Json(Value),
-}
-
-impl serde::Serialize for OutItem {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        match self {
-            OutItem::Stored(item) => item.serialize(s),
-            OutItem::Json(v) => v.serialize(s),
-        }
-    }
+    pub capacity: CapacityMode,
+    /// `ReturnValuesOnConditionCheckFailure = ALL_OLD`.
+    pub old_on_failure: bool,
 }
 
 /// What a statement returned.
 #[derive(Debug, Default)]
 pub struct Outcome {
     /// The items (a read's, or a write's RETURNING item).
-    pub items: Vec<OutItem>,
+    pub items: Vec<ItemOut>,
     /// Where the read stopped, when it did before the end.
     pub last_key: Option<Item>,
     /// `ConsumedCapacity`, as the operation reported it.
-    pub consumed: Option<Value>,
+    pub consumed: Option<ConsumedCapacity>,
 }
 
-fn put_params(body: &mut Map<String, Value>, ph: &Placeholders) {
-    if let Some(n) = ph.names_opt() {
-        body.insert("ExpressionAttributeNames".into(), json!(n));
-    }
-    if let Some(v) = ph.values_opt() {
-        body.insert("ExpressionAttributeValues".into(), json::item_to_json(v));
-    }
+/// The expression parameters of a compiled statement.
+fn params(ph: &Placeholders) -> Params {
+    Params { names: ph.names_opt().cloned(), values: ph.values_opt().cloned(), ..Params::default() }
 }
 
-fn put_opt(body: &mut Map<String, Value>, name: &str, v: Option<&str>) {
-    if let Some(v) = v {
-        body.insert(name.into(), Value::String(v.to_string()));
-    }
-}
-
-fn to_json<T: serde::Serialize>(out: T) -> Result<Value> {
-    serde_json::to_value(out).map_err(|e| Error::internal(e.to_string()))
+fn reporting(o: &Options) -> Reporting {
+    Reporting { capacity: o.capacity, old_on_condition_failure: o.old_on_failure, ..Reporting::default() }
 }
 
 /// Runs `cmd` as ExecuteStatement would.
-pub fn run(svc: &Service, cmd: &Command, o: &Options<'_>) -> Result<Outcome> {
-    let mut body = Map::new();
-    body.insert("TableName".into(), Value::String(cmd.table().to_string()));
-    put_opt(&mut body, "ReturnConsumedCapacity", o.capacity);
+pub fn run(ctx: &Ctx<'_>, store: &Store, cmd: &Command, o: &Options) -> Result<Outcome> {
     let mut out = Outcome::default();
     match cmd {
         Command::Get { table, key, projection, ph } => {
-            // GetItem's own apply on the typed key and expressions: no JSON
-            // request, and the item stays the stored one (no JSON tree).
-            let exprs = crate::ops::exprs::Params {
-                projection: projection.clone(),
-                names: ph.names_opt().cloned(),
-                ..Default::default()
-            }
-            .parse()?;
-            let capacity = crate::ops::common::CapacityMode::parse(o.capacity);
-            let (item, consumed) =
-                crate::ops::get_item::apply(svc, table, key, &exprs, capacity, o.consistent)?.into_parts();
-            out.items.extend(item.map(OutItem::Stored));
-            out.consumed = consumed.map(to_json).transpose()?;
+            let get = GetItem {
+                table_name: table.clone(),
+                key: key.clone(),
+                expressions: Params { projection: projection.clone(), ..params(ph) },
+                consistent_read: o.consistent,
+                return_consumed_capacity: o.capacity,
+            };
+            let (item, consumed) = command::read(&get, ctx, store)?.into_parts();
+            out.items.extend(item);
+            out.consumed = consumed;
         }
-        Command::Read { index, key_condition, filter, projection, forward, ph, .. } => {
-            put_opt(&mut body, "IndexName", index.as_deref());
-            put_opt(&mut body, "KeyConditionExpression", key_condition.as_deref());
-            put_opt(&mut body, "FilterExpression", filter.as_deref());
-            put_opt(&mut body, "ProjectionExpression", projection.as_deref());
-            put_params(&mut body, ph);
-            if o.consistent {
-                body.insert("ConsistentRead".into(), Value::Bool(true));
-            }
-            if let Some(l) = o.limit {
-                body.insert("Limit".into(), json!(l));
-            }
-            if let Some(start) = &o.start {
-                body.insert("ExclusiveStartKey".into(), start.clone());
-            }
-            if key_condition.is_some() && !forward {
-                body.insert("ScanIndexForward".into(), Value::Bool(false));
-            }
-            let body = Value::Object(body);
+        Command::Read { table, index, key_condition, filter, projection, forward, ph } => {
+            let expressions = Params {
+                key_condition: key_condition.clone(),
+                filter: filter.clone(),
+                projection: projection.clone(),
+                ..params(ph)
+            };
             let page = if key_condition.is_some() {
-                crate::ops::query::run(svc, &body)?
+                let query = Query {
+                    table_name: table.clone(),
+                    index_name: index.clone(),
+                    limit: o.limit,
+                    consistent_read: o.consistent,
+                    scan_index_forward: *forward,
+                    exclusive_start_key: o.start.clone(),
+                    return_consumed_capacity: o.capacity,
+                    expressions,
+                    ..Query::default()
+                };
+                command::read(&query, ctx, store)?
             } else {
-                crate::ops::scan::run(svc, &body)?
+                let scan = Scan {
+                    table_name: table.clone(),
+                    index_name: index.clone(),
+                    limit: o.limit,
+                    consistent_read: o.consistent,
+                    exclusive_start_key: o.start.clone(),
+                    return_consumed_capacity: o.capacity,
+                    expressions,
+                    ..Scan::default()
+                };
+                command::read(&scan, ctx, store)?
             };
             let (items, last_key, consumed) = page.into_parts();
-            out.items = items.into_iter().map(OutItem::Stored).collect();
+            out.items = items;
             out.last_key = last_key;
-            out.consumed = consumed.map(to_json).transpose()?;
+            out.consumed = consumed;
         }
-        Command::Insert { item, condition, ph, .. } => {
-            body.insert("Item".into(), json::item_to_json(item));
-            body.insert("ConditionExpression".into(), Value::String(condition.clone()));
-            put_params(&mut body, ph);
-            let r = crate::ops::put_item::run(svc, &Value::Object(body)).map_err(duplicate)?;
-            out.consumed = to_json(r)?.get_mut("ConsumedCapacity").map(Value::take);
+        Command::Insert { table, item, condition, ph } => {
+            let put = PutItem {
+                table_name: table.clone(),
+                item: item.clone(),
+                expressions: Params { condition: Some(condition.clone()), ..params(ph) },
+                return_values: ReturnValues::None,
+                // INSERT has no ALL_OLD on failure: the failure is DuplicateItem.
+                reporting: Reporting { capacity: o.capacity, ..Reporting::default() },
+            };
+            let (_, consumed) = command::write(&put, ctx, store).map_err(duplicate)?.into_parts();
+            out.consumed = consumed;
         }
-        Command::Update { key, update, condition, returning, ph, .. } => {
-            body.insert("Key".into(), json::item_to_json(key));
-            body.insert("UpdateExpression".into(), Value::String(update.clone()));
-            body.insert("ConditionExpression".into(), Value::String(condition.clone()));
-            put_params(&mut body, ph);
-            put_opt(&mut body, "ReturnValues", returning.map(Returning::return_values));
-            put_opt(&mut body, "ReturnValuesOnConditionCheckFailure", o.on_failure);
-            let mut r = to_json(crate::ops::update_item::run(svc, &Value::Object(body))?)?;
-            out.items.extend(r.get_mut("Attributes").map(Value::take).map(OutItem::Json));
-            out.consumed = r.get_mut("ConsumedCapacity").map(Value::take);
+        Command::Update { table, key, update, condition, returning, ph } => {
+            let update = UpdateItem {
+                table_name: table.clone(),
+                key: key.clone(),
+                expressions: Params {
+                    update: Some(update.clone()),
+                    condition: Some(condition.clone()),
+                    ..params(ph)
+                },
+                return_values: returning.map_or(ReturnValues::None, |r| r.return_values()),
+                reporting: reporting(o),
+            };
+            let (item, consumed) = command::write(&update, ctx, store)?.into_parts();
+            out.items.extend(item);
+            out.consumed = consumed;
         }
-        Command::Delete { key, condition, returning, ph, .. } => {
-            body.insert("Key".into(), json::item_to_json(key));
-            put_opt(&mut body, "ConditionExpression", condition.as_deref());
-            put_params(&mut body, ph);
-            put_opt(&mut body, "ReturnValues", returning.map(Returning::return_values));
-            put_opt(&mut body, "ReturnValuesOnConditionCheckFailure", o.on_failure);
-            let mut r = to_json(crate::ops::delete_item::run(svc, &Value::Object(body))?)?;
-            out.items.extend(r.get_mut("Attributes").map(Value::take).map(OutItem::Json));
-            out.consumed = r.get_mut("ConsumedCapacity").map(Value::take);
+        Command::Delete { table, key, condition, returning, ph } => {
+            let delete = DeleteItem {
+                table_name: table.clone(),
+                key: key.clone(),
+                expressions: Params { condition: condition.clone(), ..params(ph) },
+                return_values: returning.map_or(ReturnValues::None, |r| r.return_values()),
+                reporting: reporting(o),
+            };
+            let (item, consumed) = command::write(&delete, ctx, store)?.into_parts();
+            out.items.extend(item);
+            out.consumed = consumed;
         }
         Command::Check { .. } => {
             return Err(Error::validation(messages::partiql::EXISTS_OUTSIDE_TRANSACTION))
@@ -192,58 +189,58 @@ fn duplicate(e: Error) -> Error {
 }
 
 /// One TransactWriteItems action for a write command.
-fn write_action(cmd: &Command, on_failure: Option<&str>) -> Result<Value> {
-    let mut body = Map::new();
-    body.insert("TableName".into(), Value::String(cmd.table().to_string()));
-    put_opt(&mut body, "ReturnValuesOnConditionCheckFailure", on_failure);
-    let (kind, ph) = match cmd {
-        Command::Insert { item, condition, ph, .. } => {
-            body.insert("Item".into(), json::item_to_json(item));
-            body.insert("ConditionExpression".into(), Value::String(condition.clone()));
-            ("Put", ph)
+fn write_action(cmd: &Command, old_on_failure: bool) -> Result<TransactWriteItem> {
+    let (kind, table, item, expressions) = match cmd {
+        Command::Insert { table, item, condition, ph } => {
+            (ActionKind::Put, table, item, Params { condition: Some(condition.clone()), ..params(ph) })
         }
-        Command::Update { key, update, condition, ph, .. } => {
-            body.insert("Key".into(), json::item_to_json(key));
-            body.insert("UpdateExpression".into(), Value::String(update.clone()));
-            body.insert("ConditionExpression".into(), Value::String(condition.clone()));
-            ("Update", ph)
+        Command::Update { table, key, update, condition, ph, .. } => (
+            ActionKind::Update,
+            table,
+            key,
+            Params { update: Some(update.clone()), condition: Some(condition.clone()), ..params(ph) },
+        ),
+        Command::Delete { table, key, condition, ph, .. } => {
+            (ActionKind::Delete, table, key, Params { condition: condition.clone(), ..params(ph) })
         }
-        Command::Delete { key, condition, ph, .. } => {
-            body.insert("Key".into(), json::item_to_json(key));
-            put_opt(&mut body, "ConditionExpression", condition.as_deref());
-            ("Delete", ph)
-        }
-        Command::Check { key, condition, ph, .. } => {
-            body.insert("Key".into(), json::item_to_json(key));
-            body.insert("ConditionExpression".into(), Value::String(condition.clone()));
-            ("ConditionCheck", ph)
-        }
+        Command::Check { table, key, condition, ph } => (
+            ActionKind::ConditionCheck,
+            table,
+            key,
+            Params { condition: Some(condition.clone()), ..params(ph) },
+        ),
         Command::Get { .. } | Command::Read { .. } => {
             return Err(Error::validation(messages::partiql::TRANSACTION_MIXED))
         }
     };
-    put_params(&mut body, ph);
-    Ok(json!({ kind: Value::Object(body) }))
+    Ok(TransactWriteItem {
+        kind,
+        table_name: table.clone(),
+        item: item.clone(),
+        expressions,
+        return_old_on_failure: old_on_failure,
+    })
 }
 
-/// Runs write commands as one TransactWriteItems: all or nothing. A
-/// cancellation reports INSERTs of existing keys as `DuplicateItem`.
+/// Runs write commands (each with its `ReturnValuesOnConditionCheckFailure
+/// = ALL_OLD`) as one TransactWriteItems: all or nothing. A cancellation
+/// reports INSERTs of existing keys as `DuplicateItem`.
 pub fn transact_write(
-    svc: &Service,
-    cmds: &[(Command, Option<&str>)],
+    ctx: &Ctx<'_>,
+    store: &Store,
+    tokens: &Tokens,
+    cmds: &[(Command, bool)],
     token: Option<&str>,
-    capacity: Option<&str>,
-) -> Result<Option<Value>> {
+    capacity: CapacityMode,
+) -> Result<Option<Vec<ConsumedCapacity>>> {
     let actions = cmds.iter().map(|(c, f)| write_action(c, *f)).collect::<Result<Vec<_>>>()?;
-    let mut body = json!({ "TransactItems": actions });
-    if let Some(t) = token {
-        body["ClientRequestToken"] = Value::String(t.to_string());
-    }
-    if let Some(c) = capacity {
-        body["ReturnConsumedCapacity"] = Value::String(c.to_string());
-    }
-    match crate::ops::transact_write_items::run(svc, &body) {
-        Ok(r) => Ok(to_json(r)?.get_mut("ConsumedCapacity").map(Value::take)),
+    let request = TransactWriteItems {
+        transact_items: actions,
+        reporting: Reporting { capacity, ..Reporting::default() },
+        client_request_token: token.map(str::to_string),
+    };
+    match request.execute(ctx, store, tokens) {
+        Ok(r) => Ok(r.consumed_capacity().map(<[ConsumedCapacity]>::to_vec)),
         Err(mut e) if e.kind == ErrorKind::TransactionCanceled => {
             if let Some(reasons) = e.cancellation_reasons.as_mut() {
                 for (r, (cmd, _)) in reasons.iter_mut().zip(cmds) {
@@ -265,35 +262,27 @@ pub fn transact_write(
 /// Runs GetItem commands as one TransactGetItems: the items, in order
 /// (`None` where there is none), and the consumed capacity.
 pub fn transact_get(
-    svc: &Service,
+    ctx: &Ctx<'_>,
+    store: &Store,
     cmds: &[Command],
-    capacity: Option<&str>,
-) -> Result<(Vec<Option<Value>>, Option<Value>)> {
+    capacity: CapacityMode,
+) -> Result<(Vec<Option<ItemOut>>, Option<Vec<ConsumedCapacity>>)> {
     let mut gets = Vec::with_capacity(cmds.len());
     for c in cmds {
         let Command::Get { table, key, projection, ph } = c else {
             return Err(Error::validation(messages::partiql::MISSING_KEY_EQUALITY));
         };
-        let mut get = Map::new();
-        get.insert("TableName".into(), Value::String(table.clone()));
-        get.insert("Key".into(), json::item_to_json(key));
-        put_opt(&mut get, "ProjectionExpression", projection.as_deref());
-        put_params(&mut get, ph);
-        gets.push(json!({ "Get": Value::Object(get) }));
+        gets.push(Get {
+            table_name: table.clone(),
+            key: key.clone(),
+            expressions: Params { projection: projection.clone(), ..params(ph) },
+        });
     }
-    let mut body = json!({ "TransactItems": gets });
-    if let Some(c) = capacity {
-        body["ReturnConsumedCapacity"] = Value::String(c.to_string());
-    }
-    let mut r = to_json(crate::ops::transact_get_items::run(svc, &body)?)?;
-    let items = match r.get_mut("Responses").map(Value::take) {
-        Some(Value::Array(rs)) => rs.into_iter().map(|mut x| x.get_mut("Item").map(Value::take)).collect(),
-        _ => Vec::new(),
-    };
-    Ok((items, r.get_mut("ConsumedCapacity").map(Value::take)))
+    let request = TransactGetItems { transact_items: gets, return_consumed_capacity: capacity };
+    Ok(command::read(&request, ctx, store)?.into_parts())
 }
 
-/// The key of a JSON item for a table (used to detect duplicates in a batch).
+/// The key of an item for a table (used to detect duplicates in a batch).
 pub fn key_of(item: &Item, keys: &KeyNames) -> Vec<(String, crate::value::AttributeValue)> {
     keys.hash_and_range().filter_map(|k| item.get(k).map(|v| (k.to_string(), v.clone()))).collect()
 }

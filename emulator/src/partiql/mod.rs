@@ -18,10 +18,13 @@
 //!    expression text with placeholders: the expression language
 //!    (`crate::expr`) parses, validates and evaluates them, exactly as for
 //!    the JSON API.
-//! 4. **exec** ([`exec`]): runs the command through the operation it names.
-//!    This is the one file that knows how operations are called; it is
-//!    written against the JSON operations today and is where typed
-//!    Query / Scan / TransactWriteItems requests plug in.
+//! 4. **exec** ([`exec`]): builds the typed input of the operation the
+//!    command names (`GetItem`, `Query`, `Scan`, `PutItem`, `UpdateItem`,
+//!    `DeleteItem`, `TransactWriteItems`, `TransactGetItems`) and runs it
+//!    through the same machinery as that operation's own calls. No JSON:
+//!    the three PartiQL operations are typed commands themselves
+//!    (`ops::execute_statement` and friends), decoded from the wire in
+//!    `http/decode.rs` like every other operation.
 //!
 //! Every error before execution is a `ValidationException`.
 
@@ -30,6 +33,7 @@ pub mod compile;
 pub mod exec;
 pub mod lexer;
 pub mod parser;
+pub mod token;
 
 #[cfg(test)]
 mod tests;
@@ -89,4 +93,18 @@ pub fn parse_with(text: &str, params: usize) -> Result<Rc<(Statement, usize)>> {
         return Err(Error::validation(m::PARAMETER_COUNT));
     }
     Ok(parsed)
+}
+
+/// The tables `statements` name, each once, in order (for the operation
+/// record); a statement that does not parse names none.
+pub fn tables<'a>(statements: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for text in statements {
+        let table = PARSED.with(|c| c.borrow().get(text).map(|p| p.0.table().to_string()));
+        let table = table.or_else(|| parse(text).ok().map(|p| p.0.table().to_string()));
+        if let Some(t) = table.filter(|t| !out.contains(t)) {
+            out.push(t);
+        }
+    }
+    out
 }

@@ -9,7 +9,7 @@
 //! at all: the table is ACTIVE at once (or gone, for a deletion).
 
 use super::schema::{IndexDef, ScalarType};
-use std::time::{Instant, SystemTime};
+use std::time::SystemTime;
 
 /// A table's (or index's) lifecycle phase, as the service names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -43,8 +43,9 @@ impl TableStatus {
 pub struct Lifecycle {
     /// The phase entered.
     pub phase: TableStatus,
-    /// When the phase ends (CREATING/UPDATING become ACTIVE, DELETING becomes gone).
-    pub until: Option<Instant>,
+    /// When the phase ends, in the emulator clock's milliseconds since the
+    /// epoch (CREATING/UPDATING become ACTIVE, DELETING becomes gone).
+    pub until: Option<u64>,
 }
 
 impl Lifecycle {
@@ -53,21 +54,23 @@ impl Lifecycle {
         Lifecycle { phase: TableStatus::Active, until: None }
     }
 
-    /// Enters `phase` for `delay` (no phase at all when `delay` is zero:
-    /// ACTIVE, or gone for DELETING).
-    pub fn start(phase: TableStatus, delay: std::time::Duration) -> Self {
+    /// Enters `phase` at `now_ms` for `delay` (no phase at all when `delay`
+    /// is zero: ACTIVE, or gone for DELETING).
+    pub fn start(phase: TableStatus, delay: std::time::Duration, now_ms: u64) -> Self {
         if delay.is_zero() {
             match phase {
-                TableStatus::Deleting => Lifecycle { phase, until: Some(Instant::now()) },
+                TableStatus::Deleting => Lifecycle { phase, until: Some(now_ms) },
                 _ => Lifecycle::active(),
             }
         } else {
-            Lifecycle { phase, until: Instant::now().checked_add(delay) }
+            let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+            Lifecycle { phase, until: Some(now_ms.saturating_add(delay_ms)) }
         }
     }
 
-    /// The status at `now`; `None` once a deletion has completed.
-    pub fn at(&self, now: Instant) -> Option<TableStatus> {
+    /// The status at `now` (clock milliseconds); `None` once a deletion has
+    /// completed.
+    pub fn at(&self, now: u64) -> Option<TableStatus> {
         match self.until {
             Some(t) if now >= t => match self.phase {
                 TableStatus::Deleting => None,
@@ -75,11 +78,6 @@ impl Lifecycle {
             },
             _ => Some(self.phase),
         }
-    }
-
-    /// The status now; `None` once a deletion has completed.
-    pub fn current(&self) -> Option<TableStatus> {
-        self.at(Instant::now())
     }
 }
 
@@ -245,8 +243,8 @@ pub struct TtlMeta {
 pub struct DeletingIndex {
     /// The index as it was.
     pub def: IndexDef,
-    /// When it disappears from DescribeTable.
-    pub until: Instant,
+    /// When it disappears from DescribeTable (clock milliseconds).
+    pub until: u64,
 }
 
 /// A table's control-plane metadata.
@@ -326,22 +324,23 @@ impl Default for TableMeta {
 }
 
 impl TableMeta {
-    /// The table's status now; `None` once a deletion has completed (the
-    /// table is gone even if its entry has not been purged yet).
-    pub fn status(&self) -> Option<TableStatus> {
-        self.lifecycle.current()
+    /// The table's status at `now` (clock milliseconds); `None` once a
+    /// deletion has completed (the table is gone even if its entry has not
+    /// been purged yet).
+    pub fn status(&self, now: u64) -> Option<TableStatus> {
+        self.lifecycle.at(now)
     }
 
     /// Whether reads and writes may use the table: ACTIVE, UPDATING, or
     /// DELETING until the deletion completes (the service "might continue to
     /// accept" them). A CREATING table answers ResourceNotFoundException.
-    pub fn serves_data_plane(&self) -> bool {
-        matches!(self.status(), Some(TableStatus::Active | TableStatus::Updating | TableStatus::Deleting))
+    pub fn serves_data_plane(&self, now: u64) -> bool {
+        matches!(self.status(now), Some(TableStatus::Active | TableStatus::Updating | TableStatus::Deleting))
     }
 
     /// Whether the table no longer exists (its deletion has completed).
-    pub fn is_gone(&self) -> bool {
-        self.status().is_none()
+    pub fn is_gone(&self, now: u64) -> bool {
+        self.status(now).is_none()
     }
 
     /// Whether Time to Live is enabled, and on which attribute.
@@ -369,13 +368,13 @@ pub struct IndexMeta {
 
 impl IndexMeta {
     /// The index status now (a GSI created by UpdateTable is CREATING for a while).
-    pub fn status(&self) -> TableStatus {
-        self.lifecycle.current().unwrap_or(TableStatus::Active)
+    pub fn status(&self, now: u64) -> TableStatus {
+        self.lifecycle.at(now).unwrap_or(TableStatus::Active)
     }
 
     /// Whether Query and Scan may use the index (not while it back-fills).
-    pub fn is_queryable(&self) -> bool {
-        self.status() == TableStatus::Active
+    pub fn is_queryable(&self, now: u64) -> bool {
+        self.status(now) == TableStatus::Active
     }
 }
 
@@ -386,18 +385,18 @@ mod tests {
 
     #[test]
     fn lifecycle_settles_lazily() {
-        let now = Instant::now();
-        let l = Lifecycle { phase: TableStatus::Creating, until: Some(now + Duration::from_secs(5)) };
+        let now = 1_000_000;
+        let l = Lifecycle::start(TableStatus::Creating, Duration::from_secs(5), now);
         assert_eq!(l.at(now), Some(TableStatus::Creating));
-        assert_eq!(l.at(now + Duration::from_secs(5)), Some(TableStatus::Active));
-        let d = Lifecycle { phase: TableStatus::Deleting, until: Some(now + Duration::from_secs(5)) };
+        assert_eq!(l.at(now + 5_000), Some(TableStatus::Active));
+        let d = Lifecycle::start(TableStatus::Deleting, Duration::from_secs(5), now);
         assert_eq!(d.at(now), Some(TableStatus::Deleting));
-        assert_eq!(d.at(now + Duration::from_secs(6)), None);
+        assert_eq!(d.at(now + 6_000), None);
         assert_eq!(
-            Lifecycle::start(TableStatus::Creating, Duration::ZERO).current(),
+            Lifecycle::start(TableStatus::Creating, Duration::ZERO, now).at(now),
             Some(TableStatus::Active)
         );
-        assert_eq!(Lifecycle::start(TableStatus::Deleting, Duration::ZERO).current(), None);
+        assert_eq!(Lifecycle::start(TableStatus::Deleting, Duration::ZERO, now).at(now), None);
     }
 
     #[test]

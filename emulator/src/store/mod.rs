@@ -75,6 +75,40 @@ impl Db {
     }
 }
 
+/// What a plan read of one item: the table definition, the key and the
+/// item as they were. A plan made against a snapshot still holds if the
+/// table has the same definition and the same item (pointer equality: the
+/// plan holds references to both, so a match cannot be a reused address).
+#[derive(Clone, Debug)]
+pub struct ItemVersion {
+    /// The table's definition when planned.
+    pub def: Arc<TableDef>,
+    /// The item's key under that definition.
+    pub key: PrimaryKey,
+    /// The item when planned.
+    pub item: Option<StoredItem>,
+}
+
+impl ItemVersion {
+    /// Reads the item at `key` of `table`.
+    pub fn read(table: &Table, key: PrimaryKey) -> Self {
+        let item = table.get(&key).cloned();
+        ItemVersion { def: table.def.clone(), key, item }
+    }
+
+    /// Whether `db` still has this definition and this item.
+    pub fn holds(&self, db: &Db) -> bool {
+        db.table(&self.def.name).is_some_and(|t| {
+            Arc::ptr_eq(&t.def, &self.def)
+                && match (t.get(&self.key), self.item.as_ref()) {
+                    (Some(a), Some(b)) => StoredItem::same(a, b),
+                    (None, None) => true,
+                    _ => false,
+                }
+        })
+    }
+}
+
 /// The published database version plus the writer lock.
 ///
 /// The version sits behind a read-write lock that readers hold only to
@@ -136,6 +170,82 @@ impl Store {
         let _writer = self.writer.lock();
         let mut current = self.current.write();
         Arc::get_mut(&mut current).map(f)
+    }
+
+    /// Plans a write and applies the plan: the one way data-plane and
+    /// control-plane commands change the database (see `ops::command`).
+    ///
+    /// `plan` is read-only and makes every check that can fail; `apply`
+    /// cannot fail, so nothing that can fail ever runs after the first
+    /// change. The store alone decides how the plan is applied:
+    ///
+    /// - nobody holds a snapshot: `plan` and `apply` run in one step on the
+    ///   current version, changing it in place (no map node is copied);
+    /// - otherwise `plan` runs against a snapshot, outside the writer lock
+    ///   (conditions, update application, sizing); under the lock the plan
+    ///   is kept if `still_valid` says what it read is unchanged (pointer
+    ///   equality, see [`ItemVersion`]), else it is made again against the
+    ///   current version; `apply` then changes the version in place if no
+    ///   snapshot is held any longer, or a copy that is then published.
+    ///
+    /// A failed `plan` against the snapshot returns without taking the lock:
+    /// the snapshot is a valid point at which the write happened and failed.
+    pub fn execute<P, T>(
+        &self,
+        plan: impl Fn(&Db) -> Result<P>,
+        still_valid: impl Fn(&P, &Db) -> bool,
+        apply: impl FnOnce(P, &mut Db) -> T,
+    ) -> Result<T> {
+        {
+            let _writer = self.writer.lock();
+            let mut current = self.current.write();
+            if let Some(db) = Arc::get_mut(&mut current) {
+                let planned = plan(db)?;
+                return Ok(apply(planned, db));
+            }
+        }
+        let planned = {
+            // Dropped before writing: a held snapshot makes the write copy.
+            let snapshot = self.snapshot();
+            plan(&snapshot)?
+        };
+        let _writer = self.writer.lock();
+        let mut current = self.current.write();
+        if let Some(db) = Arc::get_mut(&mut current) {
+            let planned = if still_valid(&planned, db) { planned } else { plan(db)? };
+            return Ok(apply(planned, db));
+        }
+        let mut next = Db::clone(&current);
+        drop(current);
+        let planned = if still_valid(&planned, &next) { planned } else { plan(&next)? };
+        let out = apply(planned, &mut next);
+        let old = std::mem::replace(&mut *self.current.write(), Arc::new(next));
+        // Freeing the nodes only the old version held happens outside the lock.
+        drop(old);
+        Ok(out)
+    }
+
+    /// Plans and applies under the writer lock, against the current version
+    /// (control-plane commands: rare, and their checks read many tables).
+    /// In place when no snapshot is held, else on a copy then published.
+    pub fn execute_locked<P, T>(
+        &self,
+        plan: impl FnOnce(&Db) -> Result<P>,
+        apply: impl FnOnce(P, &mut Db) -> T,
+    ) -> Result<T> {
+        let _writer = self.writer.lock();
+        let mut current = self.current.write();
+        if let Some(db) = Arc::get_mut(&mut current) {
+            let planned = plan(db)?;
+            return Ok(apply(planned, db));
+        }
+        let planned = plan(&current)?;
+        let mut next = Db::clone(&current);
+        drop(current);
+        let out = apply(planned, &mut next);
+        let old = std::mem::replace(&mut *self.current.write(), Arc::new(next));
+        drop(old);
+        Ok(out)
     }
 
     /// The copy-and-swap write; the caller holds the writer lock.

@@ -1,0 +1,13 @@
+//! Unit tests of operations through the JSON path (`Service::call`), kept
+//! out of `ops/`, which knows no JSON.
+
+mod create_table;
+mod delete_table;
+mod describe_endpoints;
+mod describe_limits;
+mod describe_table;
+mod list_tables;
+mod partiql;
+mod tag_resource;
+mod update_table;
+mod update_time_to_live;
