@@ -96,7 +96,7 @@ impl ExecuteStatement {
         };
         let out = exec::run(ctx, store, &cmd, &options)?;
         Ok(Output {
-            next_token: out.last_key.as_ref().map(|k| token::encode(k, &self.statement)),
+            next_token: out.resume.as_ref().map(|r| token::encode(r, &self.statement)),
             items: out.items,
             last_evaluated_key: out.last_key,
             consumed_capacity: out.consumed,

@@ -11,6 +11,8 @@
 //!   sort-key condition in the key condition and the rest as the filter
 //!   (a rest that reads a key attribute, which Query's filter may not, makes
 //!   it a Scan instead);
+//! - the partition key fixed to a few values (`pk IN [a, b]`, `pk = a OR
+//!   pk = b`, top-level AND): one Query per distinct value, as above;
 //! - otherwise: Scan, the whole WHERE as the filter.
 
 use super::ast::{Expr, IsWhat, Lit, Path, Returning, Select, Statement, Step, UpdateAction};
@@ -104,6 +106,10 @@ pub enum Command {
         /// Placeholders.
         ph: Placeholders,
     },
+    /// One Query per partition key value (`pk IN [...]`, `pk = a OR pk = b`),
+    /// in the order written, each a `Read` with a key condition; the items
+    /// are the queries' items one after the other.
+    Queries(Vec<Command>),
     /// PutItem (INSERT): fails with DuplicateItem when the key exists.
     Insert {
         /// Table.
@@ -166,6 +172,7 @@ impl Command {
             | Command::Update { table, .. }
             | Command::Delete { table, .. }
             | Command::Check { table, .. } => table,
+            Command::Queries(parts) => parts.first().map_or("", Command::table),
         }
     }
 }
@@ -335,32 +342,27 @@ impl Compiler<'_> {
             }
         }
         if let Some(hash_at) = hash_at {
-            let mut rest = parts.clone();
-            let hash_eq = rest.remove(hash_at);
-            let range_at =
-                k.range.as_deref().and_then(|r| rest.iter().position(|p| self.is_range_condition(p, r)));
-            let range_cond = range_at.map(|i| rest.remove(i));
-            let rest_reads_keys = rest.iter().any(|p| k.all().any(|a| mentions(p, a)));
-            if !rest_reads_keys {
-                let forward = self.order(s, &k, true)?;
-                let mut ph = Placeholders::default();
-                // A key condition names the key first: `'a' = pk` becomes `pk = 'a'`.
-                let mut key_condition = self.condition(&path_first(hash_eq), &mut ph)?;
-                if let Some(r) = range_cond {
-                    key_condition =
-                        format!("{key_condition} AND {}", self.condition(&path_first(r), &mut ph)?);
+            if let Some(query) = self.query(s, &k, parts.clone(), hash_at, None)? {
+                return Ok(query);
+            }
+        } else if let Some((at, values)) =
+            parts.iter().enumerate().find_map(|(i, p)| Some((i, self.hash_alternatives(p, &k.hash)?)))
+        {
+            let wanted = values.len();
+            let mut queries = Vec::with_capacity(wanted);
+            for v in values {
+                let eq = Expr::Compare(
+                    Box::new(Expr::Path(Path { steps: vec![Step::Attr(k.hash.clone())] })),
+                    CompareOp::Eq,
+                    Box::new(v),
+                );
+                match self.query(s, &k, parts.clone(), at, Some(&eq))? {
+                    Some(q) => queries.push(q),
+                    None => break,
                 }
-                let filter = and_of(rest).map(|f| self.condition(&f, &mut ph)).transpose()?;
-                let projection = projection(&mut ph);
-                return Ok(Command::Read {
-                    table: s.table.clone(),
-                    index: s.index.clone(),
-                    key_condition: Some(key_condition),
-                    filter,
-                    projection,
-                    forward,
-                    ph,
-                });
+            }
+            if queries.len() == wanted {
+                return Ok(if wanted == 1 { queries.remove(0) } else { Command::Queries(queries) });
             }
         }
         let forward = self.order(s, &k, false)?;
@@ -376,6 +378,92 @@ impl Compiler<'_> {
             forward,
             ph,
         })
+    }
+
+    /// The Query a SELECT becomes when `parts[hash_at]` (or `hash_eq`, which
+    /// replaces it) fixes the partition key: at most one sort-key condition
+    /// joins the key condition, the rest is the filter. `None` when the rest
+    /// reads a key attribute (Query's filter may not): a Scan then.
+    fn query(
+        &self,
+        s: &Select,
+        k: &KeyNames,
+        mut rest: Vec<&Expr>,
+        hash_at: usize,
+        hash_eq: Option<&Expr>,
+    ) -> Result<Option<Command>> {
+        let removed = rest.remove(hash_at);
+        let hash_eq = hash_eq.unwrap_or(removed);
+        let range_at =
+            k.range.as_deref().and_then(|r| rest.iter().position(|p| self.is_range_condition(p, r)));
+        let range_cond = range_at.map(|i| rest.remove(i));
+        if rest.iter().any(|p| k.all().any(|a| mentions(p, a))) {
+            return Ok(None);
+        }
+        let forward = self.order(s, k, true)?;
+        let mut ph = Placeholders::default();
+        // A key condition names the key first: `'a' = pk` becomes `pk = 'a'`.
+        let mut key_condition = self.condition(&path_first(hash_eq), &mut ph)?;
+        if let Some(r) = range_cond {
+            key_condition = format!("{key_condition} AND {}", self.condition(&path_first(r), &mut ph)?);
+        }
+        let filter = and_of(rest).map(|f| self.condition(&f, &mut ph)).transpose()?;
+        let projection = s
+            .projection
+            .as_ref()
+            .map(|paths| paths.iter().map(|p| path_text(p, &mut ph)).collect::<Vec<_>>().join(", "));
+        Ok(Some(Command::Read {
+            table: s.table.clone(),
+            index: s.index.clone(),
+            key_condition: Some(key_condition),
+            filter,
+            projection,
+            forward,
+            ph,
+        }))
+    }
+
+    /// The distinct partition key values `e` allows, in the order written,
+    /// when it is `attr IN [c, ...]` or an OR of `attr = c`, every `c` a
+    /// key-typed constant (S, N or B: anything else matches nothing, which
+    /// the Scan's filter says without a type error).
+    fn hash_alternatives(&self, e: &Expr, attr: &str) -> Option<Vec<Expr>> {
+        let consts: Vec<&Expr> = match e {
+            Expr::In(a, items) if matches!(&**a, Expr::Path(p) if p.top_level() == Some(attr)) => {
+                items.iter().collect()
+            }
+            Expr::Or(..) => {
+                let mut leaves = Vec::new();
+                let mut stack = vec![e];
+                while let Some(x) = stack.pop() {
+                    match x {
+                        Expr::Or(a, b) => {
+                            stack.push(b);
+                            stack.push(a);
+                        }
+                        other => leaves.push(self.key_equality(other, attr)?),
+                    }
+                }
+                leaves
+            }
+            _ => return None,
+        };
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        for c in consts {
+            let v = match c {
+                Expr::Lit(Lit::Str(_) | Lit::Num(_)) | Expr::Param(_) => self.value(c).ok()?,
+                _ => return None,
+            };
+            if !matches!(v, AttributeValue::S(_) | AttributeValue::N(_) | AttributeValue::B(_)) {
+                return None;
+            }
+            if !seen.contains(&v) {
+                seen.push(v);
+                out.push(c.clone());
+            }
+        }
+        (!out.is_empty()).then_some(out)
     }
 
     /// The read direction ORDER BY asks for; only key attributes of a Query.

@@ -50,12 +50,23 @@ pub struct Options {
     pub consistent: bool,
     /// `Limit`.
     pub limit: Option<usize>,
-    /// Where a paginated read resumes (its ExclusiveStartKey).
-    pub start: Option<Item>,
+    /// Where a paginated read resumes.
+    pub start: Option<Resume>,
     /// `ReturnConsumedCapacity`.
     pub capacity: CapacityMode,
     /// `ReturnValuesOnConditionCheckFailure = ALL_OLD`.
     pub old_on_failure: bool,
+}
+
+/// Where a paginated SELECT resumes: the query it stopped in (0 for a
+/// single Query or Scan; the value's position for `pk IN [...]`) and the
+/// ExclusiveStartKey there (none: from the start of that query).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resume {
+    /// Which of the statement's queries.
+    pub part: usize,
+    /// The ExclusiveStartKey in it.
+    pub key: Option<Item>,
 }
 
 /// What a statement returned.
@@ -63,8 +74,13 @@ pub struct Options {
 pub struct Outcome {
     /// The items (a read's, or a write's RETURNING item).
     pub items: Vec<ItemOut>,
-    /// Where the read stopped, when it did before the end.
+    /// Where the read stopped, when it did before the end (its
+    /// LastEvaluatedKey).
     pub last_key: Option<Item>,
+    /// Where the next page starts, when there is one.
+    pub resume: Option<Resume>,
+    /// Items read (before the filter): what `Limit` counts.
+    pub scanned: usize,
     /// `ConsumedCapacity`, as the operation reported it.
     pub consumed: Option<ConsumedCapacity>,
 }
@@ -101,6 +117,7 @@ pub fn run(ctx: &Ctx<'_>, store: &Store, cmd: &Command, o: &Options) -> Result<O
                 projection: projection.clone(),
                 ..params(ph)
             };
+            let start = o.start.as_ref().and_then(|r| r.key.as_ref());
             let page = if key_condition.is_some() {
                 let query = Query {
                     table_name: table.clone(),
@@ -108,7 +125,7 @@ pub fn run(ctx: &Ctx<'_>, store: &Store, cmd: &Command, o: &Options) -> Result<O
                     limit: o.limit,
                     consistent_read: o.consistent,
                     scan_index_forward: *forward,
-                    exclusive_start_key: o.start.clone(),
+                    exclusive_start_key: start.cloned(),
                     return_consumed_capacity: o.capacity,
                     expressions,
                     ..Query::default()
@@ -120,17 +137,49 @@ pub fn run(ctx: &Ctx<'_>, store: &Store, cmd: &Command, o: &Options) -> Result<O
                     index_name: index.clone(),
                     limit: o.limit,
                     consistent_read: o.consistent,
-                    exclusive_start_key: o.start.clone(),
+                    exclusive_start_key: start.cloned(),
                     return_consumed_capacity: o.capacity,
                     expressions,
                     ..Scan::default()
                 };
                 command::read(&scan, ctx, store)?
             };
+            out.scanned = page.scanned_count();
             let (items, last_key, consumed) = page.into_parts();
             out.items = items;
+            out.resume = last_key.clone().map(|key| Resume { part: 0, key: Some(key) });
             out.last_key = last_key;
             out.consumed = consumed;
+        }
+        Command::Queries(parts) => {
+            // One query after the other, `Limit` counting the items all of
+            // them read; a page ends where a query stops early or where
+            // the limit runs out between two queries.
+            let (first, mut key) = o.start.as_ref().map_or((0, None), |r| (r.part, r.key.clone()));
+            let mut remaining = o.limit;
+            for (i, part) in parts.iter().enumerate().skip(first) {
+                let start = key.take().map(|key| Resume { part: 0, key: Some(key) });
+                let page = run(ctx, store, part, &Options { limit: remaining, start, ..o.clone() })?;
+                out.items.extend(page.items);
+                out.scanned += page.scanned;
+                out.consumed = match (out.consumed.take(), page.consumed) {
+                    (Some(mut a), Some(b)) => {
+                        a.add(&b);
+                        Some(a)
+                    }
+                    (a, b) => a.or(b),
+                };
+                if let Some(r) = page.resume {
+                    out.resume = Some(Resume { part: i, key: r.key });
+                    out.last_key = page.last_key;
+                    break;
+                }
+                remaining = remaining.map(|l| l.saturating_sub(page.scanned));
+                if remaining == Some(0) && i + 1 < parts.len() {
+                    out.resume = Some(Resume { part: i + 1, key: None });
+                    break;
+                }
+            }
         }
         Command::Insert { table, item, condition, ph } => {
             let put = PutItem {
@@ -209,7 +258,7 @@ fn write_action(cmd: &Command, old_on_failure: bool) -> Result<TransactWriteItem
             key,
             Params { condition: Some(condition.clone()), ..params(ph) },
         ),
-        Command::Get { .. } | Command::Read { .. } => {
+        Command::Get { .. } | Command::Read { .. } | Command::Queries(_) => {
             return Err(Error::validation(messages::partiql::TRANSACTION_MIXED))
         }
     };

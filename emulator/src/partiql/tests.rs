@@ -117,10 +117,44 @@ fn select_compiles_to_get_query_or_scan() {
         compiled("SELECT * FROM t WHERE pk = 'a' AND sk > 'b' AND sk < 'z'", &[], true).unwrap(),
         Command::Read { key_condition: None, filter: Some(_), .. }
     ));
+    // A few partition key values: one Query each, in the order written,
+    // repeats dropped; anything else in the OR, or a non-key value: Scan.
+    let key_conditions = |text: &str, params: &[AttributeValue]| match compiled(text, params, true).unwrap() {
+        Command::Queries(parts) => parts
+            .iter()
+            .map(|p| match p {
+                Command::Read { key_condition: Some(kc), filter, ph, .. } => {
+                    (kc.clone(), filter.clone(), ph.values.values().next().cloned())
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect::<Vec<_>>(),
+        other => panic!("{text}: {other:?}"),
+    };
+    let q = key_conditions("SELECT * FROM t WHERE pk = 'b' OR pk = 'a' OR pk = 'b'", &[]);
+    assert_eq!(q.iter().map(|x| x.2.clone().unwrap()).collect::<Vec<_>>(), vec![s("b"), s("a")]);
+    let q = key_conditions("SELECT * FROM t WHERE x = 1 AND pk IN [?, 'c'] AND sk > 'm'", &[s("a")]);
+    assert_eq!(q.len(), 2);
+    assert_eq!(q[0].0, "#n0 = :v0 AND #n1 > :v1");
+    assert_eq!(q[1].1.as_deref(), Some("#n2 = :v2"));
+    assert_eq!(q[0].2, Some(s("a")));
     assert!(matches!(
-        compiled("SELECT * FROM t WHERE pk = 'a' OR pk = 'b'", &[], true).unwrap(),
-        Command::Read { key_condition: None, .. }
+        compiled("SELECT * FROM t WHERE pk IN ['a']", &[], true).unwrap(),
+        Command::Read { key_condition: Some(_), .. }
     ));
+    for scan in [
+        "SELECT * FROM t WHERE pk = 'a' OR x = 'b'",
+        "SELECT * FROM t WHERE pk IN ['a', [1]]",
+        "SELECT * FROM t WHERE pk IN ['a', 'b'] AND sk > 'a' AND sk < 'c'",
+        "SELECT * FROM t WHERE pk IN ['a', ?]",
+    ] {
+        let params = [AttributeValue::Bool(true)];
+        let params = if scan.contains('?') { &params[..] } else { &[] };
+        assert!(
+            matches!(compiled(scan, params, true).unwrap(), Command::Read { key_condition: None, .. }),
+            "{scan}"
+        );
+    }
     assert_eq!(
         compiled("SELECT * FROM t ORDER BY pk", &[], true).unwrap_err().message,
         "Must have WHERE clause in the statement when using ORDER BY clause."

@@ -2,12 +2,15 @@
 //! SELECT, bound to the statement it was issued for.
 //!
 //! Layout, then base64: the statement's FNV-1a fingerprint (8 bytes,
-//! little-endian), then per key attribute: name length (u32 LE), name,
+//! little-endian), the query it resumes in (u32 LE: 0, or the value's
+//! position for `pk IN [...]`), then per key attribute of the
+//! ExclusiveStartKey (none: that query from its start): name length (u32 LE), name,
 //! type byte (`S`, `N`, `B`), value length (u32 LE), value (UTF-8 text,
 //! the number's text, or the bytes). Key attributes are only ever S, N or
 //! B. Decoding checks every length against what is left, so any string a
 //! client sends gives the service's ValidationException, never a panic.
 
+use super::exec::Resume;
 use crate::error::{messages::partiql as m, Error, Result};
 use crate::value::{AttributeValue, Item, Number};
 use base64::Engine as _;
@@ -22,10 +25,11 @@ fn push_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(bytes);
 }
 
-/// The token that resumes `statement` after `key`.
-pub fn encode(key: &Item, statement: &str) -> String {
+/// The token that resumes `statement` at `resume`.
+pub fn encode(resume: &Resume, statement: &str) -> String {
     let mut out = fingerprint(statement).to_le_bytes().to_vec();
-    for (name, value) in key.iter() {
+    out.extend_from_slice(&u32::try_from(resume.part).unwrap_or(u32::MAX).to_le_bytes());
+    for (name, value) in resume.key.iter().flat_map(Item::iter) {
         let (kind, text): (u8, std::borrow::Cow<'_, [u8]>) = match value {
             AttributeValue::S(s) => (b'S', s.as_bytes().into()),
             AttributeValue::N(n) => (b'N', n.to_string().into_bytes().into()),
@@ -67,18 +71,26 @@ fn decode_key(mut rest: &[u8]) -> Option<Item> {
         };
         key.insert(name, value);
     }
-    (!key.is_empty()).then_some(key)
+    Some(key)
 }
 
-/// The ExclusiveStartKey a token carries, for the statement it was issued for.
-pub fn decode(token: &str, statement: &str) -> Result<Item> {
+/// Where a token resumes, for the statement it was issued for.
+pub fn decode(token: &str, statement: &str) -> Result<Resume> {
     let invalid = || Error::validation(m::INVALID_NEXT_TOKEN);
     let bytes = base64::engine::general_purpose::STANDARD.decode(token).map_err(|_| invalid())?;
     let (print, rest) = bytes.split_first_chunk::<8>().ok_or_else(invalid)?;
     if u64::from_le_bytes(*print) != fingerprint(statement) {
         return Err(Error::validation(m::NEXT_TOKEN_MISMATCH));
     }
-    decode_key(rest).ok_or_else(invalid)
+    let (part, rest) = rest.split_first_chunk::<4>().ok_or_else(invalid)?;
+    let part = usize::try_from(u32::from_le_bytes(*part)).map_err(|_| invalid())?;
+    let key = decode_key(rest).ok_or_else(invalid)?;
+    match (part, key.is_empty()) {
+        // The first query always resumes after a key.
+        (0, true) => Err(invalid()),
+        (_, true) => Ok(Resume { part, key: None }),
+        (_, false) => Ok(Resume { part, key: Some(key) }),
+    }
 }
 
 #[cfg(test)]
@@ -92,8 +104,13 @@ mod tests {
         key.insert("pk".into(), AttributeValue::S("a".into()));
         key.insert("sk".into(), AttributeValue::N(Number::parse("-1.5").unwrap()));
         key.insert("b".into(), AttributeValue::B(vec![0, 255]));
-        let t = encode(&key, "SELECT * FROM t");
-        assert_eq!(decode(&t, "SELECT * FROM t").unwrap(), key);
+        let resume = Resume { part: 0, key: Some(key) };
+        let t = encode(&resume, "SELECT * FROM t");
+        assert_eq!(decode(&t, "SELECT * FROM t").unwrap(), resume);
+        let between = Resume { part: 2, key: None };
+        assert_eq!(decode(&encode(&between, "s"), "s").unwrap(), between);
+        let empty = Resume { part: 0, key: None };
+        assert_eq!(decode(&encode(&empty, "s"), "s").unwrap_err().message, m::INVALID_NEXT_TOKEN);
         assert_eq!(decode(&t, "SELECT * FROM u").unwrap_err().message, m::NEXT_TOKEN_MISMATCH);
         assert_eq!(decode("!!", "SELECT * FROM t").unwrap_err().message, m::INVALID_NEXT_TOKEN);
     }

@@ -96,3 +96,42 @@ proptest! {
         }
     }
 }
+
+/// `pk IN [...]` runs one Query per value: the items come partition by
+/// partition in the order written, sorted within each, and `Limit` pages
+/// through all of them (a page may end between two queries).
+#[test]
+fn partition_key_in_pages_through_every_query() {
+    use crate::value::{AttributeValue, Number};
+    use crate::{ExecuteStatement, PutItem};
+    let svc = service();
+    for sk in 0..2 {
+        let item = [("pk", AttributeValue::S("q".into())), ("sk", AttributeValue::N(Number::from_u64(sk)))];
+        svc.put_item(PutItem::new("tbl", item.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
+            .unwrap();
+    }
+    let text = "SELECT pk, sk FROM tbl WHERE pk IN ['q', 'nope', 'p', 'q']";
+    let key = |i: &crate::value::Item| format!("{:?}/{:?}", i.get("pk"), i.get("sk"));
+    let all: Vec<String> =
+        svc.execute_statement(ExecuteStatement::new(text, vec![])).unwrap().items().iter().map(key).collect();
+    assert_eq!(all.len(), 5);
+    assert!(all[0].contains("\"q\"") && all[1].contains("\"q\"") && all[2].contains("\"p\""), "{all:?}");
+    for limit in 1..=6 {
+        let mut got = Vec::new();
+        let mut token = None;
+        let mut pages = 0;
+        loop {
+            let mut req = ExecuteStatement::new(text, vec![]).limit(limit);
+            req.next_token = token.take();
+            let out = svc.execute_statement(req).unwrap();
+            got.extend(out.items().iter().map(key));
+            pages += 1;
+            match out.next_token() {
+                Some(t) => token = Some(t.to_string()),
+                None => break,
+            }
+            assert!(pages < 20, "limit {limit}: no end");
+        }
+        assert_eq!(got, all, "limit {limit}");
+    }
+}
