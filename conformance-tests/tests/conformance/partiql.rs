@@ -184,6 +184,15 @@ async fn pagination_with_next_token() {
     assert_eq!(sks(next.items()), vec![3, 4]);
     let paged = select_all(c, "SELECT * FROM tbl WHERE pk = 'a' AND v > 10", Vec::new(), Some(1)).await;
     assert_eq!(sks(&paged), vec![2, 3, 4, 5]);
+    // Several partition key values: every page size gives every item once.
+    let several = "SELECT * FROM tbl WHERE pk IN ['b', 'zz', 'a'] AND sk > 1";
+    let all = sorted(c, several).await;
+    assert_eq!(all.len(), 5);
+    for limit in 1..=4 {
+        let mut paged = select_all(c, several, Vec::new(), Some(limit)).await;
+        sort_items(&mut paged);
+        assert_eq!(paged, all, "limit {limit}");
+    }
     // A token belongs to its statement.
     let (code, _) = expect_err!(
         c.execute_statement().statement("SELECT * FROM tbl WHERE pk = 'b'").next_token(&token).send().await
