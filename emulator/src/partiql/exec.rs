@@ -308,6 +308,10 @@ pub fn transact_write(
     }
 }
 
+/// What a read transaction returned: one item per statement (`None` where
+/// there is none) and the consumed capacity per table.
+pub type TransactGot = (Vec<Option<ItemOut>>, Option<Vec<ConsumedCapacity>>);
+
 /// Runs GetItem commands as one TransactGetItems: the items, in order
 /// (`None` where there is none), and the consumed capacity.
 pub fn transact_get(
@@ -315,7 +319,7 @@ pub fn transact_get(
     store: &Store,
     cmds: &[Command],
     capacity: CapacityMode,
-) -> Result<(Vec<Option<ItemOut>>, Option<Vec<ConsumedCapacity>>)> {
+) -> Result<TransactGot> {
     let mut gets = Vec::with_capacity(cmds.len());
     for c in cmds {
         let Command::Get { table, key, projection, ph } = c else {
