@@ -190,11 +190,12 @@ impl BatchExecuteStatement {
                     old_on_failure: s.return_old_on_failure,
                     ..exec::Options::default()
                 };
-                let r = exec::run(ctx, store, &cmd, &options)?;
-                add_capacity(&mut caps, r.consumed);
+                let table_name = Some(cmd.table().to_string());
                 let read = matches!(cmd, Command::Get { .. } | Command::Read { .. });
+                let r = exec::run(ctx, store, cmd, &options)?;
+                add_capacity(&mut caps, r.consumed);
                 Ok(StatementResponse {
-                    table_name: Some(cmd.table().to_string()),
+                    table_name,
                     item: if read { r.items.into_iter().next() } else { None },
                     error: None,
                 })

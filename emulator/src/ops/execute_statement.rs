@@ -94,7 +94,7 @@ impl ExecuteStatement {
             capacity: self.return_consumed_capacity,
             old_on_failure: self.return_old_on_failure,
         };
-        let out = exec::run(ctx, store, &cmd, &options)?;
+        let out = exec::run(ctx, store, cmd, &options)?;
         Ok(Output {
             next_token: out.resume.as_ref().map(|r| token::encode(r, &self.statement)),
             items: out.items,

@@ -90,19 +90,29 @@ fn params(ph: &Placeholders) -> Params {
     Params { names: ph.names_opt().cloned(), values: ph.values_opt().cloned(), ..Params::default() }
 }
 
+/// The same, taking the placeholders.
+fn owned_params(ph: Placeholders) -> Params {
+    Params {
+        names: (!ph.names.is_empty()).then_some(ph.names),
+        values: (!ph.values.is_empty()).then_some(ph.values),
+        ..Params::default()
+    }
+}
+
 fn reporting(o: &Options) -> Reporting {
     Reporting { capacity: o.capacity, old_on_condition_failure: o.old_on_failure, ..Reporting::default() }
 }
 
-/// Runs `cmd` as ExecuteStatement would.
-pub fn run(ctx: &Ctx<'_>, store: &Store, cmd: &Command, o: &Options) -> Result<Outcome> {
+/// Runs `cmd` as ExecuteStatement would (taking it: its key, item and
+/// expressions move into the typed input).
+pub fn run(ctx: &Ctx<'_>, store: &Store, cmd: Command, o: &Options) -> Result<Outcome> {
     let mut out = Outcome::default();
     match cmd {
         Command::Get { table, key, projection, ph } => {
             let get = GetItem {
-                table_name: table.clone(),
-                key: key.clone(),
-                expressions: Params { projection: projection.clone(), ..params(ph) },
+                table_name: table,
+                key,
+                expressions: Params { projection, ..owned_params(ph) },
                 consistent_read: o.consistent,
                 return_consumed_capacity: o.capacity,
             };
@@ -111,20 +121,16 @@ pub fn run(ctx: &Ctx<'_>, store: &Store, cmd: &Command, o: &Options) -> Result<O
             out.consumed = consumed;
         }
         Command::Read { table, index, key_condition, filter, projection, forward, ph } => {
-            let expressions = Params {
-                key_condition: key_condition.clone(),
-                filter: filter.clone(),
-                projection: projection.clone(),
-                ..params(ph)
-            };
+            let query = key_condition.is_some();
+            let expressions = Params { key_condition, filter, projection, ..owned_params(ph) };
             let start = o.start.as_ref().and_then(|r| r.key.as_ref());
-            let page = if key_condition.is_some() {
+            let page = if query {
                 let query = Query {
-                    table_name: table.clone(),
-                    index_name: index.clone(),
+                    table_name: table,
+                    index_name: index,
                     limit: o.limit,
                     consistent_read: o.consistent,
-                    scan_index_forward: *forward,
+                    scan_index_forward: forward,
                     exclusive_start_key: start.cloned(),
                     return_consumed_capacity: o.capacity,
                     expressions,
@@ -133,8 +139,8 @@ pub fn run(ctx: &Ctx<'_>, store: &Store, cmd: &Command, o: &Options) -> Result<O
                 command::read(&query, ctx, store)?
             } else {
                 let scan = Scan {
-                    table_name: table.clone(),
-                    index_name: index.clone(),
+                    table_name: table,
+                    index_name: index,
                     limit: o.limit,
                     consistent_read: o.consistent,
                     exclusive_start_key: start.cloned(),
@@ -157,7 +163,8 @@ pub fn run(ctx: &Ctx<'_>, store: &Store, cmd: &Command, o: &Options) -> Result<O
             // the limit runs out between two queries.
             let (first, mut key) = o.start.as_ref().map_or((0, None), |r| (r.part, r.key.clone()));
             let mut remaining = o.limit;
-            for (i, part) in parts.iter().enumerate().skip(first) {
+            let count = parts.len();
+            for (i, part) in parts.into_iter().enumerate().skip(first) {
                 let start = key.take().map(|key| Resume { part: 0, key: Some(key) });
                 let page = run(ctx, store, part, &Options { limit: remaining, start, ..o.clone() })?;
                 out.items.extend(page.items);
@@ -175,7 +182,7 @@ pub fn run(ctx: &Ctx<'_>, store: &Store, cmd: &Command, o: &Options) -> Result<O
                     break;
                 }
                 remaining = remaining.map(|l| l.saturating_sub(page.scanned));
-                if remaining == Some(0) && i + 1 < parts.len() {
+                if remaining == Some(0) && i + 1 < count {
                     out.resume = Some(Resume { part: i + 1, key: None });
                     break;
                 }
@@ -183,9 +190,9 @@ pub fn run(ctx: &Ctx<'_>, store: &Store, cmd: &Command, o: &Options) -> Result<O
         }
         Command::Insert { table, item, condition, ph } => {
             let put = PutItem {
-                table_name: table.clone(),
-                item: item.clone(),
-                expressions: Params { condition: Some(condition.clone()), ..params(ph) },
+                table_name: table,
+                item,
+                expressions: Params { condition: Some(condition), ..owned_params(ph) },
                 return_values: ReturnValues::None,
                 // INSERT has no ALL_OLD on failure: the failure is DuplicateItem.
                 reporting: Reporting { capacity: o.capacity, ..Reporting::default() },
@@ -195,13 +202,9 @@ pub fn run(ctx: &Ctx<'_>, store: &Store, cmd: &Command, o: &Options) -> Result<O
         }
         Command::Update { table, key, update, condition, returning, ph } => {
             let update = UpdateItem {
-                table_name: table.clone(),
-                key: key.clone(),
-                expressions: Params {
-                    update: Some(update.clone()),
-                    condition: Some(condition.clone()),
-                    ..params(ph)
-                },
+                table_name: table,
+                key,
+                expressions: Params { update: Some(update), condition: Some(condition), ..owned_params(ph) },
                 return_values: returning.map_or(ReturnValues::None, |r| r.return_values()),
                 reporting: reporting(o),
             };
@@ -211,9 +214,9 @@ pub fn run(ctx: &Ctx<'_>, store: &Store, cmd: &Command, o: &Options) -> Result<O
         }
         Command::Delete { table, key, condition, returning, ph } => {
             let delete = DeleteItem {
-                table_name: table.clone(),
-                key: key.clone(),
-                expressions: Params { condition: condition.clone(), ..params(ph) },
+                table_name: table,
+                key,
+                expressions: Params { condition: condition, ..owned_params(ph) },
                 return_values: returning.map_or(ReturnValues::None, |r| r.return_values()),
                 reporting: reporting(o),
             };
