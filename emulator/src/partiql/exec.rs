@@ -216,7 +216,7 @@ pub fn run(ctx: &Ctx<'_>, store: &Store, cmd: Command, o: &Options) -> Result<Ou
             let delete = DeleteItem {
                 table_name: table,
                 key,
-                expressions: Params { condition: condition, ..owned_params(ph) },
+                expressions: Params { condition, ..owned_params(ph) },
                 return_values: returning.map_or(ReturnValues::None, |r| r.return_values()),
                 reporting: reporting(o),
             };
