@@ -56,6 +56,23 @@ impl Builder {
         self.config.ttl_sweep_interval = every;
         self
     }
+    /// Where exports are written and imports read: S3 bucket `b` is the
+    /// folder `dir/b` (default: none; exports and imports are refused).
+    pub fn s3_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.config.s3_dir = Some(dir.into());
+        self
+    }
+    /// Durable mode: keep the database in `dir` (write-ahead log and
+    /// checkpoints), loading what it holds at start (default: in memory).
+    pub fn data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.config.data_dir = Some(dir.into());
+        self
+    }
+    /// Durable mode's sync policy (default: fsync at least every 10 ms).
+    pub fn sync(mut self, policy: crate::durable::SyncPolicy) -> Self {
+        self.config.durability.sync = policy;
+        self
+    }
     /// Whether to record the operations served (default: on).
     pub fn record_operations(mut self, on: bool) -> Self {
         self.config.record_operations = on;
@@ -66,7 +83,7 @@ impl Builder {
     pub async fn start(self) -> std::io::Result<Emulator> {
         let listener = tokio::net::TcpListener::bind((self.host.as_str(), self.port)).await?;
         let addr = listener.local_addr()?;
-        let service = Arc::new(Service::new(self.config));
+        let service = Arc::new(Service::open(self.config)?);
         let (tx, rx) = watch::channel(false);
         if !service.config.ttl_sweep_interval.is_zero() {
             tokio::spawn(sweep_ttl(service.clone(), rx.clone()));
@@ -152,6 +169,10 @@ impl Emulator {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+        // Durable mode: a checkpoint now makes the next start a load
+        // rather than a replay (the log alone would lose nothing).
+        let service = self.service.clone();
+        let _ = tokio::task::spawn_blocking(move || service.store.checkpoint()).await;
     }
 }
 

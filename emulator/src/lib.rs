@@ -41,6 +41,7 @@
 //! ```
 
 pub mod clock;
+pub mod durable;
 pub mod emulator;
 pub mod error;
 pub mod expr;
@@ -52,6 +53,7 @@ pub mod service;
 pub mod store;
 #[cfg(test)]
 mod tests;
+pub mod transfer;
 pub mod ttl;
 pub mod value;
 
@@ -62,9 +64,13 @@ pub use ops::batch_execute_statement::{BatchExecuteStatement, BatchStatement};
 pub use ops::batch_get_item::{BatchGetItem, KeysAndAttributes};
 pub use ops::batch_write_item::{BatchWriteItem, WriteRequest};
 pub use ops::common::{CapacityMode, ReturnValues};
+pub use ops::create_backup::CreateBackup;
 pub use ops::create_table::CreateTable;
+pub use ops::delete_backup::DeleteBackup;
 pub use ops::delete_item::DeleteItem;
 pub use ops::delete_table::DeleteTable;
+pub use ops::describe_backup::DescribeBackup;
+pub use ops::describe_continuous_backups::DescribeContinuousBackups;
 pub use ops::describe_endpoints::DescribeEndpoints;
 pub use ops::describe_limits::DescribeLimits;
 pub use ops::describe_table::DescribeTable;
@@ -73,18 +79,24 @@ pub use ops::execute_statement::ExecuteStatement;
 pub use ops::execute_transaction::{ExecuteTransaction, TransactStatement};
 pub use ops::exprs::Params;
 pub use ops::get_item::GetItem;
+pub use ops::list_backups::ListBackups;
 pub use ops::list_tables::ListTables;
 pub use ops::list_tags_of_resource::ListTagsOfResource;
 pub use ops::put_item::PutItem;
 pub use ops::query::Query;
 pub use ops::read::Select;
+pub use ops::restore_table_from_backup::RestoreTableFromBackup;
+pub use ops::restore_table_to_point_in_time::RestoreTableToPointInTime;
 pub use ops::scan::Scan;
 pub use ops::tag_resource::TagResource;
 pub use ops::transact_get_items::{Get, TransactGetItems};
 pub use ops::transact_write_items::{ActionKind, TransactWriteItem, TransactWriteItems};
 pub use ops::untag_resource::UntagResource;
+pub use ops::update_continuous_backups::UpdateContinuousBackups;
 pub use ops::update_item::UpdateItem;
 pub use ops::update_table::UpdateTable;
 pub use ops::update_time_to_live::UpdateTimeToLive;
 pub use ops::write::Reporting;
 pub use service::{Command, Config, OperationRecord, Service};
+pub use transfer::export::{DescribeExport, ExportTableToPointInTime, ListExports};
+pub use transfer::import::{DescribeImport, ImportTable, ListImports};

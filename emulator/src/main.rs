@@ -35,6 +35,24 @@ struct Args {
     /// key comes back unprocessed (to test client retry loops).
     #[arg(long, default_value_t = 0.0)]
     unprocessed_probability: f64,
+    /// Durable mode: keep the database in this directory (a write-ahead log
+    /// and checkpoints) and load it at start. In memory without it.
+    #[arg(long)]
+    data_dir: Option<std::path::PathBuf>,
+    /// With --data-dir: `always` fsyncs before acknowledging a write, `batch`
+    /// at least every 10 ms, `never` leaves it to the OS. Every mode keeps
+    /// acknowledged writes when the process is killed.
+    #[arg(long, default_value = "batch", value_parser = parse_sync)]
+    sync: ddb_emulator::durable::SyncPolicy,
+    /// S3 as a folder, for ExportTableToPointInTime and ImportTable: bucket
+    /// `b`, prefix `p` is DIR/b/p (a bucket exists when its folder does).
+    #[arg(long)]
+    s3_dir: Option<std::path::PathBuf>,
+}
+
+fn parse_sync(s: &str) -> Result<ddb_emulator::durable::SyncPolicy, String> {
+    ddb_emulator::durable::SyncPolicy::parse(s)
+        .ok_or_else(|| format!("expected always, batch or never, not {s}"))
 }
 
 fn main() -> std::process::ExitCode {
@@ -69,12 +87,27 @@ async fn run(args: Args) -> std::process::ExitCode {
         .record_operations(args.record_operations)
         .unprocessed_probability(args.unprocessed_probability)
         .ttl_sweep_interval(std::time::Duration::from_millis(args.ttl_sweep_interval_ms))
-        .start()
-        .await;
-    let emu = match started {
+        .sync(args.sync);
+    let started = match &args.data_dir {
+        Some(dir) => started.data_dir(dir),
+        None => started,
+    };
+    let started = match &args.s3_dir {
+        Some(dir) => started.s3_dir(dir),
+        None => started,
+    };
+    let emu = match started.start().await {
         Ok(emu) => emu,
         Err(e) => {
-            eprintln!("ddb-emulator: cannot listen on {}:{}: {e}", args.host, args.port);
+            match &args.data_dir {
+                Some(dir) => eprintln!(
+                    "ddb-emulator: cannot start on {}:{} with data directory {}: {e}",
+                    args.host,
+                    args.port,
+                    dir.display()
+                ),
+                None => eprintln!("ddb-emulator: cannot listen on {}:{}: {e}", args.host, args.port),
+            }
             return std::process::ExitCode::FAILURE;
         }
     };

@@ -40,6 +40,15 @@ pub struct Config {
     /// How often expired TTL items are deleted (zero: never in the
     /// background; `ttl::expire` still can be called).
     pub ttl_sweep_interval: Duration,
+    /// Where exports are written and imports read: S3 bucket `b`, key `k`
+    /// is the file `s3_dir/b/k`. Exports and imports are refused without it.
+    pub s3_dir: Option<std::path::PathBuf>,
+    /// Durable mode: the data directory holding the write-ahead log and
+    /// checkpoints ([`crate::durable`]); `None` keeps everything in memory.
+    /// Honoured by [`Service::open`] (and so by the `Emulator` builder).
+    pub data_dir: Option<std::path::PathBuf>,
+    /// Durable mode's sync policy and checkpoint interval.
+    pub durability: crate::durable::Options,
 }
 
 impl Default for Config {
@@ -51,6 +60,9 @@ impl Default for Config {
             record_operations: true,
             unprocessed_probability: 0.0,
             ttl_sweep_interval: Duration::from_secs(1),
+            s3_dir: None,
+            data_dir: None,
+            durability: crate::durable::Options::default(),
         }
     }
 }
@@ -76,19 +88,41 @@ pub struct Service {
     record: Mutex<Vec<OperationRecord>>,
     /// ClientRequestTokens of recent TransactWriteItems calls.
     pub idempotency: crate::ops::idempotency::Tokens,
+    /// Exports and imports made so far (see [`crate::transfer`]).
+    pub transfers: Mutex<crate::ops::transfer_jobs::Jobs>,
     /// The emulator's time: everything time-driven reads it (see [`crate::clock`]).
-    pub clock: crate::clock::Clock,
+    pub clock: std::sync::Arc<crate::clock::Clock>,
 }
 
 impl Service {
-    /// A service with `config` and an empty store.
+    /// A service with `config` and an empty, in-memory store (whatever
+    /// `config.data_dir` says: [`Service::open`] honours it).
     pub fn new(config: Config) -> Self {
+        Self::with_store(config, Store::new(), Default::default())
+    }
+
+    /// A service with `config`: in memory, or, with `config.data_dir`,
+    /// durable, serving what the directory holds (see [`crate::durable`]).
+    /// Fails when the directory cannot be used: another process holds it,
+    /// a file is damaged, or of a format version this build cannot read.
+    pub fn open(config: Config) -> std::io::Result<Self> {
+        let Some(dir) = config.data_dir.clone() else { return Ok(Self::new(config)) };
+        let clock = std::sync::Arc::new(crate::clock::Clock::default());
+        let (durable, db, recovery) =
+            crate::durable::Durable::open(&dir, config.durability.clone(), clock.clone())?;
+        tracing::info!(dir = %dir.display(), ?recovery, "data directory opened");
+        Ok(Self::with_store(config, Store::durable(db, durable), clock))
+    }
+
+    fn with_store(config: Config, mut store: Store, clock: std::sync::Arc<crate::clock::Clock>) -> Self {
+        store.set_clock(clock.clone());
         Service {
-            store: Store::new(),
+            store,
             config,
             record: Mutex::new(Vec::new()),
             idempotency: Default::default(),
-            clock: Default::default(),
+            clock,
+            transfers: Default::default(),
         }
     }
 
@@ -230,9 +264,13 @@ use ops_mod::{
     batch_execute_statement::{self as bes, BatchExecuteStatement},
     batch_get_item::{self as bgi, BatchGetItem},
     batch_write_item::{self as bwi, BatchWriteItem},
+    create_backup::{self as cb, CreateBackup},
     create_table::{self as ct, CreateTable},
+    delete_backup::{self as db, DeleteBackup},
     delete_item::{self as di, DeleteItem},
     delete_table::{self as dt, DeleteTable},
+    describe_backup::{self as dbk, DescribeBackup},
+    describe_continuous_backups::{self as dcb, DescribeContinuousBackups},
     describe_endpoints::{self as de, DescribeEndpoints},
     describe_limits::{self as dl, DescribeLimits},
     describe_table::{self as dst, DescribeTable},
@@ -240,16 +278,20 @@ use ops_mod::{
     execute_statement::{self as es, ExecuteStatement},
     execute_transaction::{self as et, ExecuteTransaction},
     get_item::{self as gi, GetItem},
+    list_backups::{self as lb, ListBackups},
     list_tables::{self as lt, ListTables},
     list_tags_of_resource::{self as ltr, ListTagsOfResource},
     put_item::{self as pi, PutItem},
     query::Query,
     read,
+    restore_table_from_backup::{self as rtb, RestoreTableFromBackup},
+    restore_table_to_point_in_time::{self as rtp, RestoreTableToPointInTime},
     scan::Scan,
     tag_resource::{self as tr, TagResource},
     transact_get_items::{self as tgi, TransactGetItems},
     transact_write_items::{self as twi, TransactWriteItems},
     untag_resource::{self as ur, UntagResource},
+    update_continuous_backups::{self as ucb, UpdateContinuousBackups},
     update_item::{self as ui, UpdateItem},
     update_table::{self as ut, UpdateTable},
     update_time_to_live::{self as uttl, UpdateTimeToLive},
@@ -307,6 +349,22 @@ command!(DescribeLimits, "DescribeLimits", dl::Output, read,
     |_s| tables: std::iter::empty::<&str>(), items: NO_ITEMS);
 command!(DescribeEndpoints, "DescribeEndpoints", de::Output, read,
     |_s| tables: std::iter::empty::<&str>(), items: NO_ITEMS);
+command!(CreateBackup, "CreateBackup", cb::Output, locked,
+    |s| tables: [s.table_name.as_str()], items: NO_ITEMS);
+command!(DescribeBackup, "DescribeBackup", dbk::Output, read,
+    |_s| tables: std::iter::empty::<&str>(), items: NO_ITEMS);
+command!(ListBackups, "ListBackups", lb::Output, read,
+    |s| tables: s.table_name.iter().map(String::as_str), items: NO_ITEMS);
+command!(DeleteBackup, "DeleteBackup", db::Output, locked,
+    |_s| tables: std::iter::empty::<&str>(), items: NO_ITEMS);
+command!(RestoreTableFromBackup, "RestoreTableFromBackup", rtb::Output, locked,
+    |s| tables: [s.target_table_name.as_str()], items: NO_ITEMS);
+command!(UpdateContinuousBackups, "UpdateContinuousBackups", ucb::Output, locked,
+    |s| tables: [s.table_name.as_str()], items: NO_ITEMS);
+command!(DescribeContinuousBackups, "DescribeContinuousBackups", dcb::Output, read,
+    |s| tables: [s.table_name.as_str()], items: NO_ITEMS);
+command!(RestoreTableToPointInTime, "RestoreTableToPointInTime", rtp::Output, locked,
+    |s| tables: [s.target_table_name.as_str()], items: NO_ITEMS);
 
 /// The model checks of a PartiQL request's `Parameters` (nesting depth,
 /// empty sets): the wire layer makes them while reading the values.
@@ -418,4 +476,20 @@ typed_calls! {
     /// ExecuteTransaction: up to 100 PartiQL statements, all or none (see
     /// [`ExecuteTransaction`]).
     execute_transaction(ExecuteTransaction) -> et::Output;
+    /// CreateBackup: an on-demand backup, in O(1) (see [`CreateBackup`]).
+    create_backup(CreateBackup) -> cb::Output;
+    /// DescribeBackup (see [`DescribeBackup`]).
+    describe_backup(DescribeBackup) -> dbk::Output;
+    /// ListBackups (see [`ListBackups`]).
+    list_backups(ListBackups) -> lb::Output;
+    /// DeleteBackup (see [`DeleteBackup`]).
+    delete_backup(DeleteBackup) -> db::Output;
+    /// RestoreTableFromBackup (see [`RestoreTableFromBackup`]).
+    restore_table_from_backup(RestoreTableFromBackup) -> rtb::Output;
+    /// UpdateContinuousBackups: point-in-time recovery on or off (see [`UpdateContinuousBackups`]).
+    update_continuous_backups(UpdateContinuousBackups) -> ucb::Output;
+    /// DescribeContinuousBackups (see [`DescribeContinuousBackups`]).
+    describe_continuous_backups(DescribeContinuousBackups) -> dcb::Output;
+    /// RestoreTableToPointInTime (see [`RestoreTableToPointInTime`]).
+    restore_table_to_point_in_time(RestoreTableToPointInTime) -> rtp::Output;
 }

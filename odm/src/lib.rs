@@ -124,6 +124,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod collection;
 pub mod error;
 pub mod expr;
 mod handle;

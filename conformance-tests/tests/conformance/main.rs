@@ -1,9 +1,11 @@
 //! Black-box conformance tests: the emulator driven through aws-sdk-dynamodb.
 //! One test binary (the SDK is slow to link), one module per area.
 
+mod backups;
 mod batches;
 mod concurrency;
 mod embedding;
+mod exports;
 mod expressions;
 mod items_basic;
 mod model;

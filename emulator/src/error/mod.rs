@@ -58,6 +58,33 @@ pub enum ErrorKind {
     RequestLimitExceeded,
     /// Throttled (only under fault injection).
     Throttling,
+    /// Backups, point-in-time recovery, exports and imports: the table a
+    /// backup or PITR call names does not exist.
+    TableNotFound,
+    /// The table is not ACTIVE (backups and restores).
+    TableInUse,
+    /// The target table of a restore exists.
+    TableAlreadyExists,
+    /// No backup has that ARN.
+    BackupNotFound,
+    /// The backup is being created (or deleted).
+    BackupInUse,
+    /// Point-in-time recovery is not enabled on the table.
+    PointInTimeRecoveryUnavailable,
+    /// Continuous backups cannot be changed right now.
+    ContinuousBackupsUnavailable,
+    /// A restore time outside the recoverable window.
+    InvalidRestoreTime,
+    /// No export has that ARN.
+    ExportNotFound,
+    /// An export with the same client token and other parameters.
+    ExportConflict,
+    /// An export time outside the recoverable window.
+    InvalidExportTime,
+    /// No import has that ARN.
+    ImportNotFound,
+    /// An import with the same client token and other parameters.
+    ImportConflict,
     /// A genuine internal fault: the only kind that maps to HTTP 500.
     InternalServerError,
 }
@@ -93,6 +120,23 @@ impl ErrorKind {
             }
             RequestLimitExceeded => "com.amazonaws.dynamodb.v20120810#RequestLimitExceeded",
             Throttling => "com.amazonaws.dynamodb.v20120810#ThrottlingException",
+            TableNotFound => "com.amazonaws.dynamodb.v20120810#TableNotFoundException",
+            TableInUse => "com.amazonaws.dynamodb.v20120810#TableInUseException",
+            TableAlreadyExists => "com.amazonaws.dynamodb.v20120810#TableAlreadyExistsException",
+            BackupNotFound => "com.amazonaws.dynamodb.v20120810#BackupNotFoundException",
+            BackupInUse => "com.amazonaws.dynamodb.v20120810#BackupInUseException",
+            PointInTimeRecoveryUnavailable => {
+                "com.amazonaws.dynamodb.v20120810#PointInTimeRecoveryUnavailableException"
+            }
+            ContinuousBackupsUnavailable => {
+                "com.amazonaws.dynamodb.v20120810#ContinuousBackupsUnavailableException"
+            }
+            InvalidRestoreTime => "com.amazonaws.dynamodb.v20120810#InvalidRestoreTimeException",
+            ExportNotFound => "com.amazonaws.dynamodb.v20120810#ExportNotFoundException",
+            ExportConflict => "com.amazonaws.dynamodb.v20120810#ExportConflictException",
+            InvalidExportTime => "com.amazonaws.dynamodb.v20120810#InvalidExportTimeException",
+            ImportNotFound => "com.amazonaws.dynamodb.v20120810#ImportNotFoundException",
+            ImportConflict => "com.amazonaws.dynamodb.v20120810#ImportConflictException",
             InternalServerError => "com.amazonaws.dynamodb.v20120810#InternalServerError",
         }
     }

@@ -73,8 +73,36 @@ pub fn dispatch(svc: &Service, op: &str, body: &Value) -> Result<Vec<u8>> {
         }
         "DescribeLimits" => run(svc, plain::<crate::ops::describe_limits::DescribeLimits>(body)),
         "DescribeEndpoints" => run(svc, plain::<crate::ops::describe_endpoints::DescribeEndpoints>(body)),
+        "CreateBackup" => run(svc, plain::<crate::ops::create_backup::CreateBackup>(body)),
+        "DescribeBackup" => run(svc, plain::<crate::ops::describe_backup::DescribeBackup>(body)),
+        "ListBackups" => run(svc, plain::<crate::ops::list_backups::ListBackups>(body)),
+        "DeleteBackup" => run(svc, plain::<crate::ops::delete_backup::DeleteBackup>(body)),
+        "RestoreTableFromBackup" => {
+            run(svc, plain::<crate::ops::restore_table_from_backup::RestoreTableFromBackup>(body))
+        }
+        "UpdateContinuousBackups" => {
+            run(svc, plain::<crate::ops::update_continuous_backups::UpdateContinuousBackups>(body))
+        }
+        "DescribeContinuousBackups" => {
+            run(svc, plain::<crate::ops::describe_continuous_backups::DescribeContinuousBackups>(body))
+        }
+        "ExportTableToPointInTime" => direct(plain(body), |i| svc.export_table_to_point_in_time(i)),
+        "DescribeExport" => direct(plain(body), |i| svc.describe_export(i)),
+        "ListExports" => direct(plain(body), |i| svc.list_exports(i)),
+        "ImportTable" => direct(plain(body), |i| svc.import_table(i)),
+        "DescribeImport" => direct(plain(body), |i| svc.describe_import(i)),
+        "ListImports" => direct(plain(body), |i| svc.list_imports(i)),
+        "RestoreTableToPointInTime" => {
+            run(svc, plain::<crate::ops::restore_table_to_point_in_time::RestoreTableToPointInTime>(body))
+        }
         _ => Err(Error::new(crate::error::ErrorKind::UnknownOperation, "")),
     }
+}
+
+/// Runs an operation that is a `Service` method rather than a command
+/// (exports and imports: see `crate::transfer`).
+fn direct<I, O: serde::Serialize>(input: Result<I>, run: impl FnOnce(I) -> Result<O>) -> Result<Vec<u8>> {
+    super::encode(&run(input?)?)
 }
 
 /// An input with no attribute values (the control plane): serde reads it.

@@ -129,7 +129,7 @@ impl Write for CreateTable {
 }
 
 /// Validates the request in the service's order and builds the definition.
-fn build_def(ctx: &Ctx<'_>, input: &CreateTable, name: &str) -> Result<TableDef> {
+pub(super) fn build_def(ctx: &Ctx<'_>, input: &CreateTable, name: &str) -> Result<TableDef> {
     let now = ctx.now();
     let arn = desc::table_arn(ctx, name);
 
@@ -306,6 +306,8 @@ fn build_def(ctx: &Ctx<'_>, input: &CreateTable, name: &str) -> Result<TableDef>
         deletion_protection: input.deletion_protection_enabled.unwrap_or(false),
         ttl: None,
         deleting_indexes: Vec::new(),
+        pitr: None,
+        restored: None,
     };
     Ok(TableDef { name: name.to_string(), key: table_key, indexes, meta })
 }

@@ -11,21 +11,30 @@ use crate::error::{messages, Error, Result};
 use crate::store::{Db, Table};
 use std::sync::Arc;
 
+pub mod backup_description;
 pub mod command;
 pub mod common;
+pub mod continuous_backups;
+pub mod export_source;
 pub mod exprs;
 pub mod idempotency;
 pub mod read;
+pub mod restore;
 pub mod table_description;
 pub mod table_input;
+pub mod transfer_jobs;
 pub mod write;
 
 pub mod batch_execute_statement;
 pub mod batch_get_item;
 pub mod batch_write_item;
+pub mod create_backup;
 pub mod create_table;
+pub mod delete_backup;
 pub mod delete_item;
 pub mod delete_table;
+pub mod describe_backup;
+pub mod describe_continuous_backups;
 pub mod describe_endpoints;
 pub mod describe_limits;
 pub mod describe_table;
@@ -33,15 +42,20 @@ pub mod describe_time_to_live;
 pub mod execute_statement;
 pub mod execute_transaction;
 pub mod get_item;
+pub mod import_table;
+pub mod list_backups;
 pub mod list_tables;
 pub mod list_tags_of_resource;
 pub mod put_item;
 pub mod query;
+pub mod restore_table_from_backup;
+pub mod restore_table_to_point_in_time;
 pub mod scan;
 pub mod tag_resource;
 pub mod transact_get_items;
 pub mod transact_write_items;
 pub mod untag_resource;
+pub mod update_continuous_backups;
 pub mod update_item;
 pub mod update_table;
 pub mod update_time_to_live;
@@ -75,6 +89,20 @@ pub const SUPPORTED: &[&str] = &[
     "ExecuteStatement",
     "BatchExecuteStatement",
     "ExecuteTransaction",
+    "CreateBackup",
+    "DescribeBackup",
+    "ListBackups",
+    "DeleteBackup",
+    "RestoreTableFromBackup",
+    "UpdateContinuousBackups",
+    "DescribeContinuousBackups",
+    "RestoreTableToPointInTime",
+    "ExportTableToPointInTime",
+    "DescribeExport",
+    "ListExports",
+    "ImportTable",
+    "DescribeImport",
+    "ListImports",
 ];
 
 /// The table name in a `TableName` parameter, which may also be a table ARN

@@ -170,7 +170,7 @@ pub struct KeySchemaElementOut {
     key_type: &'static str,
 }
 
-fn key_schema_out(key: &KeySchema) -> Vec<KeySchemaElementOut> {
+pub(crate) fn key_schema_out(key: &KeySchema) -> Vec<KeySchemaElementOut> {
     let hash =
         key.hash.iter().map(|a| KeySchemaElementOut { attribute_name: a.name.clone(), key_type: "HASH" });
     let range =
@@ -187,7 +187,7 @@ pub struct ProjectionOut {
     non_key_attributes: Option<Vec<String>>,
 }
 
-fn projection_out(p: &Projection) -> ProjectionOut {
+pub(crate) fn projection_out(p: &Projection) -> ProjectionOut {
     match p {
         Projection::All => ProjectionOut { projection_type: "ALL", non_key_attributes: None },
         Projection::KeysOnly => ProjectionOut { projection_type: "KEYS_ONLY", non_key_attributes: None },
@@ -210,7 +210,7 @@ pub struct ThroughputDescription {
     write_capacity_units: i64,
 }
 
-fn throughput_out(t: &Throughput, now: SystemTime) -> ThroughputDescription {
+pub(crate) fn throughput_out(t: &Throughput, now: SystemTime) -> ThroughputDescription {
     ThroughputDescription {
         last_increase_date_time: t.last_increase.map(epoch_seconds),
         last_decrease_date_time: t.last_decrease.map(epoch_seconds),
@@ -230,7 +230,7 @@ pub struct OnDemandOut {
     max_write_request_units: Option<i64>,
 }
 
-fn on_demand_out(o: &OnDemandLimits) -> OnDemandOut {
+pub(crate) fn on_demand_out(o: &OnDemandLimits) -> OnDemandOut {
     OnDemandOut { max_read_request_units: o.max_read, max_write_request_units: o.max_write }
 }
 
@@ -350,6 +350,19 @@ pub struct TableDescription {
     #[serde(skip_serializing_if = "Option::is_none")]
     on_demand_throughput: Option<OnDemandOut>,
     warm_throughput: WarmOut,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    restore_summary: Option<RestoreSummaryOut>,
+}
+
+/// `RestoreSummary`: where a restored table came from.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct RestoreSummaryOut {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_backup_arn: Option<String>,
+    source_table_arn: String,
+    restore_date_time: f64,
+    restore_in_progress: bool,
 }
 
 fn gsi_description(
@@ -449,10 +462,21 @@ pub fn describe(ctx: &Ctx<'_>, table: &Table, status: Option<TableStatus>) -> Ta
         deletion_protection_enabled: meta.deletion_protection,
         on_demand_throughput: meta.on_demand.as_ref().map(on_demand_out),
         warm_throughput: warm_out(&meta.warm, status),
+        restore_summary: meta.restored.as_ref().map(|r| RestoreSummaryOut {
+            source_backup_arn: r.source_backup_arn.clone(),
+            source_table_arn: r.source_table_arn.clone(),
+            restore_date_time: r.restore_ms as f64 / 1000.0,
+            restore_in_progress: status == TableStatus::Creating,
+        }),
     }
 }
 
 impl TableDescription {
+    /// `TableId`.
+    pub fn table_id(&self) -> &str {
+        &self.table_id
+    }
+
     /// `TableStatus`: `CREATING`, `UPDATING`, `DELETING` or `ACTIVE`.
     pub fn table_status(&self) -> &str {
         self.table_status

@@ -66,6 +66,18 @@ impl StoredItem {
         a.0.ptr() == b.0.ptr()
     }
 
+    /// The packed form (what a durable store writes).
+    pub fn packed(&self) -> &[u8] {
+        self.body()
+    }
+
+    /// A stored item from its size and packed form, as [`StoredItem::size`]
+    /// and [`StoredItem::packed`] gave them (a durable store reading back
+    /// what it wrote, checksummed).
+    pub fn from_packed(size: u32, bytes: &[u8]) -> StoredItem {
+        StoredItem(ThinArc::from_header_and_slice(size, bytes))
+    }
+
     /// Length of the packed form.
     pub fn packed_len(&self) -> usize {
         self.0.slice.len()

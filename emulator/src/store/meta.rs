@@ -12,7 +12,7 @@ use super::schema::{IndexDef, ScalarType};
 use std::time::SystemTime;
 
 /// A table's (or index's) lifecycle phase, as the service names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum TableStatus {
     /// Being created.
     Creating,
@@ -39,7 +39,7 @@ impl TableStatus {
 
 /// A phase that ends at a deadline. `until: None` means the phase is
 /// permanent (ACTIVE) or already over.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Lifecycle {
     /// The phase entered.
     pub phase: TableStatus,
@@ -82,7 +82,7 @@ impl Lifecycle {
 }
 
 /// How reads and writes are paid for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum BillingMode {
     /// Provisioned capacity.
     #[default]
@@ -110,7 +110,7 @@ impl BillingMode {
 }
 
 /// Provisioned throughput of a table or GSI (zero for on-demand).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Throughput {
     /// Read capacity units.
     pub read: i64,
@@ -158,7 +158,7 @@ fn utc_day(t: SystemTime) -> u64 {
 }
 
 /// On-demand maximum request units (`OnDemandThroughput`); `-1` means no limit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OnDemandLimits {
     /// `MaxReadRequestUnits`.
     pub max_read: Option<i64>,
@@ -167,7 +167,7 @@ pub struct OnDemandLimits {
 }
 
 /// Warm throughput (`WarmThroughput`), in units per second.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WarmThroughput {
     /// Read units per second.
     pub read: i64,
@@ -183,7 +183,7 @@ impl Default for WarmThroughput {
 }
 
 /// An enabled stream.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StreamMeta {
     /// `KEYS_ONLY`, `NEW_IMAGE`, `OLD_IMAGE` or `NEW_AND_OLD_IMAGES`.
     pub view_type: String,
@@ -194,14 +194,14 @@ pub struct StreamMeta {
 }
 
 /// Server-side encryption with a KMS key.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SseMeta {
     /// `KMSMasterKeyArn`.
     pub kms_key_arn: String,
 }
 
 /// `STANDARD` or `STANDARD_INFREQUENT_ACCESS`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum TableClass {
     /// `STANDARD`.
     #[default]
@@ -229,7 +229,7 @@ impl TableClass {
 }
 
 /// Time to Live settings.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TtlMeta {
     /// The attribute holding expiry times (epoch seconds).
     pub attribute: String,
@@ -239,7 +239,7 @@ pub struct TtlMeta {
 }
 
 /// A GSI being deleted: described as DELETING until its deadline, never queried.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeletingIndex {
     /// The index as it was.
     pub def: IndexDef,
@@ -248,7 +248,7 @@ pub struct DeletingIndex {
 }
 
 /// A table's control-plane metadata.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TableMeta {
     /// `arn:aws:dynamodb:{region}:{account}:table/{name}`.
     pub arn: String,
@@ -293,6 +293,44 @@ pub struct TableMeta {
     pub ttl: Option<TtlMeta>,
     /// GSIs being deleted (no longer in `TableDef::indexes`).
     pub deleting_indexes: Vec<DeletingIndex>,
+    /// Point-in-time recovery, while enabled.
+    #[serde(default)]
+    pub pitr: Option<PitrMeta>,
+    /// Where a restored table came from (`RestoreSummary`).
+    #[serde(default)]
+    pub restored: Option<RestoreMeta>,
+}
+
+/// Point-in-time recovery settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PitrMeta {
+    /// When it was enabled (clock milliseconds): nothing earlier can be restored.
+    pub enabled_ms: u64,
+    /// `RecoveryPeriodInDays` (1 to 35).
+    pub period_days: u32,
+}
+
+impl PitrMeta {
+    /// The recovery window's length in milliseconds.
+    pub fn period_ms(&self) -> u64 {
+        u64::from(self.period_days) * 86_400_000
+    }
+
+    /// `EarliestRestorableDateTime` at `now_ms`.
+    pub fn earliest_ms(&self, now_ms: u64) -> u64 {
+        self.enabled_ms.max(now_ms.saturating_sub(self.period_ms()))
+    }
+}
+
+/// How a table came to be restored.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RestoreMeta {
+    /// `SourceBackupArn`, for a restore from a backup.
+    pub source_backup_arn: Option<String>,
+    /// `SourceTableArn`.
+    pub source_table_arn: String,
+    /// `RestoreDateTime` (clock milliseconds): the point restored.
+    pub restore_ms: u64,
 }
 
 impl Default for TableMeta {
@@ -319,6 +357,8 @@ impl Default for TableMeta {
             deletion_protection: false,
             ttl: None,
             deleting_indexes: Vec::new(),
+            pitr: None,
+            restored: None,
         }
     }
 }
@@ -350,7 +390,7 @@ impl TableMeta {
 }
 
 /// A secondary index's control-plane metadata.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IndexMeta {
     /// `{table arn}/index/{name}`.
     pub arn: String,

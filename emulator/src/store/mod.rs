@@ -12,13 +12,17 @@
 //! Operations reach tables only through this API; they never see how the
 //! version is published.
 
+pub mod backup;
 pub mod item;
+pub mod journal;
 pub mod key;
 pub mod meta;
+pub mod pitr;
 pub mod range;
 pub mod schema;
 pub mod table;
 
+use crate::durable::{Durable, TableChange};
 use crate::error::Result;
 use imbl::OrdMap;
 use parking_lot::{Mutex, RwLock};
@@ -35,6 +39,11 @@ pub use table::Table;
 pub struct Db {
     /// Tables by name, in name order (ListTables pages through them).
     tables: OrdMap<String, Arc<Table>>,
+    /// On-demand backups by ARN.
+    backups: OrdMap<String, Arc<backup::Backup>>,
+    /// How many tables have point-in-time recovery on (their writes record
+    /// versions; with none, writes pay nothing for it).
+    pitr_tables: usize,
 }
 
 impl Db {
@@ -50,12 +59,61 @@ impl Db {
 
     /// Adds or replaces a table.
     pub fn insert_table(&mut self, table: Table) {
-        self.tables.insert(table.def.name.clone(), Arc::new(table));
+        let on = table.history().is_some();
+        let old = self.tables.insert(table.def.name.clone(), Arc::new(table));
+        let was = old.is_some_and(|t| t.history().is_some());
+        self.pitr_tables = self.pitr_tables + usize::from(on) - usize::from(was);
     }
 
     /// Removes a table, returning it.
     pub fn remove_table(&mut self, name: &str) -> Option<Arc<Table>> {
-        self.tables.remove(name)
+        let old = self.tables.remove(name)?;
+        self.pitr_tables -= usize::from(old.history().is_some());
+        Some(old)
+    }
+
+    /// Starts the point-in-time history, at `now_ms`, of every table that
+    /// has recovery enabled but no history (tables a durable store loaded:
+    /// their history before the restart is not kept).
+    pub fn start_histories(&mut self, now_ms: u64) {
+        let names: Vec<String> = self
+            .tables
+            .iter()
+            .filter(|(_, t)| t.def.meta.pitr.is_some() && t.history().is_none())
+            .map(|(n, _)| n.clone())
+            .collect();
+        for name in names {
+            if let Some(table) = self.tables.get(&name) {
+                let mut table = Table::clone(table);
+                table.set_history(Some(now_ms));
+                self.insert_table(table);
+            }
+        }
+    }
+
+    /// Whether some table keeps point-in-time versions.
+    pub fn has_pitr_tables(&self) -> bool {
+        self.pitr_tables > 0
+    }
+
+    /// The backup with this ARN.
+    pub fn backup(&self, arn: &str) -> Option<&Arc<backup::Backup>> {
+        self.backups.get(arn)
+    }
+
+    /// Every backup, by ARN.
+    pub fn backups(&self) -> impl Iterator<Item = &Arc<backup::Backup>> {
+        self.backups.values()
+    }
+
+    /// Adds a backup.
+    pub fn insert_backup(&mut self, backup: backup::Backup) {
+        self.backups.insert(backup.arn.clone(), Arc::new(backup));
+    }
+
+    /// Removes a backup, returning it.
+    pub fn remove_backup(&mut self, arn: &str) -> Option<Arc<backup::Backup>> {
+        self.backups.remove(arn)
     }
 
     /// Table names in order, starting after `after` when given.
@@ -125,12 +183,41 @@ impl ItemVersion {
 pub struct Store {
     current: RwLock<Arc<Db>>,
     writer: Mutex<()>,
+    /// The data directory's log, in durable mode.
+    durable: Option<Arc<Durable>>,
+    /// A background checkpoint still being written: joined on drop, so
+    /// the data directory is free once the store is gone.
+    checkpointer: Mutex<Option<std::thread::JoinHandle<std::io::Result<()>>>>,
+    /// The emulator's clock: when a commit happened, for point-in-time
+    /// versions.
+    clock: Arc<crate::clock::Clock>,
 }
+
+/// Where a durable write's log record stands, to wait on after the writer
+/// lock is released.
+type Logged = Option<(Arc<crate::durable::Wal>, crate::durable::Lsn)>;
 
 impl Store {
     /// An empty store.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A durable store serving `db` (what [`Durable::open`] recovered):
+    /// every committed write is logged before it is acknowledged.
+    pub fn durable(db: Db, durable: Arc<Durable>) -> Self {
+        Store {
+            current: RwLock::new(Arc::new(db)),
+            writer: Mutex::new(()),
+            durable: Some(durable),
+            checkpointer: Mutex::new(None),
+            clock: Arc::default(),
+        }
+    }
+
+    /// Reads commit times from `clock` (the service's).
+    pub fn set_clock(&mut self, clock: Arc<crate::clock::Clock>) {
+        self.clock = clock;
     }
 
     /// The current version. Stays valid (and unchanged) for as long as the
@@ -144,32 +231,42 @@ impl Store {
     /// copy if `f` succeeds. Writers run one at a time; `f` must not block
     /// on I/O. On error nothing is published.
     pub fn write<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
-        let _writer = self.writer.lock();
-        self.write_copy(f)
+        let writer = self.writer.lock();
+        let committed = self.commit_copy(f);
+        drop(writer);
+        committed.and_then(|(out, logged)| self.settle(out, logged))
     }
 
     /// Like [`Store::write`], but changes the current version in place when
     /// no snapshot of it is held. `f` must make every check that can fail
     /// before its first change (a failure after a change would leave that
-    /// change published). For the data-plane writes, which validate first.
+    /// change published).
     pub fn write_in_place<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
-        let _writer = self.writer.lock();
+        let writer = self.writer.lock();
         let mut current = self.current.write();
-        if let Some(db) = Arc::get_mut(&mut current) {
-            return f(db);
-        }
-        drop(current);
-        self.write_copy(f)
+        let committed = match Arc::get_mut(&mut current) {
+            Some(db) => self.commit_in_place(db, true, f),
+            None => {
+                drop(current);
+                self.commit_copy(f)
+            }
+        };
+        drop(writer);
+        committed.and_then(|(out, logged)| self.settle(out, logged))
     }
 
     /// Runs `f` on the current version in place if no snapshot of it is
     /// held, else returns `None` without running it. Readers wait while `f`
-    /// runs, so `f` should be short (one item's plan and change); like
-    /// [`Store::write_in_place`], it must check before it changes.
+    /// runs, so `f` should be short; like [`Store::write_in_place`], it
+    /// must check before it changes.
     pub fn try_write_in_place<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Option<Result<T>> {
-        let _writer = self.writer.lock();
+        let writer = self.writer.lock();
         let mut current = self.current.write();
-        Arc::get_mut(&mut current).map(f)
+        let db = Arc::get_mut(&mut current)?;
+        let committed = self.commit_in_place(db, true, f);
+        drop(current);
+        drop(writer);
+        Some(committed.and_then(|(out, logged)| self.settle(out, logged)))
     }
 
     /// Plans a write and applies the plan: the one way data-plane and
@@ -190,39 +287,50 @@ impl Store {
     ///
     /// A failed `plan` against the snapshot returns without taking the lock:
     /// the snapshot is a valid point at which the write happened and failed.
+    /// In durable mode the change is logged before it is acknowledged.
     pub fn execute<P, T>(
         &self,
         plan: impl Fn(&Db) -> Result<P>,
         still_valid: impl Fn(&P, &Db) -> bool,
         apply: impl FnOnce(P, &mut Db) -> T,
     ) -> Result<T> {
-        {
-            let _writer = self.writer.lock();
+        let committed = {
+            let writer = self.writer.lock();
             let mut current = self.current.write();
-            if let Some(db) = Arc::get_mut(&mut current) {
-                let planned = plan(db)?;
-                return Ok(apply(planned, db));
+            match Arc::get_mut(&mut current) {
+                Some(db) => {
+                    let planned = plan(db)?;
+                    let committed = self.commit_in_place(db, false, |db| Ok(apply(planned, db)));
+                    drop(current);
+                    drop(writer);
+                    return committed.and_then(|(out, logged)| self.settle(out, logged));
+                }
+                None => None::<Result<(T, Logged)>>,
             }
-        }
+        };
+        debug_assert!(committed.is_none());
         let planned = {
             // Dropped before writing: a held snapshot makes the write copy.
             let snapshot = self.snapshot();
             plan(&snapshot)?
         };
-        let _writer = self.writer.lock();
+        let writer = self.writer.lock();
         let mut current = self.current.write();
-        if let Some(db) = Arc::get_mut(&mut current) {
-            let planned = if still_valid(&planned, db) { planned } else { plan(db)? };
-            return Ok(apply(planned, db));
-        }
-        let mut next = Db::clone(&current);
-        drop(current);
-        let planned = if still_valid(&planned, &next) { planned } else { plan(&next)? };
-        let out = apply(planned, &mut next);
-        let old = std::mem::replace(&mut *self.current.write(), Arc::new(next));
-        // Freeing the nodes only the old version held happens outside the lock.
-        drop(old);
-        Ok(out)
+        let committed = match Arc::get_mut(&mut current) {
+            Some(db) => {
+                let planned = if still_valid(&planned, db) { planned } else { plan(db)? };
+                self.commit_in_place(db, false, |db| Ok(apply(planned, db)))
+            }
+            None => {
+                drop(current);
+                self.commit_copy(|next| {
+                    let planned = if still_valid(&planned, next) { planned } else { plan(next)? };
+                    Ok(apply(planned, next))
+                })
+            }
+        };
+        drop(writer);
+        committed.and_then(|(out, logged)| self.settle(out, logged))
     }
 
     /// Plans and applies under the writer lock, against the current version
@@ -233,30 +341,200 @@ impl Store {
         plan: impl FnOnce(&Db) -> Result<P>,
         apply: impl FnOnce(P, &mut Db) -> T,
     ) -> Result<T> {
-        let _writer = self.writer.lock();
-        let mut current = self.current.write();
-        if let Some(db) = Arc::get_mut(&mut current) {
+        self.write_in_place(|db| {
             let planned = plan(db)?;
-            return Ok(apply(planned, db));
-        }
-        let planned = plan(&current)?;
-        let mut next = Db::clone(&current);
-        drop(current);
-        let out = apply(planned, &mut next);
-        let old = std::mem::replace(&mut *self.current.write(), Arc::new(next));
-        drop(old);
-        Ok(out)
+            Ok(apply(planned, db))
+        })
     }
 
-    /// The copy-and-swap write; the caller holds the writer lock.
-    fn write_copy<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
+    /// Runs `f` on the current version itself (the caller holds both
+    /// locks). In durable mode the items it changed, and with `tables_too`
+    /// the table definitions, are logged; if that fails the change is
+    /// already visible, so the store refuses every later write.
+    fn commit_in_place<T>(
+        &self,
+        db: &mut Db,
+        tables_too: bool,
+        f: impl FnOnce(&mut Db) -> Result<T>,
+    ) -> Result<(T, Logged)> {
+        if self.durable.is_none() && !db.has_pitr_tables() {
+            return Ok((f(db)?, None));
+        }
+        let before = (tables_too && self.durable.is_some()).then(|| definitions(db));
+        let (out, items) = journal::record(|| f(db));
+        let out = out?;
+        self.record_versions(db, &items);
+        let Some(durable) = &self.durable else { return Ok((out, None)) };
+        let tables = before.map_or_else(Vec::new, |before| table_changes(&before, db));
+        match durable.log(tables, items) {
+            Ok(logged) => Ok((out, logged)),
+            Err(e) => {
+                durable.fail(e.to_string());
+                Err(log_failed(e))
+            }
+        }
+    }
+
+    /// After a commit: the tables with point-in-time recovery that it
+    /// changed record their new version.
+    fn record_versions(&self, db: &mut Db, items: &[journal::ItemChange]) {
+        if !db.has_pitr_tables() || items.is_empty() {
+            return;
+        }
+        let now = self.clock.now_ms();
+        let mut done: Vec<&str> = Vec::new();
+        for change in items {
+            let name = change.table();
+            if done.contains(&name) {
+                continue;
+            }
+            done.push(name);
+            let period = db.table(name).and_then(|t| t.def.meta.pitr).map(|p| p.period_ms());
+            if let (Some(period), Some(table)) = (period, db.table_mut(name)) {
+                table.record_version(now, now.saturating_sub(period));
+            }
+        }
+    }
+
+    /// The copy-and-swap write; the caller holds the writer lock. In
+    /// durable mode the copy is logged before it is published, so a write
+    /// that cannot be logged is not published either.
+    fn commit_copy<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<(T, Logged)> {
         let mut next = Db::clone(&self.current.read());
-        let out = f(&mut next)?;
+        let (out, logged) = match &self.durable {
+            None if !next.has_pitr_tables() => (f(&mut next)?, None),
+            None => {
+                let (out, items) = journal::record(|| f(&mut next));
+                let out = out?;
+                self.record_versions(&mut next, &items);
+                (out, None)
+            }
+            Some(durable) => {
+                let before = definitions(&next);
+                let (out, items) = journal::record(|| f(&mut next));
+                let out = out?;
+                self.record_versions(&mut next, &items);
+                let tables = table_changes(&before, &next);
+                (out, durable.log(tables, items).map_err(log_failed)?)
+            }
+        };
         let old = std::mem::replace(&mut *self.current.write(), Arc::new(next));
         // Freeing the nodes only the old version held happens outside the lock.
         drop(old);
+        Ok((out, logged))
+    }
+
+    /// After the writer lock is released: waits for the log as the sync
+    /// policy requires, then hands back the write's result; in durable
+    /// mode, starts a checkpoint when the log has grown enough.
+    fn settle<T>(&self, out: T, logged: Logged) -> Result<T> {
+        let Some(durable) = &self.durable else { return Ok(out) };
+        durable.wait(logged).map_err(log_failed)?;
+        if durable.claim_checkpoint(false) {
+            // A failure is logged there; the log keeps everything meanwhile.
+            let _ = self.start_checkpoint(durable.clone(), false);
+        }
         Ok(out)
     }
+
+    /// In durable mode, writes a checkpoint now and waits for it (tests,
+    /// shutdown). Returns whether one was written.
+    pub fn checkpoint(&self) -> std::io::Result<bool> {
+        match &self.durable {
+            Some(durable) if durable.claim_checkpoint(true) => self.start_checkpoint(durable.clone(), true),
+            _ => Ok(false),
+        }
+    }
+
+    /// Rotates the log and takes the snapshot the checkpoint writes, both
+    /// under the writer lock (so the checkpoint is exactly the state before
+    /// the new segment), then writes it: on this thread when `wait`, else
+    /// on a background thread.
+    fn start_checkpoint(&self, durable: Arc<Durable>, wait: bool) -> std::io::Result<bool> {
+        let (seq, snapshot) = {
+            let _writer = self.writer.lock();
+            match durable.rotate() {
+                Ok(seq) => (seq, self.snapshot()),
+                Err(e) => {
+                    durable.release_checkpoint();
+                    tracing::error!(error = %e, "could not start a new log segment for a checkpoint");
+                    return Err(e);
+                }
+            }
+        };
+        let write = move || {
+            let result = durable.write_checkpoint(seq, &snapshot);
+            if let Err(e) = &result {
+                tracing::error!(error = %e, "writing a checkpoint failed; the log is kept");
+            }
+            result
+        };
+        if wait {
+            write().map(|()| true)
+        } else {
+            let thread = std::thread::Builder::new().name("ddb-checkpoint".into()).spawn(write)?;
+            // The previous one has finished: only one runs at a time.
+            if let Some(done) = self.checkpointer.lock().replace(thread) {
+                let _ = done.join();
+            }
+            Ok(true)
+        }
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if let Some(thread) = self.checkpointer.get_mut().take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// What a control-plane commit may change, to compare after it: every
+/// table's definition (pointers: a change replaces the definition it
+/// changes) and the backups.
+struct Definitions {
+    tables: Vec<(String, Arc<TableDef>)>,
+    backups: OrdMap<String, Arc<backup::Backup>>,
+}
+
+fn definitions(db: &Db) -> Definitions {
+    Definitions {
+        tables: db.tables.iter().map(|(name, t)| (name.clone(), t.def.clone())).collect(),
+        backups: db.backups.clone(),
+    }
+}
+
+/// The table changes since `before`: tables created or redefined, and
+/// tables dropped (or being deleted, which a durable store treats alike).
+fn table_changes(before: &Definitions, now: &Db) -> Vec<TableChange> {
+    let mut changes = Vec::new();
+    let backups = &before.backups;
+    let before = &before.tables;
+    for (name, table) in now.tables.iter() {
+        let old = before.binary_search_by(|(n, _)| n.as_str().cmp(name)).ok().map(|i| &before[i].1);
+        if !old.is_some_and(|o| Arc::ptr_eq(o, &table.def)) {
+            changes.push(match crate::durable::keeps(&table.def) {
+                true => TableChange::Put(Box::new(TableDef::clone(&table.def))),
+                false => TableChange::Drop(name.clone()),
+            });
+        }
+    }
+    for (name, _) in before.iter().filter(|(n, _)| !now.tables.contains_key(n)) {
+        changes.push(TableChange::Drop(name.clone()));
+    }
+    // Backups come after the tables: a backup's table exists when it is replayed.
+    for backup in now.backups.values().filter(|b| !backups.contains_key(&b.arn)) {
+        changes.push(TableChange::PutBackup(Box::new(backup.meta()), backup.table.def.name.clone()));
+    }
+    for arn in backups.keys().filter(|arn| !now.backups.contains_key(*arn)) {
+        changes.push(TableChange::DropBackup(arn.clone()));
+    }
+    changes
+}
+
+fn log_failed(e: std::io::Error) -> crate::error::Error {
+    crate::error::Error::internal(crate::error::messages::not_durable(&e.to_string()))
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ pub const MAX_HASH_KEY_BYTES: usize = 2048;
 pub const MAX_RANGE_KEY_BYTES: usize = 1024;
 
 /// The type a key attribute is declared with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ScalarType {
     /// `S`
     S,
@@ -56,7 +56,7 @@ impl ScalarType {
 }
 
 /// One key attribute: its name and declared type.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KeyAttr {
     /// Attribute name.
     pub name: String,
@@ -66,7 +66,7 @@ pub struct KeyAttr {
 
 /// A key schema. Tables and LSIs have exactly one HASH attribute and at most
 /// one RANGE attribute; a GSI may have up to four of each.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KeySchema {
     /// Partition key attribute(s), in schema order.
     pub hash: Vec<KeyAttr>,
@@ -86,7 +86,7 @@ impl KeySchema {
 }
 
 /// Global or local secondary index.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum IndexKind {
     /// GSI: own partition key.
     Global,
@@ -95,7 +95,7 @@ pub enum IndexKind {
 }
 
 /// Which attributes an index holds.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Projection {
     /// Table and index key attributes only.
     KeysOnly,
@@ -106,7 +106,7 @@ pub enum Projection {
 }
 
 /// A secondary index definition.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IndexDef {
     /// Index name (unique within the table).
     pub name: String,
@@ -174,7 +174,7 @@ impl IndexDef {
 }
 
 /// Everything the store knows about a table besides its items.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TableDef {
     /// Table name (case-sensitive).
     pub name: String,

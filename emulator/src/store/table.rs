@@ -8,6 +8,7 @@
 
 use super::item::StoredItem;
 use super::key::{IndexKey, PrimaryKey};
+use super::pitr::History;
 use super::schema::TableDef;
 use crate::value::Item;
 use imbl::OrdMap;
@@ -24,13 +25,62 @@ pub struct Table {
     /// One map per entry of `def.indexes`, same order.
     indexes: Vec<OrdMap<IndexKey, StoredItem>>,
     size_bytes: u64,
+    /// Past versions, while point-in-time recovery is enabled (see
+    /// [`super::pitr`]); `None` costs writes nothing.
+    history: Option<Arc<History>>,
 }
 
 impl Table {
     /// An empty table with definition `def`.
     pub fn new(def: TableDef) -> Self {
         let indexes = vec![OrdMap::new(); def.indexes.len()];
-        Table { def: Arc::new(def), items: OrdMap::new(), indexes, size_bytes: 0 }
+        Table { def: Arc::new(def), items: OrdMap::new(), indexes, size_bytes: 0, history: None }
+    }
+
+    /// A table with definition `def` holding `source`'s items (a restore):
+    /// the item map is shared in O(1); the indexes of `def` are built.
+    pub fn restored(def: TableDef, source: &OrdMap<PrimaryKey, StoredItem>) -> Self {
+        let mut table = Table::new(def);
+        table.items = source.clone();
+        table.size_bytes = source.values().map(|i| i.size() as u64).sum();
+        if !table.indexes.is_empty() {
+            for i in 0..table.indexes.len() {
+                let mut map = OrdMap::new();
+                for (key, item) in table.items.iter() {
+                    if let Some(ik) = table.def.index_key(i, key, &table.index_key_attributes(item)) {
+                        map.insert(ik, item.clone());
+                    }
+                }
+                table.indexes[i] = map;
+            }
+        }
+        table
+    }
+
+    /// The item map itself (an O(1) copy): what backups and point-in-time
+    /// versions keep.
+    pub fn items(&self) -> &OrdMap<PrimaryKey, StoredItem> {
+        &self.items
+    }
+
+    /// The table's past versions, if point-in-time recovery is on.
+    pub fn history(&self) -> Option<&History> {
+        self.history.as_deref()
+    }
+
+    /// Turns point-in-time recovery's history on (starting with the items
+    /// as they are at `now_ms`) or off.
+    pub fn set_history(&mut self, now_ms: Option<u64>) {
+        self.history = now_ms.map(|now| Arc::new(History::starting(now, self.items.clone())));
+    }
+
+    /// Records the items as of `now_ms` in the history (if on), keeping
+    /// versions back to `keep_from_ms`.
+    pub fn record_version(&mut self, now_ms: u64, keep_from_ms: u64) {
+        if let Some(history) = &mut self.history {
+            let items = self.items.clone();
+            Arc::make_mut(history).record(now_ms, items, keep_from_ms);
+        }
     }
 
     /// Number of items.
@@ -51,6 +101,10 @@ impl Table {
     /// Inserts or replaces the item at `key`, returning the old one. The
     /// caller has validated the item (key types, index key types, size).
     pub fn put(&mut self, key: PrimaryKey, item: StoredItem) -> Option<StoredItem> {
+        super::journal::note(|| super::journal::ItemChange::Put {
+            table: self.def.name.clone(),
+            item: item.clone(),
+        });
         let old = self.items.insert(key.clone(), item.clone());
         if let Some(old) = &old {
             self.size_bytes -= old.size() as u64;
@@ -76,6 +130,10 @@ impl Table {
     /// Removes the item at `key`, returning it.
     pub fn remove(&mut self, key: &PrimaryKey) -> Option<StoredItem> {
         let old = self.items.remove(key)?;
+        super::journal::note(|| super::journal::ItemChange::Remove {
+            table: self.def.name.clone(),
+            key: self.def.key_attributes(&old.item_where(|n| self.def.key.contains(n)), None),
+        });
         self.size_bytes -= old.size() as u64;
         self.unindex(key, &old);
         Some(old)

@@ -2,6 +2,7 @@
 //! (or against `DDB_ODM_ENDPOINT` when set), never against mocks.
 
 mod batch;
+mod collection;
 mod common;
 mod crud;
 mod dynamic;

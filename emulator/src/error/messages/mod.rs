@@ -7,10 +7,12 @@
 //! protocol, validation and item texts; [`tables`] the control plane;
 //! [`expressions`] the expression language.
 
+mod backups;
 mod expressions;
 pub mod partiql;
 mod tables;
 
+pub use backups::*;
 pub use expressions::*;
 pub use tables::*;
 
@@ -18,6 +20,12 @@ pub use tables::*;
 
 /// A bug inside the emulator (never expected).
 pub const INTERNAL_ERROR: &str = "Internal server error";
+
+/// A durable emulator could not log a write (the emulator's own text: the
+/// service has no data directory).
+pub fn not_durable(why: &str) -> String {
+    format!("Internal server error: the write could not be made durable ({why})")
+}
 /// Authorization header absent.
 pub const MISSING_AUTH_TOKEN: &str = "Request is missing Authentication Token";
 /// Request body exceeds the size the service accepts.

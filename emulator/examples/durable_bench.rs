@@ -1,0 +1,203 @@
+//! Durable mode's costs, embedded (no HTTP), one process:
+//! - PutItem (typed) and TransactWriteItems (4 puts, JSON) per sync policy
+//!   next to in-memory: ops/s and process CPU per op;
+//! - group commit: PutItem from 8 threads under `always`;
+//! - start-up with N items on disk, from a checkpoint and from the log;
+//! - checkpoint time, and what writers see while it runs (latency of
+//!   puts during a checkpoint against the same puts without one).
+//!
+//! Run: `cargo run --release -p ddb-emulator --example durable_bench [items]`
+//! (default 1 000 000 items for the start-up and checkpoint figures).
+
+use ddb_emulator::durable::{Options, SyncPolicy};
+use ddb_emulator::value::{AttributeValue, Item};
+use ddb_emulator::{Config, PutItem, Service};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Process CPU time (user + system) so far, from /proc (clock ticks).
+fn cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, r)| r).split_whitespace().collect();
+    let ticks: u64 = fields.get(11..13).map_or(0, |f| f.iter().filter_map(|t| t.parse::<u64>().ok()).sum());
+    Duration::from_millis(ticks * 10)
+}
+
+fn service(dir: Option<&Path>, sync: SyncPolicy) -> Service {
+    let config = Config {
+        record_operations: false,
+        data_dir: dir.map(Path::to_path_buf),
+        durability: Options { sync, ..Options::default() },
+        ..Config::default()
+    };
+    let svc = Service::open(config).expect("open");
+    svc.call(
+        "CreateTable",
+        &json!({"TableName": "bench", "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]}),
+    )
+    .ok();
+    svc
+}
+
+fn item(i: usize) -> Item {
+    [
+        ("pk".to_string(), AttributeValue::S(format!("user#{}", i % 1000))),
+        ("sk".to_string(), AttributeValue::S(format!("item#{i:08}"))),
+        ("name".to_string(), AttributeValue::S("some name here".into())),
+        ("payload".to_string(), AttributeValue::S("x".repeat(120))),
+    ]
+    .into()
+}
+
+fn fresh_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ddb-durable-bench-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn report(what: &str, ops: usize, wall: Duration, cpu: Duration) {
+    println!(
+        "| {what} | {:.0} | {:.2} |",
+        ops as f64 / wall.as_secs_f64(),
+        cpu.as_secs_f64() * 1e6 / ops as f64
+    );
+}
+
+fn modes() -> Vec<(&'static str, Option<SyncPolicy>)> {
+    vec![
+        ("in memory", None),
+        ("never", Some(SyncPolicy::Never)),
+        ("batch", Some(SyncPolicy::default())),
+        ("always", Some(SyncPolicy::Always)),
+    ]
+}
+
+fn writes() {
+    let n = 200_000;
+    let items: Vec<Item> = (0..n).map(item).collect();
+    println!("| PutItem, one thread | ops/s | CPU us/op |\n| --- | --- | --- |");
+    for (name, sync) in modes() {
+        let dir = fresh_dir(name);
+        let svc = service(sync.map(|_| dir.as_path()), sync.unwrap_or(SyncPolicy::Never));
+        let count = if name == "always" { n / 20 } else { n };
+        let (t, c) = (Instant::now(), cpu());
+        for it in &items[..count] {
+            svc.put_item(PutItem::new("bench", it.clone())).expect("put");
+        }
+        report(name, count, t.elapsed(), cpu() - c);
+        drop(svc);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    println!("\n| TransactWriteItems (4 puts), one thread | ops/s | CPU us/op |\n| --- | --- | --- |");
+    for (name, sync) in modes() {
+        let dir = fresh_dir(name);
+        let svc = service(sync.map(|_| dir.as_path()), sync.unwrap_or(SyncPolicy::Never));
+        let count = if name == "always" { 2_000 } else { 40_000 };
+        let bodies: Vec<_> = (0..count)
+            .map(|t| {
+                let puts: Vec<_> = (0..4)
+                    .map(|k| {
+                        json!({"Put": {"TableName": "bench", "Item": {"pk": {"S": format!("tx#{t}")}, "sk": {"S": format!("{k}")},
+                        "payload": {"S": "x".repeat(120)}}}})
+                    })
+                    .collect();
+                json!({"TransactItems": puts})
+            })
+            .collect();
+        let (t, c) = (Instant::now(), cpu());
+        for b in &bodies {
+            svc.call("TransactWriteItems", b).expect("transaction");
+        }
+        report(name, count, t.elapsed(), cpu() - c);
+        drop(svc);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    println!("\n| PutItem, 8 threads (group commit) | ops/s | CPU us/op |\n| --- | --- | --- |");
+    for (name, sync) in modes() {
+        let dir = fresh_dir(name);
+        let svc = service(sync.map(|_| dir.as_path()), sync.unwrap_or(SyncPolicy::Never));
+        let per_thread = if name == "always" { 1_000 } else { 20_000 };
+        let (t, c) = (Instant::now(), cpu());
+        std::thread::scope(|s| {
+            for th in 0..8 {
+                let (svc, items) = (&svc, &items);
+                s.spawn(move || {
+                    for it in &items[th * per_thread..(th + 1) * per_thread] {
+                        svc.put_item(PutItem::new("bench", it.clone())).expect("put");
+                    }
+                });
+            }
+        });
+        report(name, 8 * per_thread, t.elapsed(), cpu() - c);
+        drop(svc);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+fn latencies(svc: &Service, from: usize, n: usize) -> (Duration, Duration) {
+    let mut lat: Vec<Duration> = (from..from + n)
+        .map(|i| {
+            let it = item(i);
+            let t = Instant::now();
+            svc.put_item(PutItem::new("bench", it)).expect("put");
+            t.elapsed()
+        })
+        .collect();
+    lat.sort();
+    (lat[lat.len() * 999 / 1000], lat[lat.len() - 1])
+}
+
+fn startup_and_checkpoint(items: usize) {
+    let dir = fresh_dir("startup");
+    {
+        let svc = service(Some(&dir), SyncPolicy::Never);
+        let t = Instant::now();
+        for i in 0..items {
+            svc.put_item(PutItem::new("bench", item(i))).expect("put");
+        }
+        println!("\nloaded {items} items into a durable store in {:.2} s", t.elapsed().as_secs_f64());
+        let log_bytes: u64 =
+            std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
+        println!("data directory before the checkpoint: {:.1} MiB (log)", log_bytes as f64 / 1048576.0);
+    }
+    let t = Instant::now();
+    let svc = service(Some(&dir), SyncPolicy::Never);
+    println!("start-up replaying the log of {items} puts: {:.2} s", t.elapsed().as_secs_f64());
+    let (base_p999, base_max) = latencies(&svc, items, 20_000);
+    // A checkpoint in the background while a writer goes on.
+    let t = Instant::now();
+    let during = std::thread::scope(|s| {
+        let writer = s.spawn(|| latencies(&svc, items + 20_000, 20_000));
+        svc.store.checkpoint().expect("checkpoint");
+        let took = t.elapsed();
+        let lat = writer.join().unwrap();
+        println!("checkpoint of {} items: {:.2} s", items + 20_000, took.as_secs_f64());
+        lat
+    });
+    println!(
+        "writer latency, p99.9 / max: {:.1} / {:.1} us without a checkpoint, {:.1} / {:.1} us during one",
+        base_p999.as_secs_f64() * 1e6,
+        base_max.as_secs_f64() * 1e6,
+        during.0.as_secs_f64() * 1e6,
+        during.1.as_secs_f64() * 1e6
+    );
+    drop(svc);
+    let t = Instant::now();
+    let svc = service(Some(&dir), SyncPolicy::Never);
+    println!(
+        "start-up from the checkpoint ({} items): {:.2} s",
+        svc.store.snapshot().table("bench").unwrap().item_count(),
+        t.elapsed().as_secs_f64()
+    );
+    drop(svc);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn main() {
+    let items: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
+    writes();
+    startup_and_checkpoint(items);
+}

@@ -1,0 +1,271 @@
+//! The bytes of a committed write (one log record) and how a commit is
+//! applied to a database version, on recovery.
+//!
+//! A commit is physical: the table definitions it created, changed or
+//! dropped, then the items it stored or removed, in commit order. Replaying
+//! it needs no expression evaluation, no clock and no randomness, so
+//! recovery reproduces exactly what was acknowledged (a batch that left
+//! items unprocessed, a condition evaluated against state long gone).
+//!
+//! Layout (integers little-endian; `bytes` is a `u32` length and the bytes):
+//! `at_ms: u64`, `n: u32` table changes (`1` + `bytes` JSON definition, or
+//! `2` + `bytes` name), `m: u32` item changes (`1` + `bytes` table +
+//! `size: u32` + `bytes` packed item, or `2` + `bytes` table + `bytes`
+//! packed key attributes).
+
+use crate::store::backup::{Backup, BackupMeta};
+use crate::store::journal::ItemChange;
+use crate::store::{Db, StoredItem, Table, TableDef};
+use crate::value::packed;
+use std::io;
+
+/// A change to the set of tables, one table's definition, or the backups.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TableChange {
+    /// The table's definition now (created, or changed: indexes that are
+    /// new in it are back-filled on replay, as UpdateTable did).
+    Put(Box<TableDef>),
+    /// The table is gone.
+    Drop(String),
+    /// A backup of the table named, as that table stands at this point.
+    PutBackup(Box<BackupMeta>, String),
+    /// The backup with this ARN is gone.
+    DropBackup(String),
+}
+
+/// One committed write.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Commit {
+    /// The emulator clock when it committed.
+    pub at_ms: u64,
+    /// Table changes, applied first.
+    pub tables: Vec<TableChange>,
+    /// Item changes, in commit order.
+    pub items: Vec<ItemChange>,
+}
+
+impl Commit {
+    /// Whether the commit changes nothing (nothing to log).
+    pub fn is_empty(&self) -> bool {
+        self.tables.is_empty() && self.items.is_empty()
+    }
+
+    /// The commit's log record payload.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(64);
+        out.extend_from_slice(&self.at_ms.to_le_bytes());
+        put_u32(&mut out, self.tables.len());
+        for change in &self.tables {
+            match change {
+                TableChange::Put(def) => {
+                    out.push(1);
+                    put_bytes(&mut out, &encode_def(def));
+                }
+                TableChange::Drop(name) => {
+                    out.push(2);
+                    put_bytes(&mut out, name.as_bytes());
+                }
+                TableChange::PutBackup(meta, table) => {
+                    out.push(3);
+                    put_bytes(&mut out, &serde_json::to_vec(meta).expect("backup definitions serialise"));
+                    put_bytes(&mut out, table.as_bytes());
+                }
+                TableChange::DropBackup(arn) => {
+                    out.push(4);
+                    put_bytes(&mut out, arn.as_bytes());
+                }
+            }
+        }
+        put_u32(&mut out, self.items.len());
+        for change in &self.items {
+            put_item_change(&mut out, change);
+        }
+        out
+    }
+
+    /// Reads a payload written by [`Commit::encode`].
+    pub fn decode(bytes: &[u8]) -> io::Result<Commit> {
+        let mut r = Reader(bytes);
+        let at_ms = r.u64()?;
+        let tables = (0..r.u32()?)
+            .map(|_| match r.u8()? {
+                1 => Ok(TableChange::Put(Box::new(decode_def(r.bytes()?)?))),
+                2 => Ok(TableChange::Drop(r.string()?)),
+                3 => {
+                    let meta = decode_backup_meta(r.bytes()?)?;
+                    Ok(TableChange::PutBackup(Box::new(meta), r.string()?))
+                }
+                4 => Ok(TableChange::DropBackup(r.string()?)),
+                t => Err(invalid(format!("unknown table change {t}"))),
+            })
+            .collect::<io::Result<_>>()?;
+        let items = (0..r.u32()?).map(|_| r.item_change()).collect::<io::Result<_>>()?;
+        r.end()?;
+        Ok(Commit { at_ms, tables, items })
+    }
+
+    /// Applies the commit to `db` (recovery; nothing is journaled).
+    pub fn apply(&self, db: &mut Db) -> io::Result<()> {
+        for change in &self.tables {
+            match change {
+                TableChange::Put(def) => match db.table_mut(&def.name) {
+                    Some(table) => table.set_def(TableDef::clone(def)),
+                    None => db.insert_table(Table::new(TableDef::clone(def))),
+                },
+                TableChange::Drop(name) => {
+                    db.remove_table(name);
+                }
+                TableChange::PutBackup(meta, table) => {
+                    let source = db.table(table).cloned().ok_or_else(|| {
+                        invalid(format!("backup {} names table {table}, which does not exist", meta.arn))
+                    })?;
+                    db.insert_backup(Backup::from_meta(BackupMeta::clone(meta), source));
+                }
+                TableChange::DropBackup(arn) => {
+                    db.remove_backup(arn);
+                }
+            }
+        }
+        self.items.iter().try_for_each(|change| apply_item_change(db, change))
+    }
+}
+
+/// Applies one item change to `db` (recovery and checkpoint loading).
+pub fn apply_item_change(db: &mut Db, change: &ItemChange) -> io::Result<()> {
+    let (name, result) = match change {
+        ItemChange::Put { table, item } => (table, put_item(db, table, item)),
+        ItemChange::Remove { table, key } => {
+            let removed = db.table_mut(table).map(|t| t.def.request_key(key).map(|k| t.remove(&k)));
+            (table, removed.map(|r| r.map(|_| ())))
+        }
+    };
+    match result {
+        Some(Ok(())) => Ok(()),
+        Some(Err(e)) => {
+            Err(invalid(format!("an item change of table {name} does not fit its key schema: {e}")))
+        }
+        // A table being deleted still takes writes, logged after its drop.
+        None => Ok(()),
+    }
+}
+
+fn put_item(db: &mut Db, table: &str, item: &StoredItem) -> Option<crate::error::Result<()>> {
+    Some(put_into(db.table_mut(table)?, item.clone()))
+}
+
+/// Stores `item` in `table` under the key its attributes give.
+pub fn put_into(table: &mut Table, item: StoredItem) -> crate::error::Result<()> {
+    let keys = item.item_where(|n| table.def.key.contains(n));
+    let key = table.def.item_key(&keys)?;
+    table.put(key, item);
+    Ok(())
+}
+
+/// Reads a backup definition.
+pub fn decode_backup_meta(bytes: &[u8]) -> io::Result<BackupMeta> {
+    serde_json::from_slice(bytes).map_err(|e| invalid(format!("a backup definition does not decode: {e}")))
+}
+
+/// A table definition's bytes.
+pub fn encode_def(def: &TableDef) -> Vec<u8> {
+    serde_json::to_vec(def).expect("table definitions serialise")
+}
+
+/// Reads a table definition written by [`encode_def`].
+pub fn decode_def(bytes: &[u8]) -> io::Result<TableDef> {
+    serde_json::from_slice(bytes).map_err(|e| invalid(format!("a table definition does not decode: {e}")))
+}
+
+/// Appends one item change.
+pub fn put_item_change(out: &mut Vec<u8>, change: &ItemChange) {
+    match change {
+        ItemChange::Put { table, item } => {
+            out.push(1);
+            put_bytes(out, table.as_bytes());
+            out.extend_from_slice(&(item.size() as u32).to_le_bytes());
+            put_bytes(out, item.packed());
+        }
+        ItemChange::Remove { table, key } => {
+            out.push(2);
+            put_bytes(out, table.as_bytes());
+            let mut packed_key = Vec::new();
+            packed::encode(key, &mut packed_key);
+            put_bytes(out, &packed_key);
+        }
+    }
+}
+
+fn put_u32(out: &mut Vec<u8>, n: usize) {
+    out.extend_from_slice(&u32::try_from(n).expect("fits in u32").to_le_bytes());
+}
+
+fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    put_u32(out, b.len());
+    out.extend_from_slice(b);
+}
+
+fn invalid(msg: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, msg)
+}
+
+/// A bounds-checked reader: damaged input is an error, never a panic.
+pub struct Reader<'a>(pub &'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> io::Result<&'a [u8]> {
+        if self.0.len() < n {
+            return Err(invalid("a record ends early".into()));
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Ok(head)
+    }
+    /// One byte.
+    pub fn u8(&mut self) -> io::Result<u8> {
+        Ok(self.take(1)?[0])
+    }
+    /// A little-endian `u32`.
+    pub fn u32(&mut self) -> io::Result<u32> {
+        Ok(u32::from_le_bytes(self.take(4)?.try_into().expect("4 bytes")))
+    }
+    /// A little-endian `u64`.
+    pub fn u64(&mut self) -> io::Result<u64> {
+        Ok(u64::from_le_bytes(self.take(8)?.try_into().expect("8 bytes")))
+    }
+    /// Length-prefixed bytes.
+    pub fn bytes(&mut self) -> io::Result<&'a [u8]> {
+        let n = self.u32()? as usize;
+        self.take(n)
+    }
+    /// A length-prefixed UTF-8 string.
+    pub fn string(&mut self) -> io::Result<String> {
+        String::from_utf8(self.bytes()?.to_vec()).map_err(|_| invalid("a name is not UTF-8".into()))
+    }
+    /// One item change written by [`put_item_change`].
+    pub fn item_change(&mut self) -> io::Result<ItemChange> {
+        match self.u8()? {
+            1 => {
+                let table = self.string()?;
+                let size = self.u32()?;
+                Ok(ItemChange::Put { table, item: StoredItem::from_packed(size, self.bytes()?) })
+            }
+            2 => {
+                let table = self.string()?;
+                Ok(ItemChange::Remove { table, key: packed::decode(self.bytes()?) })
+            }
+            t => Err(invalid(format!("unknown item change {t}"))),
+        }
+    }
+    /// Whether everything was read.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// Fails unless everything was read.
+    pub fn end(&self) -> io::Result<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(invalid("a record has trailing bytes".into()))
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! The framing shared by the write-ahead log and checkpoint files.
+//!
+//! A file starts with an 8-byte magic naming its kind and a little-endian
+//! `u16` format version, then holds records: `[len: u32 LE][crc32 of the
+//! payload: u32 LE][payload]`. A record is whole when its length fits in
+//! the file and its checksum matches; reading stops at the first record
+//! that is not (a crash in the middle of an append leaves a torn tail,
+//! which recovery cuts off at the last whole record).
+
+use std::io;
+
+/// The format version this build writes and reads.
+pub const VERSION: u16 = 1;
+/// Bytes before the first record: magic and version.
+pub const HEADER_LEN: usize = 10;
+/// Bytes before each payload: length and checksum.
+pub const RECORD_HEADER_LEN: usize = 8;
+/// The largest payload a record may hold (a checkpoint writes one table's
+/// items in many records, so no record comes near this).
+pub const MAX_RECORD: usize = 1 << 30;
+
+/// The header of a file of kind `magic` (8 bytes, e.g. `b"DDB-WAL\n"`).
+pub fn header(magic: &[u8; 8]) -> [u8; HEADER_LEN] {
+    let mut h = [0; HEADER_LEN];
+    h[..8].copy_from_slice(magic);
+    h[8..].copy_from_slice(&VERSION.to_le_bytes());
+    h
+}
+
+/// Checks a file's header: its kind and a version this build can read.
+pub fn check_header(bytes: &[u8], magic: &[u8; 8], what: &str) -> io::Result<()> {
+    if bytes.len() < HEADER_LEN || &bytes[..8] != magic {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{what}: not a ddb-emulator {what} file"),
+        ));
+    }
+    let version = u16::from_le_bytes([bytes[8], bytes[9]]);
+    if version != VERSION {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{what}: format version {version}, this build reads version {VERSION}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Appends one framed record holding `payload` to `out`.
+pub fn put_record(out: &mut Vec<u8>, payload: &[u8]) {
+    out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+    out.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+    out.extend_from_slice(payload);
+}
+
+/// The whole records of `body` (the bytes after the header), in order, and
+/// the length of the prefix they fill: anything past it is a torn or
+/// damaged tail.
+pub fn records(body: &[u8]) -> (Vec<&[u8]>, usize) {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(head) = body.get(at..at + RECORD_HEADER_LEN) {
+        let len = u32::from_le_bytes(head[..4].try_into().expect("4 bytes")) as usize;
+        let crc = u32::from_le_bytes(head[4..].try_into().expect("4 bytes"));
+        let start = at + RECORD_HEADER_LEN;
+        let Some(payload) = (len <= MAX_RECORD).then(|| body.get(start..start + len)).flatten() else {
+            break;
+        };
+        if crc32fast::hash(payload) != crc {
+            break;
+        }
+        out.push(payload);
+        at = start + len;
+    }
+    (out, at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_round_trip() {
+        let mut body = Vec::new();
+        for p in [&b"one"[..], b"", b"three"] {
+            put_record(&mut body, p);
+        }
+        let (recs, len) = records(&body);
+        assert_eq!(recs, vec![&b"one"[..], b"", b"three"]);
+        assert_eq!(len, body.len());
+    }
+
+    #[test]
+    fn a_torn_tail_is_cut_at_every_byte_offset() {
+        let mut body = Vec::new();
+        put_record(&mut body, b"first record");
+        let whole = body.len();
+        put_record(&mut body, b"the last record, torn");
+        for cut in whole..body.len() {
+            let (recs, len) = records(&body[..cut]);
+            assert_eq!(recs, vec![&b"first record"[..]], "cut at {cut}");
+            assert_eq!(len, whole);
+        }
+    }
+
+    #[test]
+    fn a_damaged_record_ends_the_log() {
+        let mut body = Vec::new();
+        put_record(&mut body, b"good");
+        let whole = body.len();
+        put_record(&mut body, b"flipped");
+        put_record(&mut body, b"after");
+        body[whole + RECORD_HEADER_LEN] ^= 1;
+        assert_eq!(records(&body), (vec![&b"good"[..]], whole));
+    }
+
+    #[test]
+    fn headers_name_kind_and_version() {
+        let h = header(b"DDB-WAL\n");
+        assert!(check_header(&h, b"DDB-WAL\n", "log").is_ok());
+        assert!(check_header(&h, b"DDB-CKP\n", "checkpoint").is_err());
+        let mut future = h;
+        future[8] = 2;
+        let err = check_header(&future, b"DDB-WAL\n", "log").unwrap_err();
+        assert!(err.to_string().contains("format version 2"), "{err}");
+    }
+}

@@ -1,0 +1,139 @@
+//! The exports and imports a service remembers (for DescribeExport,
+//! ListExports, DescribeImport, ListImports and client-token idempotency),
+//! with their output shapes. The operations themselves write and read
+//! files, so they run in `crate::transfer`, above the service; this is the
+//! record they keep.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// `ExportDescription`.
+#[derive(Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct ExportDescription {
+    /// `ExportArn`.
+    pub export_arn: String,
+    /// `IN_PROGRESS`, `COMPLETED` or `FAILED`.
+    pub export_status: String,
+    /// `StartTime` (epoch seconds).
+    pub start_time: f64,
+    /// `EndTime`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<f64>,
+    /// `ExportManifest`: the key of `manifest-summary.json`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub export_manifest: Option<String>,
+    /// `TableArn`.
+    pub table_arn: String,
+    /// `TableId`.
+    pub table_id: String,
+    /// `ExportTime`.
+    pub export_time: f64,
+    /// `ClientToken`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+    /// `S3Bucket`.
+    pub s3_bucket: String,
+    /// `S3BucketOwner`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub s3_bucket_owner: Option<String>,
+    /// `S3Prefix`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub s3_prefix: Option<String>,
+    /// `S3SseAlgorithm`.
+    pub s3_sse_algorithm: String,
+    /// `FailureCode`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_code: Option<String>,
+    /// `FailureMessage`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_message: Option<String>,
+    /// `ExportFormat`.
+    pub export_format: String,
+    /// `BilledSizeBytes`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billed_size_bytes: Option<u64>,
+    /// `ItemCount`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_count: Option<u64>,
+    /// `ExportType`.
+    pub export_type: String,
+    /// `IncrementalExportSpecification`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incremental_export_specification: Option<IncrementalOut>,
+}
+
+/// `IncrementalExportSpecification` in output.
+#[derive(Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct IncrementalOut {
+    /// `ExportFromTime`.
+    pub export_from_time: f64,
+    /// `ExportToTime`.
+    pub export_to_time: f64,
+    /// `ExportViewType`.
+    pub export_view_type: String,
+}
+
+/// `ImportTableDescription`.
+#[derive(Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct ImportDescription {
+    /// `ImportArn`.
+    pub import_arn: String,
+    /// `IN_PROGRESS`, `COMPLETED`, `FAILED`, ...
+    pub import_status: String,
+    /// `TableArn`.
+    pub table_arn: String,
+    /// `TableId`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table_id: Option<String>,
+    /// `ClientToken`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+    /// `S3BucketSource`, as given.
+    pub s3_bucket_source: BTreeMap<&'static str, String>,
+    /// `ErrorCount`.
+    pub error_count: u64,
+    /// `InputFormat`.
+    pub input_format: String,
+    /// `InputCompressionType`.
+    pub input_compression_type: String,
+    /// `StartTime`.
+    pub start_time: f64,
+    /// `EndTime`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<f64>,
+    /// `ProcessedSizeBytes`.
+    pub processed_size_bytes: u64,
+    /// `ProcessedItemCount`.
+    pub processed_item_count: u64,
+    /// `ImportedItemCount`.
+    pub imported_item_count: u64,
+    /// `FailureCode`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_code: Option<String>,
+    /// `FailureMessage`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_message: Option<String>,
+}
+
+/// One remembered export or import with what idempotency compares.
+#[derive(Clone, Debug)]
+pub struct Job<D> {
+    /// The request's parameters, compared when its client token is reused.
+    pub fingerprint: String,
+    /// When it was made (clock milliseconds), for the 8-hour token window.
+    pub at_ms: u64,
+    /// The description.
+    pub description: D,
+}
+
+/// Every export and import, in start order.
+#[derive(Debug, Default)]
+pub struct Jobs {
+    /// Exports.
+    pub exports: Vec<Job<ExportDescription>>,
+    /// Imports.
+    pub imports: Vec<Job<ImportDescription>>,
+}

@@ -1,0 +1,326 @@
+//! Durable mode (`Config::data_dir`): what is acknowledged survives a
+//! restart, torn log tails are cut, one process per directory, versioned
+//! formats. The crash test (kill -9 of the binary under load) is in
+//! `durable_crash.rs`.
+
+use ddb_emulator::durable::{frame, Options, SyncPolicy};
+use ddb_emulator::{Config, Service};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("ddb-durable-{name}-{}-{}", std::process::id(), fastrand_u64()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn fastrand_u64() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(0u8)
+}
+
+fn config(dir: &Path, sync: SyncPolicy) -> Config {
+    Config {
+        data_dir: Some(dir.to_path_buf()),
+        durability: Options { sync, ..Options::default() },
+        ..Config::default()
+    }
+}
+
+fn open(dir: &Path) -> Service {
+    Service::open(config(dir, SyncPolicy::Never)).expect("open the data directory")
+}
+
+fn call(svc: &Service, op: &str, body: Value) -> Value {
+    let out = svc.call(op, &body).unwrap_or_else(|e| panic!("{op}: {e}"));
+    serde_json::from_slice(&out).unwrap()
+}
+
+fn create_table(svc: &Service) {
+    call(
+        svc,
+        "CreateTable",
+        json!({"TableName": "orders", "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "sk", "AttributeType": "N"}, {"AttributeName": "status", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            "GlobalSecondaryIndexes": [{"IndexName": "by_status",
+                "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"}}],
+            "Tags": [{"Key": "team", "Value": "billing"}]}),
+    );
+}
+
+fn put(svc: &Service, pk: &str, sk: u32, status: &str) {
+    call(
+        svc,
+        "PutItem",
+        json!({"TableName": "orders", "Item": {"pk": {"S": pk}, "sk": {"N": sk.to_string()}, "status": {"S": status}}}),
+    );
+}
+
+/// Everything a test compares across a restart: tables, descriptions
+/// (minus what changes by itself), items in key order, the index.
+fn state(svc: &Service) -> Value {
+    let tables = call(svc, "ListTables", json!({}));
+    let mut out = vec![tables.clone()];
+    for name in tables["TableNames"].as_array().unwrap() {
+        let mut desc = call(svc, "DescribeTable", json!({"TableName": name}));
+        desc["Table"].as_object_mut().unwrap().remove("CreationDateTime");
+        out.push(desc);
+        out.push(call(svc, "Scan", json!({"TableName": name})));
+        out.push(call(svc, "DescribeTimeToLive", json!({"TableName": name})));
+    }
+    if tables["TableNames"].as_array().unwrap().iter().any(|n| n == "orders") {
+        out.push(call(
+            svc,
+            "Query",
+            json!({"TableName": "orders", "IndexName": "by_status", "KeyConditionExpression": "#s = :s",
+                "ExpressionAttributeNames": {"#s": "status"}, "ExpressionAttributeValues": {":s": {"S": "open"}}}),
+        ));
+        let arn = call(svc, "DescribeTable", json!({"TableName": "orders"}))["Table"]["TableArn"].clone();
+        out.push(call(svc, "ListTagsOfResource", json!({"ResourceArn": arn})));
+    }
+    Value::Array(out)
+}
+
+fn a_day_of_writes(svc: &Service) {
+    create_table(svc);
+    for i in 0..50 {
+        put(svc, &format!("c{}", i % 7), i, if i % 3 == 0 { "open" } else { "closed" });
+    }
+    call(
+        svc,
+        "UpdateItem",
+        json!({"TableName": "orders", "Key": {"pk": {"S": "c1"}, "sk": {"N": "1"}},
+            "UpdateExpression": "SET amount = :t ADD seen :one",
+            "ExpressionAttributeValues": {":t": {"N": "12.50"}, ":one": {"N": "1"}}}),
+    );
+    call(svc, "DeleteItem", json!({"TableName": "orders", "Key": {"pk": {"S": "c2"}, "sk": {"N": "2"}}}));
+    call(
+        svc,
+        "TransactWriteItems",
+        json!({"TransactItems": [
+            {"Put": {"TableName": "orders", "Item": {"pk": {"S": "t"}, "sk": {"N": "1"}, "status": {"S": "open"}}}},
+            {"Delete": {"TableName": "orders", "Key": {"pk": {"S": "c3"}, "sk": {"N": "3"}}}}]}),
+    );
+    call(
+        svc,
+        "BatchWriteItem",
+        json!({"RequestItems": {"orders": [
+            {"PutRequest": {"Item": {"pk": {"S": "b"}, "sk": {"N": "1"}, "status": {"S": "open"}}}},
+            {"DeleteRequest": {"Key": {"pk": {"S": "c4"}, "sk": {"N": "4"}}}}]}}),
+    );
+    call(
+        svc,
+        "UpdateTimeToLive",
+        json!({"TableName": "orders", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "expires"}}),
+    );
+    call(
+        svc,
+        "CreateTable",
+        json!({"TableName": "gone", "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]}),
+    );
+    call(svc, "PutItem", json!({"TableName": "gone", "Item": {"id": {"S": "x"}}}));
+    call(svc, "DeleteTable", json!({"TableName": "gone"}));
+}
+
+#[test]
+fn everything_acknowledged_survives_a_restart_from_the_log_alone() {
+    let dir = temp_dir("log");
+    let before = {
+        let svc = open(&dir);
+        a_day_of_writes(&svc);
+        state(&svc)
+    };
+    let svc = open(&dir);
+    assert_eq!(state(&svc), before);
+    // And it goes on from there.
+    put(&svc, "after", 1, "open");
+    drop(svc);
+    let svc = open(&dir);
+    assert_eq!(call(&svc, "Scan", json!({"TableName": "orders", "Select": "COUNT"}))["Count"], 50);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_checkpoint_replaces_the_log_before_it() {
+    let dir = temp_dir("checkpoint");
+    let before = {
+        let svc = open(&dir);
+        a_day_of_writes(&svc);
+        assert!(svc.store.checkpoint().unwrap());
+        // Written after the checkpoint: only in the new log segment.
+        put(&svc, "late", 9, "open");
+        state(&svc)
+    };
+    let names: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert_eq!(names.iter().filter(|n| n.ends_with(".ckp")).count(), 1, "{names:?}");
+    assert_eq!(names.iter().filter(|n| n.ends_with(".log")).count(), 1, "the old segment is gone: {names:?}");
+    let svc = open(&dir);
+    assert_eq!(state(&svc), before);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+fn segment(dir: &Path) -> PathBuf {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "log"))
+        .expect("a log segment")
+}
+
+#[test]
+fn a_torn_tail_is_cut_at_every_byte_offset_of_the_last_record() {
+    let dir = temp_dir("torn");
+    let (without_last, with_last) = {
+        let svc = open(&dir);
+        create_table(&svc);
+        put(&svc, "a", 1, "open");
+        let without_last = state(&svc);
+        put(&svc, "a", 2, "open");
+        (without_last, state(&svc))
+    };
+    let path = segment(&dir);
+    let whole = std::fs::read(&path).unwrap();
+    let (records, _) = frame::records(&whole[frame::HEADER_LEN..]);
+    let last_len = records.last().unwrap().len() + frame::RECORD_HEADER_LEN;
+    let last_start = whole.len() - last_len;
+    for cut in last_start..whole.len() {
+        std::fs::write(&path, &whole[..cut]).unwrap();
+        let svc = open(&dir);
+        assert_eq!(state(&svc), without_last, "cut at byte {cut}");
+        drop(svc);
+        // Recovery cut the file back to its last whole record.
+        assert_eq!(std::fs::metadata(&path).unwrap().len() as usize, last_start, "cut at byte {cut}");
+    }
+    // Whole again: the last write is back; after a cut, writes go on.
+    std::fs::write(&path, &whole).unwrap();
+    assert_eq!(state(&open(&dir)), with_last);
+    std::fs::write(&path, &whole[..whole.len() - 1]).unwrap();
+    {
+        let svc = open(&dir);
+        put(&svc, "a", 3, "open");
+    }
+    let svc = open(&dir);
+    assert_eq!(call(&svc, "Scan", json!({"TableName": "orders", "Select": "COUNT"}))["Count"], 2);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn one_process_per_directory_and_the_holder_is_named() {
+    let dir = temp_dir("lock");
+    let first = open(&dir);
+    let err = Service::open(config(&dir, SyncPolicy::Never)).expect_err("the directory is taken");
+    let text = err.to_string();
+    assert!(text.contains("in use by process"), "{text}");
+    assert!(text.contains(&std::process::id().to_string()), "{text}");
+    drop(first);
+    // Released with its holder.
+    open(&dir);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_log_of_another_format_version_is_refused_with_a_clear_error() {
+    let dir = temp_dir("version");
+    {
+        let svc = open(&dir);
+        create_table(&svc);
+    }
+    let path = segment(&dir);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[8] = 99;
+    std::fs::write(&path, &bytes).unwrap();
+    let text = Service::open(config(&dir, SyncPolicy::Never)).expect_err("refused").to_string();
+    assert!(text.contains("format version 99"), "{text}");
+    assert!(text.contains("reads version 1"), "{text}");
+    bytes[..8].copy_from_slice(b"NOTALOG!");
+    std::fs::write(&path, &bytes).unwrap();
+    let text = Service::open(config(&dir, SyncPolicy::Never)).expect_err("refused").to_string();
+    assert!(text.contains("not a ddb-emulator log file"), "{text}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn every_sync_policy_keeps_what_it_acknowledged() {
+    for sync in [SyncPolicy::Always, SyncPolicy::default(), SyncPolicy::Never] {
+        let dir = temp_dir("sync");
+        let before = {
+            let svc = Service::open(config(&dir, sync)).unwrap();
+            create_table(&svc);
+            std::thread::scope(|s| {
+                for t in 0..4 {
+                    let svc = &svc;
+                    s.spawn(move || (0..25).for_each(|i| put(svc, &format!("w{t}"), i, "open")));
+                }
+            });
+            state(&svc)
+        };
+        let svc = open(&dir);
+        assert_eq!(state(&svc), before, "{sync:?}");
+        assert_eq!(call(&svc, "Scan", json!({"TableName": "orders", "Select": "COUNT"}))["Count"], 100);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
+
+#[test]
+fn in_memory_mode_writes_nothing() {
+    let svc = Service::open(Config::default()).unwrap();
+    create_table(&svc);
+    assert!(!svc.store.checkpoint().unwrap());
+}
+
+#[test]
+fn backups_and_recovery_settings_survive_restarts_from_the_log_and_from_a_checkpoint() {
+    for checkpoint in [false, true] {
+        let dir = temp_dir("backups");
+        let arn = {
+            let svc = open(&dir);
+            create_table(&svc);
+            put(&svc, "a", 1, "open");
+            let out = call(&svc, "CreateBackup", json!({"TableName": "orders", "BackupName": "before-b"}));
+            put(&svc, "b", 2, "open");
+            let gone = call(&svc, "CreateBackup", json!({"TableName": "orders", "BackupName": "deleted"}));
+            call(&svc, "DeleteBackup", json!({"BackupArn": gone["BackupDetails"]["BackupArn"]}));
+            call(
+                &svc,
+                "UpdateContinuousBackups",
+                json!({"TableName": "orders", "PointInTimeRecoverySpecification": {
+                    "PointInTimeRecoveryEnabled": true, "RecoveryPeriodInDays": 7}}),
+            );
+            if checkpoint {
+                assert!(svc.store.checkpoint().unwrap());
+            }
+            out["BackupDetails"]["BackupArn"].as_str().unwrap().to_string()
+        };
+        let svc = open(&dir);
+        let listed = call(&svc, "ListBackups", json!({}));
+        let names: Vec<&str> = listed["BackupSummaries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["BackupName"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["before-b"], "checkpoint: {checkpoint}");
+        call(&svc, "RestoreTableFromBackup", json!({"TargetTableName": "restored", "BackupArn": arn}));
+        let count = call(&svc, "Scan", json!({"TableName": "restored", "Select": "COUNT"}))["Count"].clone();
+        assert_eq!(count, 1, "the backup holds the table as it was: checkpoint {checkpoint}");
+        let pitr = call(&svc, "DescribeContinuousBackups", json!({"TableName": "orders"}));
+        let d = &pitr["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"];
+        assert_eq!(d["PointInTimeRecoveryStatus"], "ENABLED");
+        assert_eq!(d["RecoveryPeriodInDays"], 7);
+        // Restorable again from the restart on.
+        call(
+            &svc,
+            "RestoreTableToPointInTime",
+            json!({"SourceTableName": "orders", "TargetTableName": "latest", "UseLatestRestorableTime": true}),
+        );
+        assert_eq!(call(&svc, "Scan", json!({"TableName": "latest", "Select": "COUNT"}))["Count"], 2);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
