@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Strips the DynamoDB API model down to what request validation needs.
 
-Usage (from the repository root):
+Usage (from the repository root), once per model:
     python3 emulator/model/strip_model.py \
         /work/shared/api-model/dynamodb-2012-08-10.service.json \
         > emulator/model/dynamodb-2012-08-10.shapes.json
+    python3 emulator/model/strip_model.py \
+        /work/shared/api-model/dynamodbstreams-2012-08-10.service.json \
+        > emulator/model/dynamodbstreams-2012-08-10.shapes.json
 
 Keeps every operation (name -> input shape) and every shape reachable from an
 operation input, with only: type, members (as an ordered list, so the model's
@@ -13,6 +16,7 @@ member/key/value targets. Documentation and output-only shapes are dropped.
 emulator/build.rs turns the result into static Rust tables.
 """
 import json
+import os
 import sys
 
 
@@ -56,7 +60,7 @@ def main(path):
         keep[name] = out
 
     result = {
-        "source": "dynamodb-2012-08-10.service.json (stripped by strip_model.py)",
+        "source": os.path.basename(path) + " (stripped by strip_model.py)",
         "targetPrefix": model["metadata"]["targetPrefix"],
         "operations": ops,
         "shapes": {k: keep[k] for k in sorted(keep)},

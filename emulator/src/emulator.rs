@@ -56,6 +56,12 @@ impl Builder {
         self.config.ttl_sweep_interval = every;
         self
     }
+    /// How long a stream shard takes records before a child shard replaces
+    /// it (default: 4 hours).
+    pub fn stream_shard_rollover(mut self, every: Duration) -> Self {
+        self.config.stream_shard_rollover = every;
+        self
+    }
     /// Where exports are written and imports read: S3 bucket `b` is the
     /// folder `dir/b` (default: none; exports and imports are refused).
     pub fn s3_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {

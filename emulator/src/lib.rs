@@ -51,6 +51,7 @@ pub mod partiql;
 mod server;
 pub mod service;
 pub mod store;
+pub mod streams;
 #[cfg(test)]
 mod tests;
 pub mod transfer;

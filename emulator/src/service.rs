@@ -38,8 +38,12 @@ pub struct Config {
     /// service would. Zero by default.
     pub unprocessed_probability: f64,
     /// How often expired TTL items are deleted (zero: never in the
-    /// background; `ttl::expire` still can be called).
+    /// background; `ttl::expire` still can be called). The same sweep
+    /// trims stream records older than 24 hours.
     pub ttl_sweep_interval: Duration,
+    /// How long a stream shard takes records before a child shard
+    /// replaces it (the service's shards roll over every few hours).
+    pub stream_shard_rollover: Duration,
     /// Where exports are written and imports read: S3 bucket `b`, key `k`
     /// is the file `s3_dir/b/k`. Exports and imports are refused without it.
     pub s3_dir: Option<std::path::PathBuf>,
@@ -60,6 +64,7 @@ impl Default for Config {
             record_operations: true,
             unprocessed_probability: 0.0,
             ttl_sweep_interval: Duration::from_secs(1),
+            stream_shard_rollover: Duration::from_secs(4 * 3600),
             s3_dir: None,
             data_dir: None,
             durability: crate::durable::Options::default(),
@@ -108,8 +113,14 @@ impl Service {
     pub fn open(config: Config) -> std::io::Result<Self> {
         let Some(dir) = config.data_dir.clone() else { return Ok(Self::new(config)) };
         let clock = std::sync::Arc::new(crate::clock::Clock::default());
-        let (durable, db, recovery) =
+        let (durable, mut db, recovery) =
             crate::durable::Durable::open(&dir, config.durability.clone(), clock.clone())?;
+        let settings = crate::store::stream::StreamSettings {
+            clock: clock.clone(),
+            transition_ms: 0,
+            rollover_ms: u64::try_from(config.stream_shard_rollover.as_millis()).unwrap_or(u64::MAX).max(1),
+        };
+        crate::store::stream::resume(&mut db, &settings);
         tracing::info!(dir = %dir.display(), ?recovery, "data directory opened");
         Ok(Self::with_store(config, Store::durable(db, durable), clock))
     }
@@ -135,6 +146,8 @@ impl Service {
             account_id: &self.config.account_id,
             transition_delay: self.config.transition_delay,
             unprocessed_probability: self.config.unprocessed_probability,
+            clock: Some(&self.clock),
+            stream_shard_rollover: self.config.stream_shard_rollover,
         }
     }
 

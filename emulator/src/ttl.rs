@@ -27,8 +27,18 @@ fn expired(item: &StoredItem, attribute: &str, now: f64) -> bool {
 /// Deletes every item of a TTL-enabled table whose TTL attribute is before
 /// `now` (epoch seconds). Finds them on a snapshot, then deletes them in one
 /// write, checking each again against the current version. Returns how many
-/// items were deleted.
+/// items were deleted. Also trims stream records older than 24 hours (a
+/// write only when there are some).
 pub fn expire(store: &Store, now: f64) -> usize {
+    let deleted = expire_items(store, now);
+    let now_ms = (now * 1000.0) as u64;
+    if store.snapshot().streams_need_trim(now_ms) {
+        let _ = store.write(|db| Ok(db.trim_streams(now_ms)));
+    }
+    deleted
+}
+
+fn expire_items(store: &Store, now: f64) -> usize {
     let snapshot = store.snapshot();
     let mut doomed: Vec<(String, String, Vec<PrimaryKey>)> = Vec::new();
     for name in snapshot.table_names_after(None) {
@@ -50,7 +60,7 @@ pub fn expire(store: &Store, now: f64) -> usize {
                 let Some(table) = db.table_mut(name) else { continue };
                 for key in keys {
                     if table.get(key).is_some_and(|s| expired(s, attribute, now)) {
-                        table.remove(key);
+                        table.remove_expired(key);
                         deleted += 1;
                     }
                 }

@@ -14,6 +14,7 @@ mod protocol;
 mod query_scan;
 mod query_scan_model;
 mod single_item;
+mod streams;
 mod tables;
 mod transactions;
 mod validation;

@@ -87,6 +87,10 @@ pub enum ErrorKind {
     ImportConflict,
     /// A genuine internal fault: the only kind that maps to HTTP 500.
     InternalServerError,
+    /// Streams: a shard iterator older than 15 minutes.
+    ExpiredIterator,
+    /// Streams: a position whose records were trimmed (24-hour retention).
+    TrimmedDataAccess,
 }
 
 impl ErrorKind {
@@ -138,6 +142,8 @@ impl ErrorKind {
             ImportNotFound => "com.amazonaws.dynamodb.v20120810#ImportNotFoundException",
             ImportConflict => "com.amazonaws.dynamodb.v20120810#ImportConflictException",
             InternalServerError => "com.amazonaws.dynamodb.v20120810#InternalServerError",
+            ExpiredIterator => "com.amazonaws.dynamodb.v20120810#ExpiredIteratorException",
+            TrimmedDataAccess => "com.amazonaws.dynamodb.v20120810#TrimmedDataAccessException",
         }
     }
 

@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod decode;
+mod streams;
 pub mod validate;
 
 use crate::error::{messages, Error, ErrorKind};
@@ -23,6 +24,8 @@ use std::sync::Arc;
 pub const MAX_BODY_BYTES: usize = 17 * 1024 * 1024;
 
 const TARGET_PREFIX: &str = "DynamoDB_20120810.";
+/// DynamoDB Streams, served on the same endpoint.
+const STREAMS_TARGET_PREFIX: &str = "DynamoDBStreams_20120810.";
 const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
 
 /// Serves one HTTP request.
@@ -66,8 +69,12 @@ fn serve(svc: &Service, parts: &hyper::http::request::Parts, body: &[u8]) -> Res
         return Err(Error::new(ErrorKind::UnknownOperation, ""));
     }
     let target = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("");
-    let op = match target.strip_prefix(TARGET_PREFIX) {
-        Some(op) if validate::is_known_operation(op) => op,
+    let (op, streams) = match (target.strip_prefix(TARGET_PREFIX), target.strip_prefix(STREAMS_TARGET_PREFIX))
+    {
+        (Some(op), _) if validate::is_known_operation(op) && !crate::streams::is_streams_operation(op) => {
+            (op, false)
+        }
+        (_, Some(op)) if crate::streams::is_streams_operation(op) => (op, true),
         _ => return Err(Error::new(ErrorKind::UnknownOperation, "")),
     };
     auth::check(&parts.headers)?;
@@ -75,6 +82,9 @@ fn serve(svc: &Service, parts: &hyper::http::request::Parts, body: &[u8]) -> Res
         serde_json::from_slice(body).map_err(|_| Error::serialization(messages::MALFORMED_JSON))?;
     if !json.is_object() {
         return Err(Error::serialization(messages::BODY_NOT_OBJECT));
+    }
+    if streams {
+        return svc.call_streams(op, &json);
     }
     svc.call(op, &json)
 }

@@ -10,8 +10,22 @@ use serde::Serialize;
 use std::sync::Arc;
 
 /// `{table arn}/backup/{14-digit ms}-{8 hex}`, as the service names backups.
-pub fn backup_arn(table_arn: &str, now_ms: u64) -> String {
-    format!("{table_arn}/backup/{now_ms:014}-{:08x}", fastrand::u32(..))
+/// The hex part is a digest of the name, time and how many backups exist,
+/// so that two emulators given the same requests name backups alike.
+pub fn backup_arn(table_arn: &str, name: &str, now_ms: u64, existing: usize) -> String {
+    format!("{table_arn}/backup/{now_ms:014}-{}", job_suffix(&[table_arn, name], now_ms, existing))
+}
+
+/// Eight hex digits for a backup, export or import id (see [`backup_arn`]).
+pub fn job_suffix(parts: &[&str], now_ms: u64, existing: usize) -> String {
+    let mut h = crc32fast::Hasher::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update(b"/");
+    }
+    h.update(&now_ms.to_le_bytes());
+    h.update(&existing.to_le_bytes());
+    format!("{:08x}", h.finalize())
 }
 
 /// The backup with this ARN, or BackupNotFoundException.

@@ -45,6 +45,11 @@ pub struct Ctx<'a> {
     /// Fault injection: probability that a batch request or key is left
     /// unprocessed.
     pub unprocessed_probability: f64,
+    /// The emulator's clock, for what outlives the request (a stream reads
+    /// it on every later write); `None` in a default context.
+    pub clock: Option<&'a std::sync::Arc<crate::clock::Clock>>,
+    /// How long a stream shard takes records before a child replaces it.
+    pub stream_shard_rollover: Duration,
 }
 
 impl Ctx<'_> {
@@ -63,6 +68,8 @@ impl Default for Ctx<'static> {
             account_id: "000000000000",
             transition_delay: Duration::ZERO,
             unprocessed_probability: 0.0,
+            clock: None,
+            stream_shard_rollover: Duration::from_secs(4 * 3600),
         }
     }
 }

@@ -57,7 +57,7 @@ impl Write for CreateBackup {
             return Err(Error::new(ErrorKind::TableInUse, messages::backup_table_in_use(name)));
         }
         let backup = Backup {
-            arn: bd::backup_arn(&table.def.meta.arn, ctx.now_ms),
+            arn: bd::backup_arn(&table.def.meta.arn, &self.backup_name, ctx.now_ms, db.backups().count()),
             name: self.backup_name.clone(),
             created_ms: ctx.now_ms,
             lifecycle: desc::start(ctx, TableStatus::Creating),

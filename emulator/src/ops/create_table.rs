@@ -104,7 +104,8 @@ impl Write for CreateTable {
         let name = super::table_name(&self.table_name).to_string();
         ti::check_table_name(&name)?;
         let def = build_def(ctx, self, &name)?;
-        let table = Table::new(def);
+        let mut table = Table::new(def);
+        crate::store::stream::sync(&mut table, ctx.stream_settings());
         let table_description = desc::describe(ctx, &table, None);
         if db.table(&name).is_some_and(|t| !t.def.meta.is_gone(ctx.now_ms)) {
             return Err(Error::in_use(messages::table_already_exists(&name)));

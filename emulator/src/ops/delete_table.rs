@@ -53,6 +53,7 @@ impl Write for DeleteTable {
         } else {
             let mut table = Table::clone(table);
             Arc::make_mut(&mut table.def).meta.lifecycle = lifecycle;
+            crate::store::stream::table_deleted(&mut table);
             TableChange::Put(table)
         };
         Ok(TablePlan { purge: None, change, output })

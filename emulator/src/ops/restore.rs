@@ -64,7 +64,8 @@ pub fn plan(
     let mut def = build_def(ctx, &input, target)?;
     def.meta.lifecycle = desc::start(ctx, TableStatus::Creating);
     def.meta.restored = Some(restored);
-    let table = Table::restored(def, items);
+    let mut table = Table::restored(def, items);
+    crate::store::stream::sync(&mut table, ctx.stream_settings());
     let description = desc::describe(ctx, &table, None);
     Ok(TablePlan::put(ctx, table, description))
 }

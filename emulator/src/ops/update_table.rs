@@ -163,6 +163,7 @@ fn plan(ctx: &Ctx<'_>, input: &UpdateTable, db: &Db) -> Result<TablePlan<Output>
     // cheap), published by the apply step.
     let mut table = Table::clone(table);
     table.set_def(def);
+    crate::store::stream::sync(&mut table, ctx.stream_settings());
     let output = Output { table_description: desc::describe(ctx, &table, None) };
     Ok(TablePlan::put(ctx, table, output))
 }

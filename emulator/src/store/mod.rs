@@ -20,6 +20,7 @@ pub mod meta;
 pub mod pitr;
 pub mod range;
 pub mod schema;
+pub mod stream;
 pub mod table;
 
 use crate::durable::{Durable, TableChange};
@@ -39,6 +40,9 @@ pub use table::Table;
 pub struct Db {
     /// Tables by name, in name order (ListTables pages through them).
     tables: OrdMap<String, Arc<Table>>,
+    /// Streams of tables no longer in `tables` (deleted), readable as
+    /// DISABLED for 24 hours (see [`stream`]).
+    orphan_streams: imbl::Vector<stream::StreamLog>,
     /// On-demand backups by ARN.
     backups: OrdMap<String, Arc<backup::Backup>>,
     /// How many tables have point-in-time recovery on (their writes record
@@ -65,11 +69,57 @@ impl Db {
         self.pitr_tables = self.pitr_tables + usize::from(on) - usize::from(was);
     }
 
-    /// Removes a table, returning it.
+    /// Removes a table, returning it. Its streams stay readable (disabled)
+    /// for 24 hours.
     pub fn remove_table(&mut self, name: &str) -> Option<Arc<Table>> {
-        let old = self.tables.remove(name)?;
-        self.pitr_tables -= usize::from(old.history().is_some());
-        Some(old)
+        let mut table = self.tables.remove(name)?;
+        self.pitr_tables -= usize::from(table.history().is_some());
+        if table.streams().is_some() {
+            let streams = Arc::make_mut(&mut table).take_streams().unwrap_or_default();
+            for mut s in streams.active.into_iter().chain(streams.old) {
+                let now = s.head.settings.clock.now_ms();
+                s.disable(now);
+                self.orphan_streams.push_back(s);
+            }
+        }
+        Some(table)
+    }
+
+    /// Streams of deleted tables, oldest first.
+    pub fn orphan_streams(&self) -> &imbl::Vector<stream::StreamLog> {
+        &self.orphan_streams
+    }
+
+    /// Every table's streams and the orphans: trims records and forgets
+    /// streams past retention at `now` (ms). Returns whether anything changed.
+    pub fn trim_streams(&mut self, now: u64) -> bool {
+        let mut changed = false;
+        let names: Vec<String> = self
+            .tables
+            .iter()
+            .filter(|(_, t)| t.streams().is_some_and(|s| s.needs_trim(now)))
+            .map(|(n, _)| n.clone())
+            .collect();
+        for name in names {
+            if let Some(t) = self.table_mut(&name) {
+                t.streams_mut().trim(now);
+                changed = true;
+            }
+        }
+        if self.orphan_streams.iter().any(|s| !s.alive_at(now) || s.needs_trim(now)) {
+            self.orphan_streams.retain(|s| s.alive_at(now));
+            for s in self.orphan_streams.iter_mut() {
+                s.trim(now);
+            }
+            changed = true;
+        }
+        changed
+    }
+
+    /// Whether [`Db::trim_streams`] at `now` would change anything.
+    pub fn streams_need_trim(&self, now: u64) -> bool {
+        self.tables.values().any(|t| t.streams().is_some_and(|s| s.needs_trim(now)))
+            || self.orphan_streams.iter().any(|s| !s.alive_at(now) || s.needs_trim(now))
     }
 
     /// Starts the point-in-time history, at `now_ms`, of every table that

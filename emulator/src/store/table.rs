@@ -10,6 +10,7 @@ use super::item::StoredItem;
 use super::key::{IndexKey, PrimaryKey};
 use super::pitr::History;
 use super::schema::TableDef;
+use super::stream::TableStreams;
 use crate::value::Item;
 use imbl::OrdMap;
 use std::ops::RangeBounds;
@@ -25,6 +26,9 @@ pub struct Table {
     /// One map per entry of `def.indexes`, same order.
     indexes: Vec<OrdMap<IndexKey, StoredItem>>,
     size_bytes: u64,
+    /// The table's DynamoDB Streams, if it ever had one (`None`: writes
+    /// record nothing and pay one branch). See [`super::stream`].
+    streams: Option<Arc<TableStreams>>,
     /// Past versions, while point-in-time recovery is enabled (see
     /// [`super::pitr`]); `None` costs writes nothing.
     history: Option<Arc<History>>,
@@ -34,7 +38,14 @@ impl Table {
     /// An empty table with definition `def`.
     pub fn new(def: TableDef) -> Self {
         let indexes = vec![OrdMap::new(); def.indexes.len()];
-        Table { def: Arc::new(def), items: OrdMap::new(), indexes, size_bytes: 0, history: None }
+        Table {
+            def: Arc::new(def),
+            items: OrdMap::new(),
+            indexes,
+            size_bytes: 0,
+            streams: None,
+            history: None,
+        }
     }
 
     /// A table with definition `def` holding `source`'s items (a restore):
@@ -119,6 +130,9 @@ impl Table {
                 }
             }
         }
+        if let Some(streams) = &mut self.streams {
+            Arc::make_mut(streams).record(old.as_ref(), Some(&item), false);
+        }
         old
     }
 
@@ -129,6 +143,16 @@ impl Table {
 
     /// Removes the item at `key`, returning it.
     pub fn remove(&mut self, key: &PrimaryKey) -> Option<StoredItem> {
+        self.remove_as(key, false)
+    }
+
+    /// Removes the item at `key` on behalf of Time to Live (its stream
+    /// record names the service as the user identity).
+    pub fn remove_expired(&mut self, key: &PrimaryKey) -> Option<StoredItem> {
+        self.remove_as(key, true)
+    }
+
+    fn remove_as(&mut self, key: &PrimaryKey, by_ttl: bool) -> Option<StoredItem> {
         let old = self.items.remove(key)?;
         super::journal::note(|| super::journal::ItemChange::Remove {
             table: self.def.name.clone(),
@@ -136,7 +160,25 @@ impl Table {
         });
         self.size_bytes -= old.size() as u64;
         self.unindex(key, &old);
+        if let Some(streams) = &mut self.streams {
+            Arc::make_mut(streams).record(Some(&old), None, by_ttl);
+        }
         Some(old)
+    }
+
+    /// The table's streams (enabled and recently disabled), if any.
+    pub fn streams(&self) -> Option<&TableStreams> {
+        self.streams.as_deref()
+    }
+
+    /// The table's streams, for changing (created empty on first use).
+    pub fn streams_mut(&mut self) -> &mut TableStreams {
+        Arc::make_mut(self.streams.get_or_insert_with(Default::default))
+    }
+
+    /// Takes the table's streams out (when the table leaves the database).
+    pub fn take_streams(&mut self) -> Option<TableStreams> {
+        self.streams.take().map(Arc::unwrap_or_clone)
     }
 
     fn unindex(&mut self, key: &PrimaryKey, item: &StoredItem) {

@@ -171,7 +171,13 @@ impl Service {
         let source =
             ExportSource { table_arn: input.table_arn.clone(), export_ms: input.export_time.map(ms), period };
         let exported = crate::ops::command::read(&source, &ctx, &self.store)?;
-        let export_id = format!("{:014}-{:08x}", ctx.now_ms, fastrand::u32(..));
+        let existing = self.transfers.lock().exports.len();
+        let suffix = crate::ops::backup_description::job_suffix(
+            &[&input.table_arn, &fingerprint],
+            ctx.now_ms,
+            existing,
+        );
+        let export_id = format!("{:014}-{suffix}", ctx.now_ms);
         let export_arn = format!("{}/export/{export_id}", exported.def.meta.arn);
         let sse = input.s3_sse_algorithm.clone().unwrap_or_else(|| "AES256".into());
         let prefix = input.s3_prefix.clone().unwrap_or_default();

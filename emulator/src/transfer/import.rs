@@ -180,7 +180,15 @@ impl Service {
         let secs = |ms: u64| ms as f64 / 1000.0;
         let source = &input.s3_bucket_source;
         let mut description = ImportDescription {
-            import_arn: format!("{table_arn}/import/{:014}-{:08x}", ctx.now_ms, fastrand::u32(..)),
+            import_arn: format!(
+                "{table_arn}/import/{:014}-{}",
+                ctx.now_ms,
+                crate::ops::backup_description::job_suffix(
+                    &[&fingerprint],
+                    ctx.now_ms,
+                    self.transfers.lock().imports.len()
+                )
+            ),
             import_status: "COMPLETED".into(),
             table_arn,
             client_token: input.client_token.clone(),

@@ -10,10 +10,12 @@
 mod backups;
 mod expressions;
 pub mod partiql;
+mod streams;
 mod tables;
 
 pub use backups::*;
 pub use expressions::*;
+pub use streams::*;
 pub use tables::*;
 
 // ---- Protocol --------------------------------------------------------------
