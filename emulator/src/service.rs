@@ -385,6 +385,7 @@ macro_rules! command {
 }
 
 use ops_mod::{
+    batch_execute_statement::{self as bes, BatchExecuteStatement},
     batch_get_item::{self as bgi, BatchGetItem},
     batch_write_item::{self as bwi, BatchWriteItem},
     create_backup::{self as cb, CreateBackup},
@@ -398,6 +399,8 @@ use ops_mod::{
     describe_limits::{self as dl, DescribeLimits},
     describe_table::{self as dst, DescribeTable},
     describe_time_to_live::{self as dttl, DescribeTimeToLive},
+    execute_statement::{self as es, ExecuteStatement},
+    execute_transaction::{self as et, ExecuteTransaction},
     get_item::{self as gi, GetItem},
     list_backups::{self as lb, ListBackups},
     list_tables::{self as lt, ListTables},
@@ -487,6 +490,49 @@ command!(DescribeContinuousBackups, "DescribeContinuousBackups", dcb::Output, re
 command!(RestoreTableToPointInTime, "RestoreTableToPointInTime", rtp::Output, locked,
     |s| tables: [s.target_table_name.as_str()], items: NO_ITEMS);
 
+/// The model checks of a PartiQL request's `Parameters` (nesting depth,
+/// empty sets): the wire layer makes them while reading the values.
+fn check_parameters<'a>(values: impl IntoIterator<Item = &'a crate::value::AttributeValue>) -> Result<()> {
+    let item: Item = values.into_iter().enumerate().map(|(i, v)| (i.to_string(), v.clone())).collect();
+    check_item(&item)
+}
+
+/// The PartiQL operations: their tables are in the statements' text; they
+/// run their compiled commands on the store (and, for transactions, the
+/// idempotency tokens) with the request's `Ctx`.
+macro_rules! partiql_command {
+    ($input:ty, $name:literal, $output:ty, |$s:ident| statements: $statements:expr, values: $values:expr, run: |$ctx:ident, $svc:ident| $run:expr) => {
+        impl Command for $input {
+            const NAME: &'static str = $name;
+            type Output = $output;
+            fn tables(&self) -> Vec<String> {
+                let $s = self;
+                crate::partiql::tables($statements)
+            }
+            fn check(&self) -> Result<()> {
+                let $s = self;
+                check_parameters($values)
+            }
+            fn execute(&self, $svc: &Service, $ctx: &Ctx<'_>) -> Result<$output> {
+                let $s = self;
+                $run
+            }
+        }
+    };
+}
+
+partiql_command!(ExecuteStatement, "ExecuteStatement", es::Output,
+    |s| statements: [s.statement.as_str()], values: s.parameters.iter(),
+    run: |ctx, svc| s.execute(ctx, &svc.store));
+partiql_command!(BatchExecuteStatement, "BatchExecuteStatement", bes::Output,
+    |s| statements: s.statements.iter().map(|x| x.statement.as_str()),
+    values: s.statements.iter().flat_map(|x| x.parameters.iter()),
+    run: |ctx, svc| s.execute(ctx, &svc.store));
+partiql_command!(ExecuteTransaction, "ExecuteTransaction", et::Output,
+    |s| statements: s.transact_statements.iter().map(|x| x.statement.as_str()),
+    values: s.transact_statements.iter().flat_map(|x| x.parameters.iter()),
+    run: |ctx, svc| s.execute(ctx, &svc.store, &svc.idempotency));
+
 /// The typed call of every operation: `svc.put_item(PutItem::new(..))`.
 macro_rules! typed_calls {
     ($($(#[$doc:meta])* $method:ident($input:ty) -> $output:ty;)*) => {
@@ -546,6 +592,14 @@ typed_calls! {
     describe_limits(DescribeLimits) -> dl::Output;
     /// DescribeEndpoints (see [`DescribeEndpoints`]).
     describe_endpoints(DescribeEndpoints) -> de::Output;
+    /// ExecuteStatement: one PartiQL statement (see [`ExecuteStatement`]).
+    execute_statement(ExecuteStatement) -> es::Output;
+    /// BatchExecuteStatement: up to 25 PartiQL reads or writes, each on its
+    /// own (see [`BatchExecuteStatement`]).
+    batch_execute_statement(BatchExecuteStatement) -> bes::Output;
+    /// ExecuteTransaction: up to 100 PartiQL statements, all or none (see
+    /// [`ExecuteTransaction`]).
+    execute_transaction(ExecuteTransaction) -> et::Output;
     /// CreateBackup: an on-demand backup, in O(1) (see [`CreateBackup`]).
     create_backup(CreateBackup) -> cb::Output;
     /// DescribeBackup (see [`DescribeBackup`]).

@@ -722,6 +722,244 @@ fn cases() -> Vec<Case> {
                 ])))
             },
         ),
+        // PartiQL.
+        case(
+            "ExecuteStatement",
+            true,
+            json!({"Statement": "INSERT INTO \"tbl\" VALUE {'pk': 'px', 'sk': 1, 'v': ?}",
+                "Parameters": [{"S": "a"}], "ReturnConsumedCapacity": "TOTAL"}),
+            |svc| {
+                typed(svc.execute_statement(ExecuteStatement {
+                    return_consumed_capacity: CapacityMode::Total,
+                    ..ExecuteStatement::new(
+                        "INSERT INTO \"tbl\" VALUE {'pk': 'px', 'sk': 1, 'v': ?}",
+                        vec![s("a")],
+                    )
+                }))
+            },
+        ),
+        case(
+            "ExecuteStatement",
+            false,
+            json!({"Statement": "INSERT INTO \"tbl\" VALUE {'pk': 'px', 'sk': 1}"}),
+            |svc| {
+                typed(svc.execute_statement(ExecuteStatement::new(
+                    "INSERT INTO \"tbl\" VALUE {'pk': 'px', 'sk': 1}",
+                    vec![],
+                )))
+            },
+        ),
+        case(
+            "ExecuteStatement",
+            true,
+            json!({"Statement": "INSERT INTO \"tbl\" VALUE {'pk': 'px', 'sk': 2}"}),
+            |svc| {
+                typed(svc.execute_statement(ExecuteStatement::new(
+                    "INSERT INTO \"tbl\" VALUE {'pk': 'px', 'sk': 2}",
+                    vec![],
+                )))
+            },
+        ),
+        case(
+            "ExecuteStatement",
+            true,
+            json!({"Statement": "SELECT pk, sk, v FROM \"tbl\" WHERE pk = ? ORDER BY sk DESC", "Parameters": [{"S": "px"}],
+                "Limit": 1, "ConsistentRead": true, "ReturnConsumedCapacity": "INDEXES"}),
+            |svc| {
+                typed(
+                    svc.execute_statement(ExecuteStatement {
+                        consistent_read: true,
+                        return_consumed_capacity: CapacityMode::Indexes,
+                        ..ExecuteStatement::new(
+                            "SELECT pk, sk, v FROM \"tbl\" WHERE pk = ? ORDER BY sk DESC",
+                            vec![s("px")],
+                        )
+                        .limit(1)
+                    }),
+                )
+            },
+        ),
+        case("ExecuteStatement", true, json!({"Statement": "SELECT * FROM \"tbl\" WHERE v = 'a'"}), |svc| {
+            typed(svc.execute_statement(ExecuteStatement::new("SELECT * FROM \"tbl\" WHERE v = 'a'", vec![])))
+        }),
+        case(
+            "ExecuteStatement",
+            true,
+            json!({"Statement": "UPDATE \"tbl\" SET v = 'b' WHERE pk = 'px' AND sk = 1 RETURNING ALL NEW *"}),
+            |svc| {
+                typed(svc.execute_statement(ExecuteStatement::new(
+                    "UPDATE \"tbl\" SET v = 'b' WHERE pk = 'px' AND sk = 1 RETURNING ALL NEW *",
+                    vec![],
+                )))
+            },
+        ),
+        case(
+            "ExecuteStatement",
+            false,
+            json!({"Statement": "DELETE FROM \"tbl\" WHERE pk = 'px' AND sk = 1 AND v = 'zz'",
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}),
+            |svc| {
+                typed(svc.execute_statement(ExecuteStatement {
+                    return_old_on_failure: true,
+                    ..ExecuteStatement::new(
+                        "DELETE FROM \"tbl\" WHERE pk = 'px' AND sk = 1 AND v = 'zz'",
+                        vec![],
+                    )
+                }))
+            },
+        ),
+        case("ExecuteStatement", false, json!({"Statement": "SELECT * FROM \"tbl\" WHERE pk = ?"}), |svc| {
+            typed(svc.execute_statement(ExecuteStatement::new("SELECT * FROM \"tbl\" WHERE pk = ?", vec![])))
+        }),
+        case(
+            "ExecuteStatement",
+            false,
+            json!({"Statement": "SELECT * FROM \"tbl\"", "NextToken": "bm90IGEgdG9rZW4="}),
+            |svc| {
+                typed(svc.execute_statement(
+                    ExecuteStatement::new("SELECT * FROM \"tbl\"", vec![]).next_token("bm90IGEgdG9rZW4="),
+                ))
+            },
+        ),
+        case(
+            "BatchExecuteStatement",
+            true,
+            json!({"Statements": [
+                {"Statement": "UPDATE \"tbl\" SET v = 'c' WHERE pk = 'px' AND sk = 1 AND v = 'zz'",
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD"},
+                {"Statement": "UPDATE \"tbl\" SET v = ? WHERE pk = 'px' AND sk = 2", "Parameters": [{"N": "7"}]},
+                {"Statement": "DELETE FROM \"nope\" WHERE pk = 'px' AND sk = 1"}],
+                "ReturnConsumedCapacity": "TOTAL"}),
+            |svc| {
+                typed(svc.batch_execute_statement(BatchExecuteStatement {
+                    statements: vec![
+                        BatchStatement {
+                            return_old_on_failure: true,
+                            ..BatchStatement::new(
+                                "UPDATE \"tbl\" SET v = 'c' WHERE pk = 'px' AND sk = 1 AND v = 'zz'",
+                                vec![],
+                            )
+                        },
+                        BatchStatement::new(
+                            "UPDATE \"tbl\" SET v = ? WHERE pk = 'px' AND sk = 2",
+                            vec![n(7)],
+                        ),
+                        BatchStatement::new("DELETE FROM \"nope\" WHERE pk = 'px' AND sk = 1", vec![]),
+                    ],
+                    return_consumed_capacity: CapacityMode::Total,
+                }))
+            },
+        ),
+        case(
+            "BatchExecuteStatement",
+            true,
+            json!({"Statements": [
+                {"Statement": "SELECT * FROM \"tbl\" WHERE pk = 'px' AND sk = 1", "ConsistentRead": true},
+                {"Statement": "SELECT v FROM \"tbl\" WHERE pk = 'px' AND sk = 9"},
+                {"Statement": "SELECT * FROM \"tbl\" WHERE pk = 'px'"}]}),
+            |svc| {
+                typed(svc.batch_execute_statement(BatchExecuteStatement::new(vec![
+                    BatchStatement {
+                        consistent_read: true,
+                        ..BatchStatement::new("SELECT * FROM \"tbl\" WHERE pk = 'px' AND sk = 1", vec![])
+                    },
+                    BatchStatement::new("SELECT v FROM \"tbl\" WHERE pk = 'px' AND sk = 9", vec![]),
+                    BatchStatement::new("SELECT * FROM \"tbl\" WHERE pk = 'px'", vec![]),
+                ])))
+            },
+        ),
+        case(
+            "BatchExecuteStatement",
+            false,
+            json!({"Statements": [
+                {"Statement": "SELECT * FROM \"tbl\" WHERE pk = 'px' AND sk = 1"},
+                {"Statement": "DELETE FROM \"tbl\" WHERE pk = 'px' AND sk = 1"}]}),
+            |svc| {
+                typed(svc.batch_execute_statement(BatchExecuteStatement::new(vec![
+                    BatchStatement::new("SELECT * FROM \"tbl\" WHERE pk = 'px' AND sk = 1", vec![]),
+                    BatchStatement::new("DELETE FROM \"tbl\" WHERE pk = 'px' AND sk = 1", vec![]),
+                ])))
+            },
+        ),
+        case(
+            "ExecuteTransaction",
+            true,
+            json!({"TransactStatements": [
+                {"Statement": "INSERT INTO \"tbl\" VALUE {'pk': 'px', 'sk': 3}"},
+                {"Statement": "UPDATE \"tbl\" SET w = ? WHERE pk = 'px' AND sk = 1", "Parameters": [{"BOOL": true}]},
+                {"Statement": "EXISTS(SELECT * FROM \"tbl\" WHERE pk = 'px' AND sk = 2)"}],
+                "ClientRequestToken": "ptok", "ReturnConsumedCapacity": "TOTAL"}),
+            |svc| {
+                typed(svc.execute_transaction(ExecuteTransaction {
+                    transact_statements: vec![
+                        TransactStatement::new("INSERT INTO \"tbl\" VALUE {'pk': 'px', 'sk': 3}", vec![]),
+                        TransactStatement::new(
+                            "UPDATE \"tbl\" SET w = ? WHERE pk = 'px' AND sk = 1",
+                            vec![AttributeValue::Bool(true)],
+                        ),
+                        TransactStatement::new(
+                            "EXISTS(SELECT * FROM \"tbl\" WHERE pk = 'px' AND sk = 2)",
+                            vec![],
+                        ),
+                    ],
+                    client_request_token: Some("ptok".into()),
+                    return_consumed_capacity: CapacityMode::Total,
+                }))
+            },
+        ),
+        case(
+            "ExecuteTransaction",
+            false,
+            json!({"TransactStatements": [
+                {"Statement": "INSERT INTO \"tbl\" VALUE {'pk': 'px', 'sk': 3}"},
+                {"Statement": "DELETE FROM \"tbl\" WHERE pk = 'px' AND sk = 2 AND v = 'no'",
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}]}),
+            |svc| {
+                typed(svc.execute_transaction(ExecuteTransaction::new(vec![
+                    TransactStatement::new("INSERT INTO \"tbl\" VALUE {'pk': 'px', 'sk': 3}", vec![]),
+                    TransactStatement {
+                        return_old_on_failure: true,
+                        ..TransactStatement::new(
+                            "DELETE FROM \"tbl\" WHERE pk = 'px' AND sk = 2 AND v = 'no'",
+                            vec![],
+                        )
+                    },
+                ])))
+            },
+        ),
+        case(
+            "ExecuteTransaction",
+            true,
+            json!({"TransactStatements": [
+                {"Statement": "SELECT * FROM \"tbl\" WHERE pk = 'px' AND sk = 1"},
+                {"Statement": "SELECT v FROM \"tbl\" WHERE pk = ? AND sk = 9", "Parameters": [{"S": "px"}]}],
+                "ReturnConsumedCapacity": "TOTAL"}),
+            |svc| {
+                typed(svc.execute_transaction(ExecuteTransaction {
+                    transact_statements: vec![
+                        TransactStatement::new("SELECT * FROM \"tbl\" WHERE pk = 'px' AND sk = 1", vec![]),
+                        TransactStatement::new(
+                            "SELECT v FROM \"tbl\" WHERE pk = ? AND sk = 9",
+                            vec![s("px")],
+                        ),
+                    ],
+                    return_consumed_capacity: CapacityMode::Total,
+                    ..Default::default()
+                }))
+            },
+        ),
+        case(
+            "ExecuteTransaction",
+            false,
+            json!({"TransactStatements": [
+                {"Statement": "SELECT * FROM \"tbl\" WHERE pk = 'px'"}]}),
+            |svc| {
+                typed(svc.execute_transaction(ExecuteTransaction::new(vec![TransactStatement::new(
+                    "SELECT * FROM \"tbl\" WHERE pk = 'px'",
+                    vec![],
+                )])))
+            },
+        ),
         // TTL and tags.
         case(
             "UpdateTimeToLive",
@@ -1356,4 +1594,35 @@ mod random {
             }
         }
     }
+}
+
+#[test]
+fn partiql_operations_are_recorded_with_their_tables() {
+    let svc = service();
+    create(&svc);
+    svc.clear_operations();
+    svc.execute_statement(ExecuteStatement::new("SELECT * FROM \"tbl\" WHERE pk = 'a'", vec![])).unwrap();
+    svc.batch_execute_statement(BatchExecuteStatement::new(vec![
+        BatchStatement::new("SELECT * FROM tbl WHERE pk = 'a' AND sk = 1", vec![]),
+        BatchStatement::new("SELECT * FROM \"nope\" WHERE pk = 'a' AND sk = 1", vec![]),
+    ]))
+    .unwrap();
+    svc.execute_transaction(ExecuteTransaction::new(vec![TransactStatement::new(
+        "INSERT INTO tbl VALUE {'pk': 'a', 'sk': 1}",
+        vec![],
+    )]))
+    .unwrap();
+    svc.execute_statement(ExecuteStatement::new("SELEC", vec![])).unwrap_err();
+    let recorded: Vec<(String, Vec<String>)> =
+        svc.operations().into_iter().map(|r| (r.operation, r.tables)).collect();
+    let tables = |t: &[&str]| t.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        recorded,
+        vec![
+            ("ExecuteStatement".to_string(), tables(&["tbl"])),
+            ("BatchExecuteStatement".to_string(), tables(&["tbl", "nope"])),
+            ("ExecuteTransaction".to_string(), tables(&["tbl"])),
+            ("ExecuteStatement".to_string(), tables(&[])),
+        ]
+    );
 }

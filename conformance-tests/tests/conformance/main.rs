@@ -11,6 +11,7 @@ mod fidelity;
 mod harness;
 mod items_basic;
 mod model;
+mod partiql;
 mod protocol;
 mod query_scan;
 mod query_scan_model;

@@ -43,6 +43,8 @@ pub enum ErrorKind {
     ResourceInUse,
     /// A condition expression evaluated to false.
     ConditionalCheckFailed,
+    /// A PartiQL INSERT of a key that exists.
+    DuplicateItem,
     /// A transaction was cancelled; see [`Error::cancellation_reasons`].
     TransactionCanceled,
     /// Another transaction is in progress on the item.
@@ -115,6 +117,7 @@ impl ErrorKind {
             ResourceNotFound => "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
             ResourceInUse => "com.amazonaws.dynamodb.v20120810#ResourceInUseException",
             ConditionalCheckFailed => "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
+            DuplicateItem => "com.amazonaws.dynamodb.v20120810#DuplicateItemException",
             TransactionCanceled => "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
             TransactionConflict => "com.amazonaws.dynamodb.v20120810#TransactionConflictException",
             TransactionInProgress => "com.amazonaws.dynamodb.v20120810#TransactionInProgressException",

@@ -11,10 +11,13 @@
 
 use crate::error::{messages, Error, Result};
 use crate::expr::legacy;
+use crate::ops::batch_execute_statement::{BatchExecuteStatement, BatchStatement};
 use crate::ops::batch_get_item::{BatchGetItem, KeysAndAttributes};
 use crate::ops::batch_write_item::{self, BatchWriteItem, WriteRequest};
 use crate::ops::common::{CapacityMode, ReturnValues};
 use crate::ops::delete_item::DeleteItem;
+use crate::ops::execute_statement::ExecuteStatement;
+use crate::ops::execute_transaction::{ExecuteTransaction, TransactStatement};
 use crate::ops::exprs::{Legacy, Params};
 use crate::ops::get_item::GetItem;
 use crate::ops::put_item::PutItem;
@@ -51,6 +54,9 @@ pub fn dispatch(svc: &Service, op: &str, body: &Value) -> Result<Vec<u8>> {
         "BatchWriteItem" => run(svc, batch_write_item(body)),
         "TransactGetItems" => run(svc, transact_get_items(body)),
         "TransactWriteItems" => run(svc, transact_write_items(body)),
+        "ExecuteStatement" => run(svc, execute_statement(body)),
+        "BatchExecuteStatement" => run(svc, batch_execute_statement(body)),
+        "ExecuteTransaction" => run(svc, execute_transaction(body)),
         "CreateTable" => run(svc, plain::<crate::ops::create_table::CreateTable>(body)),
         "DeleteTable" => run(svc, plain::<crate::ops::delete_table::DeleteTable>(body)),
         "DescribeTable" => run(svc, plain::<crate::ops::describe_table::DescribeTable>(body)),
@@ -465,5 +471,59 @@ fn transact_write_items(body: &Value) -> Result<TransactWriteItems> {
         transact_items: actions,
         reporting: reporting(body),
         client_request_token: string_member(body, "ClientRequestToken"),
+    })
+}
+
+/// A PartiQL request's `Parameters` (one value per `?`), read as values.
+fn parameters(body: &Value) -> Result<Vec<crate::value::AttributeValue>> {
+    array(member(body, "Parameters")).iter().map(json::parse_value).collect()
+}
+
+fn bool_member(body: &Value, name: &str) -> bool {
+    body.get(name).and_then(Value::as_bool).unwrap_or(false)
+}
+
+fn old_on_failure(body: &Value) -> bool {
+    str_member(body, "ReturnValuesOnConditionCheckFailure") == Some("ALL_OLD")
+}
+
+fn execute_statement(body: &Value) -> Result<ExecuteStatement> {
+    Ok(ExecuteStatement {
+        parameters: parameters(body)?,
+        statement: string_member(body, "Statement").unwrap_or_default(),
+        consistent_read: bool_member(body, "ConsistentRead"),
+        next_token: string_member(body, "NextToken"),
+        limit: body.get("Limit").and_then(Value::as_u64).map(|l| usize::try_from(l).unwrap_or(usize::MAX)),
+        return_consumed_capacity: capacity(body),
+        return_old_on_failure: old_on_failure(body),
+    })
+}
+
+fn batch_execute_statement(body: &Value) -> Result<BatchExecuteStatement> {
+    let mut statements = Vec::new();
+    for s in array(member(body, "Statements")) {
+        statements.push(BatchStatement {
+            parameters: parameters(s)?,
+            statement: string_member(s, "Statement").unwrap_or_default(),
+            consistent_read: bool_member(s, "ConsistentRead"),
+            return_old_on_failure: old_on_failure(s),
+        });
+    }
+    Ok(BatchExecuteStatement { statements, return_consumed_capacity: capacity(body) })
+}
+
+fn execute_transaction(body: &Value) -> Result<ExecuteTransaction> {
+    let mut statements = Vec::new();
+    for s in array(member(body, "TransactStatements")) {
+        statements.push(TransactStatement {
+            parameters: parameters(s)?,
+            statement: string_member(s, "Statement").unwrap_or_default(),
+            return_old_on_failure: old_on_failure(s),
+        });
+    }
+    Ok(ExecuteTransaction {
+        transact_statements: statements,
+        client_request_token: string_member(body, "ClientRequestToken"),
+        return_consumed_capacity: capacity(body),
     })
 }

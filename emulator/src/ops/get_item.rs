@@ -54,6 +54,12 @@ impl GetItem {
 }
 
 impl Output {
+    /// Its members (item, ConsumedCapacity), for a caller that shapes its
+    /// own response (PartiQL's ExecuteStatement).
+    pub fn into_parts(self) -> (Option<common::ItemOut>, Option<ConsumedCapacity>) {
+        (self.item, self.consumed_capacity)
+    }
+
     /// The item (projected, if asked), when there is one.
     pub fn item(&self) -> Option<Item> {
         self.item.as_ref().map(common::ItemOut::to_item)

@@ -25,6 +25,7 @@ pub mod table_input;
 pub mod transfer_jobs;
 pub mod write;
 
+pub mod batch_execute_statement;
 pub mod batch_get_item;
 pub mod batch_write_item;
 pub mod create_backup;
@@ -38,6 +39,8 @@ pub mod describe_endpoints;
 pub mod describe_limits;
 pub mod describe_table;
 pub mod describe_time_to_live;
+pub mod execute_statement;
+pub mod execute_transaction;
 pub mod get_item;
 pub mod import_table;
 pub mod list_backups;
@@ -83,6 +86,9 @@ pub const SUPPORTED: &[&str] = &[
     "TransactWriteItems",
     "Query",
     "Scan",
+    "ExecuteStatement",
+    "BatchExecuteStatement",
+    "ExecuteTransaction",
     "CreateBackup",
     "DescribeBackup",
     "ListBackups",

@@ -64,6 +64,12 @@ impl PutItem {
 }
 
 impl Output {
+    /// Its returned attributes and ConsumedCapacity, for a caller that
+    /// shapes its own response (PartiQL).
+    pub fn into_parts(self) -> (Option<common::ItemOut>, Option<ConsumedCapacity>) {
+        (self.attributes.map(common::ItemOut::Shared), self.consumed_capacity)
+    }
+
     /// The old item, for `ALL_OLD`, when there was one.
     pub fn attributes(&self) -> Option<Item> {
         self.attributes.as_ref().map(StoredItem::item)

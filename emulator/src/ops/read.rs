@@ -225,6 +225,12 @@ pub struct Output {
 }
 
 impl Output {
+    /// Its members (items, LastEvaluatedKey, ConsumedCapacity), for a
+    /// caller that shapes its own response (PartiQL's ExecuteStatement).
+    pub fn into_parts(self) -> (Vec<ItemOut>, Option<Item>, Option<ConsumedCapacity>) {
+        (self.items.unwrap_or_default(), self.last_evaluated_key, self.consumed_capacity)
+    }
+
     /// The response for `page`, read from `source`.
     pub fn new(
         source: &Source<'_>,

@@ -64,6 +64,12 @@ pub struct Output {
 }
 
 impl Output {
+    /// One item per Get (`None` where there is none) and ConsumedCapacity,
+    /// for a caller that shapes its own response (PartiQL).
+    pub fn into_parts(self) -> (Vec<Option<common::ItemOut>>, Option<Vec<ConsumedCapacity>>) {
+        (self.responses.into_iter().map(|r| r.item).collect(), self.consumed_capacity)
+    }
+
     /// One entry per Get, in order: the item, when there is one.
     pub fn items(&self) -> Vec<Option<Item>> {
         self.responses.iter().map(|r| r.item.as_ref().map(common::ItemOut::to_item)).collect()

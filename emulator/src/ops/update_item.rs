@@ -68,6 +68,12 @@ impl UpdateItem {
 }
 
 impl Output {
+    /// Its returned attributes and ConsumedCapacity, for a caller that
+    /// shapes its own response (PartiQL).
+    pub fn into_parts(self) -> (Option<common::ItemOut>, Option<ConsumedCapacity>) {
+        (self.attributes, self.consumed_capacity)
+    }
+
     /// The attributes asked for with `ReturnValues`, if any.
     pub fn attributes(&self) -> Option<Item> {
         self.attributes.as_ref().map(ItemOut::to_item)

@@ -8,6 +8,7 @@ mod describe_limits;
 mod describe_table;
 mod list_tables;
 mod operation_record;
+mod partiql;
 mod tag_resource;
 mod ttl_index;
 mod update_table;

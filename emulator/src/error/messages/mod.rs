@@ -10,6 +10,7 @@
 mod backups;
 mod expressions;
 mod harness;
+pub mod partiql;
 mod streams;
 mod tables;
 
