@@ -330,11 +330,24 @@ impl Store {
 
     /// Publishes `db` as the current version, after any write in progress
     /// (restore and reset: one pointer swap). Returns the version replaced.
-    /// Not logged: in durable mode a restore lasts until the next restart
-    /// (merging harness with durable mode: to be logged as a checkpoint).
+    ///
+    /// In durable mode the log cannot express such a jump, so the new
+    /// version is written as a checkpoint before the writer lock is let go:
+    /// no write can follow it in the log until the checkpoint that stands
+    /// for it is on disk (a restore of a large database in durable mode
+    /// therefore holds writers for as long as the checkpoint takes).
     pub fn replace(&self, db: Arc<Db>) -> Arc<Db> {
         let _writer = self.writer.lock();
-        std::mem::replace(&mut *self.current.write(), db)
+        let old = std::mem::replace(&mut *self.current.write(), db);
+        if let Some(durable) = &self.durable {
+            let current = self.current.read().clone();
+            let written = durable.rotate().and_then(|seq| durable.write_checkpoint(seq, &current));
+            if let Err(e) = written {
+                durable.fail(format!("the checkpoint of a restored version could not be written: {e}"));
+                tracing::error!(error = %e, "a restore could not be made durable; no further write is accepted");
+            }
+        }
+        old
     }
 
     /// Plans a write and applies the plan: the one way data-plane and
