@@ -100,7 +100,7 @@ where
     if declared.is_some_and(|n| n > edge.limits.max_body_bytes as u64) {
         return Ok(too_large(request_id));
     }
-    let (op, codings, pending) = match check_headers(edge, &parts) {
+    let Checked { target: op, codings, pending } = match check_headers(edge, &parts) {
         Ok(checked) => checked,
         Err(e) => return Ok(error_response(&e, request_id)),
     };
@@ -232,13 +232,18 @@ fn request_span(request_id: &str, parts: &hyper::http::request::Parts) -> tracin
     )
 }
 
+/// What the headers decided: the operation (and whether it is a Streams
+/// one), the body's content codings, the signature still to check.
+struct Checked<'a> {
+    target: (&'a str, bool),
+    codings: Vec<Coding>,
+    pending: Option<sigv4::Pending<'a>>,
+}
+
 /// Everything the headers decide, in the service's order: method, content
 /// type, target, authorization (and, when verifying, the signature's
 /// date, key and scope), content encoding.
-fn check_headers<'a>(
-    edge: &Edge,
-    parts: &'a hyper::http::request::Parts,
-) -> Result<((&'a str, bool), Vec<Coding>, Option<sigv4::Pending<'a>>), Error> {
+fn check_headers<'a>(edge: &Edge, parts: &'a hyper::http::request::Parts) -> Result<Checked<'a>, Error> {
     if parts.method != Method::POST {
         return Err(Error::new(ErrorKind::UnknownOperation, ""));
     }
@@ -268,7 +273,7 @@ fn check_headers<'a>(
         None => None,
     };
     let codings = encoding::request_codings(encoding)?;
-    Ok(((op, streams), codings, pending))
+    Ok(Checked { target: (op, streams), codings, pending })
 }
 
 /// JSON, then the service (the Streams operations through their own
