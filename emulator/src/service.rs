@@ -73,33 +73,7 @@ pub struct Config {
     pub durability: crate::durable::Options,
 }
 
-/// A compatibility profile.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Compat {
-    /// The real service's behaviour (the default).
-    #[default]
-    Service,
-    /// Accept what DynamoDB Local accepts and the service refuses, for test
-    /// suites written against it. Exactly: CreateTable with
-    /// AttributeDefinitions that no key schema uses.
-    DynamoDbLocal,
-}
-
-impl Compat {
-    /// Parses a `--compat` value: `dynamodb-local` or `service`.
-    pub fn parse(s: &str) -> Option<Compat> {
-        match s {
-            "service" | "dynamodb" => Some(Compat::Service),
-            "dynamodb-local" => Some(Compat::DynamoDbLocal),
-            _ => None,
-        }
-    }
-
-    /// Whether CreateTable may define attributes no key uses.
-    pub fn allows_unused_attribute_definitions(self) -> bool {
-        self == Compat::DynamoDbLocal
-    }
-}
+pub use crate::ops::command::Compat;
 
 impl Config {
     /// The address DescribeEndpoints and the health check name.

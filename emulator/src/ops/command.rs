@@ -49,9 +49,9 @@ pub struct Ctx<'a> {
     pub stream_shard_rollover: Duration,
     /// Which behaviour to follow where DynamoDB Local differs from the
     /// service.
-    pub compat: crate::service::Compat,
+    pub compat: Compat,
     /// The address the emulator advertises (DescribeEndpoints), if it has
-    /// a listener ([`crate::service::Config::endpoint_address`]).
+    /// a listener (`Config::endpoint_address`).
     pub endpoint_address: Option<&'a str>,
 }
 
@@ -81,7 +81,7 @@ impl Default for Ctx<'static> {
             transition_delay: Duration::ZERO,
             clock: None,
             stream_shard_rollover: Duration::from_secs(4 * 3600),
-            compat: crate::service::Compat::Service,
+            compat: Compat::Service,
             endpoint_address: None,
         }
     }
@@ -138,4 +138,32 @@ pub fn write_locked<W: Write>(cmd: &W, ctx: &Ctx<'_>, store: &crate::store::Stor
 /// Runs a read command on a snapshot of `store`.
 pub fn read<R: Read>(cmd: &R, ctx: &Ctx<'_>, store: &crate::store::Store) -> Result<R::Output> {
     cmd.execute(ctx, &store.snapshot())
+}
+
+/// A compatibility profile.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Compat {
+    /// The real service's behaviour (the default).
+    #[default]
+    Service,
+    /// Accept what DynamoDB Local accepts and the service refuses, for test
+    /// suites written against it. Exactly: CreateTable with
+    /// AttributeDefinitions that no key schema uses.
+    DynamoDbLocal,
+}
+
+impl Compat {
+    /// Parses a `--compat` value: `dynamodb-local` or `service`.
+    pub fn parse(s: &str) -> Option<Compat> {
+        match s {
+            "service" | "dynamodb" => Some(Compat::Service),
+            "dynamodb-local" => Some(Compat::DynamoDbLocal),
+            _ => None,
+        }
+    }
+
+    /// Whether CreateTable may define attributes no key uses.
+    pub fn allows_unused_attribute_definitions(self) -> bool {
+        self == Compat::DynamoDbLocal
+    }
 }
