@@ -669,15 +669,18 @@ async fn a_page_in_headless_chromium_calls_the_api_across_origins() {
 fetch("{endpoint}/", {{method: "POST", body: "{{}}", headers: {{
   "content-type": "application/x-amz-json-1.0",
   "x-amz-target": "DynamoDB_20120810.ListTables",
-  "x-amz-date": "20260101T000000Z",
-  "authorization": "{AUTH}"}}}})
+  "x-amz-date": "{amz_date}",
+  "authorization": "{auth}"}}}})
 .then(r => r.text().then(t => {{
   document.getElementById("out").textContent =
     "status=" + r.status + " requestid=" + (r.headers.get("x-amzn-RequestId") ? "yes" : "no") + " body=" + t;
 }}))
 .catch(e => {{ document.getElementById("out").textContent = "failed=" + e; }});
 </script></body></html>"#,
-        endpoint = emu.endpoint()
+        endpoint = emu.endpoint(),
+        // Dated now: a request more than 15 minutes old is refused.
+        amz_date = sigv4::format_amz_date(now_secs()),
+        auth = AUTH.replace("20260101", &sigv4::format_amz_date(now_secs())[..8]),
     );
     let site = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let site_addr = site.local_addr().unwrap();

@@ -872,9 +872,9 @@ async fn limits_and_errors() {
     let it = env.iterator(&arn, &shard, ShardIteratorType::TrimHorizon, None).await;
     let (code, msg) = expect_err!(env.streams.get_records().shard_iterator(&it).limit(1001).send().await);
     assert_eq!(code, "ValidationException");
-    assert_eq!(msg, "1 validation error detected: Value '1001' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000");
+    assert_eq!(msg, "1 validation error detected: Value '1001' at 'Limit' failed to satisfy constraint: Member must have value less than or equal to 1000");
     let (_, msg) = expect_err!(env.streams.get_records().shard_iterator(&it).limit(0).send().await);
-    assert_eq!(msg, "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
+    assert_eq!(msg, "1 validation error detected: Value '0' at 'Limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
     let (_, msg) = expect_err!(env.streams.describe_stream().stream_arn(&arn).limit(101).send().await);
     assert!(msg.ends_with("Member must have value less than or equal to 100"), "{msg}");
     let (_, msg) = expect_err!(env.streams.list_streams().limit(101).send().await);

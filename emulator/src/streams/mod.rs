@@ -145,7 +145,7 @@ pub fn check_limit(limit: Option<i64>, max: i64) -> Result<usize> {
     } else {
         return Ok(l as usize);
     };
-    let failure = messages::constraint_failure(&format!("'{l}'"), "limit", &constraint);
+    let failure = messages::constraint_failure(&format!("'{l}'"), "Limit", &constraint);
     Err(Error::validation(messages::validation_errors(&[failure])))
 }
 
