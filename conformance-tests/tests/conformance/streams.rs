@@ -882,7 +882,7 @@ async fn limits_and_errors() {
     // The model's constraints: StreamArn of 37 characters at least.
     let (code, msg) = expect_err!(env.streams.describe_stream().stream_arn("arn:short").send().await);
     assert_eq!(code, "ValidationException");
-    assert!(msg.contains("at 'streamArn' failed to satisfy constraint: Member must have length greater than or equal to 37"), "{msg}");
+    assert!(msg.contains("at 'StreamArn' failed to satisfy constraint: Member must have length greater than or equal to 37"), "{msg}");
     // Unknown stream, unknown shard.
     let missing = arn.replace("table/err/", "table/nope/");
     let (code, msg) = expect_err!(env.streams.describe_stream().stream_arn(&missing).send().await);
