@@ -129,6 +129,95 @@ pub struct Job<D> {
     pub description: D,
 }
 
+/// What the bookkeeping below needs to know of a description.
+pub trait Described {
+    /// `ExportArn` / `ImportArn`.
+    fn arn(&self) -> &str;
+    /// `TableArn`.
+    fn table_arn(&self) -> &str;
+    /// `ClientToken`.
+    fn client_token(&self) -> Option<&str>;
+}
+
+impl Described for ExportDescription {
+    fn arn(&self) -> &str {
+        &self.export_arn
+    }
+    fn table_arn(&self) -> &str {
+        &self.table_arn
+    }
+    fn client_token(&self) -> Option<&str> {
+        self.client_token.as_deref()
+    }
+}
+
+impl Described for ImportDescription {
+    fn arn(&self) -> &str {
+        &self.import_arn
+    }
+    fn table_arn(&self) -> &str {
+        &self.table_arn
+    }
+    fn client_token(&self) -> Option<&str> {
+        self.client_token.as_deref()
+    }
+}
+
+/// How long a client token is remembered (the service's 8 hours).
+pub const TOKEN_WINDOW_MS: u64 = 8 * 3_600_000;
+
+/// What a request with a client token finds among earlier `jobs`.
+pub enum TokenUse<'a, D> {
+    /// No job made with it in the last 8 hours: go ahead.
+    Fresh,
+    /// The same request again: answer that job.
+    Repeat(&'a Job<D>),
+    /// Another request with the same token: a conflict.
+    Conflict,
+}
+
+/// The most recent of `jobs` made with `token` within the window, compared
+/// by `fingerprint`.
+pub fn token_use<'a, D: Described>(
+    jobs: &'a [Job<D>],
+    token: &str,
+    fingerprint: &str,
+    now_ms: u64,
+) -> TokenUse<'a, D> {
+    let same = jobs
+        .iter()
+        .rev()
+        .find(|j| j.description.client_token() == Some(token) && j.at_ms + TOKEN_WINDOW_MS > now_ms);
+    match same {
+        None => TokenUse::Fresh,
+        Some(job) if job.fingerprint == fingerprint => TokenUse::Repeat(job),
+        Some(_) => TokenUse::Conflict,
+    }
+}
+
+/// The job with this ARN.
+pub fn by_arn<'a, D: Described>(jobs: &'a [Job<D>], arn: &str) -> Option<&'a D> {
+    jobs.iter().map(|j| &j.description).find(|d| d.arn() == arn)
+}
+
+/// One page of the jobs of `table_arn` (all when `None`), from position
+/// `start`, at most `limit`; and where the next page starts, if any.
+pub fn page<'a, D: Described>(
+    jobs: &'a [Job<D>],
+    table_arn: Option<&str>,
+    start: usize,
+    limit: usize,
+) -> (Vec<&'a D>, Option<usize>) {
+    let all: Vec<&D> = jobs
+        .iter()
+        .map(|j| &j.description)
+        .filter(|d| table_arn.is_none_or(|t| d.table_arn() == t))
+        .collect();
+    let page: Vec<&D> = all.iter().skip(start).take(limit).copied().collect();
+    let end = start + page.len();
+    (page, (end < all.len()).then_some(end))
+}
+
 /// Every export and import, in start order.
 #[derive(Debug, Default)]
 pub struct Jobs {

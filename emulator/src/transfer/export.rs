@@ -11,12 +11,9 @@ use super::export_files::{self, ChangeLine, Summary};
 use super::s3::S3Dir;
 use crate::error::{messages, Error, ErrorKind, Result};
 use crate::ops::export_source::{Contents, ExportSource, Period};
-use crate::ops::transfer_jobs::{ExportDescription, IncrementalOut, Job};
+use crate::ops::transfer_jobs::{by_arn, page, token_use, ExportDescription, IncrementalOut, Job, TokenUse};
 use crate::service::Service;
 use serde::{Deserialize, Serialize};
-
-/// How long a client token is remembered.
-const TOKEN_WINDOW_MS: u64 = 8 * 3_600_000;
 
 /// `IncrementalExportSpecification`.
 #[derive(Deserialize, Clone, Debug, Default, PartialEq)]
@@ -138,18 +135,17 @@ impl Service {
         let ctx = self.ctx();
         let fingerprint = format!("{input:?}");
         if let Some(token) = &input.client_token {
-            let jobs = self.transfers.lock();
-            let same = jobs.exports.iter().rev().find(|j| {
-                j.description.client_token.as_ref() == Some(token) && j.at_ms + TOKEN_WINDOW_MS > ctx.now_ms
-            });
-            if let Some(job) = same {
-                if job.fingerprint != fingerprint {
+            match token_use(&self.transfers.lock().exports, token, &fingerprint, ctx.now_ms) {
+                TokenUse::Fresh => {}
+                TokenUse::Repeat(job) => {
+                    return Ok(ExportOutput { export_description: job.description.clone() })
+                }
+                TokenUse::Conflict => {
                     return Err(Error::new(
                         ErrorKind::ExportConflict,
                         messages::token_conflict("An export", token),
                     ));
                 }
-                return Ok(ExportOutput { export_description: job.description.clone() });
             }
         }
         let period = match (incremental, &input.incremental_export_specification) {
@@ -268,8 +264,8 @@ impl Service {
     pub fn describe_export(&self, input: DescribeExport) -> Result<ExportOutput> {
         self.guarded("DescribeExport", Vec::new, || {
             let jobs = self.transfers.lock();
-            let job = jobs.exports.iter().find(|j| j.description.export_arn == input.export_arn);
-            job.map(|j| ExportOutput { export_description: j.description.clone() }).ok_or_else(|| {
+            let found = by_arn(&jobs.exports, &input.export_arn);
+            found.map(|d| ExportOutput { export_description: d.clone() }).ok_or_else(|| {
                 Error::new(ErrorKind::ExportNotFound, messages::export_not_found(&input.export_arn))
             })
         })
@@ -279,28 +275,18 @@ impl Service {
     pub fn list_exports(&self, input: ListExports) -> Result<ListExportsOutput> {
         self.guarded("ListExports", Vec::new, || {
             let jobs = self.transfers.lock();
-            let all: Vec<_> = jobs
-                .exports
-                .iter()
-                .filter(|j| input.table_arn.as_ref().is_none_or(|t| &j.description.table_arn == t))
-                .collect();
             let start = input.next_token.as_deref().and_then(|t| t.parse::<usize>().ok()).unwrap_or(0);
-            let limit = input.max_results.unwrap_or(25);
-            let page: Vec<ExportSummary> = all
-                .iter()
-                .skip(start)
-                .take(limit)
-                .map(|j| ExportSummary {
-                    export_arn: j.description.export_arn.clone(),
-                    export_status: j.description.export_status.clone(),
-                    export_type: j.description.export_type.clone(),
+            let (page, next) =
+                page(&jobs.exports, input.table_arn.as_deref(), start, input.max_results.unwrap_or(25));
+            let export_summaries = page
+                .into_iter()
+                .map(|d| ExportSummary {
+                    export_arn: d.export_arn.clone(),
+                    export_status: d.export_status.clone(),
+                    export_type: d.export_type.clone(),
                 })
                 .collect();
-            let end = start + page.len();
-            Ok(ListExportsOutput {
-                export_summaries: page,
-                next_token: (end < all.len()).then(|| end.to_string()),
-            })
+            Ok(ListExportsOutput { export_summaries, next_token: next.map(|n| n.to_string()) })
         })
     }
 }

@@ -10,13 +10,10 @@ use super::s3::S3Dir;
 use crate::error::{messages, Error, ErrorKind, Result};
 use crate::ops::create_table::CreateTable;
 use crate::ops::import_table::CreateImportedTable;
-use crate::ops::transfer_jobs::{ImportDescription, Job};
+use crate::ops::transfer_jobs::{by_arn, page, token_use, ImportDescription, Job, TokenUse};
 use crate::service::Service;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// How long a client token is remembered.
-const TOKEN_WINDOW_MS: u64 = 8 * 3_600_000;
 
 /// `S3BucketSource`.
 #[derive(Deserialize, Clone, Debug, Default, PartialEq)]
@@ -160,18 +157,17 @@ impl Service {
         let ctx = self.ctx();
         let fingerprint = format!("{input:?}");
         if let Some(token) = &input.client_token {
-            let jobs = self.transfers.lock();
-            let same = jobs.imports.iter().rev().find(|j| {
-                j.description.client_token.as_ref() == Some(token) && j.at_ms + TOKEN_WINDOW_MS > ctx.now_ms
-            });
-            if let Some(job) = same {
-                if job.fingerprint != fingerprint {
+            match token_use(&self.transfers.lock().imports, token, &fingerprint, ctx.now_ms) {
+                TokenUse::Fresh => {}
+                TokenUse::Repeat(job) => {
+                    return Ok(ImportOutput { import_table_description: job.description.clone() });
+                }
+                TokenUse::Conflict => {
                     return Err(Error::new(
                         ErrorKind::ImportConflict,
                         messages::token_conflict("An import", token),
                     ));
                 }
-                return Ok(ImportOutput { import_table_description: job.description.clone() });
             }
         }
         let params = &input.table_creation_parameters;
@@ -248,8 +244,8 @@ impl Service {
     pub fn describe_import(&self, input: DescribeImport) -> Result<ImportOutput> {
         self.guarded("DescribeImport", Vec::new, || {
             let jobs = self.transfers.lock();
-            let job = jobs.imports.iter().find(|j| j.description.import_arn == input.import_arn);
-            job.map(|j| ImportOutput { import_table_description: j.description.clone() }).ok_or_else(|| {
+            let found = by_arn(&jobs.imports, &input.import_arn);
+            found.map(|d| ImportOutput { import_table_description: d.clone() }).ok_or_else(|| {
                 Error::new(ErrorKind::ImportNotFound, messages::import_not_found(&input.import_arn))
             })
         })
@@ -259,39 +255,26 @@ impl Service {
     pub fn list_imports(&self, input: ListImports) -> Result<ListImportsOutput> {
         self.guarded("ListImports", Vec::new, || {
             let jobs = self.transfers.lock();
-            let all: Vec<_> = jobs
-                .imports
-                .iter()
-                .filter(|j| input.table_arn.as_ref().is_none_or(|t| &j.description.table_arn == t))
-                .collect();
             // The model's token shape: hex, in blocks of 16, at least 112 long.
             let start = input
                 .next_token
                 .as_deref()
                 .map_or(0, |t| usize::from_str_radix(t.trim_start_matches('0'), 16).unwrap_or(0));
-            let limit = input.page_size.unwrap_or(25);
-            let page: Vec<ImportSummary> = all
-                .iter()
-                .skip(start)
-                .take(limit)
-                .map(|j| {
-                    let d = &j.description;
-                    ImportSummary {
-                        import_arn: d.import_arn.clone(),
-                        import_status: d.import_status.clone(),
-                        table_arn: d.table_arn.clone(),
-                        s3_bucket_source: d.s3_bucket_source.clone(),
-                        input_format: d.input_format.clone(),
-                        start_time: d.start_time,
-                        end_time: d.end_time,
-                    }
+            let (page, next) =
+                page(&jobs.imports, input.table_arn.as_deref(), start, input.page_size.unwrap_or(25));
+            let import_summary_list = page
+                .into_iter()
+                .map(|d| ImportSummary {
+                    import_arn: d.import_arn.clone(),
+                    import_status: d.import_status.clone(),
+                    table_arn: d.table_arn.clone(),
+                    s3_bucket_source: d.s3_bucket_source.clone(),
+                    input_format: d.input_format.clone(),
+                    start_time: d.start_time,
+                    end_time: d.end_time,
                 })
                 .collect();
-            let end = start + page.len();
-            Ok(ListImportsOutput {
-                import_summary_list: page,
-                next_token: (end < all.len()).then(|| format!("{end:0112x}")),
-            })
+            Ok(ListImportsOutput { import_summary_list, next_token: next.map(|n| format!("{n:0112x}")) })
         })
     }
 }
