@@ -218,7 +218,7 @@ impl Durable {
     pub fn rotate(&self) -> io::Result<u64> {
         let mut current = self.wal.lock();
         let seq = current.0 + 1;
-        let wal = Wal::create(&segment_path(&self.dir, seq), self.options.sync)?;
+        let wal = Wal::create_unsynced(&segment_path(&self.dir, seq), self.options.sync)?;
         *current = (seq, wal);
         self.since_checkpoint.store(0, Ordering::Relaxed);
         Ok(seq)

@@ -73,6 +73,9 @@ pub struct Wal {
     progress: Mutex<Progress>,
     synced: Condvar,
     policy: SyncPolicy,
+    /// A segment made by a rotation: its directory entry is not on disk
+    /// yet; the first fsync makes it so (off the store's writer lock).
+    dir_pending: std::sync::atomic::AtomicBool,
 }
 
 /// A position in the log that a writer may wait on ([`Wal::wait_durable`]).
@@ -87,6 +90,19 @@ impl Wal {
         file.sync_all()?;
         sync_dir(path)?;
         Ok(Self::with_file(path, file, frame::HEADER_LEN as u64, policy))
+    }
+
+    /// Creates the next segment at a rotation, under the store's writer
+    /// lock: no fsync here (writers would wait for it). The header and the
+    /// directory entry reach the disk with the segment's first fsync, which
+    /// precedes any acknowledgement that promises the disk (`Always`).
+    pub fn create_unsynced(path: &Path, policy: SyncPolicy) -> io::Result<Arc<Wal>> {
+        let mut file = OpenOptions::new().create(true).write(true).truncate(true).open(path)?;
+        file.write_all(&frame::header(MAGIC))?;
+        let wal = Self::with_file(path, file, frame::HEADER_LEN as u64, policy);
+        wal.progress.lock().synced = 0;
+        wal.dir_pending.store(true, std::sync::atomic::Ordering::Release);
+        Ok(wal)
     }
 
     /// Opens an existing log for appending after its `len` valid bytes
@@ -108,6 +124,7 @@ impl Wal {
             progress: Mutex::new(Progress { appended: len, synced: len, ..Progress::default() }),
             synced: Condvar::new(),
             policy,
+            dir_pending: std::sync::atomic::AtomicBool::new(false),
         });
         if let SyncPolicy::Batch(every) = policy {
             let weak = Arc::downgrade(&wal);
@@ -210,7 +227,14 @@ impl Wal {
     fn fsync(&self) -> io::Result<()> {
         // A clone of the descriptor: appends go on while the disk syncs.
         let file = self.file.lock().try_clone()?;
-        file.sync_data()
+        file.sync_data()?;
+        if self.dir_pending.swap(false, std::sync::atomic::Ordering::AcqRel) {
+            if let Err(e) = sync_dir(&self.path) {
+                self.dir_pending.store(true, std::sync::atomic::Ordering::Release);
+                return Err(e);
+            }
+        }
+        Ok(())
     }
 }
 
