@@ -81,6 +81,28 @@ pub fn expression_parser(data: &[u8]) {
     }
 }
 
+/// UTF-8 text as a PartiQL statement: the parser answers a statement or a
+/// ValidationException, and a statement that parses runs through
+/// `ExecuteStatement` (its `?` bound to strings) without an
+/// InternalServerError.
+pub fn partiql_parser(data: &[u8]) {
+    let Ok(src) = std::str::from_utf8(data) else { return };
+    match ddb_emulator::partiql::parse(src) {
+        Ok((_, params)) => {
+            let svc = service_with_table();
+            let parameters: Vec<_> = (0..params).map(|i| serde_json::json!({"S": i.to_string()})).collect();
+            let mut request = serde_json::json!({"Statement": src});
+            if params > 0 {
+                request["Parameters"] = serde_json::Value::Array(parameters);
+            }
+            if let Err(e) = svc.call("ExecuteStatement", &request) {
+                assert_ne!(e.kind, ErrorKind::InternalServerError, "{src}: {}", e.message);
+            }
+        }
+        Err(e) => assert_eq!(e.kind, ErrorKind::Validation, "{src}: {}", e.message),
+    }
+}
+
 /// The operations a whole request may name (first input byte picks one).
 const OPERATIONS: &[&str] = &[
     "PutItem",

@@ -5,7 +5,7 @@ import gzip, json, os, zlib
 
 os.chdir(os.path.dirname(os.path.abspath(__file__)))
 T = "tab"  # the table harness.rs creates
-for d in ("request_decoder", "expression_parser", "whole_request"):
+for d in ("request_decoder", "expression_parser", "whole_request", "partiql_parser"):
     os.makedirs(f"corpus/{d}", exist_ok=True)
 AUTH = "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=abc"
 
@@ -69,3 +69,18 @@ reqs = [
 ]
 for i, (op, body) in enumerate(reqs):
     open(f"corpus/whole_request/r{i:02}_{op}", "wb").write(bytes([ops.index(op)]) + j(body))
+
+statements = [
+    f'SELECT * FROM "{T}" WHERE pk = ? AND sk = ?',
+    f'SELECT pk, sk, m.k, l[0] FROM "{T}" WHERE pk IN [\'a\', \'b\'] AND sk BETWEEN 1 AND 5',
+    f'SELECT * FROM "{T}"."by_g" WHERE g = \'x\' ORDER BY g DESC',
+    f'SELECT * FROM "{T}" WHERE n > 1 OR attribute_exists(m) AND begins_with(pk, \'a\')',
+    f"INSERT INTO \"{T}\" VALUE {{'pk': 'new', 'sk': 7, 'l': [1, 'two', <<'s1', 's2'>>], 'm': {{'k': null, 'b': true}}}}",
+    f'UPDATE "{T}" SET n = n + 1 SET m.k = ? REMOVE l[1] WHERE pk = \'a\' AND sk = 1 RETURNING ALL NEW *',
+    f'UPDATE "{T}" SET l = list_append(l, [?]) WHERE pk = ? AND sk = 2',
+    f'DELETE FROM "{T}" WHERE pk = \'b\' AND sk = 1 RETURNING ALL OLD *',
+    f'SELECT "pk" FROM "{T}" WHERE "sk" >= -1.5e3 AND size(l) < 10 AND contains(s, \'x\') AND attribute_type(n, \'N\')',
+    f'-- a comment\nselect * from {T} where pk = \'a\' and missing IS MISSING',
+]
+for i, st in enumerate(statements):
+    open(f"corpus/partiql_parser/p{i:02}", "w").write(st)

@@ -4,7 +4,7 @@
 #   emulator/fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]
 #
 # Default: 10 seconds each for request_decoder, expression_parser,
-# whole_request. Uses `cargo fuzz` when it is installed; otherwise builds the
+# whole_request, partiql_parser. Uses `cargo fuzz` when it is installed; otherwise builds the
 # targets itself with the same instrumentation flags cargo-fuzz passes
 # (coverage counters and comparison tracing; no AddressSanitizer: the code
 # under test is safe Rust). New inputs go to a scratch directory; the
@@ -18,7 +18,7 @@ secs=${1:-10}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(request_decoder expression_parser whole_request)
+  targets=(request_decoder expression_parser whole_request partiql_parser)
 fi
 if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
   echo "fuzz: no nightly toolchain; skipped (the corpus runs on stable: cargo test -p ddb-emulator --test fuzz_corpus)"

@@ -30,6 +30,11 @@ fn expression_parser_corpus() {
 }
 
 #[test]
+fn partiql_parser_corpus() {
+    assert!(harness::run_corpus(&corpus("partiql_parser"), harness::partiql_parser) >= 10);
+}
+
+#[test]
 fn whole_request_corpus() {
     assert!(harness::run_corpus(&corpus("whole_request"), harness::whole_request) >= 10);
 }
@@ -69,6 +74,11 @@ proptest! {
     #[test]
     fn mutated_whole_requests(data in mutated("whole_request")) {
         harness::whole_request(&data);
+    }
+
+    #[test]
+    fn mutated_partiql_statements(data in mutated("partiql_parser")) {
+        harness::partiql_parser(&data);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 mod backups;
 mod batches;
+mod compression;
 mod concurrency;
 mod embedding;
 mod exports;
