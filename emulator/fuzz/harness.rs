@@ -87,7 +87,7 @@ pub fn expression_parser(data: &[u8]) {
 /// InternalServerError.
 pub fn partiql_parser(data: &[u8]) {
     let Ok(src) = std::str::from_utf8(data) else { return };
-    match ddb_emulator::partiql::parse(src) {
+    match ddb_emulator::ops::partiql::parse(src) {
         Ok((_, params)) => {
             let svc = service_with_table();
             let parameters: Vec<_> = (0..params).map(|i| serde_json::json!({"S": i.to_string()})).collect();

@@ -48,7 +48,6 @@ pub mod expr;
 pub mod harness;
 pub mod http;
 pub mod ops;
-pub mod partiql;
 mod server;
 pub mod service;
 pub mod store;

@@ -481,7 +481,7 @@ macro_rules! partiql_command {
             type Output = $output;
             fn tables(&self) -> Vec<String> {
                 let $s = self;
-                crate::partiql::tables($statements)
+                crate::ops::partiql::tables($statements)
             }
             fn check(&self) -> Result<()> {
                 let $s = self;

@@ -6,8 +6,8 @@
 use super::command::Ctx;
 use super::common::{CapacityMode, ConsumedCapacity, ItemOut};
 use crate::error::{messages::partiql as m, Error, ErrorKind, Result};
-use crate::partiql::compile::{self, Command};
-use crate::partiql::{self, exec};
+use crate::ops::partiql::compile::{self, Command};
+use crate::ops::partiql::{self, exec};
 use crate::store::Store;
 use crate::value::{AttributeValue, Item};
 use serde::Serialize;

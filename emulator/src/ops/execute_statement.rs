@@ -1,4 +1,4 @@
-//! ExecuteStatement: one PartiQL statement (see `crate::partiql`), run as
+//! ExecuteStatement: one PartiQL statement (see `crate::ops::partiql`), run as
 //! the GetItem, Query, Scan, PutItem, UpdateItem or DeleteItem it compiles
 //! to. A paginated SELECT returns a `NextToken` that carries its
 //! LastEvaluatedKey (`partiql::token`).
@@ -6,7 +6,7 @@
 use super::command::Ctx;
 use super::common::{CapacityMode, ConsumedCapacity, ItemOut};
 use crate::error::Result;
-use crate::partiql::{self, exec, token};
+use crate::ops::partiql::{self, exec, token};
 use crate::store::Store;
 use crate::value::{AttributeValue, Item};
 use serde::Serialize;

@@ -18,6 +18,7 @@ pub mod continuous_backups;
 pub mod export_source;
 pub mod exprs;
 pub mod idempotency;
+pub mod partiql;
 pub mod read;
 pub mod restore;
 pub mod table_description;
