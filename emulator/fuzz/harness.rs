@@ -67,17 +67,23 @@ pub fn expression_parser(data: &[u8]) {
     for kind in [ExprKind::Condition, ExprKind::Filter] {
         if let Ok(c) = expr::parse_condition(src, kind) {
             let printed = c.to_string();
-            assert_eq!(expr::parse_condition(&printed, kind).as_ref(), Ok(&c), "{printed}");
+            if reparsable(&printed) {
+                assert_eq!(expr::parse_condition(&printed, kind).as_ref(), Ok(&c), "{printed}");
+            }
         }
     }
     let _ = expr::parse_key_condition(src);
     if let Ok(u) = expr::parse_update(src) {
         let printed = u.to_string();
-        assert_eq!(expr::parse_update(&printed).as_ref(), Ok(&u), "{printed}");
+        if reparsable(&printed) {
+            assert_eq!(expr::parse_update(&printed).as_ref(), Ok(&u), "{printed}");
+        }
     }
     if let Ok(p) = expr::parse_projection(src) {
         let printed = p.to_string();
-        assert_eq!(expr::parse_projection(&printed).as_ref(), Ok(&p), "{printed}");
+        if reparsable(&printed) {
+            assert_eq!(expr::parse_projection(&printed).as_ref(), Ok(&p), "{printed}");
+        }
     }
 }
 
@@ -101,6 +107,14 @@ pub fn partiql_parser(data: &[u8]) {
         }
         Err(e) => assert_eq!(e.kind, ErrorKind::Validation, "{src}: {}", e.message),
     }
+}
+
+/// Whether a printed expression is within the service's 4 KB expression
+/// size, so it must parse again. The printer writes its canonical spacing
+/// (`a, b` for `a,b`), so an input just under the limit can print just over
+/// it (found by a 10-minute run); that is the limit working, not a bug.
+fn reparsable(printed: &str) -> bool {
+    printed.len() <= 4096
 }
 
 /// The operations a whole request may name (first input byte picks one).
