@@ -8,6 +8,7 @@ mod embedding;
 mod exports;
 mod expressions;
 mod fidelity;
+mod fidelity_capacity;
 mod harness;
 mod items_basic;
 mod model;

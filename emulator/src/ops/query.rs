@@ -159,7 +159,8 @@ impl Read for Query {
         };
         let page = read::read_page(
             &source,
-            entries,
+            entries.map(|e| (0, e)),
+            read::Walk::ONE_PARTITION,
             self.limit,
             parsed.filter.as_ref(),
             select,
