@@ -14,7 +14,25 @@
 /// `Invalid {kind}: {detail}` (quoted: "Invalid UpdateExpression: ...",
 /// "Invalid ProjectionExpression: ...", "Invalid FilterExpression: ...").
 pub fn invalid_expression(kind: &str, detail: &str) -> String {
+    // An out-of-range list index in an UpdateExpression comes back with the
+    // request validator's lead (quoted below).
+    if kind == "UpdateExpression" && detail.starts_with(LIST_INDEX_OUT_OF_RANGE) {
+        return format!("1 validation error detected: Invalid {kind}: {detail}");
+    }
     format!("Invalid {kind}: {detail}")
+}
+
+const LIST_INDEX_OUT_OF_RANGE: &str = "List index is not within the allowable range";
+
+/// A list index above 4,294,967,294 in a document path. Quoted from the live
+/// service twice: "Invalid ProjectionExpression: List index is not within the
+/// allowable range; index: [99999999999999]" (scylladb/scylladb#25951, a
+/// maintainer running the test against DynamoDB, 2025-09) and
+/// "1 validation error detected: Invalid UpdateExpression: List index is not
+/// within the allowable range; index: [4294967295]" (floci-io/floci#3073,
+/// measured on DynamoDB us-east-1, 2026-09-05; 4294967294 is accepted).
+pub fn list_index_out_of_range(index: &str) -> String {
+    format!("{LIST_INDEX_OUT_OF_RANGE}; index: [{index}]")
 }
 
 /// A parse failure (quoted: `Syntax error; token: "-", near: "a-b"`,
