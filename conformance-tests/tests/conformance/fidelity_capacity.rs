@@ -111,3 +111,51 @@ async fn an_empty_table_scan_still_reads_every_partition() {
     assert_eq!(scan_units(c, true, |r| r).await, 4.0);
     assert_eq!(scan_units(c, false, |r| r).await, 2.0);
 }
+
+/// "For index queries that read attributes that are not projected, [...]
+/// you are charged for read capacity units for every base table item
+/// fetched. This charge is for reading each entire item from the table"
+/// (Developer Guide, local secondary indexes, provisioned throughput
+/// considerations).
+#[tokio::test]
+async fn an_lsi_read_of_unprojected_attributes_pays_for_the_table_fetch() {
+    use super::query_scan::{create_table as create, key_schema, lsi, projection};
+    use aws_sdk_dynamodb::types::{ProjectionType, ScalarAttributeType as Ty, Select};
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    create(
+        c,
+        "lsicap",
+        &[("pk", Ty::S), ("sk", Ty::S), ("l", Ty::S)],
+        key_schema(&["pk"], &["sk"]),
+        vec![],
+        vec![lsi("byl", "pk", "l", projection(ProjectionType::KeysOnly, &[]))],
+    )
+    .await;
+    let blob = "x".repeat(5000);
+    let it = item(&[("pk", s("p")), ("sk", s("a")), ("l", s("L")), ("blob", s(&blob))]);
+    c.put_item().table_name("lsicap").set_item(Some(it)).send().await.unwrap();
+    let query = |select: Select| {
+        c.query()
+            .table_name("lsicap")
+            .index_name("byl")
+            .key_condition_expression("pk = :p")
+            .expression_attribute_values(":p", s("p"))
+            .consistent_read(true)
+            .select(select)
+            .return_consumed_capacity(ReturnConsumedCapacity::Indexes)
+            .send()
+    };
+    // The index entry alone: one unit on the index, nothing on the table.
+    let out = query(Select::AllProjectedAttributes).await.unwrap();
+    let cc = out.consumed_capacity().unwrap();
+    assert_eq!(cc.capacity_units(), Some(1.0), "{cc:?}");
+    assert_eq!(cc.table().and_then(|t| t.capacity_units()), Some(0.0), "{cc:?}");
+    // Every attribute: the ~5 KB item is fetched from the table (2 units).
+    let out = query(Select::AllAttributes).await.unwrap();
+    assert!(out.items()[0].contains_key("blob"));
+    let cc = out.consumed_capacity().unwrap();
+    assert_eq!(cc.capacity_units(), Some(3.0), "{cc:?}");
+    assert_eq!(cc.table().and_then(|t| t.capacity_units()), Some(2.0), "{cc:?}");
+    assert_eq!(cc.local_secondary_indexes().unwrap()["byl"].capacity_units(), Some(1.0), "{cc:?}");
+}

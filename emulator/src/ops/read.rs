@@ -214,16 +214,45 @@ impl<'a> Source<'a> {
         reads.max(writes).clamp(1, 1 << 16) as u32
     }
 
+    /// Whether returning items under `select` / `projection` fetches them
+    /// from the table: an LSI read that asks for attributes the index does
+    /// not project (a GSI refuses such a read).
+    pub fn fetches(&self, select: Select, projection: Option<&Projection>) -> bool {
+        let Some((_, index)) = self.index else { return false };
+        if index.kind != IndexKind::Local || index.projection == IndexProjection::All {
+            return false;
+        }
+        match select {
+            Select::AllAttributes => true,
+            Select::SpecificAttributes => projection.is_some_and(|p| {
+                p.top_level_names().into_iter().any(|n| !index.projects(&self.table.def.key, n))
+            }),
+            Select::AllProjectedAttributes | Select::Count => false,
+        }
+    }
+
     /// Consumed capacity of a page that cost `units` strongly consistent
-    /// read units.
-    pub fn capacity(&self, mode: CapacityMode, units: u64, consistent: bool) -> Option<ConsumedCapacity> {
-        let units = if consistent { units as f64 } else { units as f64 / 2.0 };
-        common::read_capacity(
+    /// read units on the source, plus `fetched` on the table for items an
+    /// LSI read fetched from it.
+    pub fn capacity(
+        &self,
+        mode: CapacityMode,
+        units: u64,
+        fetched: u64,
+        consistent: bool,
+    ) -> Option<ConsumedCapacity> {
+        let scale = |u: u64| if consistent { u as f64 } else { u as f64 / 2.0 };
+        let name = &self.table.def.name;
+        let mut out = common::read_capacity(
             mode,
-            &self.table.def.name,
+            name,
             self.index.map(|(_, i)| (i.name.as_str(), i.kind)),
-            units,
-        )
+            scale(units),
+        )?;
+        if fetched > 0 {
+            out.add(&common::read_capacity(mode, name, None, scale(fetched))?);
+        }
+        Some(out)
     }
 }
 
@@ -257,7 +286,7 @@ impl Output {
         consistent: bool,
     ) -> Self {
         Output {
-            consumed_capacity: source.capacity(capacity, page.units, consistent),
+            consumed_capacity: source.capacity(capacity, page.units, page.fetched, consistent),
             items: (select != Select::Count).then_some(page.items),
             count: page.count,
             scanned_count: page.scanned,
@@ -298,6 +327,12 @@ pub struct Page {
     pub bytes: usize,
     /// Strongly consistent read units the page cost (see [`Walk`]).
     pub units: u64,
+    /// Strongly consistent read units of table items an LSI read fetched:
+    /// "you are charged for read capacity units for every base table item
+    /// fetched. This charge is for reading each entire item from the table"
+    /// (Developer Guide, "Provisioned throughput considerations for local
+    /// secondary indexes"), each item rounded up to 4 KB.
+    pub fetched: u64,
     /// Where the next page starts, when this one stopped early.
     pub last_key: Option<Item>,
 }
@@ -352,7 +387,9 @@ pub fn read_page<'a>(
     select: Select,
     projection: Option<&Projection>,
 ) -> Page {
-    let mut page = Page { items: Vec::new(), count: 0, scanned: 0, bytes: 0, units: 0, last_key: None };
+    let mut page =
+        Page { items: Vec::new(), count: 0, scanned: 0, bytes: 0, units: 0, fetched: 0, last_key: None };
+    let fetches = source.fetches(select, projection);
     // Bytes read in each partition passed through, in walk order.
     let mut by_partition: Vec<(u32, usize)> = Vec::new();
     let mut last_hash = None;
@@ -382,6 +419,9 @@ pub fn read_page<'a>(
             }
             if filter.is_none_or(|f| f.evaluate(&stored.item_where(|name| filter_names.contains(&name)))) {
                 page.count += 1;
+                if fetches {
+                    page.fetched += stored.size().div_ceil(4096) as u64;
+                }
                 if select != Select::Count {
                     page.items.push(source.shape(stored, select, projection));
                 }
