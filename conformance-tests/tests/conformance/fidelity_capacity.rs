@@ -159,3 +159,78 @@ async fn an_lsi_read_of_unprojected_attributes_pays_for_the_table_fetch() {
     assert_eq!(cc.table().and_then(|t| t.capacity_units()), Some(2.0), "{cc:?}");
     assert_eq!(cc.local_secondary_indexes().unwrap()["byl"].capacity_units(), Some(1.0), "{cc:?}");
 }
+
+/// Non-transactional operations report `CapacityUnits` alone (the API
+/// model's own PutItem / DeleteItem examples: `{"CapacityUnits": 1,
+/// "TableName": "Music"}`); transactions add the read / write split.
+#[tokio::test]
+async fn only_transactions_split_capacity_into_read_and_write_units() {
+    use aws_sdk_dynamodb::types::{Get, Put, TransactGetItem, TransactWriteItem};
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    create_table(c, T, false, &[("byn", "g")], &[]).await;
+    let it = item(&[("pk", s("a")), ("g", s("G"))]);
+    let no_split = |cc: &aws_sdk_dynamodb::types::ConsumedCapacity, what: &str| {
+        assert!(cc.capacity_units().is_some(), "{what}: {cc:?}");
+        assert_eq!((cc.read_capacity_units(), cc.write_capacity_units()), (None, None), "{what}: {cc:?}");
+        if let Some(t) = cc.table() {
+            assert_eq!((t.read_capacity_units(), t.write_capacity_units()), (None, None), "{what}: {cc:?}");
+        }
+        for g in cc.global_secondary_indexes().into_iter().flat_map(|m| m.values()) {
+            assert_eq!((g.read_capacity_units(), g.write_capacity_units()), (None, None), "{what}: {cc:?}");
+        }
+    };
+    for mode in [ReturnConsumedCapacity::Total, ReturnConsumedCapacity::Indexes] {
+        let out = c
+            .put_item()
+            .table_name(T)
+            .set_item(Some(it.clone()))
+            .return_consumed_capacity(mode.clone())
+            .send()
+            .await
+            .unwrap();
+        no_split(out.consumed_capacity().unwrap(), "PutItem");
+        let out = c
+            .get_item()
+            .table_name(T)
+            .key("pk", s("a"))
+            .return_consumed_capacity(mode.clone())
+            .send()
+            .await
+            .unwrap();
+        no_split(out.consumed_capacity().unwrap(), "GetItem");
+        let out = c.scan().table_name(T).return_consumed_capacity(mode.clone()).send().await.unwrap();
+        no_split(out.consumed_capacity().unwrap(), "Scan");
+        let out = c
+            .query()
+            .table_name(T)
+            .index_name("byn")
+            .key_condition_expression("g = :g")
+            .expression_attribute_values(":g", s("G"))
+            .return_consumed_capacity(mode.clone())
+            .send()
+            .await
+            .unwrap();
+        no_split(out.consumed_capacity().unwrap(), "Query");
+    }
+    let put = Put::builder().table_name(T).set_item(Some(item(&[("pk", s("b"))]))).build().unwrap();
+    let out = c
+        .transact_write_items()
+        .transact_items(TransactWriteItem::builder().put(put).build())
+        .return_consumed_capacity(ReturnConsumedCapacity::Total)
+        .send()
+        .await
+        .unwrap();
+    let cc = &out.consumed_capacity()[0];
+    assert_eq!((cc.capacity_units(), cc.write_capacity_units()), (Some(2.0), Some(2.0)), "{cc:?}");
+    let get = Get::builder().table_name(T).key("pk", s("b")).build().unwrap();
+    let out = c
+        .transact_get_items()
+        .transact_items(TransactGetItem::builder().get(get).build())
+        .return_consumed_capacity(ReturnConsumedCapacity::Total)
+        .send()
+        .await
+        .unwrap();
+    let cc = &out.consumed_capacity()[0];
+    assert_eq!((cc.capacity_units(), cc.read_capacity_units()), (Some(2.0), Some(2.0)), "{cc:?}");
+}
