@@ -280,7 +280,9 @@ pub fn key_condition_missing(name: &str) -> String {
 /// A document path in a key condition (quoted from a real-service capture; gets the prefix).
 pub const KEY_CONDITION_NESTED: &str = "KeyConditionExpressions cannot have conditions on nested attributes";
 
-/// More conditions than key attributes (recalled; not prefixed).
+/// More than two conditions for a key of one or two attributes (recalled;
+/// not prefixed). A multi-attribute GSI key (up to 8 conditions) reports a
+/// repeated key or a non-key attribute instead.
 pub const KEY_CONDITION_LENGTH: &str = "Conditions can be of length 1 or 2 only";
 
 /// A filter on a primary key attribute in Query (recalled; gets the prefix).
