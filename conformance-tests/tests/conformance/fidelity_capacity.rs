@@ -234,3 +234,26 @@ async fn only_transactions_split_capacity_into_read_and_write_units() {
     let cc = &out.consumed_capacity()[0];
     assert_eq!((cc.capacity_units(), cc.read_capacity_units()), (Some(2.0), Some(2.0)), "{cc:?}");
 }
+
+/// The partition count follows the warm throughput the table reports: at
+/// 3,000 reads per partition, 24,000 warm reads are 8 partitions.
+#[tokio::test]
+async fn a_warmer_table_has_more_partitions_to_scan() {
+    use aws_sdk_dynamodb::types::WarmThroughput;
+    let env = TestEnv::new().await;
+    let c = &env.client;
+    create_table(c, T, false, &[], &[]).await;
+    c.put_item().table_name(T).set_item(Some(key1("a"))).send().await.unwrap();
+    c.update_table()
+        .table_name(T)
+        .warm_throughput(WarmThroughput::builder().read_units_per_second(24_000).build())
+        .send()
+        .await
+        .unwrap();
+    let desc = c.describe_table().table_name(T).send().await.unwrap();
+    assert_eq!(
+        desc.table().and_then(|t| t.warm_throughput()).and_then(|w| w.read_units_per_second()),
+        Some(24_000)
+    );
+    assert_eq!(scan_units(c, true, |r| r).await, 8.0);
+}
