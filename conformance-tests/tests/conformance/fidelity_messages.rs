@@ -217,6 +217,37 @@ async fn start_keys_that_do_not_fit_the_schema() {
             .await
     );
     assert_eq!(msg, "The provided starting key is invalid");
+    // A start key of another partition than the key condition's: its own
+    // text (matched verbatim by applications, e.g. the backendjs driver).
+    let (code, msg) = expect_err!(
+        c.query()
+            .table_name("esk")
+            .key_condition_expression("pk = :a")
+            .expression_attribute_values(":a", s("x"))
+            .set_exclusive_start_key(Some(std::collections::HashMap::from([
+                ("pk".to_string(), s("other")),
+                ("sk".to_string(), s("y")),
+            ])))
+            .send()
+            .await
+    );
+    assert_eq!(code, "ValidationException");
+    assert_eq!(msg, "The provided starting key is outside query boundaries based on provided conditions");
+    let (_, msg) = expect_err!(
+        c.query()
+            .table_name("esk")
+            .index_name("byg")
+            .key_condition_expression("g = :a")
+            .expression_attribute_values(":a", s("x"))
+            .set_exclusive_start_key(Some(std::collections::HashMap::from([
+                ("pk".to_string(), s("x")),
+                ("sk".to_string(), s("y")),
+                ("g".to_string(), s("elsewhere")),
+            ])))
+            .send()
+            .await
+    );
+    assert_eq!(msg, "The provided starting key is outside query boundaries based on provided conditions");
     // Scan: with the schema detail (quoted: baopham/laravel-dynamodb#200).
     let (_, msg) = expect_err!(c.scan().table_name("esk").set_exclusive_start_key(Some(short)).send().await);
     assert_eq!(

@@ -391,7 +391,14 @@ pub fn start_key_outside_segment(total: u32, segment: u32) -> String {
         "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: {total} Segment: {segment}"
     )
 }
-/// Query's ExclusiveStartKey outside the sort key condition.
+/// Query's ExclusiveStartKey in another partition than the key condition's
+/// (the service's text: applications match on it verbatim, e.g. the
+/// backendjs DynamoDB driver maps it to "NotMatched" for its selects).
+pub const START_KEY_OUTSIDE_BOUNDARIES: &str =
+    "The provided starting key is outside query boundaries based on provided conditions";
+/// Query's ExclusiveStartKey outside the sort key condition (quoted from the
+/// service: note.kiriukun.com, "The provided starting key does not match the
+/// range key predicate", 2020).
 pub const START_KEY_OUTSIDE_RANGE: &str = "The provided starting key does not match the range key predicate";
 /// Query without any key condition.
 pub const QUERY_WITHOUT_KEY_CONDITION: &str =
