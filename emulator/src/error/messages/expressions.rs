@@ -31,6 +31,8 @@ const LIST_INDEX_OUT_OF_RANGE: &str = "List index is not within the allowable ra
 /// "1 validation error detected: Invalid UpdateExpression: List index is not
 /// within the allowable range; index: [4294967295]" (floci-io/floci#3073,
 /// measured on DynamoDB us-east-1, 2026-09-05; 4294967294 is accepted).
+/// AWS's own DAX JavaScript client raises the same "Invalid {kind}Expression:
+/// List index is not within the allowable range" client-side.
 pub fn list_index_out_of_range(index: &str) -> String {
     format!("{LIST_INDEX_OUT_OF_RANGE}; index: [{index}]")
 }
