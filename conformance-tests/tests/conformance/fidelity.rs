@@ -918,7 +918,7 @@ async fn a_hash_only_query_refuses_a_start_key_of_another_partition() {
     let env = TestEnv::new().await;
     let c = &env.client;
     table_with(c, &[key1("a"), key1("b")]).await;
-    let (code, _) = expect_err!(
+    let (code, msg) = expect_err!(
         c.query()
             .table_name(T)
             .key_condition_expression("pk = :a")
@@ -928,6 +928,7 @@ async fn a_hash_only_query_refuses_a_start_key_of_another_partition() {
             .await
     );
     assert_eq!(code, "ValidationException");
+    assert_eq!(msg, "The provided starting key is outside query boundaries based on provided conditions");
 }
 
 // ---- Messages ------------------------------------------------------------------------

@@ -9,6 +9,8 @@ mod embedding;
 mod exports;
 mod expressions;
 mod fidelity;
+mod fidelity_capacity;
+mod fidelity_messages;
 mod harness;
 mod items_basic;
 mod model;

@@ -1374,9 +1374,10 @@ async fn exclusive_start_key_errors() {
     );
     assert_eq!(code, "ValidationException");
     // A start key from another partition than the one queried.
-    let (code, _) =
+    let (code, msg) =
         expect_err!(q().set_exclusive_start_key(esk(&[("pk", s("p2")), ("sk", n("1"))])).send().await);
     assert_eq!(code, "ValidationException");
+    assert_eq!(msg, "The provided starting key is outside query boundaries based on provided conditions");
     // A well-formed start key need not name an existing item.
     let out = q().set_exclusive_start_key(esk(&[("pk", s("p1")), ("sk", n("1.5"))])).send().await.unwrap();
     assert_eq!(col(out.items(), "sk"), ["2", "3", "4"]);

@@ -188,8 +188,12 @@ fn flatten(c: &Condition, out: &mut Vec<Simple>) -> Result<()> {
 
 /// Resolves simple conditions against a key schema (shared with legacy KeyConditions).
 pub(crate) fn resolve_simple(mut conds: Vec<Simple>, hash: &[&str], range: &[&str]) -> Result<KeyQuery> {
-    let max = (hash.len() + range.len()).max(2);
-    if conds.len() > max {
+    // "Conditions can be of length 1 or 2 only" speaks of a one-or-two
+    // attribute key; a multi-attribute GSI key takes up to 8 conditions,
+    // and more conditions than key attributes there is a repeated key
+    // (one condition per key) or a non-key attribute (not supported).
+    let attrs = hash.len() + range.len();
+    if attrs <= 2 && conds.len() > 2 {
         return Err(Error::validation(m::KEY_CONDITION_LENGTH));
     }
     for (i, (name, _)) in conds.iter().enumerate() {

@@ -24,6 +24,9 @@ use crate::error::messages as m;
 pub const MAX_EXPRESSION_BYTES: usize = 4096;
 /// Deepest document path accepted (docs: 32 levels).
 pub const MAX_PATH_DEPTH: usize = 32;
+/// Largest list index accepted (observed on the live service: 4294967294
+/// appends, 4294967295 is refused).
+pub const MAX_LIST_INDEX: u32 = u32::MAX - 1;
 /// Most operands of IN (docs: 100).
 pub const MAX_IN_OPERANDS: usize = 100;
 /// Deepest nesting of parentheses / NOT / function calls the parser follows.
@@ -212,7 +215,18 @@ impl<'s> Parser<'s> {
                         Some(t) if t.tok == Tok::Number => t,
                         _ => return Err(self.err()),
                     };
-                    let index: u32 = self.text(t).parse().map_err(|_| self.err())?;
+                    // The service takes indexes up to 4,294,967,294 (an
+                    // index past the end appends); a larger one is refused
+                    // with its own message, not as a syntax error.
+                    let text = self.text(t);
+                    let index = match text.parse::<u64>() {
+                        Ok(i) if i <= u64::from(MAX_LIST_INDEX) => i as u32,
+                        Ok(_) => return Err(m::list_index_out_of_range(text)),
+                        Err(_) if text.bytes().all(|b| b.is_ascii_digit()) => {
+                            return Err(m::list_index_out_of_range(text))
+                        }
+                        Err(_) => return Err(self.err()),
+                    };
                     self.pos += 1;
                     self.expect(Tok::RBracket)?;
                     elems.push(PathElem::Index(index));

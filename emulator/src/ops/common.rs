@@ -227,15 +227,18 @@ pub fn read_capacity(
     };
     let mut out = consumed(mode, table, Some(units), None, table_units, lsis, gsis);
     if mode == CapacityMode::Indexes && table_units.is_none() {
-        out.table = Some(Capacity {
-            capacity_units: 0.0,
-            read_capacity_units: Some(0.0),
-            write_capacity_units: None,
-        });
+        out.table =
+            Some(Capacity { capacity_units: 0.0, read_capacity_units: None, write_capacity_units: None });
     }
     Some(out)
 }
 
+/// A figure as a non-transactional operation reports it: `CapacityUnits`
+/// only, without the read / write split. The service's own examples show
+/// PutItem and DeleteItem answering `{"CapacityUnits": 1, "TableName":
+/// "Music"}` (API model, examples file), and the split is observed on the
+/// live service only for transactions (TransactWriteItems, TransactGetItems,
+/// ExecuteTransaction): see [`ConsumedCapacity::split`].
 fn consumed(
     mode: CapacityMode,
     table: &str,
@@ -247,23 +250,36 @@ fn consumed(
 ) -> ConsumedCapacity {
     let total = read.unwrap_or(0.0) + write.unwrap_or(0.0);
     let detailed = mode == CapacityMode::Indexes;
+    let aggregate = |c: Capacity| Capacity { read_capacity_units: None, write_capacity_units: None, ..c };
+    let aggregated = |m: BTreeMap<String, Capacity>| -> BTreeMap<String, Capacity> {
+        m.into_iter().map(|(k, c)| (k, aggregate(c))).collect()
+    };
     ConsumedCapacity {
         table_name: table.to_string(),
         capacity_units: total,
-        read_capacity_units: read,
-        write_capacity_units: write,
+        read_capacity_units: None,
+        write_capacity_units: None,
         table: (detailed)
             .then(|| {
                 table_units.map(|u| Capacity {
                     capacity_units: u,
-                    read_capacity_units: read.map(|_| u),
-                    write_capacity_units: write.map(|_| u),
+                    read_capacity_units: None,
+                    write_capacity_units: None,
                 })
             })
             .flatten(),
-        local_secondary_indexes: (detailed && !lsis.is_empty()).then_some(lsis),
-        global_secondary_indexes: (detailed && !gsis.is_empty()).then_some(gsis),
+        local_secondary_indexes: (detailed && !lsis.is_empty()).then(|| aggregated(lsis)),
+        global_secondary_indexes: (detailed && !gsis.is_empty()).then(|| aggregated(gsis)),
     }
+}
+
+/// Which side of the read / write split a transactional figure is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Split {
+    /// `ReadCapacityUnits`.
+    Read,
+    /// `WriteCapacityUnits`.
+    Write,
 }
 
 /// `ItemCollectionMetrics` of a write to a table with local secondary
@@ -389,6 +405,28 @@ impl ConsumedCapacity {
                 }
             }
         }
+    }
+
+    /// The figure with its read / write split, as transactions report it
+    /// (`ReadCapacityUnits` or `WriteCapacityUnits` beside `CapacityUnits`,
+    /// on the total and on each table / index share).
+    pub fn split(mut self, side: Split) -> Self {
+        let set = |units: f64, r: &mut Option<f64>, w: &mut Option<f64>| match side {
+            Split::Read => *r = Some(units),
+            Split::Write => *w = Some(units),
+        };
+        set(self.capacity_units, &mut self.read_capacity_units, &mut self.write_capacity_units);
+        if let Some(t) = &mut self.table {
+            set(t.capacity_units, &mut t.read_capacity_units, &mut t.write_capacity_units);
+        }
+        for map in
+            [&mut self.local_secondary_indexes, &mut self.global_secondary_indexes].into_iter().flatten()
+        {
+            for c in map.values_mut() {
+                set(c.capacity_units, &mut c.read_capacity_units, &mut c.write_capacity_units);
+            }
+        }
+        self
     }
 
     /// Every unit doubled: transactional reads and writes cost twice.

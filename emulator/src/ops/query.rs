@@ -140,7 +140,7 @@ impl Read for Query {
                 if let Some(StartAfter::Table(k)) = &start {
                     let (pk, sk) = k.values();
                     if pk != query.pk[0] {
-                        return Err(Error::validation(messages::QUERY_START_KEY_INVALID));
+                        return Err(Error::validation(messages::START_KEY_OUTSIDE_BOUNDARIES));
                     }
                     check_start_in_range(&query, sk.as_slice())?;
                 }
@@ -150,7 +150,7 @@ impl Read for Query {
                 if let Some(StartAfter::Index(k)) = &start {
                     let (pk, sk, _) = k.values();
                     if pk != query.pk {
-                        return Err(Error::validation(messages::QUERY_START_KEY_INVALID));
+                        return Err(Error::validation(messages::START_KEY_OUTSIDE_BOUNDARIES));
                     }
                     check_start_in_range(&query, &sk)?;
                 }
@@ -159,7 +159,8 @@ impl Read for Query {
         };
         let page = read::read_page(
             &source,
-            entries,
+            entries.map(|e| (0, e)),
+            read::Walk::ONE_PARTITION,
             self.limit,
             parsed.filter.as_ref(),
             select,

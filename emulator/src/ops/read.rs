@@ -198,15 +198,61 @@ impl<'a> Source<'a> {
         }
     }
 
-    /// Consumed capacity for `bytes` read.
-    pub fn capacity(&self, mode: CapacityMode, bytes: usize, consistent: bool) -> Option<ConsumedCapacity> {
-        let units = common::read_units(bytes, consistent);
-        common::read_capacity(
+    /// How many partitions the source is spread over, as the service sizes
+    /// them: one partition serves at most 3,000 read or 1,000 write units
+    /// per second (Developer Guide, "Partitions and data distribution"), and
+    /// the table (or GSI) is sized for the warm throughput it reports
+    /// (12,000 reads and 4,000 writes for a new table: 4 partitions). An
+    /// LSI lives in its table's partitions.
+    pub fn partitions(&self) -> u32 {
+        let warm = match self.index {
+            Some((_, index)) if index.kind == IndexKind::Global => index.meta.warm,
+            _ => self.table.def.meta.warm,
+        };
+        let reads = (warm.read.max(0) as u64).div_ceil(3_000);
+        let writes = (warm.write.max(0) as u64).div_ceil(1_000);
+        reads.max(writes).clamp(1, 1 << 16) as u32
+    }
+
+    /// Whether returning items under `select` / `projection` fetches them
+    /// from the table: an LSI read that asks for attributes the index does
+    /// not project (a GSI refuses such a read).
+    pub fn fetches(&self, select: Select, projection: Option<&Projection>) -> bool {
+        let Some((_, index)) = self.index else { return false };
+        if index.kind != IndexKind::Local || index.projection == IndexProjection::All {
+            return false;
+        }
+        match select {
+            Select::AllAttributes => true,
+            Select::SpecificAttributes => projection.is_some_and(|p| {
+                p.top_level_names().into_iter().any(|n| !index.projects(&self.table.def.key, n))
+            }),
+            Select::AllProjectedAttributes | Select::Count => false,
+        }
+    }
+
+    /// Consumed capacity of a page that cost `units` strongly consistent
+    /// read units on the source, plus `fetched` on the table for items an
+    /// LSI read fetched from it.
+    pub fn capacity(
+        &self,
+        mode: CapacityMode,
+        units: u64,
+        fetched: u64,
+        consistent: bool,
+    ) -> Option<ConsumedCapacity> {
+        let scale = |u: u64| if consistent { u as f64 } else { u as f64 / 2.0 };
+        let name = &self.table.def.name;
+        let mut out = common::read_capacity(
             mode,
-            &self.table.def.name,
+            name,
             self.index.map(|(_, i)| (i.name.as_str(), i.kind)),
-            units,
-        )
+            scale(units),
+        )?;
+        if fetched > 0 {
+            out.add(&common::read_capacity(mode, name, None, scale(fetched))?);
+        }
+        Some(out)
     }
 }
 
@@ -240,7 +286,7 @@ impl Output {
         consistent: bool,
     ) -> Self {
         Output {
-            consumed_capacity: source.capacity(capacity, page.bytes, consistent),
+            consumed_capacity: source.capacity(capacity, page.units, page.fetched, consistent),
             items: (select != Select::Count).then_some(page.items),
             count: page.count,
             scanned_count: page.scanned,
@@ -277,10 +323,51 @@ pub struct Page {
     pub count: usize,
     /// Items read (before the filter).
     pub scanned: usize,
-    /// Bytes read (for capacity).
+    /// Bytes read (for the 1 MB page limit).
     pub bytes: usize,
+    /// Strongly consistent read units the page cost (see [`Walk`]).
+    pub units: u64,
+    /// Strongly consistent read units of table items an LSI read fetched:
+    /// "you are charged for read capacity units for every base table item
+    /// fetched. This charge is for reading each entire item from the table"
+    /// (Developer Guide, "Provisioned throughput considerations for local
+    /// secondary indexes"), each item rounded up to 4 KB.
+    pub fetched: u64,
     /// Where the next page starts, when this one stopped early.
     pub last_key: Option<Item>,
+}
+
+/// The stretch of the source's partitions one page walks, for its read
+/// capacity.
+///
+/// The rule (Developer Guide, "Capacity unit consumption for read
+/// operations"): Query and Scan charge for the items they read (before any
+/// filter), their sizes summed and rounded up to the next 4 KB. The service
+/// reads each partition separately, so the sum is rounded per partition,
+/// and a partition the walk passes through costs at least one unit even
+/// when it holds nothing: a Scan of a one-item table with 4 partitions
+/// costs 4.0 units (2.0 eventually consistent), as observed on the live
+/// service (issue 15); Amazon Keyspaces documents the same rule for its
+/// scans ("Estimate the read capacity consumption of table scans": empty
+/// partitions are read and charged). A Query reads one partition: its
+/// items' sizes summed, rounded up, at least one unit.
+#[derive(Clone, Copy, Debug)]
+pub struct Walk {
+    /// Partitions of the source ([`Source::partitions`]).
+    pub partitions: u32,
+    /// The partition hash the walk starts at.
+    pub from: u32,
+    /// The last partition hash the walk may reach (included).
+    pub to: u32,
+}
+
+impl Walk {
+    /// One partition (a Query).
+    pub const ONE_PARTITION: Walk = Walk { partitions: 1, from: 0, to: 0 };
+
+    fn partition(&self, hash: u32) -> u32 {
+        crate::store::range::segment_of(hash, self.partitions)
+    }
 }
 
 /// Items warmed together by [`read_page`].
@@ -288,15 +375,24 @@ const WARM_BATCH: usize = 16;
 
 /// Reads one page from `entries`: up to `limit` items and about 1 MB,
 /// applying the filter after the limit, as the service does.
+///
+/// `entries` come with their partition hash, and `walk` says which
+/// partitions the page may pass through (what its capacity is counted on).
 pub fn read_page<'a>(
     source: &Source<'_>,
-    entries: impl Iterator<Item = &'a StoredItem>,
+    entries: impl Iterator<Item = (u32, &'a StoredItem)>,
+    walk: Walk,
     limit: Option<usize>,
     filter: Option<&Condition>,
     select: Select,
     projection: Option<&Projection>,
 ) -> Page {
-    let mut page = Page { items: Vec::new(), count: 0, scanned: 0, bytes: 0, last_key: None };
+    let mut page =
+        Page { items: Vec::new(), count: 0, scanned: 0, bytes: 0, units: 0, fetched: 0, last_key: None };
+    let fetches = source.fetches(select, projection);
+    // Bytes read in each partition passed through, in walk order.
+    let mut by_partition: Vec<(u32, usize)> = Vec::new();
+    let mut last_hash = None;
     let limit = limit.unwrap_or(usize::MAX);
     // The filter sees only the attributes it names: decode just those.
     let filter_names = filter.map(Condition::top_level_names).unwrap_or_default();
@@ -304,19 +400,28 @@ pub fn read_page<'a>(
     // on a large table their cache misses then overlap. A batch never goes
     // past the limit.
     let mut entries = entries;
-    let mut batch: Vec<&StoredItem> = Vec::with_capacity(WARM_BATCH);
+    let mut batch: Vec<(u32, &StoredItem)> = Vec::with_capacity(WARM_BATCH);
     'page: loop {
         batch.clear();
         batch.extend(entries.by_ref().take(limit.saturating_sub(page.scanned).min(WARM_BATCH)));
         if batch.is_empty() {
             break;
         }
-        batch.iter().for_each(|s| s.warm());
-        for &stored in &batch {
+        batch.iter().for_each(|(_, s)| s.warm());
+        for &(hash, stored) in &batch {
             page.scanned += 1;
-            page.bytes += source.entry_size(stored);
+            let size = source.entry_size(stored);
+            page.bytes += size;
+            let partition = walk.partition(hash);
+            match by_partition.last_mut() {
+                Some((p, bytes)) if *p == partition => *bytes += size,
+                _ => by_partition.push((partition, size)),
+            }
             if filter.is_none_or(|f| f.evaluate(&stored.item_where(|name| filter_names.contains(&name)))) {
                 page.count += 1;
+                if fetches {
+                    page.fetched += stored.size().div_ceil(4096) as u64;
+                }
                 if select != Select::Count {
                     page.items.push(source.shape(stored, select, projection));
                 }
@@ -325,10 +430,19 @@ pub fn read_page<'a>(
             // without looking ahead: the key is returned even if nothing follows.
             if page.scanned >= limit || page.bytes >= PAGE_BYTES {
                 page.last_key = Some(source.last_key(stored));
+                last_hash = Some(hash);
                 break 'page;
             }
         }
     }
+    // Every partition from the start to where the page stopped (the end of
+    // the walk when it ran out of items) costs its bytes rounded up to
+    // 4 KB, at least one unit.
+    let first = walk.partition(walk.from);
+    let last = walk.partition(last_hash.unwrap_or(walk.to)).max(first);
+    let read: u64 = by_partition.iter().map(|(_, bytes)| bytes.div_ceil(4096) as u64).sum();
+    let empty = u64::from(last - first + 1).saturating_sub(by_partition.len() as u64);
+    page.units = read + empty;
     page
 }
 

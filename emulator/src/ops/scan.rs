@@ -7,7 +7,7 @@ use super::common::CapacityMode;
 use super::exprs::Params;
 use super::read::{self, Select, Source};
 use crate::error::{messages, Error, Result};
-use crate::store::{Db, StartAfter};
+use crate::store::{range, Db, StartAfter};
 use crate::value::Item;
 
 /// Scan's input ([`crate::Service::scan`]).
@@ -74,17 +74,27 @@ impl Read for Scan {
                 StartAfter::Table(k) => k.hash(),
                 StartAfter::Index(k) => k.hash(),
             };
-            if crate::store::range::segment_of(hash, total) != seg {
+            if range::segment_of(hash, total) != seg {
                 return Err(Error::validation(messages::start_key_outside_segment(total, seg)));
             }
         }
         let entries = match source.index {
-            None => table.scan(segment, read::table_start(&start)),
-            Some((i, _)) => table.scan_index(i, segment, read::index_start(&start)),
+            None => table.scan_hashed(segment, read::table_start(&start)),
+            Some((i, _)) => table.scan_index_hashed(i, segment, read::index_start(&start)),
         };
+        // The page walks the partitions from the start key (or the
+        // segment's first hash) to the segment's end.
+        let (seg_from, seg_to) = segment.map_or((0, u32::MAX), |(s, t)| range::segment_hash_span(s, t));
+        let from = match &start {
+            Some(StartAfter::Table(k)) => k.hash(),
+            Some(StartAfter::Index(k)) => k.hash(),
+            None => seg_from,
+        };
+        let walk = read::Walk { partitions: source.partitions(), from, to: seg_to };
         let page = read::read_page(
             &source,
             entries,
+            walk,
             self.limit,
             parsed.filter.as_ref(),
             select,

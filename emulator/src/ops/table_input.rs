@@ -278,7 +278,12 @@ pub fn check_key_structure(
             }
         }
         if names.all().any(|n| *n == e.attribute_name) {
-            return Err(Error::validation(if elems.len() == 2 {
+            // "Both the Hash Key and the Range Key ..." describes exactly
+            // one HASH and one RANGE element; a multi-attribute GSI key
+            // naming one attribute twice otherwise (two HASH, or more
+            // elements) has its own text.
+            let hash_and_range = elems.len() == 2 && elems[1].key_type == "RANGE";
+            return Err(Error::validation(if hash_and_range {
                 messages::KEY_NAMES_EQUAL
             } else {
                 messages::KEY_DUPLICATE_ATTRIBUTE

@@ -141,7 +141,11 @@ impl Read for TransactGetItems {
             return Err(Error::validation(messages::TRANSACTION_TOO_LARGE));
         }
         out.consumed_capacity = (capacity != CapacityMode::None).then(|| {
-            units.into_iter().filter_map(|(t, u)| common::read_capacity(capacity, &t, None, u)).collect()
+            units
+                .into_iter()
+                .filter_map(|(t, u)| common::read_capacity(capacity, &t, None, u))
+                .map(|c| c.split(common::Split::Read))
+                .collect()
         });
         Ok(out)
     }

@@ -4,7 +4,7 @@
 //! checks and decides every action; the apply step only writes.
 
 use super::command::{Ctx, Plan, Write};
-use super::common::{self, CapacityMode, ConsumedCapacity, ItemCollectionMetrics};
+use super::common::{self, CapacityMode, ConsumedCapacity, ItemCollectionMetrics, Split};
 use super::exprs::{self, Params};
 use super::idempotency::Tokens;
 use super::write::{self, Change, Reporting};
@@ -249,8 +249,10 @@ impl Write for TransactWriteItems {
                 ActionKind::ConditionCheck => {
                     let size = table.get(&key).map_or(0, StoredItem::size);
                     common::read_capacity(capacity, &def.name, None, common::read_units(size, true))
+                        .map(|c| c.split(Split::Read))
                 }
-                _ => common::write_capacity(capacity, &def, old.as_ref(), new.as_ref()),
+                _ => common::write_capacity(capacity, &def, old.as_ref(), new.as_ref())
+                    .map(|c| c.split(Split::Write)),
             };
             caps.extend(cap.map(ConsumedCapacity::doubled));
             if kind != ActionKind::ConditionCheck && (new.is_some() || old.is_some()) {
@@ -289,12 +291,15 @@ impl TransactWriteItems {
                         _ => table.def.request_key(&a.item),
                     };
                     let size = key.ok().and_then(|k| table.get(&k).map(StoredItem::size)).unwrap_or(0);
-                    caps.extend(common::read_capacity(
-                        capacity,
-                        &table.def.name,
-                        None,
-                        common::read_units(size, true),
-                    ));
+                    caps.extend(
+                        common::read_capacity(
+                            capacity,
+                            &table.def.name,
+                            None,
+                            common::read_units(size, true),
+                        )
+                        .map(|c| c.split(Split::Read)),
+                    );
                 }
             }
             response.consumed_capacity = Some(common::sum_by_table(caps));

@@ -189,6 +189,16 @@ impl Table {
         segment: Option<(u32, u32)>,
         start: Option<&PrimaryKey>,
     ) -> Box<dyn Iterator<Item = Entry<'a>> + 'a> {
+        Box::new(self.scan_hashed(segment, start).map(|(_, v)| v))
+    }
+
+    /// [`Table::scan`], each item with its partition hash (Scan's read
+    /// capacity is counted per partition).
+    pub fn scan_hashed<'a>(
+        &'a self,
+        segment: Option<(u32, u32)>,
+        start: Option<&PrimaryKey>,
+    ) -> Box<dyn Iterator<Item = (u32, Entry<'a>)> + 'a> {
         let (lo, hi) = match segment {
             Some((seg, total)) => {
                 let (a, b) = segment_hashes(seg, total);
@@ -200,7 +210,7 @@ impl Table {
             }
             None => (Unbounded, Unbounded),
         };
-        directed(lo, hi, start, true, |range| self.range(range))
+        Box::new(directed_keyed(lo, hi, start, true, |range| self.range(range)).map(|(k, v)| (k.hash(), v)))
     }
 
     /// Every entry of index `i` in index Scan order, restricted to a
@@ -211,6 +221,16 @@ impl Table {
         segment: Option<(u32, u32)>,
         start: Option<&IndexKey>,
     ) -> Box<dyn Iterator<Item = Entry<'a>> + 'a> {
+        Box::new(self.scan_index_hashed(i, segment, start).map(|(_, v)| v))
+    }
+
+    /// [`Table::scan_index`], each entry with its index partition hash.
+    pub fn scan_index_hashed<'a>(
+        &'a self,
+        i: usize,
+        segment: Option<(u32, u32)>,
+        start: Option<&IndexKey>,
+    ) -> Box<dyn Iterator<Item = (u32, Entry<'a>)> + 'a> {
         let floor = |hash: u32| IndexKey::new(hash, vec![], vec![], PrimaryKey::min());
         let (lo, hi) = match segment {
             Some((seg, total)) => {
@@ -219,7 +239,10 @@ impl Table {
             }
             None => (Unbounded, Unbounded),
         };
-        directed(lo, hi, start, true, |range| self.index_range(i, range))
+        Box::new(
+            directed_keyed(lo, hi, start, true, |range| self.index_range(i, range))
+                .map(|(k, v)| (k.hash(), v)),
+        )
     }
 }
 
@@ -232,12 +255,26 @@ impl Table {
 /// on a large table each descent is a handful of cache misses, more than
 /// comparing each returned key with the bound costs.
 fn directed<'a, K: Ord + Clone + 'a, I>(
+    lo: Bound<K>,
+    hi: Bound<K>,
+    start: Option<&K>,
+    forward: bool,
+    walk: impl FnOnce((Bound<K>, Bound<K>)) -> I,
+) -> Box<dyn Iterator<Item = Entry<'a>> + 'a>
+where
+    I: DoubleEndedIterator<Item = (&'a K, Entry<'a>)> + 'a,
+{
+    Box::new(directed_keyed(lo, hi, start, forward, walk).map(|(_, v)| v))
+}
+
+/// [`directed`], each entry with its key.
+fn directed_keyed<'a, K: Ord + Clone + 'a, I>(
     mut lo: Bound<K>,
     mut hi: Bound<K>,
     start: Option<&K>,
     forward: bool,
     walk: impl FnOnce((Bound<K>, Bound<K>)) -> I,
-) -> Box<dyn Iterator<Item = Entry<'a>> + 'a>
+) -> Box<dyn Iterator<Item = (&'a K, Entry<'a>)> + 'a>
 where
     I: DoubleEndedIterator<Item = (&'a K, Entry<'a>)> + 'a,
 {
@@ -253,10 +290,10 @@ where
     }
     if forward {
         let iter = walk((lo, Unbounded));
-        Box::new(iter.take_while(move |(k, _)| below_upper(*k, &hi)).map(|(_, v)| v))
+        Box::new(iter.take_while(move |(k, _)| below_upper(*k, &hi)))
     } else {
         let iter = walk((Unbounded, hi)).rev();
-        Box::new(iter.take_while(move |(k, _)| above_lower(*k, &lo)).map(|(_, v)| v))
+        Box::new(iter.take_while(move |(k, _)| above_lower(*k, &lo)))
     }
 }
 
@@ -288,6 +325,12 @@ fn segment_hashes(seg: u32, total: u32) -> (u32, Option<u32>) {
     let first = |seg: u64| (span * seg).div_ceil(total);
     let end = first(u64::from(seg) + 1);
     (first(u64::from(seg)) as u32, (end < span).then_some(end as u32))
+}
+
+/// The hashes segment `seg` of `total` covers, both ends included.
+pub fn segment_hash_span(seg: u32, total: u32) -> (u32, u32) {
+    let (first, end) = segment_hashes(seg, total);
+    (first, end.map_or(u32::MAX, |e| e - 1))
 }
 
 /// The parallel-scan segment (of `total`) that partition hash `hash` falls in.

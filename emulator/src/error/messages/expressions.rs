@@ -14,7 +14,27 @@
 /// `Invalid {kind}: {detail}` (quoted: "Invalid UpdateExpression: ...",
 /// "Invalid ProjectionExpression: ...", "Invalid FilterExpression: ...").
 pub fn invalid_expression(kind: &str, detail: &str) -> String {
+    // An out-of-range list index in an UpdateExpression comes back with the
+    // request validator's lead (quoted below).
+    if kind == "UpdateExpression" && detail.starts_with(LIST_INDEX_OUT_OF_RANGE) {
+        return format!("1 validation error detected: Invalid {kind}: {detail}");
+    }
     format!("Invalid {kind}: {detail}")
+}
+
+const LIST_INDEX_OUT_OF_RANGE: &str = "List index is not within the allowable range";
+
+/// A list index above 4,294,967,294 in a document path. Quoted from the live
+/// service twice: "Invalid ProjectionExpression: List index is not within the
+/// allowable range; index: [99999999999999]" (scylladb/scylladb#25951, a
+/// maintainer running the test against DynamoDB, 2025-09) and
+/// "1 validation error detected: Invalid UpdateExpression: List index is not
+/// within the allowable range; index: [4294967295]" (floci-io/floci#3073,
+/// measured on DynamoDB us-east-1, 2026-09-05; 4294967294 is accepted).
+/// AWS's own DAX JavaScript client raises the same "Invalid {kind}Expression:
+/// List index is not within the allowable range" client-side.
+pub fn list_index_out_of_range(index: &str) -> String {
+    format!("{LIST_INDEX_OUT_OF_RANGE}; index: [{index}]")
 }
 
 /// A parse failure (quoted: `Syntax error; token: "-", near: "a-b"`,
@@ -262,7 +282,9 @@ pub fn key_condition_missing(name: &str) -> String {
 /// A document path in a key condition (quoted from a real-service capture; gets the prefix).
 pub const KEY_CONDITION_NESTED: &str = "KeyConditionExpressions cannot have conditions on nested attributes";
 
-/// More conditions than key attributes (recalled; not prefixed).
+/// More than two conditions for a key of one or two attributes (recalled;
+/// not prefixed). A multi-attribute GSI key (up to 8 conditions) reports a
+/// repeated key or a non-key attribute instead.
 pub const KEY_CONDITION_LENGTH: &str = "Conditions can be of length 1 or 2 only";
 
 /// A filter on a primary key attribute in Query (recalled; gets the prefix).

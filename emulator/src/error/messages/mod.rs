@@ -375,18 +375,30 @@ pub fn gsi_does_not_project(index: &str, names: &[&str]) -> String {
         names.join(", ")
     )
 }
-/// Query's ExclusiveStartKey that does not fit the key schema.
+/// Query's ExclusiveStartKey that does not fit the key schema (quoted from
+/// the service: pynamodb/PynamoDB#50, a table Query with a key of other
+/// attributes; clarkie/dynogels#184, an index Query whose key lacks the
+/// index sort key).
 pub const QUERY_START_KEY_INVALID: &str = "The provided starting key is invalid";
-/// Scan's ExclusiveStartKey that does not fit the key schema.
+/// Scan's ExclusiveStartKey that does not fit the key schema (quoted from
+/// the service: baopham/laravel-dynamodb#200).
 pub const SCAN_START_KEY_INVALID: &str =
     "The provided starting key is invalid: The provided key element does not match the schema";
-/// A parallel-scan ExclusiveStartKey outside its segment.
+/// A parallel-scan ExclusiveStartKey outside its segment (quoted from the
+/// service in scylladb/scylladb#9270).
 pub fn start_key_outside_segment(total: u32, segment: u32) -> String {
     format!(
         "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: {total} Segment: {segment}"
     )
 }
-/// Query's ExclusiveStartKey outside the sort key condition.
+/// Query's ExclusiveStartKey in another partition than the key condition's
+/// (the service's text: applications match on it verbatim, e.g. the
+/// backendjs DynamoDB driver maps it to "NotMatched" for its selects).
+pub const START_KEY_OUTSIDE_BOUNDARIES: &str =
+    "The provided starting key is outside query boundaries based on provided conditions";
+/// Query's ExclusiveStartKey outside the sort key condition (quoted from the
+/// service: note.kiriukun.com, "The provided starting key does not match the
+/// range key predicate", 2020).
 pub const START_KEY_OUTSIDE_RANGE: &str = "The provided starting key does not match the range key predicate";
 /// Query without any key condition.
 pub const QUERY_WITHOUT_KEY_CONDITION: &str =
@@ -411,10 +423,15 @@ pub const UPDATE_ITEM_TOO_LARGE: &str = "Item size to update has exceeded the ma
 
 // ---- Transactions --------------------------------------------------------------
 
-/// Two actions of one transaction on the same item.
+/// Two actions of one transaction on the same item (recalled; the rule is
+/// the API reference's "no two actions can target the same item").
 pub const TRANSACTION_DUPLICATE_ITEM: &str =
     "Transaction request cannot include multiple operations on one item";
-/// A transaction over its 4 MB aggregate size.
+/// A transaction over its 4 MB aggregate size (recalled; the limit is the
+/// API reference's "The aggregate size of the items in the transaction
+/// cannot exceed 4 MB"). More than 100 actions is the API model's length
+/// constraint on TransactItems ("Member must have length less than or equal
+/// to 100"), reported by the request validation.
 pub const TRANSACTION_TOO_LARGE: &str = "Transaction request size exceeded the maximum allowed size of 4 MB";
 /// A TransactWriteItem with other than exactly one action.
 pub const TRANSACT_ITEM_SHAPE: &str = "TransactItems can only contain one of Check, Put, Update or Delete";

@@ -28,7 +28,7 @@ pub const FIRST_KEY_NOT_HASH: &str = "Invalid KeySchema: The first KeySchemaElem
 /// Second key schema element is not RANGE (observed).
 pub const SECOND_KEY_NOT_RANGE: &str =
     "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type";
-/// Hash and range key with the same attribute name.
+/// One HASH and one RANGE element naming the same attribute (recalled).
 pub const KEY_NAMES_EQUAL: &str =
     "Invalid KeySchema: Both the Hash Key and the Range Key element in the KeySchema have the same name";
 /// A key attribute without an attribute definition (observed).
@@ -41,7 +41,7 @@ pub fn index_keys_undefined(keys: &[&str], defs: &[&str]) -> String {
         defs.join(", ")
     )
 }
-/// Two attribute definitions with one name.
+/// Two attribute definitions with one name, whatever their types (recalled).
 pub const DUPLICATE_ATTRIBUTE_DEFINITION: &str =
     "One or more parameter values were invalid: Cannot have two attributes with the same name";
 /// Unused attribute definitions on a table without secondary indexes (observed).
@@ -88,7 +88,8 @@ pub fn gsi_key_too_many(index: &str) -> String {
 /// A GSI key schema listing a HASH element after a RANGE element.
 pub const KEY_HASH_AFTER_RANGE: &str =
     "Invalid KeySchema: All HASH KeySchemaElements must come before the RANGE KeySchemaElements";
-/// A key schema naming one attribute twice.
+/// A key schema naming one attribute twice other than as one HASH and one
+/// RANGE element: two HASH elements, or a multi-attribute GSI key (recalled).
 pub const KEY_DUPLICATE_ATTRIBUTE: &str = "Invalid KeySchema: Some index key attributes are duplicated";
 /// INCLUDE projection without NonKeyAttributes (observed).
 pub const INCLUDE_WITHOUT_NON_KEY: &str =
@@ -147,14 +148,21 @@ pub const STREAM_VIEW_TYPE_MISSING: &str =
     "One or more parameter values were invalid: StreamViewType must be specified when StreamEnabled is true";
 /// CreateTable with a disabled stream and a view type (observed).
 pub const CREATE_STREAM_DISABLED_WITH_VIEW_TYPE: &str = "One or more parameter values were invalid: Table is being created with a stream disabled, UpdateViewType should not be specified";
-/// UpdateTable disabling a stream with a view type (observed).
+/// UpdateTable disabling a stream with a view type (observed: quoted in
+/// hashicorp/terraform-provider-aws#1134).
 pub const UPDATE_STREAM_DISABLED_WITH_VIEW_TYPE: &str =
     "One or more parameter values were invalid: If stream is being disabled, then UpdateViewType must not be specified";
-/// Enabling a stream on a table that has one (observed).
+/// Enabling a stream on a table that has one (observed: quoted in
+/// scylladb/scylladb#6939 and hashicorp/terraform-provider-aws#18402).
 pub fn stream_already_enabled(table: &str) -> String {
     format!("Table already has an enabled stream: TableName: {table}")
 }
-/// Disabling a stream on a table without one.
+/// Disabling a stream on a table without one: a ValidationException (API
+/// reference, UpdateTable StreamSpecification: "You receive a
+/// ValidationException if you try to enable a stream on a table that
+/// already has a stream, or if you try to disable a stream on a table that
+/// doesn't have a stream"); the text mirrors the observed enabling one, no
+/// quote of this one has been found.
 pub fn stream_not_enabled(table: &str) -> String {
     format!("Table does not have an enabled stream: TableName: {table}")
 }
