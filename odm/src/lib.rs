@@ -140,6 +140,8 @@ mod odm;
 pub mod ops;
 pub mod permissions;
 pub mod schema;
+#[cfg(feature = "serde")]
+pub mod serde_attr;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tracking;
@@ -162,6 +164,8 @@ pub use ops::table::{Billing, Table, TableChanges, TableOptions, TableUpdates, W
 pub use ops::transaction::{TransactGet, TransactGetOutput, TransactWrite};
 pub use ops::update::Returning;
 pub use schema::Schema;
+#[cfg(feature = "serde")]
+pub use serde_attr::{Json, Serde};
 pub use tracking::Tracked;
 pub use types::{Attribute, Binary, DateAttribute, DateStorage, Decimal, Ref};
 

@@ -92,15 +92,11 @@ fn field(f: &FieldDesc, is_model: bool) -> Result<()> {
             || !a.indexes.is_empty()
             || a.version
             || a.ttl
-            || a.catch_all
             || a.created_at
             || a.updated_at
             || a.unique)
     {
-        return Err(Error::new(
-            f.span,
-            "keys, indexes, version, ttl, timestamps, unique and catch-all belong on a Model",
-        ));
+        return Err(Error::new(f.span, "keys, indexes, version, ttl, timestamps and unique belong on a Model"));
     }
     if a.with.is_some()
         && (a.storage.is_some()

@@ -42,6 +42,22 @@ pub enum AttrType {
     List(Box<AttrType>),
     /// A map (`M`) with the given attributes (a nested document).
     Map(Vec<AttributeDef>),
+    /// A map (`M`) with the given attributes that also keeps the keys it
+    /// does not declare (a nested document with a catch-all, or a tagged
+    /// enum: its tag is the declared attribute).
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, Direction};
+    /// # use ddb_odm::testing::doc::{base, item, s};
+    /// # use ddb_odm::AttributeValue;
+    /// let open = AttrType::OpenMap(vec![AttributeDef::new("city", AttrType::String)]);
+    /// let schema = base().attribute(AttributeDef::new("address", open)).build()?;
+    /// let address = AttributeValue::M(item([("city", s("Oslo")), ("floor", s("3"))]));
+    /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1")), ("address", address.clone())]))?;
+    /// assert_eq!(stored["address"], address); // `floor` is kept
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
+    OpenMap(Vec<AttributeDef>),
     /// A map (`M`) with any keys whose values all have the given type.
     Dict(Box<AttrType>),
     /// `SS`
@@ -52,8 +68,8 @@ pub enum AttrType {
     BinarySet,
     /// A string (`S`) restricted to the given values (a Rust enum).
     Enum(Vec<String>),
-    /// Any value, unchecked. Only valid for the catch-all map, never as a
-    /// declared attribute (strict conformance).
+    /// Any value, unchecked: an open value (`AttributeValue`, `Json`, a
+    /// serde type) at any depth, and the catch-all map's values.
     Any,
 }
 
@@ -79,14 +95,11 @@ impl AttrType {
     /// the schema is defined).
     pub(crate) fn check_definition(&self, path: &str) -> Result<()> {
         match self {
-            AttrType::Any => Err(Error::Schema(format!(
-                "attribute `{path}` has no declared type (an untyped value is only allowed in the catch-all map)"
-            ))),
             AttrType::List(elem) | AttrType::Dict(elem) => elem.check_definition(&format!("{path}[]")),
             AttrType::Map(sub) if sub.is_empty() => {
                 Err(Error::Schema(format!("map attribute `{path}` needs a sub-schema (its attributes)")))
             }
-            AttrType::Map(sub) => {
+            AttrType::Map(sub) | AttrType::OpenMap(sub) => {
                 for def in sub {
                     def.check_definition(&format!("{path}."))?;
                 }
@@ -96,6 +109,14 @@ impl AttrType {
                 Err(Error::Schema(format!("enum attribute `{path}` has no values")))
             }
             _ => Ok(()),
+        }
+    }
+
+    /// The declared attributes of a nested document (`Map`, `OpenMap`).
+    pub(crate) fn sub_attributes(&self) -> Option<&[AttributeDef]> {
+        match self {
+            AttrType::Map(sub) | AttrType::OpenMap(sub) => Some(sub),
+            _ => None,
         }
     }
 }

@@ -352,21 +352,23 @@ fn children<'a>(
 ) -> Vec<(String, &'a [AttributeDef], &'a mut Item)> {
     let mut out = Vec::new();
     match (ty, v) {
-        (AttrType::Map(sub), AttributeValue::M(m)) => out.push((path.to_string(), sub.as_slice(), m)),
+        (AttrType::Map(sub) | AttrType::OpenMap(sub), AttributeValue::M(m)) => {
+            out.push((path.to_string(), sub.as_slice(), m))
+        }
         (AttrType::List(elem) | AttrType::Dict(elem), AttributeValue::L(items)) => {
-            if let AttrType::Map(sub) = elem.as_ref() {
+            if let Some(sub) = elem.sub_attributes() {
                 for (i, item) in items.iter_mut().enumerate() {
                     if let AttributeValue::M(m) = item {
-                        out.push((format!("{path}[{i}]"), sub.as_slice(), m));
+                        out.push((format!("{path}[{i}]"), sub, m));
                     }
                 }
             }
         }
         (AttrType::Dict(elem), AttributeValue::M(entries)) => {
-            if let AttrType::Map(sub) = elem.as_ref() {
+            if let Some(sub) = elem.sub_attributes() {
                 for (k, item) in entries.iter_mut() {
                     if let AttributeValue::M(m) = item {
-                        out.push((join(path, k), sub.as_slice(), m));
+                        out.push((join(path, k), sub, m));
                     }
                 }
             }
@@ -430,7 +432,7 @@ fn type_matches(ty: &AttrType, v: &AttributeValue, save: bool) -> bool {
         (AttrType::Binary, V::B(_)) => true,
         (AttrType::Date(_), V::N(_) | V::S(_)) => true,
         (AttrType::List(_), V::L(_)) => true,
-        (AttrType::Map(_) | AttrType::Dict(_), V::M(_)) => true,
+        (AttrType::Map(_) | AttrType::OpenMap(_) | AttrType::Dict(_), V::M(_)) => true,
         (AttrType::StringSet, V::Ss(_))
         | (AttrType::NumberSet, V::Ns(_))
         | (AttrType::BinarySet, V::Bs(_)) => true,
@@ -447,6 +449,7 @@ fn type_check_value(ty: &AttrType, v: &mut AttributeValue, path: &str, save: boo
     }
     match (ty, v) {
         (AttrType::Map(sub), AttributeValue::M(m)) => type_check_level(sub, m, path, false, save),
+        (AttrType::OpenMap(sub), AttributeValue::M(m)) => type_check_level(sub, m, path, true, save),
         (AttrType::List(elem), AttributeValue::L(items)) => {
             for (i, e) in items.iter_mut().enumerate() {
                 type_check_value(elem, e, &format!("{path}[{i}]"), save)?;
@@ -473,7 +476,7 @@ fn expected(ty: &AttrType) -> &'static str {
         AttrType::Date(DateStorage::Iso8601) => "a date (S)",
         AttrType::Date(_) => "a date (N)",
         AttrType::List(_) => "L",
-        AttrType::Map(_) | AttrType::Dict(_) => "M",
+        AttrType::Map(_) | AttrType::OpenMap(_) | AttrType::Dict(_) => "M",
         AttrType::StringSet => "SS",
         AttrType::NumberSet => "NS",
         AttrType::BinarySet => "BS",
@@ -596,13 +599,13 @@ fn required_level(defs: &[AttributeDef], item: &Item, path: &str) -> Result<()> 
                 return Err(Error::validation(p, "is required"));
             }
             Some(AttributeValue::M(m)) => {
-                if let AttrType::Map(sub) = &def.ty {
+                if let Some(sub) = def.ty.sub_attributes() {
                     required_level(sub, m, &p)?;
                 }
             }
             Some(AttributeValue::L(items)) => {
                 if let AttrType::List(elem) = &def.ty
-                    && let AttrType::Map(sub) = elem.as_ref()
+                    && let Some(sub) = elem.sub_attributes()
                 {
                     for (i, e) in items.iter().enumerate() {
                         if let AttributeValue::M(m) = e {

@@ -121,7 +121,7 @@ impl Attribute for bool {
 
 /// Parses a stored number string as `T`, accepting forms such as `5.0` or
 /// `5E0` for integers.
-fn parse_number<T: std::str::FromStr>(n: &str) -> Result<T> {
+pub(crate) fn parse_number<T: std::str::FromStr>(n: &str) -> Result<T> {
     if let Ok(v) = n.parse::<T>() {
         return Ok(v);
     }

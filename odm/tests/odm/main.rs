@@ -13,6 +13,7 @@ mod item_actions;
 mod keys;
 mod permissions;
 mod query_scan;
+mod serde_values;
 mod tables;
 mod tracking;
 mod transactions;

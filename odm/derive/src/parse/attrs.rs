@@ -209,11 +209,13 @@ pub fn field_attrs(field: &Field) -> Result<FieldAttrs> {
                     "unique" => out.unique = true,
                     "template" => out.template = Some(lit_str(&meta)?),
                     "with" => out.with = Some(path(&meta)?),
+                    // Any serde type, through the built-in serde adapter.
+                    "serde" => out.with = Some(syn::parse_quote!(::ddb_odm::with::serde)),
                     _ => {
                         return Err(meta.error(
                             "unknown field option; expected one of: rename, default, default_fn, force_default, \
                              constant, required, validate, regex, get, set, storage, created_at, updated_at, ttl, \
-                             version, catch_all, combine, separator, unique, template, with",
+                             version, catch_all, combine, separator, unique, template, with, serde",
                         ))
                     }
                 }
