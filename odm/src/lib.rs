@@ -174,5 +174,6 @@ pub use types::{Attribute, Binary, DateAttribute, DateStorage, Decimal, Ref};
 pub mod __private {
     pub use crate::model::__private::*;
     pub use crate::types::reference::Populate;
+    pub use crate::types::tagged::__private::*;
     pub use time;
 }

@@ -79,6 +79,7 @@ pub fn model(desc: ModelDesc<'_>) -> Result<Checked<'_>> {
     }
     combined(&desc)?;
     templates(&desc)?;
+    unique_together(&desc)?;
     let indexes = if is_model { indexes(&desc, &roles)? } else { Vec::new() };
     Ok(Checked { desc, roles, indexes })
 }
@@ -179,6 +180,34 @@ fn templates(desc: &ModelDesc) -> Result<()> {
                     ));
                 }
                 None => return Err(Error::new(t.span(), format!("template names unknown field `{name}`"))),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A composite unique constraint names two or more distinct plain fields
+/// of a Model.
+fn unique_together(desc: &ModelDesc) -> Result<()> {
+    for u in &desc.attrs.unique {
+        if desc.kind != Kind::Model {
+            return Err(Error::new(u.span(), "unique constraints belong on a Model"));
+        }
+        let names: Vec<String> = u.value().split(',').map(|p| p.trim().to_string()).collect();
+        if names.len() < 2 || names.iter().any(String::is_empty) {
+            return Err(Error::new(
+                u.span(),
+                "a composite unique constraint names two or more fields (use #[odm(unique)] on a single field)",
+            ));
+        }
+        for (i, name) in names.iter().enumerate() {
+            match desc.fields.iter().find(|f| &f.name == name) {
+                Some(f) if !f.attrs.catch_all => {}
+                Some(_) => return Err(Error::new(u.span(), "the catch-all map cannot be unique")),
+                None => return Err(Error::new(u.span(), format!("unique names unknown field `{name}`"))),
+            }
+            if names[..i].contains(name) {
+                return Err(Error::new(u.span(), format!("unique names `{name}` twice")));
             }
         }
     }

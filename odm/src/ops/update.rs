@@ -532,7 +532,7 @@ impl<M: Record> UpdateBuilder<M> {
                 .update
                 .actions
                 .iter()
-                .any(|a| a.path().root().and_then(|r| schema.attribute_stored(r)).is_some_and(|d| d.unique))
+                .any(|a| a.path().root().and_then(|r| schema.attribute_stored(r)).is_some_and(|d| schema.is_unique_part(d)))
     }
 
     /// An update that sets or removes unique values: one transaction of the
@@ -547,7 +547,7 @@ impl<M: Record> UpdateBuilder<M> {
         let mut next = current.clone().unwrap_or_else(|| key.clone());
         for action in &self.update.actions {
             let Some(def) =
-                action.path().root().and_then(|r| schema.attribute_stored(r)).filter(|d| d.unique)
+                action.path().root().and_then(|r| schema.attribute_stored(r)).filter(|d| schema.is_unique_part(d))
             else {
                 continue;
             };

@@ -13,6 +13,7 @@ pub mod binary;
 pub mod date;
 pub mod reference;
 pub mod set;
+pub mod tagged;
 
 use crate::error::{Error, Result};
 use crate::item::{AttributeValue, type_name};
@@ -23,6 +24,7 @@ pub use binary::Binary;
 pub use date::{DateAttribute, DateStorage};
 pub use reference::Ref;
 pub use set::SetElement;
+pub use tagged::Tagged;
 
 /// A Rust type that is stored as one DynamoDB attribute.
 ///
