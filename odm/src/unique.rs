@@ -81,7 +81,8 @@ pub(crate) fn markers(schema: &Schema, stored: &Item) -> Result<Vec<Marker>> {
         let mut values = Vec::with_capacity(names.len());
         let mut texts = Vec::with_capacity(names.len());
         for name in &names {
-            let def = schema.attribute(name).ok_or_else(|| Error::Schema(format!("unknown attribute `{name}`")))?;
+            let def =
+                schema.attribute(name).ok_or_else(|| Error::Schema(format!("unknown attribute `{name}`")))?;
             let Some(v) = stored.get(&def.stored).filter(|v| !matches!(v, AttributeValue::Null(_))) else {
                 continue 'constraints;
             };

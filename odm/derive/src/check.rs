@@ -97,7 +97,10 @@ fn field(f: &FieldDesc, is_model: bool) -> Result<()> {
             || a.updated_at
             || a.unique)
     {
-        return Err(Error::new(f.span, "keys, indexes, version, ttl, timestamps and unique belong on a Model"));
+        return Err(Error::new(
+            f.span,
+            "keys, indexes, version, ttl, timestamps and unique belong on a Model",
+        ));
     }
     if a.with.is_some()
         && (a.storage.is_some()

@@ -30,8 +30,8 @@ mod index;
 pub mod pipeline;
 
 pub use attribute::{
-    AttrType, AttributeDef, Combine, DefaultValue, TaggedVariant, Template, TransformFn, Validator, ValidatorFn,
-    ValueFn,
+    AttrType, AttributeDef, Combine, DefaultValue, TaggedVariant, Template, TransformFn, Validator,
+    ValidatorFn, ValueFn,
 };
 pub use index::{IndexDef, IndexKind, Projection};
 pub use pipeline::{Direction, ITEM_ACTIONS, Step};
@@ -966,7 +966,10 @@ impl SchemaBuilder {
             }
             for (i, a) in group.iter().enumerate() {
                 let Some(def) = s.attribute(a) else {
-                    return Err(err(format!("the unique constraint ({}) names unknown `{a}`", group.join(", "))));
+                    return Err(err(format!(
+                        "the unique constraint ({}) names unknown `{a}`",
+                        group.join(", ")
+                    )));
                 };
                 if def.ty.key_type().is_none() {
                     return Err(err(format!(
@@ -975,7 +978,10 @@ impl SchemaBuilder {
                     )));
                 }
                 if group[..i].contains(a) {
-                    return Err(err(format!("the unique constraint ({}) names `{a}` twice", group.join(", "))));
+                    return Err(err(format!(
+                        "the unique constraint ({}) names `{a}` twice",
+                        group.join(", ")
+                    )));
                 }
             }
         }

@@ -368,7 +368,9 @@ fn check_tag(tag: &str, variants: &[super::TaggedVariant], m: &Item, path: &str)
             join(path, tag),
             format!("`{name}` is not a variant: expected one of {names:?}"),
         )),
-        Some(other) => Err(Error::validation(join(path, tag), format!("expected S, found {}", type_name(other)))),
+        Some(other) => {
+            Err(Error::validation(join(path, tag), format!("expected S, found {}", type_name(other))))
+        }
         None => Err(Error::validation(path, format!("needs its tag attribute `{tag}` (one of {names:?})"))),
     }
 }
@@ -463,7 +465,9 @@ fn type_matches(ty: &AttrType, v: &AttributeValue, save: bool) -> bool {
         (AttrType::Binary, V::B(_)) => true,
         (AttrType::Date(_), V::N(_) | V::S(_)) => true,
         (AttrType::List(_), V::L(_)) => true,
-        (AttrType::Map(_) | AttrType::OpenMap(_) | AttrType::Tagged { .. } | AttrType::Dict(_), V::M(_)) => true,
+        (AttrType::Map(_) | AttrType::OpenMap(_) | AttrType::Tagged { .. } | AttrType::Dict(_), V::M(_)) => {
+            true
+        }
         (AttrType::StringSet, V::Ss(_))
         | (AttrType::NumberSet, V::Ns(_))
         | (AttrType::BinarySet, V::Bs(_)) => true,

@@ -55,9 +55,15 @@ impl<'de> de::Deserializer<'de> for Deserializer {
             AttributeValue::Null(_) => visitor.visit_unit(),
             AttributeValue::L(items) => visitor.visit_seq(Seq(items.into_iter())),
             AttributeValue::M(m) => visitor.visit_map(Map { entries: m.into_iter(), value: None }),
-            AttributeValue::Ss(s) => visitor.visit_seq(Seq(s.into_iter().map(AttributeValue::S).collect::<Vec<_>>().into_iter())),
-            AttributeValue::Ns(s) => visitor.visit_seq(Seq(s.into_iter().map(AttributeValue::N).collect::<Vec<_>>().into_iter())),
-            AttributeValue::Bs(s) => visitor.visit_seq(Seq(s.into_iter().map(AttributeValue::B).collect::<Vec<_>>().into_iter())),
+            AttributeValue::Ss(s) => {
+                visitor.visit_seq(Seq(s.into_iter().map(AttributeValue::S).collect::<Vec<_>>().into_iter()))
+            }
+            AttributeValue::Ns(s) => {
+                visitor.visit_seq(Seq(s.into_iter().map(AttributeValue::N).collect::<Vec<_>>().into_iter()))
+            }
+            AttributeValue::Bs(s) => {
+                visitor.visit_seq(Seq(s.into_iter().map(AttributeValue::B).collect::<Vec<_>>().into_iter()))
+            }
             other => Err(SerdeError(format!("unsupported attribute value {other:?}"))),
         }
     }

@@ -96,10 +96,19 @@ impl ser::Serializer for Serializer {
     fn serialize_unit_struct(self, _name: &'static str) -> Result<AttributeValue> {
         Ok(AttributeValue::Null(true))
     }
-    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<AttributeValue> {
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<AttributeValue> {
         Ok(AttributeValue::S(variant.to_string()))
     }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<AttributeValue> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<AttributeValue> {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -129,7 +138,13 @@ impl ser::Serializer for Serializer {
     fn serialize_struct(self, _: &'static str, len: usize) -> Result<Map> {
         self.serialize_map(Some(len))
     }
-    fn serialize_struct_variant(self, _: &'static str, _: u32, name: &'static str, len: usize) -> Result<Map> {
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        name: &'static str,
+        len: usize,
+    ) -> Result<Map> {
         Ok(Map { entries: HashMap::with_capacity(len), key: None, variant: Some(name) })
     }
 }

@@ -135,7 +135,10 @@ pub mod __private {
             )),
             Some(other) => Err(Error::validation(
                 T::TAG,
-                format!("the tag of a {enum_name} must be a string (S), found {}", crate::item::type_name(&other)),
+                format!(
+                    "the tag of a {enum_name} must be a string (S), found {}",
+                    crate::item::type_name(&other)
+                ),
             )),
             None => Err(Error::validation(
                 "",

@@ -87,7 +87,9 @@ fn maps_without_a_sub_schema_are_refused_at_definition_and_open_values_accepted(
         assert!(matches!(err, Error::Schema(_)), "{err:?}");
     }
     // Open values (`AttributeValue`, `Json`, serde types) are allowed at any depth.
-    for ty in [AttrType::Any, AttrType::List(Box::new(AttrType::Any)), AttrType::Dict(Box::new(AttrType::Any))] {
+    for ty in
+        [AttrType::Any, AttrType::List(Box::new(AttrType::Any)), AttrType::Dict(Box::new(AttrType::Any))]
+    {
         Schema::builder("Open")
             .attribute(AttributeDef::new("id", AttrType::String))
             .attribute(AttributeDef::new("x", ty))

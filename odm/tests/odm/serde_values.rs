@@ -72,7 +72,11 @@ fn account(id: &str) -> Account {
             tags: vec![Serde(Plan::Free), Serde(Plan::Paid { seats: 1, until: Some("2030".into()) })],
             rest: HashMap::new(),
         },
-        history: vec![s("x"), n("2"), AttributeValue::M(Item::from([("k".to_string(), AttributeValue::Bool(true))]))],
+        history: vec![
+            s("x"),
+            n("2"),
+            AttributeValue::M(Item::from([("k".to_string(), AttributeValue::Bool(true))])),
+        ],
     }
 }
 
@@ -96,7 +100,10 @@ async fn serde_fields_and_open_values_round_trip_as_serde_dynamo_maps_them() {
     let AttributeValue::M(plan) = &prefs["plan"] else { panic!() };
     let AttributeValue::M(paid) = &plan["Paid"] else { panic!() };
     assert_eq!((paid["seats"].clone(), paid["until"].clone()), (n("3"), AttributeValue::Null(true)));
-    assert_eq!(prefs["limits"], AttributeValue::M(Item::from([("7".to_string(), AttributeValue::Bool(true))])));
+    assert_eq!(
+        prefs["limits"],
+        AttributeValue::M(Item::from([("7".to_string(), AttributeValue::Bool(true))]))
+    );
     // An absent Option<serde type> is no attribute.
     assert!(!stored.contains_key("backup"));
     // Json at any depth.

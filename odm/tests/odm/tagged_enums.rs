@@ -161,7 +161,11 @@ async fn an_unknown_or_missing_tag_is_a_clear_error() {
     let table = odm.table_name("drawings_tagged");
     for (id, shape, expected) in [
         ("x1", Item::from([("type".to_string(), s("Hexagon"))]), "`Hexagon` is not a variant"),
-        ("x2", Item::from([("radius".to_string(), AttributeValue::N("1".into()))]), "needs its tag attribute `type`"),
+        (
+            "x2",
+            Item::from([("radius".to_string(), AttributeValue::N("1".into()))]),
+            "needs its tag attribute `type`",
+        ),
     ] {
         let mut item = raw(&db, &odm, "d1").await;
         item.insert("id".into(), s(id));

@@ -60,7 +60,10 @@ async fn the_combination_is_unique_not_each_part() {
     let mut same_badge = member("m8", "acme", "dan@example.com");
     same_badge.badge = Some(7);
     let (field, value) = violation(members.create(&same_badge).await.unwrap_err());
-    assert_eq!((field.as_str(), value), ("tenant, badge", AttributeValue::L(vec![s("acme"), AttributeValue::N("7".into())])));
+    assert_eq!(
+        (field.as_str(), value),
+        ("tenant, badge", AttributeValue::L(vec![s("acme"), AttributeValue::N("7".into())]))
+    );
     // The single-attribute constraint still reports itself.
     let mut same_login = member("m9", "initech", "eve@example.com");
     same_login.login = "m1".into();
@@ -75,7 +78,9 @@ async fn of_concurrent_creates_with_one_combination_exactly_one_succeeds() {
     let tasks: Vec<_> = (0..8)
         .map(|i| {
             let members = members.clone();
-            tokio::spawn(async move { members.create(&member(&format!("m{i}"), "acme", "same@example.com")).await })
+            tokio::spawn(async move {
+                members.create(&member(&format!("m{i}"), "acme", "same@example.com")).await
+            })
         })
         .collect();
     let (mut ok, mut violations) = (0, 0);
