@@ -54,6 +54,7 @@ use crate::types::wrong_type;
 
 /// A string attribute parsed with `FromStr` (the shared body of the
 /// string-stored adapters).
+#[cfg(any(feature = "uuid", feature = "url", feature = "chrono"))]
 pub(crate) fn parse_string<T: std::str::FromStr>(v: Option<AttributeValue>, what: &str) -> Result<T>
 where
     T::Err: std::fmt::Display,

@@ -24,6 +24,13 @@ use ::serde::Serialize;
 use ::serde::de::DeserializeOwned;
 
 /// Encodes (`None` for a top-level `NULL`).
+///
+/// ```
+/// let v = ddb_odm::with::serde::to_attr(&std::collections::BTreeMap::from([("a", 1u8)]))?;
+/// assert!(matches!(v, Some(ddb_odm::AttributeValue::M(_))));
+/// assert_eq!(ddb_odm::with::serde::to_attr(&())?, None);
+/// # Ok::<(), ddb_odm::Error>(())
+/// ```
 pub fn to_attr<T: Serialize + ?Sized>(v: &T) -> Result<Option<AttributeValue>> {
     match crate::serde_attr::to_attribute_value(v)? {
         AttributeValue::Null(_) => Ok(None),
@@ -32,11 +39,23 @@ pub fn to_attr<T: Serialize + ?Sized>(v: &T) -> Result<Option<AttributeValue>> {
 }
 
 /// Decodes (an absent attribute as `NULL`).
+///
+/// ```
+/// use ddb_odm::AttributeValue;
+/// let n: u64 = ddb_odm::with::serde::from_attr(Some(AttributeValue::N("5".into())))?;
+/// assert_eq!(n, 5);
+/// assert!(ddb_odm::with::serde::from_attr::<u64>(None).is_err()); // absent is NULL, not a number
+/// # Ok::<(), ddb_odm::Error>(())
+/// ```
 pub fn from_attr<T: DeserializeOwned>(v: Option<AttributeValue>) -> Result<T> {
     crate::serde_attr::from_attribute_value(v.unwrap_or(AttributeValue::Null(true)))
 }
 
 /// Any value (the shape is serde's).
+///
+/// ```
+/// assert_eq!(ddb_odm::with::serde::attr_type(), ddb_odm::schema::AttrType::Any);
+/// ```
 pub fn attr_type() -> AttrType {
     AttrType::Any
 }

@@ -219,6 +219,9 @@ pub fn field_attrs(field: &Field) -> Result<FieldAttrs> {
                     "separator" => out.separator = Some(lit_str(&meta)?.value()),
                     "unique" => out.unique = true,
                     "template" => out.template = Some(lit_str(&meta)?),
+                    "with" | "serde" if out.with.is_some() => {
+                        return Err(meta.error("a field has one adapter: `with = \"...\"` or `serde`, once"));
+                    }
                     "with" => out.with = Some(path(&meta)?),
                     // Any serde type, through the built-in serde adapter.
                     "serde" => out.with = Some(syn::parse_quote!(::ddb_odm::with::serde)),
