@@ -16,7 +16,7 @@ fn type_error(found: &AttributeValue, expected: &str) -> SerdeError {
 /// A stored number as the integer type `T` (accepting `5.0` and `5E0`).
 fn integer<T: std::str::FromStr>(v: &AttributeValue) -> Result<T> {
     match v {
-        AttributeValue::N(n) => crate::types::parse_number(n).map_err(|e| SerdeError(e.to_string())),
+        AttributeValue::N(n) => crate::types::parse_number(n).map_err(SerdeError::from),
         other => Err(type_error(other, "a number (N)")),
     }
 }
@@ -114,8 +114,21 @@ impl<'de> de::Deserializer<'de> for Deserializer {
         visitor.visit_unit()
     }
 
+    /// A sequence; binary (`B`) reads as its bytes, so that a `Vec<u8>`
+    /// reads a binary attribute.
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.0 {
+            AttributeValue::B(b) => {
+                let bytes: Vec<AttributeValue> =
+                    b.into_inner().into_iter().map(|x| AttributeValue::N(x.to_string())).collect();
+                visitor.visit_seq(Seq(bytes.into_iter()))
+            }
+            other => Deserializer(other).deserialize_any(visitor),
+        }
+    }
+
     serde::forward_to_deserialize_any! {
-        bool char str string bytes byte_buf unit unit_struct seq tuple tuple_struct map struct identifier
+        bool char str string bytes byte_buf unit unit_struct tuple tuple_struct map struct identifier
     }
 }
 

@@ -172,6 +172,17 @@ impl std::fmt::Display for SerdeError {
 
 impl std::error::Error for SerdeError {}
 
+/// The reason of an ODM error met while (de)serializing (a number that
+/// does not fit, ...).
+impl From<Error> for SerdeError {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Validation { reason, .. } => SerdeError(reason),
+            other => SerdeError(other.to_string()),
+        }
+    }
+}
+
 impl serde::ser::Error for SerdeError {
     fn custom<T: std::fmt::Display>(msg: T) -> Self {
         SerdeError(msg.to_string())
@@ -183,3 +194,6 @@ impl serde::de::Error for SerdeError {
         SerdeError(msg.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -13,12 +13,12 @@ type Result<T> = std::result::Result<T, SerdeError>;
 pub(super) struct Serializer;
 
 fn number(text: String) -> Result<AttributeValue> {
-    crate::types::check_digits(&text).map_err(|e| SerdeError(e.to_string()))?;
+    crate::types::check_digits(&text)?;
     Ok(AttributeValue::N(text))
 }
 
 fn float(v: f64) -> Result<AttributeValue> {
-    crate::types::float_text(v).map(AttributeValue::N).map_err(|e| SerdeError(e.to_string()))
+    Ok(AttributeValue::N(crate::types::float_text(v)?))
 }
 
 fn variant(name: &str, value: AttributeValue) -> AttributeValue {
