@@ -31,6 +31,32 @@
 //! users.create(&User { id: "u2".into(), email: "ada@example.com".into() }).await?;
 //! # Ok(()) }
 //! ```
+//!
+//! A composite constraint: the same email may appear once per tenant.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> ddb_odm::Result<()> {
+//! use ddb_odm::{AttributeValue, Error, Model, Odm};
+//!
+//! #[derive(Model, Debug, Clone, PartialEq)]
+//! #[odm(table = "members", unique(fields = "tenant, email"))]
+//! struct Member { #[key] id: String, tenant: String, email: String }
+//!
+//! # let (_emu, client) = ddb_odm::testing::embedded().await;
+//! let members = Odm::new(client).model::<Member>().await?;
+//! let m = |id: &str, tenant: &str| Member { id: id.into(), tenant: tenant.into(), email: "ada@example.com".into() };
+//! members.create(&m("m1", "acme")).await?;
+//! members.create(&m("m2", "globex")).await?; // another tenant: fine
+//! match members.create(&m("m3", "acme")).await {
+//!     Err(Error::UniqueViolation { field, value }) => {
+//!         assert_eq!(field, "tenant, email");
+//!         assert_eq!(value, AttributeValue::L(vec![AttributeValue::S("acme".into()), AttributeValue::S("ada@example.com".into())]));
+//!     }
+//!     other => panic!("{other:?}"),
+//! }
+//! # Ok(()) }
+//! ```
 
 use crate::error::{CancellationCode, Error, Result};
 use crate::expr::{Comparator, Cond, Path, Placeholders};

@@ -39,6 +39,8 @@ enum Color {
 enum Layer {
     Fill { color: Color },
     Stroke { color: Color, width: u8 },
+    // Field names the generated code also uses.
+    Named { item: String, v: u8, inner: bool },
 }
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -56,7 +58,11 @@ fn drawing(id: &str, shape: Shape) -> Drawing {
         id: id.into(),
         shape,
         previous: None,
-        layers: vec![Layer::Fill { color: Color::Red }, Layer::Stroke { color: Color::Blue, width: 2 }],
+        layers: vec![
+            Layer::Fill { color: Color::Red },
+            Layer::Stroke { color: Color::Blue, width: 2 },
+            Layer::Named { item: "i".into(), v: 1, inner: true },
+        ],
     }
 }
 

@@ -65,13 +65,14 @@ fn tagged(desc: &EnumDesc, tag: &str) -> Tokens {
                 let stored: Vec<_> = fields.iter().map(|f| &f.2).collect();
                 encode_arms.push(quote! {
                     #ident::#vid { #(#fids),* } => {
-                        let mut item = ::ddb_odm::Item::new();
+                        // Not `item`: a variant field may be called that.
+                        let mut __odm_fields = ::ddb_odm::Item::new();
                         #(
-                            if let ::std::option::Option::Some(v) = ::ddb_odm::__private::encode::<#tys>(#fids, #stored)? {
-                                item.insert(::std::string::String::from(#stored), v);
+                            if let ::std::option::Option::Some(__odm_v) = ::ddb_odm::__private::encode::<#tys>(#fids, #stored)? {
+                                __odm_fields.insert(::std::string::String::from(#stored), __odm_v);
                             }
                         )*
-                        item
+                        __odm_fields
                     }
                 });
                 decode_arms.push(quote! {
