@@ -66,7 +66,8 @@
 //! [`Odm`]'s prefix and suffix are added), `expires = SECONDS` (default TTL
 //! of new items, needs a `ttl` field), `validate = "path"` (`fn(&M) ->
 //! Result<(), String>`), `get = "path"` / `set = "path"` (`fn(M) -> M`,
-//! schema-level transforms).
+//! schema-level transforms), `unique(fields = "a, b")` (a composite unique
+//! constraint, see [`unique`]).
 //!
 //! On fields:
 //!
@@ -86,13 +87,16 @@
 //! | `#[odm(ttl)]` | the TTL attribute (stored as epoch seconds) |
 //! | `#[odm(version)]` | optimistic locking on save, update, delete and transactions |
 //! | `#[odm(combine = "a,b", separator = "#")]` | a combined (composite) attribute |
-//! | `#[odm(catch_all)]` | a `HashMap<String, AttributeValue>` that keeps unknown attributes |
+//! | `#[odm(catch_all)]` | a `HashMap<String, AttributeValue>` that keeps unknown attributes (in a `Document` too) |
+//! | `#[odm(serde)]` | any serde type, stored as a map/list (feature `serde`, `ddb_odm::serde_attr`) |
 //!
 //! Field types: any [`Attribute`]: `String`, every integer and float type,
 //! [`Decimal`], `bool`, [`Binary`], `Option`, `Vec` (list), `HashMap` /
 //! `BTreeMap` with string keys, `HashSet` / `BTreeSet` (sets), dates
 //! (`time::OffsetDateTime`), `#[derive(Document)]` structs (maps),
-//! `#[derive(Enum)]` enums, and [`Ref`] to other models (`populate`).
+//! `#[derive(Enum)]` enums (tagged enums with data: [`types::tagged`]),
+//! [`Ref`] to other models (`populate`), and with feature `serde` open
+//! `Json` values and `Serde<T>`.
 //!
 //! Generated: `M::fields()` (typed [`Field`]s), `M::query_by_<attr>(v)` for
 //! the table's hash key and each index's hash key (index chosen
@@ -140,6 +144,8 @@ mod odm;
 pub mod ops;
 pub mod permissions;
 pub mod schema;
+#[cfg(feature = "serde")]
+pub mod serde_attr;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tracking;
@@ -162,6 +168,8 @@ pub use ops::table::{Billing, Table, TableChanges, TableOptions, TableUpdates, W
 pub use ops::transaction::{TransactGet, TransactGetOutput, TransactWrite};
 pub use ops::update::Returning;
 pub use schema::Schema;
+#[cfg(feature = "serde")]
+pub use serde_attr::{Json, Serde};
 pub use tracking::Tracked;
 pub use types::{Attribute, Binary, DateAttribute, DateStorage, Decimal, Ref};
 
@@ -170,5 +178,6 @@ pub use types::{Attribute, Binary, DateAttribute, DateStorage, Decimal, Ref};
 pub mod __private {
     pub use crate::model::__private::*;
     pub use crate::types::reference::Populate;
+    pub use crate::types::tagged::__private::*;
     pub use time;
 }

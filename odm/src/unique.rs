@@ -1,4 +1,6 @@
-//! Guaranteed uniqueness of non-key attributes (`#[odm(unique)]`).
+//! Guaranteed uniqueness of non-key attributes: one attribute
+//! (`#[odm(unique)]` on a field) or a combination (`#[odm(unique(fields =
+//! "tenant, email"))]` on the model: no two items share all the values).
 //!
 //! Each unique value owns a marker item in the model's table, keyed by
 //! `<model>#<attribute>#<value>` (the hash key, and the range key too if
@@ -29,6 +31,32 @@
 //! users.create(&User { id: "u2".into(), email: "ada@example.com".into() }).await?;
 //! # Ok(()) }
 //! ```
+//!
+//! A composite constraint: the same email may appear once per tenant.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> ddb_odm::Result<()> {
+//! use ddb_odm::{AttributeValue, Error, Model, Odm};
+//!
+//! #[derive(Model, Debug, Clone, PartialEq)]
+//! #[odm(table = "members", unique(fields = "tenant, email"))]
+//! struct Member { #[key] id: String, tenant: String, email: String }
+//!
+//! # let (_emu, client) = ddb_odm::testing::embedded().await;
+//! let members = Odm::new(client).model::<Member>().await?;
+//! let m = |id: &str, tenant: &str| Member { id: id.into(), tenant: tenant.into(), email: "ada@example.com".into() };
+//! members.create(&m("m1", "acme")).await?;
+//! members.create(&m("m2", "globex")).await?; // another tenant: fine
+//! match members.create(&m("m3", "acme")).await {
+//!     Err(Error::UniqueViolation { field, value }) => {
+//!         assert_eq!(field, "tenant, email");
+//!         assert_eq!(value, AttributeValue::L(vec![AttributeValue::S("acme".into()), AttributeValue::S("ada@example.com".into())]));
+//!     }
+//!     other => panic!("{other:?}"),
+//! }
+//! # Ok(()) }
+//! ```
 
 use crate::error::{CancellationCode, Error, Result};
 use crate::expr::{Comparator, Cond, Path, Placeholders};
@@ -39,7 +67,8 @@ use crate::ops::Conditions;
 use crate::schema::Schema;
 use aws_sdk_dynamodb::types::{Delete, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
 
-/// The attribute that marks a marker item (its value: `<model>.<attribute>`).
+/// The attribute that marks a marker item (its value: `<model>.<attribute>`,
+/// the attributes joined by `, ` for a composite constraint).
 ///
 /// ```
 /// assert_eq!(ddb_odm::unique::MARKER_ATTRIBUTE, "_unique");
@@ -66,23 +95,47 @@ fn text(v: &AttributeValue) -> Option<String> {
     }
 }
 
-/// The markers of a stored item's unique values.
+/// The markers of a stored item's unique values: one per constraint whose
+/// attributes all have a value. A single attribute's marker is keyed
+/// `<model>#<attribute>#<value>`; a composite one
+/// `<model>#<a>+<b>#<len>:<value a>#<len>:<value b>` (lengths keep the
+/// key unambiguous whatever the values contain), and its value is the
+/// list of the values.
 pub(crate) fn markers(schema: &Schema, stored: &Item) -> Result<Vec<Marker>> {
     let mut out = Vec::new();
-    for def in schema.attributes().iter().filter(|d| d.unique) {
-        let Some(v) = stored.get(&def.stored).filter(|v| !matches!(v, AttributeValue::Null(_))) else {
-            continue;
+    'constraints: for names in schema.unique_constraints() {
+        let mut values = Vec::with_capacity(names.len());
+        let mut texts = Vec::with_capacity(names.len());
+        for name in &names {
+            let def =
+                schema.attribute(name).ok_or_else(|| Error::Schema(format!("unknown attribute `{name}`")))?;
+            let Some(v) = stored.get(&def.stored).filter(|v| !matches!(v, AttributeValue::Null(_))) else {
+                continue 'constraints;
+            };
+            let t = text(v).ok_or_else(|| {
+                Error::validation(def.name.clone(), "a unique value must be a string, number or binary")
+            })?;
+            values.push(v.clone());
+            texts.push(t);
+        }
+        let (field, value, id) = match values.len() {
+            1 => {
+                let id = format!("{}#{}#{}", schema.model(), names[0], texts[0]);
+                (names[0].clone(), values.remove(0), id)
+            }
+            _ => {
+                let parts: Vec<String> = texts.iter().map(|t| format!("{}:{t}", t.len())).collect();
+                let id = format!("{}#{}#{}", schema.model(), names.join("+"), parts.join("#"));
+                (names.join(", "), AttributeValue::L(values), id)
+            }
         };
-        let t = text(v).ok_or_else(|| {
-            Error::validation(def.name.clone(), "a unique value must be a string, number or binary")
-        })?;
-        let id = AttributeValue::S(format!("{}#{}#{}", schema.model(), def.name, t));
+        let id = AttributeValue::S(id);
         let mut key = Item::new();
         key.insert(schema.hash_key().to_string(), id.clone());
         if let Some(r) = schema.range_key() {
             key.insert(r.to_string(), id);
         }
-        out.push(Marker { field: def.name.clone(), value: v.clone(), key });
+        out.push(Marker { field, value, key });
     }
     Ok(out)
 }
@@ -120,7 +173,7 @@ pub(crate) fn unchanged(schema: &Schema, read: Option<&Item>) -> Vec<Cond> {
     schema
         .attributes()
         .iter()
-        .filter(|d| d.unique)
+        .filter(|d| schema.is_unique_part(d))
         .map(|d| {
             match read.and_then(|i| i.get(&d.stored)).filter(|v| !matches!(v, AttributeValue::Null(_))) {
                 Some(v) => Cond::Compare(Path::attr(d.stored.clone()), Comparator::Eq, Ok(v.clone())),

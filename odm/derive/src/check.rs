@@ -79,6 +79,7 @@ pub fn model(desc: ModelDesc<'_>) -> Result<Checked<'_>> {
     }
     combined(&desc)?;
     templates(&desc)?;
+    unique_together(&desc)?;
     let indexes = if is_model { indexes(&desc, &roles)? } else { Vec::new() };
     Ok(Checked { desc, roles, indexes })
 }
@@ -92,14 +93,13 @@ fn field(f: &FieldDesc, is_model: bool) -> Result<()> {
             || !a.indexes.is_empty()
             || a.version
             || a.ttl
-            || a.catch_all
             || a.created_at
             || a.updated_at
             || a.unique)
     {
         return Err(Error::new(
             f.span,
-            "keys, indexes, version, ttl, timestamps, unique and catch-all belong on a Model",
+            "keys, indexes, version, ttl, timestamps and unique belong on a Model",
         ));
     }
     if a.with.is_some()
@@ -183,6 +183,34 @@ fn templates(desc: &ModelDesc) -> Result<()> {
                     ));
                 }
                 None => return Err(Error::new(t.span(), format!("template names unknown field `{name}`"))),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A composite unique constraint names two or more distinct plain fields
+/// of a Model.
+fn unique_together(desc: &ModelDesc) -> Result<()> {
+    for u in &desc.attrs.unique {
+        if desc.kind != Kind::Model {
+            return Err(Error::new(u.span(), "unique constraints belong on a Model"));
+        }
+        let names: Vec<String> = u.value().split(',').map(|p| p.trim().to_string()).collect();
+        if names.len() < 2 || names.iter().any(String::is_empty) {
+            return Err(Error::new(
+                u.span(),
+                "a composite unique constraint names two or more fields (use #[odm(unique)] on a single field)",
+            ));
+        }
+        for (i, name) in names.iter().enumerate() {
+            match desc.fields.iter().find(|f| &f.name == name) {
+                Some(f) if !f.attrs.catch_all => {}
+                Some(_) => return Err(Error::new(u.span(), "the catch-all map cannot be unique")),
+                None => return Err(Error::new(u.span(), format!("unique names unknown field `{name}`"))),
+            }
+            if names[..i].contains(name) {
+                return Err(Error::new(u.span(), format!("unique names `{name}` twice")));
             }
         }
     }

@@ -66,7 +66,22 @@ pub fn derive_document(input: TokenStream) -> TokenStream {
 }
 
 /// Derives `ddb_odm::Attribute` for a fieldless enum stored as a string,
-/// checked against its variants (the enum check).
+/// checked against its variants (the enum check). With `#[odm(tag =
+/// "type")]` the variants may carry named fields or one `Document`: each
+/// value is stored as a map tagged by its variant (`ddb_odm::types::tagged`).
+///
+/// ```
+/// use ddb_odm::{Attribute, AttributeValue, Enum};
+///
+/// #[derive(Enum, Debug, Clone, PartialEq)]
+/// #[odm(tag = "type")]
+/// enum Shape { Dot, Circle { radius: f64 } }
+///
+/// let stored = Shape::Circle { radius: 2.0 }.to_attr().unwrap().unwrap();
+/// let AttributeValue::M(m) = &stored else { panic!() };
+/// assert_eq!(m["type"], AttributeValue::S("Circle".into()));
+/// assert_eq!(Shape::from_attr(Some(stored)).unwrap(), Shape::Circle { radius: 2.0 });
+/// ```
 ///
 /// ```
 /// use ddb_odm::{Attribute, AttributeValue, Enum};

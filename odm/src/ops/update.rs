@@ -528,11 +528,12 @@ impl<M: Record> UpdateBuilder<M> {
     pub(crate) fn touches_unique(&self) -> bool {
         let schema = &self.handle.schema;
         schema.has_unique()
-            && self
-                .update
-                .actions
-                .iter()
-                .any(|a| a.path().root().and_then(|r| schema.attribute_stored(r)).is_some_and(|d| d.unique))
+            && self.update.actions.iter().any(|a| {
+                a.path()
+                    .root()
+                    .and_then(|r| schema.attribute_stored(r))
+                    .is_some_and(|d| schema.is_unique_part(d))
+            })
     }
 
     /// An update that sets or removes unique values: one transaction of the
@@ -546,8 +547,11 @@ impl<M: Record> UpdateBuilder<M> {
         self.guard = crate::unique::unchanged(&schema, current.as_ref());
         let mut next = current.clone().unwrap_or_else(|| key.clone());
         for action in &self.update.actions {
-            let Some(def) =
-                action.path().root().and_then(|r| schema.attribute_stored(r)).filter(|d| d.unique)
+            let Some(def) = action
+                .path()
+                .root()
+                .and_then(|r| schema.attribute_stored(r))
+                .filter(|d| schema.is_unique_part(d))
             else {
                 continue;
             };

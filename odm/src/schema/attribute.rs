@@ -42,6 +42,49 @@ pub enum AttrType {
     List(Box<AttrType>),
     /// A map (`M`) with the given attributes (a nested document).
     Map(Vec<AttributeDef>),
+    /// A map (`M`) with the given attributes that also keeps the keys it
+    /// does not declare (a nested document with a catch-all, or a tagged
+    /// enum: its tag is the declared attribute).
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, Direction};
+    /// # use ddb_odm::testing::doc::{base, item, s};
+    /// # use ddb_odm::AttributeValue;
+    /// let open = AttrType::OpenMap(vec![AttributeDef::new("city", AttrType::String)]);
+    /// let schema = base().attribute(AttributeDef::new("address", open)).build()?;
+    /// let address = AttributeValue::M(item([("city", s("Oslo")), ("floor", s("3"))]));
+    /// let stored = schema.apply(Direction::ToDynamo, item([("id", s("1")), ("address", address.clone())]))?;
+    /// assert_eq!(stored["address"], address); // `floor` is kept
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
+    OpenMap(Vec<AttributeDef>),
+    /// A map (`M`) holding one of several variants: the string attribute
+    /// `tag` names the variant, whose attributes are the rest of the map (a
+    /// tagged enum, `#[derive(Enum)]` with `#[odm(tag = "...")]`).
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef, Direction, TaggedVariant};
+    /// # use ddb_odm::testing::doc::{base, item, n, s};
+    /// # use ddb_odm::AttributeValue;
+    /// let shape = AttrType::Tagged {
+    ///     tag: "type".into(),
+    ///     variants: vec![TaggedVariant::new("Circle", vec![AttributeDef::new("radius", AttrType::Number)])],
+    /// };
+    /// let schema = base().attribute(AttributeDef::new("shape", shape)).build()?;
+    /// let circle = AttributeValue::M(item([("type", s("Circle")), ("radius", n("2"))]));
+    /// assert!(schema.apply(Direction::ToDynamo, item([("id", s("1")), ("shape", circle)])).is_ok());
+    /// let bad = AttributeValue::M(item([("type", s("Circle")), ("radius", s("big"))]));
+    /// assert!(schema.apply(Direction::ToDynamo, item([("id", s("1")), ("shape", bad)])).is_err());
+    /// let unknown = AttributeValue::M(item([("type", s("Hexagon"))]));
+    /// assert!(schema.apply(Direction::FromDynamo, item([("id", s("1")), ("shape", unknown)])).is_err());
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
+    Tagged {
+        /// The tag attribute's name.
+        tag: String,
+        /// The variants.
+        variants: Vec<TaggedVariant>,
+    },
     /// A map (`M`) with any keys whose values all have the given type.
     Dict(Box<AttrType>),
     /// `SS`
@@ -52,8 +95,8 @@ pub enum AttrType {
     BinarySet,
     /// A string (`S`) restricted to the given values (a Rust enum).
     Enum(Vec<String>),
-    /// Any value, unchecked. Only valid for the catch-all map, never as a
-    /// declared attribute (strict conformance).
+    /// Any value, unchecked: an open value (`AttributeValue`, `Json`, a
+    /// serde type) at any depth, and the catch-all map's values.
     Any,
 }
 
@@ -79,14 +122,22 @@ impl AttrType {
     /// the schema is defined).
     pub(crate) fn check_definition(&self, path: &str) -> Result<()> {
         match self {
-            AttrType::Any => Err(Error::Schema(format!(
-                "attribute `{path}` has no declared type (an untyped value is only allowed in the catch-all map)"
-            ))),
             AttrType::List(elem) | AttrType::Dict(elem) => elem.check_definition(&format!("{path}[]")),
             AttrType::Map(sub) if sub.is_empty() => {
                 Err(Error::Schema(format!("map attribute `{path}` needs a sub-schema (its attributes)")))
             }
-            AttrType::Map(sub) => {
+            AttrType::Tagged { variants, .. } if variants.is_empty() => {
+                Err(Error::Schema(format!("tagged attribute `{path}` has no variants")))
+            }
+            AttrType::Tagged { variants, .. } => {
+                for v in variants {
+                    for def in &v.attributes {
+                        def.check_definition(&format!("{path}.{}.", v.name))?;
+                    }
+                }
+                Ok(())
+            }
+            AttrType::Map(sub) | AttrType::OpenMap(sub) => {
                 for def in sub {
                     def.check_definition(&format!("{path}."))?;
                 }
@@ -97,6 +148,53 @@ impl AttrType {
             }
             _ => Ok(()),
         }
+    }
+}
+
+/// One variant of a [`AttrType::Tagged`] value.
+///
+/// ```
+/// use ddb_odm::schema::{AttrType, AttributeDef, TaggedVariant};
+/// let v = TaggedVariant::new("Circle", vec![AttributeDef::new("radius", AttrType::Number)]);
+/// assert_eq!((v.name.as_str(), v.attributes.len(), v.open), ("Circle", 1, false));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedVariant {
+    /// The variant's name, the tag's value.
+    pub name: String,
+    /// The variant's attributes (beside the tag).
+    pub attributes: Vec<AttributeDef>,
+    /// Whether the variant keeps attributes it does not declare (a
+    /// document with a catch-all).
+    pub open: bool,
+}
+
+impl TaggedVariant {
+    /// A variant with these attributes.
+    ///
+    /// ```
+    /// let dot = ddb_odm::schema::TaggedVariant::new("Dot", vec![]);
+    /// assert!(dot.attributes.is_empty());
+    /// ```
+    pub fn new(name: impl Into<String>, attributes: Vec<AttributeDef>) -> TaggedVariant {
+        TaggedVariant { name: name.into(), attributes, open: false }
+    }
+
+    /// A variant holding a value of type `ty` stored as a map (a
+    /// `Document`'s type): its attributes, open if it has a catch-all.
+    ///
+    /// ```
+    /// use ddb_odm::schema::{AttrType, AttributeDef, TaggedVariant};
+    /// let v = TaggedVariant::of("Card", AttrType::OpenMap(vec![AttributeDef::new("last4", AttrType::String)]));
+    /// assert!(v.open && v.attributes.len() == 1);
+    /// ```
+    pub fn of(name: impl Into<String>, ty: AttrType) -> TaggedVariant {
+        let (attributes, open) = match ty {
+            AttrType::Map(sub) => (sub, false),
+            AttrType::OpenMap(sub) => (sub, true),
+            _ => (Vec::new(), true),
+        };
+        TaggedVariant { name: name.into(), attributes, open }
     }
 }
 

@@ -30,7 +30,8 @@ mod index;
 pub mod pipeline;
 
 pub use attribute::{
-    AttrType, AttributeDef, Combine, DefaultValue, Template, TransformFn, Validator, ValidatorFn, ValueFn,
+    AttrType, AttributeDef, Combine, DefaultValue, TaggedVariant, Template, TransformFn, Validator,
+    ValidatorFn, ValueFn,
 };
 pub use index::{IndexDef, IndexKind, Projection};
 pub use pipeline::{Direction, ITEM_ACTIONS, Step};
@@ -103,6 +104,8 @@ pub struct Schema {
     pub(crate) set: Option<ItemHook>,
     pub(crate) validate: Option<ItemValidator>,
     pub(crate) entity: Option<crate::entity::Entity>,
+    /// Composite unique constraints (model names; see [`unique`](crate::unique)).
+    pub(crate) unique_together: Vec<Vec<String>>,
 }
 
 impl fmt::Debug for Schema {
@@ -144,6 +147,7 @@ impl Schema {
                 range_key: None,
                 indexes: Vec::new(),
                 catch_all: false,
+                unique_together: Vec::new(),
                 version: None,
                 ttl: None,
                 created_at: None,
@@ -450,9 +454,34 @@ impl Schema {
         }
     }
 
-    /// Whether any attribute is unique (`#[odm(unique)]`).
+    /// Whether any attribute is unique (`#[odm(unique)]`), alone or with
+    /// others (`#[odm(unique(fields = "..."))]`).
     pub(crate) fn has_unique(&self) -> bool {
-        self.attributes.iter().any(|a| a.unique)
+        self.attributes.iter().any(|a| a.unique) || !self.unique_together.is_empty()
+    }
+
+    /// Every unique constraint, each a list of attributes (model names):
+    /// the single unique attributes, then the composite constraints.
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef};
+    /// # use ddb_odm::testing::doc::base;
+    /// let schema = base()
+    ///     .attribute(AttributeDef::new("email", AttrType::String).unique())
+    ///     .attribute(AttributeDef::new("tenant", AttrType::String))
+    ///     .unique_together(["tenant", "email"])
+    ///     .build()?;
+    /// assert_eq!(schema.unique_constraints(), [vec!["email".to_string()], vec!["tenant".into(), "email".into()]]);
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
+    pub fn unique_constraints(&self) -> Vec<Vec<String>> {
+        let singles = self.attributes.iter().filter(|a| a.unique).map(|a| vec![a.name.clone()]);
+        singles.chain(self.unique_together.iter().cloned()).collect()
+    }
+
+    /// Whether `def` is part of a unique constraint (its changes move markers).
+    pub(crate) fn is_unique_part(&self, def: &AttributeDef) -> bool {
+        def.unique || self.unique_together.iter().any(|g| g.contains(&def.name))
     }
 
     pub(crate) fn key_names(&self, index: Option<&str>) -> Vec<String> {
@@ -593,6 +622,31 @@ impl SchemaBuilder {
     /// ```
     pub fn catch_all(mut self) -> Self {
         self.schema.catch_all = true;
+        self
+    }
+
+    /// A composite unique constraint: no two items of the model share the
+    /// values of all these attributes (model names; an item lacking one of
+    /// them has no value to share). See [`unique`](crate::unique).
+    ///
+    /// ```
+    /// # use ddb_odm::schema::{AttrType, AttributeDef};
+    /// # use ddb_odm::testing::doc::base;
+    /// let schema = base()
+    ///     .attribute(AttributeDef::new("tenant", AttrType::String))
+    ///     .attribute(AttributeDef::new("email", AttrType::String))
+    ///     .unique_together(["tenant", "email"])
+    ///     .build()?;
+    /// assert_eq!(schema.unique_constraints(), [vec!["tenant".to_string(), "email".to_string()]]);
+    /// assert!(base().unique_together(["nope", "id"]).build().is_err()); // unknown attribute
+    /// # Ok::<(), ddb_odm::Error>(())
+    /// ```
+    pub fn unique_together<I, S>(mut self, attributes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.schema.unique_together.push(attributes.into_iter().map(Into::into).collect());
         self
     }
 
@@ -906,7 +960,34 @@ impl SchemaBuilder {
                 }
             }
         }
-        for def in s.attributes.iter().filter(|d| d.unique) {
+        for group in &s.unique_together {
+            if group.is_empty() {
+                return Err(err("a composite unique constraint needs at least one attribute".to_string()));
+            }
+            for (i, a) in group.iter().enumerate() {
+                let Some(def) = s.attribute(a) else {
+                    return Err(err(format!(
+                        "the unique constraint ({}) names unknown `{a}`",
+                        group.join(", ")
+                    )));
+                };
+                if def.ty.key_type().is_none() {
+                    return Err(err(format!(
+                        "unique attribute `{a}` (of {}) must be a string, number or binary",
+                        group.join(", ")
+                    )));
+                }
+                if group[..i].contains(a) {
+                    return Err(err(format!(
+                        "the unique constraint ({}) names `{a}` twice",
+                        group.join(", ")
+                    )));
+                }
+            }
+        }
+        let composite: Vec<&AttributeDef> =
+            s.unique_together.iter().flatten().filter_map(|a| s.attribute(a)).collect();
+        for def in s.attributes.iter().filter(|d| d.unique).chain(composite) {
             if def.ty.key_type().is_none() {
                 return Err(err(format!(
                     "unique attribute `{}` must be a string, number or binary",

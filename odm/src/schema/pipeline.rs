@@ -183,9 +183,10 @@ impl Schema {
     /// transform, validators, enum check) on one top-level value written by
     /// an update; returns the value to store.
     pub(crate) fn check_update_value(&self, def: &AttributeDef, v: AttributeValue) -> Result<AttributeValue> {
-        let mut item = Item::new();
-        item.insert(def.stored.clone(), v);
         let defs = std::slice::from_ref(def);
+        // The value comes from the field's encoder, with model names inside
+        // nested documents and tagged variants: alias them as a save does.
+        let mut item = alias(defs, Item::from([(def.name.clone(), v)]), true);
         type_check_level(defs, &mut item, "", true, true)?;
         for step in [Step::CustomTypes, Step::AttributeGetSet, Step::AttributeValidation, Step::EnumCheck] {
             let mut one = Schema::builder(self.model.clone()).build_unchecked();
@@ -344,6 +345,36 @@ fn join(path: &str, name: &str) -> String {
     if path.is_empty() { name.to_string() } else { format!("{path}.{name}") }
 }
 
+/// The declared attributes of the document `m` of type `ty` (for a tagged
+/// value, its variant's), and whether it keeps undeclared keys.
+fn doc_defs<'a>(ty: &'a AttrType, m: &Item) -> Option<(&'a [AttributeDef], bool)> {
+    match ty {
+        AttrType::Map(sub) => Some((sub, false)),
+        AttrType::OpenMap(sub) => Some((sub, true)),
+        AttrType::Tagged { tag, variants } => {
+            let Some(AttributeValue::S(name)) = m.get(tag) else { return None };
+            variants.iter().find(|v| &v.name == name).map(|v| (v.attributes.as_slice(), v.open))
+        }
+        _ => None,
+    }
+}
+
+/// The tag of a tagged value: a string naming one of the variants.
+fn check_tag(tag: &str, variants: &[super::TaggedVariant], m: &Item, path: &str) -> Result<()> {
+    let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
+    match m.get(tag) {
+        Some(AttributeValue::S(name)) if names.contains(&name.as_str()) => Ok(()),
+        Some(AttributeValue::S(name)) => Err(Error::validation(
+            join(path, tag),
+            format!("`{name}` is not a variant: expected one of {names:?}"),
+        )),
+        Some(other) => {
+            Err(Error::validation(join(path, tag), format!("expected S, found {}", type_name(other))))
+        }
+        None => Err(Error::validation(path, format!("needs its tag attribute `{tag}` (one of {names:?})"))),
+    }
+}
+
 /// The nested documents inside a value of type `ty`: (path suffix, defs, map).
 fn children<'a>(
     ty: &'a AttrType,
@@ -352,23 +383,27 @@ fn children<'a>(
 ) -> Vec<(String, &'a [AttributeDef], &'a mut Item)> {
     let mut out = Vec::new();
     match (ty, v) {
-        (AttrType::Map(sub), AttributeValue::M(m)) => out.push((path.to_string(), sub.as_slice(), m)),
-        (AttrType::List(elem) | AttrType::Dict(elem), AttributeValue::L(items)) => {
-            if let AttrType::Map(sub) = elem.as_ref() {
-                for (i, item) in items.iter_mut().enumerate() {
-                    if let AttributeValue::M(m) = item {
-                        out.push((format!("{path}[{i}]"), sub.as_slice(), m));
-                    }
+        (AttrType::List(elem), AttributeValue::L(items)) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                if let AttributeValue::M(m) = item
+                    && let Some((sub, _)) = doc_defs(elem, m)
+                {
+                    out.push((format!("{path}[{i}]"), sub, m));
                 }
             }
         }
         (AttrType::Dict(elem), AttributeValue::M(entries)) => {
-            if let AttrType::Map(sub) = elem.as_ref() {
-                for (k, item) in entries.iter_mut() {
-                    if let AttributeValue::M(m) = item {
-                        out.push((join(path, k), sub.as_slice(), m));
-                    }
+            for (k, item) in entries.iter_mut() {
+                if let AttributeValue::M(m) = item
+                    && let Some((sub, _)) = doc_defs(elem, m)
+                {
+                    out.push((join(path, k), sub, m));
                 }
+            }
+        }
+        (ty, AttributeValue::M(m)) => {
+            if let Some((sub, _)) = doc_defs(ty, m) {
+                out.push((path.to_string(), sub, m));
             }
         }
         _ => {}
@@ -430,7 +465,9 @@ fn type_matches(ty: &AttrType, v: &AttributeValue, save: bool) -> bool {
         (AttrType::Binary, V::B(_)) => true,
         (AttrType::Date(_), V::N(_) | V::S(_)) => true,
         (AttrType::List(_), V::L(_)) => true,
-        (AttrType::Map(_) | AttrType::Dict(_), V::M(_)) => true,
+        (AttrType::Map(_) | AttrType::OpenMap(_) | AttrType::Tagged { .. } | AttrType::Dict(_), V::M(_)) => {
+            true
+        }
         (AttrType::StringSet, V::Ss(_))
         | (AttrType::NumberSet, V::Ns(_))
         | (AttrType::BinarySet, V::Bs(_)) => true,
@@ -447,6 +484,15 @@ fn type_check_value(ty: &AttrType, v: &mut AttributeValue, path: &str, save: boo
     }
     match (ty, v) {
         (AttrType::Map(sub), AttributeValue::M(m)) => type_check_level(sub, m, path, false, save),
+        (AttrType::OpenMap(sub), AttributeValue::M(m)) => type_check_level(sub, m, path, true, save),
+        (AttrType::Tagged { tag, variants }, AttributeValue::M(m)) => {
+            check_tag(tag, variants, m, path)?;
+            let (sub, open) = doc_defs(ty, m).expect("the tag names a variant");
+            let tag_value = m.remove(tag).expect("checked");
+            let checked = type_check_level(sub, m, path, open, save);
+            m.insert(tag.clone(), tag_value);
+            checked
+        }
         (AttrType::List(elem), AttributeValue::L(items)) => {
             for (i, e) in items.iter_mut().enumerate() {
                 type_check_value(elem, e, &format!("{path}[{i}]"), save)?;
@@ -473,7 +519,7 @@ fn expected(ty: &AttrType) -> &'static str {
         AttrType::Date(DateStorage::Iso8601) => "a date (S)",
         AttrType::Date(_) => "a date (N)",
         AttrType::List(_) => "L",
-        AttrType::Map(_) | AttrType::Dict(_) => "M",
+        AttrType::Map(_) | AttrType::OpenMap(_) | AttrType::Tagged { .. } | AttrType::Dict(_) => "M",
         AttrType::StringSet => "SS",
         AttrType::NumberSet => "NS",
         AttrType::BinarySet => "BS",
@@ -596,16 +642,16 @@ fn required_level(defs: &[AttributeDef], item: &Item, path: &str) -> Result<()> 
                 return Err(Error::validation(p, "is required"));
             }
             Some(AttributeValue::M(m)) => {
-                if let AttrType::Map(sub) = &def.ty {
+                if let Some((sub, _)) = doc_defs(&def.ty, m) {
                     required_level(sub, m, &p)?;
                 }
             }
             Some(AttributeValue::L(items)) => {
-                if let AttrType::List(elem) = &def.ty
-                    && let AttrType::Map(sub) = elem.as_ref()
-                {
+                if let AttrType::List(elem) = &def.ty {
                     for (i, e) in items.iter().enumerate() {
-                        if let AttributeValue::M(m) = e {
+                        if let AttributeValue::M(m) = e
+                            && let Some((sub, _)) = doc_defs(elem, m)
+                        {
                             required_level(sub, m, &format!("{p}[{i}]"))?;
                         }
                     }

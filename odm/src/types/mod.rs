@@ -13,6 +13,7 @@ pub mod binary;
 pub mod date;
 pub mod reference;
 pub mod set;
+pub mod tagged;
 
 use crate::error::{Error, Result};
 use crate::item::{AttributeValue, type_name};
@@ -23,6 +24,7 @@ pub use binary::Binary;
 pub use date::{DateAttribute, DateStorage};
 pub use reference::Ref;
 pub use set::SetElement;
+pub use tagged::Tagged;
 
 /// A Rust type that is stored as one DynamoDB attribute.
 ///
@@ -121,7 +123,7 @@ impl Attribute for bool {
 
 /// Parses a stored number string as `T`, accepting forms such as `5.0` or
 /// `5E0` for integers.
-fn parse_number<T: std::str::FromStr>(n: &str) -> Result<T> {
+pub(crate) fn parse_number<T: std::str::FromStr>(n: &str) -> Result<T> {
     if let Ok(v) = n.parse::<T>() {
         return Ok(v);
     }

@@ -14,7 +14,8 @@
 //! Conditions and updates on the field take `T` and encode it with the
 //! adapter. Built in: [`duration_millis`] and [`duration_secs`]
 //! (`std::time::Duration`), [`uuid`] (feature `uuid`), [`chrono`] (feature
-//! `chrono`), [`url`] (feature `url`).
+//! `chrono`), [`url`] (feature `url`), [`serde`](mod@serde) (feature `serde`: any
+//! serde type; `#[odm(serde)]` is short for it).
 //!
 //! ```
 //! use ddb_odm::{AttributeValue, Model, Record};
@@ -39,6 +40,8 @@
 
 #[cfg(feature = "chrono")]
 pub mod chrono;
+#[cfg(feature = "serde")]
+pub mod serde;
 #[cfg(feature = "url")]
 pub mod url;
 #[cfg(feature = "uuid")]
@@ -51,6 +54,7 @@ use crate::types::wrong_type;
 
 /// A string attribute parsed with `FromStr` (the shared body of the
 /// string-stored adapters).
+#[cfg(any(feature = "uuid", feature = "url", feature = "chrono"))]
 pub(crate) fn parse_string<T: std::str::FromStr>(v: Option<AttributeValue>, what: &str) -> Result<T>
 where
     T::Err: std::fmt::Display,

@@ -76,8 +76,8 @@ async fn dynamic_items_round_trip_and_query() {
 }
 
 #[test]
-fn untyped_nested_attributes_are_refused_at_definition() {
-    for ty in [AttrType::Map(vec![]), AttrType::List(Box::new(AttrType::Any)), AttrType::Any] {
+fn maps_without_a_sub_schema_are_refused_at_definition_and_open_values_accepted() {
+    for ty in [AttrType::Map(vec![]), AttrType::List(Box::new(AttrType::Map(vec![])))] {
         let err = Schema::builder("Bad")
             .attribute(AttributeDef::new("id", AttrType::String))
             .attribute(AttributeDef::new("x", ty))
@@ -85,6 +85,17 @@ fn untyped_nested_attributes_are_refused_at_definition() {
             .build()
             .unwrap_err();
         assert!(matches!(err, Error::Schema(_)), "{err:?}");
+    }
+    // Open values (`AttributeValue`, `Json`, serde types) are allowed at any depth.
+    for ty in
+        [AttrType::Any, AttrType::List(Box::new(AttrType::Any)), AttrType::Dict(Box::new(AttrType::Any))]
+    {
+        Schema::builder("Open")
+            .attribute(AttributeDef::new("id", AttrType::String))
+            .attribute(AttributeDef::new("x", ty))
+            .hash_key("id")
+            .build()
+            .unwrap();
     }
     let err =
         Schema::builder("NoKey").attribute(AttributeDef::new("id", AttrType::String)).build().unwrap_err();

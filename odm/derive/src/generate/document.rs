@@ -42,6 +42,11 @@ pub fn generate(m: &Checked) -> (Tokens, Vec<Tokens>) {
     let field_inits = code.iter().filter_map(|c| c.handle.as_ref().map(|h| &h.1));
     let populate = code.iter().filter_map(|c| c.populate.clone()).collect();
 
+    // A document with a catch-all keeps the nested keys it does not declare.
+    let attr_type = match m.roles.catch_all {
+        Some(_) => quote!(::ddb_odm::schema::AttrType::OpenMap(Self::__odm_attributes().unwrap_or_default())),
+        None => quote!(::ddb_odm::schema::AttrType::document(Self::__odm_attributes().unwrap_or_default())),
+    };
     let fields_ident = format_ident!("{}Fields", ident);
     let fields_doc = format!("Typed attribute handles of [`{ident}`], rooted in model `M`.");
     // A free function (not an associated one, so that rustc does not offer
@@ -91,7 +96,7 @@ pub fn generate(m: &Checked) -> (Tokens, Vec<Tokens>) {
         impl ::ddb_odm::Attribute for #ident {
             type Inner = Self;
             fn attr_type() -> ::ddb_odm::schema::AttrType {
-                ::ddb_odm::schema::AttrType::document(Self::__odm_attributes().unwrap_or_default())
+                #attr_type
             }
             fn to_attr(&self) -> ::ddb_odm::Result<::std::option::Option<::ddb_odm::AttributeValue>> {
                 ::std::result::Result::Ok(::std::option::Option::Some(::ddb_odm::AttributeValue::M(self.__odm_to_item()?)))

@@ -323,6 +323,10 @@ fn schema(m: &Checked, hash: &FieldDesc, range: Option<&FieldDesc>) -> Tokens {
     if let Some(a) = &attrs.entity_attribute {
         schema.extend(quote!(b = b.entity_attribute(#a);));
     }
+    for u in &attrs.unique {
+        let names = u.value().split(',').map(|p| p.trim().to_string()).collect::<Vec<_>>();
+        schema.extend(quote!(b = b.unique_together([#(#names),*]);));
+    }
     if let Some(secs) = attrs.expires {
         schema.extend(quote!(b = b.expires(::std::time::Duration::from_secs(#secs));));
     }

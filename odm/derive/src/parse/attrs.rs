@@ -16,6 +16,8 @@ pub struct ModelAttrs {
     pub entity: Option<LitStr>,
     /// The discriminator attribute, if not the default.
     pub entity_attribute: Option<LitStr>,
+    /// Composite unique constraints (`unique(fields = "a, b")`), each once.
+    pub unique: Vec<LitStr>,
 }
 
 /// A field's part in one index.
@@ -101,12 +103,21 @@ pub fn model_attrs(attrs: &[syn::Attribute]) -> Result<ModelAttrs> {
                 out.entity = Some(lit_str(&meta)?);
             } else if meta.path.is_ident("entity_attribute") {
                 out.entity_attribute = Some(lit_str(&meta)?);
+            } else if meta.path.is_ident("unique") {
+                meta.parse_nested_meta(|inner| {
+                    if inner.path.is_ident("fields") {
+                        out.unique.push(lit_str(&inner)?);
+                        Ok(())
+                    } else {
+                        Err(inner.error("expected `unique(fields = \"a, b\")`"))
+                    }
+                })?;
             } else if meta.path.is_ident("expires") {
                 let v: syn::LitInt = meta.value()?.parse()?;
                 out.expires = Some(v.base10_parse()?);
             } else {
                 return Err(
-                    meta.error("unknown model option; expected one of: table, entity, entity_attribute, validate, get, set, expires")
+                    meta.error("unknown model option; expected one of: table, entity, entity_attribute, unique, validate, get, set, expires")
                 );
             }
             Ok(())
@@ -208,12 +219,17 @@ pub fn field_attrs(field: &Field) -> Result<FieldAttrs> {
                     "separator" => out.separator = Some(lit_str(&meta)?.value()),
                     "unique" => out.unique = true,
                     "template" => out.template = Some(lit_str(&meta)?),
+                    "with" | "serde" if out.with.is_some() => {
+                        return Err(meta.error("a field has one adapter: `with = \"...\"` or `serde`, once"));
+                    }
                     "with" => out.with = Some(path(&meta)?),
+                    // Any serde type, through the built-in serde adapter.
+                    "serde" => out.with = Some(syn::parse_quote!(::ddb_odm::with::serde)),
                     _ => {
                         return Err(meta.error(
                             "unknown field option; expected one of: rename, default, default_fn, force_default, \
                              constant, required, validate, regex, get, set, storage, created_at, updated_at, ttl, \
-                             version, catch_all, combine, separator, unique, template, with",
+                             version, catch_all, combine, separator, unique, template, with, serde",
                         ))
                     }
                 }

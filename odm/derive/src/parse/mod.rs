@@ -5,8 +5,10 @@
 
 mod attrs;
 pub mod entities;
+mod enums;
 
 pub use attrs::{FieldAttrs, ModelAttrs};
+pub use enums::{EnumDesc, VariantShape, enumeration};
 use proc_macro2::Span;
 use syn::{Data, DeriveInput, Error, Fields, Ident, Result, Type, Visibility, spanned::Spanned};
 
@@ -91,37 +93,4 @@ pub fn template_parts(text: &str) -> Vec<TemplatePart> {
         parts.push(TemplatePart::Text(rest.to_string()));
     }
     parts
-}
-
-/// A fieldless enum as the derive sees it.
-pub struct EnumDesc<'a> {
-    pub ident: &'a Ident,
-    /// Each variant with its stored name.
-    pub variants: Vec<(&'a Ident, String)>,
-}
-
-/// Reads an `Enum` (unit variants, each optionally `#[odm(rename = "...")]`).
-pub fn enumeration(input: &DeriveInput) -> Result<EnumDesc<'_>> {
-    let Data::Enum(data) = &input.data else {
-        return Err(Error::new(Span::call_site(), "#[derive(Enum)] needs an enum with unit variants"));
-    };
-    let mut variants = Vec::new();
-    for v in &data.variants {
-        if !matches!(v.fields, Fields::Unit) {
-            return Err(Error::new(v.span(), "#[derive(Enum)] variants cannot carry data"));
-        }
-        let mut name = v.ident.to_string();
-        for attr in v.attrs.iter().filter(|a| a.path().is_ident("odm")) {
-            attr.parse_nested_meta(|meta| {
-                if meta.path.is_ident("rename") {
-                    name = meta.value()?.parse::<syn::LitStr>()?.value();
-                    Ok(())
-                } else {
-                    Err(meta.error("unknown enum option; expected rename"))
-                }
-            })?;
-        }
-        variants.push((&v.ident, name));
-    }
-    Ok(EnumDesc { ident: &input.ident, variants })
 }
