@@ -9,6 +9,7 @@ mod exports;
 mod expressions;
 mod fidelity;
 mod harness;
+mod isolation;
 mod items_basic;
 mod model;
 mod partiql;
