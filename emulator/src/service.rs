@@ -172,6 +172,7 @@ impl Service {
         let Some(dir) = config.data_dir.clone() else { return Ok(Self::new(config)) };
         let clock = Arc::new(crate::clock::Clock::default());
         let store = open_store(&config, &dir, &clock)?;
+        check_default_region(&dir, &config.region)?;
         let mut svc = Self::with_store(config, store, clock);
         svc.scopes.dir = Some(dir.join(SCOPES_DIR));
         svc.open_saved_scopes()?;
@@ -303,6 +304,32 @@ impl Service {
 
 /// Where scopes other than the default keep their data, under the data directory.
 const SCOPES_DIR: &str = "scopes";
+
+/// The file naming the region whose tables the data directory's top level
+/// holds (the default scope's; other scopes are in `scopes/`).
+const REGION_FILE: &str = "REGION";
+
+/// Durable mode: the data directory's default scope belongs to one region
+/// (its tables' ARNs name it). Written at the first start; a later start
+/// with another `--region` is refused rather than serving those tables
+/// under the wrong region. Called with the directory's lock held.
+fn check_default_region(dir: &std::path::Path, region: &str) -> std::io::Result<()> {
+    let path = dir.join(REGION_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(found) if found.trim() == region => Ok(()),
+        Ok(found) => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "data directory {} keeps region {} as its default region; start with --region {} (this start asked for {region})",
+                dir.display(),
+                found.trim(),
+                found.trim()
+            ),
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::write(&path, format!("{region}\n")),
+        Err(e) => Err(e),
+    }
+}
 
 /// A durable store on `dir` (what [`crate::durable::Durable::open`]
 /// recovers, its streams resumed on `clock`).

@@ -610,7 +610,8 @@ fn signed_admin(addr: SocketAddr, path: &str, body: &[u8], secret: &str) -> Vec<
         .unwrap()
         .into_parts();
     let auth = sigv4::sign(&parts, body, KEY, secret, "us-east-1");
-    let mut text = format!("POST {path} HTTP/1.1\r\ncontent-length: {}\r\nauthorization: {auth}\r\n", body.len());
+    let mut text =
+        format!("POST {path} HTTP/1.1\r\ncontent-length: {}\r\nauthorization: {auth}\r\n", body.len());
     for (n, v) in &parts.headers {
         text.push_str(&format!("{}: {}\r\n", n, v.to_str().unwrap()));
     }
@@ -627,8 +628,13 @@ fn signed_admin(addr: SocketAddr, path: &str, body: &[u8], secret: &str) -> Vec<
 async fn a_fork_of_a_verifying_emulator_verifies_signatures_too() {
     let emu = verifying().await;
     let addr = emu.addr();
-    let unsigned_fork = exchange(addr, b"POST /_emulator/fork HTTP/1.1\r\nhost: localhost\r\ncontent-length: 0\r\n\r\n").await;
-    assert_eq!(unsigned_fork.json()["__type"], "com.amazon.coral.service#MissingAuthenticationTokenException");
+    let unsigned_fork =
+        exchange(addr, b"POST /_emulator/fork HTTP/1.1\r\nhost: localhost\r\ncontent-length: 0\r\n\r\n")
+            .await;
+    assert_eq!(
+        unsigned_fork.json()["__type"],
+        "com.amazon.coral.service#MissingAuthenticationTokenException"
+    );
     let forked = exchange(addr, &signed_admin(addr, "/_emulator/fork", b"", SECRET)).await;
     assert_eq!(forked.status, 200, "{}", String::from_utf8_lossy(&forked.body));
     let endpoint = forked.json()["endpoint"].as_str().unwrap().to_string();
@@ -636,9 +642,11 @@ async fn a_fork_of_a_verifying_emulator_verifies_signatures_too() {
     let api_fork = emu.fork().await.unwrap();
     for fork in [route_fork, api_fork.addr()] {
         assert_ne!(fork, addr);
-        let ok = exchange(fork, &signed(fork, "ListTables", b"{}", SECRET, "us-east-1", now_secs(), None)).await;
+        let ok =
+            exchange(fork, &signed(fork, "ListTables", b"{}", SECRET, "us-east-1", now_secs(), None)).await;
         assert_eq!(ok.status, 200, "{}", String::from_utf8_lossy(&ok.body));
-        let wrong = exchange(fork, &signed(fork, "ListTables", b"{}", "nope", "us-east-1", now_secs(), None)).await;
+        let wrong =
+            exchange(fork, &signed(fork, "ListTables", b"{}", "nope", "us-east-1", now_secs(), None)).await;
         assert_eq!(wrong.json()["__type"], "com.amazon.coral.service#InvalidSignatureException");
         let unsigned = exchange(fork, &request("ListTables", &[], b"{}")).await;
         assert_eq!(unsigned.json()["__type"], "com.amazon.coral.service#MissingAuthenticationTokenException");

@@ -93,7 +93,9 @@ async fn two_sdk_clients_of_different_regions_see_different_tables() {
     assert!(tables(&east1).await.is_empty());
     let (code, _) = expect_err!(east1.describe_table().table_name("orders").send().await);
     assert_eq!(code, "ResourceNotFoundException");
-    let (code, _) = expect_err!(east1.get_item().table_name("orders").key("pk", AttributeValue::S("a".into())).send().await);
+    let (code, _) = expect_err!(
+        east1.get_item().table_name("orders").key("pk", AttributeValue::S("a".into())).send().await
+    );
     assert_eq!(code, "ResourceNotFoundException");
 
     // The same name in us-east-1 is another table.
@@ -117,7 +119,10 @@ async fn two_sdk_clients_of_different_regions_see_different_tables() {
     // Backups carry the region and are listed only there.
     let backup = east2.create_backup().table_name("orders").backup_name("nightly").send().await.unwrap();
     let backup_arn = backup.backup_details().unwrap().backup_arn();
-    assert!(backup_arn.starts_with("arn:aws:dynamodb:us-east-2:000000000000:table/orders/backup/"), "{backup_arn}");
+    assert!(
+        backup_arn.starts_with("arn:aws:dynamodb:us-east-2:000000000000:table/orders/backup/"),
+        "{backup_arn}"
+    );
     let listed = east1.list_backups().send().await.unwrap();
     assert!(listed.backup_summaries().is_empty());
 
@@ -190,7 +195,8 @@ async fn snapshots_and_forks_over_the_routes_cover_every_region() {
     assert!(tables(&client(&ep, "ap-south-1", "AKIDTEST", "secret")).await.is_empty());
 
     let scopes = admin(&ep, reqwest::Method::GET, "/_emulator/scopes").await;
-    let regions: Vec<&str> = scopes["scopes"].as_array().unwrap().iter().map(|s| s["region"].as_str().unwrap()).collect();
+    let regions: Vec<&str> =
+        scopes["scopes"].as_array().unwrap().iter().map(|s| s["region"].as_str().unwrap()).collect();
     assert_eq!(regions, vec!["us-east-1", "ap-south-1", "eu-west-1"]);
 
     let fork = admin(&ep, reqwest::Method::POST, "/_emulator/fork").await;

@@ -310,5 +310,8 @@ fn a_durable_restart_serves_every_scope() {
     create(&fork.region("eu-west-3").unwrap(), "xyz");
     assert!(!dir.join("scopes").join("eu-west-3").exists());
     drop(svc);
+    // The top level is the default region's: another default is refused.
+    let e = Service::open(Config { region: "us-west-2".into(), ..config() }).unwrap_err();
+    assert!(e.to_string().contains("keeps region us-east-1 as its default region"), "{e}");
     let _ = std::fs::remove_dir_all(&dir);
 }
