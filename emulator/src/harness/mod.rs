@@ -258,7 +258,7 @@ impl Service {
         tables: impl FnOnce() -> Vec<String>,
         run: impl FnOnce() -> crate::error::Result<T>,
     ) -> crate::error::Result<T> {
-        let decision = self.harness.faults.decide(op, tables);
+        let decision = self.harness.faults.decide_in(op, || Some(self.own_scope()), tables);
         faults::add_latency(decision.latency);
         if let Some(e) = decision.error {
             return Err(e);

@@ -248,6 +248,15 @@ fn fault_rules_and_named_snapshots_are_shared_by_the_scopes() {
     assert_eq!(e.kind, ErrorKind::ProvisionedThroughputExceeded);
     svc.save_snapshot("s");
     assert_eq!(west.snapshots().len(), 1);
+
+    // A rule given a scope fires only there.
+    let keyed = svc.scope(&Scope::access_key("us-west-2", "AKIDONE")).unwrap();
+    create(&keyed, "tbl");
+    let rule = crate::harness::FaultRule::error(ErrorKind::Throttling).scope(keyed.own_scope());
+    svc.faults().add(rule);
+    west.call("PutItem", &json!({"TableName": "tbl", "Item": {"pk": {"S": "x"}}})).unwrap();
+    let e = keyed.call("PutItem", &json!({"TableName": "tbl", "Item": {"pk": {"S": "x"}}})).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Throttling);
 }
 
 fn temp_dir(name: &str) -> std::path::PathBuf {

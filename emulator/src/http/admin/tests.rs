@@ -392,3 +392,20 @@ async fn the_scopes_route_lists_every_scope_and_seed_and_dump_take_one() {
     assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("BadRequest")));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_fault_rule_can_be_limited_to_a_scope() {
+    let svc = service();
+    let rule = r#"{"error": "ThrottlingException", "table": "tbl", "access_key_id": "AKIDONE"}"#;
+    let (status, body) = send(&svc, Method::POST, "/_emulator/faults", rule).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        (body["region"].as_str(), body["access_key_id"].as_str()),
+        (Some("us-east-1"), Some("AKIDONE"))
+    );
+    put(&svc, "a"); // the default scope is not AKIDONE's
+    let (status, _) =
+        send(&svc, Method::POST, "/_emulator/faults", r#"{"error": "ThrottlingException", "region": "x y"}"#)
+            .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
