@@ -324,3 +324,30 @@ fn a_durable_restart_serves_every_scope() {
     assert!(e.to_string().contains("keeps region us-east-1 as its default region"), "{e}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn exports_and_imports_are_kept_and_named_per_region() {
+    let s3 = temp_dir("s3");
+    std::fs::create_dir_all(s3.join("bucket")).unwrap();
+    let svc = Service::new(Config { s3_dir: Some(s3.clone()), ..Config::default() });
+    svc.clock.set_ms(1_800_000_000_000);
+    let west = svc.region("us-west-2").unwrap();
+    create(&west, "tbl");
+    call(
+        &west,
+        "UpdateContinuousBackups",
+        json!({"TableName": "tbl",
+        "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": true}}),
+    );
+    put(&west, "tbl", "a");
+    svc.clock.set_ms(1_800_000_060_000);
+    let arn = "arn:aws:dynamodb:us-west-2:000000000000:table/tbl";
+    let out = call(&west, "ExportTableToPointInTime", json!({"TableArn": arn, "S3Bucket": "bucket"}));
+    let export_arn = out["ExportDescription"]["ExportArn"].as_str().unwrap();
+    assert!(export_arn.starts_with(&format!("{arn}/export/")), "{export_arn}");
+    // The default region neither lists it nor can export that table.
+    assert_eq!(call(&svc, "ListExports", json!({}))["ExportSummaries"], json!([]));
+    assert!(svc.call("ExportTableToPointInTime", &json!({"TableArn": arn, "S3Bucket": "bucket"})).is_err());
+    assert_eq!(call(&west, "ListExports", json!({}))["ExportSummaries"].as_array().map(Vec::len), Some(1));
+    let _ = std::fs::remove_dir_all(&s3);
+}
