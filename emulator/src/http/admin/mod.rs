@@ -372,31 +372,43 @@ fn set_staleness(svc: &Service, body: &[u8]) -> Answer {
 // ---- Operation log ----------------------------------------------------------------
 
 fn operations(svc: &Service, query: &str) -> Answer {
+    const KNOWN: [&str; 3] = ["after", "region", "access_key_id"];
     let mut after = 0usize;
+    let (mut region, mut key) = (None, None);
     for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        match key {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match name {
             "after" => after = value.parse().map_err(|_| bad(messages::admin_bad_query("after")))?,
-            _ => return Err(bad(messages::admin_unknown_member(key, &["after"]))),
+            "region" if crate::scope::valid_region(value) => region = Some(value),
+            "access_key_id" if crate::scope::valid_access_key(value) => key = Some(value),
+            "region" | "access_key_id" => return Err(bad(messages::admin_bad_query(name))),
+            _ => return Err(bad(messages::admin_unknown_member(name, &KNOWN))),
         }
     }
+    // `region` / `access_key_id`: only the entries of scopes in that region
+    // / of that key; `next` still moves past the whole page.
     let (records, total) = svc.operations_after(after, OPERATIONS_PAGE);
     let list: Vec<Value> = records
         .iter()
         .enumerate()
-        .map(|(i, r)| {
+        .filter_map(|(i, r)| {
             let scope = r.scope.clone().unwrap_or_else(|| svc.own_scope());
-            json!({
+            if region.is_some_and(|r| r != scope.region_name())
+                || key.is_some_and(|k| Some(k) != scope.access_key_id())
+            {
+                return None;
+            }
+            Some(json!({
                 "seq": after + i,
                 "operation": r.operation,
                 "tables": r.tables,
                 "outcome": match &r.outcome { Ok(()) => "ok", Err(e) => e.as_str() },
                 "region": scope.region_name(),
                 "access_key_id": scope.access_key_id(),
-            })
+            }))
         })
         .collect();
-    let next = (after + list.len()).min(total);
+    let next = (after + records.len()).min(total);
     Ok(ok(
         json!({"operations": list, "next": next, "total": total, "recording": svc.config.record_operations}),
     ))

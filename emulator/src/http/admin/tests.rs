@@ -409,3 +409,24 @@ async fn a_fault_rule_can_be_limited_to_a_scope() {
             .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn the_operation_log_can_show_one_scope() {
+    let svc = service();
+    put(&svc, "a");
+    let keyed = svc.scope(&crate::Scope::access_key("us-east-1", "AKIDONE")).unwrap();
+    let _ = keyed.call("ListTables", &json!({}));
+    put(&svc, "b");
+    let (_, log) = send(&svc, Method::GET, "/_emulator/operations?access_key_id=AKIDONE", "").await;
+    let seqs: Vec<u64> =
+        log["operations"].as_array().unwrap().iter().map(|o| o["seq"].as_u64().unwrap()).collect();
+    assert_eq!((seqs, log["next"].as_u64()), (vec![2], Some(4)));
+    let (_, log) = send(&svc, Method::GET, "/_emulator/operations?after=1&region=us-east-1", "").await;
+    assert_eq!(
+        log["operations"].as_array().map(Vec::len),
+        Some(3),
+        "the region's keyless entries and the key's"
+    );
+    let (status, _) = send(&svc, Method::GET, "/_emulator/operations?region=a%20b", "").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
