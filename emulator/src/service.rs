@@ -467,6 +467,10 @@ impl Service {
             let name = entry.file_name();
             let scope = name.to_str().and_then(Scope::from_dir_name);
             match scope {
+                // The default scope lives at the top (REGION keeps it so).
+                Some(scope) if scope == self.own_scope() => {
+                    tracing::warn!(entry = %entry.path().display(), "a folder for the default scope: ignored")
+                }
                 Some(scope) if entry.file_type()?.is_dir() => {
                     let svc = self.new_scope(scope.clone())?;
                     crate::scope::register(&mut registry, &scope, Arc::new(svc));

@@ -176,6 +176,13 @@ function scopeName(s) {
 async function loadScopes() {
   const { scopes } = await admin("GET", "scopes");
   const select = $("scope");
+  // #scope=REGION or #scope=REGION/KEY picks one on the first load (links, and the browser test).
+  const asked = !state.scopesLoaded && (location.hash.match(/scope=([^&]+)/) || [])[1];
+  state.scopesLoaded = true;
+  if (asked) {
+    const [region, ...key] = decodeURIComponent(asked).split("/");
+    state.scope = { region, access_key_id: key.length ? key.join("/") : null };
+  }
   const selected = scopeName(state.scope);
   select.replaceChildren();
   for (const s of scopes) {
