@@ -10,6 +10,11 @@
 //! struct with builders for the common cases; see `ARCHITECTURE.md`, "The
 //! command shape", for how an operation plans and applies.
 //!
+//! Tables are kept per region, as in AWS (and per access key with
+//! `Config::isolate_access_keys`): a `Service` serves its default region;
+//! `svc.region("us-east-2")?` or `svc.scope(&Scope::..)?` reaches another
+//! (see [`scope`]).
+//!
 //! ```
 //! use ddb_emulator::store::ScalarType;
 //! use ddb_emulator::value::{AttributeValue, Item};

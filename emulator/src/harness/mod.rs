@@ -10,6 +10,11 @@
 //! - Fault injection ([`faults`]): seeded rules that fail or degrade chosen
 //!   operations on chosen tables.
 //!
+//! Called on the emulator's own `Service`, snapshot, restore, reset, fork,
+//! the TTL sweep and the stale-read and throughput modes cover every scope
+//! (region / access key database, see [`crate::scope`]); fault rules,
+//! named snapshots and the clock are shared by the scopes.
+//!
 //! Rust callers use the methods below on [`Service`] (and their twins on
 //! [`crate::Emulator`]); any language uses the routes under `/_emulator/`
 //! (`http::admin`), which call the same methods.

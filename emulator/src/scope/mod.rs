@@ -22,6 +22,25 @@
 //! ([`Scopes`]), which it creates on first use; its harness controls
 //! (snapshot, restore, reset, fork, TTL sweep, stale reads, throughput,
 //! checkpoints) cover every scope.
+//!
+//! ```
+//! use ddb_emulator::{Config, Scope, Service};
+//! use serde_json::json;
+//!
+//! let svc = Service::new(Config::default()); // the default region: us-east-1
+//! let ohio = svc.region("us-east-2")?;       // created on first use
+//! let out = ohio.call("CreateTable", &json!({
+//!     "TableName": "orders", "BillingMode": "PAY_PER_REQUEST",
+//!     "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+//!     "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+//! }))?;
+//! let out: serde_json::Value = serde_json::from_slice(&out).unwrap();
+//! assert_eq!(out["TableDescription"]["TableArn"], "arn:aws:dynamodb:us-east-2:000000000000:table/orders");
+//! assert!(svc.store.snapshot().table("orders").is_none()); // not in us-east-1
+//! let snapshot = svc.snapshot(); // every scope, O(1) each
+//! assert_eq!(snapshot.scopes().collect::<Vec<_>>(), [&Scope::region("us-east-2")]);
+//! # Ok::<(), ddb_emulator::Error>(())
+//! ```
 
 use crate::service::Service;
 use parking_lot::RwLock;
