@@ -123,7 +123,7 @@ impl Service {
         let now = self.clock.now_ms();
         let own = self.own_part();
         let others = self.scopes.all().iter().map(|s| (s.own_scope(), s.own_part())).collect();
-        Snapshot::new(own, others, now)
+        Snapshot::new(self.own_scope(), own, others, now)
     }
 
     /// This scope's database and tokens, taken together.
@@ -134,18 +134,24 @@ impl Service {
 
     /// Makes `snapshot` the current database, in O(1) per scope. Writes in
     /// progress finish first; the snapshot itself stays unchanged (restore
-    /// it again as often as needed). Every scope goes back: one the
-    /// snapshot does not know is emptied, one it knows and this emulator
-    /// does not (a restart, a reset since) is created.
+    /// it again as often as needed). Every scope goes back to its part in
+    /// the snapshot: one the snapshot does not hold is emptied, one it
+    /// holds and this emulator does not (a restart, another emulator's
+    /// snapshot) is created. On another scope's service, only that scope
+    /// goes back.
     pub fn restore(&self, snapshot: &Snapshot) {
-        self.restore_own(&snapshot.own);
+        let empty = snapshot::Part::default();
+        let own = self.own_scope();
+        self.restore_own(snapshot.part(&own).unwrap_or(&empty));
+        if !self.is_default_scope() {
+            return;
+        }
         // Locked: no scope is created while they are being restored.
         let mut registry = self.scopes.write();
-        let empty = snapshot::Part::default();
         for svc in crate::scope::all_of(&registry) {
-            svc.restore_own(snapshot.others.get(&svc.own_scope()).unwrap_or(&empty));
+            svc.restore_own(snapshot.part(&svc.own_scope()).unwrap_or(&empty));
         }
-        for (scope, part) in snapshot.others.iter() {
+        for (scope, part) in snapshot.parts().filter(|(s, _)| **s != own) {
             if crate::scope::lookup(&registry, scope.region_name(), scope.access_key_id()).is_none() {
                 match self.scope_in(&mut registry, scope) {
                     Ok(svc) => svc.restore_own(part),
@@ -292,7 +298,7 @@ impl Service {
             self.restore_own(&snapshot::Part::default());
             return;
         }
-        self.restore(&Snapshot::empty(self.clock.now_ms()));
+        self.restore(&Snapshot::empty(self.own_scope(), self.clock.now_ms()));
         self.clear_operations();
         self.harness.faults.clear();
         self.harness.install_configured(&self.config);
@@ -307,7 +313,8 @@ impl Service {
     /// (a fork of a durable emulator writes nothing to disk), no named
     /// snapshots and only the configured fault rules.
     /// [`crate::Emulator::fork`] serves one on its own endpoint. A fork of
-    /// another scope's service has that scope as its default.
+    /// another scope's service is an emulator (defaulting to that scope's
+    /// region) holding that scope alone.
     pub fn fork(&self) -> Service {
         let fork = Service::new(self.config.clone());
         fork.restore(&self.snapshot());

@@ -24,7 +24,10 @@ use std::sync::Arc;
 /// spans two scopes, so each part is a state its scope was in).
 #[derive(Clone)]
 pub struct Snapshot {
-    /// The default scope's part.
+    /// The scope of the service that took it (the emulator's default
+    /// scope, unless taken on another scope's service).
+    pub(crate) taken_in: Scope,
+    /// That scope's part.
     pub(crate) own: Part,
     /// Every other scope's, by scope (a persistent map: cloning is O(1)).
     pub(crate) others: imbl::OrdMap<Scope, Part>,
@@ -59,13 +62,26 @@ impl std::fmt::Debug for Snapshot {
 }
 
 impl Snapshot {
-    pub(crate) fn new(own: Part, others: imbl::OrdMap<Scope, Part>, taken_ms: u64) -> Self {
-        Snapshot { own, others, taken_ms }
+    pub(crate) fn new(taken_in: Scope, own: Part, others: imbl::OrdMap<Scope, Part>, taken_ms: u64) -> Self {
+        Snapshot { taken_in, own, others, taken_ms }
     }
 
-    /// An empty database.
-    pub(crate) fn empty(taken_ms: u64) -> Self {
-        Self::new(Part::default(), imbl::OrdMap::new(), taken_ms)
+    /// An empty database (of every scope), as if taken in `taken_in`.
+    pub(crate) fn empty(taken_in: Scope, taken_ms: u64) -> Self {
+        Self::new(taken_in, Part::default(), imbl::OrdMap::new(), taken_ms)
+    }
+
+    /// The part of `scope`, if the snapshot holds it.
+    pub(crate) fn part(&self, scope: &Scope) -> Option<&Part> {
+        match *scope == self.taken_in {
+            true => Some(&self.own),
+            false => self.others.get(scope),
+        }
+    }
+
+    /// Every scope's part.
+    pub(crate) fn parts(&self) -> impl Iterator<Item = (&Scope, &Part)> {
+        std::iter::once((&self.taken_in, &self.own)).chain(self.others.iter())
     }
 
     /// When it was taken, by the emulator's clock (milliseconds since the epoch).
@@ -83,18 +99,18 @@ impl Snapshot {
         self.own.items() + self.others.values().map(Part::items).sum::<usize>()
     }
 
-    /// The default scope's database version, for reading.
+    /// The database version of the scope it was taken in (the default
+    /// scope's, when taken on the emulator's own service), for reading.
     pub fn db(&self) -> &Arc<Db> {
         &self.own.db
     }
 
-    /// The database version of `scope` (`None` when the snapshot has no
-    /// such scope, or `scope` is the default one: see [`Snapshot::db`]).
+    /// The database version of `scope`, if the snapshot holds it.
     pub fn scope_db(&self, scope: &Scope) -> Option<&Arc<Db>> {
-        self.others.get(scope).map(|p| &p.db)
+        self.part(scope).map(|p| &p.db)
     }
 
-    /// The scopes other than the default one that it holds, in order.
+    /// The scopes other than the one it was taken in that it holds, in order.
     pub fn scopes(&self) -> impl Iterator<Item = &Scope> {
         self.others.keys()
     }

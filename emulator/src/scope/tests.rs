@@ -199,6 +199,22 @@ fn snapshot_restore_reset_and_fork_cover_every_scope() {
     fresh.restore(&snap);
     assert_eq!(count(&fresh.region("us-west-2").unwrap(), "tbl"), 1);
 
+    // On another scope's service, a restore brings back that scope only
+    // and creates no scope of its own.
+    let west = svc.region("us-west-2").unwrap();
+    put(&west, "tbl", "w3");
+    put(&svc, "tbl", "b");
+    west.restore(&snap);
+    assert_eq!((count(&west, "tbl"), count(&svc, "tbl")), (1, 2));
+    assert_eq!(west.scopes(), vec![Scope::region("us-west-2")]);
+    // Its snapshot and fork hold that scope.
+    let keyed = svc.scope(&Scope::access_key("us-west-2", "AKIDONE")).unwrap();
+    create(&keyed, "mine");
+    let fork = keyed.fork();
+    assert_eq!(fork.own_scope(), Scope::region("us-west-2"));
+    assert_eq!(tables(&fork), Vec::<String>::new());
+    assert_eq!(tables(&fork.scope(&keyed.own_scope()).unwrap()), vec!["mine"]);
+
     svc.reset();
     assert_eq!(svc.snapshot().table_count(), 0);
     assert_eq!(tables(&svc.region("us-west-2").unwrap()), Vec::<String>::new());
