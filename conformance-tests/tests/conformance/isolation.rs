@@ -126,6 +126,10 @@ async fn two_sdk_clients_of_different_regions_see_different_tables() {
     let listed = east1.list_backups().send().await.unwrap();
     assert!(listed.backup_summaries().is_empty());
 
+    // DescribeEndpoints names the emulator in every region.
+    let endpoints = east2.describe_endpoints().send().await.unwrap();
+    assert_eq!(endpoints.endpoints()[0].address(), emu.addr().to_string());
+
     // The Rust API reaches the same databases.
     let region2 = emu.scope(&Scope::region("us-east-2")).unwrap();
     assert_eq!(region2.store.snapshot().table("orders").unwrap().item_count(), 1);
@@ -235,4 +239,26 @@ async fn a_fork_of_a_verifying_emulator_verifies_the_sdks_signatures() {
     let wrong_region = client(&fork.endpoint(), "eu-west-1", "AKIDSIGNED", "s3cret");
     let (code, _) = expect_err!(wrong_region.list_tables().send().await);
     assert_eq!(code, "InvalidSignatureException");
+}
+
+/// With verification on, the verified key and region pick the database.
+#[tokio::test]
+async fn verified_keys_and_regions_pick_the_database() {
+    let emu = Emulator::builder()
+        .verify_signatures(true)
+        .credential("AKIDONE", "one-secret")
+        .credential("AKIDTWO", "two-secret")
+        .signing_regions(["us-east-1", "eu-central-1"])
+        .isolate_access_keys(true)
+        .start()
+        .await
+        .unwrap();
+    let ep = emu.endpoint();
+    let one = client(&ep, "eu-central-1", "AKIDONE", "one-secret");
+    create(&one, "ledger").await;
+    assert_eq!(tables(&one).await, vec!["ledger"]);
+    assert!(tables(&client(&ep, "eu-central-1", "AKIDTWO", "two-secret")).await.is_empty());
+    assert!(tables(&client(&ep, "us-east-1", "AKIDONE", "one-secret")).await.is_empty());
+    let scope = emu.scope(&Scope::access_key("eu-central-1", "AKIDONE")).unwrap();
+    assert!(scope.store.snapshot().table("ledger").is_some());
 }
