@@ -170,7 +170,7 @@ impl std::ops::Deref for Scoped<'_> {
 /// The scopes of one emulator other than its default one, created on first
 /// use and never removed (a reset empties them).
 #[derive(Debug, Default)]
-pub struct Scopes {
+pub(crate) struct Scopes {
     by_region: RwLock<BTreeMap<String, RegionScopes>>,
     /// Durable mode: where scopes keep their data (`DATA_DIR/scopes`);
     /// `None` keeps them in memory (and for a fork, whatever its parent).
