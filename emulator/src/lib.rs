@@ -54,7 +54,6 @@ pub mod harness;
 pub mod http;
 pub mod ops;
 pub mod partiql;
-pub mod scope;
 mod server;
 pub mod service;
 pub mod store;
@@ -64,6 +63,9 @@ mod tests;
 pub mod transfer;
 pub mod ttl;
 pub mod value;
+
+// Isolation: the databases per region and access key.
+pub mod scope;
 
 pub use clock::{Clock, ClockMode};
 pub use emulator::{Builder, Emulator};
