@@ -402,6 +402,28 @@ impl Service {
         self.scope_in(&mut registry, &scope).map(Scoped::Other)
     }
 
+    /// The service of (`region`, `access_key_id`) for a request that only
+    /// reads: the scope's if it exists, else an empty one that is not kept
+    /// (a read never creates a scope, nor, in durable mode, its folder).
+    pub fn scope_to_read(
+        &self,
+        region: &str,
+        access_key_id: Option<&str>,
+    ) -> crate::error::Result<Scoped<'_>> {
+        if self.scope.is_some() || (access_key_id.is_none() && region == self.config.region) {
+            return self.scope_of(region, access_key_id);
+        }
+        if let Some(svc) = self.scopes.get(region, access_key_id) {
+            return Ok(Scoped::Other(svc));
+        }
+        let scope = match access_key_id {
+            Some(key) => Scope::access_key(region, key),
+            None => Scope::region(region),
+        };
+        let svc = self.new_scope_at(scope, None).map_err(|e| Error::internal(e.to_string()))?;
+        Ok(Scoped::Other(Arc::new(svc)))
+    }
+
     /// The service of `scope` in the locked registry, created if needed.
     pub(crate) fn scope_in(
         &self,
@@ -425,9 +447,14 @@ impl Service {
     /// record and the shared harness state, in the stale-read and
     /// throughput modes now in force.
     fn new_scope(&self, scope: Scope) -> std::io::Result<Service> {
+        self.new_scope_at(scope, self.scopes.dir.as_deref())
+    }
+
+    /// [`Service::new_scope`], keeping its data under `dir` (or in memory).
+    fn new_scope_at(&self, scope: Scope, dir: Option<&std::path::Path>) -> std::io::Result<Service> {
         let mut config = self.config.clone();
         config.region = scope.region_name().to_string();
-        config.data_dir = self.scopes.dir.as_ref().map(|d| d.join(scope.dir_name()));
+        config.data_dir = dir.map(|d| d.join(scope.dir_name()));
         let mut store = match &config.data_dir {
             Some(dir) => open_store(&config, dir, &self.clock)?,
             None => Store::new(),

@@ -291,7 +291,10 @@ fn execute(
     if !json.is_object() {
         return Err(Error::serialization(messages::BODY_NOT_OBJECT));
     }
-    let svc = scope_of(svc, context)?;
+    let svc = match streams || only_reads(op) {
+        true => scope_to_read(svc, context)?,
+        false => scope_of(svc, context)?,
+    };
     if streams {
         return svc.call_streams(op, &json);
     }
@@ -307,12 +310,50 @@ fn execute(
 /// access key id (none when empty or unusable: the region's shared
 /// tables).
 pub fn scope_of<'a>(svc: &'a Service, context: &RequestContext) -> Result<crate::Scoped<'a>, Error> {
+    let (region, key) = scope_named(svc, context);
+    svc.scope_of(region, key)
+}
+
+/// [`scope_of`] for a request that only reads: a scope that does not exist
+/// yet is read as empty, not created ([`Service::scope_to_read`]).
+pub fn scope_to_read<'a>(svc: &'a Service, context: &RequestContext) -> Result<crate::Scoped<'a>, Error> {
+    let (region, key) = scope_named(svc, context);
+    svc.scope_to_read(region, key)
+}
+
+fn scope_named<'a>(svc: &'a Service, context: &RequestContext<'a>) -> (&'a str, Option<&'a str>) {
     let region = context.region.filter(|r| crate::scope::valid_region(r)).unwrap_or(&svc.config.region);
     let key = match svc.config.isolate_access_keys {
         true => context.access_key_id.filter(|k| crate::scope::valid_access_key(k)),
         false => None,
     };
-    svc.scope_of(region, key)
+    (region, key)
+}
+
+/// Whether operation `op` never changes anything (so it need not create
+/// the scope it reads).
+fn only_reads(op: &str) -> bool {
+    matches!(
+        op,
+        "GetItem"
+            | "Query"
+            | "Scan"
+            | "BatchGetItem"
+            | "TransactGetItems"
+            | "DescribeTable"
+            | "ListTables"
+            | "DescribeTimeToLive"
+            | "ListTagsOfResource"
+            | "DescribeLimits"
+            | "DescribeEndpoints"
+            | "DescribeBackup"
+            | "ListBackups"
+            | "DescribeContinuousBackups"
+            | "DescribeExport"
+            | "ListExports"
+            | "DescribeImport"
+            | "ListImports"
+    )
 }
 
 /// `x-amzn-RequestId` (header names are case-insensitive; hyper sends them

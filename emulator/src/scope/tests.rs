@@ -367,3 +367,23 @@ fn exports_and_imports_are_kept_and_named_per_region() {
     assert_eq!(call(&west, "ListExports", json!({}))["ExportSummaries"].as_array().map(Vec::len), Some(1));
     let _ = std::fs::remove_dir_all(&s3);
 }
+
+#[test]
+fn a_read_does_not_create_a_scope_or_its_folder() {
+    let dir = temp_dir("reads");
+    let svc = Service::open(Config { data_dir: Some(dir.clone()), ..Config::default() }).unwrap();
+    let ctx =
+        crate::http::RequestContext { access_key_id: None, region: Some("eu-south-1"), verified: false };
+    let read = crate::http::scope_to_read(&svc, &ctx).unwrap();
+    assert_eq!(tables(&read), Vec::<String>::new());
+    assert_eq!(read.own_scope(), Scope::region("eu-south-1"));
+    drop(read);
+    assert_eq!(svc.scopes(), vec![Scope::region("us-east-1")]);
+    assert!(!dir.join("scopes").join("eu-south-1").exists());
+    // A write creates it; reads then see it.
+    create(&crate::http::scope_of(&svc, &ctx).unwrap(), "tbl");
+    assert!(dir.join("scopes").join("eu-south-1").is_dir());
+    assert_eq!(tables(&crate::http::scope_to_read(&svc, &ctx).unwrap()), vec!["tbl"]);
+    drop(svc);
+    let _ = std::fs::remove_dir_all(&dir);
+}
