@@ -50,7 +50,8 @@ impl Builder {
         self.port = port;
         self
     }
-    /// Region reported in ARNs (default `us-east-1`).
+    /// The default region (default `us-east-1`): the one requests without a
+    /// usable SigV4 credential scope reach, and `service()`'s.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.config.region = region.into();
         self
@@ -101,6 +102,14 @@ impl Builder {
     /// Durable mode's sync policy (default: fsync at least every 10 ms).
     pub fn sync(mut self, policy: crate::durable::SyncPolicy) -> Self {
         self.config.durability.sync = policy;
+        self
+    }
+    /// Whether each access key id gets its own database in each region
+    /// (default: off; tables are always kept per region). Parallel test
+    /// processes given distinct access keys then never see each other's
+    /// tables (see [`crate::scope`]).
+    pub fn isolate_access_keys(mut self, on: bool) -> Self {
+        self.config.isolate_access_keys = on;
         self
     }
     /// Whether to record the operations served (default: on).
@@ -221,7 +230,7 @@ pub(crate) async fn serve_service(
     } else {
         addr
     };
-    service.config.endpoint_address = Some(advertised.to_string());
+    service.set_endpoint_address(advertised.to_string());
     let _ = service.harness.host.set(host.to_string());
     let service = Arc::new(service);
     let (tx, rx) = watch::channel(false);
@@ -235,16 +244,17 @@ pub(crate) async fn serve_service(
 /// Starts a fork of `parent` on a free port of the parent's host and keeps
 /// it with the parent (it stops when the parent's service is dropped);
 /// returns its endpoint. For the admin route; `None` for a service that
-/// was never served. Boxed: serving a fork from inside a request makes the
-/// server's future contain itself.
-pub(crate) fn start_kept_fork(
-    parent: &Service,
-) -> std::pin::Pin<Box<dyn std::future::Future<Output = Option<std::io::Result<String>>> + Send + '_>> {
+/// was never served. The fork serves through the parent's `edge`: the same
+/// limits, body budget and signature verifier (a fork of a verifying
+/// emulator verifies with the same credentials). Boxed: serving a fork from
+/// inside a request makes the server's future contain itself.
+pub(crate) fn start_kept_fork<'a>(
+    parent: &'a Service,
+    edge: &'a Arc<Edge>,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Option<std::io::Result<String>>> + Send + 'a>> {
     Box::pin(async move {
         let host = parent.harness.host.get()?.clone();
-        // A fork serves with the default limits and no signature check.
-        let edge = Arc::new(Edge::new(Default::default(), None));
-        Some(serve_service(&host, 0, parent.fork(), edge).await.map(|fork| {
+        Some(serve_service(&host, 0, parent.fork(), edge.clone()).await.map(|fork| {
             let endpoint = fork.endpoint();
             parent.harness.forks.lock().push(fork);
             endpoint
@@ -313,6 +323,14 @@ impl Emulator {
         &self.service
     }
 
+    /// The service of `scope` (a region's tables, or one access key's; see
+    /// [`crate::scope`]), created on first use: what an SDK client of that
+    /// region (and key, with [`Builder::isolate_access_keys`]) reaches.
+    /// `emu.service()` is the default scope's.
+    pub fn scope(&self, scope: &crate::Scope) -> crate::error::Result<crate::Scoped<'_>> {
+        self.service.scope(scope)
+    }
+
     /// The HTTP edge: its limits and the request-body budget in use.
     pub fn edge(&self) -> &Arc<Edge> {
         &self.edge
@@ -374,7 +392,7 @@ impl Emulator {
         // Durable mode: a checkpoint now makes the next start a load
         // rather than a replay (the log alone would lose nothing).
         let service = self.service.clone();
-        let _ = tokio::task::spawn_blocking(move || service.store.checkpoint()).await;
+        let _ = tokio::task::spawn_blocking(move || service.checkpoint()).await;
     }
 }
 

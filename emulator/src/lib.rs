@@ -10,6 +10,11 @@
 //! struct with builders for the common cases; see `ARCHITECTURE.md`, "The
 //! command shape", for how an operation plans and applies.
 //!
+//! Tables are kept per region, as in AWS (and per access key with
+//! `Config::isolate_access_keys`): a `Service` serves its default region;
+//! `svc.region("us-east-2")?` or `svc.scope(&Scope::..)?` reaches another
+//! (see [`scope`]).
+//!
 //! ```
 //! use ddb_emulator::store::ScalarType;
 //! use ddb_emulator::value::{AttributeValue, Item};
@@ -58,6 +63,9 @@ pub mod transfer;
 pub mod ttl;
 pub mod value;
 
+// Isolation: the databases per region and access key.
+pub mod scope;
+
 pub use clock::{Clock, ClockMode};
 pub use emulator::{Builder, Emulator};
 pub use error::{Error, ErrorKind};
@@ -98,6 +106,7 @@ pub use ops::update_item::UpdateItem;
 pub use ops::update_table::UpdateTable;
 pub use ops::update_time_to_live::UpdateTimeToLive;
 pub use ops::write::Reporting;
+pub use scope::{Scope, Scoped};
 pub use service::{Command, Compat, Config, OperationRecord, Service};
 pub use transfer::export::{DescribeExport, ExportTableToPointInTime, ListExports};
 pub use transfer::import::{DescribeImport, ImportTable, ListImports};

@@ -23,9 +23,15 @@ struct Args {
     /// Log level (error, warn, info, debug, trace) or a tracing filter.
     #[arg(long, default_value = "warn")]
     log_level: String,
-    /// Region reported in ARNs.
+    /// The default region: what requests without a usable SigV4 credential
+    /// scope reach. Tables are kept per region, as in AWS: a request reaches
+    /// the tables of the region its credential scope names.
     #[arg(long, default_value = "us-east-1")]
     region: String,
+    /// Give each access key id its own tables in each region (parallel test
+    /// processes with distinct credentials never see each other's tables).
+    #[arg(long)]
+    isolate_access_keys: bool,
     /// Milliseconds tables stay CREATING / UPDATING / DELETING.
     #[arg(long, default_value_t = 0)]
     transition_delay_ms: u64,
@@ -65,6 +71,10 @@ struct Args {
     /// AWS shared credentials format (repeatable).
     #[arg(long = "credentials-file", value_name = "FILE")]
     credentials_files: Vec<std::path::PathBuf>,
+    /// A region signatures may be scoped to, with --verify-signatures
+    /// (repeatable; default: --region alone).
+    #[arg(long = "signing-region", value_name = "REGION")]
+    signing_regions: Vec<String>,
     /// Seconds a connection may stay silent between requests (and before its first).
     #[arg(long, default_value_t = 30)]
     idle_timeout_secs: u64,
@@ -154,10 +164,14 @@ async fn run(args: Args) -> std::process::ExitCode {
     for file in args.credentials_files {
         builder = builder.credentials_file(file);
     }
+    if !args.signing_regions.is_empty() {
+        builder = builder.signing_regions(args.signing_regions.clone());
+    }
     let started = builder
         .host(args.host.clone())
         .port(args.port)
         .region(args.region)
+        .isolate_access_keys(args.isolate_access_keys)
         .transition_delay(std::time::Duration::from_millis(args.transition_delay_ms))
         .record_operations(args.record_operations)
         .unprocessed_probability(args.unprocessed_probability)

@@ -15,10 +15,12 @@
 use crate::error::{Error, Result};
 use crate::ops::command::{self, Ctx};
 use crate::ops::{self as ops_mod};
+use crate::scope::{Scope, Scoped, Scopes};
 use crate::store::Store;
 use crate::value::{json::check_item, Item};
 use parking_lot::Mutex;
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Settings that shape how the emulator behaves.
@@ -71,6 +73,10 @@ pub struct Config {
     pub data_dir: Option<std::path::PathBuf>,
     /// Durable mode's sync policy and checkpoint interval.
     pub durability: crate::durable::Options,
+    /// Whether each access key id gets its own database in each region (on
+    /// top of the per-region isolation that always holds; see
+    /// [`crate::scope`]). Off by default: every key sees a region's tables.
+    pub isolate_access_keys: bool,
 }
 
 pub use crate::ops::command::Compat;
@@ -103,6 +109,7 @@ impl Default for Config {
             s3_dir: None,
             data_dir: None,
             durability: crate::durable::Options::default(),
+            isolate_access_keys: false,
         }
     }
 }
@@ -119,16 +126,23 @@ pub struct OperationRecord {
     pub tables: Vec<String>,
     /// `Ok(())`, or the short name of the error returned (e.g. `ConditionalCheckFailedException`).
     pub outcome: std::result::Result<(), String>,
+    /// The scope it ran in; `None` for the default scope (see [`crate::scope`]).
+    pub scope: Option<Scope>,
 }
 
-/// Store, configuration and operation record of one emulator.
+/// Store, configuration and operation record of one emulator's scope
+/// (see [`crate::scope`]): the emulator's own `Service` is its default
+/// scope (the default region, no access key) and holds the registry of the
+/// others, each a `Service` of its own sharing the clock, the operation
+/// record, the fault rules and the named snapshots.
 #[derive(Debug, Default)]
 pub struct Service {
-    /// All tables and items.
+    /// This scope's tables and items.
     pub store: Store,
-    /// Behaviour settings.
+    /// Behaviour settings (`region` is this scope's).
     pub config: Config,
-    record: Mutex<VecDeque<OperationRecord>>,
+    /// Shared by every scope of the emulator.
+    record: Arc<Mutex<VecDeque<OperationRecord>>>,
     /// ClientRequestTokens of recent TransactWriteItems calls.
     pub idempotency: crate::ops::idempotency::Tokens,
     /// Exports and imports made so far (see [`crate::transfer`]).
@@ -137,6 +151,10 @@ pub struct Service {
     pub clock: std::sync::Arc<crate::clock::Clock>,
     /// Snapshots, fault rules, forks, stale reads, token buckets (see [`crate::harness`]).
     pub harness: crate::harness::Controls,
+    /// Which scope this is: `None` for the emulator's default scope.
+    scope: Option<Scope>,
+    /// The other scopes (registered on the default scope's service only).
+    pub(crate) scopes: Scopes,
 }
 
 impl Service {
@@ -152,29 +170,27 @@ impl Service {
     /// a file is damaged, or of a format version this build cannot read.
     pub fn open(config: Config) -> std::io::Result<Self> {
         let Some(dir) = config.data_dir.clone() else { return Ok(Self::new(config)) };
-        let clock = std::sync::Arc::new(crate::clock::Clock::default());
-        let (durable, mut db, recovery) =
-            crate::durable::Durable::open(&dir, config.durability.clone(), clock.clone())?;
-        let settings = crate::store::stream::StreamSettings {
-            clock: clock.clone(),
-            transition_ms: 0,
-            rollover_ms: u64::try_from(config.stream_shard_rollover.as_millis()).unwrap_or(u64::MAX).max(1),
-        };
-        crate::store::stream::resume(&mut db, &settings);
-        tracing::info!(dir = %dir.display(), ?recovery, "data directory opened");
-        Ok(Self::with_store(config, Store::durable(db, durable), clock))
+        let clock = Arc::new(crate::clock::Clock::default());
+        let store = open_store(&config, &dir, &clock)?;
+        check_default_region(&dir, &config.region)?;
+        let mut svc = Self::with_store(config, store, clock);
+        svc.scopes.dir = Some(dir.join(SCOPES_DIR));
+        svc.open_saved_scopes()?;
+        Ok(svc)
     }
 
-    fn with_store(config: Config, mut store: Store, clock: std::sync::Arc<crate::clock::Clock>) -> Self {
+    fn with_store(config: Config, mut store: Store, clock: Arc<crate::clock::Clock>) -> Self {
         store.set_clock(clock.clone());
         Service {
             store,
             harness: crate::harness::Controls::new(&config),
             config,
-            record: Mutex::new(VecDeque::new()),
+            record: Default::default(),
             idempotency: Default::default(),
             clock,
             transfers: Default::default(),
+            scope: None,
+            scopes: Scopes::default(),
         }
     }
 
@@ -247,6 +263,7 @@ impl Service {
                 operation: op.to_string(),
                 tables: tables(),
                 outcome: out.as_ref().map(|_| ()).map_err(|e| e.kind.short_name().to_string()),
+                scope: self.scope.clone(),
             });
         }
         (out, crate::harness::faults::take_latency())
@@ -282,6 +299,248 @@ impl Service {
     /// Forgets the operations recorded so far.
     pub fn clear_operations(&self) {
         self.record.lock().clear();
+    }
+}
+
+/// Where scopes other than the default keep their data, under the data directory.
+const SCOPES_DIR: &str = "scopes";
+
+/// The file naming the region whose tables the data directory's top level
+/// holds (the default scope's; other scopes are in `scopes/`).
+const REGION_FILE: &str = "REGION";
+
+/// Durable mode: the data directory's default scope belongs to one region
+/// (its tables' ARNs name it). Written at the first start; a later start
+/// with another `--region` is refused rather than serving those tables
+/// under the wrong region. Called with the directory's lock held.
+fn check_default_region(dir: &std::path::Path, region: &str) -> std::io::Result<()> {
+    let path = dir.join(REGION_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(found) if found.trim() == region => Ok(()),
+        Ok(found) => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "data directory {} keeps region {} as its default region; start with --region {} (this start asked for {region})",
+                dir.display(),
+                found.trim(),
+                found.trim()
+            ),
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::write(&path, format!("{region}\n")),
+        Err(e) => Err(e),
+    }
+}
+
+/// A durable store on `dir` (what [`crate::durable::Durable::open`]
+/// recovers, its streams resumed on `clock`).
+fn open_store(
+    config: &Config,
+    dir: &std::path::Path,
+    clock: &Arc<crate::clock::Clock>,
+) -> std::io::Result<Store> {
+    let (durable, mut db, recovery) =
+        crate::durable::Durable::open(dir, config.durability.clone(), clock.clone())?;
+    let settings = crate::store::stream::StreamSettings {
+        clock: clock.clone(),
+        transition_ms: 0,
+        rollover_ms: u64::try_from(config.stream_shard_rollover.as_millis()).unwrap_or(u64::MAX).max(1),
+    };
+    crate::store::stream::resume(&mut db, &settings);
+    tracing::info!(dir = %dir.display(), ?recovery, "data directory opened");
+    Ok(Store::durable(db, durable))
+}
+
+/// Isolation: reaching the scopes (see [`crate::scope`]).
+impl Service {
+    /// The scope this service serves.
+    pub fn own_scope(&self) -> Scope {
+        self.scope.clone().unwrap_or_else(|| Scope::region(self.config.region.clone()))
+    }
+
+    /// Whether this is the emulator's own service (its default scope, which
+    /// holds the registry of the others and whose harness controls cover
+    /// every scope).
+    pub fn is_default_scope(&self) -> bool {
+        self.scope.is_none()
+    }
+
+    /// The service of `scope`, created (empty) on first use: its typed
+    /// calls and `call` run there. `scope` may be this service's own. Fails
+    /// only in durable mode, when the scope's folder cannot be opened, or
+    /// when asked of another scope's service (scopes are reached from the
+    /// emulator's own).
+    pub fn scope(&self, scope: &Scope) -> crate::error::Result<Scoped<'_>> {
+        if self.scope.as_ref() == Some(scope) {
+            return Ok(Scoped::Default(self));
+        }
+        self.scope_of(scope.region_name(), scope.access_key_id())
+    }
+
+    /// The service of `region`'s tables (no access key): `svc.region("us-east-2")?.put_item(..)`.
+    pub fn region(&self, region: &str) -> crate::error::Result<Scoped<'_>> {
+        self.scope_of(region, None)
+    }
+
+    /// The service of (`region`, `access_key_id`): this one for the default
+    /// scope (no lock, nothing allocated), else a registered scope's, else
+    /// a new one's.
+    pub fn scope_of(&self, region: &str, access_key_id: Option<&str>) -> crate::error::Result<Scoped<'_>> {
+        if self.scope.is_some() {
+            return Err(Error::internal(crate::error::messages::scope_from_scope(region)));
+        }
+        if access_key_id.is_none() && region == self.config.region {
+            return Ok(Scoped::Default(self));
+        }
+        if let Some(svc) = self.scopes.get(region, access_key_id) {
+            return Ok(Scoped::Other(svc));
+        }
+        let scope = match access_key_id {
+            Some(key) => Scope::access_key(region, key),
+            None => Scope::region(region),
+        };
+        let mut registry = self.scopes.write();
+        self.scope_in(&mut registry, &scope).map(Scoped::Other)
+    }
+
+    /// The service of (`region`, `access_key_id`) for a request that only
+    /// reads: the scope's if it exists, else an empty one that is not kept
+    /// (a read never creates a scope, nor, in durable mode, its folder).
+    pub fn scope_to_read(
+        &self,
+        region: &str,
+        access_key_id: Option<&str>,
+    ) -> crate::error::Result<Scoped<'_>> {
+        if self.scope.is_some() || (access_key_id.is_none() && region == self.config.region) {
+            return self.scope_of(region, access_key_id);
+        }
+        if let Some(svc) = self.scopes.get(region, access_key_id) {
+            return Ok(Scoped::Other(svc));
+        }
+        let scope = match access_key_id {
+            Some(key) => Scope::access_key(region, key),
+            None => Scope::region(region),
+        };
+        let svc = self.new_scope_at(scope, None).map_err(|e| Error::internal(e.to_string()))?;
+        Ok(Scoped::Other(Arc::new(svc)))
+    }
+
+    /// The service of `scope` in the locked registry, created if needed.
+    pub(crate) fn scope_in(
+        &self,
+        registry: &mut crate::scope::Registry,
+        scope: &Scope,
+    ) -> crate::error::Result<Arc<Service>> {
+        if let Some(svc) = crate::scope::lookup(registry, scope.region_name(), scope.access_key_id()) {
+            return Ok(svc.clone());
+        }
+        let svc = Arc::new(self.new_scope(scope.clone()).map_err(|e| {
+            tracing::error!(scope = %scope, error = %e, "a scope's data directory could not be opened");
+            Error::internal(crate::error::messages::scope_unavailable(&scope.to_string(), &e.to_string()))
+        })?);
+        crate::scope::register(registry, scope, svc.clone());
+        tracing::debug!(scope = %scope, "scope created");
+        Ok(svc)
+    }
+
+    /// A new scope's service: this one's configuration in `scope`'s region,
+    /// in durable mode on its own folder, sharing the clock, the operation
+    /// record and the shared harness state, in the stale-read and
+    /// throughput modes now in force.
+    fn new_scope(&self, scope: Scope) -> std::io::Result<Service> {
+        self.new_scope_at(scope, self.scopes.dir.as_deref())
+    }
+
+    /// [`Service::new_scope`], keeping its data under `dir` (or in memory).
+    fn new_scope_at(&self, scope: Scope, dir: Option<&std::path::Path>) -> std::io::Result<Service> {
+        let mut config = self.config.clone();
+        config.region = scope.region_name().to_string();
+        config.data_dir = dir.map(|d| d.join(scope.dir_name()));
+        let mut store = match &config.data_dir {
+            Some(dir) => open_store(&config, dir, &self.clock)?,
+            None => Store::new(),
+        };
+        store.set_clock(self.clock.clone());
+        let svc = Service {
+            store,
+            harness: self.harness.for_scope(),
+            config,
+            record: self.record.clone(),
+            idempotency: Default::default(),
+            clock: self.clock.clone(),
+            transfers: Default::default(),
+            scope: Some(scope),
+            scopes: Scopes::default(),
+        };
+        svc.harness.throughput.set(self.harness.throughput.is_on());
+        let staleness = self.harness.history.mode();
+        if staleness != crate::harness::Staleness::Off {
+            svc.set_stale_reads(staleness);
+        }
+        Ok(svc)
+    }
+
+    /// Durable mode, at start: opens every scope saved under the data
+    /// directory, so a restart serves every scope it had.
+    fn open_saved_scopes(&mut self) -> std::io::Result<()> {
+        let Some(dir) = self.scopes.dir.clone() else { return Ok(()) };
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let mut registry = crate::scope::Registry::new();
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name();
+            let scope = name.to_str().and_then(Scope::from_dir_name);
+            match scope {
+                // The default scope lives at the top (REGION keeps it so).
+                Some(scope) if scope == self.own_scope() => {
+                    tracing::warn!(entry = %entry.path().display(), "a folder for the default scope: ignored")
+                }
+                Some(scope) if entry.file_type()?.is_dir() => {
+                    let svc = self.new_scope(scope.clone())?;
+                    crate::scope::register(&mut registry, &scope, Arc::new(svc));
+                }
+                _ => tracing::warn!(entry = %entry.path().display(), "not a scope's folder: ignored"),
+            }
+        }
+        *self.scopes.write() = registry;
+        Ok(())
+    }
+
+    /// This scope's service and every other scope's (on the default scope's
+    /// service; on another, just itself), for the controls that cover all.
+    pub(crate) fn every_scope(&self) -> Vec<Scoped<'_>> {
+        let mut out = vec![Scoped::Default(self)];
+        out.extend(self.scopes.all().into_iter().map(Scoped::Other));
+        out
+    }
+
+    /// Every scope: the default one first, then the others in order.
+    pub fn scopes(&self) -> Vec<Scope> {
+        self.every_scope().iter().map(|s| s.own_scope()).collect()
+    }
+
+    /// Sets the address DescribeEndpoints names, for every scope (called
+    /// once the listener is bound, before the service is shared).
+    pub(crate) fn set_endpoint_address(&mut self, address: String) {
+        for svc in self.scopes.all_mut() {
+            if let Some(svc) = Arc::get_mut(svc) {
+                svc.config.endpoint_address = Some(address.clone());
+            }
+        }
+        self.config.endpoint_address = Some(address);
+    }
+
+    /// In durable mode, writes a checkpoint of every scope now and waits for
+    /// them (shutdown, tests). Returns how many were written.
+    pub fn checkpoint(&self) -> std::io::Result<usize> {
+        let mut written = 0;
+        for svc in self.every_scope() {
+            written += usize::from(svc.store.checkpoint()?);
+        }
+        Ok(written)
     }
 }
 

@@ -22,7 +22,10 @@ fn chromium() -> Option<PathBuf> {
 
 /// Runs headless Chromium on `url` with `args`, killing it after a minute.
 fn run_chromium(chromium: &Path, url: &str, args: &[String]) -> String {
-    let profile = tempdir("console-profile");
+    // One profile per run: two Chromiums on one profile hand over to each other.
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let profile = tempdir(&format!("console-profile-{run}"));
     let mut child = Command::new(chromium)
         .args([
             "--headless",
@@ -166,5 +169,38 @@ async fn the_console_lists_tables_and_shows_items_in_headless_chromium() {
         std::fs::create_dir_all(&docs).unwrap();
         std::fs::copy(&shot, docs.join("console.png")).unwrap();
     }
+    emu.shutdown().await;
+}
+
+/// The scope selector: `#scope=REGION/KEY` opens one access key's tables in
+/// a region (see `ddb_emulator::scope`); the default scope's are not shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_shows_the_scope_it_is_asked_for() {
+    let Some(chromium) = chromium() else {
+        eprintln!("SKIPPED: the console browser test needs Chromium at /usr/bin/chromium or CHROMIUM=path");
+        return;
+    };
+    let emu = Emulator::builder().isolate_access_keys(true).start().await.unwrap();
+    fixtures(&emu).await;
+    let keyed = emu.scope(&ddb_emulator::Scope::access_key("us-west-2", "AKIDONE")).unwrap();
+    keyed
+        .call(
+            "CreateTable",
+            &json!({"TableName": "keyed_table", "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]}),
+        )
+        .unwrap();
+    keyed.call("PutItem", &json!({"TableName": "keyed_table", "Item": {"id": {"S": "only-here"}}})).unwrap();
+    drop(keyed);
+    let url = format!("{}/_emulator/console#scope=us-west-2/AKIDONE&table=keyed_table", emu.endpoint());
+    let dom = tokio::task::spawn_blocking(move || run_chromium(&chromium, &url, &["--dump-dom".to_string()]))
+        .await
+        .unwrap();
+    assert!(dom.contains(r#"data-ready="true""#), "{dom}");
+    assert!(dom.contains(r#"data-name="keyed_table""#), "{dom}");
+    assert!(!dom.contains(r#"data-name="orders""#), "the default scope's tables are not listed:\n{dom}");
+    assert!(dom.contains("<td>\"only-here\"</td>"), "{dom}");
+    assert!(dom.contains("us-west-2 / AKIDONE (1 table)") && dom.contains("us-east-1 (2 tables)"), "{dom}");
     emu.shutdown().await;
 }

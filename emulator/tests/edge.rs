@@ -598,6 +598,65 @@ async fn a_rejected_signature_executes_nothing_and_admin_routes_need_one_too() {
     assert_eq!(admin.json()["__type"], "com.amazon.coral.service#MissingAuthenticationTokenException");
 }
 
+/// A signed `POST` to an admin route (`path` under `/_emulator/`).
+fn signed_admin(addr: SocketAddr, path: &str, body: &[u8], secret: &str) -> Vec<u8> {
+    let (parts, ()) = hyper::Request::builder()
+        .method("POST")
+        .uri(path)
+        .header("host", addr.to_string())
+        .header("content-type", "application/json")
+        .header("x-amz-date", sigv4::format_amz_date(now_secs()))
+        .body(())
+        .unwrap()
+        .into_parts();
+    let auth = sigv4::sign(&parts, body, KEY, secret, "us-east-1");
+    let mut text =
+        format!("POST {path} HTTP/1.1\r\ncontent-length: {}\r\nauthorization: {auth}\r\n", body.len());
+    for (n, v) in &parts.headers {
+        text.push_str(&format!("{}: {}\r\n", n, v.to_str().unwrap()));
+    }
+    text.push_str("\r\n");
+    let mut bytes = text.into_bytes();
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+/// Issue 18: a fork of an emulator that verifies signatures verifies them
+/// too, with the same credentials, whether started over the admin route
+/// or from the Rust API.
+#[tokio::test]
+async fn a_fork_of_a_verifying_emulator_verifies_signatures_too() {
+    let emu = verifying().await;
+    let addr = emu.addr();
+    let unsigned_fork =
+        exchange(addr, b"POST /_emulator/fork HTTP/1.1\r\nhost: localhost\r\ncontent-length: 0\r\n\r\n")
+            .await;
+    assert_eq!(
+        unsigned_fork.json()["__type"],
+        "com.amazon.coral.service#MissingAuthenticationTokenException"
+    );
+    let forked = exchange(addr, &signed_admin(addr, "/_emulator/fork", b"", SECRET)).await;
+    assert_eq!(forked.status, 200, "{}", String::from_utf8_lossy(&forked.body));
+    let endpoint = forked.json()["endpoint"].as_str().unwrap().to_string();
+    let route_fork: SocketAddr = endpoint.trim_start_matches("http://").parse().unwrap();
+    let api_fork = emu.fork().await.unwrap();
+    for fork in [route_fork, api_fork.addr()] {
+        assert_ne!(fork, addr);
+        let ok =
+            exchange(fork, &signed(fork, "ListTables", b"{}", SECRET, "us-east-1", now_secs(), None)).await;
+        assert_eq!(ok.status, 200, "{}", String::from_utf8_lossy(&ok.body));
+        let wrong =
+            exchange(fork, &signed(fork, "ListTables", b"{}", "nope", "us-east-1", now_secs(), None)).await;
+        assert_eq!(wrong.json()["__type"], "com.amazon.coral.service#InvalidSignatureException");
+        let unsigned = exchange(fork, &request("ListTables", &[], b"{}")).await;
+        assert_eq!(unsigned.json()["__type"], "com.amazon.coral.service#MissingAuthenticationTokenException");
+        let any_key = exchange(fork, &request("ListTables", &[("authorization", AUTH)], b"{}")).await;
+        assert_eq!(any_key.status, 400, "an unchecked signature is refused: {:?}", any_key.json());
+        let admin = exchange(fork, b"GET /_emulator/snapshots HTTP/1.1\r\nhost: localhost\r\n\r\n").await;
+        assert_eq!(admin.json()["__type"], "com.amazon.coral.service#MissingAuthenticationTokenException");
+    }
+}
+
 #[tokio::test]
 async fn starting_with_verification_and_no_credential_fails() {
     let err = Emulator::builder().verify_signatures(true).start().await.unwrap_err();

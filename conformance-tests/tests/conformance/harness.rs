@@ -342,7 +342,8 @@ async fn the_operation_log_route_shows_what_the_sdk_did() {
     let (_, log) = admin(&emu.endpoint(), reqwest::Method::GET, "/_emulator/operations?after=11", None).await;
     assert_eq!(
         log["operations"],
-        json!([{"seq": 11, "operation": "GetItem", "tables": ["nope"], "outcome": "ResourceNotFoundException"}])
+        json!([{"seq": 11, "operation": "GetItem", "tables": ["nope"], "outcome": "ResourceNotFoundException",
+            "region": "us-east-1", "access_key_id": null}])
     );
     assert_eq!(log["next"], 12);
 }

@@ -12,6 +12,7 @@ mod fidelity;
 mod fidelity_capacity;
 mod fidelity_messages;
 mod harness;
+mod isolation;
 mod items_basic;
 mod model;
 mod partiql;

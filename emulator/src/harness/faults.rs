@@ -18,6 +18,7 @@
 //! thread-local is exactly "this call").
 
 use crate::error::{messages, Error, ErrorKind};
+use crate::scope::Scope;
 use parking_lot::Mutex;
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -135,6 +136,10 @@ pub struct FaultRule {
     pub probability: Option<f64>,
     /// Seed of the rule's generator (also drives `Unprocessed` fractions).
     pub seed: u64,
+    /// The scope (region, access key) it applies to (`None`: every scope;
+    /// see [`crate::scope`]): parallel tests isolated by access key keep
+    /// their faults to themselves.
+    pub scope: Option<Scope>,
 }
 
 impl FaultRule {
@@ -147,6 +152,7 @@ impl FaultRule {
             count: None,
             probability: None,
             seed: 0,
+            scope: None,
         }
     }
     /// Fails matching calls with `kind` (use the throttling, limit,
@@ -193,9 +199,15 @@ impl FaultRule {
         self.latency = latency;
         self
     }
+    /// Applies to calls in `scope` only.
+    pub fn scope(mut self, scope: Scope) -> Self {
+        self.scope = Some(scope);
+        self
+    }
 
-    fn matches(&self, op: &str, tables: &[String]) -> bool {
+    fn matches(&self, op: &str, scope: &Option<Scope>, tables: &[String]) -> bool {
         self.effect.applies_to(op)
+            && self.scope.as_ref().is_none_or(|s| scope.as_ref() == Some(s))
             && self.operation.as_deref().is_none_or(|o| o == op)
             && self.table.as_deref().is_none_or(|t| tables.iter().any(|n| crate::ops::table_name(n) == t))
     }
@@ -293,15 +305,28 @@ impl Faults {
     /// when some rule is installed). Rules are tried in order; each that
     /// matches draws its probability, fires, and counts down; the first
     /// error ends the evaluation (later rules neither fire nor count).
+    /// A call in no known scope: rules limited to a scope do not fire.
     pub fn decide(&self, op: &str, tables: impl FnOnce() -> Vec<String>) -> Decision {
+        self.decide_in(op, || None, tables)
+    }
+
+    /// [`Faults::decide`] for a call in the scope `scope` gives (computed,
+    /// like `tables`, only when some rule is installed).
+    pub fn decide_in(
+        &self,
+        op: &str,
+        scope: impl FnOnce() -> Option<Scope>,
+        tables: impl FnOnce() -> Vec<String>,
+    ) -> Decision {
         let mut decision = Decision::default();
         if !self.any.load(Ordering::Acquire) {
             return decision;
         }
         let tables = tables();
+        let scope = scope();
         let mut rules = self.rules.lock();
         for r in rules.iter_mut() {
-            if !r.rule.matches(op, &tables) || r.rule.count == Some(0) {
+            if !r.rule.matches(op, &scope, &tables) || r.rule.count == Some(0) {
                 continue;
             }
             if let Some(p) = r.rule.probability {
@@ -424,6 +449,21 @@ mod tests {
         assert_eq!(e.message, messages::INJECTED_THROUGHPUT_EXCEEDED);
         assert!(faults.decide("PutItem", tables(&["a"])).error.is_none());
         assert!(faults.list().is_empty());
+    }
+
+    #[test]
+    fn a_rule_limited_to_a_scope_fires_only_there() {
+        let faults = Faults::default();
+        let one = Scope::access_key("us-east-1", "AKIDONE");
+        faults.add(FaultRule::error(ErrorKind::Throttling).scope(one.clone()));
+        let other = || Some(Scope::access_key("us-east-1", "AKIDTWO"));
+        assert!(faults.decide_in("GetItem", other, tables(&["t"])).error.is_none());
+        assert!(faults
+            .decide_in("GetItem", || Some(Scope::region("us-east-1")), tables(&["t"]))
+            .error
+            .is_none());
+        assert!(faults.decide("GetItem", tables(&["t"])).error.is_none());
+        assert!(faults.decide_in("GetItem", || Some(one), tables(&["t"])).error.is_some());
     }
 
     #[test]

@@ -10,6 +10,11 @@
 //! - Fault injection ([`faults`]): seeded rules that fail or degrade chosen
 //!   operations on chosen tables.
 //!
+//! Called on the emulator's own `Service`, snapshot, restore, reset, fork,
+//! the TTL sweep and the stale-read and throughput modes cover every scope
+//! (region / access key database, see [`crate::scope`]); fault rules,
+//! named snapshots and the clock are shared by the scopes.
+//!
 //! Rust callers use the methods below on [`Service`] (and their twins on
 //! [`crate::Emulator`]); any language uses the routes under `/_emulator/`
 //! (`http::admin`), which call the same methods.
@@ -56,25 +61,28 @@ pub use stale::Staleness;
 
 use crate::service::{Config, Service};
 use parking_lot::Mutex;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// The harness state of one emulator (beside its database, not in it: a
-/// snapshot restores data, not the rules a test has set up).
+/// snapshot restores data, not the rules a test has set up). The named
+/// snapshots, fault rules, kept forks and host are the emulator's, shared
+/// by all its scopes; the token buckets and the stale-read history are
+/// each scope's (see [`crate::scope`]).
 #[derive(Debug, Default)]
 pub struct Controls {
     /// Named snapshots.
-    pub snapshots: snapshot::Named,
+    pub snapshots: Arc<snapshot::Named>,
     /// Fault-injection rules.
-    pub faults: Faults,
+    pub faults: Arc<Faults>,
     /// Forks started over the admin route; they stop with this emulator.
-    pub(crate) forks: Mutex<Vec<crate::Emulator>>,
+    pub(crate) forks: Arc<Mutex<Vec<crate::Emulator>>>,
     /// Provisioned-throughput token buckets (off unless configured or set).
     pub throughput: throughput::Enforcer,
     /// Recent database versions for stale reads (off by default).
     pub history: stale::History,
     /// The address the emulator's server binds (forks bind the same); unset
     /// for a bare `Service`.
-    pub(crate) host: OnceLock<String>,
+    pub(crate) host: Arc<OnceLock<String>>,
 }
 
 impl Controls {
@@ -92,34 +100,88 @@ impl Controls {
             self.faults.add(FaultRule::unprocessed(config.unprocessed_probability));
         }
     }
+
+    /// A new scope's controls: the emulator's shared state, its own
+    /// (empty, off) token buckets and history.
+    pub(crate) fn for_scope(&self) -> Self {
+        Controls {
+            snapshots: self.snapshots.clone(),
+            faults: self.faults.clone(),
+            forks: self.forks.clone(),
+            throughput: Default::default(),
+            history: Default::default(),
+            host: self.host.clone(),
+        }
+    }
 }
 
 impl Service {
     /// The database now (every table, index, item, TTL and stream setting,
-    /// tag, and the idempotency tokens of recent transactions), in O(1).
+    /// tag, and the idempotency tokens of recent transactions), of every
+    /// scope, in O(1) per scope (see [`Snapshot`]).
     pub fn snapshot(&self) -> Snapshot {
-        let (tokens, db) = self.idempotency.saved_with(|| self.store.snapshot());
-        Snapshot::new(db, tokens, self.clock.now_ms())
+        let now = self.clock.now_ms();
+        let own = self.own_part();
+        let others = self.scopes.all().iter().map(|s| (s.own_scope(), s.own_part())).collect();
+        Snapshot::new(self.own_scope(), own, others, now)
     }
 
-    /// Makes `snapshot` the current database, in O(1). Writes in progress
-    /// finish first; the snapshot itself stays unchanged (restore it again
-    /// as often as needed).
+    /// This scope's database and tokens, taken together.
+    fn own_part(&self) -> snapshot::Part {
+        let (tokens, db) = self.idempotency.saved_with(|| self.store.snapshot());
+        snapshot::Part { db, tokens }
+    }
+
+    /// Makes `snapshot` the current database, in O(1) per scope. Writes in
+    /// progress finish first; the snapshot itself stays unchanged (restore
+    /// it again as often as needed). Every scope goes back to its part in
+    /// the snapshot: one the snapshot does not hold is emptied, one it
+    /// holds and this emulator does not (a restart, another emulator's
+    /// snapshot) is created. On another scope's service, only that scope
+    /// goes back.
     pub fn restore(&self, snapshot: &Snapshot) {
-        self.idempotency.restore(snapshot.tokens.clone(), || {
+        let empty = snapshot::Part::default();
+        let own = self.own_scope();
+        self.restore_own(snapshot.part(&own).unwrap_or(&empty));
+        if !self.is_default_scope() {
+            return;
+        }
+        // Locked: no scope is created while they are being restored.
+        let mut registry = self.scopes.write();
+        for svc in crate::scope::all_of(&registry) {
+            svc.restore_own(snapshot.part(&svc.own_scope()).unwrap_or(&empty));
+        }
+        for (scope, part) in snapshot.parts().filter(|(s, _)| **s != own) {
+            if crate::scope::lookup(&registry, scope.region_name(), scope.access_key_id()).is_none() {
+                match self.scope_in(&mut registry, scope) {
+                    Ok(svc) => svc.restore_own(part),
+                    Err(e) => {
+                        tracing::error!(scope = %scope, error = %e, "a snapshot's scope could not be restored")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Makes `part` this scope's database and tokens (one pointer swap).
+    fn restore_own(&self, part: &snapshot::Part) {
+        self.idempotency.restore(part.tokens.clone(), || {
             // The replaced version is freed outside the store's lock.
-            drop(self.store.replace(snapshot.db.clone()));
+            drop(self.store.replace(part.db.clone()));
         });
         // Stale reads start again from the restored state.
         if self.harness.history.is_on() {
-            self.harness.history.set(self.harness.history.mode(), self.clock.now_ms(), snapshot.db.clone());
+            self.harness.history.set(self.harness.history.mode(), self.clock.now_ms(), part.db.clone());
         }
     }
 
     /// Makes eventually consistent reads (and GSI queries) see the state as
-    /// it was `staleness` ago (see [`stale`]); `Staleness::Off` ends it.
+    /// it was `staleness` ago (see [`stale`]), in every scope;
+    /// `Staleness::Off` ends it.
     pub fn set_stale_reads(&self, staleness: Staleness) {
-        self.harness.history.set(staleness, self.clock.now_ms(), self.store.snapshot());
+        for svc in self.every_scope() {
+            svc.harness.history.set(staleness, svc.clock.now_ms(), svc.store.snapshot());
+        }
     }
 
     /// The database version a read sees: the latest for a strongly
@@ -134,9 +196,11 @@ impl Service {
     }
 
     /// Turns the provisioned-throughput token buckets on or off (see
-    /// [`throughput`]); buckets start full.
+    /// [`throughput`]) in every scope; buckets start full.
     pub fn enforce_throughput(&self, on: bool) {
-        self.harness.throughput.set(on);
+        for svc in self.every_scope() {
+            svc.harness.throughput.set(on);
+        }
     }
 
     /// Runs a validated JSON request: through the token buckets when they
@@ -205,7 +269,7 @@ impl Service {
         tables: impl FnOnce() -> Vec<String>,
         run: impl FnOnce() -> crate::error::Result<T>,
     ) -> crate::error::Result<T> {
-        let decision = self.harness.faults.decide(op, tables);
+        let decision = self.harness.faults.decide_in(op, || Some(self.own_scope()), tables);
         faults::add_latency(decision.latency);
         if let Some(e) = decision.error {
             return Err(e);
@@ -225,22 +289,32 @@ impl Service {
         self.harness.history.wrote(self.clock.now_ms(), || self.store.snapshot());
     }
 
-    /// Empties everything but the named snapshots: tables, items, tokens,
-    /// the operation record and the fault rules (back to the configured
-    /// ones); the clock follows the system clock again.
+    /// Empties everything but the named snapshots: tables, items, tokens
+    /// (of every scope), the operation record and the fault rules (back to
+    /// the configured ones); the clock follows the system clock again.
+    /// Another scope's service empties only its own scope.
     pub fn reset(&self) {
-        self.restore(&Snapshot::empty(self.clock.now_ms()));
+        if !self.is_default_scope() {
+            self.restore_own(&snapshot::Part::default());
+            return;
+        }
+        self.restore(&Snapshot::empty(self.own_scope(), self.clock.now_ms()));
         self.clear_operations();
         self.harness.faults.clear();
         self.harness.install_configured(&self.config);
+        self.enforce_throughput(self.config.enforce_throughput);
         self.set_stale_reads(Staleness::Off);
         self.clock.use_system();
     }
 
-    /// A second, independent service starting from this one's database (and
-    /// clock): O(1), sharing structure until either side writes. It has
-    /// the same configuration, no named snapshots and only the configured
-    /// fault rules. [`crate::Emulator::fork`] serves one on its own endpoint.
+    /// A second, independent service starting from this one's database,
+    /// every scope of it (and clock): O(1) per scope, sharing structure
+    /// until either side writes. It has the same configuration, in memory
+    /// (a fork of a durable emulator writes nothing to disk), no named
+    /// snapshots and only the configured fault rules.
+    /// [`crate::Emulator::fork`] serves one on its own endpoint. A fork of
+    /// another scope's service is an emulator (defaulting to that scope's
+    /// region) holding that scope alone.
     pub fn fork(&self) -> Service {
         let fork = Service::new(self.config.clone());
         fork.restore(&self.snapshot());
@@ -278,11 +352,12 @@ impl Service {
         self.harness.snapshots.list()
     }
 
-    /// Deletes every item whose TTL has passed by the emulator's clock, now;
-    /// returns how many. With a manual clock, advance it and sweep: no test
+    /// Deletes every item whose TTL has passed by the emulator's clock, now,
+    /// in every scope; returns how many. With a manual clock, advance it and sweep: no test
     /// needs to sleep.
     pub fn sweep_ttl(&self) -> usize {
-        crate::ttl::expire(&self.store, self.clock.now_secs_f64())
+        let now = self.clock.now_secs_f64();
+        self.every_scope().iter().map(|svc| crate::ttl::expire(&svc.store, now)).sum()
     }
 
     /// The fault-injection rules ([`Faults::add`], `remove`, `clear`, `list`).

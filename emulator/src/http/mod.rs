@@ -156,7 +156,7 @@ where
 /// verified, then answered by the test-harness routes ([`admin`]).
 async fn admin<B>(
     svc: &Arc<Service>,
-    edge: &Edge,
+    edge: &Arc<Edge>,
     req: Request<B>,
     request_id: &str,
 ) -> Result<Response<Full<Bytes>>, CloseConnection>
@@ -189,7 +189,7 @@ where
         },
         _ => RequestContext::claimed(&parts.headers),
     };
-    Ok(admin::answer(svc, &parts, &held.bytes).await)
+    Ok(admin::answer(svc, edge, &parts, &held.bytes).await)
 }
 
 fn content_length(headers: &hyper::HeaderMap) -> Option<u64> {
@@ -276,14 +276,13 @@ fn check_headers<'a>(edge: &Edge, parts: &'a hyper::http::request::Parts) -> Res
     Ok(Checked { target: (op, streams), codings, pending })
 }
 
-/// JSON, then the service (the Streams operations through their own
-/// entry). `_context` is the caller's identity, for the per-key /
-/// per-region isolation the service layer will key on. `delay` receives
-/// the latency a fault rule adds, for the caller to wait off this thread.
+/// JSON, then the service of the request's scope (the Streams operations
+/// through their own entry). `delay` receives the latency a fault rule
+/// adds, for the caller to wait off this thread.
 fn execute(
     svc: &Service,
     (op, streams): (&str, bool),
-    _context: &RequestContext,
+    context: &RequestContext,
     body: &[u8],
     delay: &mut std::time::Duration,
 ) -> Result<Vec<u8>, Error> {
@@ -292,6 +291,10 @@ fn execute(
     if !json.is_object() {
         return Err(Error::serialization(messages::BODY_NOT_OBJECT));
     }
+    let svc = match streams || only_reads(op) {
+        true => scope_to_read(svc, context)?,
+        false => scope_of(svc, context)?,
+    };
     if streams {
         return svc.call_streams(op, &json);
     }
@@ -299,6 +302,58 @@ fn execute(
     *delay = latency;
     // The service answers these with an empty body, not `{}`.
     out.map(|out| if matches!(op, "TagResource" | "UntagResource") { Vec::new() } else { out })
+}
+
+/// The scope a request reaches (see [`crate::scope`]): the region of its
+/// SigV4 credential scope, verified or merely claimed (the default region
+/// when it has none usable), and, with `Config::isolate_access_keys`, its
+/// access key id (none when empty or unusable: the region's shared
+/// tables).
+pub fn scope_of<'a>(svc: &'a Service, context: &RequestContext) -> Result<crate::Scoped<'a>, Error> {
+    let (region, key) = scope_named(svc, context);
+    svc.scope_of(region, key)
+}
+
+/// [`scope_of`] for a request that only reads: a scope that does not exist
+/// yet is read as empty, not created ([`Service::scope_to_read`]).
+pub fn scope_to_read<'a>(svc: &'a Service, context: &RequestContext) -> Result<crate::Scoped<'a>, Error> {
+    let (region, key) = scope_named(svc, context);
+    svc.scope_to_read(region, key)
+}
+
+fn scope_named<'a>(svc: &'a Service, context: &RequestContext<'a>) -> (&'a str, Option<&'a str>) {
+    let region = context.region.filter(|r| crate::scope::valid_region(r)).unwrap_or(&svc.config.region);
+    let key = match svc.config.isolate_access_keys {
+        true => context.access_key_id.filter(|k| crate::scope::valid_access_key(k)),
+        false => None,
+    };
+    (region, key)
+}
+
+/// Whether operation `op` never changes anything (so it need not create
+/// the scope it reads).
+fn only_reads(op: &str) -> bool {
+    matches!(
+        op,
+        "GetItem"
+            | "Query"
+            | "Scan"
+            | "BatchGetItem"
+            | "TransactGetItems"
+            | "DescribeTable"
+            | "ListTables"
+            | "DescribeTimeToLive"
+            | "ListTagsOfResource"
+            | "DescribeLimits"
+            | "DescribeEndpoints"
+            | "DescribeBackup"
+            | "ListBackups"
+            | "DescribeContinuousBackups"
+            | "DescribeExport"
+            | "ListExports"
+            | "DescribeImport"
+            | "ListImports"
+    )
 }
 
 /// `x-amzn-RequestId` (header names are case-insensitive; hyper sends them

@@ -30,6 +30,14 @@ pub const INTERNAL_ERROR: &str = "Internal server error";
 pub fn not_durable(why: &str) -> String {
     format!("Internal server error: the write could not be made durable ({why})")
 }
+/// A scope (region / access key database) whose data folder could not be opened.
+pub fn scope_unavailable(scope: &str, why: &str) -> String {
+    format!("Internal server error: the database of {scope} could not be opened ({why})")
+}
+/// A scope asked for through another scope's service.
+pub fn scope_from_scope(region: &str) -> String {
+    format!("Internal server error: scope {region} must be reached through the emulator's own service")
+}
 /// Authorization header absent.
 pub const MISSING_AUTH_TOKEN: &str = "Request is missing Authentication Token";
 /// Request body exceeds the size the service accepts.

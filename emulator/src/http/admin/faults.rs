@@ -11,8 +11,18 @@ use crate::service::Service;
 use serde_json::{json, Map, Value};
 use std::time::Duration;
 
-const MEMBERS: &[&str] =
-    &["operation", "table", "error", "fraction", "count", "probability", "seed", "latency_ms"];
+const MEMBERS: &[&str] = &[
+    "operation",
+    "table",
+    "error",
+    "fraction",
+    "count",
+    "probability",
+    "seed",
+    "latency_ms",
+    "region",
+    "access_key_id",
+];
 
 /// Longest latency a rule may add (five minutes: longer is a hang).
 const MAX_LATENCY_MS: u64 = 300_000;
@@ -26,7 +36,7 @@ pub(super) fn list(svc: &Service) -> Vec<Value> {
 /// (answers `{"rules": [...]}`).
 pub(super) fn add(svc: &Service, body: &[u8]) -> Result<Value, Failure> {
     let (objects, single) = object_or_list(body)?;
-    let rules = objects.iter().map(parse).collect::<Result<Vec<_>, _>>()?;
+    let rules = objects.iter().map(|o| parse(svc, o)).collect::<Result<Vec<_>, _>>()?;
     let installed: Vec<Value> = rules
         .into_iter()
         .map(|rule| {
@@ -40,7 +50,7 @@ pub(super) fn add(svc: &Service, body: &[u8]) -> Result<Value, Failure> {
     })
 }
 
-fn parse(obj: &Map<String, Value>) -> Result<FaultRule, Failure> {
+fn parse(svc: &Service, obj: &Map<String, Value>) -> Result<FaultRule, Failure> {
     if let Some(k) = obj.keys().find(|k| !MEMBERS.contains(&k.as_str())) {
         return Err(bad(messages::admin_unknown_member(k, MEMBERS)));
     }
@@ -100,7 +110,25 @@ fn parse(obj: &Map<String, Value>) -> Result<FaultRule, Failure> {
     if seed.is_some() && probability.is_none() && !matches!(effect, FaultEffect::Unprocessed(_)) {
         return Err(bad(messages::ADMIN_SEED_NEEDS_PROBABILITY));
     }
+    // `region` and/or `access_key_id`: the rule is that scope's (a key
+    // alone means the default region's).
+    let region = string("region")?;
+    if region.as_deref().is_some_and(|r| !crate::scope::valid_region(r)) {
+        return Err(bad(messages::admin_bad_member("region", "a region name")));
+    }
+    let key = string("access_key_id")?;
+    if key.as_deref().is_some_and(|k| !crate::scope::valid_access_key(k)) {
+        return Err(bad(messages::admin_bad_member("access_key_id", "an access key id")));
+    }
+    let scope = match (region, key) {
+        (None, None) => None,
+        (region, None) => Some(crate::Scope::region(region.unwrap_or_else(|| svc.config.region.clone()))),
+        (region, Some(key)) => {
+            Some(crate::Scope::access_key(region.unwrap_or_else(|| svc.config.region.clone()), key))
+        }
+    };
     Ok(FaultRule {
+        scope,
         operation,
         table: string("table")?,
         effect,
@@ -140,6 +168,12 @@ fn rule_json(r: &InstalledRule) -> Value {
     }
     if !rule.latency.is_zero() {
         put("latency_ms", (rule.latency.as_millis() as u64).into());
+    }
+    if let Some(scope) = &rule.scope {
+        put("region", scope.region_name().into());
+        if let Some(key) = scope.access_key_id() {
+            put("access_key_id", key.into());
+        }
     }
     out
 }

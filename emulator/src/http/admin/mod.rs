@@ -52,31 +52,43 @@ fn not_found(message: impl Into<String>) -> Failure {
 type Answer = Result<Response<Full<Bytes>>, Failure>;
 
 /// Serves one admin request.
-pub async fn handle(svc: Arc<Service>, req: Request<Incoming>) -> Response<Full<Bytes>> {
+pub async fn handle(
+    svc: Arc<Service>,
+    edge: Arc<crate::http::edge::Edge>,
+    req: Request<Incoming>,
+) -> Response<Full<Bytes>> {
     let (parts, body) = req.into_parts();
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(b) => b.to_bytes(),
         Err(_) => return failure(bad(messages::admin_bad_member("body", "at most 1 MB"))),
     };
-    answer(&svc, &parts, &body).await
+    answer(&svc, &edge, &parts, &body).await
 }
 
 /// Answers a route whose body the HTTP edge has read (and, when
 /// signatures are verified, checked).
 pub async fn answer(
     svc: &Arc<Service>,
+    edge: &Arc<crate::http::edge::Edge>,
     parts: &hyper::http::request::Parts,
     body: &[u8],
 ) -> Response<Full<Bytes>> {
     if body.len() > MAX_BODY {
         return failure(bad(messages::admin_bad_member("body", "at most 1 MB")));
     }
-    route(svc, &parts.method, parts.uri.path(), parts.uri.query().unwrap_or(""), body)
+    route(svc, edge, &parts.method, parts.uri.path(), parts.uri.query().unwrap_or(""), body)
         .await
         .unwrap_or_else(failure)
 }
 
-async fn route(svc: &Arc<Service>, method: &Method, path: &str, query: &str, body: &[u8]) -> Answer {
+async fn route(
+    svc: &Arc<Service>,
+    edge: &Arc<crate::http::edge::Edge>,
+    method: &Method,
+    path: &str,
+    query: &str,
+    body: &[u8],
+) -> Answer {
     let rest = path.strip_prefix(PREFIX).unwrap_or("").trim_start_matches('/');
     let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let allow = |methods: &'static str| -> Answer {
@@ -121,7 +133,7 @@ async fn route(svc: &Arc<Service>, method: &Method, path: &str, query: &str, bod
         (["reset"], _) => allow("POST"),
         (["fork"], &Method::POST) => {
             empty_object(body)?;
-            match crate::emulator::start_kept_fork(svc).await {
+            match crate::emulator::start_kept_fork(svc, edge).await {
                 Some(Ok(endpoint)) => Ok(ok(json!({"endpoint": endpoint}))),
                 Some(Err(e)) => Err(Failure(
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -154,14 +166,19 @@ async fn route(svc: &Arc<Service>, method: &Method, path: &str, query: &str, bod
         }
         (["ttl", "sweep"], _) => allow("POST"),
 
+        (["scopes"], &Method::GET) => Ok(ok(scopes(svc))),
+        (["scopes"], _) => allow("GET"),
+
         (["seed"], &Method::POST) => {
-            let dir = dir_member(body, &[])?.0;
+            let (dir, obj) = dir_member(body, &SCOPE_MEMBERS)?;
+            let svc = scope_member(svc, &obj)?;
             let moved = svc.seed(&dir).map_err(|e| bad(e.0))?;
             Ok(ok(json!({"dir": dir, "tables": moved.tables, "items": moved.items})))
         }
         (["seed"], _) => allow("POST"),
         (["dump"], &Method::POST) => {
-            let (dir, obj) = dir_member(body, &["gzip"])?;
+            let (dir, obj) = dir_member(body, &["gzip", SCOPE_MEMBERS[0], SCOPE_MEMBERS[1]])?;
+            let svc = scope_member(svc, &obj)?;
             let gzip = match obj.get("gzip") {
                 None => false,
                 Some(v) => {
@@ -239,6 +256,47 @@ fn save_snapshot(svc: &Service, body: &[u8]) -> Answer {
     Ok(respond(StatusCode::CREATED, &out))
 }
 
+// ---- Scopes -----------------------------------------------------------------------
+
+/// The members that select a scope (see [`crate::scope`]): absent, the
+/// default scope (the default region, no access key).
+const SCOPE_MEMBERS: [&str; 2] = ["region", "access_key_id"];
+
+/// The service of the scope a body's `region` / `access_key_id` name.
+fn scope_member<'a>(svc: &'a Service, obj: &Map<String, Value>) -> Result<crate::Scoped<'a>, Failure> {
+    let text = |name: &str, valid: fn(&str) -> bool, what: &str| match obj.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if valid(s) => Ok(Some(s.as_str())),
+        Some(_) => Err(bad(messages::admin_bad_member(name, what))),
+    };
+    let region = text("region", crate::scope::valid_region, "a region name")?;
+    let key = text("access_key_id", crate::scope::valid_access_key, "an access key id")?;
+    svc.scope_of(region.unwrap_or(&svc.config.region), key)
+        .map_err(|e| Failure(StatusCode::INTERNAL_SERVER_ERROR, "ScopeUnavailable", e.message))
+}
+
+/// Every scope with its table and item counts, the default one first.
+fn scopes(svc: &Service) -> Value {
+    let list: Vec<Value> = svc
+        .every_scope()
+        .iter()
+        .map(|s| {
+            let db = s.store.snapshot();
+            let items: usize =
+                db.table_names_after(None).filter_map(|n| db.table(n)).map(|t| t.item_count()).sum();
+            let scope = s.own_scope();
+            json!({
+                "region": scope.region_name(),
+                "access_key_id": scope.access_key_id(),
+                "default": s.is_default_scope(),
+                "tables": db.table_count(),
+                "items": items,
+            })
+        })
+        .collect();
+    json!({"scopes": list, "isolate_access_keys": svc.config.isolate_access_keys})
+}
+
 // ---- Seed and dump ---------------------------------------------------------------
 
 /// The `dir` member (a path on the emulator's machine) and the body.
@@ -314,28 +372,43 @@ fn set_staleness(svc: &Service, body: &[u8]) -> Answer {
 // ---- Operation log ----------------------------------------------------------------
 
 fn operations(svc: &Service, query: &str) -> Answer {
+    const KNOWN: [&str; 3] = ["after", "region", "access_key_id"];
     let mut after = 0usize;
+    let (mut region, mut key) = (None, None);
     for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        match key {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match name {
             "after" => after = value.parse().map_err(|_| bad(messages::admin_bad_query("after")))?,
-            _ => return Err(bad(messages::admin_unknown_member(key, &["after"]))),
+            "region" if crate::scope::valid_region(value) => region = Some(value),
+            "access_key_id" if crate::scope::valid_access_key(value) => key = Some(value),
+            "region" | "access_key_id" => return Err(bad(messages::admin_bad_query(name))),
+            _ => return Err(bad(messages::admin_unknown_member(name, &KNOWN))),
         }
     }
+    // `region` / `access_key_id`: only the entries of scopes in that region
+    // / of that key; `next` still moves past the whole page.
     let (records, total) = svc.operations_after(after, OPERATIONS_PAGE);
     let list: Vec<Value> = records
         .iter()
         .enumerate()
-        .map(|(i, r)| {
-            json!({
+        .filter_map(|(i, r)| {
+            let scope = r.scope.clone().unwrap_or_else(|| svc.own_scope());
+            if region.is_some_and(|r| r != scope.region_name())
+                || key.is_some_and(|k| Some(k) != scope.access_key_id())
+            {
+                return None;
+            }
+            Some(json!({
                 "seq": after + i,
                 "operation": r.operation,
                 "tables": r.tables,
                 "outcome": match &r.outcome { Ok(()) => "ok", Err(e) => e.as_str() },
-            })
+                "region": scope.region_name(),
+                "access_key_id": scope.access_key_id(),
+            }))
         })
         .collect();
-    let next = (after + list.len()).min(total);
+    let next = (after + records.len()).min(total);
     Ok(ok(
         json!({"operations": list, "next": next, "total": total, "recording": svc.config.record_operations}),
     ))

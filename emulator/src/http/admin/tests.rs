@@ -11,10 +11,15 @@ use std::sync::Arc;
 
 async fn send(svc: &Arc<Service>, method: Method, path: &str, body: &str) -> (StatusCode, Value) {
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
-    let response = route(svc, &method, path, query, body.as_bytes()).await.unwrap_or_else(super::failure);
+    let response =
+        route(svc, &edge(), &method, path, query, body.as_bytes()).await.unwrap_or_else(super::failure);
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+fn edge() -> Arc<crate::http::edge::Edge> {
+    Arc::new(crate::http::edge::Edge::new(Default::default(), None))
 }
 
 fn service() -> Arc<Service> {
@@ -161,7 +166,7 @@ async fn unknown_paths_and_methods_are_named() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["error"], "NoSuchRoute");
     let response =
-        route(&svc, &Method::GET, "/_emulator/reset", "", b"").await.unwrap_or_else(super::failure);
+        route(&svc, &edge(), &Method::GET, "/_emulator/reset", "", b"").await.unwrap_or_else(super::failure);
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(response.headers()["allow"], "POST");
 }
@@ -231,7 +236,8 @@ async fn the_operation_log_pages_by_sequence_number() {
     assert_eq!(log["total"], 3);
     assert_eq!(
         log["operations"][2],
-        json!({"seq": 2, "operation": "GetItem", "tables": ["missing"], "outcome": "ResourceNotFoundException"})
+        json!({"seq": 2, "operation": "GetItem", "tables": ["missing"], "outcome": "ResourceNotFoundException",
+            "region": "us-east-1", "access_key_id": null})
     );
     let (_, log) = send(&svc, Method::GET, "/_emulator/operations?after=2", "").await;
     assert_eq!(log["operations"].as_array().unwrap().len(), 1);
@@ -265,7 +271,7 @@ async fn the_console_is_served_from_the_binary() {
         ("/_emulator/console/console.js", "text/javascript"),
         ("/_emulator/console/console.css", "text/css"),
     ] {
-        let r = route(&svc, &Method::GET, path, "", b"").await.unwrap_or_else(super::failure);
+        let r = route(&svc, &edge(), &Method::GET, path, "", b"").await.unwrap_or_else(super::failure);
         assert_eq!(r.status(), StatusCode::OK);
         assert!(r.headers()["content-type"].to_str().unwrap().starts_with(kind));
         let body = r.into_body().collect().await.unwrap().to_bytes();
@@ -345,4 +351,82 @@ async fn the_throughput_route_switches_the_token_buckets() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     svc.reset();
     assert!(!svc.harness.throughput.is_on(), "reset goes back to the configuration");
+}
+
+#[tokio::test]
+async fn the_scopes_route_lists_every_scope_and_seed_and_dump_take_one() {
+    let svc = service();
+    put(&svc, "a");
+    let keyed = svc.scope(&crate::Scope::access_key("eu-west-1", "AKIDONE")).unwrap();
+    keyed
+        .call(
+            "CreateTable",
+            &json!({"TableName": "other", "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}),
+        )
+        .unwrap();
+    let (status, body) = send(&svc, Method::GET, "/_emulator/scopes", "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body,
+        json!({"isolate_access_keys": false, "scopes": [
+            {"region": "us-east-1", "access_key_id": null, "default": true, "tables": 1, "items": 1},
+            {"region": "eu-west-1", "access_key_id": "AKIDONE", "default": false, "tables": 1, "items": 0}]})
+    );
+    let (status, _) = send(&svc, Method::POST, "/_emulator/scopes", "").await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+
+    // Dump the default scope, seed it into a region's scope.
+    let dir = std::env::temp_dir().join(format!("ddb-admin-scopes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let dump = json!({"dir": dir}).to_string();
+    let (status, _) = send(&svc, Method::POST, "/_emulator/dump", &dump).await;
+    assert_eq!(status, StatusCode::OK);
+    let seed = json!({"dir": dir, "region": "ap-south-1"}).to_string();
+    let (status, body) = send(&svc, Method::POST, "/_emulator/seed", &seed).await;
+    assert_eq!((status, body["items"].as_u64()), (StatusCode::OK, Some(1)), "{body}");
+    assert_eq!(items(&svc.region("ap-south-1").unwrap()), 1);
+    let bad = json!({"dir": dir, "region": "no such/region"}).to_string();
+    let (status, body) = send(&svc, Method::POST, "/_emulator/seed", &bad).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("BadRequest")));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_fault_rule_can_be_limited_to_a_scope() {
+    let svc = service();
+    let rule = r#"{"error": "ThrottlingException", "table": "tbl", "access_key_id": "AKIDONE"}"#;
+    let (status, body) = send(&svc, Method::POST, "/_emulator/faults", rule).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        (body["region"].as_str(), body["access_key_id"].as_str()),
+        (Some("us-east-1"), Some("AKIDONE"))
+    );
+    put(&svc, "a"); // the default scope is not AKIDONE's
+    let (status, _) =
+        send(&svc, Method::POST, "/_emulator/faults", r#"{"error": "ThrottlingException", "region": "x y"}"#)
+            .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_operation_log_can_show_one_scope() {
+    let svc = service();
+    put(&svc, "a");
+    let keyed = svc.scope(&crate::Scope::access_key("us-east-1", "AKIDONE")).unwrap();
+    let _ = keyed.call("ListTables", &json!({}));
+    put(&svc, "b");
+    let (_, log) = send(&svc, Method::GET, "/_emulator/operations?access_key_id=AKIDONE", "").await;
+    let seqs: Vec<u64> =
+        log["operations"].as_array().unwrap().iter().map(|o| o["seq"].as_u64().unwrap()).collect();
+    assert_eq!((seqs, log["next"].as_u64()), (vec![2], Some(4)));
+    let (_, log) = send(&svc, Method::GET, "/_emulator/operations?after=1&region=us-east-1", "").await;
+    assert_eq!(
+        log["operations"].as_array().map(Vec::len),
+        Some(3),
+        "the region's keyless entries and the key's"
+    );
+    let (status, _) = send(&svc, Method::GET, "/_emulator/operations?region=a%20b", "").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }

@@ -4,19 +4,23 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { table: null, desc: null, lastKey: null, items: [], editing: null, logNext: 0, view: "plain" };
+const state = { table: null, desc: null, lastKey: null, items: [], editing: null, logNext: 0, view: "plain",
+  scope: { region: "us-east-1", access_key_id: null }, defaultRegion: "us-east-1" };
 
 // ---- Talking to the emulator ----------------------------------------------------
 
 // A DynamoDB API call. The emulator accepts any well-formed SigV4 header
-// (it does not verify signatures unless told to).
+// (it does not verify signatures unless told to), and serves the database
+// its credential scope names: the selected scope's region, and its access
+// key (an empty one reaches the region's tables that no key owns).
 async function ddb(op, body) {
+  const credential = (state.scope.access_key_id || "") + "/20000101/" + state.scope.region + "/dynamodb/aws4_request";
   const r = await fetch("/", {
     method: "POST",
     headers: {
       "Content-Type": "application/x-amz-json-1.0",
       "X-Amz-Target": "DynamoDB_20120810." + op,
-      "Authorization": "AWS4-HMAC-SHA256 Credential=console/20000101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+      "Authorization": "AWS4-HMAC-SHA256 Credential=" + credential + ", SignedHeaders=host, Signature=0",
     },
     body: JSON.stringify(body),
   });
@@ -159,6 +163,47 @@ function parseItem(text) {
 
 function cell(av) {
   return av === undefined ? "" : plainText(av, false, 0);
+}
+
+// ---- Scopes -------------------------------------------------------------------------
+
+function scopeName(s) {
+  return s.region + (s.access_key_id ? " / " + s.access_key_id : "");
+}
+
+// The scope list (GET /_emulator/scopes), keeping the selection; the
+// default scope (the default region, no key) is selected first.
+async function loadScopes() {
+  const { scopes } = await admin("GET", "scopes");
+  const select = $("scope");
+  // #scope=REGION or #scope=REGION/KEY picks one on the first load (links, and the browser test).
+  const asked = !state.scopesLoaded && (location.hash.match(/scope=([^&]+)/) || [])[1];
+  state.scopesLoaded = true;
+  if (asked) {
+    const [region, ...key] = decodeURIComponent(asked).split("/");
+    state.scope = { region, access_key_id: key.length ? key.join("/") : null };
+  }
+  const selected = scopeName(state.scope);
+  select.replaceChildren();
+  for (const s of scopes) {
+    if (s.default) state.defaultRegion = s.region;
+    const option = document.createElement("option");
+    option.value = JSON.stringify({ region: s.region, access_key_id: s.access_key_id });
+    option.textContent = scopeName(s) + " (" + s.tables + " table" + (s.tables === 1 ? "" : "s") + ")";
+    option.selected = scopeName(s) === selected;
+    select.appendChild(option);
+  }
+  if (!scopes.some((s) => scopeName(s) === selected)) {
+    const first = scopes.find((s) => s.default) || scopes[0];
+    state.scope = { region: first.region, access_key_id: first.access_key_id };
+  }
+}
+
+async function chooseScope() {
+  state.scope = JSON.parse($("scope").value);
+  state.table = null;
+  showTable(null);
+  await loadTables();
 }
 
 // ---- Tables ---------------------------------------------------------------------------
@@ -374,7 +419,8 @@ async function pollLog() {
   const body = $("log").tBodies[0];
   for (const op of log.operations) {
     const tr = document.createElement("tr");
-    for (const text of [op.seq, op.operation, op.tables.join(", "), op.outcome]) {
+    const scope = op.region === state.defaultRegion && !op.access_key_id ? "" : scopeName(op);
+    for (const text of [op.seq, op.operation, op.tables.join(", "), scope, op.outcome]) {
       const td = document.createElement("td");
       td.textContent = text;
       tr.appendChild(td);
@@ -392,6 +438,7 @@ async function pollClock() {
 }
 
 async function refreshAll() {
+  await loadScopes();
   await loadTables();
   if (state.table) await runRead(false);
   await loadSnapshots();
@@ -400,7 +447,8 @@ async function refreshAll() {
 // ---- Wiring ------------------------------------------------------------------------------------
 
 function wire() {
-  $("refresh-tables").addEventListener("click", () => guarded(loadTables));
+  $("refresh-tables").addEventListener("click", () => guarded(async () => { await loadScopes(); await loadTables(); }));
+  $("scope").addEventListener("change", () => guarded(chooseScope));
   $("read-op").addEventListener("change", () => { $("key-condition-label").hidden = $("read-op").value !== "Query"; });
   $("read-form").addEventListener("submit", (e) => { e.preventDefault(); guarded(() => runRead(false)); });
   $("next-page").addEventListener("click", () => guarded(() => runRead(true)));
@@ -437,6 +485,7 @@ function wire() {
 
 wire();
 guarded(async () => {
+  await loadScopes();
   await Promise.all([loadTables(), loadSnapshots(), pollClock(), pollLog()]);
   status("Ready");
   document.body.dataset.ready = "true";
