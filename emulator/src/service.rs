@@ -249,7 +249,7 @@ impl Service {
         run: impl FnOnce() -> Result<T>,
     ) -> (Result<T>, Duration) {
         // Latency left over from an abandoned call is not this call's.
-        let _ = crate::harness::faults::take_latency();
+        let _ = crate::ops::degrade::take_latency();
         let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
             .unwrap_or_else(|_| Err(Error::internal(crate::error::messages::INTERNAL_ERROR)));
         match &out {
@@ -266,7 +266,7 @@ impl Service {
                 scope: self.scope.clone(),
             });
         }
-        (out, crate::harness::faults::take_latency())
+        (out, crate::ops::degrade::take_latency())
     }
 
     /// Adds `record` to the operation record, dropping the oldest entry

@@ -12,15 +12,14 @@
 //! `Service::call` and the typed calls): an error ends the call there;
 //! latency is added to the response; the degradations a batch or
 //! transaction must apply item by item are installed for the duration of
-//! the call in a thread-local [`Degradation`] that the batch and
-//! transaction operations consult through [`leave_unprocessed`] and
-//! [`conflicts`] (calls run synchronously on one thread, so the
-//! thread-local is exactly "this call").
+//! the call as the thread's [`Degradation`] (`ops::degrade`, which the
+//! batch and transaction operations consult: the operations know what a
+//! degradation asks of them, not the rules that chose it).
 
 use crate::error::{messages, Error, ErrorKind};
+pub use crate::ops::degrade::{add_latency, take_latency, with_degradation, Degradation};
 use crate::scope::Scope;
 use parking_lot::Mutex;
-use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -253,15 +252,6 @@ pub struct Decision {
     pub degradation: Option<Degradation>,
 }
 
-/// The degradations of one batch or transaction call.
-#[derive(Debug)]
-pub struct Degradation {
-    /// `Unprocessed` rules that fired: table (or all), fraction, generator.
-    unprocessed: Vec<(Option<String>, f64, fastrand::Rng)>,
-    /// `TransactionConflict` rules that fired: table (or all).
-    conflicts: Vec<Option<String>>,
-}
-
 impl Faults {
     /// Installs `rule`, returning its id. Rules are evaluated in the order
     /// installed.
@@ -346,10 +336,10 @@ impl Faults {
                 }
                 FaultEffect::Unprocessed(fraction) => {
                     let rng = fastrand::Rng::with_seed(r.rng.u64(..));
-                    degradation(&mut decision).unprocessed.push((r.rule.table.clone(), *fraction, rng));
+                    degradation(&mut decision).leave_unprocessed(r.rule.table.clone(), *fraction, rng);
                 }
                 FaultEffect::TransactionConflict => {
-                    degradation(&mut decision).conflicts.push(r.rule.table.clone());
+                    degradation(&mut decision).conflict(r.rule.table.clone());
                 }
                 FaultEffect::None => {}
             }
@@ -361,73 +351,13 @@ impl Faults {
 }
 
 fn degradation(decision: &mut Decision) -> &mut Degradation {
-    decision.degradation.get_or_insert_with(|| Degradation { unprocessed: Vec::new(), conflicts: Vec::new() })
-}
-
-thread_local! {
-    /// The degradations of the call running on this thread.
-    static CURRENT: RefCell<Option<Degradation>> = const { RefCell::new(None) };
-    /// Latency the rules added to the call running on this thread, for
-    /// `Service::guarded_timed` to hand to whoever waits it.
-    static LATENCY: std::cell::Cell<Duration> = const { std::cell::Cell::new(Duration::ZERO) };
-}
-
-/// Adds `latency` to the current call's.
-pub fn add_latency(latency: Duration) {
-    LATENCY.with(|l| l.set(l.get() + latency));
-}
-
-/// The current call's added latency, reset to zero.
-pub fn take_latency() -> Duration {
-    LATENCY.with(|l| l.replace(Duration::ZERO))
-}
-
-/// Runs `f` with `degradation` as the current call's (see the module docs).
-pub fn with_degradation<T>(degradation: Option<Degradation>, f: impl FnOnce() -> T) -> T {
-    if degradation.is_none() {
-        return f();
-    }
-    struct Reset(Option<Degradation>);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            let previous = self.0.take();
-            CURRENT.with(|c| *c.borrow_mut() = previous);
-        }
-    }
-    let previous = CURRENT.with(|c| c.replace(degradation));
-    let _reset = Reset(previous);
-    f()
-}
-
-/// For BatchWriteItem / BatchGetItem: whether this entry for `table` is to
-/// come back unprocessed (an `Unprocessed` rule fired on this call and its
-/// generator says so).
-pub fn leave_unprocessed(table: &str) -> bool {
-    CURRENT.with(|c| {
-        let mut current = c.borrow_mut();
-        let Some(d) = current.as_mut() else { return false };
-        let table = crate::ops::table_name(table);
-        d.unprocessed
-            .iter_mut()
-            .filter(|(t, _, _)| t.as_deref().is_none_or(|t| t == table))
-            .any(|(_, fraction, rng)| rng.f64() < *fraction)
-    })
-}
-
-/// For TransactWriteItems / TransactGetItems: whether the action on `table`
-/// is cancelled with a `TransactionConflict` reason.
-pub fn conflicts(table: &str) -> bool {
-    CURRENT.with(|c| {
-        let current = c.borrow();
-        let Some(d) = current.as_ref() else { return false };
-        let table = crate::ops::table_name(table);
-        d.conflicts.iter().any(|t| t.as_deref().is_none_or(|t| t == table))
-    })
+    decision.degradation.get_or_insert_with(Degradation::default)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ops::degrade::{conflicts, leave_unprocessed};
 
     fn tables<'a>(names: &'a [&'a str]) -> impl FnOnce() -> Vec<String> + 'a {
         move || names.iter().map(|s| s.to_string()).collect()

@@ -125,7 +125,7 @@ impl Read for BatchGetItem {
                 // key after it, comes back in UnprocessedKeys.
                 if full
                     || bytes + found.map_or(0, StoredItem::size) > MAX_RESPONSE_BYTES
-                    || crate::harness::faults::leave_unprocessed(&table.def.name)
+                    || super::degrade::leave_unprocessed(&table.def.name)
                 {
                     full = full || bytes + found.map_or(0, StoredItem::size) > MAX_RESPONSE_BYTES;
                     unprocessed.push(spec.keys[i].clone());

@@ -160,7 +160,7 @@ impl Write for BatchWriteItem {
                 }
                 // Fault injection: leave the request for the client to
                 // retry, as the service does when it throttles part of a batch.
-                if crate::harness::faults::leave_unprocessed(&def.name) {
+                if super::degrade::leave_unprocessed(&def.name) {
                     unprocessed.entry(given_name.clone()).or_default().push(request.clone());
                     continue;
                 }

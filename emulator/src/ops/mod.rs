@@ -15,6 +15,7 @@ pub mod backup_description;
 pub mod command;
 pub mod common;
 pub mod continuous_backups;
+pub mod degrade;
 pub mod export_source;
 pub mod exprs;
 pub mod idempotency;

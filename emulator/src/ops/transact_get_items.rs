@@ -106,11 +106,11 @@ impl Read for TransactGetItems {
             return Err(Error::transaction_cancelled(&key_errors));
         }
         // Fault injection: a conflict cancels the whole read.
-        if self.transact_items.iter().any(|g| crate::harness::faults::conflicts(&g.table_name)) {
+        if self.transact_items.iter().any(|g| super::degrade::conflicts(&g.table_name)) {
             let reasons: Vec<_> = self
                 .transact_items
                 .iter()
-                .map(|g| match crate::harness::faults::conflicts(&g.table_name) {
+                .map(|g| match super::degrade::conflicts(&g.table_name) {
                     true => super::transact_write_items::conflict_reason(),
                     false => {
                         crate::error::CancellationReason { code: "None".into(), message: None, item: None }

@@ -205,7 +205,7 @@ impl Write for TransactWriteItems {
                 }
             };
             let current = seen.item.as_ref();
-            if crate::harness::faults::conflicts(&a.table_name) {
+            if super::degrade::conflicts(&a.table_name) {
                 failed = true;
                 reasons.push(conflict_reason());
                 continue;
