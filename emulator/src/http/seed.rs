@@ -56,8 +56,8 @@ fn io_error(path: &Path, e: impl std::fmt::Display) -> ExportError {
 /// Runs an operation the way seeding and dumping need: the model's checks
 /// and the operation, without fault rules or the operation record.
 fn run(svc: &Service, op: &str, body: &Value) -> crate::error::Result<Value> {
-    crate::http::validate::validate_input(op, body)?;
-    let bytes = crate::http::decode::dispatch(svc, op, body)?;
+    super::validate::validate_input(op, body)?;
+    let bytes = super::decode::dispatch(svc, op, body)?;
     serde_json::from_slice(&bytes).map_err(|e| crate::error::Error::internal(e.to_string()))
 }
 
