@@ -183,27 +183,28 @@ pub(crate) fn pages<R: Read>(r: &R) -> impl Stream<Item = Result<Page<Item>>> + 
         Err(e) => stream::once(async move { Err(e) }).boxed(),
     };
     let Some(cap) = cap else { return first };
-    // State: items still wanted (None once the cap was reached).
-    first
-        .scan(Some(cap), move |left, page| {
-            let out = match (left.as_mut(), page) {
-                (None, _) => None,
-                (Some(_), Err(e)) => Some(Err(e)),
-                (Some(n), Ok(page)) => {
-                    let kept = truncate(page, *n, &keys);
-                    if let Ok(p) = &kept {
-                        *n -= p.items.len();
-                        if *n == 0 {
-                            *left = None;
-                        }
+    // State: the pages, and how many items are still wanted. Once none
+    // are, the stream ends without asking for another page; it also ends
+    // after an error.
+    stream::unfold((first, cap), move |(mut pages, left)| {
+        let keys = keys.clone();
+        async move {
+            if left == 0 {
+                return None;
+            }
+            match pages.next().await? {
+                Ok(page) => match truncate(page, left, &keys) {
+                    Ok(p) => {
+                        let left = left - p.items.len();
+                        Some((Ok(p), (pages, left)))
                     }
-                    Some(kept)
-                }
-            };
-            let done = out.is_none();
-            std::future::ready(if done { None } else { out })
-        })
-        .boxed()
+                    Err(e) => Some((Err(e), (pages, 0))),
+                },
+                Err(e) => Some((Err(e), (pages, 0))),
+            }
+        }
+    })
+    .boxed()
 }
 
 /// Pages until `max_items` items (or the end), with the cursor right after
@@ -271,7 +272,9 @@ pub(crate) fn decode_fetched<T>(f: Fetched<Item>, decode: impl Fn(Item) -> Resul
 /// # let f = Order::fields();
 /// let q = orders.scan().filter(f.total.gt(20.0)).project_into::<OrderCard>();
 /// let Request::Scan(r) = q.dry_run()? else { panic!() };
-/// assert_eq!(r.projection_expression(), Some("#n0, #n1, #n2")); // id, total, customer (a key)
+/// let names = r.expression_attribute_names().unwrap();
+/// let projected: Vec<&str> = r.projection_expression().unwrap().split(", ").map(|p| names[p].as_str()).collect();
+/// assert_eq!(projected, ["id", "total", "customer"]); // the fields, then the keys
 /// let mut cards: Vec<OrderCard> = q.all().try_collect().await?;
 /// cards.sort_by_key(|c| c.id);
 /// assert_eq!(cards.iter().map(|c| c.id).collect::<Vec<_>>(), [2, 3]);
