@@ -69,10 +69,10 @@ fn user(i: u32) -> User {
         id: format!("u{i:02}"),
         name: format!("name {i}"),
         email: format!("u{i}@example.com"),
-        team: if i % 2 == 0 { "red".into() } else { "blue".into() },
+        team: if i.is_multiple_of(2) { "red".into() } else { "blue".into() },
         bio: "x".repeat(200),
         age: 20 + i,
-        nick: (i % 3 == 0).then(|| format!("n{i}")),
+        nick: i.is_multiple_of(3).then(|| format!("n{i}")),
     }
 }
 
