@@ -49,7 +49,7 @@ use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 /// assert_eq!(logs.scan().count().await?, 50);
 /// # Ok(()) }
 /// ```
-pub struct ScanBuilder<M> {
+pub struct ScanBuilder<M, const I: u64 = 0> {
     handle: ModelHandle<M>,
     index: Option<String>,
     filter: Conditions,
@@ -67,7 +67,7 @@ pub struct ScanBuilder<M> {
     resume: Option<Cursor>,
 }
 
-impl<M> Clone for ScanBuilder<M> {
+impl<M, const I: u64> Clone for ScanBuilder<M, I> {
     fn clone(&self) -> Self {
         ScanBuilder {
             handle: self.handle.clone(),
@@ -86,7 +86,85 @@ impl<M> Clone for ScanBuilder<M> {
     }
 }
 
-impl<M: Record> ScanBuilder<M> {
+/// An index of model `M` named at the type level (`I`, a hash of its
+/// name), for [`ScanBuilder::on_index`]; the derive generates
+/// `M::scan_index_<index>()` for each index.
+///
+/// ```
+/// # use ddb_odm::{Model, Odm, Request};
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let orders = ddb_odm::testing::doc::offline();
+/// let by_status = Order::scan_index_by_status();
+/// assert_eq!(by_status.name(), "by_status");
+/// let Request::Scan(r) = orders.scan().on_index(by_status).dry_run()? else { panic!() };
+/// assert_eq!(r.index_name(), Some("by_status"));
+/// # Ok::<(), ddb_odm::Error>(())
+/// ```
+pub struct ScanIndex<M, const I: u64> {
+    name: &'static str,
+    _model: std::marker::PhantomData<fn() -> M>,
+}
+
+impl<M, const I: u64> ScanIndex<M, I> {
+    /// Used by the derive's generated `scan_index_*` functions.
+    #[doc(hidden)]
+    pub fn __new(name: &'static str) -> Self {
+        ScanIndex { name, _model: std::marker::PhantomData }
+    }
+
+    /// The index name.
+    ///
+    /// ```
+    /// # use ddb_odm::testing::doc::Order;
+    /// assert_eq!(Order::scan_index_by_status().name(), "by_status");
+    /// ```
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+}
+
+impl<M: Record, const I: u64> ScanBuilder<M, I> {
+    /// The same scan with the index named at the type level as `J`.
+    fn retyped<const J: u64>(self) -> ScanBuilder<M, J> {
+        ScanBuilder {
+            handle: self.handle,
+            index: self.index,
+            filter: self.filter,
+            limit: self.limit,
+            start: self.start,
+            projection: self.projection,
+            consistent: self.consistent,
+            entity_only: self.entity_only,
+            segment: self.segment,
+            parallel: self.parallel,
+            max_items: self.max_items,
+            resume: self.resume,
+        }
+    }
+
+    /// Scans the index `index` (from the generated
+    /// `M::scan_index_<index>()`), named at the type level, so that
+    /// [`project_into`](Self::project_into) checks at compile time that
+    /// the index projects every field of the projection.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # use ddb_odm::testing::doc::{order, Order, OrderCard};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
+    /// # let f = Order::fields();
+    /// let cards: Vec<OrderCard> =
+    ///     orders.scan().on_index(Order::scan_index_by_status()).project_into::<OrderCard>().all().try_collect().await?;
+    /// assert_eq!(cards.len(), 3);
+    /// # Ok(()) }
+    /// ```
+    pub fn on_index<const J: u64>(mut self, index: ScanIndex<M, J>) -> ScanBuilder<M, J> {
+        self.index = Some(index.name.to_string());
+        self.retyped()
+    }
+
     pub(crate) fn new(handle: ModelHandle<M>) -> Self {
         ScanBuilder {
             handle,
@@ -119,9 +197,9 @@ impl<M: Record> ScanBuilder<M> {
     /// assert!(orders.scan().index("nope").dry_run().is_err()); // checked against the schema
     /// # Ok(()) }
     /// ```
-    pub fn index(mut self, name: &str) -> Self {
+    pub fn index(mut self, name: &str) -> ScanBuilder<M> {
         self.index = Some(name.to_string());
-        self
+        self.retyped()
     }
 
     /// Keeps only items that meet `condition` (several calls: all of them).
@@ -250,7 +328,7 @@ impl<M: Record> ScanBuilder<M> {
     /// ```
     pub fn project_into<P>(self) -> Projected<Self, P>
     where
-        P: Projection<Model = M> + ReadableFrom<0>,
+        P: Projection<Model = M> + ReadableFrom<I>,
         M: crate::Model,
     {
         Projected::new(self)
@@ -439,7 +517,7 @@ impl<M: Record> ScanBuilder<M> {
         Ok(Request::Scan(self.first_segment().request(false)?.as_input().clone().build()?))
     }
 
-    fn first_segment(&self) -> ScanBuilder<M> {
+    fn first_segment(&self) -> ScanBuilder<M, I> {
         match self.parallel {
             Some(total) => self.clone().segment(0, total),
             None => self.clone(),
@@ -521,7 +599,7 @@ impl<M: Record> ScanBuilder<M> {
         self
     }
 
-    fn segments(&self) -> Vec<ScanBuilder<M>> {
+    fn segments(&self) -> Vec<ScanBuilder<M, I>> {
         match self.parallel {
             Some(total) => (0..total.max(1))
                 .map(|i| {
@@ -578,7 +656,7 @@ impl<M: Record> ScanBuilder<M> {
     /// assert_eq!(pages.iter().map(|p| p.items.len()).sum::<usize>(), 3);
     /// # Ok(()) }
     /// ```
-    pub fn pages(&self) -> impl Stream<Item = Result<Page<M>>> + Send + 'static + use<M> {
+    pub fn pages(&self) -> impl Stream<Item = Result<Page<M>>> + Send + 'static + use<M, I> {
         let handle = self.handle.clone();
         page::pages(self)
             .and_then(move |p| std::future::ready(page::decode_page(p, |i| handle.from_stored(i))))
@@ -598,12 +676,12 @@ impl<M: Record> ScanBuilder<M> {
     /// assert_eq!(big.len(), 2);
     /// # Ok(()) }
     /// ```
-    pub fn all(&self) -> impl Stream<Item = Result<M>> + Send + 'static + use<M> {
+    pub fn all(&self) -> impl Stream<Item = Result<M>> + Send + 'static + use<M, I> {
         self.pages().map_ok(|p| stream::iter(p.items.into_iter().map(Ok))).try_flatten()
     }
 }
 
-impl<M: Record> page::sealed::Read for ScanBuilder<M> {
+impl<M: Record, const I: u64> page::sealed::Read for ScanBuilder<M, I> {
     fn schema(&self) -> &std::sync::Arc<crate::Schema> {
         &self.handle.schema
     }
@@ -642,7 +720,7 @@ impl<M: Record> page::sealed::Read for ScanBuilder<M> {
     /// Every page of every segment (concurrently for a parallel scan).
     fn raw_pages(&self) -> futures::stream::BoxStream<'static, Result<Page<Item>>> {
         let streams = self.segments().into_iter().map(|s| {
-            paginate(s, None, |s: ScanBuilder<M>, start: Option<Item>| {
+            paginate(s, None, |s: ScanBuilder<M, I>, start: Option<Item>| {
                 let s = if start.is_some() { s.with_start(start) } else { s };
                 async move { s.send_items().await }
             })

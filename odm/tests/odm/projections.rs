@@ -176,6 +176,17 @@ async fn an_index_named_at_run_time_is_checked_before_sending() {
         users.scan().index("by_email").project_into::<Key>().all().try_collect().await.unwrap();
     assert_eq!(keys.len(), 12);
     assert!(keys.iter().all(|k| k.email.starts_with(&k.id[..1])));
+    // Named at the type level, the index is checked at compile time (a
+    // projection it lacks does not compile: tests/ui/projection_of_scanned_index.rs).
+    let typed: Vec<Key> = users
+        .scan()
+        .on_index(User::scan_index_by_email())
+        .project_into::<Key>()
+        .all()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(typed.len(), 12);
     // The generated query function of the keys-only index carries it at
     // the type level; reading `Key` through it compiles and works.
     let one: Vec<Key> = users

@@ -16,7 +16,8 @@ pub fn generate(m: &Checked, populate: &[Tokens]) -> Tokens {
     let hash = m.field(m.roles.hash.expect("checked"));
     let range = m.roles.range.map(|i| m.field(i));
     let (key_ty, encode_key, decode_key) = key_code(m, hash, range);
-    let query_fns = query_fns(m, hash, range);
+    let mut query_fns = query_fns(m, hash, range);
+    query_fns.extend(super::projection::scan_index_fns(m));
     let projects = super::projection::projects_impls(m);
     let schema = schema(m, hash, range);
     let populate_body = if populate.is_empty() {

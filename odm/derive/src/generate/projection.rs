@@ -178,3 +178,24 @@ fn field_with(f: &syn::Field) -> Result<Option<Path>> {
     }
     Ok(with)
 }
+
+/// On a `Model`: `scan_index_<index>()` for each index, the index named at
+/// the type level for `scan().on_index(...)`.
+pub fn scan_index_fns(m: &Checked) -> Vec<Tokens> {
+    let ident = m.desc.ident;
+    m.indexes
+        .iter()
+        .map(|idx| {
+            let name = &idx.name;
+            let i = index_const(name);
+            let f = quote::format_ident!("scan_index_{}", super::sanitize(name));
+            let doc = format!("Index `{name}` named at the type level, for `scan().on_index(...)`.");
+            quote! {
+                #[doc = #doc]
+                pub fn #f() -> ::ddb_odm::ops::scan::ScanIndex<#ident, #i> {
+                    ::ddb_odm::ops::scan::ScanIndex::__new(#name)
+                }
+            }
+        })
+        .collect()
+}
