@@ -6,9 +6,10 @@
 //! the model's required fields, schema-level `get` hook and validators are
 //! not involved.
 //!
-//! Reading an index through a generated query function checks at compile
-//! time that the index projects every field: a keys-only or include index
-//! read into a type that needs other attributes does not compile. Reads
+//! Reading an index through a generated query function, or scanning it
+//! with `scan().on_index(M::scan_index_<index>())`, checks at compile time
+//! that the index projects every field: a keys-only or include index read
+//! into a type that needs other attributes does not compile. Reads
 //! whose index is only known at run time (`scan().index("name")`,
 //! `KeyQuery::new`) are checked against the schema before sending.
 //!
