@@ -307,7 +307,7 @@ impl<E: Entities> EntitiesHandle<E> {
     /// assert!(page.items.is_empty());
     /// # Ok(()) }
     /// ```
-    pub fn query<M: EntityOf<E>, S>(&self, key: KeyQuery<M, S>) -> EntityReader<E> {
+    pub fn query<M: EntityOf<E>, S, const I: u64>(&self, key: KeyQuery<M, S, I>) -> EntityReader<E> {
         match M::schema() {
             Ok(schema) => ModelHandle::<M>::new(self.odm.clone(), schema).query(key).entities::<E>(),
             Err(e) => EntityReader::failed(e),
@@ -493,7 +493,7 @@ impl<E: Entities> EntityReader<E> {
     }
 }
 
-impl<M: Model> QueryBuilder<M> {
+impl<M: Model, const I: u64> QueryBuilder<M, I> {
     /// This query's items of every entity listed by `E` (not only `M`'s).
     ///
     /// ```

@@ -134,6 +134,14 @@ pub enum Error {
         /// Items read before the error (batch_get).
         read: Vec<(String, Item)>,
     },
+    /// A cursor was refused: made by a different read, or not a cursor.
+    ///
+    /// ```
+    /// use ddb_odm::{CursorError, Error};
+    /// let e = Error::Cursor(CursorError::OtherRead);
+    /// assert_eq!(e.to_string(), "cursor refused: the cursor belongs to a different query or scan");
+    /// ```
+    Cursor(crate::ops::cursor::CursorError),
     /// The table did not become ACTIVE in time (wait for active).
     Timeout(String),
     /// A request could not be built (a required parameter is missing).
@@ -411,6 +419,7 @@ impl fmt::Display for Error {
                 unprocessed_writes.len()
             ),
             Error::NotFound { table } => write!(f, "item not found in table `{table}`"),
+            Error::Cursor(e) => write!(f, "cursor refused: {e}"),
             Error::Validation { field, reason } => write!(f, "validation failed for `{field}`: {reason}"),
             Error::Schema(msg) => write!(f, "invalid schema: {msg}"),
             Error::TransactionCancelled { reasons } => {

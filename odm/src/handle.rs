@@ -383,7 +383,7 @@ impl<M: Record> ModelHandle<M> {
     /// assert_eq!(open.len(), 2);
     /// # Ok(()) }
     /// ```
-    pub fn query<S>(&self, key: KeyQuery<M, S>) -> QueryBuilder<M> {
+    pub fn query<S, const I: u64>(&self, key: KeyQuery<M, S, I>) -> QueryBuilder<M, I> {
         QueryBuilder::new(self.clone(), key)
     }
 

@@ -143,6 +143,7 @@ pub mod model;
 mod odm;
 pub mod ops;
 pub mod permissions;
+pub mod projection;
 pub mod schema;
 #[cfg(feature = "serde")]
 pub mod serde_attr;
@@ -153,7 +154,7 @@ pub mod types;
 pub mod unique;
 pub mod with;
 
-pub use ddb_odm_derive::{Document, Entities, Enum, Model};
+pub use ddb_odm_derive::{Document, Entities, Enum, Model, Projection};
 pub use entity::{Entities, EntitiesHandle, EntityReader};
 pub use error::{CancellationCode, CancellationReason, Error, Limit, Result};
 pub use expr::{Condition, Field, Update};
@@ -162,6 +163,8 @@ pub use item::{AttributeValue, Item};
 pub use model::{Document, DynamicItem, Model, Record};
 pub use odm::{Odm, OdmOptions};
 pub use ops::Request;
+pub use ops::cursor::{Cursor, CursorError};
+pub use ops::page::{Fetched, Projected};
 pub use ops::query::{KeyQuery, NoSortKey, Page, SortKey};
 pub use ops::retry::RetryPolicy;
 pub use ops::table::{Billing, Table, TableChanges, TableOptions, TableUpdates, WaitForActive};

@@ -136,6 +136,31 @@ pub fn derive_entities(input: TokenStream) -> TokenStream {
         .into()
 }
 
+/// Derives `ddb_odm::projection::Projection` for a struct that reads some
+/// attributes of a model (`#[odm(model = Model)]`; fields named and typed
+/// as in the model, `#[odm(with = "path")]` as on the model's field).
+/// Reading an index that does not project one of its fields does not
+/// compile.
+///
+/// ```
+/// use ddb_odm::{Model, Projection};
+///
+/// #[derive(Model, Debug)]
+/// struct User { #[key] id: String, name: String, bio: String }
+///
+/// #[derive(Projection, Debug)]
+/// #[odm(model = User)]
+/// struct UserCard { id: String, name: String }
+///
+/// use ddb_odm::projection::Projection as _;
+/// assert_eq!(UserCard::attributes(), ["id", "name"]);
+/// ```
+#[proc_macro_derive(Projection, attributes(odm))]
+pub fn derive_projection(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as DeriveInput);
+    generate::projection::derive(&input).unwrap_or_else(Error::into_compile_error).into()
+}
+
 /// Parse, check and generate a `Model` or a `Document`.
 fn expand(input: &DeriveInput, kind: parse::Kind) -> Result<Tokens> {
     let checked = check::model(parse::model(input, kind)?)?;

@@ -16,8 +16,10 @@
 
 pub mod batch_get;
 pub mod batch_write;
+pub mod cursor;
 pub mod delete;
 pub mod get;
+pub mod page;
 pub mod put;
 pub mod query;
 pub(crate) mod retry;

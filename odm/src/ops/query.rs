@@ -15,12 +15,15 @@
 //! # Ok(()) }
 //! ```
 
+use super::cursor::{Cursor, Fingerprint};
+use super::page::{self, Fetched, Projected};
 use super::{Conditions, Request};
 use crate::error::{Result, sdk};
 use crate::expr::{Cond, Condition, Field, Path, Placeholders};
 use crate::handle::ModelHandle;
 use crate::item::Item;
 use crate::model::Record;
+use crate::projection::{Projection, ReadableFrom};
 use crate::types::IntoValue;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::Select;
@@ -34,7 +37,7 @@ use futures::stream::{self, Stream, TryStreamExt};
 /// # let orders = ddb_odm::testing::doc::offline();
 /// # let f = Order::fields();
 /// // `by_status` has no sort key, so `sort_*` methods do not exist on this query:
-/// let q: ddb_odm::KeyQuery<Order, ddb_odm::NoSortKey> = Order::query_by_status("open");
+/// let q: ddb_odm::KeyQuery<Order, ddb_odm::NoSortKey, _> = Order::query_by_status("open");
 /// assert!(orders.query(q).dry_run().is_ok());
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
@@ -48,7 +51,7 @@ pub struct NoSortKey;
 /// # let orders = ddb_odm::testing::doc::offline();
 /// # let f = Order::fields();
 /// // the table's sort key `id` is a `u64`: its conditions take `u64`s
-/// let q: ddb_odm::KeyQuery<Order, ddb_odm::SortKey<Order, u64>> = Order::query_by_customer("c1").sort_lt(10);
+/// let q: ddb_odm::KeyQuery<Order, ddb_odm::SortKey<Order, u64>, 0> = Order::query_by_customer("c1").sort_lt(10);
 /// assert!(orders.query(q).dry_run().is_ok());
 /// ```
 pub struct SortKey<M, R>(Field<M, R>);
@@ -58,6 +61,12 @@ pub struct SortKey<M, R>(Field<M, R>);
 /// generates `Model::query_by_<attribute>(value)` (index chosen
 /// automatically from the attribute) and `Model::query_index_<index>(value)`
 /// (explicit) for every indexed access pattern only.
+///
+/// `I` names the index at the type level (a hash of its name; `0` is the
+/// table, and also what [`new`](Self::new) and [`with_sort`](Self::with_sort)
+/// give, whose index is only known at run time): the generated functions set
+/// it, so that [`project_into`](QueryBuilder::project_into) can check at
+/// compile time that the index projects every field of a typed projection.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -74,7 +83,7 @@ pub struct SortKey<M, R>(Field<M, R>);
 /// assert_eq!(orders.query(Order::query_index_by_status("shipped")).count().await?, 1);
 /// # Ok(()) }
 /// ```
-pub struct KeyQuery<M, S> {
+pub struct KeyQuery<M, S, const I: u64 = 0> {
     index: Option<String>,
     hash: Cond,
     sort: S,
@@ -102,6 +111,21 @@ impl<M> KeyQuery<M, NoSortKey> {
             hash: hash.eq(value).cond,
             sort: NoSortKey,
             sort_cond: None,
+            _model: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<M, S, const I: u64> KeyQuery<M, S, I> {
+    /// The same key condition with the index named at the type level (used
+    /// by the derive's generated query functions).
+    #[doc(hidden)]
+    pub fn __typed_index<const J: u64>(self) -> KeyQuery<M, S, J> {
+        KeyQuery {
+            index: self.index,
+            hash: self.hash,
+            sort: self.sort,
+            sort_cond: self.sort_cond,
             _model: std::marker::PhantomData,
         }
     }
@@ -135,7 +159,9 @@ impl<M, R> KeyQuery<M, SortKey<M, R>> {
             _model: std::marker::PhantomData,
         }
     }
+}
 
+impl<M, R, const I: u64> KeyQuery<M, SortKey<M, R>, I> {
     fn sorted(mut self, c: Condition<M>) -> Self {
         self.sort_cond = Some(c.cond);
         self
@@ -245,7 +271,7 @@ impl<M, R> KeyQuery<M, SortKey<M, R>> {
     }
 }
 
-impl<M> KeyQuery<M, SortKey<M, String>> {
+impl<M, const I: u64> KeyQuery<M, SortKey<M, String>, I> {
     /// `begins_with(sort key, prefix)`.
     ///
     /// ```
@@ -313,7 +339,7 @@ pub struct Page<M> {
 /// assert_eq!(all.len(), 2);
 /// # Ok(()) }
 /// ```
-pub struct QueryBuilder<M> {
+pub struct QueryBuilder<M, const I: u64 = 0> {
     handle: ModelHandle<M>,
     index: Option<String>,
     key: Vec<Cond>,
@@ -325,9 +351,13 @@ pub struct QueryBuilder<M> {
     /// Whether only the model's entity is read (off for `entities()`).
     entity_only: bool,
     forward: bool,
+    /// The cap on returned items (`max_items`), across pages.
+    max_items: Option<usize>,
+    /// Where a resumed read starts (`after`), checked against this read.
+    resume: Option<Cursor>,
 }
 
-impl<M> Clone for QueryBuilder<M> {
+impl<M, const I: u64> Clone for QueryBuilder<M, I> {
     fn clone(&self) -> Self {
         QueryBuilder {
             handle: self.handle.clone(),
@@ -340,12 +370,14 @@ impl<M> Clone for QueryBuilder<M> {
             consistent: self.consistent,
             entity_only: self.entity_only,
             forward: self.forward,
+            max_items: self.max_items,
+            resume: self.resume.clone(),
         }
     }
 }
 
-impl<M: Record> QueryBuilder<M> {
-    pub(crate) fn new<S>(handle: ModelHandle<M>, key: KeyQuery<M, S>) -> Self {
+impl<M: Record, const I: u64> QueryBuilder<M, I> {
+    pub(crate) fn new<S>(handle: ModelHandle<M>, key: KeyQuery<M, S, I>) -> Self {
         let schema = handle.schema.clone();
         let set = |p: &Path, v: crate::expr::Operand| schema.transform_key_value(p, v);
         let conds: Vec<Cond> = std::iter::once(key.hash)
@@ -377,6 +409,8 @@ impl<M: Record> QueryBuilder<M> {
             consistent: false,
             entity_only: true,
             forward: true,
+            max_items: None,
+            resume: None,
         }
     }
 
@@ -437,7 +471,88 @@ impl<M: Record> QueryBuilder<M> {
     /// ```
     pub fn start_at(mut self, key: Item) -> Self {
         self.start = Some(key);
+        self.resume = None;
         self
+    }
+
+    /// Returns at most `n` items in all, reading as many pages as it takes
+    /// (a filter can make pages sparse or empty); the page size stays
+    /// [`limit`](Self::limit). Applies to [`fetch`](Self::fetch),
+    /// [`all`](Self::all), [`pages`](Self::pages) (the page that reaches
+    /// `n` is cut there and is the last) and [`send`](Self::send).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
+    /// # let f = Order::fields();
+    /// // pages of one item; the filter drops order 1, so 3 requests are needed
+    /// let q = orders.query(Order::query_by_customer("c1")).filter(f.total.gt(20.0)).limit(1).max_items(2);
+    /// let got = q.fetch().await?;
+    /// assert_eq!(got.items.iter().map(|o| o.id).collect::<Vec<_>>(), [2, 3]);
+    /// assert_eq!(got.requests, 3);
+    /// # Ok(()) }
+    /// ```
+    pub fn max_items(mut self, n: usize) -> Self {
+        self.max_items = Some(n);
+        self
+    }
+
+    /// Resumes right after the last item returned by the
+    /// [`fetch`](Self::fetch) that made `cursor`, even inside a page. The
+    /// cursor is bound to the read: sent with another table, index, key
+    /// condition, filter, projection or direction, the read fails with
+    /// [`Error::Cursor`](crate::Error::Cursor).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
+    /// # let f = Order::fields();
+    /// let q = orders.query(Order::query_by_customer("c1")).max_items(1); // stops inside the first page
+    /// let first = q.fetch().await?;
+    /// let cursor = first.cursor.unwrap();
+    /// let rest: Vec<Order> = q.clone().max_items(10).after(&cursor).all().try_collect().await?;
+    /// assert_eq!(rest.iter().map(|o| o.id).collect::<Vec<_>>(), [2, 3]);
+    /// assert!(orders.query(Order::query_by_customer("c1")).descending().after(&cursor).send().await.is_err());
+    /// # Ok(()) }
+    /// ```
+    pub fn after(mut self, cursor: &Cursor) -> Self {
+        self.resume = Some(cursor.clone());
+        self.start = None;
+        self
+    }
+
+    /// Reads the projection `P` instead of the model: the
+    /// ProjectionExpression is built from `P`'s fields, and items decode
+    /// into `P` only. Through a generated query function, an index that
+    /// does not project every field of `P` does not compile.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # use ddb_odm::testing::doc::{order, Order, OrderCard};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
+    /// # let f = Order::fields();
+    /// let page = orders.query(Order::query_by_status("shipped")).project_into::<OrderCard>().send().await?;
+    /// let card: &OrderCard = &page.items[0];
+    /// assert_eq!((card.id, card.total), (3, 40.0));
+    /// # Ok(()) }
+    /// ```
+    pub fn project_into<P>(self) -> Projected<Self, P>
+    where
+        P: Projection<Model = M> + ReadableFrom<I>,
+        M: crate::Model,
+    {
+        Projected::new(self)
     }
 
     /// Returns only these attributes (model names); see [`GetBuilder::project`](super::get::GetBuilder::project).
@@ -513,8 +628,8 @@ impl<M: Record> QueryBuilder<M> {
         self
     }
 
-    fn request(&self, select_count: bool) -> Result<QueryFluentBuilder> {
-        let mut p = Placeholders::default();
+    /// The filter sent: the caller's, plus the ODM's own (entity, unique markers).
+    fn filter_sent(&self) -> Conditions {
         let mut filter = Conditions(self.filter.0.clone());
         if self.entity_only {
             filter.0.extend(super::entity_filter(&self.handle.schema));
@@ -522,8 +637,61 @@ impl<M: Record> QueryBuilder<M> {
         if self.handle.schema.has_unique() {
             filter.push(crate::expr::Cond::NotExists(Path::attr(crate::unique::MARKER_ATTRIBUTE)));
         }
+        filter
+    }
+
+    /// The attributes to project (names as stored): the caller's plus the
+    /// key attributes, which a cursor needs to resume after any item.
+    fn projection_sent(&self) -> Option<Vec<String>> {
+        let mut attrs = self.projection.clone()?;
+        for k in super::page::start_key_names(&self.handle.schema, self.index.as_deref()) {
+            if !attrs.contains(&k) {
+                attrs.push(k);
+            }
+        }
+        Some(attrs)
+    }
+
+    /// What a cursor is bound to: table, index, key condition, filter,
+    /// projection and direction (not the page size, cap or consistency).
+    fn fingerprint(&self) -> Result<u64> {
+        let mut p = Placeholders::default();
         let key_cond = Conditions(self.key.clone()).render(&mut p)?.unwrap_or_default();
-        let filter = filter.render(&mut p)?;
+        let filter = self.filter_sent().render(&mut p)?.unwrap_or_default();
+        let mut h = Fingerprint::default();
+        h.text("query").text(self.handle.table_name()).text(self.index.as_deref().unwrap_or(""));
+        h.text(&key_cond).text(&filter);
+        let mut names: Vec<(String, String)> = p.names().unwrap_or_default().into_iter().collect();
+        names.sort();
+        for (k, v) in &names {
+            h.text(k).text(v);
+        }
+        h.item(&p.values().unwrap_or_default());
+        for a in self.projection_sent().unwrap_or_default() {
+            h.text(&a);
+        }
+        h.text(if self.forward { "forward" } else { "backward" });
+        Ok(h.finish())
+    }
+
+    /// The exclusive start key: `start_at`'s, or the cursor's once it is
+    /// checked against this read.
+    fn start_sent(&self) -> Result<Option<Item>> {
+        match (&self.start, &self.resume) {
+            (Some(k), _) => Ok(Some(k.clone())),
+            (None, Some(c)) => {
+                c.check(self.fingerprint()?)?;
+                Ok(Some(c.key.clone()))
+            }
+            (None, None) => Ok(None),
+        }
+    }
+
+    fn request(&self, select_count: bool) -> Result<QueryFluentBuilder> {
+        let mut p = Placeholders::default();
+        let start = self.start_sent()?;
+        let key_cond = Conditions(self.key.clone()).render(&mut p)?.unwrap_or_default();
+        let filter = self.filter_sent().render(&mut p)?;
         let mut req = self
             .handle
             .odm
@@ -534,12 +702,12 @@ impl<M: Record> QueryBuilder<M> {
             .key_condition_expression(key_cond)
             .set_filter_expression(filter)
             .set_limit(self.limit.map(|l| l.min(i32::MAX as u32) as i32))
-            .set_exclusive_start_key(self.start.clone())
+            .set_exclusive_start_key(start)
             .consistent_read(self.consistent)
             .scan_index_forward(self.forward);
         if select_count {
             req = req.select(Select::Count);
-        } else if let Some(attrs) = &self.projection {
+        } else if let Some(attrs) = &self.projection_sent() {
             let expr =
                 attrs.iter().map(|a| Path::attr(a.clone()).render(&mut p)).collect::<Vec<_>>().join(", ");
             req = req.projection_expression(expr);
@@ -577,9 +745,30 @@ impl<M: Record> QueryBuilder<M> {
     /// # Ok(()) }
     /// ```
     pub async fn send(&self) -> Result<Page<M>> {
-        let page = self.send_items().await?;
-        let items = page.items.into_iter().map(|i| self.handle.from_stored(i)).collect::<Result<Vec<M>>>()?;
-        Ok(Page { items, last_key: page.last_key, count: page.count, scanned_count: page.scanned_count })
+        let handle = self.handle.clone();
+        page::decode_page(page::send(self).await?, |i| handle.from_stored(i))
+    }
+
+    /// Reads pages until it has [`max_items`](Self::max_items) items (or
+    /// to the end without a cap), and returns them with a [`Cursor`] that
+    /// resumes right after the last one (`None` when nothing is left).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
+    /// # let f = Order::fields();
+    /// let open = orders.query(Order::query_by_status("open")).max_items(5).fetch().await?;
+    /// assert_eq!(open.items.len(), 2);
+    /// assert!(open.cursor.is_none()); // fewer than 5: the end was reached
+    /// # Ok(()) }
+    /// ```
+    pub async fn fetch(&self) -> Result<Fetched<M>> {
+        let handle = self.handle.clone();
+        page::decode_fetched(page::fetch(self).await?, |i| handle.from_stored(i))
     }
 
     /// One page of stored items (names as stored, not decoded).
@@ -595,7 +784,10 @@ impl<M: Record> QueryBuilder<M> {
 
     /// Where the read starts.
     pub(crate) fn start_key(&self) -> Option<Item> {
-        self.start.clone()
+        match (&self.start, &self.resume) {
+            (None, Some(c)) if c.check(self.fingerprint().ok()?).is_ok() => Some(c.key.clone()),
+            _ => self.start.clone(),
+        }
     }
 
     /// The same read from `start`.
@@ -650,12 +842,10 @@ impl<M: Record> QueryBuilder<M> {
     /// assert_eq!(pages.iter().map(|p| p.items.len()).sum::<usize>(), 3);
     /// # Ok(()) }
     /// ```
-    pub fn pages(&self) -> impl Stream<Item = Result<Page<M>>> + Send + 'static + use<M> {
-        paginate(self.clone(), self.start.clone(), |q: QueryBuilder<M>, start| {
-            let mut q = q;
-            q.start = start;
-            async move { q.send().await }
-        })
+    pub fn pages(&self) -> impl Stream<Item = Result<Page<M>>> + Send + 'static + use<M, I> {
+        let handle = self.handle.clone();
+        page::pages(self)
+            .and_then(move |p| std::future::ready(page::decode_page(p, |i| handle.from_stored(i))))
     }
 
     /// Every item of every page, as a `Stream`.
@@ -672,8 +862,57 @@ impl<M: Record> QueryBuilder<M> {
     /// assert_eq!(open.len(), 2);
     /// # Ok(()) }
     /// ```
-    pub fn all(&self) -> impl Stream<Item = Result<M>> + Send + 'static + use<M> {
+    pub fn all(&self) -> impl Stream<Item = Result<M>> + Send + 'static + use<M, I> {
         self.pages().map_ok(|p| stream::iter(p.items.into_iter().map(Ok))).try_flatten()
+    }
+}
+
+impl<M: Record, const I: u64> page::sealed::Read for QueryBuilder<M, I> {
+    fn schema(&self) -> &std::sync::Arc<crate::Schema> {
+        &self.handle.schema
+    }
+    fn index_name(&self) -> Option<&str> {
+        self.index.as_deref()
+    }
+    fn cap(&self) -> Option<usize> {
+        self.max_items
+    }
+    fn set_cap(&mut self, n: usize) {
+        self.max_items = Some(n);
+    }
+    fn set_limit(&mut self, n: u32) {
+        self.limit = Some(n);
+    }
+    fn set_after(&mut self, cursor: Cursor) {
+        self.resume = Some(cursor);
+        self.start = None;
+    }
+    fn set_projection(&mut self, attributes: Vec<String>) {
+        self.projection = Some(attributes);
+    }
+    fn fingerprint(&self) -> Result<u64> {
+        QueryBuilder::fingerprint(self)
+    }
+    fn is_parallel(&self) -> bool {
+        false
+    }
+    fn raw_page(&self, start: Option<Item>) -> crate::model::BoxFuture<'static, Result<Page<Item>>> {
+        let q = match start {
+            Some(k) => self.clone().with_start(Some(k)),
+            None => self.clone(),
+        };
+        Box::pin(async move { q.send_items().await })
+    }
+    fn raw_pages(&self) -> futures::stream::BoxStream<'static, Result<Page<Item>>> {
+        use futures::StreamExt;
+        paginate(self.clone(), None, |q: QueryBuilder<M, I>, start: Option<Item>| {
+            let q = if start.is_some() { q.with_start(start) } else { q };
+            async move { q.send_items().await }
+        })
+        .boxed()
+    }
+    fn dry_run(&self) -> Result<Request> {
+        QueryBuilder::dry_run(self)
     }
 }
 

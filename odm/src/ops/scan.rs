@@ -13,6 +13,8 @@
 //! # Ok(()) }
 //! ```
 
+use super::cursor::{Cursor, Fingerprint};
+use super::page::{self, Fetched, Projected};
 use super::query::{Page, paginate};
 use super::{Conditions, Request};
 use crate::error::{Error, Result, sdk};
@@ -20,6 +22,7 @@ use crate::expr::{Condition, Path, Placeholders};
 use crate::handle::ModelHandle;
 use crate::item::Item;
 use crate::model::Record;
+use crate::projection::{Projection, ReadableFrom};
 use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
 use aws_sdk_dynamodb::types::Select;
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
@@ -46,7 +49,7 @@ use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 /// assert_eq!(logs.scan().count().await?, 50);
 /// # Ok(()) }
 /// ```
-pub struct ScanBuilder<M> {
+pub struct ScanBuilder<M, const I: u64 = 0> {
     handle: ModelHandle<M>,
     index: Option<String>,
     filter: Conditions,
@@ -58,9 +61,13 @@ pub struct ScanBuilder<M> {
     entity_only: bool,
     segment: Option<(u32, u32)>,
     parallel: Option<u32>,
+    /// The cap on returned items (`max_items`), across pages.
+    max_items: Option<usize>,
+    /// Where a resumed read starts (`after`), checked against this read.
+    resume: Option<Cursor>,
 }
 
-impl<M> Clone for ScanBuilder<M> {
+impl<M, const I: u64> Clone for ScanBuilder<M, I> {
     fn clone(&self) -> Self {
         ScanBuilder {
             handle: self.handle.clone(),
@@ -73,11 +80,91 @@ impl<M> Clone for ScanBuilder<M> {
             entity_only: self.entity_only,
             segment: self.segment,
             parallel: self.parallel,
+            max_items: self.max_items,
+            resume: self.resume.clone(),
         }
     }
 }
 
-impl<M: Record> ScanBuilder<M> {
+/// An index of model `M` named at the type level (`I`, a hash of its
+/// name), for [`ScanBuilder::on_index`]; the derive generates
+/// `M::scan_index_<index>()` for each index.
+///
+/// ```
+/// # use ddb_odm::{Model, Odm, Request};
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let orders = ddb_odm::testing::doc::offline();
+/// let by_status = Order::scan_index_by_status();
+/// assert_eq!(by_status.name(), "by_status");
+/// let Request::Scan(r) = orders.scan().on_index(by_status).dry_run()? else { panic!() };
+/// assert_eq!(r.index_name(), Some("by_status"));
+/// # Ok::<(), ddb_odm::Error>(())
+/// ```
+pub struct ScanIndex<M, const I: u64> {
+    name: &'static str,
+    _model: std::marker::PhantomData<fn() -> M>,
+}
+
+impl<M, const I: u64> ScanIndex<M, I> {
+    /// Used by the derive's generated `scan_index_*` functions.
+    #[doc(hidden)]
+    pub fn __new(name: &'static str) -> Self {
+        ScanIndex { name, _model: std::marker::PhantomData }
+    }
+
+    /// The index name.
+    ///
+    /// ```
+    /// # use ddb_odm::testing::doc::Order;
+    /// assert_eq!(Order::scan_index_by_status().name(), "by_status");
+    /// ```
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+}
+
+impl<M: Record, const I: u64> ScanBuilder<M, I> {
+    /// The same scan with the index named at the type level as `J`.
+    fn retyped<const J: u64>(self) -> ScanBuilder<M, J> {
+        ScanBuilder {
+            handle: self.handle,
+            index: self.index,
+            filter: self.filter,
+            limit: self.limit,
+            start: self.start,
+            projection: self.projection,
+            consistent: self.consistent,
+            entity_only: self.entity_only,
+            segment: self.segment,
+            parallel: self.parallel,
+            max_items: self.max_items,
+            resume: self.resume,
+        }
+    }
+
+    /// Scans the index `index` (from the generated
+    /// `M::scan_index_<index>()`), named at the type level, so that
+    /// [`project_into`](Self::project_into) checks at compile time that
+    /// the index projects every field of the projection.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # use ddb_odm::testing::doc::{order, Order, OrderCard};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
+    /// # let f = Order::fields();
+    /// let cards: Vec<OrderCard> =
+    ///     orders.scan().on_index(Order::scan_index_by_status()).project_into::<OrderCard>().all().try_collect().await?;
+    /// assert_eq!(cards.len(), 3);
+    /// # Ok(()) }
+    /// ```
+    pub fn on_index<const J: u64>(mut self, index: ScanIndex<M, J>) -> ScanBuilder<M, J> {
+        self.index = Some(index.name.to_string());
+        self.retyped()
+    }
+
     pub(crate) fn new(handle: ModelHandle<M>) -> Self {
         ScanBuilder {
             handle,
@@ -90,6 +177,8 @@ impl<M: Record> ScanBuilder<M> {
             entity_only: true,
             segment: None,
             parallel: None,
+            max_items: None,
+            resume: None,
         }
     }
 
@@ -108,9 +197,9 @@ impl<M: Record> ScanBuilder<M> {
     /// assert!(orders.scan().index("nope").dry_run().is_err()); // checked against the schema
     /// # Ok(()) }
     /// ```
-    pub fn index(mut self, name: &str) -> Self {
+    pub fn index(mut self, name: &str) -> ScanBuilder<M> {
         self.index = Some(name.to_string());
-        self
+        self.retyped()
     }
 
     /// Keeps only items that meet `condition` (several calls: all of them).
@@ -168,7 +257,81 @@ impl<M: Record> ScanBuilder<M> {
     /// ```
     pub fn start_at(mut self, key: Item) -> Self {
         self.start = Some(key);
+        self.resume = None;
         self
+    }
+
+    /// Returns at most `n` items in all, reading as many pages as it takes
+    /// (a filter can make pages sparse or empty); the page size stays
+    /// [`limit`](Self::limit). Applies to [`fetch`](Self::fetch),
+    /// [`all`](Self::all), [`pages`](Self::pages) (the page that reaches
+    /// `n` is cut there and is the last) and [`send`](Self::send).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
+    /// # let f = Order::fields();
+    /// let two: Vec<Order> = orders.scan().limit(1).max_items(2).all().try_collect().await?;
+    /// assert_eq!(two.len(), 2);
+    /// # Ok(()) }
+    /// ```
+    pub fn max_items(mut self, n: usize) -> Self {
+        self.max_items = Some(n);
+        self
+    }
+
+    /// Resumes right after the last item returned by the
+    /// [`fetch`](Self::fetch) that made `cursor`, even inside a page. The
+    /// cursor is bound to the read: sent with another table, index,
+    /// filter, projection or segment, the read fails with
+    /// [`Error::Cursor`](crate::Error::Cursor).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
+    /// # let f = Order::fields();
+    /// let first = orders.scan().max_items(2).fetch().await?;
+    /// let rest = orders.scan().after(&first.cursor.unwrap()).fetch().await?;
+    /// assert_eq!(first.items.len() + rest.items.len(), 3);
+    /// # Ok(()) }
+    /// ```
+    pub fn after(mut self, cursor: &Cursor) -> Self {
+        self.resume = Some(cursor.clone());
+        self.start = None;
+        self
+    }
+
+    /// Reads the projection `P` instead of the model: the
+    /// ProjectionExpression is built from `P`'s fields, and items decode
+    /// into `P` only. A scan of an index (named at run time) that does not
+    /// project every field of `P` is refused before sending.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # use ddb_odm::testing::doc::{order, Order, OrderCard};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
+    /// # let f = Order::fields();
+    /// let cards: Vec<OrderCard> = orders.scan().project_into::<OrderCard>().all().try_collect().await?;
+    /// assert_eq!(cards.len(), 3);
+    /// # Ok(()) }
+    /// ```
+    pub fn project_into<P>(self) -> Projected<Self, P>
+    where
+        P: Projection<Model = M> + ReadableFrom<I>,
+        M: crate::Model,
+    {
+        Projected::new(self)
     }
 
     /// Returns only these attributes (model names).
@@ -248,13 +411,8 @@ impl<M: Record> ScanBuilder<M> {
         self
     }
 
-    fn request(&self, select_count: bool) -> Result<ScanFluentBuilder> {
-        if let Some(index) = &self.index
-            && self.handle.schema.index(index).is_none()
-        {
-            return Err(Error::validation(index.clone(), "the model has no such index"));
-        }
-        let mut p = Placeholders::default();
+    /// The filter sent: the caller's, plus the ODM's own (entity, unique markers).
+    fn filter_sent(&self) -> Conditions {
         let mut filter = Conditions(self.filter.0.clone());
         if self.entity_only {
             filter.0.extend(super::entity_filter(&self.handle.schema));
@@ -262,7 +420,65 @@ impl<M: Record> ScanBuilder<M> {
         if self.handle.schema.has_unique() {
             filter.push(crate::expr::Cond::NotExists(Path::attr(crate::unique::MARKER_ATTRIBUTE)));
         }
-        let filter = filter.render(&mut p)?;
+        filter
+    }
+
+    /// The attributes to project (names as stored): the caller's plus the
+    /// key attributes, which a cursor needs to resume after any item.
+    fn projection_sent(&self) -> Option<Vec<String>> {
+        let mut attrs = self.projection.clone()?;
+        for k in page::start_key_names(&self.handle.schema, self.index.as_deref()) {
+            if !attrs.contains(&k) {
+                attrs.push(k);
+            }
+        }
+        Some(attrs)
+    }
+
+    /// What a cursor is bound to: table, index, filter, projection and
+    /// segment (not the page size, cap or consistency).
+    fn fingerprint(&self) -> Result<u64> {
+        let mut p = Placeholders::default();
+        let filter = self.filter_sent().render(&mut p)?.unwrap_or_default();
+        let mut h = Fingerprint::default();
+        h.text("scan").text(self.handle.table_name()).text(self.index.as_deref().unwrap_or(""));
+        h.text(&filter);
+        let mut names: Vec<(String, String)> = p.names().unwrap_or_default().into_iter().collect();
+        names.sort();
+        for (k, v) in &names {
+            h.text(k).text(v);
+        }
+        h.item(&p.values().unwrap_or_default());
+        for a in self.projection_sent().unwrap_or_default() {
+            h.text(&a);
+        }
+        let (seg, total) = self.segment.unwrap_or((0, 0));
+        h.text(&format!("segment {seg}/{total}"));
+        Ok(h.finish())
+    }
+
+    /// The exclusive start key: `start_at`'s, or the cursor's once it is
+    /// checked against this read.
+    fn start_sent(&self) -> Result<Option<Item>> {
+        match (&self.start, &self.resume) {
+            (Some(k), _) => Ok(Some(k.clone())),
+            (None, Some(c)) => {
+                c.check(self.fingerprint()?)?;
+                Ok(Some(c.key.clone()))
+            }
+            (None, None) => Ok(None),
+        }
+    }
+
+    fn request(&self, select_count: bool) -> Result<ScanFluentBuilder> {
+        if let Some(index) = &self.index
+            && self.handle.schema.index(index).is_none()
+        {
+            return Err(Error::validation(index.clone(), "the model has no such index"));
+        }
+        let mut p = Placeholders::default();
+        let start = self.start_sent()?;
+        let filter = self.filter_sent().render(&mut p)?;
         let mut req = self
             .handle
             .odm
@@ -272,13 +488,13 @@ impl<M: Record> ScanBuilder<M> {
             .set_index_name(self.index.clone())
             .set_filter_expression(filter)
             .set_limit(self.limit.map(|l| l.min(i32::MAX as u32) as i32))
-            .set_exclusive_start_key(self.start.clone())
+            .set_exclusive_start_key(start)
             .consistent_read(self.consistent)
             .set_segment(self.segment.map(|s| s.0 as i32))
             .set_total_segments(self.segment.map(|s| s.1 as i32));
         if select_count {
             req = req.select(Select::Count);
-        } else if let Some(attrs) = &self.projection {
+        } else if let Some(attrs) = &self.projection_sent() {
             let expr =
                 attrs.iter().map(|a| Path::attr(a.clone()).render(&mut p)).collect::<Vec<_>>().join(", ");
             req = req.projection_expression(expr);
@@ -301,7 +517,7 @@ impl<M: Record> ScanBuilder<M> {
         Ok(Request::Scan(self.first_segment().request(false)?.as_input().clone().build()?))
     }
 
-    fn first_segment(&self) -> ScanBuilder<M> {
+    fn first_segment(&self) -> ScanBuilder<M, I> {
         match self.parallel {
             Some(total) => self.clone().segment(0, total),
             None => self.clone(),
@@ -323,12 +539,33 @@ impl<M: Record> ScanBuilder<M> {
     /// # Ok(()) }
     /// ```
     pub async fn send(&self) -> Result<Page<M>> {
-        if self.parallel.is_some() {
-            return Err(Error::Request("a parallel scan is read with pages(), all() or count()".into()));
-        }
-        let page = self.send_items().await?;
-        let items = page.items.into_iter().map(|i| self.handle.from_stored(i)).collect::<Result<Vec<M>>>()?;
-        Ok(Page { items, last_key: page.last_key, count: page.count, scanned_count: page.scanned_count })
+        let handle = self.handle.clone();
+        page::decode_page(page::send(self).await?, |i| handle.from_stored(i))
+    }
+
+    /// Reads pages until it has [`max_items`](Self::max_items) items (or
+    /// to the end without a cap), and returns them with a [`Cursor`] that
+    /// resumes right after the last one (`None` when nothing is left). A
+    /// parallel scan has no single cursor: fetch each
+    /// [`segment`](Self::segment) instead.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::{Model, Odm, Request};
+    /// # use futures::TryStreamExt;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
+    /// # let f = Order::fields();
+    /// let open = orders.scan().filter(f.status.eq("open")).limit(1).max_items(1).fetch().await?;
+    /// assert_eq!(open.items.len(), 1);
+    /// assert!(open.cursor.is_some());
+    /// assert!(orders.scan().parallel(2).fetch().await.is_err());
+    /// # Ok(()) }
+    /// ```
+    pub async fn fetch(&self) -> Result<Fetched<M>> {
+        let handle = self.handle.clone();
+        page::decode_fetched(page::fetch(self).await?, |i| handle.from_stored(i))
     }
 
     /// One page of stored items (names as stored, not decoded).
@@ -344,7 +581,10 @@ impl<M: Record> ScanBuilder<M> {
 
     /// Where the read starts.
     pub(crate) fn start_key(&self) -> Option<Item> {
-        self.start.clone()
+        match (&self.start, &self.resume) {
+            (None, Some(c)) if c.check(self.fingerprint().ok()?).is_ok() => Some(c.key.clone()),
+            _ => self.start.clone(),
+        }
     }
 
     /// The same read from `start`.
@@ -359,7 +599,7 @@ impl<M: Record> ScanBuilder<M> {
         self
     }
 
-    fn segments(&self) -> Vec<ScanBuilder<M>> {
+    fn segments(&self) -> Vec<ScanBuilder<M, I>> {
         match self.parallel {
             Some(total) => (0..total.max(1))
                 .map(|i| {
@@ -416,17 +656,10 @@ impl<M: Record> ScanBuilder<M> {
     /// assert_eq!(pages.iter().map(|p| p.items.len()).sum::<usize>(), 3);
     /// # Ok(()) }
     /// ```
-    pub fn pages(&self) -> impl Stream<Item = Result<Page<M>>> + Send + 'static + use<M> {
-        let streams = self.segments().into_iter().map(|s| {
-            let first = s.start.clone();
-            paginate(s, first, |s: ScanBuilder<M>, start| {
-                let mut s = s;
-                s.start = start;
-                async move { s.send().await }
-            })
-            .boxed()
-        });
-        stream::select_all(streams)
+    pub fn pages(&self) -> impl Stream<Item = Result<Page<M>>> + Send + 'static + use<M, I> {
+        let handle = self.handle.clone();
+        page::pages(self)
+            .and_then(move |p| std::future::ready(page::decode_page(p, |i| handle.from_stored(i))))
     }
 
     /// Every item, as a `Stream`.
@@ -443,7 +676,59 @@ impl<M: Record> ScanBuilder<M> {
     /// assert_eq!(big.len(), 2);
     /// # Ok(()) }
     /// ```
-    pub fn all(&self) -> impl Stream<Item = Result<M>> + Send + 'static + use<M> {
+    pub fn all(&self) -> impl Stream<Item = Result<M>> + Send + 'static + use<M, I> {
         self.pages().map_ok(|p| stream::iter(p.items.into_iter().map(Ok))).try_flatten()
+    }
+}
+
+impl<M: Record, const I: u64> page::sealed::Read for ScanBuilder<M, I> {
+    fn schema(&self) -> &std::sync::Arc<crate::Schema> {
+        &self.handle.schema
+    }
+    fn index_name(&self) -> Option<&str> {
+        self.index.as_deref()
+    }
+    fn cap(&self) -> Option<usize> {
+        self.max_items
+    }
+    fn set_cap(&mut self, n: usize) {
+        self.max_items = Some(n);
+    }
+    fn set_limit(&mut self, n: u32) {
+        self.limit = Some(n);
+    }
+    fn set_after(&mut self, cursor: Cursor) {
+        self.resume = Some(cursor);
+        self.start = None;
+    }
+    fn set_projection(&mut self, attributes: Vec<String>) {
+        self.projection = Some(attributes);
+    }
+    fn fingerprint(&self) -> Result<u64> {
+        ScanBuilder::fingerprint(self)
+    }
+    fn is_parallel(&self) -> bool {
+        self.parallel.is_some()
+    }
+    fn raw_page(&self, start: Option<Item>) -> crate::model::BoxFuture<'static, Result<Page<Item>>> {
+        let s = match start {
+            Some(k) => self.clone().with_start(Some(k)),
+            None => self.clone(),
+        };
+        Box::pin(async move { s.send_items().await })
+    }
+    /// Every page of every segment (concurrently for a parallel scan).
+    fn raw_pages(&self) -> futures::stream::BoxStream<'static, Result<Page<Item>>> {
+        let streams = self.segments().into_iter().map(|s| {
+            paginate(s, None, |s: ScanBuilder<M, I>, start: Option<Item>| {
+                let s = if start.is_some() { s.with_start(start) } else { s };
+                async move { s.send_items().await }
+            })
+            .boxed()
+        });
+        stream::select_all(streams).boxed()
+    }
+    fn dry_run(&self) -> Result<Request> {
+        ScanBuilder::dry_run(self)
     }
 }

@@ -169,6 +169,21 @@ impl Schema {
         Ok(item)
     }
 
+    /// The read-side steps for a projected item (a typed projection): the
+    /// attribute-level ones only, since the schema-level `get` hook takes
+    /// the whole model.
+    pub(crate) fn apply_projected(&self, mut item: Item) -> Result<Item> {
+        if let Some(e) = &self.entity {
+            item.remove(&e.attribute);
+        }
+        for step in ITEM_ACTIONS {
+            if step.applies(Direction::FromDynamo) && step != Step::SchemaGetSet {
+                item = self.run_step(step, Direction::FromDynamo, item)?;
+            }
+        }
+        Ok(item)
+    }
+
     /// Renames model names to stored names (nested documents too).
     pub(crate) fn apply_alias_to(&self, item: Item) -> Item {
         alias(&self.attributes, item, true)

@@ -36,6 +36,14 @@ pub struct Order {
     pub version: u64,
 }
 
+/// A typed projection of `Order` (the projection examples).
+#[derive(crate::Projection, Debug, Clone, PartialEq)]
+#[odm(model = Order)]
+pub struct OrderCard {
+    pub id: u64,
+    pub total: f64,
+}
+
 /// A table with one global index, for the table-management examples.
 #[derive(Model, Debug, Clone, PartialEq)]
 #[odm(table = "things")]

@@ -8,6 +8,7 @@ pub mod document;
 pub mod entities;
 pub mod enums;
 pub mod model;
+pub mod projection;
 
 use crate::parse::FieldDesc;
 use proc_macro2::TokenStream as Tokens;

@@ -16,7 +16,9 @@ pub fn generate(m: &Checked, populate: &[Tokens]) -> Tokens {
     let hash = m.field(m.roles.hash.expect("checked"));
     let range = m.roles.range.map(|i| m.field(i));
     let (key_ty, encode_key, decode_key) = key_code(m, hash, range);
-    let query_fns = query_fns(m, hash, range);
+    let mut query_fns = query_fns(m, hash, range);
+    query_fns.extend(super::projection::scan_index_fns(m));
+    let projects = super::projection::projects_impls(m);
     let schema = schema(m, hash, range);
     let populate_body = if populate.is_empty() {
         quote!(let _ = odm; ::std::boxed::Box::pin(async { ::std::result::Result::Ok(()) }))
@@ -30,6 +32,7 @@ pub fn generate(m: &Checked, populate: &[Tokens]) -> Tokens {
         m.desc.attrs.entity.as_ref().map(|_| quote!(impl ::ddb_odm::entity::Discriminated for #ident {}));
     quote_spanned! {span=>
         #discriminated
+        #projects
 
         impl ::ddb_odm::Record for #ident {
             type Key = #key_ty;
@@ -229,14 +232,16 @@ fn key_query(
         Some(n) => quote!(::std::option::Option::Some(#n)),
         None => quote!(::std::option::Option::None),
     };
+    // The index at the type level, for typed projections.
+    let idx = idx_name.map_or(0, super::projection::index_const);
     match r {
         None => quote! {
             #[doc = #doc]
             pub fn #fn_ident(value: impl ::ddb_odm::types::IntoValue<#hty>)
-                -> ::ddb_odm::KeyQuery<#ident, ::ddb_odm::NoSortKey>
+                -> ::ddb_odm::KeyQuery<#ident, ::ddb_odm::NoSortKey, #idx>
             {
                 let f = <#ident as ::ddb_odm::Model>::fields();
-                ::ddb_odm::KeyQuery::new(#index, &f.#hfid, value)
+                ::ddb_odm::KeyQuery::new(#index, &f.#hfid, value).__typed_index::<#idx>()
             }
         },
         Some(r) => {
@@ -245,10 +250,10 @@ fn key_query(
             quote! {
                 #[doc = #doc]
                 pub fn #fn_ident(value: impl ::ddb_odm::types::IntoValue<#hty>)
-                    -> ::ddb_odm::KeyQuery<#ident, ::ddb_odm::SortKey<#ident, #rty>>
+                    -> ::ddb_odm::KeyQuery<#ident, ::ddb_odm::SortKey<#ident, #rty>, #idx>
                 {
                     let f = <#ident as ::ddb_odm::Model>::fields();
-                    ::ddb_odm::KeyQuery::with_sort(#index, &f.#hfid, value, f.#rfid)
+                    ::ddb_odm::KeyQuery::with_sort(#index, &f.#hfid, value, f.#rfid).__typed_index::<#idx>()
                 }
             }
         }
