@@ -107,7 +107,7 @@ impl Builder {
     /// Whether each access key id gets its own database in each region
     /// (default: off; tables are always kept per region). Parallel test
     /// processes given distinct access keys then never see each other's
-    /// tables (see [`crate::scope`]).
+    /// tables (see [`crate::service::scope`]).
     pub fn isolate_access_keys(mut self, on: bool) -> Self {
         self.config.isolate_access_keys = on;
         self
@@ -203,7 +203,7 @@ impl Builder {
     /// Binds the listener and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
         let verifier = self.verifier()?;
-        let edge = Arc::new(Edge::new(self.limits, verifier));
+        let edge = Arc::new(Edge::new(self.limits, verifier).with_fork_starter(start_kept_fork));
         let service = Service::open(self.config)?;
         serve_service(&self.host, self.port, service, edge).await
     }
@@ -256,7 +256,7 @@ pub(crate) fn start_kept_fork<'a>(
         let host = parent.harness.host.get()?.clone();
         Some(serve_service(&host, 0, parent.fork(), edge.clone()).await.map(|fork| {
             let endpoint = fork.endpoint();
-            parent.harness.forks.lock().push(fork);
+            parent.harness.forks.lock().push(Box::new(fork));
             endpoint
         }))
     })
@@ -324,7 +324,7 @@ impl Emulator {
     }
 
     /// The service of `scope` (a region's tables, or one access key's; see
-    /// [`crate::scope`]), created on first use: what an SDK client of that
+    /// [`crate::service::scope`]), created on first use: what an SDK client of that
     /// region (and key, with [`Builder::isolate_access_keys`]) reaches.
     /// `emu.service()` is the default scope's.
     pub fn scope(&self, scope: &crate::Scope) -> crate::error::Result<crate::Scoped<'_>> {
@@ -347,12 +347,12 @@ impl Emulator {
     }
 
     /// The database now, in O(1) (see [`Service::snapshot`]).
-    pub fn snapshot(&self) -> crate::harness::Snapshot {
+    pub fn snapshot(&self) -> crate::service::harness::Snapshot {
         self.service.snapshot()
     }
 
     /// Makes `snapshot` the current database, in O(1).
-    pub fn restore(&self, snapshot: &crate::harness::Snapshot) {
+    pub fn restore(&self, snapshot: &crate::service::harness::Snapshot) {
         self.service.restore(snapshot)
     }
 
@@ -379,7 +379,7 @@ impl Emulator {
     }
 
     /// The fault-injection rules.
-    pub fn faults(&self) -> &crate::harness::Faults {
+    pub fn faults(&self) -> &crate::service::harness::Faults {
         self.service.faults()
     }
 

@@ -50,7 +50,6 @@ pub mod durable;
 mod emulator;
 pub mod error;
 pub mod expr;
-pub mod harness;
 pub mod http;
 pub mod ops;
 mod server;
@@ -62,9 +61,6 @@ mod tests;
 pub mod transfer;
 pub mod ttl;
 pub mod value;
-
-// Isolation: the databases per region and access key.
-pub mod scope;
 
 pub use clock::{Clock, ClockMode};
 pub use emulator::{Builder, Emulator};
@@ -106,7 +102,10 @@ pub use ops::update_item::UpdateItem;
 pub use ops::update_table::UpdateTable;
 pub use ops::update_time_to_live::UpdateTimeToLive;
 pub use ops::write::Reporting;
-pub use scope::{Scope, Scoped};
+pub use service::scope::{Scope, Scoped};
+/// The harness controls and scopes are part of the service layer
+/// (`service::harness`, `service::scope`); these paths are kept.
+pub use service::{harness, scope};
 pub use service::{Command, Compat, Config, OperationRecord, Service};
 pub use transfer::export::{DescribeExport, ExportTableToPointInTime, ListExports};
 pub use transfer::import::{DescribeImport, ImportTable, ListImports};

@@ -71,7 +71,23 @@ pub struct Edge {
     budget: Arc<Semaphore>,
     /// `Some` when signatures are verified.
     pub verifier: Option<Verifier>,
+    /// Starts a fork of a service behind this edge (`POST /_emulator/fork`);
+    /// set by the server that owns the edge (`crate::Emulator`), unset for
+    /// an edge with no server to start forks from. A function the layer
+    /// above hands down, so that http never imports the emulator.
+    pub fork_starter: Option<ForkStarter>,
 }
+
+/// What starts a fork for `POST /_emulator/fork`: the parent service and
+/// the edge to serve it through (a fork of a verifying emulator verifies
+/// too); `None` when the parent has no server address to bind, else the
+/// fork's endpoint.
+pub type ForkStarter = for<'a> fn(
+    &'a crate::service::Service,
+    &'a Arc<Edge>,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Option<std::io::Result<String>>> + Send + 'a>,
+>;
 
 impl Edge {
     /// An edge with `limits`, verifying signatures when `verifier` is given.
@@ -80,7 +96,13 @@ impl Edge {
             limits.body_budget_bytes.max(limits.max_body_bytes).min(Semaphore::MAX_PERMITS);
         limits.max_connections = limits.max_connections.max(1);
         let budget = Arc::new(Semaphore::new(limits.body_budget_bytes));
-        Edge { limits, budget, verifier }
+        Edge { limits, budget, verifier, fork_starter: None }
+    }
+
+    /// This edge, starting forks with `starter`.
+    pub fn with_fork_starter(mut self, starter: ForkStarter) -> Edge {
+        self.fork_starter = Some(starter);
+        self
     }
 
     /// Bytes of the body budget free right now (for tests and metrics).

@@ -10,7 +10,7 @@ impl Service {
     /// Runs a validated JSON request: through the token buckets when they
     /// are on (admit, run with capacity reporting, charge), else directly.
     pub(crate) fn dispatch(&self, op: &str, body: &serde_json::Value) -> crate::error::Result<Vec<u8>> {
-        let write = match crate::harness::throughput::metered(op) {
+        let write = match crate::service::harness::throughput::metered(op) {
             Some(write) if self.harness.throughput.is_on() => write,
             _ => return super::decode::dispatch(self, op, body),
         };

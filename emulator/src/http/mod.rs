@@ -306,7 +306,7 @@ fn execute(
     out.map(|out| if matches!(op, "TagResource" | "UntagResource") { Vec::new() } else { out })
 }
 
-/// The scope a request reaches (see [`crate::scope`]): the region of its
+/// The scope a request reaches (see [`crate::service::scope`]): the region of its
 /// SigV4 credential scope, verified or merely claimed (the default region
 /// when it has none usable), and, with `Config::isolate_access_keys`, its
 /// access key id (none when empty or unusable: the region's shared
@@ -324,9 +324,10 @@ pub fn scope_to_read<'a>(svc: &'a Service, context: &RequestContext) -> Result<c
 }
 
 fn scope_named<'a>(svc: &'a Service, context: &RequestContext<'a>) -> (&'a str, Option<&'a str>) {
-    let region = context.region.filter(|r| crate::scope::valid_region(r)).unwrap_or(&svc.config.region);
+    let region =
+        context.region.filter(|r| crate::service::scope::valid_region(r)).unwrap_or(&svc.config.region);
     let key = match svc.config.isolate_access_keys {
-        true => context.access_key_id.filter(|k| crate::scope::valid_access_key(k)),
+        true => context.access_key_id.filter(|k| crate::service::scope::valid_access_key(k)),
         false => None,
     };
     (region, key)

@@ -33,7 +33,7 @@ pub const MAX_SKEW_SECS: i64 = 15 * 60;
 /// The identity a request was signed with, as the service layer sees it:
 /// the access key id and region of the credential scope, and whether the
 /// signature was verified (with verification off these are what the client
-/// claims; the per-region / per-key isolation, [`crate::scope`], keys on
+/// claims; the per-region / per-key isolation, [`crate::service::scope`], keys on
 /// them either way, as a test client's region and key are its choice).
 ///
 /// It borrows from the request's headers (nothing is copied per request);

@@ -6,7 +6,7 @@
 
 use super::{bad, object_or_list, Failure};
 use crate::error::messages;
-use crate::harness::faults::{FaultEffect, FaultRule, InstalledRule, ERROR_NAMES};
+use crate::service::harness::faults::{FaultEffect, FaultRule, InstalledRule, ERROR_NAMES};
 use crate::service::Service;
 use serde_json::{json, Map, Value};
 use std::time::Duration;
@@ -113,11 +113,11 @@ fn parse(svc: &Service, obj: &Map<String, Value>) -> Result<FaultRule, Failure> 
     // `region` and/or `access_key_id`: the rule is that scope's (a key
     // alone means the default region's).
     let region = string("region")?;
-    if region.as_deref().is_some_and(|r| !crate::scope::valid_region(r)) {
+    if region.as_deref().is_some_and(|r| !crate::service::scope::valid_region(r)) {
         return Err(bad(messages::admin_bad_member("region", "a region name")));
     }
     let key = string("access_key_id")?;
-    if key.as_deref().is_some_and(|k| !crate::scope::valid_access_key(k)) {
+    if key.as_deref().is_some_and(|k| !crate::service::scope::valid_access_key(k)) {
         return Err(bad(messages::admin_bad_member("access_key_id", "an access key id")));
     }
     let scope = match (region, key) {

@@ -5,7 +5,7 @@
 //! `{"error": "BadRequest", "message": ...}`, an unknown snapshot or rule
 //! 404 `NotFound`, an unknown path 404 `NoSuchRoute`, a known path with
 //! another method 405 `MethodNotAllowed` (with `Allow`). Every route calls
-//! the same `Service` method a Rust test would (see [`crate::harness`]);
+//! the same `Service` method a Rust test would (see [`crate::service::harness`]);
 //! this module only reads and writes JSON. The DynamoDB API can never reach
 //! here: its requests are `POST /`.
 //!
@@ -133,7 +133,11 @@ async fn route(
         (["reset"], _) => allow("POST"),
         (["fork"], &Method::POST) => {
             empty_object(body)?;
-            match crate::emulator::start_kept_fork(svc, edge).await {
+            let started = match edge.fork_starter {
+                Some(start) => start(svc, edge).await,
+                None => None,
+            };
+            match started {
                 Some(Ok(endpoint)) => Ok(ok(json!({"endpoint": endpoint}))),
                 Some(Err(e)) => Err(Failure(
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -233,7 +237,7 @@ async fn route(
 
 // ---- Snapshots ------------------------------------------------------------------
 
-fn snapshot_json(name: &str, s: &crate::harness::Snapshot) -> Value {
+fn snapshot_json(name: &str, s: &crate::service::harness::Snapshot) -> Value {
     json!({"name": name, "tables": s.table_count(), "items": s.item_count(), "taken_ms": s.taken_ms()})
 }
 
@@ -246,7 +250,7 @@ fn save_snapshot(svc: &Service, body: &[u8]) -> Answer {
     only(&obj, &["name"])?;
     let name = match obj.get("name") {
         None => format!("snapshot-{}", svc.clock.now_ms()),
-        Some(Value::String(s)) if crate::harness::snapshot::valid_name(s) => s.clone(),
+        Some(Value::String(s)) if crate::service::harness::snapshot::valid_name(s) => s.clone(),
         Some(_) => return Err(bad(messages::ADMIN_BAD_SNAPSHOT_NAME)),
     };
     let replaced = svc.harness.snapshots.get(&name).is_some();
@@ -258,7 +262,7 @@ fn save_snapshot(svc: &Service, body: &[u8]) -> Answer {
 
 // ---- Scopes -----------------------------------------------------------------------
 
-/// The members that select a scope (see [`crate::scope`]): absent, the
+/// The members that select a scope (see [`crate::service::scope`]): absent, the
 /// default scope (the default region, no access key).
 const SCOPE_MEMBERS: [&str; 2] = ["region", "access_key_id"];
 
@@ -269,8 +273,8 @@ fn scope_member<'a>(svc: &'a Service, obj: &Map<String, Value>) -> Result<crate:
         Some(Value::String(s)) if valid(s) => Ok(Some(s.as_str())),
         Some(_) => Err(bad(messages::admin_bad_member(name, what))),
     };
-    let region = text("region", crate::scope::valid_region, "a region name")?;
-    let key = text("access_key_id", crate::scope::valid_access_key, "an access key id")?;
+    let region = text("region", crate::service::scope::valid_region, "a region name")?;
+    let key = text("access_key_id", crate::service::scope::valid_access_key, "an access key id")?;
     svc.scope_of(region.unwrap_or(&svc.config.region), key)
         .map_err(|e| Failure(StatusCode::INTERNAL_SERVER_ERROR, "ScopeUnavailable", e.message))
 }
@@ -342,7 +346,7 @@ fn set_clock(svc: &Service, body: &[u8]) -> Answer {
 // ---- Stale reads ----------------------------------------------------------------
 
 fn staleness(svc: &Service) -> Value {
-    use crate::harness::Staleness;
+    use crate::service::harness::Staleness;
     match svc.harness.history.mode() {
         Staleness::Off => json!({"mode": "off"}),
         Staleness::Millis(ms) => json!({"mode": "ms", "ms": ms}),
@@ -351,7 +355,7 @@ fn staleness(svc: &Service) -> Value {
 }
 
 fn set_staleness(svc: &Service, body: &[u8]) -> Answer {
-    use crate::harness::Staleness;
+    use crate::service::harness::Staleness;
     let obj = object(body)?;
     only(&obj, &["mode", "ms", "writes"])?;
     let number = |name: &str| {
@@ -379,8 +383,8 @@ fn operations(svc: &Service, query: &str) -> Answer {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         match name {
             "after" => after = value.parse().map_err(|_| bad(messages::admin_bad_query("after")))?,
-            "region" if crate::scope::valid_region(value) => region = Some(value),
-            "access_key_id" if crate::scope::valid_access_key(value) => key = Some(value),
+            "region" if crate::service::scope::valid_region(value) => region = Some(value),
+            "access_key_id" if crate::service::scope::valid_access_key(value) => key = Some(value),
             "region" | "access_key_id" => return Err(bad(messages::admin_bad_query(name))),
             _ => return Err(bad(messages::admin_unknown_member(name, &KNOWN))),
         }

@@ -242,16 +242,16 @@ fn the_ttl_sweep_and_the_modes_reach_every_scope() {
     assert_eq!(count(&west, "tbl"), 1);
 
     svc.enforce_throughput(true);
-    svc.set_stale_reads(crate::harness::Staleness::Writes(1));
+    svc.set_stale_reads(crate::service::harness::Staleness::Writes(1));
     assert!(west.harness.throughput.is_on());
-    assert_eq!(west.harness.history.mode(), crate::harness::Staleness::Writes(1));
+    assert_eq!(west.harness.history.mode(), crate::service::harness::Staleness::Writes(1));
     // A scope created later starts in the modes in force.
     let late = svc.region("eu-north-1").unwrap();
     assert!(late.harness.throughput.is_on());
-    assert_eq!(late.harness.history.mode(), crate::harness::Staleness::Writes(1));
+    assert_eq!(late.harness.history.mode(), crate::service::harness::Staleness::Writes(1));
     svc.reset();
     assert!(!late.harness.throughput.is_on());
-    assert_eq!(west.harness.history.mode(), crate::harness::Staleness::Off);
+    assert_eq!(west.harness.history.mode(), crate::service::harness::Staleness::Off);
 }
 
 #[test]
@@ -259,7 +259,8 @@ fn fault_rules_and_named_snapshots_are_shared_by_the_scopes() {
     let svc = Service::new(Config::default());
     let west = svc.region("us-west-2").unwrap();
     create(&west, "tbl");
-    svc.faults().add(crate::harness::FaultRule::error(ErrorKind::ProvisionedThroughputExceeded).count(1));
+    svc.faults()
+        .add(crate::service::harness::FaultRule::error(ErrorKind::ProvisionedThroughputExceeded).count(1));
     let e = west.call("PutItem", &json!({"TableName": "tbl", "Item": {"pk": {"S": "x"}}})).unwrap_err();
     assert_eq!(e.kind, ErrorKind::ProvisionedThroughputExceeded);
     svc.save_snapshot("s");
@@ -268,7 +269,7 @@ fn fault_rules_and_named_snapshots_are_shared_by_the_scopes() {
     // A rule given a scope fires only there.
     let keyed = svc.scope(&Scope::access_key("us-west-2", "AKIDONE")).unwrap();
     create(&keyed, "tbl");
-    let rule = crate::harness::FaultRule::error(ErrorKind::Throttling).scope(keyed.own_scope());
+    let rule = crate::service::harness::FaultRule::error(ErrorKind::Throttling).scope(keyed.own_scope());
     svc.faults().add(rule);
     west.call("PutItem", &json!({"TableName": "tbl", "Item": {"pk": {"S": "x"}}})).unwrap();
     let e = keyed.call("PutItem", &json!({"TableName": "tbl", "Item": {"pk": {"S": "x"}}})).unwrap_err();

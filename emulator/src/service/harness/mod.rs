@@ -12,7 +12,7 @@
 //!
 //! Called on the emulator's own `Service`, snapshot, restore, reset, fork,
 //! the TTL sweep and the stale-read and throughput modes cover every scope
-//! (region / access key database, see [`crate::scope`]); fault rules,
+//! (region / access key database, see [`crate::service::scope`]); fault rules,
 //! named snapshots and the clock are shared by the scopes.
 //!
 //! Rust callers use the methods below on [`Service`] (and their twins on
@@ -66,7 +66,7 @@ use std::sync::{Arc, OnceLock};
 /// snapshot restores data, not the rules a test has set up). The named
 /// snapshots, fault rules, kept forks and host are the emulator's, shared
 /// by all its scopes; the token buckets and the stale-read history are
-/// each scope's (see [`crate::scope`]).
+/// each scope's (see [`crate::service::scope`]).
 #[derive(Debug, Default)]
 pub struct Controls {
     /// Named snapshots.
@@ -74,7 +74,9 @@ pub struct Controls {
     /// Fault-injection rules.
     pub faults: Arc<Faults>,
     /// Forks started over the admin route; they stop with this emulator.
-    pub(crate) forks: Arc<Mutex<Vec<crate::Emulator>>>,
+    /// (Each an `Emulator`, kept only to be dropped: the harness sits below
+    /// the server and does not name its type.)
+    pub(crate) forks: Arc<Mutex<Vec<Box<dyn std::any::Any + Send>>>>,
     /// Provisioned-throughput token buckets (off unless configured or set).
     pub throughput: throughput::Enforcer,
     /// Recent database versions for stale reads (off by default).
@@ -147,11 +149,12 @@ impl Service {
         }
         // Locked: no scope is created while they are being restored.
         let mut registry = self.scopes.write();
-        for svc in crate::scope::all_of(&registry) {
+        for svc in crate::service::scope::all_of(&registry) {
             svc.restore_own(snapshot.part(&svc.own_scope()).unwrap_or(&empty));
         }
         for (scope, part) in snapshot.parts().filter(|(s, _)| **s != own) {
-            if crate::scope::lookup(&registry, scope.region_name(), scope.access_key_id()).is_none() {
+            if crate::service::scope::lookup(&registry, scope.region_name(), scope.access_key_id()).is_none()
+            {
                 match self.scope_in(&mut registry, scope) {
                     Ok(svc) => svc.restore_own(part),
                     Err(e) => {

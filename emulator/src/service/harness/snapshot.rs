@@ -9,14 +9,14 @@
 //! only the path to the change.
 
 use crate::ops::idempotency::Seen;
-use crate::scope::Scope;
+use crate::service::scope::Scope;
 use crate::store::Db;
 use parking_lot::Mutex;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The state of one emulator's database at one moment, every scope of it
-/// (see [`crate::scope`]). Cheap to clone and to keep: it shares every
+/// (see [`crate::service::scope`]). Cheap to clone and to keep: it shares every
 /// node with the live database until either side writes.
 ///
 /// Each scope's part is taken atomically (its database and tokens under

@@ -11,11 +11,20 @@
 //! shapes its types already guarantee, and makes the few model checks its
 //! types cannot (table name length, item nesting depth, empty sets; see
 //! [`Command::check`]).
+//!
+//! Submodules: [`harness`] (the test-harness controls kept beside the
+//! database: snapshots, faults, stale reads, token buckets) and [`scope`]
+//! (which database a request reaches: per region, per access key). They
+//! are part of this layer: `Service` holds their state and they act on
+//! `Service`, so nothing below `service` may import them.
+
+pub mod harness;
+pub mod scope;
 
 use crate::error::{Error, Result};
 use crate::ops::command::{self, Ctx};
 use crate::ops::{self as ops_mod};
-use crate::scope::{Scope, Scoped, Scopes};
+use crate::service::scope::{Scope, Scoped, Scopes};
 use crate::store::Store;
 use crate::value::{json::check_item, Item};
 use parking_lot::Mutex;
@@ -75,7 +84,7 @@ pub struct Config {
     pub durability: crate::durable::Options,
     /// Whether each access key id gets its own database in each region (on
     /// top of the per-region isolation that always holds; see
-    /// [`crate::scope`]). Off by default: every key sees a region's tables.
+    /// [`crate::service::scope`]). Off by default: every key sees a region's tables.
     pub isolate_access_keys: bool,
 }
 
@@ -126,12 +135,12 @@ pub struct OperationRecord {
     pub tables: Vec<String>,
     /// `Ok(())`, or the short name of the error returned (e.g. `ConditionalCheckFailedException`).
     pub outcome: std::result::Result<(), String>,
-    /// The scope it ran in; `None` for the default scope (see [`crate::scope`]).
+    /// The scope it ran in; `None` for the default scope (see [`crate::service::scope`]).
     pub scope: Option<Scope>,
 }
 
 /// Store, configuration and operation record of one emulator's scope
-/// (see [`crate::scope`]): the emulator's own `Service` is its default
+/// (see [`crate::service::scope`]): the emulator's own `Service` is its default
 /// scope (the default region, no access key) and holds the registry of the
 /// others, each a `Service` of its own sharing the clock, the operation
 /// record, the fault rules and the named snapshots.
@@ -149,8 +158,8 @@ pub struct Service {
     pub transfers: Mutex<crate::ops::transfer_jobs::Jobs>,
     /// The emulator's time: everything time-driven reads it (see [`crate::clock`]).
     pub clock: std::sync::Arc<crate::clock::Clock>,
-    /// Snapshots, fault rules, forks, stale reads, token buckets (see [`crate::harness`]).
-    pub harness: crate::harness::Controls,
+    /// Snapshots, fault rules, forks, stale reads, token buckets (see [`crate::service::harness`]).
+    pub harness: crate::service::harness::Controls,
     /// Which scope this is: `None` for the emulator's default scope.
     scope: Option<Scope>,
     /// The other scopes (registered on the default scope's service only).
@@ -183,7 +192,7 @@ impl Service {
         store.set_clock(clock.clone());
         Service {
             store,
-            harness: crate::harness::Controls::new(&config),
+            harness: crate::service::harness::Controls::new(&config),
             config,
             record: Default::default(),
             idempotency: Default::default(),
@@ -350,7 +359,7 @@ fn open_store(
     Ok(Store::durable(db, durable))
 }
 
-/// Isolation: reaching the scopes (see [`crate::scope`]).
+/// Isolation: reaching the scopes (see [`crate::service::scope`]).
 impl Service {
     /// The scope this service serves.
     pub fn own_scope(&self) -> Scope {
@@ -427,17 +436,18 @@ impl Service {
     /// The service of `scope` in the locked registry, created if needed.
     pub(crate) fn scope_in(
         &self,
-        registry: &mut crate::scope::Registry,
+        registry: &mut crate::service::scope::Registry,
         scope: &Scope,
     ) -> crate::error::Result<Arc<Service>> {
-        if let Some(svc) = crate::scope::lookup(registry, scope.region_name(), scope.access_key_id()) {
+        if let Some(svc) = crate::service::scope::lookup(registry, scope.region_name(), scope.access_key_id())
+        {
             return Ok(svc.clone());
         }
         let svc = Arc::new(self.new_scope(scope.clone()).map_err(|e| {
             tracing::error!(scope = %scope, error = %e, "a scope's data directory could not be opened");
             Error::internal(crate::error::messages::scope_unavailable(&scope.to_string(), &e.to_string()))
         })?);
-        crate::scope::register(registry, scope, svc.clone());
+        crate::service::scope::register(registry, scope, svc.clone());
         tracing::debug!(scope = %scope, "scope created");
         Ok(svc)
     }
@@ -473,7 +483,7 @@ impl Service {
         };
         svc.harness.throughput.set(self.harness.throughput.is_on());
         let staleness = self.harness.history.mode();
-        if staleness != crate::harness::Staleness::Off {
+        if staleness != crate::service::harness::Staleness::Off {
             svc.set_stale_reads(staleness);
         }
         Ok(svc)
@@ -488,7 +498,7 @@ impl Service {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(e),
         };
-        let mut registry = crate::scope::Registry::new();
+        let mut registry = crate::service::scope::Registry::new();
         for entry in entries {
             let entry = entry?;
             let name = entry.file_name();
@@ -500,7 +510,7 @@ impl Service {
                 }
                 Some(scope) if entry.file_type()?.is_dir() => {
                     let svc = self.new_scope(scope.clone())?;
-                    crate::scope::register(&mut registry, &scope, Arc::new(svc));
+                    crate::service::scope::register(&mut registry, &scope, Arc::new(svc));
                 }
                 _ => tracing::warn!(entry = %entry.path().display(), "not a scope's folder: ignored"),
             }

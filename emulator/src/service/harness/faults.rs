@@ -18,7 +18,7 @@
 
 use crate::error::{messages, Error, ErrorKind};
 pub use crate::ops::degrade::{add_latency, take_latency, with_degradation, Degradation};
-use crate::scope::Scope;
+use crate::service::scope::Scope;
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
@@ -136,7 +136,7 @@ pub struct FaultRule {
     /// Seed of the rule's generator (also drives `Unprocessed` fractions).
     pub seed: u64,
     /// The scope (region, access key) it applies to (`None`: every scope;
-    /// see [`crate::scope`]): parallel tests isolated by access key keep
+    /// see [`crate::service::scope`]): parallel tests isolated by access key keep
     /// their faults to themselves.
     pub scope: Option<Scope>,
 }
