@@ -128,6 +128,7 @@
 // own models (the documentation examples' shared `testing::doc::Order`).
 extern crate self as ddb_odm;
 
+pub mod capacity;
 pub mod collection;
 pub mod entity;
 pub mod error;

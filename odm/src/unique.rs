@@ -164,7 +164,11 @@ pub(crate) fn translate(e: Error, puts: &[Marker]) -> Error {
             continue;
         }
         if r.index == 0 {
-            return Error::ConditionFailed { item: r.item.clone() };
+            return Error::ConditionFailed {
+                table: r.table.clone().unwrap_or_default(),
+                key: r.key.clone(),
+                item: r.item.clone(),
+            };
         }
         if let Some(m) = puts.get(r.index - 1) {
             return Error::UniqueViolation { field: m.field.clone(), value: m.value.clone() };
