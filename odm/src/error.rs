@@ -505,7 +505,11 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::ConditionFailed { table, key: Some(key), .. } => {
-                write!(f, "the conditional request failed on table `{table}`, key {}", crate::ops::key_text(key))
+                write!(
+                    f,
+                    "the conditional request failed on table `{table}`, key {}",
+                    crate::ops::key_text(key)
+                )
             }
             Error::ConditionFailed { table, key: None, .. } => {
                 write!(f, "the conditional request failed on table `{table}`")

@@ -170,6 +170,6 @@ pub use types::{Attribute, Binary, DateAttribute, DateStorage, Decimal, Ref};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::model::__private::*;
-    pub use crate::types::reference::Populate;
+    pub use crate::types::reference::{Populate, Probe, RefSlot, ViaNothing, ViaPopulate};
     pub use time;
 }

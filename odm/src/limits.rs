@@ -164,7 +164,11 @@ pub fn check_index_keys(schema: &crate::schema::Schema, item: &Item) -> Result<(
 /// ```
 pub fn check_in_operands(count: usize) -> Result<()> {
     if count > Limit::InOperands.max() {
-        return Err(Error::LimitExceeded { limit: Limit::InOperands, actual: count, max: Limit::InOperands.max() });
+        return Err(Error::LimitExceeded {
+            limit: Limit::InOperands,
+            actual: count,
+            max: Limit::InOperands.max(),
+        });
     }
     Ok(())
 }

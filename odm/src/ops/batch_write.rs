@@ -167,7 +167,9 @@ impl<M: Record> BatchWriteBuilder<M> {
                 limits::check_item(&item)?;
                 limits::check_key(schema, &key)?;
                 limits::check_index_keys(schema, &item)?;
-                WriteRequest::builder().put_request(PutRequest::builder().set_item(Some(item)).build()?).build()
+                WriteRequest::builder()
+                    .put_request(PutRequest::builder().set_item(Some(item)).build()?)
+                    .build()
             } else {
                 WriteRequest::builder()
                     .delete_request(DeleteRequest::builder().set_key(Some(key.clone())).build()?)

@@ -25,6 +25,7 @@ use crate::types::IntoValue;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::Select;
 use futures::stream::{self, Stream, TryStreamExt};
+use tracing::Instrument;
 
 /// The access pattern has no sort key.
 ///
@@ -291,6 +292,9 @@ pub struct Page<M> {
     pub count: usize,
     /// Items read (before the filter).
     pub scanned_count: usize,
+    /// The capacity the page's request consumed (zero unless requested:
+    /// [`OdmOptions::consumed_capacity`](crate::OdmOptions)).
+    pub capacity: crate::capacity::Capacity,
 }
 
 /// A query. Await [`send`](Self::send) for one page, or use
@@ -536,6 +540,7 @@ impl<M: Record> QueryBuilder<M> {
             .set_limit(self.limit.map(|l| l.min(i32::MAX as u32) as i32))
             .set_exclusive_start_key(self.start.clone())
             .consistent_read(self.consistent)
+            .set_return_consumed_capacity(crate::capacity::wanted(&self.handle.odm))
             .scan_index_forward(self.forward);
         if select_count {
             req = req.select(Select::Count);
@@ -579,17 +584,27 @@ impl<M: Record> QueryBuilder<M> {
     pub async fn send(&self) -> Result<Page<M>> {
         let page = self.send_items().await?;
         let items = page.items.into_iter().map(|i| self.handle.from_stored(i)).collect::<Result<Vec<M>>>()?;
-        Ok(Page { items, last_key: page.last_key, count: page.count, scanned_count: page.scanned_count })
+        Ok(Page {
+            items,
+            last_key: page.last_key,
+            count: page.count,
+            scanned_count: page.scanned_count,
+            capacity: page.capacity,
+        })
     }
 
     /// One page of stored items (names as stored, not decoded).
     pub(crate) async fn send_items(&self) -> Result<Page<Item>> {
-        let out = self.request(false)?.send().await.map_err(sdk)?;
+        let span = crate::capacity::span("Query", self.handle.table_name(), self.index.as_deref());
+        let out = self.request(false)?.send().instrument(span.clone()).await.map_err(sdk)?;
+        let count = out.count.max(0) as usize;
+        let capacity = crate::capacity::observe(&span, count, out.consumed_capacity.as_slice(), true);
         Ok(Page {
             items: out.items.unwrap_or_default(),
             last_key: out.last_evaluated_key.filter(|k| !k.is_empty()),
-            count: out.count.max(0) as usize,
+            count,
             scanned_count: out.scanned_count.max(0) as usize,
+            capacity,
         })
     }
 
@@ -627,8 +642,11 @@ impl<M: Record> QueryBuilder<M> {
         let mut q = self.clone();
         let mut total = 0usize;
         loop {
-            let out = q.request(true)?.send().await.map_err(sdk)?;
-            total += out.count.max(0) as usize;
+            let span = crate::capacity::span("Query", q.handle.table_name(), q.index.as_deref());
+            let out = q.request(true)?.send().instrument(span.clone()).await.map_err(sdk)?;
+            let n = out.count.max(0) as usize;
+            crate::capacity::observe(&span, n, out.consumed_capacity.as_slice(), true);
+            total += n;
             match out.last_evaluated_key.filter(|k| !k.is_empty()) {
                 Some(k) => q.start = Some(k),
                 None => return Ok(total),

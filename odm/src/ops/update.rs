@@ -432,7 +432,8 @@ impl<M: Record> UpdateBuilder<M> {
                 if key.contains_key(name) || is_managed || touched(name, &actions) {
                     continue;
                 }
-                actions.push(UpdateAction::SetIfNotExists(Path::attr(name.clone()), Ok(record[name].clone())));
+                actions
+                    .push(UpdateAction::SetIfNotExists(Path::attr(name.clone()), Ok(record[name].clone())));
             }
         }
         let now_value = |attr: &str, after: Option<std::time::Duration>| -> Result<AttributeValue> {

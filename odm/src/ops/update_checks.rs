@@ -51,7 +51,11 @@ pub(crate) fn check_nested(schema: &Schema, path: &Path, v: AttributeValue) -> R
 /// `key` would lack: the item is built as the service would create it and
 /// decoded; each attribute the decoder reports missing is listed (and
 /// stood in for, to find the next).
-pub(crate) fn missing_on_create<M: Record>(schema: &Schema, key: &Item, actions: &[UpdateAction]) -> Vec<String> {
+pub(crate) fn missing_on_create<M: Record>(
+    schema: &Schema,
+    key: &Item,
+    actions: &[UpdateAction],
+) -> Vec<String> {
     let mut item = key.clone();
     for a in actions {
         let value = match a {
@@ -74,7 +78,8 @@ pub(crate) fn missing_on_create<M: Record>(schema: &Schema, key: &Item, actions:
             break;
         }
         missing.push(field.clone());
-        let stand_in = schema.attribute(&field).and_then(|d| placeholder(&d.ty).map(|v| (d.stored.clone(), v)));
+        let stand_in =
+            schema.attribute(&field).and_then(|d| placeholder(&d.ty).map(|v| (d.stored.clone(), v)));
         match stand_in {
             Some((stored, v)) => {
                 item.insert(stored, v);

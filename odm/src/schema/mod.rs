@@ -28,12 +28,14 @@
 mod attribute;
 mod index;
 pub mod pipeline;
+mod validator_output;
 
 pub use attribute::{
     AttrType, AttributeDef, Combine, DefaultValue, Template, TransformFn, Validator, ValidatorFn, ValueFn,
 };
 pub use index::{IndexDef, IndexKind, Projection};
 pub use pipeline::{Direction, ITEM_ACTIONS, Step};
+pub use validator_output::ValidatorOutput;
 
 use crate::error::{Error, Result};
 use crate::item::Item;
