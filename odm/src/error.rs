@@ -55,20 +55,25 @@ pub enum Error {
     },
     /// An update without `must_exist` that does not set every required
     /// attribute would create an item the model cannot decode, were the
-    /// item absent: refused before sending. Use
+    /// item absent: it is sent to apply only to an existing item (this
+    /// error when the item is absent), or refused before sending when it
+    /// certainly creates (`expect_version(0)`). Use
     /// [`UpdateBuilder::must_exist`](crate::ops::update::UpdateBuilder::must_exist)
     /// or supply the values with
     /// [`UpdateBuilder::upsert`](crate::ops::update::UpdateBuilder::upsert).
     ///
     /// ```
+    /// # use ddb_odm::Model;
     /// # use ddb_odm::testing::doc::{order, Order};
     /// # let orders = ddb_odm::testing::doc::offline();
     /// let f = Order::fields();
-    /// let err = orders.update(("c1".to_string(), 9)).set(&f.note, "x").dry_run().unwrap_err();
+    /// let key = ("c1".to_string(), 9);
+    /// // expected version 0: the update certainly creates the item
+    /// let err = orders.update(key.clone()).set(&f.note, "x").expect_version(0).dry_run().unwrap_err();
     /// let ddb_odm::Error::IncompleteUpsert { missing, .. } = err else { panic!() };
-    /// assert_eq!(missing, ["status", "total"]);
-    /// assert!(orders.update(("c1".to_string(), 9)).set(&f.note, "x").must_exist().dry_run().is_ok());
-    /// assert!(orders.update(("c1".to_string(), 9)).set(&f.note, "x").upsert(&order(9, "new", 0.0)).dry_run().is_ok());
+    /// assert_eq!(missing, ["status", "total", "tags"]);
+    /// let upsert = orders.update(key).set(&f.note, "x").expect_version(0).upsert(&order(9, "new", 0.0));
+    /// assert!(upsert.dry_run().is_ok()); // the record supplies them
     /// ```
     IncompleteUpsert {
         /// The table.
@@ -386,6 +391,7 @@ impl Error {
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::Model;
     /// # use ddb_odm::testing::doc::{order, Order};
     /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// let f = Order::fields();

@@ -488,4 +488,36 @@ impl<M: crate::Model> ModelHandle<M> {
     pub async fn populate(&self, record: &mut M) -> Result<()> {
         record.populate(&self.odm).await
     }
+
+    /// Loads the references of every record with one set of batched reads
+    /// (keys shared by several records are read once).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// use ddb_odm::{Model, Odm, Ref};
+    ///
+    /// #[derive(Model, Debug, Clone, PartialEq)]
+    /// struct Author { #[key] id: String, name: String }
+    /// #[derive(Model, Debug, Clone, PartialEq)]
+    /// struct Book { #[key] id: String, author: Ref<Author> }
+    ///
+    /// # let (emu, client) = ddb_odm::testing::embedded().await;
+    /// let odm = Odm::new(client);
+    /// let (authors, books) = (odm.model::<Author>().await?, odm.model::<Book>().await?);
+    /// authors.create(&Author { id: "a1".into(), name: "Ada".into() }).await?;
+    /// let mut shelf: Vec<Book> = (0..3).map(|i| Book { id: format!("b{i}"), author: Ref::new("a1".to_string()) }).collect();
+    /// emu.clear_operations();
+    /// books.populate_all(&mut shelf).await?;
+    /// assert!(shelf.iter().all(|b| b.author.get().unwrap().name == "Ada"));
+    /// assert_eq!(emu.operations().len(), 1); // one BatchGetItem
+    /// # Ok(()) }
+    /// ```
+    pub async fn populate_all(&self, records: &mut [M]) -> Result<()> {
+        let mut refs = Vec::new();
+        for r in records.iter_mut() {
+            r.collect_refs(&mut refs);
+        }
+        crate::types::reference::load(&self.odm, refs).await
+    }
 }

@@ -110,6 +110,24 @@ pub fn check_key(schema: &crate::schema::Schema, key: &Item) -> Result<()> {
     Ok(())
 }
 
+/// Refuses an empty string or binary value of key attribute `name`
+/// ([`Error::EmptyKeyValue`]).
+///
+/// ```
+/// # use ddb_odm::Model;
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let orders = ddb_odm::testing::doc::offline();
+/// use ddb_odm::{limits::check_key_value, AttributeValue, Error};
+/// assert!(check_key_value("id", &AttributeValue::S("a".into())).is_ok());
+/// assert!(matches!(check_key_value("id", &AttributeValue::S("".into())), Err(Error::EmptyKeyValue { .. })));
+/// // a query's key value too
+/// let err = orders.query(Order::query_by_customer("")).dry_run().unwrap_err();
+/// assert!(matches!(err, Error::EmptyKeyValue { ref attribute } if attribute == "customer"));
+/// ```
+pub fn check_key_value(name: &str, v: &AttributeValue) -> Result<()> {
+    check_not_empty(name, v)
+}
+
 /// Refuses an empty string or binary value of key attribute `name`.
 fn check_not_empty(name: &str, v: &AttributeValue) -> Result<()> {
     let empty = match v {
@@ -153,6 +171,7 @@ pub fn check_index_keys(schema: &crate::schema::Schema, item: &Item) -> Result<(
 /// Refuses an `IN` comparison with more than 100 operands.
 ///
 /// ```
+/// # use ddb_odm::Model;
 /// # use ddb_odm::testing::doc::{order, Order};
 /// # let orders = ddb_odm::testing::doc::offline();
 /// use ddb_odm::{Error, Limit};

@@ -38,6 +38,7 @@ use crate::model::Record;
 use crate::ops::Conditions;
 use crate::schema::Schema;
 use aws_sdk_dynamodb::types::{Delete, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
+use tracing::Instrument;
 
 /// The attribute that marks a marker item (its value: `<model>.<attribute>`).
 ///
@@ -180,6 +181,7 @@ pub(crate) fn translate(e: Error, puts: &[Marker]) -> Error {
 /// The stored item with key `key`, read consistently (markers are moved
 /// from its values).
 pub(crate) async fn current<M: Record>(handle: &ModelHandle<M>, key: &Item) -> Result<Option<Item>> {
+    let span = crate::capacity::span("GetItem", handle.table_name(), None);
     let out = handle
         .odm
         .client()
@@ -187,8 +189,12 @@ pub(crate) async fn current<M: Record>(handle: &ModelHandle<M>, key: &Item) -> R
         .table_name(handle.table_name())
         .set_key(Some(key.clone()))
         .consistent_read(true)
+        .set_return_consumed_capacity(crate::capacity::wanted(&handle.odm))
         .send()
+        .instrument(span.clone())
         .await
         .map_err(crate::error::sdk)?;
+    let consumed: Vec<_> = out.consumed_capacity.iter().cloned().collect();
+    crate::capacity::observe(&span, usize::from(out.item.is_some()), &consumed, true);
     Ok(out.item.filter(|i| handle.schema.owns(i)))
 }

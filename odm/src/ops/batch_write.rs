@@ -296,7 +296,7 @@ impl<M: Record> BatchWriteBuilder<M> {
     /// # use ddb_odm::testing::doc::{order, Order};
     /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// let out = orders.batch_delete([1, 2].map(|id| ("c1".to_string(), id))).send_metered().await?;
-    /// assert_eq!(out.capacity.write_units, 2.0);
+    /// assert_eq!(out.capacity.write_units, 4.0); // per item: the table and the by_status index
     /// # Ok(()) }
     /// ```
     pub async fn send_metered(self) -> Result<crate::capacity::Metered<()>> {

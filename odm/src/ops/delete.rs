@@ -255,7 +255,7 @@ impl<M: Record> DeleteBuilder<M> {
     /// # use ddb_odm::testing::doc::{order, Order};
     /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// let out = orders.delete(("c1".to_string(), 2)).send_metered().await?;
-    /// assert_eq!((out.value.unwrap().id, out.capacity.write_units), (2, 1.0));
+    /// assert_eq!((out.value.unwrap().id, out.capacity.write_units), (2, 2.0)); // the table and the by_status index
     /// # Ok(()) }
     /// ```
     pub async fn send_metered(self) -> Result<crate::capacity::Metered<Option<M>>> {

@@ -315,7 +315,7 @@ impl<M: Record> PutBuilder<M> {
     /// # use ddb_odm::testing::doc::{order, Order};
     /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// let out = orders.create(&order(8, "open", 1.0)).send_metered().await?;
-    /// assert_eq!((out.value.version, out.capacity.write_units), (1, 1.0));
+    /// assert_eq!((out.value.version, out.capacity.write_units), (1, 2.0)); // the table and the by_status index
     /// # Ok(()) }
     /// ```
     pub async fn send_metered(self) -> Result<crate::capacity::Metered<M>> {

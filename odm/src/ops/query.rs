@@ -526,6 +526,12 @@ impl<M: Record> QueryBuilder<M> {
         if self.handle.schema.has_unique() {
             filter.push(crate::expr::Cond::NotExists(Path::attr(crate::unique::MARKER_ATTRIBUTE)));
         }
+        // DynamoDB refuses an empty string or binary key value in a query too.
+        for c in &self.key {
+            if let Cond::Compare(path, crate::expr::Comparator::Eq, Ok(v)) = c {
+                crate::limits::check_key_value(&path.to_string(), v)?;
+            }
+        }
         let key_cond = Conditions(self.key.clone()).render(&mut p)?.unwrap_or_default();
         let filter = filter.render(&mut p)?;
         let mut req = self

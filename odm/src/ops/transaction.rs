@@ -514,7 +514,7 @@ impl TransactWrite {
     /// # use ddb_odm::testing::doc::{order, Order};
     /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// let out = odm.transact_write().put(orders.create(&order(5, "open", 1.0))).send_metered().await?;
-    /// assert_eq!(out.capacity.write_units, 2.0); // a transactional write costs two units
+    /// assert_eq!(out.capacity.write_units, 4.0); // transactional: twice the table's and the index's unit
     /// # Ok(()) }
     /// ```
     pub async fn send_metered(self) -> Result<crate::capacity::Metered<()>> {

@@ -356,6 +356,7 @@ impl<M: Record> UpdateBuilder<M> {
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::Model;
     /// # use ddb_odm::testing::doc::{order, Order};
     /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// let f = Order::fields();
@@ -762,11 +763,12 @@ impl<M: Record> UpdateBuilder<M> {
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::Model;
     /// # use ddb_odm::testing::doc::{order, Order};
     /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// let f = Order::fields();
     /// let out = orders.update(("c1".to_string(), 1)).add(&f.total, 1.0).send_metered().await?;
-    /// assert_eq!((out.value.unwrap().total, out.capacity.write_units), (11.0, 1.0));
+    /// assert_eq!((out.value.unwrap().total, out.capacity.write_units), (11.0, 2.0)); // the by_status entry changes too
     /// # Ok(()) }
     /// ```
     pub async fn send_metered(self) -> Result<crate::capacity::Metered<Option<M>>> {

@@ -286,6 +286,8 @@ async fn in_operands_and_empty_key_values_are_refused_before_sending() {
     let batch = accounts.batch_put([&account("c", 1), &no_email]).unchecked_versions().await.unwrap_err();
     assert!(empty(&batch, "email"), "{batch:?}");
     assert!(empty(&accounts.batch_get([String::new()]).await.unwrap_err(), "id"));
+    let q = accounts.query(Account::query_by_email("")).send().await.unwrap_err();
+    assert!(empty(&q, "email"), "{q:?}");
     assert!(crate::common::ops(&db).is_empty(), "nothing was sent");
 
     // 100 operands are fine

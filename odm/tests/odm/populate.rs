@@ -155,3 +155,30 @@ async fn a_hard_error_reports_the_keys_not_read() {
     crowds.populate(&mut crowd).await.unwrap();
     assert!(crowd.members.iter().all(|m| m.get().is_some()));
 }
+
+#[tokio::test]
+async fn populate_all_reads_the_references_of_many_records_once() {
+    let (db, odm) = setup().await;
+    let authors = odm.model::<Author>().await.unwrap();
+    let crowds = odm.model::<Crowd>().await.unwrap();
+    let people: Vec<Author> =
+        (0..30).map(|i| Author { id: format!("a{i}"), name: format!("n{i}") }).collect();
+    authors.batch_put(&people).await.unwrap();
+    // 10 crowds of 20 members each, overlapping: 30 distinct authors
+    let mut many: Vec<Crowd> = (0..10)
+        .map(|c| Crowd {
+            id: format!("c{c}"),
+            members: (c..c + 20).map(|i| author_ref(&format!("a{i}"))).collect(),
+        })
+        .collect();
+    db.clear_operations();
+    crowds.populate_all(&mut many).await.unwrap();
+    if db.emulator.is_some() {
+        assert_eq!(crate::common::ops(&db), ["BatchGetItem"], "200 references, 30 keys, one request");
+    }
+    for (c, crowd) in many.iter().enumerate() {
+        let names: Vec<String> = crowd.members.iter().map(|m| m.get().unwrap().name.clone()).collect();
+        let want: Vec<String> = (c..c + 20).map(|i| format!("n{i}")).collect();
+        assert_eq!(names, want);
+    }
+}
