@@ -40,7 +40,8 @@ use std::sync::Arc;
 /// assert_eq!((after.stock, after.version), (3, 2));
 /// // `saved` is stale now: optimistic locking refuses it
 /// assert!(items.save(&saved).await.unwrap_err().is_condition_failed());
-/// items.batch_put(&[Item { sku: "b".into(), stock: 1, version: 0 }]).await?;
+/// // a batch cannot check versions: the caller says so (each is written as version + 1)
+/// items.batch_put(&[Item { sku: "b".into(), stock: 1, version: 0 }]).unchecked_versions().await?;
 /// assert_eq!(items.batch_get(["a".to_string(), "b".to_string()]).await?.len(), 2);
 /// assert!(items.delete("b".to_string()).await?.is_some());
 /// # Ok(()) }
@@ -435,7 +436,7 @@ impl<M: Record> ModelHandle<M> {
     /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
     /// let more: Vec<Order> = (4..54).map(|id| order(id, "open", 1.0)).collect();
-    /// orders.batch_put(&more).await?;
+    /// orders.batch_put(&more).unchecked_versions().await?; // Order is versioned
     /// assert_eq!(orders.scan().count().await?, 53);
     /// # Ok(()) }
     /// ```

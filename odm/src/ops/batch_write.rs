@@ -12,7 +12,7 @@
 //! # use ddb_odm::testing::doc::{order, Order};
 //! # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 //! # let f = Order::fields();
-//! orders.batch_put(&[order(4, "open", 1.0), order(5, "open", 1.0)]).await?;
+//! orders.batch_put(&[order(4, "open", 1.0), order(5, "open", 1.0)]).unchecked_versions().await?;
 //! orders.batch_delete([("c1".to_string(), 1)]).await?;
 //! assert_eq!(orders.scan().count().await?, 4);
 //! # Ok(()) }
@@ -39,7 +39,7 @@ use tracing::Instrument;
 /// # let orders = ddb_odm::testing::doc::offline();
 /// # let f = Order::fields();
 /// let many: Vec<Order> = (0..30).map(|id| order(id, "open", 1.0)).collect();
-/// let Request::BatchWriteItem(chunks) = orders.batch_put(&many).dry_run()? else { panic!() };
+/// let Request::BatchWriteItem(chunks) = orders.batch_put(&many).unchecked_versions().dry_run()? else { panic!() };
 /// assert_eq!(chunks.len(), 2); // 25 + 5
 /// # Ok::<(), ddb_odm::Error>(())
 /// ```
@@ -56,7 +56,7 @@ pub const MAX_WRITES_PER_REQUEST: usize = 25;
 /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 /// # let f = Order::fields();
 /// let many: Vec<Order> = (10..40).map(|id| order(id, "open", 1.0)).collect();
-/// orders.batch_put(&many).await?; // two requests, unprocessed writes retried
+/// orders.batch_put(&many).unchecked_versions().await?; // two requests, unprocessed writes retried
 /// assert_eq!(orders.scan().count().await?, 33);
 /// orders.batch_delete((10..40).map(|id| ("c1".to_string(), id))).await?;
 /// assert_eq!(orders.scan().count().await?, 3);
