@@ -11,7 +11,7 @@ use crate::schema::{AttrType, AttributeDef, Direction, Schema};
 /// The definition a nested path (`address.city`, `lines[0].sku`) writes,
 /// with the path in model names; `None` when the path leaves the declared
 /// documents (a dictionary, the catch-all, an undeclared key).
-pub(crate) fn nested_def<'a>(schema: &'a Schema, path: &Path) -> Option<(AttributeDef, String)> {
+pub(crate) fn nested_def(schema: &Schema, path: &Path) -> Option<(AttributeDef, String)> {
     let mut elems = path.0.iter();
     let Some(PathElem::Attr(root)) = elems.next() else { return None };
     let root = schema.attribute_stored(root)?;

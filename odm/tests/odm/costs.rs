@@ -28,7 +28,12 @@ struct Meter {
 }
 
 fn meter(n: u32) -> Meter {
-    Meter { site: "s1".into(), n, kind: if n % 2 == 0 { "even" } else { "odd" }.into(), reading: n as f64 }
+    Meter {
+        site: "s1".into(),
+        n,
+        kind: if n.is_multiple_of(2) { "even" } else { "odd" }.into(),
+        reading: n as f64,
+    }
 }
 
 /// Without an index: a write costs the table's units only.

@@ -168,6 +168,7 @@ async fn failed_conditions_decode_into_the_model_with_table_and_key() {
     assert!(reasons[0].item_as::<Account>().unwrap().is_none());
 }
 
+#[allow(clippy::ptr_arg)] // a field validator takes `&T`
 fn sku(code: &String) -> Result<(), String> {
     if code.starts_with("SKU-") { Ok(()) } else { Err(format!("`{code}` is not a SKU")) }
 }
@@ -176,6 +177,7 @@ fn positive(v: &u32) -> bool {
     *v > 0
 }
 
+#[allow(clippy::ptr_arg)]
 fn short(v: &String) -> Result<(), &'static str> {
     if v.len() <= 10 { Ok(()) } else { Err("longer than 10 characters") }
 }
