@@ -588,10 +588,11 @@ impl<M: Record> UpdateBuilder<M> {
         let parents = parts.parents.clone();
         let key = parts.key.clone();
         let conds = Conditions(parts.conditions.0.clone());
+        let missing = parts.missing.clone();
         let first = self.send_once(parts).await;
         let out = match first {
             Err(Error::Sdk(e)) if !parents.is_empty() && is_invalid_path(&e) => {
-                self.create_parents(&key, &conds, &parents).await?;
+                self.create_parents(&key, &conds, &parents, &missing).await?;
                 self.send_once(self.parts()?).await?
             }
             other => other?,
@@ -690,7 +691,13 @@ impl<M: Record> UpdateBuilder<M> {
         }
     }
 
-    async fn create_parents(&self, key: &Item, conds: &Conditions, parents: &[Vec<Path>]) -> Result<()> {
+    async fn create_parents(
+        &self,
+        key: &Item,
+        conds: &Conditions,
+        parents: &[Vec<Path>],
+        missing: &[String],
+    ) -> Result<()> {
         for level in parents {
             let mut p = Placeholders::default();
             let actions: Vec<UpdateAction> = level
@@ -724,7 +731,12 @@ impl<M: Record> UpdateBuilder<M> {
                 Err(e) => {
                     if let Some(UpdateItemError::ConditionalCheckFailedException(c)) = e.as_service_error() {
                         let table = self.handle.table_name();
-                        return Err(condition_failed(table, Some(key.clone()), c.item.clone()));
+                        return Err(incomplete_or_failed(
+                            table,
+                            key.clone(),
+                            c.item.clone(),
+                            missing.to_vec(),
+                        ));
                     }
                     return Err(sdk(e));
                 }

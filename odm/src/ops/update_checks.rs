@@ -50,7 +50,7 @@ pub(crate) fn check_nested(schema: &Schema, path: &Path, v: AttributeValue) -> R
 /// The required attributes (model names) an item created by `actions` on
 /// `key` would lack: the item is built as the service would create it and
 /// decoded; each attribute the decoder reports missing is listed (and
-/// stood in for, to find the next).
+/// stood in for, to find the next) until one cannot be stood in for.
 pub(crate) fn missing_on_create<M: Record>(
     schema: &Schema,
     key: &Item,
@@ -74,7 +74,9 @@ pub(crate) fn missing_on_create<M: Record>(
             Err(Error::Validation { field, reason }) if reason == "attribute is missing" => field,
             _ => break,
         };
-        if missing.contains(&field) {
+        // Seen already, or inside a stand-in: no further attribute can be told.
+        let inside = |m: &String| field.starts_with(&format!("{m}.")) || field.starts_with(&format!("{m}["));
+        if missing.contains(&field) || missing.iter().any(inside) {
             break;
         }
         missing.push(field.clone());

@@ -243,6 +243,11 @@ async fn validators_return_their_own_messages_and_run_on_nested_paths() {
     assert!(matches!(&err, Error::Validation { field, .. } if field == "shipping.zip"), "{err:?}");
     assert!(crate::common::ops(&db).is_empty(), "refused before sending");
 
+    // a nested update of a missing item would create it without `main`
+    let err = carts.update("nobody".to_string()).set(&f.shipping.fields().city, "Oslo").await.unwrap_err();
+    assert!(matches!(&err, Error::IncompleteUpsert { missing, .. } if missing[0] == "main"), "{err:?}");
+    assert_eq!(carts.scan().count().await.unwrap(), 1);
+
     // valid nested writes go through (the parent map is created)
     let out = carts
         .update("c".to_string())
