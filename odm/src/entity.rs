@@ -400,7 +400,13 @@ impl<E: Entities> EntityReader<E> {
             .filter(|i| !i.contains_key(crate::unique::MARKER_ATTRIBUTE))
             .map(E::from_stored)
             .collect::<Result<Vec<E>>>()?;
-        Ok(Page { items, last_key: raw.last_key, count: raw.count, scanned_count: raw.scanned_count })
+        Ok(Page {
+            items,
+            last_key: raw.last_key,
+            count: raw.count,
+            scanned_count: raw.scanned_count,
+            capacity: raw.capacity,
+        })
     }
 
     fn fetcher(&self) -> Result<FetchPage> {

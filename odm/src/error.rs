@@ -31,10 +31,68 @@ use std::fmt;
 pub enum Error {
     /// The write's condition (including an optimistic-locking version check
     /// or `create`'s "must not exist") was not met. `item` is the stored
-    /// item when the service returned it (attribute names as stored).
+    /// item when the service returned it (attribute names as stored;
+    /// [`Error::item_as`] decodes it into the model).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
+    /// let err = orders.create(&order(1, "open", 1.0)).await.unwrap_err();
+    /// let ddb_odm::Error::ConditionFailed { table, key, .. } = &err else { panic!() };
+    /// assert_eq!((table.as_str(), key.as_ref().unwrap()["id"].as_n().unwrap().as_str()), ("Order", "1"));
+    /// assert_eq!(err.item_as::<Order>()?.unwrap().total, 10.0); // the stored item, decoded
+    /// # Ok(()) }
+    /// ```
     ConditionFailed {
+        /// The table written.
+        table: String,
+        /// The key of the item written (names as stored), when known.
+        key: Option<Item>,
         /// The item as stored, when known.
         item: Option<Item>,
+    },
+    /// An update without `must_exist` that does not set every required
+    /// attribute would create an item the model cannot decode, were the
+    /// item absent: it is sent to apply only to an existing item (this
+    /// error when the item is absent), or refused before sending when it
+    /// certainly creates (`expect_version(0)`). Use
+    /// [`UpdateBuilder::must_exist`](crate::ops::update::UpdateBuilder::must_exist)
+    /// or supply the values with
+    /// [`UpdateBuilder::upsert`](crate::ops::update::UpdateBuilder::upsert).
+    ///
+    /// ```
+    /// # use ddb_odm::Model;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
+    /// let f = Order::fields();
+    /// let key = ("c1".to_string(), 9);
+    /// // expected version 0: the update certainly creates the item
+    /// let err = orders.update(key.clone()).set(&f.note, "x").expect_version(0).dry_run().unwrap_err();
+    /// let ddb_odm::Error::IncompleteUpsert { missing, .. } = err else { panic!() };
+    /// assert_eq!(missing, ["status", "total", "tags"]);
+    /// let upsert = orders.update(key).set(&f.note, "x").expect_version(0).upsert(&order(9, "new", 0.0));
+    /// assert!(upsert.dry_run().is_ok()); // the record supplies them
+    /// ```
+    IncompleteUpsert {
+        /// The table.
+        table: String,
+        /// The required attributes (model names) the update does not set.
+        missing: Vec<String>,
+    },
+    /// A key attribute (of the table or of an index) holds an empty string
+    /// or binary value, which DynamoDB refuses: refused before sending.
+    ///
+    /// ```
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let orders = ddb_odm::testing::doc::offline();
+    /// let err = orders.get((String::new(), 1)).dry_run().unwrap_err();
+    /// assert!(matches!(err, ddb_odm::Error::EmptyKeyValue { ref attribute } if attribute == "customer"));
+    /// ```
+    EmptyKeyValue {
+        /// The key attribute (name as stored).
+        attribute: String,
     },
     /// The item does not exist (only from calls that require it, such as
     /// [`GetBuilder::required`](crate::ops::get::GetBuilder::required)).
@@ -174,6 +232,8 @@ pub enum Limit {
     TransactionSize,
     /// A key attribute value is too long (2048 bytes hash key, 1024 bytes range key).
     KeySize,
+    /// An `IN` comparison has more than 100 operands.
+    InOperands,
 }
 
 impl Limit {
@@ -189,6 +249,7 @@ impl Limit {
             Limit::TransactionActions => 100,
             Limit::TransactionSize => 4 * 1024 * 1024,
             Limit::KeySize => 2048,
+            Limit::InOperands => 100,
         }
     }
 }
@@ -217,8 +278,42 @@ pub struct CancellationReason {
     /// The service's message, if any.
     pub message: Option<String>,
     /// The item as stored, when the service returned it (condition failures
-    /// with `ReturnValuesOnConditionCheckFailure`).
+    /// with `ReturnValuesOnConditionCheckFailure`); [`CancellationReason::item_as`]
+    /// decodes it.
     pub item: Option<Item>,
+    /// The table of the action, when known.
+    pub table: Option<String>,
+    /// The key of the action's item (names as stored), when known.
+    pub key: Option<Item>,
+}
+
+impl CancellationReason {
+    /// The returned item decoded into model `M` (`None`: no item came back).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
+    /// let err = odm.transact_write().put(orders.create(&order(2, "open", 1.0))).send().await.unwrap_err();
+    /// let ddb_odm::Error::TransactionCancelled { reasons } = err else { panic!() };
+    /// assert_eq!(reasons[0].table.as_deref(), Some("Order"));
+    /// assert_eq!(reasons[0].item_as::<Order>()?.unwrap().total, 25.0);
+    /// # Ok(()) }
+    /// ```
+    pub fn item_as<M: crate::Model>(&self) -> Result<Option<M>> {
+        decode_stored::<M>(self.item.as_ref())
+    }
+}
+
+/// Decodes a stored item (names as stored) into `M`.
+fn decode_stored<M: crate::Model>(item: Option<&Item>) -> Result<Option<M>> {
+    let Some(item) = item else { return Ok(None) };
+    let schema = M::schema()?;
+    if !schema.owns(item) {
+        return Ok(None);
+    }
+    Ok(Some(M::from_item(schema.apply(crate::schema::Direction::FromDynamo, item.clone())?)?))
 }
 
 /// The reason code of one cancelled transaction action.
@@ -298,6 +393,27 @@ impl Error {
         matches!(self, Error::ConditionFailed { .. })
     }
 
+    /// The item a failed condition returned, decoded into model `M`
+    /// (`None`: not a condition failure, or no item came back).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::Model;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
+    /// let f = Order::fields();
+    /// let err = orders.update(("c1".to_string(), 3)).set(&f.total, 0.0).condition(f.status.eq("open")).await.unwrap_err();
+    /// assert_eq!(err.item_as::<Order>()?.unwrap().status, "shipped");
+    /// # Ok(()) }
+    /// ```
+    pub fn item_as<M: crate::Model>(&self) -> Result<Option<M>> {
+        match self {
+            Error::ConditionFailed { item, .. } => decode_stored::<M>(item.as_ref()),
+            _ => Ok(None),
+        }
+    }
+
     /// The error code of an [`Error::Sdk`] service error, e.g.
     /// `ResourceNotFoundException`.
     ///
@@ -327,7 +443,7 @@ impl Error {
     /// ```
     /// use ddb_odm::{CancellationCode, CancellationReason, Error};
     /// let throttled = Error::TransactionCancelled { reasons: vec![CancellationReason {
-    ///     index: 0, code: CancellationCode::ThrottlingError, message: None, item: None,
+    ///     index: 0, code: CancellationCode::ThrottlingError, message: None, item: None, table: None, key: None,
     /// }] };
     /// assert!(throttled.is_throttled());
     /// assert!(!Error::validation("a", "b").is_throttled());
@@ -360,10 +476,10 @@ impl Error {
     /// ```
     /// use ddb_odm::{CancellationCode, CancellationReason, Error};
     /// let conflict = Error::TransactionCancelled { reasons: vec![CancellationReason {
-    ///     index: 1, code: CancellationCode::TransactionConflict, message: None, item: None,
+    ///     index: 1, code: CancellationCode::TransactionConflict, message: None, item: None, table: None, key: None,
     /// }] };
     /// assert!(conflict.is_retryable());
-    /// assert!(!Error::ConditionFailed { item: None }.is_retryable());
+    /// assert!(!Error::ConditionFailed { table: "t".into(), key: None, item: None }.is_retryable());
     /// ```
     pub fn is_retryable(&self) -> bool {
         if self.is_throttled() {
@@ -402,7 +518,25 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::ConditionFailed { .. } => write!(f, "the conditional request failed"),
+            Error::ConditionFailed { table, key: Some(key), .. } => {
+                write!(
+                    f,
+                    "the conditional request failed on table `{table}`, key {}",
+                    crate::ops::key_text(key)
+                )
+            }
+            Error::ConditionFailed { table, key: None, .. } => {
+                write!(f, "the conditional request failed on table `{table}`")
+            }
+            Error::IncompleteUpsert { table, missing } => write!(
+                f,
+                "the update could create an item of table `{table}` without the required attributes {}; \
+                 use must_exist() or upsert(...)",
+                missing.join(", ")
+            ),
+            Error::EmptyKeyValue { attribute } => {
+                write!(f, "key attribute `{attribute}` is empty (DynamoDB refuses empty key values)")
+            }
             Error::UnknownEntity { entity: Some(e), .. } => {
                 write!(f, "an item of entity `{e}` is not listed by the enum")
             }

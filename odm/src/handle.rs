@@ -40,7 +40,8 @@ use std::sync::Arc;
 /// assert_eq!((after.stock, after.version), (3, 2));
 /// // `saved` is stale now: optimistic locking refuses it
 /// assert!(items.save(&saved).await.unwrap_err().is_condition_failed());
-/// items.batch_put(&[Item { sku: "b".into(), stock: 1, version: 0 }]).await?;
+/// // a batch cannot check versions: the caller says so (each is written as version + 1)
+/// items.batch_put(&[Item { sku: "b".into(), stock: 1, version: 0 }]).unchecked_versions().await?;
 /// assert_eq!(items.batch_get(["a".to_string(), "b".to_string()]).await?.len(), 2);
 /// assert!(items.delete("b".to_string()).await?.is_some());
 /// # Ok(()) }
@@ -435,7 +436,7 @@ impl<M: Record> ModelHandle<M> {
     /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
     /// # let f = Order::fields();
     /// let more: Vec<Order> = (4..54).map(|id| order(id, "open", 1.0)).collect();
-    /// orders.batch_put(&more).await?;
+    /// orders.batch_put(&more).unchecked_versions().await?; // Order is versioned
     /// assert_eq!(orders.scan().count().await?, 53);
     /// # Ok(()) }
     /// ```
@@ -487,5 +488,37 @@ impl<M: crate::Model> ModelHandle<M> {
     /// ```
     pub async fn populate(&self, record: &mut M) -> Result<()> {
         record.populate(&self.odm).await
+    }
+
+    /// Loads the references of every record with one set of batched reads
+    /// (keys shared by several records are read once).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// use ddb_odm::{Model, Odm, Ref};
+    ///
+    /// #[derive(Model, Debug, Clone, PartialEq)]
+    /// struct Author { #[key] id: String, name: String }
+    /// #[derive(Model, Debug, Clone, PartialEq)]
+    /// struct Book { #[key] id: String, author: Ref<Author> }
+    ///
+    /// # let (emu, client) = ddb_odm::testing::embedded().await;
+    /// let odm = Odm::new(client);
+    /// let (authors, books) = (odm.model::<Author>().await?, odm.model::<Book>().await?);
+    /// authors.create(&Author { id: "a1".into(), name: "Ada".into() }).await?;
+    /// let mut shelf: Vec<Book> = (0..3).map(|i| Book { id: format!("b{i}"), author: Ref::new("a1".to_string()) }).collect();
+    /// emu.clear_operations();
+    /// books.populate_all(&mut shelf).await?;
+    /// assert!(shelf.iter().all(|b| b.author.get().unwrap().name == "Ada"));
+    /// assert_eq!(emu.operations().len(), 1); // one BatchGetItem
+    /// # Ok(()) }
+    /// ```
+    pub async fn populate_all(&self, records: &mut [M]) -> Result<()> {
+        let mut refs = Vec::new();
+        for r in records.iter_mut() {
+            r.collect_refs(&mut refs);
+        }
+        crate::types::reference::load(&self.odm, refs).await
     }
 }

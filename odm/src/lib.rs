@@ -80,7 +80,7 @@
 //! | `#[odm(default = LIT)]`, `default_fn = "path"`, `force_default` | defaults (`fn() -> T`), applied on every save with `force_default` |
 //! | `#[odm(constant = LIT)]` | always this value (single-table designs) |
 //! | `#[odm(required)]` | an `Option` field must be `Some` on save |
-//! | `#[odm(validate = "path")]`, `regex = "re"` | validators (`fn(&T) -> bool`; the regex is checked at compile time) |
+//! | `#[odm(validate = "path")]`, `regex = "re"` | validators (`fn(&T) -> bool`, or `fn(&T) -> Result<(), String>` for their own message; also run on nested-path updates; the regex is checked at compile time) |
 //! | `#[odm(get = "path")]`, `set = "path"` | transforms (`fn(T) -> T`) on read / on save |
 //! | `#[odm(storage = "millis" \| "seconds" \| "iso")]` | date storage ([`DateStorage`]) |
 //! | `#[odm(created_at)]`, `updated_at` | timestamps (name and storage are the field's) |
@@ -132,6 +132,7 @@
 // own models (the documentation examples' shared `testing::doc::Order`).
 extern crate self as ddb_odm;
 
+pub mod capacity;
 pub mod collection;
 pub mod entity;
 pub mod error;
@@ -180,7 +181,7 @@ pub use types::{Attribute, Binary, DateAttribute, DateStorage, Decimal, Ref};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::model::__private::*;
-    pub use crate::types::reference::Populate;
+    pub use crate::types::reference::{Populate, Probe, RefSlot, ViaNothing, ViaPopulate};
     pub use crate::types::tagged::__private::*;
     pub use time;
 }

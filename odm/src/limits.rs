@@ -1,5 +1,6 @@
 //! Service limits checked before a request is sent: item size (400 KB),
-//! expression length (4 KB), transaction size.
+//! expression length (4 KB), transaction size, key sizes, empty key values
+//! (table and index keys), at most 100 `IN` operands.
 //!
 //! ```
 //! use ddb_odm::{limits, Error, Limit};
@@ -84,8 +85,9 @@ pub fn check_expression(expr: &str) -> Result<()> {
     Ok(())
 }
 
-/// Refuses key values over the service's limits: 2048 bytes for a hash
-/// key, 1024 bytes for a range key.
+/// Refuses key values over the service's limits (2048 bytes for a hash
+/// key, 1024 bytes for a range key) and empty string or binary key values
+/// ([`Error::EmptyKeyValue`]).
 ///
 /// ```
 /// use ddb_odm::schema::{AttrType, AttributeDef, Schema};
@@ -98,11 +100,94 @@ pub fn check_key(schema: &crate::schema::Schema, key: &Item) -> Result<()> {
     for (name, max) in std::iter::once((schema.hash_key(), 2048)).chain(schema.range_key().map(|r| (r, 1024)))
     {
         if let Some(v) = key.get(name) {
+            check_not_empty(name, v)?;
             let size = value_size(v);
             if size > max {
                 return Err(Error::LimitExceeded { limit: Limit::KeySize, actual: size, max });
             }
         }
+    }
+    Ok(())
+}
+
+/// Refuses an empty string or binary value of key attribute `name`
+/// ([`Error::EmptyKeyValue`]).
+///
+/// ```
+/// # use ddb_odm::Model;
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let orders = ddb_odm::testing::doc::offline();
+/// use ddb_odm::{limits::check_key_value, AttributeValue, Error};
+/// assert!(check_key_value("id", &AttributeValue::S("a".into())).is_ok());
+/// assert!(matches!(check_key_value("id", &AttributeValue::S("".into())), Err(Error::EmptyKeyValue { .. })));
+/// // a query's key value too
+/// let err = orders.query(Order::query_by_customer("")).dry_run().unwrap_err();
+/// assert!(matches!(err, Error::EmptyKeyValue { ref attribute } if attribute == "customer"));
+/// ```
+pub fn check_key_value(name: &str, v: &AttributeValue) -> Result<()> {
+    check_not_empty(name, v)
+}
+
+/// Refuses an empty string or binary value of key attribute `name`.
+fn check_not_empty(name: &str, v: &AttributeValue) -> Result<()> {
+    let empty = match v {
+        AttributeValue::S(s) => s.is_empty(),
+        AttributeValue::B(b) => b.as_ref().is_empty(),
+        _ => false,
+    };
+    if empty {
+        return Err(Error::EmptyKeyValue { attribute: name.to_string() });
+    }
+    Ok(())
+}
+
+/// Refuses an item whose index key attributes hold an empty string or
+/// binary value (DynamoDB refuses them as it does empty table keys).
+///
+/// ```
+/// use ddb_odm::schema::{AttrType, AttributeDef, IndexDef, Schema};
+/// use ddb_odm::{limits::check_index_keys, AttributeValue, Error, Item};
+/// let schema = Schema::builder("T")
+///     .attribute(AttributeDef::new("id", AttrType::String))
+///     .attribute(AttributeDef::new("email", AttrType::String))
+///     .hash_key("id")
+///     .index(IndexDef::global("by_email", "email"))
+///     .build()?;
+/// let item: Item = [("id".to_string(), AttributeValue::S("1".into())), ("email".to_string(), AttributeValue::S("".into()))].into();
+/// assert!(matches!(check_index_keys(&schema, &item), Err(Error::EmptyKeyValue { ref attribute }) if attribute == "email"));
+/// # Ok::<(), ddb_odm::Error>(())
+/// ```
+pub fn check_index_keys(schema: &crate::schema::Schema, item: &Item) -> Result<()> {
+    for index in schema.indexes() {
+        for name in std::iter::once(&index.hash_key).chain(index.range_key.as_ref()) {
+            if let Some(v) = item.get(name) {
+                check_not_empty(name, v)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses an `IN` comparison with more than 100 operands.
+///
+/// ```
+/// # use ddb_odm::Model;
+/// # use ddb_odm::testing::doc::{order, Order};
+/// # let orders = ddb_odm::testing::doc::offline();
+/// use ddb_odm::{Error, Limit};
+/// let f = Order::fields();
+/// let ids: Vec<String> = (0..101).map(|i| i.to_string()).collect();
+/// let err = orders.scan().filter(f.status.is_in(ids)).dry_run().unwrap_err();
+/// assert!(matches!(err, Error::LimitExceeded { limit: Limit::InOperands, actual: 101, max: 100 }));
+/// assert!(ddb_odm::limits::check_in_operands(100).is_ok());
+/// ```
+pub fn check_in_operands(count: usize) -> Result<()> {
+    if count > Limit::InOperands.max() {
+        return Err(Error::LimitExceeded {
+            limit: Limit::InOperands,
+            actual: count,
+            max: Limit::InOperands.max(),
+        });
     }
     Ok(())
 }

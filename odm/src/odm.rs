@@ -29,6 +29,11 @@ pub struct OdmOptions {
     pub table: TableOptions,
     /// How batches retry unprocessed items.
     pub retry: RetryPolicy,
+    /// Ask for the consumed capacity on every request
+    /// (`ReturnConsumedCapacity = TOTAL`): summed into query and scan
+    /// pages and recorded on each request's span (see
+    /// [`capacity`](crate::capacity)).
+    pub consumed_capacity: bool,
 }
 
 /// The ODM: an `aws-sdk-dynamodb` [`Client`] plus options. Cheap to clone.
@@ -129,6 +134,10 @@ impl Odm {
 
     pub(crate) fn retry_policy(&self) -> RetryPolicy {
         self.inner.options.retry
+    }
+
+    pub(crate) fn consumed_capacity(&self) -> bool {
+        self.inner.options.consumed_capacity
     }
 
     /// The full name of table `base`: prefix + base + suffix.

@@ -66,6 +66,7 @@ use crate::model::Record;
 use crate::ops::Conditions;
 use crate::schema::Schema;
 use aws_sdk_dynamodb::types::{Delete, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
+use tracing::Instrument;
 
 /// The attribute that marks a marker item (its value: `<model>.<attribute>`,
 /// the attributes joined by `, ` for a composite constraint).
@@ -217,7 +218,11 @@ pub(crate) fn translate(e: Error, puts: &[Marker]) -> Error {
             continue;
         }
         if r.index == 0 {
-            return Error::ConditionFailed { item: r.item.clone() };
+            return Error::ConditionFailed {
+                table: r.table.clone().unwrap_or_default(),
+                key: r.key.clone(),
+                item: r.item.clone(),
+            };
         }
         if let Some(m) = puts.get(r.index - 1) {
             return Error::UniqueViolation { field: m.field.clone(), value: m.value.clone() };
@@ -229,6 +234,7 @@ pub(crate) fn translate(e: Error, puts: &[Marker]) -> Error {
 /// The stored item with key `key`, read consistently (markers are moved
 /// from its values).
 pub(crate) async fn current<M: Record>(handle: &ModelHandle<M>, key: &Item) -> Result<Option<Item>> {
+    let span = crate::capacity::span("GetItem", handle.table_name(), None);
     let out = handle
         .odm
         .client()
@@ -236,8 +242,12 @@ pub(crate) async fn current<M: Record>(handle: &ModelHandle<M>, key: &Item) -> R
         .table_name(handle.table_name())
         .set_key(Some(key.clone()))
         .consistent_read(true)
+        .set_return_consumed_capacity(crate::capacity::wanted(&handle.odm))
         .send()
+        .instrument(span.clone())
         .await
         .map_err(crate::error::sdk)?;
+    let consumed: Vec<_> = out.consumed_capacity.iter().cloned().collect();
+    crate::capacity::observe(&span, usize::from(out.item.is_some()), &consumed, true);
     Ok(out.item.filter(|i| handle.schema.owns(i)))
 }

@@ -164,9 +164,9 @@ pub fn derive_projection(input: TokenStream) -> TokenStream {
 /// Parse, check and generate a `Model` or a `Document`.
 fn expand(input: &DeriveInput, kind: parse::Kind) -> Result<Tokens> {
     let checked = check::model(parse::model(input, kind)?)?;
-    let (mut tokens, populate) = generate::document::generate(&checked);
+    let mut tokens = generate::document::generate(&checked);
     if kind == parse::Kind::Model {
-        tokens.extend(generate::model::generate(&checked, &populate));
+        tokens.extend(generate::model::generate(&checked));
     }
     Ok(tokens)
 }

@@ -249,6 +249,7 @@ fn render(c: &Cond, p: &mut Placeholders) -> Result<String> {
             if vals.is_empty() {
                 return Err(Error::validation(path.to_string(), "IN needs at least one value"));
             }
+            crate::limits::check_in_operands(vals.len())?;
             format!("{n} IN ({})", vals.join(", "))
         }
         Cond::BeginsWith(path, v) => {

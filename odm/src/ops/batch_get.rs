@@ -27,6 +27,7 @@ use crate::model::{BoxFuture, Record};
 use aws_sdk_dynamodb::operation::batch_get_item::BatchGetItemInput;
 use aws_sdk_dynamodb::types::KeysAndAttributes;
 use std::future::IntoFuture;
+use tracing::Instrument;
 
 /// Keys per BatchGetItem request.
 ///
@@ -179,6 +180,7 @@ impl<M: Record> BatchGetBuilder<M> {
         let table = self.handle.table_name().to_string();
         let policy = self.handle.odm.retry_policy();
         let client = self.handle.odm.client().clone();
+        let wanted = crate::capacity::wanted(&self.handle.odm);
         let mut read: Vec<Item> = Vec::new();
         let chunks: Vec<Vec<Item>> = keys.chunks(MAX_KEYS_PER_REQUEST).map(|c| c.to_vec()).collect();
         for (ci, chunk) in chunks.iter().enumerate() {
@@ -186,9 +188,24 @@ impl<M: Record> BatchGetBuilder<M> {
                 let client = client.clone();
                 let table = table.clone();
                 let ka = self.keys_and_attributes(keys);
+                let wanted = wanted.clone();
                 async move {
-                    let out = client.batch_get_item().request_items(&table, ka?).send().await.map_err(sdk)?;
+                    let span = crate::capacity::span("BatchGetItem", &table, None);
+                    let out = client
+                        .batch_get_item()
+                        .request_items(&table, ka?)
+                        .set_return_consumed_capacity(wanted)
+                        .send()
+                        .instrument(span.clone())
+                        .await
+                        .map_err(sdk)?;
                     let got = out.responses.unwrap_or_default().remove(&table).unwrap_or_default();
+                    crate::capacity::observe(
+                        &span,
+                        got.len(),
+                        &out.consumed_capacity.unwrap_or_default(),
+                        true,
+                    );
                     let unprocessed = out
                         .unprocessed_keys
                         .unwrap_or_default()
@@ -252,6 +269,24 @@ impl<M: Record> BatchGetBuilder<M> {
     pub async fn send(self) -> Result<Vec<M>> {
         let handle = self.handle.clone();
         self.send_raw().await?.into_iter().map(|i| handle.from_stored(i)).collect()
+    }
+}
+
+impl<M: Record> BatchGetBuilder<M> {
+    /// Sends; returns the items found with the capacity every request
+    /// (chunks and retries) consumed.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
+    /// let out = orders.batch_get([1, 2].map(|id| ("c1".to_string(), id))).send_metered().await?;
+    /// assert_eq!((out.value.len(), out.capacity.read_units), (2, 1.0)); // 0.5 per small item
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_metered(self) -> Result<crate::capacity::Metered<Vec<M>>> {
+        crate::capacity::metered(self.send()).await
     }
 }
 

@@ -12,7 +12,7 @@
 //! # use ddb_odm::testing::doc::{order, Order};
 //! # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 //! # let f = Order::fields();
-//! orders.batch_put(&[order(4, "open", 1.0), order(5, "open", 1.0)]).await?;
+//! orders.batch_put(&[order(4, "open", 1.0), order(5, "open", 1.0)]).unchecked_versions().await?;
 //! orders.batch_delete([("c1".to_string(), 1)]).await?;
 //! assert_eq!(orders.scan().count().await?, 4);
 //! # Ok(()) }
@@ -29,6 +29,7 @@ use crate::model::{BoxFuture, Record};
 use aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemInput;
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 use std::future::IntoFuture;
+use tracing::Instrument;
 
 /// Writes per BatchWriteItem request.
 ///
@@ -38,7 +39,7 @@ use std::future::IntoFuture;
 /// # let orders = ddb_odm::testing::doc::offline();
 /// # let f = Order::fields();
 /// let many: Vec<Order> = (0..30).map(|id| order(id, "open", 1.0)).collect();
-/// let Request::BatchWriteItem(chunks) = orders.batch_put(&many).dry_run()? else { panic!() };
+/// let Request::BatchWriteItem(chunks) = orders.batch_put(&many).unchecked_versions().dry_run()? else { panic!() };
 /// assert_eq!(chunks.len(), 2); // 25 + 5
 /// # Ok::<(), ddb_odm::Error>(())
 /// ```
@@ -55,7 +56,7 @@ pub const MAX_WRITES_PER_REQUEST: usize = 25;
 /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
 /// # let f = Order::fields();
 /// let many: Vec<Order> = (10..40).map(|id| order(id, "open", 1.0)).collect();
-/// orders.batch_put(&many).await?; // two requests, unprocessed writes retried
+/// orders.batch_put(&many).unchecked_versions().await?; // two requests, unprocessed writes retried
 /// assert_eq!(orders.scan().count().await?, 33);
 /// orders.batch_delete((10..40).map(|id| ("c1".to_string(), id))).await?;
 /// assert_eq!(orders.scan().count().await?, 3);
@@ -66,6 +67,8 @@ pub struct BatchWriteBuilder<M> {
     writes: Vec<Result<(bool, Item)>>,
     /// The caller accepts writes that bypass unique-value markers.
     skip_unique: bool,
+    /// The caller accepts puts that overwrite without a version check.
+    unchecked_versions: bool,
 }
 
 impl<M: Record> BatchWriteBuilder<M> {
@@ -74,6 +77,7 @@ impl<M: Record> BatchWriteBuilder<M> {
             handle,
             writes: items.into_iter().map(|i| i.map(|i| (true, i))).collect(),
             skip_unique: false,
+            unchecked_versions: false,
         }
     }
 
@@ -82,6 +86,7 @@ impl<M: Record> BatchWriteBuilder<M> {
             handle,
             writes: keys.into_iter().map(|k| k.map(|k| (false, k))).collect(),
             skip_unique: false,
+            unchecked_versions: false,
         }
     }
 
@@ -105,6 +110,27 @@ impl<M: Record> BatchWriteBuilder<M> {
         self
     }
 
+    /// Puts items of a versioned model (`#[odm(version)]`) even though
+    /// BatchWriteItem cannot check their versions: each item is written
+    /// with its version plus one, overwriting whatever is stored (for bulk
+    /// loads; without this, a batch put of a versioned model is refused).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
+    /// let o = order(5, "open", 1.0); // version 0
+    /// assert!(orders.batch_put([&o]).dry_run().is_err()); // Order is versioned
+    /// orders.batch_put([&o]).unchecked_versions().await?;
+    /// assert_eq!(orders.get(("c1".to_string(), 5)).await?.unwrap().version, 1); // bumped
+    /// # Ok(()) }
+    /// ```
+    pub fn unchecked_versions(mut self) -> Self {
+        self.unchecked_versions = true;
+        self
+    }
+
     fn requests(&self) -> Result<Vec<WriteRequest>> {
         let schema = &self.handle.schema;
         if schema.has_unique() && !self.skip_unique {
@@ -114,6 +140,18 @@ impl<M: Record> BatchWriteBuilder<M> {
                 schema.model()
             )));
         }
+        let has_puts = self.writes.iter().any(|w| matches!(w, Ok((true, _))));
+        let version = match (&schema.version, has_puts, self.unchecked_versions) {
+            (Some(_), true, false) => {
+                return Err(Error::Request(format!(
+                    "model `{}` is versioned and a batch write cannot check versions; use save/create, \
+                     or unchecked_versions() to overwrite with each version plus one",
+                    schema.model()
+                )));
+            }
+            (Some(v), true, true) => Some(v.clone()),
+            _ => None,
+        };
         let mut out: Vec<WriteRequest> = Vec::with_capacity(self.writes.len());
         // The last write of a key wins, at the position of its first.
         let mut position = std::collections::HashMap::with_capacity(self.writes.len());
@@ -121,9 +159,16 @@ impl<M: Record> BatchWriteBuilder<M> {
             let (is_put, item) = w.as_ref().map_err(clone_err)?;
             let key = schema.key_of(item)?;
             let req = if *is_put {
-                limits::check_item(item)?;
+                let mut item = item.clone();
+                if let Some(v) = &version {
+                    let next = super::version_of(&item, v)? + 1;
+                    item.insert(v.clone(), crate::AttributeValue::N(next.to_string()));
+                }
+                limits::check_item(&item)?;
+                limits::check_key(schema, &key)?;
+                limits::check_index_keys(schema, &item)?;
                 WriteRequest::builder()
-                    .put_request(PutRequest::builder().set_item(Some(item.clone())).build()?)
+                    .put_request(PutRequest::builder().set_item(Some(item)).build()?)
                     .build()
             } else {
                 WriteRequest::builder()
@@ -185,6 +230,7 @@ impl<M: Record> BatchWriteBuilder<M> {
         let table = self.handle.table_name().to_string();
         let policy = self.handle.odm.retry_policy();
         let client = self.handle.odm.client().clone();
+        let wanted = crate::capacity::wanted(&self.handle.odm);
         let chunks: Vec<Vec<WriteRequest>> =
             reqs.chunks(MAX_WRITES_PER_REQUEST).map(|c| c.to_vec()).collect();
         for (ci, chunk) in chunks.iter().enumerate() {
@@ -192,11 +238,22 @@ impl<M: Record> BatchWriteBuilder<M> {
             let outcome = until_processed(policy, chunk.clone(), &mut applied, |writes| {
                 let client = client.clone();
                 let table = table.clone();
+                let wanted = wanted.clone();
                 async move {
-                    let out =
-                        client.batch_write_item().request_items(&table, writes).send().await.map_err(sdk)?;
+                    let span = crate::capacity::span("BatchWriteItem", &table, None);
+                    let sent = writes.len();
+                    let out = client
+                        .batch_write_item()
+                        .request_items(&table, writes)
+                        .set_return_consumed_capacity(wanted)
+                        .send()
+                        .instrument(span.clone())
+                        .await
+                        .map_err(sdk)?;
                     let unprocessed =
                         out.unprocessed_items.unwrap_or_default().remove(&table).unwrap_or_default();
+                    let consumed = out.consumed_capacity.unwrap_or_default();
+                    crate::capacity::observe(&span, sent - unprocessed.len(), &consumed, false);
                     Ok((Vec::new(), unprocessed))
                 }
             })
@@ -226,6 +283,24 @@ impl<M: Record> BatchWriteBuilder<M> {
             });
         }
         Ok(())
+    }
+}
+
+impl<M: Record> BatchWriteBuilder<M> {
+    /// Sends every chunk; returns the capacity all requests consumed (every
+    /// chunk and retry).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
+    /// let out = orders.batch_delete([1, 2].map(|id| ("c1".to_string(), id))).send_metered().await?;
+    /// assert_eq!(out.capacity.write_units, 4.0); // per item: the table and the by_status index
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_metered(self) -> Result<crate::capacity::Metered<()>> {
+        crate::capacity::metered(self.send()).await
     }
 }
 

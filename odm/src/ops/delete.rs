@@ -24,6 +24,7 @@ use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder;
 use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 use std::future::IntoFuture;
+use tracing::Instrument;
 
 /// Deletes one item. Await it for the deleted item, if there was one.
 ///
@@ -175,6 +176,7 @@ impl<M: Record> DeleteBuilder<M> {
             .set_expression_attribute_names(parts.placeholders.names())
             .set_expression_attribute_values(parts.placeholders.values())
             .return_values(ReturnValue::AllOld)
+            .set_return_consumed_capacity(crate::capacity::wanted(&self.handle.odm))
     }
 
     /// The request that would be sent.
@@ -217,11 +219,19 @@ impl<M: Record> DeleteBuilder<M> {
             }
         }
         let parts = self.parts()?;
+        let table = self.handle.table_name();
+        let key = parts.key.clone();
+        let span = crate::capacity::span("DeleteItem", table, None);
         let out = self
             .request(parts)
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
+            .instrument(span.clone())
             .await;
+        if let Ok(out) = &out {
+            let consumed: Vec<_> = out.consumed_capacity.iter().cloned().collect();
+            crate::capacity::observe(&span, 1, &consumed, false);
+        }
         match out {
             Ok(out) => match out.attributes.filter(|a| !a.is_empty()) {
                 Some(item) => Ok(Some(M::from_item(self.handle.schema.apply(Direction::FromDynamo, item)?)?)),
@@ -229,11 +239,27 @@ impl<M: Record> DeleteBuilder<M> {
             },
             Err(e) => {
                 if let Some(DeleteItemError::ConditionalCheckFailedException(c)) = e.as_service_error() {
-                    return Err(condition_failed(c.item.clone()));
+                    return Err(condition_failed(table, Some(key), c.item.clone()));
                 }
                 Err(sdk(e))
             }
         }
+    }
+
+    /// Sends; returns the deleted item, if there was one, with the
+    /// capacity the call consumed.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
+    /// let out = orders.delete(("c1".to_string(), 2)).send_metered().await?;
+    /// assert_eq!((out.value.unwrap().id, out.capacity.write_units), (2, 2.0)); // the table and the by_status index
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_metered(self) -> Result<crate::capacity::Metered<Option<M>>> {
+        crate::capacity::metered(self.send()).await
     }
 
     /// The delete of an item with unique values: one transaction of the

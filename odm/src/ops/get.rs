@@ -20,6 +20,7 @@ use crate::item::Item;
 use crate::model::{BoxFuture, Record};
 use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
 use std::future::IntoFuture;
+use tracing::Instrument;
 
 /// Reads one item by key. Await it for `Option<M>`.
 ///
@@ -95,7 +96,8 @@ impl<M: Record> GetBuilder<M> {
             .get_item()
             .table_name(self.handle.table_name())
             .set_key(Some(key))
-            .consistent_read(self.consistent);
+            .consistent_read(self.consistent)
+            .set_return_consumed_capacity(crate::capacity::wanted(&self.handle.odm));
         if let Some(attrs) = &self.projection {
             let mut p = Placeholders::default();
             let attrs = super::with_entity_attribute(&self.handle.schema, attrs);
@@ -151,9 +153,27 @@ impl<M: Record> GetBuilder<M> {
     /// # Ok(()) }
     /// ```
     pub async fn send_raw(self) -> Result<Option<Item>> {
-        let out = self.request()?.send().await.map_err(sdk)?;
+        let span = crate::capacity::span("GetItem", self.handle.table_name(), None);
+        let out = self.request()?.send().instrument(span.clone()).await.map_err(sdk)?;
+        let consumed: Vec<_> = out.consumed_capacity.iter().cloned().collect();
+        crate::capacity::observe(&span, usize::from(out.item.is_some()), &consumed, true);
         // An item of another entity that shares the key is not this model's.
         Ok(out.item.filter(|i| self.handle.schema.owns(i)))
+    }
+
+    /// Sends; the item, if it exists, with the capacity the read consumed.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
+    /// let out = orders.get(("c1".to_string(), 1)).consistent().send_metered().await?;
+    /// assert_eq!(out.capacity.read_units, 1.0); // strongly consistent: twice the units
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_metered(self) -> Result<crate::capacity::Metered<Option<M>>> {
+        crate::capacity::metered(self.send()).await
     }
 
     /// Sends; the item, if it exists.
@@ -217,6 +237,10 @@ pub(crate) fn clone_err(e: &Error) -> Error {
             Error::LimitExceeded { limit: *limit, actual: *actual, max: *max }
         }
         Error::Schema(s) => Error::Schema(s.clone()),
+        Error::EmptyKeyValue { attribute } => Error::EmptyKeyValue { attribute: attribute.clone() },
+        Error::IncompleteUpsert { table, missing } => {
+            Error::IncompleteUpsert { table: table.clone(), missing: missing.clone() }
+        }
         other => Error::Request(other.to_string()),
     }
 }

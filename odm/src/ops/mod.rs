@@ -27,6 +27,7 @@ pub mod scan;
 pub mod table;
 pub mod transaction;
 pub mod update;
+mod update_checks;
 
 use crate::error::{Error, Result};
 use crate::expr::Cond;
@@ -178,7 +179,23 @@ pub(crate) fn version_of(item: &Item, attr: &str) -> Result<u64> {
     }
 }
 
-/// Maps a ConditionalCheckFailedException's returned item.
-pub(crate) fn condition_failed(item: Option<Item>) -> Error {
-    Error::ConditionFailed { item }
+/// Maps a ConditionalCheckFailedException's returned item, with the table
+/// and key written.
+pub(crate) fn condition_failed(table: &str, key: Option<Item>, item: Option<Item>) -> Error {
+    Error::ConditionFailed { table: table.to_string(), key, item: item.filter(|i| !i.is_empty()) }
+}
+
+/// A key for messages: `{name: value, ...}` in name order, values as text.
+pub(crate) fn key_text(key: &Item) -> String {
+    let mut pairs: Vec<(&String, &AttributeValue)> = key.iter().collect();
+    pairs.sort_by(|a, b| a.0.cmp(b.0));
+    let parts: Vec<String> = pairs
+        .into_iter()
+        .map(|(k, v)| match v {
+            AttributeValue::S(s) => format!("{k}: {s:?}"),
+            AttributeValue::N(n) => format!("{k}: {n}"),
+            other => format!("{k}: {other:?}"),
+        })
+        .collect();
+    format!("{{{}}}", parts.join(", "))
 }

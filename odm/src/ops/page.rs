@@ -248,7 +248,13 @@ pub(crate) async fn fetch<R: Read>(r: &R) -> Result<Fetched<Item>> {
 /// Decodes a page's items.
 pub(crate) fn decode_page<T>(page: Page<Item>, decode: impl Fn(Item) -> Result<T>) -> Result<Page<T>> {
     let items = page.items.into_iter().map(decode).collect::<Result<Vec<T>>>()?;
-    Ok(Page { items, last_key: page.last_key, count: page.count, scanned_count: page.scanned_count })
+    Ok(Page {
+        items,
+        last_key: page.last_key,
+        count: page.count,
+        scanned_count: page.scanned_count,
+        capacity: page.capacity,
+    })
 }
 
 /// Decodes fetched items.

@@ -31,6 +31,7 @@ use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 use std::future::IntoFuture;
+use tracing::Instrument;
 
 /// Writes one item. Await it for the item as stored (defaults, timestamps
 /// and version applied).
@@ -141,6 +142,7 @@ impl<M: Record> PutBuilder<M> {
         conds.0.extend(self.guard.iter().cloned());
         limits::check_item(&item)?;
         limits::check_key(schema, &item)?;
+        limits::check_index_keys(schema, &item)?;
         let mut p = Placeholders::default();
         let condition = conds.render(&mut p)?;
         let mut update = None;
@@ -235,54 +237,89 @@ impl<M: Record> PutBuilder<M> {
             return self.send_unique().await;
         }
         let parts = self.parts()?;
-        let client = self.handle.odm.client();
+        let odm = &self.handle.odm;
+        let client = odm.client();
+        let table = self.handle.table_name();
+        let key = self.handle.schema.key_of(&parts.item).ok();
         let stored = match parts.update {
             Some((key, expr)) => {
+                let span = crate::capacity::span("UpdateItem", table, None);
                 let out = client
                     .update_item()
-                    .table_name(self.handle.table_name())
-                    .set_key(Some(key))
+                    .table_name(table)
+                    .set_key(Some(key.clone()))
                     .update_expression(expr)
                     .set_condition_expression(parts.condition)
                     .set_expression_attribute_names(parts.placeholders.names())
                     .set_expression_attribute_values(parts.placeholders.values())
                     .return_values(ReturnValue::AllNew)
                     .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+                    .set_return_consumed_capacity(crate::capacity::wanted(odm))
                     .send()
+                    .instrument(span.clone())
                     .await;
                 match out {
-                    Ok(out) => out.attributes.unwrap_or(parts.item),
+                    Ok(out) => {
+                        let consumed: Vec<_> = out.consumed_capacity.iter().cloned().collect();
+                        crate::capacity::observe(&span, 1, &consumed, false);
+                        out.attributes.unwrap_or(parts.item)
+                    }
                     Err(e) => {
                         if let Some(UpdateItemError::ConditionalCheckFailedException(c)) =
                             e.as_service_error()
                         {
-                            return Err(condition_failed(c.item.clone()));
+                            return Err(condition_failed(table, Some(key), c.item.clone()));
                         }
                         return Err(sdk(e));
                     }
                 }
             }
             None => {
+                let span = crate::capacity::span("PutItem", table, None);
                 let out = client
                     .put_item()
-                    .table_name(self.handle.table_name())
+                    .table_name(table)
                     .set_item(Some(parts.item.clone()))
                     .set_condition_expression(parts.condition)
                     .set_expression_attribute_names(parts.placeholders.names())
                     .set_expression_attribute_values(parts.placeholders.values())
                     .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+                    .set_return_consumed_capacity(crate::capacity::wanted(odm))
                     .send()
+                    .instrument(span.clone())
                     .await;
-                if let Err(e) = out {
-                    if let Some(PutItemError::ConditionalCheckFailedException(c)) = e.as_service_error() {
-                        return Err(condition_failed(c.item.clone()));
+                match out {
+                    Ok(out) => {
+                        let consumed: Vec<_> = out.consumed_capacity.iter().cloned().collect();
+                        crate::capacity::observe(&span, 1, &consumed, false);
                     }
-                    return Err(sdk(e));
+                    Err(e) => {
+                        if let Some(PutItemError::ConditionalCheckFailedException(c)) = e.as_service_error() {
+                            return Err(condition_failed(table, key, c.item.clone()));
+                        }
+                        return Err(sdk(e));
+                    }
                 }
                 parts.item
             }
         };
         self.handle.from_stored(stored)
+    }
+
+    /// Sends; returns the item as stored with the capacity the call
+    /// consumed (see [`capacity`](crate::capacity)).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
+    /// let out = orders.create(&order(8, "open", 1.0)).send_metered().await?;
+    /// assert_eq!((out.value.version, out.capacity.write_units), (1, 2.0)); // the table and the by_status index
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_metered(self) -> Result<crate::capacity::Metered<M>> {
+        crate::capacity::metered(self.send()).await
     }
 
     /// The write of a model with unique attributes: one transaction of the

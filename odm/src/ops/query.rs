@@ -28,6 +28,7 @@ use crate::types::IntoValue;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::Select;
 use futures::stream::{self, Stream, TryStreamExt};
+use tracing::Instrument;
 
 /// The access pattern has no sort key.
 ///
@@ -317,6 +318,9 @@ pub struct Page<M> {
     pub count: usize,
     /// Items read (before the filter).
     pub scanned_count: usize,
+    /// The capacity the page's request consumed (zero unless requested:
+    /// [`OdmOptions::consumed_capacity`](crate::OdmOptions)).
+    pub capacity: crate::capacity::Capacity,
 }
 
 /// A query. Await [`send`](Self::send) for one page, or use
@@ -689,6 +693,12 @@ impl<M: Record, const I: u64> QueryBuilder<M, I> {
 
     fn request(&self, select_count: bool) -> Result<QueryFluentBuilder> {
         let mut p = Placeholders::default();
+        // DynamoDB refuses an empty string or binary key value in a query too.
+        for c in &self.key {
+            if let Cond::Compare(path, crate::expr::Comparator::Eq, Ok(v)) = c {
+                crate::limits::check_key_value(&path.to_string(), v)?;
+            }
+        }
         let start = self.start_sent()?;
         let key_cond = Conditions(self.key.clone()).render(&mut p)?.unwrap_or_default();
         let filter = self.filter_sent().render(&mut p)?;
@@ -704,6 +714,7 @@ impl<M: Record, const I: u64> QueryBuilder<M, I> {
             .set_limit(self.limit.map(|l| l.min(i32::MAX as u32) as i32))
             .set_exclusive_start_key(start)
             .consistent_read(self.consistent)
+            .set_return_consumed_capacity(crate::capacity::wanted(&self.handle.odm))
             .scan_index_forward(self.forward);
         if select_count {
             req = req.select(Select::Count);
@@ -773,12 +784,16 @@ impl<M: Record, const I: u64> QueryBuilder<M, I> {
 
     /// One page of stored items (names as stored, not decoded).
     pub(crate) async fn send_items(&self) -> Result<Page<Item>> {
-        let out = self.request(false)?.send().await.map_err(sdk)?;
+        let span = crate::capacity::span("Query", self.handle.table_name(), self.index.as_deref());
+        let out = self.request(false)?.send().instrument(span.clone()).await.map_err(sdk)?;
+        let count = out.count.max(0) as usize;
+        let capacity = crate::capacity::observe(&span, count, out.consumed_capacity.as_slice(), true);
         Ok(Page {
             items: out.items.unwrap_or_default(),
             last_key: out.last_evaluated_key.filter(|k| !k.is_empty()),
-            count: out.count.max(0) as usize,
+            count,
             scanned_count: out.scanned_count.max(0) as usize,
+            capacity,
         })
     }
 
@@ -819,8 +834,11 @@ impl<M: Record, const I: u64> QueryBuilder<M, I> {
         let mut q = self.clone();
         let mut total = 0usize;
         loop {
-            let out = q.request(true)?.send().await.map_err(sdk)?;
-            total += out.count.max(0) as usize;
+            let span = crate::capacity::span("Query", q.handle.table_name(), q.index.as_deref());
+            let out = q.request(true)?.send().instrument(span.clone()).await.map_err(sdk)?;
+            let n = out.count.max(0) as usize;
+            crate::capacity::observe(&span, n, out.consumed_capacity.as_slice(), true);
+            total += n;
             match out.last_evaluated_key.filter(|k| !k.is_empty()) {
                 Some(k) => q.start = Some(k),
                 None => return Ok(total),

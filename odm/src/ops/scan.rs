@@ -26,6 +26,7 @@ use crate::projection::{Projection, ReadableFrom};
 use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
 use aws_sdk_dynamodb::types::Select;
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
+use tracing::Instrument;
 
 /// A scan. Call [`send`](Self::send) for one page, or use
 /// [`all`](Self::all) / [`pages`](Self::pages) as a `Stream`.
@@ -490,6 +491,7 @@ impl<M: Record, const I: u64> ScanBuilder<M, I> {
             .set_limit(self.limit.map(|l| l.min(i32::MAX as u32) as i32))
             .set_exclusive_start_key(start)
             .consistent_read(self.consistent)
+            .set_return_consumed_capacity(crate::capacity::wanted(&self.handle.odm))
             .set_segment(self.segment.map(|s| s.0 as i32))
             .set_total_segments(self.segment.map(|s| s.1 as i32));
         if select_count {
@@ -570,12 +572,16 @@ impl<M: Record, const I: u64> ScanBuilder<M, I> {
 
     /// One page of stored items (names as stored, not decoded).
     pub(crate) async fn send_items(&self) -> Result<Page<Item>> {
-        let out = self.request(false)?.send().await.map_err(sdk)?;
+        let span = crate::capacity::span("Scan", self.handle.table_name(), self.index.as_deref());
+        let out = self.request(false)?.send().instrument(span.clone()).await.map_err(sdk)?;
+        let count = out.count.max(0) as usize;
+        let capacity = crate::capacity::observe(&span, count, out.consumed_capacity.as_slice(), true);
         Ok(Page {
             items: out.items.unwrap_or_default(),
             last_key: out.last_evaluated_key.filter(|k| !k.is_empty()),
-            count: out.count.max(0) as usize,
+            count,
             scanned_count: out.scanned_count.max(0) as usize,
+            capacity,
         })
     }
 
@@ -629,8 +635,11 @@ impl<M: Record, const I: u64> ScanBuilder<M, I> {
         let counts = futures::future::try_join_all(self.segments().into_iter().map(|mut s| async move {
             let mut total = 0usize;
             loop {
-                let out = s.request(true)?.send().await.map_err(sdk)?;
-                total += out.count.max(0) as usize;
+                let span = crate::capacity::span("Scan", s.handle.table_name(), s.index.as_deref());
+                let out = s.request(true)?.send().instrument(span.clone()).await.map_err(sdk)?;
+                let n = out.count.max(0) as usize;
+                crate::capacity::observe(&span, n, out.consumed_capacity.as_slice(), true);
+                total += n;
                 match out.last_evaluated_key.filter(|k| !k.is_empty()) {
                     Some(k) => s.start = Some(k),
                     None => return Ok::<usize, Error>(total),

@@ -36,6 +36,7 @@ use aws_sdk_dynamodb::types::{
     TransactWriteItem, Update,
 };
 use std::sync::Arc;
+use tracing::Instrument;
 
 /// The most actions one transaction may hold.
 ///
@@ -478,24 +479,55 @@ impl TransactWrite {
     /// ```
     pub async fn send(self) -> Result<()> {
         let items = self.items()?;
+        let targets: Vec<(String, Item)> =
+            self.actions.iter().flatten().map(|a| (a.table.clone(), a.key.clone())).collect();
+        let span = crate::capacity::span("TransactWriteItems", &tables_of(&targets), None);
         let out = self
             .odm
             .client()
             .transact_write_items()
             .set_transact_items(Some(items))
             .set_client_request_token(self.token.clone())
+            .set_return_consumed_capacity(crate::capacity::wanted(&self.odm))
             .send()
+            .instrument(span.clone())
             .await;
         match out {
-            Ok(_) => Ok(()),
+            Ok(out) => {
+                crate::capacity::observe(&span, targets.len(), out.consumed_capacity(), false);
+                Ok(())
+            }
             Err(e) => {
                 if let Some(TransactWriteItemsError::TransactionCanceledException(c)) = e.as_service_error() {
-                    return Err(cancelled(c.cancellation_reasons()));
+                    return Err(cancelled(c.cancellation_reasons(), &targets));
                 }
                 Err(sdk(e))
             }
         }
     }
+
+    /// Sends; returns the capacity the transaction consumed.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
+    /// let out = odm.transact_write().put(orders.create(&order(5, "open", 1.0))).send_metered().await?;
+    /// assert_eq!(out.capacity.write_units, 4.0); // transactional: twice the table's and the index's unit
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_metered(self) -> Result<crate::capacity::Metered<()>> {
+        crate::capacity::metered(self.send()).await
+    }
+}
+
+/// The distinct tables of a transaction's actions, comma-separated (for its span).
+fn tables_of(targets: &[(String, Item)]) -> String {
+    let mut tables: Vec<&str> = targets.iter().map(|(t, _)| t.as_str()).collect();
+    tables.sort_unstable();
+    tables.dedup();
+    tables.join(",")
 }
 
 fn check_count(n: usize) -> Result<()> {
@@ -508,7 +540,8 @@ fn check_count(n: usize) -> Result<()> {
     Ok(())
 }
 
-fn cancelled(reasons: &[aws_sdk_dynamodb::types::CancellationReason]) -> Error {
+/// The cancellation's reasons, each with the table and key of its action.
+fn cancelled(reasons: &[aws_sdk_dynamodb::types::CancellationReason], targets: &[(String, Item)]) -> Error {
     Error::TransactionCancelled {
         reasons: reasons
             .iter()
@@ -518,6 +551,8 @@ fn cancelled(reasons: &[aws_sdk_dynamodb::types::CancellationReason]) -> Error {
                 code: CancellationCode::parse(r.code().unwrap_or("None")),
                 message: r.message().map(str::to_string),
                 item: r.item().cloned().filter(|i| !i.is_empty()),
+                table: targets.get(index).map(|(t, _)| t.clone()),
+                key: targets.get(index).map(|(_, k)| k.clone()),
             })
             .collect(),
     }
@@ -724,20 +759,36 @@ impl TransactGet {
     /// ```
     pub async fn send(self) -> Result<TransactGetOutput> {
         let items = self.items()?;
-        let out = self.odm.client().transact_get_items().set_transact_items(Some(items)).send().await;
+        let targets: Vec<(String, Item)> =
+            self.actions.iter().flatten().map(|a| (a.table.clone(), a.key.clone())).collect();
+        let span = crate::capacity::span("TransactGetItems", &tables_of(&targets), None);
+        let out = self
+            .odm
+            .client()
+            .transact_get_items()
+            .set_transact_items(Some(items))
+            .set_return_consumed_capacity(crate::capacity::wanted(&self.odm))
+            .send()
+            .instrument(span.clone())
+            .await;
         match out {
-            Ok(out) => Ok(TransactGetOutput {
-                items: out
+            Ok(out) => {
+                let items: Vec<Option<Item>> = out
                     .responses
                     .unwrap_or_default()
                     .into_iter()
                     .map(|r| r.item.filter(|i| !i.is_empty()))
-                    .collect(),
-                schemas: self.actions.into_iter().filter_map(|a| a.ok().map(|a| a.schema)).collect(),
-            }),
+                    .collect();
+                let found = items.iter().flatten().count();
+                crate::capacity::observe(&span, found, &out.consumed_capacity.unwrap_or_default(), true);
+                Ok(TransactGetOutput {
+                    items,
+                    schemas: self.actions.into_iter().filter_map(|a| a.ok().map(|a| a.schema)).collect(),
+                })
+            }
             Err(e) => {
                 if let Some(TransactGetItemsError::TransactionCanceledException(c)) = e.as_service_error() {
-                    return Err(cancelled(c.cancellation_reasons()));
+                    return Err(cancelled(c.cancellation_reasons(), &targets));
                 }
                 Err(sdk(e))
             }

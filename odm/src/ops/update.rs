@@ -19,6 +19,7 @@
 //! ```
 
 use super::get::clone_err;
+use super::update_checks::{check_nested, missing_on_create};
 use super::{Conditions, Request, condition_failed, entity_guard, exists, version_check};
 use crate::error::{Error, Result, sdk};
 use crate::expr::{Condition, Field, Path, PathElem, Placeholders, Update, UpdateAction, update_render};
@@ -31,6 +32,7 @@ use crate::types::IntoValue;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 use std::future::IntoFuture;
+use tracing::Instrument;
 
 /// What the update returns (DynamoDB's `ReturnValues`).
 ///
@@ -111,6 +113,8 @@ pub struct UpdateBuilder<M> {
     pub(crate) raw_values: bool,
     /// Conditions the ODM adds (unique values still as read).
     guard: Vec<crate::expr::Cond>,
+    /// The record an explicit upsert takes the values of a new item from.
+    upsert: Option<Result<Item>>,
 }
 
 pub(crate) struct UpdateParts {
@@ -121,6 +125,9 @@ pub(crate) struct UpdateParts {
     /// The condition alone, for the parent-creating updates.
     pub conditions: Conditions,
     pub parents: Vec<Vec<Path>>,
+    /// The required attributes a created item would lack; non-empty when
+    /// the update was made to require an existing item.
+    pub missing: Vec<String>,
 }
 
 impl<M: Record> UpdateBuilder<M> {
@@ -135,6 +142,7 @@ impl<M: Record> UpdateBuilder<M> {
             returning: Returning::AllNew,
             raw_values: false,
             guard: Vec::new(),
+            upsert: None,
         }
     }
 
@@ -336,6 +344,35 @@ impl<M: Record> UpdateBuilder<M> {
         self
     }
 
+    /// An explicit upsert: were the item absent, it is created with
+    /// `record`'s values for every attribute the update does not write
+    /// (`SET a = if_not_exists(a, value)`; an existing item keeps its
+    /// values). Without `upsert` or [`must_exist`](Self::must_exist), an
+    /// update that does not write every attribute the model needs only
+    /// applies to an existing item: on a missing key it fails with
+    /// [`Error::IncompleteUpsert`] instead of creating an item the model
+    /// cannot decode.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::Model;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
+    /// let f = Order::fields();
+    /// let err = orders.update(("c1".to_string(), 7)).add(&f.total, 5.0).await.unwrap_err();
+    /// assert!(matches!(err, ddb_odm::Error::IncompleteUpsert { .. })); // nothing was created
+    /// let o = orders.update(("c1".to_string(), 7)).add(&f.total, 5.0).upsert(&order(7, "new", 0.0)).await?.unwrap();
+    /// assert_eq!((o.status.as_str(), o.total, o.version), ("new", 5.0, 1));
+    /// let o = orders.update(("c1".to_string(), 7)).add(&f.total, 5.0).upsert(&order(7, "other", 0.0)).await?.unwrap();
+    /// assert_eq!((o.status.as_str(), o.total), ("new", 10.0)); // existing values are kept
+    /// # Ok(()) }
+    /// ```
+    pub fn upsert(mut self, record: &M) -> Self {
+        self.upsert = Some(self.handle.to_stored(record));
+        self
+    }
+
     /// What to return (default: the whole new item).
     ///
     /// ```
@@ -364,8 +401,8 @@ impl<M: Record> UpdateBuilder<M> {
             if key.contains_key(&root) {
                 return Err(Error::validation(root, "key attributes cannot be updated"));
             }
-            let def =
-                schema.attribute_stored(&root).filter(|_| action.path().0.len() == 1 && !self.raw_values);
+            let nested = action.path().0.len() > 1;
+            let def = schema.attribute_stored(&root).filter(|_| !nested && !self.raw_values);
             let checked = match (action, def) {
                 (UpdateAction::Set(p, Ok(v)), Some(def)) => {
                     UpdateAction::Set(p.clone(), Ok(schema.check_update_value(def, v.clone())?))
@@ -373,12 +410,33 @@ impl<M: Record> UpdateBuilder<M> {
                 (UpdateAction::SetIfNotExists(p, Ok(v)), Some(def)) => {
                     UpdateAction::SetIfNotExists(p.clone(), Ok(schema.check_update_value(def, v.clone())?))
                 }
+                // A nested path runs the nested attribute's validators too.
+                (UpdateAction::Set(p, Ok(v)), None) if nested && !self.raw_values => {
+                    UpdateAction::Set(p.clone(), Ok(check_nested(schema, p, v.clone())?))
+                }
+                (UpdateAction::SetIfNotExists(p, Ok(v)), None) if nested && !self.raw_values => {
+                    UpdateAction::SetIfNotExists(p.clone(), Ok(check_nested(schema, p, v.clone())?))
+                }
                 (other, _) => other.clone(),
             };
             actions.push(checked);
         }
         let touched =
             |name: &str, actions: &[UpdateAction]| actions.iter().any(|a| a.path().root() == Some(name));
+        if let Some(record) = &self.upsert {
+            let record = record.as_ref().map_err(clone_err)?;
+            let managed = [&schema.version, &schema.updated_at, &schema.created_at];
+            let mut names: Vec<&String> = record.keys().collect();
+            names.sort();
+            for name in names {
+                let is_managed = managed.iter().any(|m| m.as_deref() == Some(name.as_str()));
+                if key.contains_key(name) || is_managed || touched(name, &actions) {
+                    continue;
+                }
+                actions
+                    .push(UpdateAction::SetIfNotExists(Path::attr(name.clone()), Ok(record[name].clone())));
+            }
+        }
         let now_value = |attr: &str, after: Option<std::time::Duration>| -> Result<AttributeValue> {
             let t = crate::types::date::now() + after.unwrap_or_default();
             match schema.attribute_stored(attr).map(|d| &d.ty) {
@@ -435,6 +493,20 @@ impl<M: Record> UpdateBuilder<M> {
         if actions.is_empty() {
             return Err(Error::validation(schema.model(), "an update needs at least one action"));
         }
+        // An update that could create an item the model cannot decode:
+        // refused when it certainly creates (expected version 0), else it
+        // only applies to an existing item.
+        let may_create = !self.must_exist && !self.raw_values && self.expected_version.is_none_or(|v| v == 0);
+        let missing = match may_create {
+            true => missing_on_create::<M>(schema, &key, &actions),
+            false => Vec::new(),
+        };
+        if !missing.is_empty() {
+            if self.expected_version == Some(0) {
+                return Err(Error::IncompleteUpsert { table: self.handle.table_name().to_string(), missing });
+            }
+            conds.push(exists(schema));
+        }
         let mut p = Placeholders::default();
         let update = update_render(&actions, &mut p)?;
         limits::check_expression(&update)?;
@@ -446,6 +518,7 @@ impl<M: Record> UpdateBuilder<M> {
             placeholders: p,
             conditions: conds,
             parents: parents(&actions),
+            missing,
         })
     }
 
@@ -464,6 +537,7 @@ impl<M: Record> UpdateBuilder<M> {
             .set_expression_attribute_names(parts.placeholders.names())
             .set_expression_attribute_values(parts.placeholders.values())
             .return_values(self.returning.sdk())
+            .set_return_consumed_capacity(crate::capacity::wanted(&self.handle.odm))
     }
 
     /// The request that would be sent.
@@ -514,10 +588,11 @@ impl<M: Record> UpdateBuilder<M> {
         let parents = parts.parents.clone();
         let key = parts.key.clone();
         let conds = Conditions(parts.conditions.0.clone());
+        let missing = parts.missing.clone();
         let first = self.send_once(parts).await;
         let out = match first {
             Err(Error::Sdk(e)) if !parents.is_empty() && is_invalid_path(&e) => {
-                self.create_parents(&key, &conds, &parents).await?;
+                self.create_parents(&key, &conds, &parents, &missing).await?;
                 self.send_once(self.parts()?).await?
             }
             other => other?,
@@ -596,23 +671,37 @@ impl<M: Record> UpdateBuilder<M> {
     }
 
     async fn send_once(&self, parts: UpdateParts) -> Result<Option<Item>> {
+        let table = self.handle.table_name();
+        let (key, missing) = (parts.key.clone(), parts.missing.clone());
+        let span = crate::capacity::span("UpdateItem", table, None);
         let out = self
             .request(parts)
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
+            .instrument(span.clone())
             .await;
         match out {
-            Ok(out) => Ok(out.attributes.filter(|a| !a.is_empty())),
+            Ok(out) => {
+                let consumed: Vec<_> = out.consumed_capacity.iter().cloned().collect();
+                crate::capacity::observe(&span, 1, &consumed, false);
+                Ok(out.attributes.filter(|a| !a.is_empty()))
+            }
             Err(e) => {
                 if let Some(UpdateItemError::ConditionalCheckFailedException(c)) = e.as_service_error() {
-                    return Err(condition_failed(c.item.clone()));
+                    return Err(incomplete_or_failed(table, key, c.item.clone(), missing));
                 }
                 Err(sdk(e))
             }
         }
     }
 
-    async fn create_parents(&self, key: &Item, conds: &Conditions, parents: &[Vec<Path>]) -> Result<()> {
+    async fn create_parents(
+        &self,
+        key: &Item,
+        conds: &Conditions,
+        parents: &[Vec<Path>],
+        missing: &[String],
+    ) -> Result<()> {
         for level in parents {
             let mut p = Placeholders::default();
             let actions: Vec<UpdateAction> = level
@@ -621,6 +710,7 @@ impl<M: Record> UpdateBuilder<M> {
                 .collect();
             let expr = update_render(&actions, &mut p)?;
             let condition = conds.render(&mut p)?;
+            let span = crate::capacity::span("UpdateItem", self.handle.table_name(), None);
             let out = self
                 .handle
                 .odm
@@ -633,13 +723,27 @@ impl<M: Record> UpdateBuilder<M> {
                 .set_expression_attribute_names(p.names())
                 .set_expression_attribute_values(p.values())
                 .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+                .set_return_consumed_capacity(crate::capacity::wanted(&self.handle.odm))
                 .send()
+                .instrument(span.clone())
                 .await;
-            if let Err(e) = out {
-                if let Some(UpdateItemError::ConditionalCheckFailedException(c)) = e.as_service_error() {
-                    return Err(condition_failed(c.item.clone()));
+            match out {
+                Ok(out) => {
+                    let consumed: Vec<_> = out.consumed_capacity.iter().cloned().collect();
+                    crate::capacity::observe(&span, 1, &consumed, false);
                 }
-                return Err(sdk(e));
+                Err(e) => {
+                    if let Some(UpdateItemError::ConditionalCheckFailedException(c)) = e.as_service_error() {
+                        let table = self.handle.table_name();
+                        return Err(incomplete_or_failed(
+                            table,
+                            key.clone(),
+                            c.item.clone(),
+                            missing.to_vec(),
+                        ));
+                    }
+                    return Err(sdk(e));
+                }
             }
         }
         Ok(())
@@ -669,8 +773,36 @@ impl<M: Record> UpdateBuilder<M> {
         }
     }
 
+    /// Sends; returns what [`send`](Self::send) returns with the capacity
+    /// the call consumed (parent-creating updates included).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> ddb_odm::Result<()> {
+    /// # use ddb_odm::Model;
+    /// # use ddb_odm::testing::doc::{order, Order};
+    /// # let (_emu, odm, orders) = ddb_odm::testing::doc::seeded().await?;
+    /// let f = Order::fields();
+    /// let out = orders.update(("c1".to_string(), 1)).add(&f.total, 1.0).send_metered().await?;
+    /// assert_eq!((out.value.unwrap().total, out.capacity.write_units), (11.0, 2.0)); // the by_status entry changes too
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_metered(self) -> Result<crate::capacity::Metered<Option<M>>> {
+        crate::capacity::metered(self.send()).await
+    }
+
     pub(crate) fn handle(&self) -> &ModelHandle<M> {
         &self.handle
+    }
+}
+
+/// A failed condition of an update that was made to require an existing
+/// item: with no item returned, the item was absent (the update would
+/// have created it incomplete).
+fn incomplete_or_failed(table: &str, key: Item, item: Option<Item>, missing: Vec<String>) -> Error {
+    match item.filter(|i| !i.is_empty()) {
+        None if !missing.is_empty() => Error::IncompleteUpsert { table: table.to_string(), missing },
+        item => condition_failed(table, Some(key), item),
     }
 }
 

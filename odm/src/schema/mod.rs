@@ -28,6 +28,7 @@
 mod attribute;
 mod index;
 pub mod pipeline;
+mod validator_output;
 
 pub use attribute::{
     AttrType, AttributeDef, Combine, DefaultValue, TaggedVariant, Template, TransformFn, Validator,
@@ -35,6 +36,7 @@ pub use attribute::{
 };
 pub use index::{IndexDef, IndexKind, Projection};
 pub use pipeline::{Direction, ITEM_ACTIONS, Step};
+pub use validator_output::ValidatorOutput;
 
 use crate::error::{Error, Result};
 use crate::item::Item;

@@ -168,35 +168,208 @@ impl<M: Model> Attribute for Ref<M> {
     }
 }
 
-/// Populates a reference field (used by the derive's `populate`).
+/// A value that holds references (`Ref`, and `Option`s, `Vec`s, maps and
+/// documents of them): lists them for one batched load (used by the
+/// derives' `populate`).
 #[doc(hidden)]
 pub trait Populate {
-    /// Loads the referenced item(s).
-    fn populate_field<'a>(&'a mut self, odm: &'a Odm) -> crate::model::BoxFuture<'a, Result<()>>;
+    /// Adds the references this value holds to `out`.
+    fn collect_refs<'r>(&'r mut self, out: &mut Vec<&'r mut dyn RefSlot>);
 }
 
-impl<M: Model> Populate for Ref<M> {
-    fn populate_field<'a>(&'a mut self, odm: &'a Odm) -> crate::model::BoxFuture<'a, Result<()>> {
-        Box::pin(async move { self.populate(odm).await.map(|_| ()) })
+/// One reference being populated, its model erased.
+#[doc(hidden)]
+pub trait RefSlot: Send {
+    /// The table and stored key of the referenced item.
+    fn target(&self, odm: &Odm) -> Result<(String, Item)>;
+    /// Stores the referenced item (as stored; `None`: it does not exist).
+    fn fill(&mut self, odm: &Odm, item: Option<Item>) -> Result<()>;
+}
+
+impl<M: Model> RefSlot for Ref<M>
+where
+    M::Key: Send,
+{
+    fn target(&self, odm: &Odm) -> Result<(String, Item)> {
+        let handle = odm.handle::<M>()?;
+        Ok((handle.table_name().to_string(), handle.key_item(&self.key)?))
+    }
+
+    fn fill(&mut self, odm: &Odm, item: Option<Item>) -> Result<()> {
+        let handle = odm.handle::<M>()?;
+        self.value = match item.filter(|i| handle.schema().owns(i)) {
+            Some(item) => Some(handle.from_stored(item)?),
+            None => None,
+        };
+        Ok(())
     }
 }
 
-impl<T: Populate + Send> Populate for Option<T> {
-    fn populate_field<'a>(&'a mut self, odm: &'a Odm) -> crate::model::BoxFuture<'a, Result<()>> {
-        match self {
-            Some(r) => r.populate_field(odm),
-            None => Box::pin(async { Ok(()) }),
+impl<M: Model> Populate for Ref<M>
+where
+    M::Key: Send,
+{
+    fn collect_refs<'r>(&'r mut self, out: &mut Vec<&'r mut dyn RefSlot>) {
+        out.push(self);
+    }
+}
+
+impl<T: Populate> Populate for Option<T> {
+    fn collect_refs<'r>(&'r mut self, out: &mut Vec<&'r mut dyn RefSlot>) {
+        if let Some(v) = self {
+            v.collect_refs(out);
         }
     }
 }
 
-impl<T: Populate + Send> Populate for Vec<T> {
-    fn populate_field<'a>(&'a mut self, odm: &'a Odm) -> crate::model::BoxFuture<'a, Result<()>> {
-        Box::pin(async move {
-            for r in self.iter_mut() {
-                r.populate_field(odm).await?;
-            }
-            Ok(())
-        })
+impl<T: Populate> Populate for Vec<T> {
+    fn collect_refs<'r>(&'r mut self, out: &mut Vec<&'r mut dyn RefSlot>) {
+        for v in self.iter_mut() {
+            v.collect_refs(out);
+        }
     }
+}
+
+impl<T: Populate, S> Populate for std::collections::HashMap<String, T, S> {
+    fn collect_refs<'r>(&'r mut self, out: &mut Vec<&'r mut dyn RefSlot>) {
+        for v in self.values_mut() {
+            v.collect_refs(out);
+        }
+    }
+}
+
+impl<T: Populate> Populate for std::collections::BTreeMap<String, T> {
+    fn collect_refs<'r>(&'r mut self, out: &mut Vec<&'r mut dyn RefSlot>) {
+        for v in self.values_mut() {
+            v.collect_refs(out);
+        }
+    }
+}
+
+/// Lets the derives visit every field for references without knowing
+/// its type: a field whose type implements [`Populate`] is visited
+/// ([`ViaPopulate`], picked first), any other is skipped ([`ViaNothing`],
+/// found by auto-ref). `(Probe(&mut self.field)).collect_refs(out)`.
+#[doc(hidden)]
+pub struct Probe<'r, T>(pub &'r mut T);
+
+/// See [`Probe`].
+#[doc(hidden)]
+pub trait ViaPopulate<'r> {
+    /// Visits the field.
+    fn collect_refs(self, out: &mut Vec<&'r mut dyn RefSlot>);
+}
+
+impl<'r, T: Populate> ViaPopulate<'r> for Probe<'r, T> {
+    fn collect_refs(self, out: &mut Vec<&'r mut dyn RefSlot>) {
+        self.0.collect_refs(out);
+    }
+}
+
+/// See [`Probe`].
+#[doc(hidden)]
+pub trait ViaNothing<'r> {
+    /// Skips the field.
+    fn collect_refs(self, out: &mut Vec<&'r mut dyn RefSlot>);
+}
+
+impl<'r, T> ViaNothing<'r> for &Probe<'r, T> {
+    fn collect_refs(self, _out: &mut Vec<&'r mut dyn RefSlot>) {}
+}
+
+/// Loads every reference in `refs` with BatchGetItem: keys de-duplicated,
+/// across tables, 100 a request, unprocessed keys retried with the
+/// [`RetryPolicy`](crate::RetryPolicy); what could not be read is
+/// returned in [`Error::BatchIncomplete`] / [`Error::BatchFailed`].
+pub(crate) async fn load(odm: &Odm, mut refs: Vec<&mut dyn RefSlot>) -> Result<()> {
+    use crate::ops::batch_get::MAX_KEYS_PER_REQUEST;
+    use crate::ops::retry::{Outcome, until_processed};
+    use std::collections::{HashMap, HashSet};
+    if refs.is_empty() {
+        return Ok(());
+    }
+    let targets = refs.iter().map(|r| r.target(odm)).collect::<Result<Vec<(String, Item)>>>()?;
+    let mut unique: Vec<(String, Item)> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut key_names: HashMap<String, Vec<String>> = HashMap::new();
+    for (table, key) in &targets {
+        key_names.entry(table.clone()).or_insert_with(|| key.keys().cloned().collect());
+        if seen.insert((table.clone(), crate::ops::key_fingerprint(key))) {
+            unique.push((table.clone(), key.clone()));
+        }
+    }
+    let client = odm.client().clone();
+    let wanted = crate::capacity::wanted(odm);
+    let mut read: Vec<(String, Item)> = Vec::new();
+    let chunks: Vec<Vec<(String, Item)>> = unique.chunks(MAX_KEYS_PER_REQUEST).map(|c| c.to_vec()).collect();
+    for (ci, chunk) in chunks.iter().enumerate() {
+        let outcome = until_processed(odm.retry_policy(), chunk.clone(), &mut read, |pending| {
+            let (client, wanted) = (client.clone(), wanted.clone());
+            async move { batch_get_once(&client, wanted, pending).await }
+        })
+        .await?;
+        let (rest, source) = match outcome {
+            Outcome::Done => continue,
+            Outcome::GaveUp(rest) => (rest, None),
+            Outcome::Failed(e, rest) => (rest, Some(e)),
+        };
+        let mut unprocessed_keys = rest;
+        unprocessed_keys.extend(chunks[ci + 1..].iter().flatten().cloned());
+        return Err(match source {
+            None => Error::BatchIncomplete { unprocessed_keys, unprocessed_writes: Vec::new(), read },
+            Some(e) => Error::BatchFailed {
+                source: Box::new(e),
+                unprocessed_keys,
+                unprocessed_writes: Vec::new(),
+                read,
+            },
+        });
+    }
+    let mut found: HashMap<(String, String), Item> = HashMap::with_capacity(read.len());
+    for (table, item) in read {
+        let names = key_names.get(&table).map(Vec::as_slice).unwrap_or_default();
+        let key: Item = names.iter().filter_map(|n| item.get(n).map(|v| (n.clone(), v.clone()))).collect();
+        found.insert((table, crate::ops::key_fingerprint(&key)), item);
+    }
+    for (slot, (table, key)) in refs.iter_mut().zip(targets) {
+        let item = found.get(&(table, crate::ops::key_fingerprint(&key))).cloned();
+        slot.fill(odm, item)?;
+    }
+    Ok(())
+}
+
+/// One BatchGetItem of `keys` (across tables): the items read and the
+/// keys left unprocessed.
+async fn batch_get_once(
+    client: &aws_sdk_dynamodb::Client,
+    wanted: Option<aws_sdk_dynamodb::types::ReturnConsumedCapacity>,
+    keys: Vec<(String, Item)>,
+) -> Result<(Vec<(String, Item)>, Vec<(String, Item)>)> {
+    use aws_sdk_dynamodb::types::KeysAndAttributes;
+    use tracing::Instrument;
+    let mut per_table: std::collections::BTreeMap<String, Vec<Item>> = Default::default();
+    for (table, key) in keys {
+        per_table.entry(table).or_default().push(key);
+    }
+    let tables: Vec<&str> = per_table.keys().map(String::as_str).collect();
+    let span = crate::capacity::span("BatchGetItem", &tables.join(","), None);
+    let mut req = client.batch_get_item().set_return_consumed_capacity(wanted);
+    for (table, keys) in &per_table {
+        req = req.request_items(table, KeysAndAttributes::builder().set_keys(Some(keys.clone())).build()?);
+    }
+    let out = req.send().instrument(span.clone()).await.map_err(crate::error::sdk)?;
+    let got: Vec<(String, Item)> = out
+        .responses
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|(table, items)| items.into_iter().map(move |i| (table.clone(), i)))
+        .collect();
+    crate::capacity::observe(&span, got.len(), &out.consumed_capacity.unwrap_or_default(), true);
+    let unprocessed = out
+        .unprocessed_keys
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|(table, ka)| ka.keys.into_iter().map(move |k| (table.clone(), k)))
+        .collect();
+    Ok((got, unprocessed))
 }

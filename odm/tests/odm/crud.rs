@@ -51,7 +51,7 @@ async fn create_get_save_delete() {
     // a stale copy is refused (optimistic locking)
     let err = users.save(&got).await.unwrap_err();
     match err {
-        Error::ConditionFailed { item } => {
+        Error::ConditionFailed { item, .. } => {
             let item = item.expect("the stored item comes back");
             assert_eq!(item.get("version"), Some(&ddb_odm::AttributeValue::N("2".into())));
         }
@@ -277,6 +277,11 @@ async fn limits_are_checked_before_sending() {
     let f = User::fields();
     let values: Vec<String> = (0..1000).map(|i| format!("v{i}")).collect();
     match users.scan().filter(f.email.is_in(values)).send().await {
+        Err(Error::LimitExceeded { limit: Limit::InOperands, actual: 1000, max: 100 }) => {}
+        other => panic!("{other:?}"),
+    }
+    let long = (1..500).fold(f.email.eq("v0"), |c, i| c.or(f.email.eq(format!("v{i}"))));
+    match users.scan().filter(long).send().await {
         Err(Error::LimitExceeded { limit: Limit::ExpressionLength, .. }) => {}
         other => panic!("{other:?}"),
     }

@@ -130,6 +130,6 @@ async fn batch_puts_and_transactions_of_unique_models_are_refused_unless_opted_o
     assert!(matches!(users.batch_put([&u]).await, Err(Error::Request(_))));
     let tx = odm.transact_write().put(users.create(&u)).send().await;
     assert!(matches!(tx, Err(Error::Request(_))), "{tx:?}");
-    users.batch_put([&u]).skip_unique_markers().await.unwrap();
+    users.batch_put([&u]).skip_unique_markers().unchecked_versions().await.unwrap();
     assert_eq!(users.scan().count().await.unwrap(), 1);
 }

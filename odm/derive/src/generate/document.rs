@@ -3,7 +3,7 @@
 //! decoding from an item, and the `Attribute` and `Document` impls (a
 //! model can be nested in another item as a map).
 
-use super::{decode_expr, encode_expr, is_ref_type, lit_value, storage_tokens, value_type};
+use super::{decode_expr, encode_expr, lit_value, storage_tokens, value_type};
 use crate::check::Checked;
 use crate::parse::FieldDesc;
 use proc_macro2::{Span, TokenStream as Tokens};
@@ -21,13 +21,13 @@ struct FieldCode {
     init: Tokens,
     /// Its typed handle: declaration and initialiser.
     handle: Option<(Tokens, Tokens)>,
-    /// Its `populate` statement, if it holds references.
+    /// Its statement of `__odm_refs` (every field but the catch-all: the
+    /// field's type decides whether it holds references).
     populate: Option<Tokens>,
 }
 
-/// The code shared by models and documents, and the `populate` statements
-/// (used by the model part).
-pub fn generate(m: &Checked) -> (Tokens, Vec<Tokens>) {
+/// The code shared by models and documents.
+pub fn generate(m: &Checked) -> Tokens {
     let desc = &m.desc;
     let ident = desc.ident;
     let vis = desc.vis;
@@ -40,7 +40,7 @@ pub fn generate(m: &Checked) -> (Tokens, Vec<Tokens>) {
     let inits = code.iter().map(|c| &c.init);
     let field_decls = code.iter().filter_map(|c| c.handle.as_ref().map(|h| &h.0));
     let field_inits = code.iter().filter_map(|c| c.handle.as_ref().map(|h| &h.1));
-    let populate = code.iter().filter_map(|c| c.populate.clone()).collect();
+    let populate = code.iter().filter_map(|c| c.populate.as_ref());
 
     // A document with a catch-all keeps the nested keys it does not declare.
     let attr_type = match m.roles.catch_all {
@@ -91,6 +91,19 @@ pub fn generate(m: &Checked) -> (Tokens, Vec<Tokens>) {
             pub fn __odm_fields_at<M>(base: ::ddb_odm::expr::Path) -> #fields_ident<M> {
                 #fields_ident { #(#field_inits,)* __model: ::std::marker::PhantomData }
             }
+            #[doc(hidden)]
+            #[allow(unused_variables)]
+            pub fn __odm_refs<'r>(&'r mut self, out: &mut ::std::vec::Vec<&'r mut dyn ::ddb_odm::__private::RefSlot>) {
+                #[allow(unused_imports)]
+                use ::ddb_odm::__private::{ViaNothing as _, ViaPopulate as _};
+                #(#populate)*
+            }
+        }
+
+        impl ::ddb_odm::__private::Populate for #ident {
+            fn collect_refs<'r>(&'r mut self, out: &mut ::std::vec::Vec<&'r mut dyn ::ddb_odm::__private::RefSlot>) {
+                self.__odm_refs(out);
+            }
         }
 
         impl ::ddb_odm::Attribute for #ident {
@@ -116,7 +129,7 @@ pub fn generate(m: &Checked) -> (Tokens, Vec<Tokens>) {
             }
         }
     };
-    (tokens, populate)
+    tokens
 }
 
 /// The code of one field.
@@ -198,7 +211,7 @@ fn field(f: &FieldDesc) -> FieldCode {
         def = quote!(#def.constant(#v));
     }
     if let Some(p) = &a.validate {
-        def = quote!(#def.validate(::ddb_odm::__private::validator::<#inner>(#p)));
+        def = quote!(#def.validate(::ddb_odm::__private::validator::<#inner, _>(#p)));
     }
     if let Some(r) = &a.regex {
         def = quote!(#def.regex(#r)?);
@@ -229,7 +242,6 @@ fn field(f: &FieldDesc) -> FieldCode {
             quote!(#[doc = #doc] pub #fid: ::ddb_odm::Field<M, #inner>),
             quote!(#fid: ::ddb_odm::Field::with_encoder(base.key(#stored), #enc_inner)),
         )),
-        populate: is_ref_type(ty)
-            .then(|| quote!(::ddb_odm::__private::Populate::populate_field(&mut self.#fid, odm).await?;)),
+        populate: Some(quote!(::ddb_odm::__private::Probe(&mut self.#fid).collect_refs(out);)),
     }
 }

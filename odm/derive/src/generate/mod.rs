@@ -102,23 +102,6 @@ fn decode_expr(f: &FieldDesc, value: Tokens) -> Tokens {
     }
 }
 
-/// Whether a field holds a `Ref` (directly, or in an `Option`/`Vec`), so
-/// that `populate` visits it.
-fn is_ref_type(ty: &Type) -> bool {
-    let Type::Path(p) = ty else { return false };
-    let Some(seg) = p.path.segments.last() else { return false };
-    if seg.ident == "Ref" {
-        return true;
-    }
-    if (seg.ident == "Option" || seg.ident == "Vec")
-        && let syn::PathArguments::AngleBracketed(args) = &seg.arguments
-        && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
-    {
-        return is_ref_type(inner);
-    }
-    false
-}
-
 /// An index name as part of a function name (`by-status` -> `by_status`).
 fn sanitize(name: &str) -> String {
     name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect()

@@ -11,7 +11,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 
 /// The model part (after `document::generate`'s shared part).
-pub fn generate(m: &Checked, populate: &[Tokens]) -> Tokens {
+pub fn generate(m: &Checked) -> Tokens {
     let ident = m.desc.ident;
     let hash = m.field(m.roles.hash.expect("checked"));
     let range = m.roles.range.map(|i| m.field(i));
@@ -20,11 +20,6 @@ pub fn generate(m: &Checked, populate: &[Tokens]) -> Tokens {
     query_fns.extend(super::projection::scan_index_fns(m));
     let projects = super::projection::projects_impls(m);
     let schema = schema(m, hash, range);
-    let populate_body = if populate.is_empty() {
-        quote!(let _ = odm; ::std::boxed::Box::pin(async { ::std::result::Result::Ok(()) }))
-    } else {
-        quote!(::std::boxed::Box::pin(async move { #(#populate)* ::std::result::Result::Ok(()) }))
-    };
     let fields_ident = format_ident!("{}Fields", ident);
     let from_item_ident = format_ident!("__odm_from_item_{}", ident);
     let span = ident.span();
@@ -63,10 +58,8 @@ pub fn generate(m: &Checked, populate: &[Tokens]) -> Tokens {
             fn fields() -> #fields_ident<#ident> {
                 #ident::__odm_fields_at(::ddb_odm::expr::Path::default())
             }
-            fn populate<'a>(&'a mut self, odm: &'a ::ddb_odm::Odm)
-                -> ::ddb_odm::__private::BoxFuture<'a, ::ddb_odm::Result<()>>
-            {
-                #populate_body
+            fn collect_refs<'r>(&'r mut self, out: &mut ::std::vec::Vec<&'r mut dyn ::ddb_odm::__private::RefSlot>) {
+                self.__odm_refs(out);
             }
         }
 
