@@ -17,6 +17,7 @@ pub mod cors;
 pub(crate) mod decode;
 pub mod edge;
 pub mod encoding;
+pub(crate) mod fast;
 pub mod route;
 pub mod sigv4;
 mod streams;
@@ -287,6 +288,14 @@ fn execute(
     body: &[u8],
     delay: &mut std::time::Duration,
 ) -> Result<Vec<u8>, Error> {
+    // Straight into the typed input when the body is well-formed and valid
+    // (`fast`); otherwise the Value path below, which words every error.
+    if !streams {
+        if let Some((out, latency)) = fast::call(svc, op, body) {
+            *delay = latency;
+            return out;
+        }
+    }
     let json: serde_json::Value =
         serde_json::from_slice(body).map_err(|_| Error::serialization(messages::MALFORMED_JSON))?;
     if !json.is_object() {
