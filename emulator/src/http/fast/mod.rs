@@ -105,17 +105,29 @@ where
 pub(crate) fn parse(op: &str, body: &[u8]) -> Option<Input> {
     // The Value path refuses a body that is not an object; a struct
     // reader would take an array as a tuple.
-    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+    const OPERATIONS: [&str; 10] = [
+        "GetItem",
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "Query",
+        "Scan",
+        "BatchGetItem",
+        "BatchWriteItem",
+        "TransactGetItems",
+        "TransactWriteItems",
+    ];
+    if !OPERATIONS.contains(&op) || body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return None;
     }
     let mut de = serde_json::Deserializer::from_slice(body);
     let input = match op {
-        "GetItem" => get_item(single(&mut de, op)?),
-        "PutItem" => put_item(single(&mut de, op)?),
-        "UpdateItem" => update_item(single(&mut de, op)?),
-        "DeleteItem" => delete_item(single(&mut de, op)?),
-        "Query" => query(single(&mut de, op)?),
-        "Scan" => scan(single(&mut de, op)?),
+        "GetItem" => get_item(single(&mut de, op, body.len())?),
+        "PutItem" => put_item(single(&mut de, op, body.len())?),
+        "UpdateItem" => update_item(single(&mut de, op, body.len())?),
+        "DeleteItem" => delete_item(single(&mut de, op, body.len())?),
+        "Query" => query(single(&mut de, op, body.len())?),
+        "Scan" => scan(single(&mut de, op, body.len())?),
         "BatchGetItem" => batch_get_item(op, batch::read(&mut de).ok()?)?,
         "BatchWriteItem" => batch_write_item(op, batch::read(&mut de).ok()?)?,
         "TransactGetItems" => transact_get_items(op, batch::read(&mut de).ok()?)?,
@@ -195,9 +207,13 @@ fn rules_of(op: &str) -> Option<&'static Rules> {
 }
 
 /// A single-item or read request: read, then the whole model check.
-fn single<'de>(de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>, op: &str) -> Option<Request<'de>> {
+fn single<'de>(
+    de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>,
+    op: &str,
+    body_len: usize,
+) -> Option<Request<'de>> {
     let rules = rules_of(op)?;
-    let r = request::read(de).ok()?;
+    let r = request::read_sized(de, body_len).ok()?;
     (r.check(rules) && r.check_top(op, rules)).then_some(r)
 }
 

@@ -81,6 +81,8 @@ const CHECKS: [Check; 30] = {
 /// One request object's members (absent and `null` alike are `None`).
 #[derive(Default)]
 pub(super) struct Request<'de> {
+    /// Bytes to reserve for ExpressionAttributeNames (see [`NamesSeed`]).
+    pub names_capacity: usize,
     /// Bit i: member `FIELDS[i]` given and not `null`.
     pub present: u32,
     pub table_name: Option<String>,
@@ -295,7 +297,7 @@ impl<'de> Visitor<'de> for &mut Request<'de> {
                 10 => set(&mut self.update, map.next_value()?),
                 11 => set(&mut self.key_condition, map.next_value()?),
                 12 => set(&mut self.filter, map.next_value()?),
-                13 => set(&mut self.names, map.next_value_seed(Optional(NamesSeed))?),
+                13 => set(&mut self.names, map.next_value_seed(Optional(NamesSeed { capacity: self.names_capacity }))?),
                 14 => set(&mut self.values, map.next_value_seed(OptionalItem)?),
                 15 => set(&mut self.exclusive_start_key, map.next_value_seed(OptionalItem)?),
                 16 => set(&mut self.index_name, map.next_value()?),
@@ -305,7 +307,11 @@ impl<'de> Visitor<'de> for &mut Request<'de> {
                 20 => set(&mut self.segment, map.next_value()?),
                 21 => set(&mut self.total_segments, map.next_value()?),
                 22 => set(&mut self.keys, map.next_value_seed(Optional(KeyList))?),
-                _ => !map.next_value::<serde_json::Value>()?.is_null(),
+                // A legacy parameter: the Value path's, so stop reading now.
+                _ => match map.next_value::<serde_json::Value>()?.is_null() {
+                    true => false,
+                    false => return Err(refuse()),
+                },
             };
             if given {
                 self.present |= 1 << i;
@@ -350,7 +356,12 @@ impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for Optional<S> {
 
 /// Reads one request object from `d` into a fresh [`Request`].
 pub(super) fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Request<'de>, D::Error> {
-    let mut r = Request::default();
+    read_sized(d, 0)
+}
+
+/// [`read`], reserving `names_capacity` bytes for ExpressionAttributeNames.
+pub(super) fn read_sized<'de, D: Deserializer<'de>>(d: D, names_capacity: usize) -> Result<Request<'de>, D::Error> {
+    let mut r = Request { names_capacity, ..Request::default() };
     (&mut r).deserialize(d)?;
     Ok(r)
 }

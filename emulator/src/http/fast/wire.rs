@@ -248,14 +248,14 @@ impl<'de> Visitor<'de> for KeyList {
 }
 
 /// ExpressionAttributeNames as read: every entry's name and attribute name
-/// back to back in one buffer (a million names cost their bytes plus 8 per
-/// entry, not a tree of two strings each). [`Names::into_map`] builds the
-/// map the command takes.
+/// in one buffer, each followed by a NUL (a name read borrowed from the
+/// body has no control character: JSON requires those escaped). A million
+/// names cost their bytes, not a tree of two strings each.
+/// [`Names::into_map`] builds the map the command takes.
 #[derive(Debug, Default)]
 pub(super) struct Names {
     text: String,
-    /// Per entry, where its name and its attribute name end in `text`.
-    ends: Vec<(u32, u32)>,
+    entries: usize,
 }
 
 /// Above this many entries, [`Names::into_map`] keeps only the names the
@@ -265,18 +265,13 @@ const COMPACT_ABOVE: usize = 256;
 impl Names {
     /// The entries in request order (a repeated name more than once).
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        let mut start = 0usize;
-        self.ends.iter().map(move |&(k, v)| {
-            let (k, v) = (k as usize, v as usize);
-            let out = (&self.text[start..k], &self.text[k..v]);
-            start = v;
-            out
-        })
+        let mut parts = self.text.split_terminator('\0');
+        std::iter::from_fn(move || Some((parts.next()?, parts.next()?)))
     }
 
     /// Number of entries (a repeated name counted each time).
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.entries
     }
 
     /// The map the Value path would build (the last of repeated names
@@ -347,8 +342,12 @@ fn placeholder_tokens<'a>(expressions: &[Option<&'a str>]) -> std::collections::
 }
 
 /// ExpressionAttributeNames (names borrowed from the body: an escaped
-/// one is the Value path's).
-pub(super) struct NamesSeed;
+/// one is the Value path's). The buffer is reserved at `capacity` bytes
+/// (the body's length bounds it), so it never grows by copying: untouched
+/// reserved pages cost no memory.
+pub(super) struct NamesSeed {
+    pub capacity: usize,
+}
 
 impl<'de> DeserializeSeed<'de> for NamesSeed {
     type Value = Names;
@@ -365,12 +364,20 @@ impl<'de> Visitor<'de> for NamesSeed {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut out = Names::default();
         while let Some(k) = map.next_key::<&str>()? {
+            // A large map: its room at once (one copy of 64 KiB, not a
+            // doubling series of copies all held by the allocator).
+            if out.text.len() > 1 << 16 && out.text.capacity() < self.capacity {
+                out.text.reserve_exact(self.capacity - out.text.len());
+            }
             let v = map.next_value::<&str>()?;
-            out.text.push_str(k);
-            let key_end = u32::try_from(out.text.len()).map_err(|_| refuse::<A::Error>())?;
-            out.text.push_str(v);
-            let value_end = u32::try_from(out.text.len()).map_err(|_| refuse::<A::Error>())?;
-            out.ends.push((key_end, value_end));
+            for part in [k, v] {
+                if part.contains('\0') {
+                    return Err(refuse());
+                }
+                out.text.push_str(part);
+                out.text.push('\0');
+            }
+            out.entries += 1;
         }
         Ok(out)
     }
