@@ -335,7 +335,11 @@ fn table_name_rule_errors(operation: &str, name: &str) -> Vec<String> {
     let value = || format!("'{name}'");
     let mut errors = Vec::new();
     if !Pattern::NameChars.matches(name) {
-        errors.push(messages::constraint_failure(&value(), "TableName", &messages::pattern("[a-zA-Z0-9_.-]+")));
+        errors.push(messages::constraint_failure(
+            &value(),
+            "TableName",
+            &messages::pattern("[a-zA-Z0-9_.-]+"),
+        ));
     }
     if len < 3 {
         errors.push(messages::constraint_failure(&value(), "TableName", &messages::min_length(3)));
@@ -380,6 +384,11 @@ impl Rule {
         self.0.members.iter().find(|m| m.name == name).and_then(|m| shape(m.shape)).map(Rule)
     }
 
+    /// The names of this structure's members.
+    pub(crate) fn member_names(self) -> impl Iterator<Item = &'static str> {
+        self.0.members.iter().map(|m| m.name)
+    }
+
     /// The members this structure requires.
     pub(crate) fn required(self) -> impl Iterator<Item = &'static str> {
         self.0.members.iter().filter(|m| m.required).map(|m| m.name)
@@ -417,21 +426,24 @@ impl Rule {
             Kind::Long => true,
             _ => false,
         };
-        in_type && !self.0.min.is_some_and(|m| n < m) && !self.0.max.is_some_and(|m| n > m)
+        in_type && self.0.min.is_none_or(|m| n >= m) && self.0.max.is_none_or(|m| n <= m)
     }
 
     /// A list's or map's number of elements.
     pub(crate) fn count_ok(self, n: usize) -> bool {
         let n = i64::try_from(n).unwrap_or(i64::MAX);
         matches!(self.0.kind, Kind::List | Kind::Map)
-            && !self.0.min.is_some_and(|m| n < m)
-            && !self.0.max.is_some_and(|m| n > m)
+            && self.0.min.is_none_or(|m| n >= m)
+            && self.0.max.is_none_or(|m| n <= m)
     }
 
     /// Whether the shape has no constraint at all (so any value of its
     /// JSON type passes).
     fn unconstrained(self) -> bool {
-        self.0.min.is_none() && self.0.max.is_none() && self.0.pattern.is_none() && self.0.enum_values.is_empty()
+        self.0.min.is_none()
+            && self.0.max.is_none()
+            && self.0.pattern.is_none()
+            && self.0.enum_values.is_empty()
     }
 }
 

@@ -8,7 +8,7 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use std::fmt;
 use std::marker::PhantomData;
 
-const OUTER: &[&str] = &[
+pub(super) const OUTER: &[&str] = &[
     "RequestItems",
     "TransactItems",
     "ReturnConsumedCapacity",
@@ -161,7 +161,10 @@ pub(super) struct Action<'de> {
     pub body: Request<'de>,
 }
 
-fn read_action<'de, D: Deserializer<'de>>(d: D, names: &'static [&'static str]) -> Result<Action<'de>, D::Error> {
+fn read_action<'de, D: Deserializer<'de>>(
+    d: D,
+    names: &'static [&'static str],
+) -> Result<Action<'de>, D::Error> {
     struct V(&'static [&'static str]);
     impl<'de> Visitor<'de> for V {
         type Value = Action<'de>;

@@ -183,7 +183,12 @@ fn shapes() -> Option<&'static Shapes> {
                 put_request: Rules::new(write_request.member("PutRequest")?),
                 delete_request: Rules::new(write_request.member("DeleteRequest")?),
                 get: Rules::new(transact_get_items.member("TransactItems")?.element()?.member("Get")?),
-                transact_write: [action("Put")?, action("Update")?, action("Delete")?, action("ConditionCheck")?],
+                transact_write: [
+                    action("Put")?,
+                    action("Update")?,
+                    action("Delete")?,
+                    action("ConditionCheck")?,
+                ],
                 batch_get_item,
                 batch_write_item,
                 transact_get_items,
@@ -311,7 +316,8 @@ fn outer_ok<T>(rule: Rule, o: &Outer<T>, collection: &str) -> bool {
         let key = rule.member("RequestItems").and_then(Rule::key);
         t.iter().all(|(name, _)| key.is_some_and(|k| k.string_ok(name)))
     });
-    rule.required().all(|m| m == collection)
+    rule.member_names().all(|m| batch::OUTER.contains(&m))
+        && rule.required().all(|m| m == collection)
         && count.is_some_and(|n| rule.member(collection).is_some_and(|r| r.count_ok(n)))
         && tables_ok
         && text("ReturnConsumedCapacity", &o.return_consumed_capacity)
@@ -344,7 +350,8 @@ fn batch_get_item(op: &str, mut o: Outer<Request<'_>>) -> Option<Input> {
         }
         let keys = spec.keys.take().unwrap_or_default();
         let consistent_read = spec.consistent_read;
-        request_items.push((table, KeysAndAttributes { keys, consistent_read, expressions: spec.params(false) }));
+        request_items
+            .push((table, KeysAndAttributes { keys, consistent_read, expressions: spec.params(false) }));
     }
     Some(Input::BatchGetItem(BatchGetItem { request_items, return_consumed_capacity: capacity(&o) }))
 }
@@ -386,9 +393,16 @@ fn transact_get_items(op: &str, mut o: Outer<TransactGet<'_>>) -> Option<Input> 
         if !a.body.check(&s.get) {
             return None;
         }
-        gets.push(Get { table_name: a.body.table(), key: a.body.key.take()?, expressions: a.body.params(false) });
+        gets.push(Get {
+            table_name: a.body.table(),
+            key: a.body.key.take()?,
+            expressions: a.body.params(false),
+        });
     }
-    Some(Input::TransactGetItems(TransactGetItems { transact_items: gets, return_consumed_capacity: capacity(&o) }))
+    Some(Input::TransactGetItems(TransactGetItems {
+        transact_items: gets,
+        return_consumed_capacity: capacity(&o),
+    }))
 }
 
 fn transact_write_items(op: &str, mut o: Outer<TransactWrite<'_>>) -> Option<Input> {

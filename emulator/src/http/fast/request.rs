@@ -173,7 +173,7 @@ impl<'de> Request<'de> {
         if self.present >> FIRST_LEGACY != 0 {
             return false;
         }
-        if rules.required & !self.present != 0 || rules.unknown_required {
+        if rules.required & !self.present != 0 || rules.unreadable {
             return false;
         }
         (0..FIELDS.len()).filter(|&i| self.has(i)).all(|i| match rules.members[i] {
@@ -237,8 +237,9 @@ pub(super) struct Rules {
     shape: Rule,
     members: [Option<Rule>; 30],
     required: u32,
-    /// A required member the reader has no slot for: never on the fast path.
-    unknown_required: bool,
+    /// A member of the shape the reader has no slot for (a model newer
+    /// than this reader): such objects never take the fast path.
+    unreadable: bool,
 }
 
 impl Rules {
@@ -248,14 +249,13 @@ impl Rules {
             members[i] = shape.member(name);
         }
         let mut required = 0;
-        let mut unknown_required = false;
         for name in shape.required() {
-            match FIELDS.iter().position(|f| *f == name) {
-                Some(i) => required |= 1 << i,
-                None => unknown_required = true,
+            if let Some(i) = FIELDS.iter().position(|f| *f == name) {
+                required |= 1 << i;
             }
         }
-        Rules { shape, members, required, unknown_required }
+        let unreadable = shape.member_names().any(|name| !FIELDS.contains(&name));
+        Rules { shape, members, required, unreadable }
     }
 }
 
@@ -297,7 +297,10 @@ impl<'de> Visitor<'de> for &mut Request<'de> {
                 10 => set(&mut self.update, map.next_value()?),
                 11 => set(&mut self.key_condition, map.next_value()?),
                 12 => set(&mut self.filter, map.next_value()?),
-                13 => set(&mut self.names, map.next_value_seed(Optional(NamesSeed { capacity: self.names_capacity }))?),
+                13 => set(
+                    &mut self.names,
+                    map.next_value_seed(Optional(NamesSeed { capacity: self.names_capacity }))?,
+                ),
                 14 => set(&mut self.values, map.next_value_seed(OptionalItem)?),
                 15 => set(&mut self.exclusive_start_key, map.next_value_seed(OptionalItem)?),
                 16 => set(&mut self.index_name, map.next_value()?),
@@ -360,7 +363,10 @@ pub(super) fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Request<'de>, D::E
 }
 
 /// [`read`], reserving `names_capacity` bytes for ExpressionAttributeNames.
-pub(super) fn read_sized<'de, D: Deserializer<'de>>(d: D, names_capacity: usize) -> Result<Request<'de>, D::Error> {
+pub(super) fn read_sized<'de, D: Deserializer<'de>>(
+    d: D,
+    names_capacity: usize,
+) -> Result<Request<'de>, D::Error> {
     let mut r = Request { names_capacity, ..Request::default() };
     (&mut r).deserialize(d)?;
     Ok(r)

@@ -10,8 +10,8 @@ use serde_json::{json, Value};
 
 /// The Value path alone: parse, then `Service::call_timed` (validation, decoding, the command).
 fn via_value(svc: &Service, op: &str, body: &[u8]) -> Result<Vec<u8>> {
-    let json: Value =
-        serde_json::from_slice(body).map_err(|_| Error::serialization(crate::error::messages::MALFORMED_JSON))?;
+    let json: Value = serde_json::from_slice(body)
+        .map_err(|_| Error::serialization(crate::error::messages::MALFORMED_JSON))?;
     if !json.is_object() {
         return Err(Error::serialization(crate::error::messages::BODY_NOT_OBJECT));
     }
@@ -64,34 +64,73 @@ fn templates() -> Vec<(&'static str, Value)> {
     let item = json!({"pk": {"S": "p1"}, "sk": {"S": "s9"}, "n": {"N": "1.50"}, "b": {"B": "AAE="},
         "m": {"M": {"x": {"L": [{"NULL": true}, {"BOOL": false}, {"NS": ["1", "2"]}, {"BS": ["AQ=="]}]}}}});
     vec![
-        ("GetItem", json!({"TableName": "tbl", "Key": key, "ConsistentRead": true, "ReturnConsumedCapacity": "TOTAL"})),
-        ("GetItem", json!({"TableName": "tbl", "Key": key, "ProjectionExpression": "#n, tags", "ExpressionAttributeNames": {"#n": "n"}})),
-        ("PutItem", json!({"TableName": "tbl", "Item": item, "ReturnValues": "ALL_OLD", "ReturnItemCollectionMetrics": "SIZE"})),
-        ("PutItem", json!({"TableName": "tbl", "Item": item, "ConditionExpression": "attribute_not_exists(pk) OR n < :v",
-            "ExpressionAttributeValues": {":v": {"N": "3"}}, "ReturnValuesOnConditionCheckFailure": "ALL_OLD"})),
-        ("UpdateItem", json!({"TableName": "tbl", "Key": key, "UpdateExpression": "SET #c = if_not_exists(#c, :z) + :one",
+        (
+            "GetItem",
+            json!({"TableName": "tbl", "Key": key, "ConsistentRead": true, "ReturnConsumedCapacity": "TOTAL"}),
+        ),
+        (
+            "GetItem",
+            json!({"TableName": "tbl", "Key": key, "ProjectionExpression": "#n, tags", "ExpressionAttributeNames": {"#n": "n"}}),
+        ),
+        (
+            "PutItem",
+            json!({"TableName": "tbl", "Item": item, "ReturnValues": "ALL_OLD", "ReturnItemCollectionMetrics": "SIZE"}),
+        ),
+        (
+            "PutItem",
+            json!({"TableName": "tbl", "Item": item, "ConditionExpression": "attribute_not_exists(pk) OR n < :v",
+            "ExpressionAttributeValues": {":v": {"N": "3"}}, "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}),
+        ),
+        (
+            "UpdateItem",
+            json!({"TableName": "tbl", "Key": key, "UpdateExpression": "SET #c = if_not_exists(#c, :z) + :one",
             "ExpressionAttributeNames": {"#c": "c"}, "ExpressionAttributeValues": {":z": {"N": "0"}, ":one": {"N": "1"}},
-            "ReturnValues": "UPDATED_NEW"})),
-        ("DeleteItem", json!({"TableName": "tbl", "Key": {"pk": {"S": "p1"}, "sk": {"S": "s1"}}, "ReturnValues": "ALL_OLD"})),
-        ("Query", json!({"TableName": "tbl", "KeyConditionExpression": "pk = :p AND begins_with(sk, :s)",
+            "ReturnValues": "UPDATED_NEW"}),
+        ),
+        (
+            "DeleteItem",
+            json!({"TableName": "tbl", "Key": {"pk": {"S": "p1"}, "sk": {"S": "s1"}}, "ReturnValues": "ALL_OLD"}),
+        ),
+        (
+            "Query",
+            json!({"TableName": "tbl", "KeyConditionExpression": "pk = :p AND begins_with(sk, :s)",
             "ExpressionAttributeValues": {":p": {"S": "p0"}, ":s": {"S": "s"}}, "Limit": 2, "ScanIndexForward": false,
-            "ReturnConsumedCapacity": "INDEXES"})),
-        ("Query", json!({"TableName": "tbl", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "p1"}},
-            "ExclusiveStartKey": {"pk": {"S": "p1"}, "sk": {"S": "s1"}}, "Select": "COUNT", "FilterExpression": "n > :p"})),
+            "ReturnConsumedCapacity": "INDEXES"}),
+        ),
+        (
+            "Query",
+            json!({"TableName": "tbl", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "p1"}},
+            "ExclusiveStartKey": {"pk": {"S": "p1"}, "sk": {"S": "s1"}}, "Select": "COUNT", "FilterExpression": "n > :p"}),
+        ),
         ("Scan", json!({"TableName": "tbl", "Limit": 3, "Segment": 0, "TotalSegments": 2})),
-        ("Scan", json!({"TableName": "tbl", "FilterExpression": "contains(tags, :a)", "ExpressionAttributeValues": {":a": {"S": "a"}}})),
-        ("BatchGetItem", json!({"RequestItems": {"tbl": {"Keys": [key, {"pk": {"S": "p1"}, "sk": {"S": "s1"}}],
-            "ProjectionExpression": "pk, n", "ConsistentRead": true}}, "ReturnConsumedCapacity": "TOTAL"})),
-        ("BatchWriteItem", json!({"RequestItems": {"tbl": [{"PutRequest": {"Item": item}},
-            {"DeleteRequest": {"Key": {"pk": {"S": "p0"}, "sk": {"S": "s2"}}}}]}, "ReturnItemCollectionMetrics": "SIZE"})),
-        ("TransactGetItems", json!({"TransactItems": [{"Get": {"TableName": "tbl", "Key": key}},
-            {"Get": {"TableName": "tbl", "Key": {"pk": {"S": "p1"}, "sk": {"S": "s1"}}, "ProjectionExpression": "n"}}]})),
-        ("TransactWriteItems", json!({"TransactItems": [
+        (
+            "Scan",
+            json!({"TableName": "tbl", "FilterExpression": "contains(tags, :a)", "ExpressionAttributeValues": {":a": {"S": "a"}}}),
+        ),
+        (
+            "BatchGetItem",
+            json!({"RequestItems": {"tbl": {"Keys": [key, {"pk": {"S": "p1"}, "sk": {"S": "s1"}}],
+            "ProjectionExpression": "pk, n", "ConsistentRead": true}}, "ReturnConsumedCapacity": "TOTAL"}),
+        ),
+        (
+            "BatchWriteItem",
+            json!({"RequestItems": {"tbl": [{"PutRequest": {"Item": item}},
+            {"DeleteRequest": {"Key": {"pk": {"S": "p0"}, "sk": {"S": "s2"}}}}]}, "ReturnItemCollectionMetrics": "SIZE"}),
+        ),
+        (
+            "TransactGetItems",
+            json!({"TransactItems": [{"Get": {"TableName": "tbl", "Key": key}},
+            {"Get": {"TableName": "tbl", "Key": {"pk": {"S": "p1"}, "sk": {"S": "s1"}}, "ProjectionExpression": "n"}}]}),
+        ),
+        (
+            "TransactWriteItems",
+            json!({"TransactItems": [
             {"Put": {"TableName": "tbl", "Item": item}},
             {"Update": {"TableName": "tbl", "Key": key, "UpdateExpression": "SET z = :z", "ExpressionAttributeValues": {":z": {"S": "z"}}}},
             {"ConditionCheck": {"TableName": "tbl", "Key": {"pk": {"S": "p1"}, "sk": {"S": "s3"}}, "ConditionExpression": "attribute_exists(pk)"}},
             {"Delete": {"TableName": "tbl", "Key": {"pk": {"S": "p0"}, "sk": {"S": "s4"}}}}],
-            "ClientRequestToken": "tok", "ReturnConsumedCapacity": "TOTAL"})),
+            "ClientRequestToken": "tok", "ReturnConsumedCapacity": "TOTAL"}),
+        ),
     ]
 }
 
@@ -170,9 +209,27 @@ fn mutate(v: &mut Value, rng: &mut fastrand::Rng) {
         }
         (1, Value::Object(o)) => {
             let names = [
-                "TableName", "Key", "Item", "Limit", "Select", "ReturnValues", "ExpressionAttributeNames",
-                "ExpressionAttributeValues", "ProjectionExpression", "ConditionExpression", "Expected",
-                "AttributesToGet", "IndexName", "Segment", "ConsistentRead", "Unknown", "S", "N", "M", "SS", "Keys",
+                "TableName",
+                "Key",
+                "Item",
+                "Limit",
+                "Select",
+                "ReturnValues",
+                "ExpressionAttributeNames",
+                "ExpressionAttributeValues",
+                "ProjectionExpression",
+                "ConditionExpression",
+                "Expected",
+                "AttributesToGet",
+                "IndexName",
+                "Segment",
+                "ConsistentRead",
+                "Unknown",
+                "S",
+                "N",
+                "M",
+                "SS",
+                "Keys",
             ];
             o.insert(names[rng.usize(..names.len())].to_string(), odd_value(rng));
         }
@@ -186,7 +243,8 @@ fn damage(text: &mut Vec<u8>, rng: &mut fastrand::Rng) {
         0 if !text.is_empty() => text.truncate(rng.usize(..text.len())),
         1 => {
             let pos = text.iter().position(|&b| b == b'{').map_or(0, |p| p + 1);
-            let dup: &[u8] = [&b"\"TableName\":\"tbl\","[..], b"\"Key\":null,", b"\"Limit\":1,"][rng.usize(..3)];
+            let dup: &[u8] =
+                [&b"\"TableName\":\"tbl\","[..], b"\"Key\":null,", b"\"Limit\":1,"][rng.usize(..3)];
             text.splice(pos..pos, dup.iter().copied());
         }
         2 if !text.is_empty() => {
@@ -235,19 +293,28 @@ fn refuses_what_the_value_path_refuses() {
     let cases: &[(&str, &str)] = &[
         ("GetItem", r#"["tbl"]"#),
         ("GetItem", r#"{"TableName": "tbl", "Key": {"pk": {"S": "p0"}, "sk": {"S": "s0"}}} x"#),
-        ("GetItem", r#"{"TableName": "tbl", "TableName": "u", "Key": {"pk": {"S": "p0"}, "sk": {"S": "s0"}}}"#),
+        (
+            "GetItem",
+            r#"{"TableName": "tbl", "TableName": "u", "Key": {"pk": {"S": "p0"}, "sk": {"S": "s0"}}}"#,
+        ),
         ("GetItem", r#"{"TableName": "ab", "Key": {"pk": {"S": "p0"}, "sk": {"S": "s0"}}}"#),
         ("GetItem", r#"{"TableName": "tbl"}"#),
         ("GetItem", r#"{"TableName": "tbl", "Key": {"pk": {"S": "p0", "N": null}, "sk": {"S": "s0"}}}"#),
         ("GetItem", r#"{"TableName": "tbl", "Key": {"pk": {"S": "p0"}, "pk": {"S": "s0"}}}"#),
-        ("GetItem", r##"{"TableName": "tbl", "Key": {"pk": {"S": "p0"}}, "ExpressionAttributeNames": {"#a": "a"}}"##),
+        (
+            "GetItem",
+            r##"{"TableName": "tbl", "Key": {"pk": {"S": "p0"}}, "ExpressionAttributeNames": {"#a": "a"}}"##,
+        ),
         ("GetItem", r#"{"TableName": "tbl", "Key": {"pk": {"S": "p0"}}, "AttributesToGet": ["a"]}"#),
         ("Query", r#"{"TableName": "tbl", "Limit": 0}"#),
         ("Query", r#"{"TableName": "tbl", "Limit": 1.5}"#),
         ("Query", r#"{"TableName": "tbl", "Select": "SOME"}"#),
         ("PutItem", r#"{"TableName": "tbl", "Item": {"a": {"SS": []}}}"#),
         ("BatchWriteItem", r#"{"RequestItems": {"tbl": null}}"#),
-        ("TransactWriteItems", r#"{"TransactItems": [{"Put": {"TableName": "tbl", "Item": {}}, "Other": 1}]}"#),
+        (
+            "TransactWriteItems",
+            r#"{"TransactItems": [{"Put": {"TableName": "tbl", "Item": {}}, "Other": 1}]}"#,
+        ),
     ];
     for (op, body) in cases {
         assert!(parse(op, body.as_bytes()).is_none(), "{op} {body}");
@@ -292,7 +359,8 @@ proptest! {
 fn large_names_maps_answer_alike() {
     let (a, b) = (service(), service());
     let key = json!({"pk": {"S": "p0"}, "sk": {"S": "s0"}});
-    let extras: [&[(&str, &str)]; 4] = [&[], &[("#bad-key", "n")], &[("#e", "")], &[("#zz", "n"), ("#n1", "tags")]];
+    let extras: [&[(&str, &str)]; 4] =
+        [&[], &[("#bad-key", "n")], &[("#e", "")], &[("#zz", "n"), ("#n1", "tags")]];
     for (i, extra) in extras.iter().enumerate() {
         let mut names = serde_json::Map::new();
         for n in 0..3000 {

@@ -294,7 +294,9 @@ impl Names {
         // The map's own checks (`#name` keys, non-empty attribute names)
         // must see every entry: a map failing them is kept whole.
         let valid = |k: &str| {
-            k.len() >= 2 && k.starts_with('#') && k.bytes().skip(1).all(|c| c.is_ascii_alphanumeric() || c == b'_')
+            k.len() >= 2
+                && k.starts_with('#')
+                && k.bytes().skip(1).all(|c| c.is_ascii_alphanumeric() || c == b'_')
         };
         if !self.iter().all(|(k, v)| valid(k) && !v.is_empty()) {
             return self.into_map(false, expressions);
