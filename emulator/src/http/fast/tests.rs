@@ -389,3 +389,33 @@ fn random_requests_are_often_taken() {
     let n = taken.count();
     assert!((300..1900).contains(&n), "{n} of 2000 taken");
 }
+
+/// The million-names request of issue 18, scaled down: the map the command
+/// gets holds the referenced names and at most `MAX_LISTED_BYTES + 1`
+/// others, whatever the request's size.
+#[test]
+fn a_huge_names_map_reaches_the_command_bounded() {
+    let mut names = serde_json::Map::new();
+    for n in 0..50_000 {
+        names.insert(format!("#n{n}"), json!("a"));
+    }
+    let body = json!({"TableName": "tbl", "Key": {"pk": {"S": "a"}}, "ProjectionExpression": "#n0, #n49999", "ExpressionAttributeNames": names});
+    let Some(Input::GetItem(get)) = parse("GetItem", &serde_json::to_vec(&body).unwrap()) else {
+        panic!("not on the fast path")
+    };
+    let kept = get.expressions.names.unwrap();
+    assert!(kept.contains_key("#n0") && kept.contains_key("#n49999"));
+    assert_eq!(kept.len(), 2 + crate::error::messages::MAX_LISTED_BYTES + 1);
+}
+
+/// Escaped strings (as `json.dumps` sends non-ASCII text) in values and
+/// in ExpressionAttributeNames stay on the fast path.
+#[test]
+fn escaped_strings_take_the_fast_path() {
+    let text = br##"{"TableName":"tbl","Key":{"pk":{"S":"p\u0030"},"sk":{"S":"s\"0"}},"ProjectionExpression":"#n","ExpressionAttributeNames":{"#n":"\u00e9\n"}}"##;
+    let fast = parse("GetItem", text).expect("on the fast path");
+    assert_eq!(fast, value_input("GetItem", text).unwrap());
+    // A NUL in a name would break the buffer's separators: the Value path's.
+    let nul = br##"{"TableName":"tbl","Key":{"pk":{"S":"p0"}},"ProjectionExpression":"#n","ExpressionAttributeNames":{"#n":"a\u0000"}}"##;
+    assert!(parse("GetItem", nul).is_none());
+}

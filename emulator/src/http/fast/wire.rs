@@ -248,8 +248,8 @@ impl<'de> Visitor<'de> for KeyList {
 }
 
 /// ExpressionAttributeNames as read: every entry's name and attribute name
-/// in one buffer, each followed by a NUL (a name read borrowed from the
-/// body has no control character: JSON requires those escaped). A million
+/// in one buffer, each followed by a NUL (a string holding a NUL is left
+/// to the Value path). A million
 /// names cost their bytes, not a tree of two strings each.
 /// [`Names::into_map`] builds the map the command takes.
 #[derive(Debug, Default)]
@@ -343,10 +343,9 @@ fn placeholder_tokens<'a>(expressions: &[Option<&'a str>]) -> std::collections::
     out
 }
 
-/// ExpressionAttributeNames (names borrowed from the body: an escaped
-/// one is the Value path's). The buffer is reserved at `capacity` bytes
-/// (the body's length bounds it), so it never grows by copying: untouched
-/// reserved pages cost no memory.
+/// ExpressionAttributeNames, appended to one buffer as read. The buffer is
+/// reserved at `capacity` bytes once it is large (the body's length bounds
+/// it), so it never grows by copying: untouched reserved pages cost no memory.
 pub(super) struct NamesSeed {
     pub capacity: usize,
 }
@@ -365,22 +364,41 @@ impl<'de> Visitor<'de> for NamesSeed {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut out = Names::default();
-        while let Some(k) = map.next_key::<&str>()? {
+        while map.next_key_seed(Append(&mut out.text))?.is_some() {
             // A large map: its room at once (one copy of 64 KiB, not a
             // doubling series of copies all held by the allocator).
             if out.text.len() > 1 << 16 && out.text.capacity() < self.capacity {
                 out.text.reserve_exact(self.capacity - out.text.len());
             }
-            let v = map.next_value::<&str>()?;
-            for part in [k, v] {
-                if part.contains('\0') {
-                    return Err(refuse());
-                }
-                out.text.push_str(part);
-                out.text.push('\0');
-            }
+            map.next_value_seed(Append(&mut out.text))?;
             out.entries += 1;
         }
         Ok(out)
+    }
+}
+
+/// A string appended to a [`Names`] buffer with its NUL terminator (one
+/// holding a NUL itself, only possible escaped, is the Value path's).
+struct Append<'a>(&'a mut String);
+
+impl<'de> DeserializeSeed<'de> for Append<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Append<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        if v.contains('\0') {
+            return Err(refuse());
+        }
+        self.0.push_str(v);
+        self.0.push('\0');
+        Ok(())
     }
 }
