@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! cargo build --release -p ddb-emulator --example edge_bench
-//! for mode in get-plain get-signed put-plain put-signed; do
+//! for mode in get-plain get-signed put-plain put-signed query-plain; do
 //!   for n in 1000 11000; do
 //!     valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.$mode.$n \
 //!       target/release/examples/edge_bench $mode $n 2>&1 | grep 'Collected'
@@ -52,7 +52,35 @@ fn main() {
     let put_body = serde_json::json!({"TableName": "bench", "Item": item}).to_string();
     let get_body = serde_json::json!({"TableName": "bench", "Key": {"pk": {"S": "user#000042"}}}).to_string();
     svc.call("PutItem", &serde_json::from_str(&put_body).unwrap()).unwrap();
-    let (target, body) = if put { ("PutItem", put_body) } else { ("GetItem", get_body) };
+    // `query-plain`: a Query returning 20 items of about 200 bytes (the
+    // bench tool's Query phase) from a table with a sort key.
+    let query = mode.starts_with("query");
+    if query {
+        svc.call(
+            "CreateTable",
+            &serde_json::json!({
+                "TableName": "qtable", "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            }),
+        )
+        .unwrap();
+        for i in 0..40 {
+            let item = serde_json::json!({"pk": {"S": "p0001"}, "sk": {"S": format!("s{i:07}")}, "c": {"N": "0"},
+                "n": {"N": (i * 7919 % 1000).to_string()}, "ok": {"BOOL": true}, "data": {"S": "x".repeat(150)}});
+            svc.call("PutItem", &serde_json::json!({"TableName": "qtable", "Item": item})).unwrap();
+        }
+    }
+    let query_body = serde_json::json!({"TableName": "qtable", "KeyConditionExpression": "pk = :p AND begins_with(sk, :s)",
+        "ExpressionAttributeValues": {":p": {"S": "p0001"}, ":s": {"S": "s"}}, "Limit": 20})
+    .to_string();
+    let (target, body) = if put {
+        ("PutItem", put_body)
+    } else if query {
+        ("Query", query_body)
+    } else {
+        ("GetItem", get_body)
+    };
     let amz_date = sigv4::format_amz_date(
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64,
     );

@@ -527,3 +527,23 @@ fn execute_transaction(body: &Value) -> Result<ExecuteTransaction> {
         return_consumed_capacity: capacity(body),
     })
 }
+
+/// The typed input the Value path builds for one of the fast path's
+/// operations (tests compare it with `http::fast`'s).
+#[cfg(test)]
+pub(crate) fn typed(op: &str, body: &Value) -> Result<super::fast::Input> {
+    use super::fast::Input;
+    Ok(match op {
+        "GetItem" => Input::GetItem(get_item(body)?),
+        "PutItem" => Input::PutItem(put_item(body)?),
+        "UpdateItem" => Input::UpdateItem(update_item(body)?),
+        "DeleteItem" => Input::DeleteItem(delete_item(body)?),
+        "Query" => Input::Query(query(body)?),
+        "Scan" => Input::Scan(scan(body)?),
+        "BatchGetItem" => Input::BatchGetItem(batch_get_item(body)?),
+        "BatchWriteItem" => Input::BatchWriteItem(batch_write_item(body)?),
+        "TransactGetItems" => Input::TransactGetItems(transact_get_items(body)?),
+        "TransactWriteItems" => Input::TransactWriteItems(transact_write_items(body)?),
+        _ => return Err(Error::new(crate::error::ErrorKind::UnknownOperation, "")),
+    })
+}

@@ -17,6 +17,7 @@ pub mod cors;
 pub(crate) mod decode;
 pub mod edge;
 pub mod encoding;
+pub(crate) mod fast;
 mod metered;
 pub mod route;
 pub mod seed;
@@ -288,6 +289,20 @@ fn execute(
     body: &[u8],
     delay: &mut std::time::Duration,
 ) -> Result<Vec<u8>, Error> {
+    // Straight into the typed input when the body is well-formed and valid
+    // (`fast`); otherwise the Value path below, which words every error.
+    // Only in a scope that exists: the first write to a new scope, and a
+    // read of one that does not exist, take the Value path, which creates
+    // (or reads as empty) the scope after the body has parsed.
+    if !streams {
+        let (region, key) = scope_named(svc, context);
+        if let Some(scoped) = svc.existing_scope(region, key) {
+            if let Some((out, latency)) = fast::call(&scoped, op, body) {
+                *delay = latency;
+                return out;
+            }
+        }
+    }
     let json: serde_json::Value =
         serde_json::from_slice(body).map_err(|_| Error::serialization(messages::MALFORMED_JSON))?;
     if !json.is_object() {

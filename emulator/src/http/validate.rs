@@ -312,7 +312,14 @@ fn maps_without_expressions(input: &Shape, object: &JsonMap<String, Value>) -> R
 /// ARN must be a valid name. Reported at `tableName`, pattern before
 /// length, as for the `TableName` shape.
 fn table_name_errors(operation: &str, object: &JsonMap<String, Value>) -> Vec<String> {
-    let Some(Value::String(name)) = object.get("TableName") else { return Vec::new() };
+    match object.get("TableName") {
+        Some(Value::String(name)) => table_name_rule_errors(operation, name),
+        _ => Vec::new(),
+    }
+}
+
+/// [`table_name_errors`] for a `TableName` member holding `name`.
+fn table_name_rule_errors(operation: &str, name: &str) -> Vec<String> {
     // The backup operations take any table ARN shape (1 to 1024 characters):
     // a short or odd name there is just a table that does not exist
     // (TableNotFoundException), so the name rules are not theirs.
@@ -325,15 +332,19 @@ fn table_name_errors(operation: &str, object: &JsonMap<String, Value>) -> Vec<St
     if len == 0 || len > 1024 || name.starts_with("arn:") || !is_known_operation(operation) {
         return Vec::new(); // the model's own constraint reports these
     }
-    let value = format!("'{name}'");
+    let value = || format!("'{name}'");
     let mut errors = Vec::new();
     if !Pattern::NameChars.matches(name) {
-        errors.push(messages::constraint_failure(&value, "TableName", &messages::pattern("[a-zA-Z0-9_.-]+")));
+        errors.push(messages::constraint_failure(
+            &value(),
+            "TableName",
+            &messages::pattern("[a-zA-Z0-9_.-]+"),
+        ));
     }
     if len < 3 {
-        errors.push(messages::constraint_failure(&value, "TableName", &messages::min_length(3)));
+        errors.push(messages::constraint_failure(&value(), "TableName", &messages::min_length(3)));
     } else if len > 255 {
-        errors.push(messages::constraint_failure(&value, "TableName", &messages::max_length(255)));
+        errors.push(messages::constraint_failure(&value(), "TableName", &messages::max_length(255)));
     }
     errors
 }
@@ -346,6 +357,144 @@ pub fn integer_value(v: &Value) -> Option<i64> {
     match v {
         Value::Number(n) => integral(n),
         _ => None,
+    }
+}
+
+// ---- The same model, for typed inputs (`http::fast`) -----------------------------
+
+/// One shape of the model, to check a member of a typed input against.
+///
+/// The fast path (`http::fast`) parses a body straight into the typed
+/// input and then asks these predicates whether the Value-based validation
+/// above would pass; on any "no" it hands the body to that validation, which
+/// reports the failures in the service's order and words. So these only
+/// answer yes or no, and may say no when unsure (never yes when
+/// [`validate_input`] would fail).
+#[derive(Clone, Copy)]
+pub(crate) struct Rule(&'static Shape);
+
+impl Rule {
+    /// The input structure of `operation`.
+    pub(crate) fn input(operation: &str) -> Option<Rule> {
+        input_shape(operation).map(Rule)
+    }
+
+    /// Member `name` of this structure.
+    pub(crate) fn member(self, name: &str) -> Option<Rule> {
+        self.0.members.iter().find(|m| m.name == name).and_then(|m| shape(m.shape)).map(Rule)
+    }
+
+    /// The names of this structure's members.
+    pub(crate) fn member_names(self) -> impl Iterator<Item = &'static str> {
+        self.0.members.iter().map(|m| m.name)
+    }
+
+    /// The members this structure requires.
+    pub(crate) fn required(self) -> impl Iterator<Item = &'static str> {
+        self.0.members.iter().filter(|m| m.required).map(|m| m.name)
+    }
+
+    /// The element shape of a list.
+    pub(crate) fn element(self) -> Option<Rule> {
+        (self.0.kind == Kind::List).then(|| shape(self.0.member)).flatten().map(Rule)
+    }
+
+    /// The key shape of a map.
+    pub(crate) fn key(self) -> Option<Rule> {
+        (self.0.kind == Kind::Map).then(|| shape(self.0.key)).flatten().map(Rule)
+    }
+
+    /// The value shape of a map.
+    pub(crate) fn value(self) -> Option<Rule> {
+        (self.0.kind == Kind::Map).then(|| shape(self.0.value)).flatten().map(Rule)
+    }
+
+    /// A string member's enum, pattern and length.
+    pub(crate) fn string_ok(self, s: &str) -> bool {
+        self.0.kind == Kind::String && string_violations(s, self.0) == 0
+    }
+
+    /// A boolean member.
+    pub(crate) fn is_boolean(self) -> bool {
+        self.0.kind == Kind::Boolean
+    }
+
+    /// An integer member: the Java type's range and the model's bounds.
+    pub(crate) fn integer_ok(self, n: i64) -> bool {
+        let in_type = match self.0.kind {
+            Kind::Integer => i32::try_from(n).is_ok(),
+            Kind::Long => true,
+            _ => false,
+        };
+        in_type && self.0.min.is_none_or(|m| n >= m) && self.0.max.is_none_or(|m| n <= m)
+    }
+
+    /// A list's or map's number of elements.
+    pub(crate) fn count_ok(self, n: usize) -> bool {
+        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        matches!(self.0.kind, Kind::List | Kind::Map)
+            && self.0.min.is_none_or(|m| n >= m)
+            && self.0.max.is_none_or(|m| n <= m)
+    }
+
+    /// Whether the shape has no constraint at all (so any value of its
+    /// JSON type passes).
+    fn unconstrained(self) -> bool {
+        self.0.min.is_none()
+            && self.0.max.is_none()
+            && self.0.pattern.is_none()
+            && self.0.enum_values.is_empty()
+    }
+}
+
+/// Whether [`table_name_errors`] finds nothing in `name`, the `TableName`
+/// of an `operation` request.
+pub(crate) fn table_name_ok(operation: &str, name: &str) -> bool {
+    table_name_rule_errors(operation, name).is_empty()
+}
+
+/// Whether [`maps_without_expressions`] passes for a request of `input`
+/// shape whose members `present` says are there (non-null).
+pub(crate) fn expressions_ok(input: Rule, present: impl Fn(&str) -> bool) -> bool {
+    let supported = || EXPRESSION_MEMBERS.iter().filter(|e| input.0.members.iter().any(|m| m.name == **e));
+    supported().next().is_none()
+        || supported().any(|e| present(e))
+        || (!present("ExpressionAttributeNames") && !present("ExpressionAttributeValues"))
+}
+
+/// Whether an attribute map (a key, an item, ExpressionAttributeValues, an
+/// `M` value) satisfies `rule`, a map of attribute names to
+/// `AttributeValue`s: its size, its names, and every value within.
+pub(crate) fn attribute_map_ok(rule: Rule, map: &crate::value::Map) -> bool {
+    let (Some(key), Some(value)) = (rule.key(), rule.value()) else { return false };
+    rule.count_ok(map.len())
+        && value.0.attribute_value
+        && map.iter().all(|(k, v)| key.string_ok(k) && attribute_value_ok(value, v))
+}
+
+/// [`attribute_map_ok`] for one value: the constraints of the member that
+/// holds it (`S`, `SS`, `M`, ...). Numbers and binaries are held typed (the
+/// wire text is gone), so a constraint on those shapes answers no.
+fn attribute_value_ok(rule: Rule, v: &crate::value::AttributeValue) -> bool {
+    use crate::value::AttributeValue as V;
+    let member = |name: &str| rule.member(name);
+    match v {
+        V::S(s) => member("S").is_some_and(|r| r.string_ok(s)),
+        V::N(_) => member("N").is_some_and(Rule::unconstrained),
+        V::B(_) => member("B").is_some_and(Rule::unconstrained),
+        V::Bool(_) => member("BOOL").is_some_and(Rule::is_boolean),
+        V::Null => member("NULL").is_some_and(Rule::is_boolean),
+        V::M(m) => member("M").is_some_and(|r| attribute_map_ok(r, m)),
+        V::L(l) => member("L").is_some_and(|r| {
+            r.count_ok(l.len()) && r.element().is_some_and(|e| l.iter().all(|x| attribute_value_ok(e, x)))
+        }),
+        V::Ss(set) => member("SS").is_some_and(|r| {
+            r.count_ok(set.len()) && r.element().is_some_and(|e| set.iter().all(|x| e.string_ok(x)))
+        }),
+        V::Ns(set) => member("NS")
+            .is_some_and(|r| r.count_ok(set.len()) && r.element().is_some_and(Rule::unconstrained)),
+        V::Bs(set) => member("BS")
+            .is_some_and(|r| r.count_ok(set.len()) && r.element().is_some_and(Rule::unconstrained)),
     }
 }
 

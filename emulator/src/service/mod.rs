@@ -411,6 +411,15 @@ impl Service {
         self.scope_in(&mut registry, &scope).map(Scoped::Other)
     }
 
+    /// The service of (`region`, `access_key_id`) if that scope exists
+    /// already (the default scope always does); never creates one.
+    pub fn existing_scope(&self, region: &str, access_key_id: Option<&str>) -> Option<Scoped<'_>> {
+        if self.scope.is_some() || (access_key_id.is_none() && region == self.config.region) {
+            return self.scope_of(region, access_key_id).ok();
+        }
+        self.scopes.get(region, access_key_id).map(Scoped::Other)
+    }
+
     /// The service of (`region`, `access_key_id`) for a request that only
     /// reads: the scope's if it exists, else an empty one that is not kept
     /// (a read never creates a scope, nor, in durable mode, its folder).
