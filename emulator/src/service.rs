@@ -153,13 +153,14 @@ impl Service {
     pub fn open(config: Config) -> std::io::Result<Self> {
         let Some(dir) = config.data_dir.clone() else { return Ok(Self::new(config)) };
         let clock = std::sync::Arc::new(crate::clock::Clock::default());
-        let (durable, mut db, recovery) =
-            crate::durable::Durable::open(&dir, config.durability.clone(), clock.clone())?;
+        let ms = |d: std::time::Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
         let settings = crate::store::stream::StreamSettings {
             clock: clock.clone(),
-            transition_ms: 0,
-            rollover_ms: u64::try_from(config.stream_shard_rollover.as_millis()).unwrap_or(u64::MAX).max(1),
+            transition_ms: ms(config.transition_delay),
+            rollover_ms: ms(config.stream_shard_rollover).max(1),
         };
+        let (durable, mut db, recovery) =
+            crate::durable::Durable::open(&dir, config.durability.clone(), settings.clone())?;
         crate::store::stream::resume(&mut db, &settings);
         tracing::info!(dir = %dir.display(), ?recovery, "data directory opened");
         Ok(Self::with_store(config, Store::durable(db, durable), clock))

@@ -238,7 +238,13 @@ fn a_log_of_another_format_version_is_refused_with_a_clear_error() {
     std::fs::write(&path, &bytes).unwrap();
     let text = Service::open(config(&dir, SyncPolicy::Never)).expect_err("refused").to_string();
     assert!(text.contains("format version 99"), "{text}");
-    assert!(text.contains("reads version 1"), "{text}");
+    assert!(text.contains("reads version 2"), "{text}");
+    // Version 1 (before streams, histories and TTL removals were kept) is
+    // refused too: its files do not say what this build needs.
+    bytes[8..10].copy_from_slice(&1u16.to_le_bytes());
+    std::fs::write(&path, &bytes).unwrap();
+    let text = Service::open(config(&dir, SyncPolicy::Never)).expect_err("refused").to_string();
+    assert!(text.contains("format version 1, this build reads version 2"), "{text}");
     bytes[..8].copy_from_slice(b"NOTALOG!");
     std::fs::write(&path, &bytes).unwrap();
     let text = Service::open(config(&dir, SyncPolicy::Never)).expect_err("refused").to_string();
@@ -345,4 +351,123 @@ fn a_restored_snapshot_is_what_a_restart_finds() {
     keys.sort();
     assert_eq!(keys, ["after", "kept"]);
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+fn streams(svc: &Service, op: &str, body: Value) -> Value {
+    let out = svc.call_streams(op, &body).unwrap_or_else(|e| panic!("{op}: {e}"));
+    serde_json::from_slice(&out).unwrap()
+}
+
+/// A stream's shards and every record each holds from TRIM_HORIZON, and
+/// the iterator after the last shard's records.
+fn stream_contents(svc: &Service, arn: &str) -> (Value, Vec<Value>, String) {
+    let desc = streams(svc, "DescribeStream", json!({"StreamArn": arn}));
+    let mut records = Vec::new();
+    let mut next = String::new();
+    for shard in desc["StreamDescription"]["Shards"].as_array().unwrap() {
+        let it = streams(
+            svc,
+            "GetShardIterator",
+            json!({"StreamArn": arn, "ShardId": shard["ShardId"], "ShardIteratorType": "TRIM_HORIZON"}),
+        );
+        let out = streams(svc, "GetRecords", json!({"ShardIterator": it["ShardIterator"]}));
+        records.extend(out["Records"].as_array().unwrap().iter().cloned());
+        next = out["NextShardIterator"].as_str().unwrap_or_default().to_string();
+    }
+    (desc, records, next)
+}
+
+#[test]
+fn streams_keep_their_shards_records_and_iterators_across_restarts() {
+    for checkpoint in [false, true] {
+        let dir = temp_dir("streams");
+        // Shards roll over every millisecond: a restart must give them the
+        // same ids and sequence numbers.
+        let config = || Config {
+            stream_shard_rollover: std::time::Duration::from_millis(1),
+            ..config(&dir, SyncPolicy::Never)
+        };
+        let (arn, before, old_stream) = {
+            let svc = Service::open(config()).unwrap();
+            call(
+                &svc,
+                "CreateTable",
+                json!({"TableName": "events", "BillingMode": "PAY_PER_REQUEST",
+                    "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+                    "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+                    "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "KEYS_ONLY"}}),
+            );
+            call(&svc, "PutItem", json!({"TableName": "events", "Item": {"id": {"S": "early"}}}));
+            let first = call(&svc, "DescribeTable", json!({"TableName": "events"}))["Table"]
+                ["LatestStreamArn"]
+                .clone();
+            // A new stream (another view type): the first stays readable, disabled.
+            call(
+                &svc,
+                "UpdateTable",
+                json!({"TableName": "events", "StreamSpecification": {"StreamEnabled": false}}),
+            );
+            call(
+                &svc,
+                "UpdateTable",
+                json!({"TableName": "events", "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"}}),
+            );
+            for i in 0..6 {
+                call(
+                    &svc,
+                    "PutItem",
+                    json!({"TableName": "events", "Item": {"id": {"S": format!("k{}", i % 3)}, "n": {"N": i.to_string()}}}),
+                );
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            call(&svc, "DeleteItem", json!({"TableName": "events", "Key": {"id": {"S": "k0"}}}));
+            call(
+                &svc,
+                "TransactWriteItems",
+                json!({"TransactItems": [
+                    {"Put": {"TableName": "events", "Item": {"id": {"S": "t1"}}}},
+                    {"Delete": {"TableName": "events", "Key": {"id": {"S": "k1"}}}}]}),
+            );
+            let arn = call(&svc, "DescribeTable", json!({"TableName": "events"}))["Table"]["LatestStreamArn"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            if checkpoint {
+                assert!(svc.store.checkpoint().unwrap());
+            }
+            let old = stream_contents(&svc, first.as_str().unwrap());
+            let contents = stream_contents(&svc, &arn);
+            (arn, contents, (first, old))
+        };
+        let (desc, records, next) = &before;
+        assert!(desc["StreamDescription"]["Shards"].as_array().unwrap().len() > 1, "shards rolled over");
+        assert_eq!(records.len(), 9);
+        let svc = Service::open(config()).unwrap();
+        let after = stream_contents(&svc, &arn);
+        assert_eq!(after.0, before.0, "checkpoint: {checkpoint}");
+        assert_eq!(after.1, before.1, "checkpoint: {checkpoint}");
+        assert_eq!(stream_contents(&svc, old_stream.0.as_str().unwrap()).1, old_stream.1 .1);
+        let listed = streams(&svc, "ListStreams", json!({"TableName": "events"}));
+        assert_eq!(listed["Streams"].as_array().unwrap().len(), 2);
+        // New writes continue the stream, and an iterator handed out before
+        // the restart reads on from where it was.
+        call(&svc, "PutItem", json!({"TableName": "events", "Item": {"id": {"S": "after"}}}));
+        let (_, all, _) = stream_contents(&svc, &arn);
+        assert_eq!(all.len(), 10);
+        assert_eq!(&all[..9], &before.1[..]);
+        assert_eq!(all[9]["dynamodb"]["Keys"]["id"]["S"], "after");
+        let seq = |r: &Value| r["dynamodb"]["SequenceNumber"].as_str().unwrap().parse::<u128>().unwrap();
+        assert!(seq(&all[9]) > seq(&all[8]));
+        // (The new record is in that shard, or in a child if it rolled over.)
+        assert!(!next.is_empty());
+        let out = streams(&svc, "GetRecords", json!({"ShardIterator": next}));
+        for r in out["Records"].as_array().unwrap() {
+            assert_eq!(r["dynamodb"]["Keys"]["id"]["S"], "after");
+        }
+        drop(svc);
+        // And a second restart (now with a checkpoint or the longer log) agrees.
+        let svc = Service::open(config()).unwrap();
+        assert_eq!(stream_contents(&svc, &arn).1, all);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }

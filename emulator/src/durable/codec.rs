@@ -11,10 +11,15 @@
 //! `at_ms: u64`, `n: u32` table changes (`1` + `bytes` JSON definition, or
 //! `2` + `bytes` name), `m: u32` item changes (`1` + `bytes` table +
 //! `size: u32` + `bytes` packed item, or `2` + `bytes` table + `bytes`
-//! packed key attributes).
+//! packed key attributes; `3` likewise for a removal by Time to Live).
+//!
+//! `at_ms` is the commit's one time: the store runs a write as a commit
+//! at that time ([`journal::at`]), so stream records, shard roll-overs and
+//! point-in-time versions made on replay are the ones made originally.
 
 use crate::store::backup::{Backup, BackupMeta};
-use crate::store::journal::ItemChange;
+use crate::store::journal::{self, ItemChange};
+use crate::store::stream::{self, StreamSettings};
 use crate::store::{Db, StoredItem, Table, TableDef};
 use crate::value::packed;
 use std::io;
@@ -104,14 +109,36 @@ impl Commit {
         Ok(Commit { at_ms, tables, items })
     }
 
-    /// Applies the commit to `db` (recovery; nothing is journaled).
-    pub fn apply(&self, db: &mut Db) -> io::Result<()> {
+    /// Applies the commit to `db` (recovery; nothing is journaled), as a
+    /// commit made at its time: streams record what it changed with the
+    /// times, shards and sequence numbers they had, and point-in-time
+    /// histories take their versions.
+    pub fn apply(&self, db: &mut Db, streams: &StreamSettings) -> io::Result<()> {
+        journal::at(self.at_ms, || self.apply_now(db, streams))
+    }
+
+    fn apply_now(&self, db: &mut Db, streams: &StreamSettings) -> io::Result<()> {
+        let mut redefined = Vec::new();
         for change in &self.tables {
             match change {
-                TableChange::Put(def) => match db.table_mut(&def.name) {
-                    Some(table) => table.set_def(TableDef::clone(def)),
-                    None => db.insert_table(Table::new(TableDef::clone(def))),
-                },
+                TableChange::Put(def) => {
+                    let mut table = match db.table(&def.name) {
+                        Some(table) => {
+                            let mut table = Table::clone(table);
+                            table.set_def(TableDef::clone(def));
+                            table
+                        }
+                        None => Table::new(TableDef::clone(def)),
+                    };
+                    // Recovery switched on or off, as UpdateContinuousBackups did.
+                    match (def.meta.pitr.is_some(), table.history().is_some()) {
+                        (true, false) => table.set_history(Some(self.at_ms)),
+                        (false, true) => table.set_history(None),
+                        _ => {}
+                    }
+                    db.insert_table(table);
+                    redefined.push(&def.name);
+                }
                 TableChange::Drop(name) => {
                     db.remove_table(name);
                 }
@@ -126,7 +153,16 @@ impl Commit {
                 }
             }
         }
-        self.items.iter().try_for_each(|change| apply_item_change(db, change))
+        self.items.iter().try_for_each(|change| apply_item_change(db, change))?;
+        // Streams follow their definitions after the items, as the commands
+        // did (a restored table's items went in before its stream began).
+        for name in redefined {
+            if let Some(table) = db.table_mut(name) {
+                stream::replay(table, streams);
+            }
+        }
+        crate::store::record_versions(db, self.at_ms, &self.items);
+        Ok(())
     }
 }
 
@@ -134,8 +170,10 @@ impl Commit {
 pub fn apply_item_change(db: &mut Db, change: &ItemChange) -> io::Result<()> {
     let (name, result) = match change {
         ItemChange::Put { table, item } => (table, put_item(db, table, item)),
-        ItemChange::Remove { table, key } => {
-            let removed = db.table_mut(table).map(|t| t.def.request_key(key).map(|k| t.remove(&k)));
+        ItemChange::Remove { table, key, by_ttl } => {
+            let removed = db.table_mut(table).map(|t| {
+                t.def.request_key(key).map(|k| if *by_ttl { t.remove_expired(&k) } else { t.remove(&k) })
+            });
             (table, removed.map(|r| r.map(|_| ())))
         }
     };
@@ -185,8 +223,8 @@ pub fn put_item_change(out: &mut Vec<u8>, change: &ItemChange) {
             out.extend_from_slice(&(item.size() as u32).to_le_bytes());
             put_bytes(out, item.packed());
         }
-        ItemChange::Remove { table, key } => {
-            out.push(2);
+        ItemChange::Remove { table, key, by_ttl } => {
+            out.push(if *by_ttl { 3 } else { 2 });
             put_bytes(out, table.as_bytes());
             let mut packed_key = Vec::new();
             packed::encode(key, &mut packed_key);
@@ -249,9 +287,9 @@ impl<'a> Reader<'a> {
                 let size = self.u32()?;
                 Ok(ItemChange::Put { table, item: StoredItem::from_packed(size, self.bytes()?) })
             }
-            2 => {
+            tag @ (2 | 3) => {
                 let table = self.string()?;
-                Ok(ItemChange::Remove { table, key: packed::decode(self.bytes()?) })
+                Ok(ItemChange::Remove { table, key: packed::decode(self.bytes()?), by_ttl: tag == 3 })
             }
             t => Err(invalid(format!("unknown item change {t}"))),
         }
@@ -267,5 +305,26 @@ impl<'a> Reader<'a> {
         } else {
             Err(invalid("a record has trailing bytes".into()))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::{AttributeValue, Item};
+
+    #[test]
+    fn item_changes_round_trip_with_their_cause() {
+        let key: Item = [("pk".to_string(), AttributeValue::S("a".into()))].into();
+        let commit = Commit {
+            at_ms: 1_700_000_000_123,
+            tables: vec![TableChange::Drop("gone".into())],
+            items: vec![
+                ItemChange::Put { table: "t".into(), item: StoredItem::new(&key) },
+                ItemChange::Remove { table: "t".into(), key: key.clone(), by_ttl: false },
+                ItemChange::Remove { table: "t".into(), key, by_ttl: true },
+            ],
+        };
+        assert_eq!(Commit::decode(&commit.encode()).unwrap(), commit);
     }
 }

@@ -10,7 +10,7 @@
 use std::io;
 
 /// The format version this build writes and reads.
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
 /// Bytes before the first record: magic and version.
 pub const HEADER_LEN: usize = 10;
 /// Bytes before each payload: length and checksum.
@@ -119,8 +119,8 @@ mod tests {
         assert!(check_header(&h, b"DDB-WAL\n", "log").is_ok());
         assert!(check_header(&h, b"DDB-CKP\n", "checkpoint").is_err());
         let mut future = h;
-        future[8] = 2;
+        future[8] = 3;
         let err = check_header(&future, b"DDB-WAL\n", "log").unwrap_err();
-        assert!(err.to_string().contains("format version 2"), "{err}");
+        assert!(err.to_string().contains("format version 3"), "{err}");
     }
 }

@@ -22,11 +22,13 @@
 pub mod checkpoint;
 pub mod codec;
 pub mod frame;
+pub mod kept;
 pub mod lock;
 pub mod wal;
 
 use crate::clock::Clock;
 use crate::store::meta::TableStatus;
+use crate::store::stream::StreamSettings;
 use crate::store::{Db, TableDef};
 use parking_lot::Mutex;
 use std::io;
@@ -91,14 +93,19 @@ impl Durable {
     /// Opens (creating if needed) the data directory `dir`: takes its lock,
     /// loads the newest checkpoint, replays the log after it, and returns
     /// the database to serve.
-    pub fn open(dir: &Path, options: Options, clock: Arc<Clock>) -> io::Result<(Arc<Durable>, Db, Recovery)> {
+    pub fn open(
+        dir: &Path,
+        options: Options,
+        streams: StreamSettings,
+    ) -> io::Result<(Arc<Durable>, Db, Recovery)> {
+        let clock = streams.clock.clone();
         std::fs::create_dir_all(dir)?;
         let lock = lock::DirLock::acquire(dir)?;
         let files = Files::list(dir)?;
         let mut recovery = Recovery::default();
         let (mut db, first_seq) = match files.checkpoints.last() {
             Some(&seq) => {
-                let loaded = checkpoint::read(&checkpoint::path(dir, seq))?;
+                let loaded = checkpoint::read(&checkpoint::path(dir, seq), &streams)?;
                 recovery.checkpoint = Some(seq);
                 (loaded.db, loaded.seq)
             }
@@ -119,7 +126,7 @@ impl Durable {
             frame::check_header(&bytes, wal::MAGIC, "log")?;
             let (records, valid) = frame::records(&bytes[frame::HEADER_LEN..]);
             for payload in records {
-                Commit::decode(payload)?.apply(&mut db)?;
+                Commit::decode(payload)?.apply(&mut db, &streams)?;
                 recovery.replayed += 1;
             }
             let valid = (frame::HEADER_LEN + valid) as u64;
@@ -139,6 +146,7 @@ impl Durable {
         };
         files.remove_before(dir, first_seq);
         db.start_histories(clock.now_ms());
+        db.trim_streams(clock.now_ms());
         let durable = Arc::new(Durable {
             dir: dir.to_path_buf(),
             _lock: lock,
@@ -162,13 +170,14 @@ impl Durable {
     /// segment and position to wait on with [`Durable::wait`].
     pub fn log(
         &self,
+        at_ms: u64,
         tables: Vec<TableChange>,
         items: Vec<crate::store::journal::ItemChange>,
     ) -> io::Result<Option<(Arc<Wal>, Lsn)>> {
         if let Some(e) = &*self.failed.lock() {
             return Err(io::Error::other(e.clone()));
         }
-        let commit = Commit { at_ms: self.clock.now_ms(), tables, items };
+        let commit = Commit { at_ms, tables, items };
         if commit.is_empty() {
             return Ok(None);
         }

@@ -9,7 +9,7 @@
 
 use super::item::StoredItem;
 use crate::value::Item;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 /// One item change, in commit order.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,6 +27,8 @@ pub enum ItemChange {
         table: String,
         /// The removed item's primary key attributes.
         key: Item,
+        /// Removed by Time to Live (its stream record names the service).
+        by_ttl: bool,
     },
 }
 
@@ -41,11 +43,13 @@ impl ItemChange {
 
 thread_local! {
     static JOURNAL: RefCell<Option<Vec<ItemChange>>> = const { RefCell::new(None) };
+    static COMMIT_AT: Cell<Option<u64>> = const { Cell::new(None) };
 }
 
-/// Runs `f` with the journal on, returning its result and the item changes
-/// it made. Not reentrant (writes do not nest).
-pub fn record<T>(f: impl FnOnce() -> T) -> (T, Vec<ItemChange>) {
+/// Runs `f` with the journal on, as a commit made at `at_ms` (see
+/// [`commit_time`]), returning its result and the item changes it made.
+/// Not reentrant (writes do not nest).
+pub fn record<T>(at_ms: u64, f: impl FnOnce() -> T) -> (T, Vec<ItemChange>) {
     JOURNAL.with(|j| *j.borrow_mut() = Some(Vec::new()));
     // Switched off again even if `f` panics.
     struct Off;
@@ -55,10 +59,31 @@ pub fn record<T>(f: impl FnOnce() -> T) -> (T, Vec<ItemChange>) {
         }
     }
     let off = Off;
-    let out = f();
+    let out = at(at_ms, f);
     let changes = JOURNAL.with(|j| j.borrow_mut().take()).unwrap_or_default();
     drop(off);
     (out, changes)
+}
+
+/// Runs `f` as (part of) a commit made at `at_ms`: stream records, shard
+/// roll-overs and stream state changes made meanwhile take that time
+/// instead of reading the clock. A commit thus has one time, which its log
+/// record carries, and replaying the record reproduces the streams exactly
+/// (record times, shard ids, sequence numbers).
+pub fn at<T>(at_ms: u64, f: impl FnOnce() -> T) -> T {
+    struct Restore(Option<u64>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            COMMIT_AT.with(|c| c.set(self.0));
+        }
+    }
+    let _restore = Restore(COMMIT_AT.with(|c| c.replace(Some(at_ms))));
+    f()
+}
+
+/// The time of the commit running on this thread, if one is (see [`at`]).
+pub fn commit_time() -> Option<u64> {
+    COMMIT_AT.with(Cell::get)
 }
 
 /// Notes a change, if a journal is on. `change` builds it only then.
