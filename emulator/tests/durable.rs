@@ -471,3 +471,72 @@ fn streams_keep_their_shards_records_and_iterators_across_restarts() {
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
+
+#[test]
+fn point_in_time_recovery_reaches_back_before_a_restart() {
+    for checkpoint in [false, true] {
+        let dir = temp_dir("pitr");
+        let hour_ago = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis()
+            as u64
+            - 3_600_000;
+        let (earliest, times) = {
+            let svc = open(&dir);
+            svc.clock.set_ms(hour_ago);
+            create_table(&svc);
+            call(
+                &svc,
+                "UpdateContinuousBackups",
+                json!({"TableName": "orders", "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": true}}),
+            );
+            let mut times = Vec::new();
+            for i in 0..3 {
+                svc.clock.advance(std::time::Duration::from_secs(2));
+                put(&svc, &format!("p{i}"), i, "open");
+                times.push(svc.clock.now_ms() as f64 / 1000.0);
+                if checkpoint && i == 1 {
+                    assert!(svc.store.checkpoint().unwrap());
+                }
+            }
+            svc.clock.advance(std::time::Duration::from_secs(2));
+            call(
+                &svc,
+                "DeleteItem",
+                json!({"TableName": "orders", "Key": {"pk": {"S": "p0"}, "sk": {"N": "0"}}}),
+            );
+            if checkpoint {
+                assert!(svc.store.checkpoint().unwrap());
+            }
+            let d = call(&svc, "DescribeContinuousBackups", json!({"TableName": "orders"}));
+            (
+                d["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
+                    ["EarliestRestorableDateTime"]
+                    .clone(),
+                times,
+            )
+        };
+        let svc = open(&dir);
+        let d = call(&svc, "DescribeContinuousBackups", json!({"TableName": "orders"}));
+        assert_eq!(
+            d["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]["EarliestRestorableDateTime"],
+            earliest,
+            "the window does not restart: checkpoint {checkpoint}"
+        );
+        for (i, at) in times.iter().enumerate() {
+            let target = format!("at{i}");
+            call(
+                &svc,
+                "RestoreTableToPointInTime",
+                json!({"SourceTableName": "orders", "TargetTableName": target, "RestoreDateTime": at}),
+            );
+            let count = call(&svc, "Scan", json!({"TableName": target, "Select": "COUNT"}))["Count"].clone();
+            assert_eq!(count, i + 1, "restored to before the restart: checkpoint {checkpoint}, time {i}");
+        }
+        call(
+            &svc,
+            "RestoreTableToPointInTime",
+            json!({"SourceTableName": "orders", "TargetTableName": "latest", "UseLatestRestorableTime": true}),
+        );
+        assert_eq!(call(&svc, "Scan", json!({"TableName": "latest", "Select": "COUNT"}))["Count"], 2);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
