@@ -540,3 +540,47 @@ fn point_in_time_recovery_reaches_back_before_a_restart() {
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
+
+#[test]
+fn the_next_log_segment_is_made_ahead_of_time_and_a_rotation_renames_it() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = temp_dir("spare");
+    let names = || {
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.starts_with("wal-") || n.starts_with("checkpoint-"))
+            .collect();
+        names.sort();
+        names
+    };
+    let inode = |name: &str| std::fs::metadata(dir.join(name)).unwrap().ino();
+    let before = {
+        let svc = open(&dir);
+        create_table(&svc);
+        assert_eq!(names(), [format!("wal-{:020}.log", 0), format!("wal-{:020}.next", 1)]);
+        let spare = inode(&format!("wal-{:020}.next", 1));
+        assert!(svc.store.checkpoint().unwrap());
+        // The spare became segment 1 (same file), and segment 2's spare is ready.
+        assert_eq!(
+            names(),
+            [
+                format!("checkpoint-{:020}.ckp", 1),
+                format!("wal-{:020}.log", 1),
+                format!("wal-{:020}.next", 2)
+            ]
+        );
+        assert_eq!(inode(&format!("wal-{:020}.log", 1)), spare);
+        put(&svc, "after", 1, "open");
+        state(&svc)
+    };
+    // A restart appends to segment 1 again and makes a new spare.
+    let svc = open(&dir);
+    assert_eq!(state(&svc), before);
+    assert_eq!(
+        names(),
+        [format!("checkpoint-{:020}.ckp", 1), format!("wal-{:020}.log", 1), format!("wal-{:020}.next", 2)]
+    );
+    drop(svc);
+    std::fs::remove_dir_all(dir).unwrap();
+}

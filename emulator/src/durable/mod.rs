@@ -14,6 +14,8 @@
 //! - `checkpoint-{seq}.ckp`: the database before log segment `seq`.
 //! - `wal-{seq}.log`: commits made after checkpoint `seq` (and before the
 //!   next segment began).
+//! - `wal-{seq}.next`: the next segment, made ahead of time off the writer
+//!   lock so that a rotation is one rename; removed at start-up.
 //!
 //! Every file is versioned and every record checksummed ([`frame`]). A
 //! torn tail, what a crash in the middle of an append leaves, is cut at the
@@ -76,6 +78,10 @@ pub struct Durable {
     clock: Arc<Clock>,
     /// The segment being appended to, and its sequence number.
     wal: Mutex<(u64, Arc<Wal>)>,
+    /// The next segment, made ahead of time off the writer lock (created,
+    /// header written and fsynced, directory entry fsynced), so that a
+    /// rotation under the lock only swaps a pointer.
+    spare: Mutex<Option<(u64, Arc<Wal>)>>,
     /// Log bytes appended since the last checkpoint began.
     since_checkpoint: AtomicU64,
     checkpointing: AtomicBool,
@@ -145,6 +151,9 @@ impl Durable {
             None => (first_seq, Wal::create(&segment_path(dir, first_seq), options.sync)?),
         };
         files.remove_before(dir, first_seq);
+        for spare in &files.spares {
+            let _ = std::fs::remove_file(spare);
+        }
         db.start_histories(clock.now_ms());
         db.trim_streams(clock.now_ms());
         let durable = Arc::new(Durable {
@@ -153,11 +162,28 @@ impl Durable {
             options,
             clock,
             wal: Mutex::new((seq, wal)),
+            spare: Mutex::new(None),
             since_checkpoint: AtomicU64::new(0),
             checkpointing: AtomicBool::new(false),
             failed: Mutex::new(None),
         });
+        durable.prepare_spare();
         Ok((durable, db, recovery))
+    }
+
+    /// Makes the segment after the current one, if it is not there yet
+    /// (off the writer lock: at start-up and after each rotation, on the
+    /// checkpoint's thread). A failure only means the next rotation
+    /// creates its segment itself.
+    fn prepare_spare(&self) {
+        let next = self.wal.lock().0 + 1;
+        if self.spare.lock().as_ref().is_some_and(|(seq, _)| *seq == next) {
+            return;
+        }
+        match Wal::create_spare(&segment_path(&self.dir, next), self.options.sync) {
+            Ok(wal) => *self.spare.lock() = Some((next, wal)),
+            Err(e) => tracing::warn!(error = %e, "could not make the next log segment ahead of time"),
+        }
     }
 
     /// The data directory.
@@ -224,10 +250,20 @@ impl Durable {
     /// Starts a new log segment (call under the store's writer lock, with
     /// the snapshot the checkpoint will write taken under the same lock).
     /// Returns the new segment's number: the checkpoint's.
+    /// The segment is normally the spare made ahead of time: a pointer swap.
     pub fn rotate(&self) -> io::Result<u64> {
         let mut current = self.wal.lock();
         let seq = current.0 + 1;
-        let wal = Wal::create_unsynced(&segment_path(&self.dir, seq), self.options.sync)?;
+        let spare = self.spare.lock().take().filter(|(spare, _)| *spare == seq);
+        let wal = match spare.map(|(_, wal)| wal.activate().map(|()| wal)) {
+            Some(Ok(wal)) => wal,
+            failed => {
+                if let Some(Err(e)) = failed {
+                    tracing::warn!(error = %e, "the spare log segment could not be renamed: creating it now");
+                }
+                Wal::create_unsynced(&segment_path(&self.dir, seq), self.options.sync)?
+            }
+        };
         *current = (seq, wal);
         self.since_checkpoint.store(0, Ordering::Relaxed);
         Ok(seq)
@@ -236,6 +272,7 @@ impl Durable {
     /// Writes checkpoint `seq` from `db` (the version at the rotation) and
     /// removes the files it makes unnecessary. Runs off the writer lock.
     pub fn write_checkpoint(&self, seq: u64, db: &Db) -> io::Result<()> {
+        self.prepare_spare();
         let result = checkpoint::write(&self.dir, seq, self.clock.now_ms(), db).and_then(|_| {
             Files::list(&self.dir)?.remove_before(&self.dir, seq);
             Ok(())
@@ -260,6 +297,8 @@ struct Files {
     checkpoints: Vec<u64>,
     segments: Vec<u64>,
     temporary: Vec<PathBuf>,
+    /// Segments made ahead of time and never used (see [`Wal::create_spare`]).
+    spares: Vec<PathBuf>,
 }
 
 impl Files {
@@ -278,6 +317,8 @@ impl Files {
                 files.segments.push(seq);
             } else if number("checkpoint-", ".tmp").is_some() {
                 files.temporary.push(entry.path());
+            } else if number("wal-", ".next").is_some() {
+                files.spares.push(entry.path());
             }
         }
         files.checkpoints.sort_unstable();
