@@ -163,7 +163,10 @@ impl Service {
             crate::durable::Durable::open(&dir, config.durability.clone(), settings.clone())?;
         crate::store::stream::resume(&mut db, &settings);
         tracing::info!(dir = %dir.display(), ?recovery, "data directory opened");
-        Ok(Self::with_store(config, Store::durable(db, durable), clock))
+        let jobs = crate::ops::transfer_jobs::Jobs::from_kept(&durable.jobs());
+        let svc = Self::with_store(config, Store::durable(db, durable), clock);
+        *svc.transfers.lock() = jobs;
+        Ok(svc)
     }
 
     fn with_store(config: Config, mut store: Store, clock: std::sync::Arc<crate::clock::Clock>) -> Self {

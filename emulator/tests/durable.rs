@@ -584,3 +584,96 @@ fn the_next_log_segment_is_made_ahead_of_time_and_a_rotation_renames_it() {
     drop(svc);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+fn typed<T: serde::de::DeserializeOwned>(body: Value) -> T {
+    serde_json::from_value(body).unwrap()
+}
+
+fn json_of<T: serde::Serialize>(out: T) -> Value {
+    serde_json::to_value(out).unwrap()
+}
+
+#[test]
+fn exports_imports_and_their_client_tokens_survive_restarts() {
+    use ddb_emulator::{
+        DescribeExport, DescribeImport, ExportTableToPointInTime, ImportTable, ListExports, ListImports,
+    };
+    for checkpoint in [false, true] {
+        let dir = temp_dir("jobs");
+        let s3 = temp_dir("jobs-s3");
+        std::fs::create_dir_all(s3.join("bucket")).unwrap();
+        let config = || Config { s3_dir: Some(s3.clone()), ..config(&dir, SyncPolicy::Never) };
+        let export = |arn: &Value, token: &str, prefix: &str| -> ExportTableToPointInTime {
+            typed(json!({"TableArn": arn, "S3Bucket": "bucket", "S3Prefix": prefix, "ClientToken": token}))
+        };
+        let import = json!({"S3BucketSource": {"S3Bucket": "bucket", "S3KeyPrefix": "first"},
+            "InputFormat": "DYNAMODB_JSON", "InputCompressionType": "GZIP", "ClientToken": "import-token",
+            "TableCreationParameters": {"TableName": "imported", "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"},
+                    {"AttributeName": "sk", "AttributeType": "N"}],
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]}});
+        let lists = |svc: &Service| {
+            let exports = json_of(svc.list_exports(typed::<ListExports>(json!({}))).unwrap());
+            let imports = json_of(svc.list_imports(typed::<ListImports>(json!({}))).unwrap());
+            (exports, imports)
+        };
+        let mut retried_import = Value::Null;
+        let (table_arn, export_arn, import_arn, before) = {
+            let svc = Service::open(config()).unwrap();
+            create_table(&svc);
+            put(&svc, "a", 1, "open");
+            call(
+                &svc,
+                "UpdateContinuousBackups",
+                json!({"TableName": "orders", "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": true}}),
+            );
+            let table_arn =
+                call(&svc, "DescribeTable", json!({"TableName": "orders"}))["Table"]["TableArn"].clone();
+            let out = json_of(
+                svc.export_table_to_point_in_time(export(&table_arn, "export-token", "first")).unwrap(),
+            );
+            let export_arn = out["ExportDescription"]["ExportArn"].clone();
+            let files = std::fs::read_dir(s3.join("bucket/first/AWSDynamoDB"))
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap()
+                .path();
+            // Import what was exported: its data files.
+            let mut import = import.clone();
+            import["S3BucketSource"]["S3KeyPrefix"] =
+                json!(format!("first/AWSDynamoDB/{}/data", files.file_name().unwrap().to_str().unwrap()));
+            let out = json_of(svc.import_table(typed::<ImportTable>(import.clone())).unwrap());
+            let import_arn = out["ImportTableDescription"]["ImportArn"].clone();
+            retried_import = import;
+            if checkpoint {
+                assert!(svc.store.checkpoint().unwrap());
+            }
+            (table_arn, export_arn, import_arn, lists(&svc))
+        };
+        assert_eq!(before.0["ExportSummaries"].as_array().unwrap().len(), 1);
+        assert_eq!(before.1["ImportSummaryList"].as_array().unwrap().len(), 1);
+        let svc = Service::open(config()).unwrap();
+        assert_eq!(lists(&svc), before, "checkpoint: {checkpoint}");
+        let described =
+            json_of(svc.describe_export(typed::<DescribeExport>(json!({"ExportArn": export_arn}))).unwrap());
+        assert_eq!(described["ExportDescription"]["ExportStatus"], "COMPLETED");
+        let described =
+            json_of(svc.describe_import(typed::<DescribeImport>(json!({"ImportArn": import_arn}))).unwrap());
+        assert_eq!(described["ImportTableDescription"]["ImportStatus"], "COMPLETED");
+        assert_eq!(described["ImportTableDescription"]["ImportedItemCount"], 1);
+        // A retry with the same token and request is the same export; with
+        // another request, a mismatch.
+        let again =
+            json_of(svc.export_table_to_point_in_time(export(&table_arn, "export-token", "first")).unwrap());
+        assert_eq!(again["ExportDescription"]["ExportArn"], export_arn);
+        let err = svc.export_table_to_point_in_time(export(&table_arn, "export-token", "other")).unwrap_err();
+        assert_eq!(format!("{:?}", err.kind), "ExportConflict", "{err}");
+        assert_eq!(lists(&svc).0["ExportSummaries"].as_array().unwrap().len(), 1);
+        let again = json_of(svc.import_table(typed::<ImportTable>(retried_import)).unwrap());
+        assert_eq!(again["ImportTableDescription"]["ImportArn"], import_arn);
+        assert_eq!(lists(&svc), before);
+        std::fs::remove_dir_all(dir).unwrap();
+        std::fs::remove_dir_all(s3).unwrap();
+    }
+}

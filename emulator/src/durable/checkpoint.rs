@@ -10,7 +10,8 @@
 //! table's definition, length-prefixed JSON) and its table's item records;
 //! then, per table, its point-in-time history and its streams (see
 //! [`super::kept`]); the streams of deleted tables (`b'Q'` of kind
-//! orphan); an end record (`b'E'`). A file without its end record is never
+//! orphan); export and import records (`b'J'`, as in the log); an end
+//! record (`b'E'`). A file without its end record is never
 //! used.
 
 use super::codec::{self, Reader};
@@ -36,7 +37,7 @@ pub fn path(dir: &Path, seq: u64) -> PathBuf {
 
 /// Writes `db` as checkpoint `seq` (the state before log segment `seq`),
 /// durably: a temporary file, fsync, rename, fsync of the directory.
-pub fn write(dir: &Path, seq: u64, at_ms: u64, db: &Db) -> io::Result<PathBuf> {
+pub fn write(dir: &Path, seq: u64, at_ms: u64, db: &Db, jobs: &[codec::Job]) -> io::Result<PathBuf> {
     let tmp = dir.join(format!("checkpoint-{seq:020}.tmp"));
     let file = File::create(&tmp)?;
     let mut out = BufWriter::with_capacity(CHUNK, file);
@@ -87,6 +88,11 @@ pub fn write(dir: &Path, seq: u64, at_ms: u64, db: &Db) -> io::Result<PathBuf> {
         }
         flush_record(&mut out, &mut rec)?;
         write_items(&mut out, &mut rec, &backup.table)?;
+    }
+    for job in jobs {
+        rec.push(b'J');
+        codec::put_job(&mut rec, job);
+        flush_record(&mut out, &mut rec)?;
     }
     rec.push(b'E');
     flush_record(&mut out, &mut rec)?;
@@ -139,6 +145,8 @@ pub struct Loaded {
     pub seq: u64,
     /// The clock when it was taken.
     pub at_ms: u64,
+    /// The export and import records.
+    pub jobs: Vec<codec::Job>,
 }
 
 /// Reads a checkpoint file; an incomplete or damaged one is an error.
@@ -157,6 +165,7 @@ pub fn read(path: &Path, settings: &StreamSettings) -> io::Result<Loaded> {
     let (seq, at_ms, _tables) = (start.u64()?, start.u64()?, start.u32()?);
     let mut db = Db::default();
     let mut open = Open::default();
+    let mut jobs = Vec::new();
     for rec in records {
         let mut r = Reader(rec);
         let tag = r.u8()?;
@@ -200,9 +209,13 @@ pub fn read(path: &Path, settings: &StreamSettings) -> io::Result<Loaded> {
                     open.stream.as_mut().ok_or_else(|| damaged("stream records before a stream"))?;
                 kept::read_stream_records(&mut r, log)?;
             }
+            b'J' => {
+                jobs.push(r.job()?);
+                r.end()?;
+            }
             b'E' => {
                 open.finish(&mut db);
-                return Ok(Loaded { db, seq, at_ms });
+                return Ok(Loaded { db, seq, at_ms, jobs });
             }
             _ => return Err(damaged("unknown record")),
         }

@@ -9,7 +9,8 @@
 //!
 //! Layout (integers little-endian; `bytes` is a `u32` length and the bytes):
 //! `at_ms: u64`, `n: u32` table changes (`1` + `bytes` JSON definition, or
-//! `2` + `bytes` name), `m: u32` item changes (`1` + `bytes` table +
+//! `2` + `bytes` name, `3`/`4` a backup made/deleted, `5` an export or
+//! import record: kind `u8`, `bytes` ARN, `bytes` JSON), `m: u32` item changes (`1` + `bytes` table +
 //! `size: u32` + `bytes` packed item, or `2` + `bytes` table + `bytes`
 //! packed key attributes; `3` likewise for a removal by Time to Live).
 //!
@@ -36,6 +37,20 @@ pub enum TableChange {
     PutBackup(Box<BackupMeta>, String),
     /// The backup with this ARN is gone.
     DropBackup(String),
+    /// An export or import record (kind, ARN, JSON; see
+    /// `ops::transfer_jobs`): kept by the data directory, not the database.
+    Job(Job),
+}
+
+/// An export or import record as the data directory keeps it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Job {
+    /// `ops::transfer_jobs::EXPORT` or `IMPORT`.
+    pub kind: u8,
+    /// Its ARN: a later record with the same ARN replaces it.
+    pub arn: String,
+    /// The record, as `ops::transfer_jobs` serialises it.
+    pub json: Vec<u8>,
 }
 
 /// One committed write.
@@ -79,6 +94,10 @@ impl Commit {
                     out.push(4);
                     put_bytes(&mut out, arn.as_bytes());
                 }
+                TableChange::Job(job) => {
+                    out.push(5);
+                    put_job(&mut out, job);
+                }
             }
         }
         put_u32(&mut out, self.items.len());
@@ -101,6 +120,7 @@ impl Commit {
                     Ok(TableChange::PutBackup(Box::new(meta), r.string()?))
                 }
                 4 => Ok(TableChange::DropBackup(r.string()?)),
+                5 => Ok(TableChange::Job(r.job()?)),
                 t => Err(invalid(format!("unknown table change {t}"))),
             })
             .collect::<io::Result<_>>()?;
@@ -151,6 +171,8 @@ impl Commit {
                 TableChange::DropBackup(arn) => {
                     db.remove_backup(arn);
                 }
+                // Kept by the data directory (see `Durable::open`).
+                TableChange::Job(_) => {}
             }
         }
         self.items.iter().try_for_each(|change| apply_item_change(db, change))?;
@@ -233,6 +255,13 @@ pub fn put_item_change(out: &mut Vec<u8>, change: &ItemChange) {
     }
 }
 
+/// Appends an export or import record.
+pub fn put_job(out: &mut Vec<u8>, job: &Job) {
+    out.push(job.kind);
+    put_bytes(out, job.arn.as_bytes());
+    put_bytes(out, &job.json);
+}
+
 fn put_u32(out: &mut Vec<u8>, n: usize) {
     out.extend_from_slice(&u32::try_from(n).expect("fits in u32").to_le_bytes());
 }
@@ -294,6 +323,10 @@ impl<'a> Reader<'a> {
             t => Err(invalid(format!("unknown item change {t}"))),
         }
     }
+    /// An export or import record written by [`put_job`].
+    pub fn job(&mut self) -> io::Result<Job> {
+        Ok(Job { kind: self.u8()?, arn: self.string()?, json: self.bytes()?.to_vec() })
+    }
     /// Whether everything was read.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -318,7 +351,10 @@ mod tests {
         let key: Item = [("pk".to_string(), AttributeValue::S("a".into()))].into();
         let commit = Commit {
             at_ms: 1_700_000_000_123,
-            tables: vec![TableChange::Drop("gone".into())],
+            tables: vec![
+                TableChange::Drop("gone".into()),
+                TableChange::Job(Job { kind: 1, arn: "arn:x".into(), json: b"{}".to_vec() }),
+            ],
             items: vec![
                 ItemChange::Put { table: "t".into(), item: StoredItem::new(&key) },
                 ItemChange::Remove { table: "t".into(), key: key.clone(), by_ttl: false },

@@ -38,7 +38,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
-pub use codec::{Commit, TableChange};
+pub use codec::{Commit, Job, TableChange};
 pub use wal::{Lsn, SyncPolicy, Wal};
 
 /// How a durable store behaves.
@@ -87,6 +87,17 @@ pub struct Durable {
     checkpointing: AtomicBool,
     /// The first failure to log: from then on no write is acknowledged.
     failed: Mutex<Option<String>>,
+    /// Export and import records, oldest first, as the next checkpoint
+    /// writes them (the service keeps its own, decoded, copy).
+    jobs: Mutex<Vec<Job>>,
+}
+
+/// Adds `job` to `jobs`, replacing the record with its ARN if there is one.
+fn keep_job(jobs: &mut Vec<Job>, job: Job) {
+    match jobs.iter_mut().find(|j| j.arn == job.arn) {
+        Some(old) => *old = job,
+        None => jobs.push(job),
+    }
 }
 
 /// Whether a table is kept by checkpoints and logs: not once it is being
@@ -109,10 +120,12 @@ impl Durable {
         let lock = lock::DirLock::acquire(dir)?;
         let files = Files::list(dir)?;
         let mut recovery = Recovery::default();
+        let mut jobs = Vec::new();
         let (mut db, first_seq) = match files.checkpoints.last() {
             Some(&seq) => {
                 let loaded = checkpoint::read(&checkpoint::path(dir, seq), &streams)?;
                 recovery.checkpoint = Some(seq);
+                jobs = loaded.jobs;
                 (loaded.db, loaded.seq)
             }
             None => (Db::default(), 0),
@@ -132,7 +145,13 @@ impl Durable {
             frame::check_header(&bytes, wal::MAGIC, "log")?;
             let (records, valid) = frame::records(&bytes[frame::HEADER_LEN..]);
             for payload in records {
-                Commit::decode(payload)?.apply(&mut db, &streams)?;
+                let commit = Commit::decode(payload)?;
+                commit.apply(&mut db, &streams)?;
+                for change in commit.tables {
+                    if let TableChange::Job(job) = change {
+                        keep_job(&mut jobs, job);
+                    }
+                }
                 recovery.replayed += 1;
             }
             let valid = (frame::HEADER_LEN + valid) as u64;
@@ -166,6 +185,7 @@ impl Durable {
             since_checkpoint: AtomicU64::new(0),
             checkpointing: AtomicBool::new(false),
             failed: Mutex::new(None),
+            jobs: Mutex::new(jobs),
         });
         durable.prepare_spare();
         Ok((durable, db, recovery))
@@ -189,6 +209,18 @@ impl Durable {
     /// The data directory.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The export and import records kept (kind and JSON), oldest first.
+    pub fn jobs(&self) -> Vec<(u8, Vec<u8>)> {
+        self.jobs.lock().iter().map(|j| (j.kind, j.json.clone())).collect()
+    }
+
+    /// Logs an export or import record (call under the store's writer
+    /// lock, like [`Durable::log`]).
+    pub fn log_job(&self, at_ms: u64, job: Job) -> io::Result<Option<(Arc<Wal>, Lsn)>> {
+        keep_job(&mut self.jobs.lock(), job.clone());
+        self.log(at_ms, vec![TableChange::Job(job)], Vec::new())
     }
 
     /// Logs `commit` (call under the store's writer lock, after the write
@@ -273,7 +305,10 @@ impl Durable {
     /// removes the files it makes unnecessary. Runs off the writer lock.
     pub fn write_checkpoint(&self, seq: u64, db: &Db) -> io::Result<()> {
         self.prepare_spare();
-        let result = checkpoint::write(&self.dir, seq, self.clock.now_ms(), db).and_then(|_| {
+        // Records made since the rotation are in the checkpoint and in the
+        // log after it: recovery keeps one per ARN.
+        let jobs = self.jobs.lock().clone();
+        let result = checkpoint::write(&self.dir, seq, self.clock.now_ms(), db, &jobs).and_then(|_| {
             Files::list(&self.dir)?.remove_before(&self.dir, seq);
             Ok(())
         });

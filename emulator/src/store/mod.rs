@@ -530,6 +530,18 @@ impl Store {
         Ok(out)
     }
 
+    /// In durable mode, logs an export or import record (see
+    /// `ops::transfer_jobs`) in commit order and waits for it as a write
+    /// would; in memory, nothing.
+    pub fn remember_job(&self, job: crate::durable::Job) -> Result<()> {
+        let Some(durable) = &self.durable else { return Ok(()) };
+        let logged = {
+            let _writer = self.writer.lock();
+            durable.log_job(self.clock.now_ms(), job).map_err(log_failed)?
+        };
+        self.settle((), logged)
+    }
+
     /// In durable mode, writes a checkpoint now and waits for it (tests,
     /// shutdown). Returns whether one was written.
     pub fn checkpoint(&self) -> std::io::Result<bool> {
