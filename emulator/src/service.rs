@@ -164,8 +164,10 @@ impl Service {
         crate::store::stream::resume(&mut db, &settings);
         tracing::info!(dir = %dir.display(), ?recovery, "data directory opened");
         let jobs = crate::ops::transfer_jobs::Jobs::from_kept(&durable.jobs());
+        let tokens = durable.tokens();
         let svc = Self::with_store(config, Store::durable(db, durable), clock);
         *svc.transfers.lock() = jobs;
+        svc.idempotency.load(tokens);
         Ok(svc)
     }
 

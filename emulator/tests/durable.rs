@@ -677,3 +677,51 @@ fn exports_imports_and_their_client_tokens_survive_restarts() {
         std::fs::remove_dir_all(s3).unwrap();
     }
 }
+
+#[test]
+fn transaction_client_tokens_are_honoured_across_restarts() {
+    for checkpoint in [false, true] {
+        let dir = temp_dir("tokens");
+        let bump = |token: &str, by: &str| {
+            json!({"ClientRequestToken": token, "TransactItems": [{"Update": {"TableName": "orders",
+                "Key": {"pk": {"S": "counter"}, "sk": {"N": "0"}},
+                "UpdateExpression": "ADD n :by", "ExpressionAttributeValues": {":by": {"N": by}}}}]})
+        };
+        let count = |svc: &Service| {
+            call(
+                svc,
+                "GetItem",
+                json!({"TableName": "orders", "Key": {"pk": {"S": "counter"}, "sk": {"N": "0"}}}),
+            )["Item"]["n"]["N"]
+                .clone()
+        };
+        {
+            let svc = open(&dir);
+            create_table(&svc);
+            call(&svc, "TransactWriteItems", bump("first", "1"));
+            if checkpoint {
+                assert!(svc.store.checkpoint().unwrap());
+            }
+            call(&svc, "TransactWriteItems", bump("second", "10"));
+            // A retry before the restart is not applied again.
+            call(&svc, "TransactWriteItems", bump("second", "10"));
+            assert_eq!(count(&svc), "11");
+        }
+        let svc = open(&dir);
+        // Retries after the restart are answered, not applied again.
+        call(&svc, "TransactWriteItems", bump("first", "1"));
+        call(&svc, "TransactWriteItems", bump("second", "10"));
+        assert_eq!(count(&svc), "11", "checkpoint: {checkpoint}");
+        // The same token with another request is a mismatch.
+        let err = svc.call("TransactWriteItems", &bump("first", "2")).unwrap_err();
+        assert_eq!(format!("{:?}", err.kind), "IdempotentParameterMismatch", "{err}");
+        // A new token applies.
+        call(&svc, "TransactWriteItems", bump("third", "100"));
+        assert_eq!(count(&svc), "111");
+        // Ten minutes after its first use a token is forgotten.
+        svc.clock.advance(std::time::Duration::from_secs(601));
+        call(&svc, "TransactWriteItems", bump("first", "1"));
+        assert_eq!(count(&svc), "112");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -10,7 +10,8 @@
 //! table's definition, length-prefixed JSON) and its table's item records;
 //! then, per table, its point-in-time history and its streams (see
 //! [`super::kept`]); the streams of deleted tables (`b'Q'` of kind
-//! orphan); export and import records (`b'J'`, as in the log); an end
+//! orphan); export and import records (`b'J'`, as in the log);
+//! transactions' client tokens (`b'K'`, as in the log); an end
 //! record (`b'E'`). A file without its end record is never
 //! used.
 
@@ -18,6 +19,7 @@ use super::codec::{self, Reader};
 use super::wal::sync_dir;
 use super::{frame, kept};
 use crate::store::backup::{Backup, BackupMeta};
+use crate::store::journal::TokenRecord;
 use crate::store::stream::{StreamLog, StreamSettings};
 use crate::store::{Db, StoredItem, Table};
 use std::fs::File;
@@ -37,7 +39,14 @@ pub fn path(dir: &Path, seq: u64) -> PathBuf {
 
 /// Writes `db` as checkpoint `seq` (the state before log segment `seq`),
 /// durably: a temporary file, fsync, rename, fsync of the directory.
-pub fn write(dir: &Path, seq: u64, at_ms: u64, db: &Db, jobs: &[codec::Job]) -> io::Result<PathBuf> {
+pub fn write(
+    dir: &Path,
+    seq: u64,
+    at_ms: u64,
+    db: &Db,
+    jobs: &[codec::Job],
+    tokens: &[TokenRecord],
+) -> io::Result<PathBuf> {
     let tmp = dir.join(format!("checkpoint-{seq:020}.tmp"));
     let file = File::create(&tmp)?;
     let mut out = BufWriter::with_capacity(CHUNK, file);
@@ -94,6 +103,11 @@ pub fn write(dir: &Path, seq: u64, at_ms: u64, db: &Db, jobs: &[codec::Job]) -> 
         codec::put_job(&mut rec, job);
         flush_record(&mut out, &mut rec)?;
     }
+    for token in tokens {
+        rec.push(b'K');
+        codec::put_token(&mut rec, token);
+        flush_record(&mut out, &mut rec)?;
+    }
     rec.push(b'E');
     flush_record(&mut out, &mut rec)?;
     let file = out.into_inner().map_err(|e| e.into_error())?;
@@ -147,6 +161,8 @@ pub struct Loaded {
     pub at_ms: u64,
     /// The export and import records.
     pub jobs: Vec<codec::Job>,
+    /// Transactions' client tokens.
+    pub tokens: Vec<TokenRecord>,
 }
 
 /// Reads a checkpoint file; an incomplete or damaged one is an error.
@@ -166,6 +182,7 @@ pub fn read(path: &Path, settings: &StreamSettings) -> io::Result<Loaded> {
     let mut db = Db::default();
     let mut open = Open::default();
     let mut jobs = Vec::new();
+    let mut tokens = Vec::new();
     for rec in records {
         let mut r = Reader(rec);
         let tag = r.u8()?;
@@ -213,9 +230,13 @@ pub fn read(path: &Path, settings: &StreamSettings) -> io::Result<Loaded> {
                 jobs.push(r.job()?);
                 r.end()?;
             }
+            b'K' => {
+                tokens.push(r.token()?);
+                r.end()?;
+            }
             b'E' => {
                 open.finish(&mut db);
-                return Ok(Loaded { db, seq, at_ms, jobs });
+                return Ok(Loaded { db, seq, at_ms, jobs, tokens });
             }
             _ => return Err(damaged("unknown record")),
         }

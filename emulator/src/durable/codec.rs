@@ -10,7 +10,8 @@
 //! Layout (integers little-endian; `bytes` is a `u32` length and the bytes):
 //! `at_ms: u64`, `n: u32` table changes (`1` + `bytes` JSON definition, or
 //! `2` + `bytes` name, `3`/`4` a backup made/deleted, `5` an export or
-//! import record: kind `u8`, `bytes` ARN, `bytes` JSON), `m: u32` item changes (`1` + `bytes` table +
+//! import record: kind `u8`, `bytes` ARN, `bytes` JSON, `6` a transaction's
+//! client token: `bytes` token, `at_ms`, 32-byte digest), `m: u32` item changes (`1` + `bytes` table +
 //! `size: u32` + `bytes` packed item, or `2` + `bytes` table + `bytes`
 //! packed key attributes; `3` likewise for a removal by Time to Live).
 //!
@@ -19,7 +20,7 @@
 //! point-in-time versions made on replay are the ones made originally.
 
 use crate::store::backup::{Backup, BackupMeta};
-use crate::store::journal::{self, ItemChange};
+use crate::store::journal::{self, ItemChange, TokenRecord};
 use crate::store::stream::{self, StreamSettings};
 use crate::store::{Db, StoredItem, Table, TableDef};
 use crate::value::packed;
@@ -40,6 +41,9 @@ pub enum TableChange {
     /// An export or import record (kind, ARN, JSON; see
     /// `ops::transfer_jobs`): kept by the data directory, not the database.
     Job(Job),
+    /// A transaction's client token, logged with its items (kept by the
+    /// data directory for the token's ten minutes).
+    Token(TokenRecord),
 }
 
 /// An export or import record as the data directory keeps it.
@@ -98,6 +102,10 @@ impl Commit {
                     out.push(5);
                     put_job(&mut out, job);
                 }
+                TableChange::Token(token) => {
+                    out.push(6);
+                    put_token(&mut out, token);
+                }
             }
         }
         put_u32(&mut out, self.items.len());
@@ -121,6 +129,7 @@ impl Commit {
                 }
                 4 => Ok(TableChange::DropBackup(r.string()?)),
                 5 => Ok(TableChange::Job(r.job()?)),
+                6 => Ok(TableChange::Token(r.token()?)),
                 t => Err(invalid(format!("unknown table change {t}"))),
             })
             .collect::<io::Result<_>>()?;
@@ -172,7 +181,7 @@ impl Commit {
                     db.remove_backup(arn);
                 }
                 // Kept by the data directory (see `Durable::open`).
-                TableChange::Job(_) => {}
+                TableChange::Job(_) | TableChange::Token(_) => {}
             }
         }
         self.items.iter().try_for_each(|change| apply_item_change(db, change))?;
@@ -262,6 +271,13 @@ pub fn put_job(out: &mut Vec<u8>, job: &Job) {
     put_bytes(out, &job.json);
 }
 
+/// Appends a transaction's client token.
+pub fn put_token(out: &mut Vec<u8>, t: &TokenRecord) {
+    put_bytes(out, t.token.as_bytes());
+    out.extend_from_slice(&t.at_ms.to_le_bytes());
+    out.extend_from_slice(&t.digest);
+}
+
 fn put_u32(out: &mut Vec<u8>, n: usize) {
     out.extend_from_slice(&u32::try_from(n).expect("fits in u32").to_le_bytes());
 }
@@ -327,6 +343,13 @@ impl<'a> Reader<'a> {
     pub fn job(&mut self) -> io::Result<Job> {
         Ok(Job { kind: self.u8()?, arn: self.string()?, json: self.bytes()?.to_vec() })
     }
+    /// A client token written by [`put_token`].
+    pub fn token(&mut self) -> io::Result<TokenRecord> {
+        let token = self.string()?;
+        let at_ms = self.u64()?;
+        let digest = self.take(32)?.try_into().expect("32 bytes");
+        Ok(TokenRecord { token, at_ms, digest })
+    }
     /// Whether everything was read.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -354,6 +377,7 @@ mod tests {
             tables: vec![
                 TableChange::Drop("gone".into()),
                 TableChange::Job(Job { kind: 1, arn: "arn:x".into(), json: b"{}".to_vec() }),
+                TableChange::Token(TokenRecord { token: "tok".into(), at_ms: 5, digest: [7; 32] }),
             ],
             items: vec![
                 ItemChange::Put { table: "t".into(), item: StoredItem::new(&key) },

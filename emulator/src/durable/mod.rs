@@ -29,6 +29,7 @@ pub mod lock;
 pub mod wal;
 
 use crate::clock::Clock;
+use crate::store::journal::{TokenRecord, TOKEN_WINDOW_MS};
 use crate::store::meta::TableStatus;
 use crate::store::stream::StreamSettings;
 use crate::store::{Db, TableDef};
@@ -90,6 +91,16 @@ pub struct Durable {
     /// Export and import records, oldest first, as the next checkpoint
     /// writes them (the service keeps its own, decoded, copy).
     jobs: Mutex<Vec<Job>>,
+    /// Transactions' client tokens of the last ten minutes, likewise.
+    tokens: Mutex<Vec<TokenRecord>>,
+}
+
+/// Adds `token` to `tokens` (replacing an earlier use of the same token)
+/// and forgets those older than the window at its time.
+fn keep_token(tokens: &mut Vec<TokenRecord>, token: TokenRecord) {
+    let horizon = token.at_ms.saturating_sub(TOKEN_WINDOW_MS);
+    tokens.retain(|t| t.at_ms > horizon && t.token != token.token);
+    tokens.push(token);
 }
 
 /// Adds `job` to `jobs`, replacing the record with its ARN if there is one.
@@ -121,11 +132,13 @@ impl Durable {
         let files = Files::list(dir)?;
         let mut recovery = Recovery::default();
         let mut jobs = Vec::new();
+        let mut tokens = Vec::new();
         let (mut db, first_seq) = match files.checkpoints.last() {
             Some(&seq) => {
                 let loaded = checkpoint::read(&checkpoint::path(dir, seq), &streams)?;
                 recovery.checkpoint = Some(seq);
                 jobs = loaded.jobs;
+                tokens = loaded.tokens;
                 (loaded.db, loaded.seq)
             }
             None => (Db::default(), 0),
@@ -148,8 +161,10 @@ impl Durable {
                 let commit = Commit::decode(payload)?;
                 commit.apply(&mut db, &streams)?;
                 for change in commit.tables {
-                    if let TableChange::Job(job) = change {
-                        keep_job(&mut jobs, job);
+                    match change {
+                        TableChange::Job(job) => keep_job(&mut jobs, job),
+                        TableChange::Token(token) => keep_token(&mut tokens, token),
+                        _ => {}
                     }
                 }
                 recovery.replayed += 1;
@@ -186,6 +201,7 @@ impl Durable {
             checkpointing: AtomicBool::new(false),
             failed: Mutex::new(None),
             jobs: Mutex::new(jobs),
+            tokens: Mutex::new(tokens),
         });
         durable.prepare_spare();
         Ok((durable, db, recovery))
@@ -216,6 +232,12 @@ impl Durable {
         self.jobs.lock().iter().map(|j| (j.kind, j.json.clone())).collect()
     }
 
+    /// The transactions' client tokens kept (the service drops those past
+    /// their ten minutes when it next looks).
+    pub fn tokens(&self) -> Vec<TokenRecord> {
+        self.tokens.lock().clone()
+    }
+
     /// Logs an export or import record (call under the store's writer
     /// lock, like [`Durable::log`]).
     pub fn log_job(&self, at_ms: u64, job: Job) -> io::Result<Option<(Arc<Wal>, Lsn)>> {
@@ -234,6 +256,11 @@ impl Durable {
     ) -> io::Result<Option<(Arc<Wal>, Lsn)>> {
         if let Some(e) = &*self.failed.lock() {
             return Err(io::Error::other(e.clone()));
+        }
+        for change in &tables {
+            if let TableChange::Token(token) = change {
+                keep_token(&mut self.tokens.lock(), token.clone());
+            }
         }
         let commit = Commit { at_ms, tables, items };
         if commit.is_empty() {
@@ -308,10 +335,12 @@ impl Durable {
         // Records made since the rotation are in the checkpoint and in the
         // log after it: recovery keeps one per ARN.
         let jobs = self.jobs.lock().clone();
-        let result = checkpoint::write(&self.dir, seq, self.clock.now_ms(), db, &jobs).and_then(|_| {
-            Files::list(&self.dir)?.remove_before(&self.dir, seq);
-            Ok(())
-        });
+        let tokens = self.tokens.lock().clone();
+        let result =
+            checkpoint::write(&self.dir, seq, self.clock.now_ms(), db, &jobs, &tokens).and_then(|_| {
+                Files::list(&self.dir)?.remove_before(&self.dir, seq);
+                Ok(())
+            });
         self.checkpointing.store(false, Ordering::Release);
         result
     }

@@ -44,6 +44,44 @@ impl ItemChange {
 thread_local! {
     static JOURNAL: RefCell<Option<Vec<ItemChange>>> = const { RefCell::new(None) };
     static COMMIT_AT: Cell<Option<u64>> = const { Cell::new(None) };
+    static TOKEN: RefCell<Option<TokenRecord>> = const { RefCell::new(None) };
+}
+
+/// A transaction's `ClientRequestToken` as a durable store keeps it: with
+/// the request's digest (what a retry is compared by) and when it was
+/// first used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenRecord {
+    /// The token.
+    pub token: String,
+    /// When the request carrying it was made (clock milliseconds).
+    pub at_ms: u64,
+    /// SHA-256 of the request (minus what may differ between retries).
+    pub digest: [u8; 32],
+}
+
+/// How long a token is remembered: the service's ten minutes.
+pub const TOKEN_WINDOW_MS: u64 = 600_000;
+
+/// Runs `f` (a transaction) with `token` waiting to be logged with the
+/// commit it makes, so that the token and the items reach the log in one
+/// record: after a crash both are there or neither is.
+pub fn with_token<T>(token: TokenRecord, f: impl FnOnce() -> T) -> T {
+    struct Clear;
+    impl Drop for Clear {
+        fn drop(&mut self) {
+            TOKEN.with(|t| *t.borrow_mut() = None);
+        }
+    }
+    TOKEN.with(|t| *t.borrow_mut() = Some(token));
+    let _clear = Clear;
+    f()
+}
+
+/// The token waiting for the commit running on this thread, if any
+/// (taken: a commit logs it once).
+pub fn take_token() -> Option<TokenRecord> {
+    TOKEN.with(|t| t.borrow_mut().take())
 }
 
 /// Runs `f` with the journal on, as a commit made at `at_ms` (see

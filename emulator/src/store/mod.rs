@@ -452,7 +452,8 @@ impl Store {
         let out = out?;
         record_versions(db, at, &items);
         let Some(durable) = &self.durable else { return Ok((out, None)) };
-        let tables = before.map_or_else(Vec::new, |before| table_changes(&before, db));
+        let mut tables = before.map_or_else(Vec::new, |before| table_changes(&before, db));
+        tables.extend(journal::take_token().map(TableChange::Token));
         match durable.log(at, tables, items) {
             Ok(logged) => Ok((out, logged)),
             Err(e) => {
@@ -507,7 +508,8 @@ impl Store {
                 let (out, items) = journal::record(at, || f(&mut next));
                 let out = out?;
                 record_versions(&mut next, at, &items);
-                let tables = table_changes(&before, &next);
+                let mut tables = table_changes(&before, &next);
+                tables.extend(journal::take_token().map(TableChange::Token));
                 (out, durable.log(at, tables, items).map_err(log_failed)?)
             }
         };
