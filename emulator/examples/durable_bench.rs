@@ -216,9 +216,9 @@ fn callgrind(mode: &str, n: usize) {
 }
 
 /// `rotate N`: what a rotation costs under the writer lock, N times each:
-/// renaming the spare segment made ahead of time (what a rotation does
-/// now) against creating the segment there and then (what it did, and
-/// still does if no spare is ready).
+/// switching to the spare segment made ahead of time (what a rotation
+/// does now) against creating the segment there and then (what it did,
+/// and still does if no spare is ready).
 fn rotations(n: usize) {
     use ddb_emulator::durable::{Durable, Wal};
     use ddb_emulator::store::stream::StreamSettings;
@@ -253,7 +253,7 @@ fn rotations(n: usize) {
         drop(wal);
         let _ = std::fs::remove_file(&path);
     }
-    println!("rotation, {n} times: rename of the spare {}", summary(renamed));
+    println!("rotation, {n} times: switching to the spare {}", summary(renamed));
     println!("rotation, {n} times: creating the segment {}", summary(created));
     drop(durable);
     let _ = std::fs::remove_dir_all(&dir);

@@ -14,8 +14,10 @@
 //! - `checkpoint-{seq}.ckp`: the database before log segment `seq`.
 //! - `wal-{seq}.log`: commits made after checkpoint `seq` (and before the
 //!   next segment began).
-//! - `wal-{seq}.next`: the next segment, made ahead of time off the writer
-//!   lock so that a rotation is one rename; removed at start-up.
+//!   The segment after the current one is made ahead of time, off the
+//!   writer lock, so that a rotation is a pointer swap; until then it holds
+//!   no record. Start-up removes empty segments at the end of the log (and
+//!   makes the spare again), so restarts do not pile them up.
 //!
 //! Every file is versioned and every record checksummed ([`frame`]). A
 //! torn tail, what a crash in the middle of an append leaves, is cut at the
@@ -144,7 +146,8 @@ impl Durable {
             None => (Db::default(), 0),
         };
         let segments: Vec<u64> = files.segments.iter().copied().filter(|&s| s >= first_seq).collect();
-        let mut last: Option<(u64, u64)> = None;
+        // Each segment read, with the length of its whole records.
+        let mut seen: Vec<(u64, u64)> = Vec::new();
         for &seq in &segments {
             let path = segment_path(dir, seq);
             let bytes = std::fs::read(&path)?;
@@ -152,7 +155,7 @@ impl Durable {
                 // Created but its header never reached the disk.
                 tracing::warn!(log = %path.display(), "a log segment without a header: starting it afresh");
                 recovery.cut_bytes += bytes.len() as u64;
-                last = Some((seq, 0));
+                seen.push((seq, 0));
                 continue;
             }
             frame::check_header(&bytes, wal::MAGIC, "log")?;
@@ -175,8 +178,19 @@ impl Durable {
                 tracing::warn!(log = %path.display(), cut_bytes = cut, "the log ends in a torn record: cut at the last whole one");
                 recovery.cut_bytes += cut;
             }
-            last = Some((seq, valid));
+            seen.push((seq, valid));
         }
+        // Empty segments at the end (spares made ahead of time, or made by a
+        // rotation that nothing followed) are as if absent: appends go on in
+        // the last segment with records, and the spare is made again.
+        while let Some(&(seq, len)) = seen.last() {
+            if len > frame::HEADER_LEN as u64 || seq <= first_seq {
+                break;
+            }
+            std::fs::remove_file(segment_path(dir, seq))?;
+            seen.pop();
+        }
+        let last = seen.last().copied();
         let (seq, wal) = match last {
             Some((seq, len)) if len >= frame::HEADER_LEN as u64 => {
                 (seq, Wal::open_at(&segment_path(dir, seq), len, options.sync)?)
@@ -185,9 +199,6 @@ impl Durable {
             None => (first_seq, Wal::create(&segment_path(dir, first_seq), options.sync)?),
         };
         files.remove_before(dir, first_seq);
-        for spare in &files.spares {
-            let _ = std::fs::remove_file(spare);
-        }
         db.start_histories(clock.now_ms());
         db.trim_streams(clock.now_ms());
         let durable = Arc::new(Durable {
@@ -309,19 +320,14 @@ impl Durable {
     /// Starts a new log segment (call under the store's writer lock, with
     /// the snapshot the checkpoint will write taken under the same lock).
     /// Returns the new segment's number: the checkpoint's.
-    /// The segment is normally the spare made ahead of time: a pointer swap.
+    /// The segment is normally the spare made ahead of time, already on
+    /// disk: the rotation is a pointer swap.
     pub fn rotate(&self) -> io::Result<u64> {
         let mut current = self.wal.lock();
         let seq = current.0 + 1;
-        let spare = self.spare.lock().take().filter(|(spare, _)| *spare == seq);
-        let wal = match spare.map(|(_, wal)| wal.activate().map(|()| wal)) {
-            Some(Ok(wal)) => wal,
-            failed => {
-                if let Some(Err(e)) = failed {
-                    tracing::warn!(error = %e, "the spare log segment could not be renamed: creating it now");
-                }
-                Wal::create_unsynced(&segment_path(&self.dir, seq), self.options.sync)?
-            }
+        let wal = match self.spare.lock().take() {
+            Some((spare, wal)) if spare == seq => wal,
+            _ => Wal::create_unsynced(&segment_path(&self.dir, seq), self.options.sync)?,
         };
         *current = (seq, wal);
         self.since_checkpoint.store(0, Ordering::Relaxed);
@@ -361,8 +367,6 @@ struct Files {
     checkpoints: Vec<u64>,
     segments: Vec<u64>,
     temporary: Vec<PathBuf>,
-    /// Segments made ahead of time and never used (see [`Wal::create_spare`]).
-    spares: Vec<PathBuf>,
 }
 
 impl Files {
@@ -381,8 +385,6 @@ impl Files {
                 files.segments.push(seq);
             } else if number("checkpoint-", ".tmp").is_some() {
                 files.temporary.push(entry.path());
-            } else if number("wal-", ".next").is_some() {
-                files.spares.push(entry.path());
             }
         }
         files.checkpoints.sort_unstable();

@@ -105,27 +105,12 @@ impl Wal {
         Ok(wal)
     }
 
-    /// Makes the segment that will live at `path` ahead of time, off the
-    /// writer lock, under a spare name ([`spare_path`]): created, header
-    /// written, file and directory fsynced. [`Wal::activate`] gives it its
-    /// name at the rotation.
+    /// Makes a segment ahead of time, off the writer lock: created,
+    /// header written, file and directory fsynced. Until a rotation makes
+    /// it the current segment it holds no record, and recovery treats an
+    /// empty last segment as absent.
     pub fn create_spare(path: &Path, policy: SyncPolicy) -> io::Result<Arc<Wal>> {
-        let spare = spare_path(path);
-        let mut file = OpenOptions::new().create(true).write(true).truncate(true).open(&spare)?;
-        file.write_all(&frame::header(MAGIC))?;
-        file.sync_all()?;
-        sync_dir(&spare)?;
-        Ok(Self::with_file(path, file, frame::HEADER_LEN as u64, policy))
-    }
-
-    /// Renames a spare segment to its name (at a rotation, under the
-    /// writer lock: one rename, no fsync). The new name reaches the disk
-    /// with the segment's first fsync, before any acknowledgement that
-    /// promises the disk.
-    pub fn activate(&self) -> io::Result<()> {
-        std::fs::rename(spare_path(&self.path), &self.path)?;
-        self.dir_pending.store(true, std::sync::atomic::Ordering::Release);
-        Ok(())
+        Self::create(path, policy)
     }
 
     /// Opens an existing log for appending after its `len` valid bytes
@@ -259,12 +244,6 @@ impl Wal {
         }
         Ok(())
     }
-}
-
-/// Where the spare for segment `path` is made: the same name ending in
-/// `.next` (recovery removes such files; it never replays them).
-pub fn spare_path(path: &Path) -> PathBuf {
-    path.with_extension("next")
 }
 
 /// Makes a file's creation or rename durable: fsync its directory.
