@@ -85,6 +85,9 @@ pub struct Durable {
     /// header written and fsynced, directory entry fsynced), so that a
     /// rotation under the lock only swaps a pointer.
     spare: Mutex<Option<(u64, Arc<Wal>)>>,
+    /// The segment a rotation replaced: closed off the writer lock, by the
+    /// checkpoint that follows.
+    retired: Mutex<Option<Arc<Wal>>>,
     /// Log bytes appended since the last checkpoint began.
     since_checkpoint: AtomicU64,
     checkpointing: AtomicBool,
@@ -208,6 +211,7 @@ impl Durable {
             clock,
             wal: Mutex::new((seq, wal)),
             spare: Mutex::new(None),
+            retired: Mutex::new(None),
             since_checkpoint: AtomicU64::new(0),
             checkpointing: AtomicBool::new(false),
             failed: Mutex::new(None),
@@ -329,7 +333,9 @@ impl Durable {
             Some((spare, wal)) if spare == seq => wal,
             _ => Wal::create_unsynced(&segment_path(&self.dir, seq), self.options.sync)?,
         };
-        *current = (seq, wal);
+        let old = std::mem::replace(&mut *current, (seq, wal));
+        // Closing its file is a system call: not under the writer lock.
+        *self.retired.lock() = Some(old.1);
         self.since_checkpoint.store(0, Ordering::Relaxed);
         Ok(seq)
     }
@@ -337,6 +343,7 @@ impl Durable {
     /// Writes checkpoint `seq` from `db` (the version at the rotation) and
     /// removes the files it makes unnecessary. Runs off the writer lock.
     pub fn write_checkpoint(&self, seq: u64, db: &Db) -> io::Result<()> {
+        drop(self.retired.lock().take());
         self.prepare_spare();
         // Records made since the rotation are in the checkpoint and in the
         // log after it: recovery keeps one per ARN.
