@@ -623,7 +623,7 @@ fn exports_imports_and_their_client_tokens_survive_restarts() {
             let imports = json_of(svc.list_imports(typed::<ListImports>(json!({}))).unwrap());
             (exports, imports)
         };
-        let mut retried_import = Value::Null;
+        let retried_import;
         let (table_arn, export_arn, import_arn, before) = {
             let svc = Service::open(config()).unwrap();
             create_table(&svc);
