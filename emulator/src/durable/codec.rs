@@ -76,7 +76,35 @@ impl Commit {
 
     /// The commit's log record payload.
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(64);
+        self.encode_into(Vec::with_capacity(self.size_hint()))
+    }
+
+    /// The commit as a whole framed log record (`[len][crc32][payload]`,
+    /// see [`super::frame`]), encoded in one buffer of about the right
+    /// size: what the log appends, without copying the payload again.
+    pub fn encode_framed(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(super::frame::RECORD_HEADER_LEN + self.size_hint());
+        out.resize(super::frame::RECORD_HEADER_LEN, 0);
+        let mut out = self.encode_into(out);
+        super::frame::seal_record(&mut out);
+        out
+    }
+
+    /// About the encoded size (exact for puts), so that encoding does not
+    /// grow its buffer.
+    fn size_hint(&self) -> usize {
+        let items: usize = self
+            .items
+            .iter()
+            .map(|c| match c {
+                ItemChange::Put { table, item } => 13 + table.len() + item.packed().len(),
+                ItemChange::Remove { table, .. } => 9 + table.len() + 64,
+            })
+            .sum();
+        16 + 64 * self.tables.len() + items
+    }
+
+    fn encode_into(&self, mut out: Vec<u8>) -> Vec<u8> {
         out.extend_from_slice(&self.at_ms.to_le_bytes());
         put_u32(&mut out, self.tables.len());
         for change in &self.tables {
@@ -386,5 +414,9 @@ mod tests {
             ],
         };
         assert_eq!(Commit::decode(&commit.encode()).unwrap(), commit);
+        // The framed form is the same payload behind a record header.
+        let mut framed = Vec::new();
+        crate::durable::frame::put_record(&mut framed, &commit.encode());
+        assert_eq!(commit.encode_framed(), framed);
     }
 }

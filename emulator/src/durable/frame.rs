@@ -52,6 +52,14 @@ pub fn put_record(out: &mut Vec<u8>, payload: &[u8]) {
     out.extend_from_slice(payload);
 }
 
+/// Fills in the record header of `rec`, a buffer whose first
+/// [`RECORD_HEADER_LEN`] bytes were reserved and whose rest is the payload.
+pub fn seal_record(rec: &mut [u8]) {
+    let (head, payload) = rec.split_at_mut(RECORD_HEADER_LEN);
+    head[..4].copy_from_slice(&(payload.len() as u32).to_le_bytes());
+    head[4..].copy_from_slice(&crc32fast::hash(payload).to_le_bytes());
+}
+
 /// The whole records of `body` (the bytes after the header), in order, and
 /// the length of the prefix they fill: anything past it is a torn or
 /// damaged tail.

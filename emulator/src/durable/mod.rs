@@ -281,11 +281,12 @@ impl Durable {
         if commit.is_empty() {
             return Ok(None);
         }
-        let payload = commit.encode();
+        let record = commit.encode_framed();
+        drop(commit);
         let wal = self.wal.lock().1.clone();
-        match wal.append(&payload) {
+        match wal.append_framed(&record) {
             Ok(lsn) => {
-                self.since_checkpoint.fetch_add(payload.len() as u64 + 8, Ordering::Relaxed);
+                self.since_checkpoint.fetch_add(record.len() as u64, Ordering::Relaxed);
                 Ok(Some((wal, lsn)))
             }
             Err(e) => {

@@ -160,10 +160,15 @@ impl Wal {
     pub fn append(&self, payload: &[u8]) -> io::Result<Lsn> {
         let mut buf = Vec::with_capacity(frame::RECORD_HEADER_LEN + payload.len());
         frame::put_record(&mut buf, payload);
+        self.append_framed(&buf)
+    }
+
+    /// Appends a record already framed (see [`frame::seal_record`]).
+    pub fn append_framed(&self, record: &[u8]) -> io::Result<Lsn> {
         let mut file = self.file.lock();
-        file.write_all(&buf)?;
+        file.write_all(record)?;
         let mut p = self.progress.lock();
-        p.appended += buf.len() as u64;
+        p.appended += record.len() as u64;
         Ok(Lsn(p.appended))
     }
 
