@@ -731,3 +731,66 @@ fn transaction_client_tokens_are_honoured_across_restarts() {
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
+
+#[test]
+fn ttl_removals_and_deleted_tables_streams_survive_restarts() {
+    for checkpoint in [false, true] {
+        let dir = temp_dir("ttl-streams");
+        let create = |svc: &Service, name: &str| {
+            call(
+                svc,
+                "CreateTable",
+                json!({"TableName": name, "BillingMode": "PAY_PER_REQUEST",
+                    "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+                    "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+                    "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"}}),
+            );
+        };
+        let stream_of = |svc: &Service, name: &str| {
+            call(svc, "DescribeTable", json!({"TableName": name}))["Table"]["LatestStreamArn"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        let (live, gone, before_live, before_gone) = {
+            let svc = open(&dir);
+            create(&svc, "live");
+            call(
+                &svc,
+                "UpdateTimeToLive",
+                json!({"TableName": "live", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}}),
+            );
+            let expired = svc.clock.now_ms() / 1000 - 10;
+            call(
+                &svc,
+                "PutItem",
+                json!({"TableName": "live", "Item": {"id": {"S": "old"}, "exp": {"N": expired.to_string()}}}),
+            );
+            assert_eq!(svc.sweep_ttl(), 1);
+            create(&svc, "gone");
+            call(&svc, "PutItem", json!({"TableName": "gone", "Item": {"id": {"S": "x"}}}));
+            let (live, gone) = (stream_of(&svc, "live"), stream_of(&svc, "gone"));
+            call(&svc, "DeleteTable", json!({"TableName": "gone"}));
+            if checkpoint {
+                assert!(svc.store.checkpoint().unwrap());
+            }
+            let (before_live, before_gone) = (stream_contents(&svc, &live), stream_contents(&svc, &gone));
+            (live, gone, before_live, before_gone)
+        };
+        // The TTL removal is still the service's (userIdentity).
+        let removal = &before_live.1[1];
+        assert_eq!(removal["eventName"], "REMOVE");
+        assert_eq!(removal["userIdentity"]["PrincipalId"], "dynamodb.amazonaws.com");
+        assert_eq!(before_gone.0["StreamDescription"]["StreamStatus"], "DISABLED");
+        let svc = open(&dir);
+        assert_eq!(stream_contents(&svc, &live).1, before_live.1, "checkpoint: {checkpoint}");
+        let after_gone = stream_contents(&svc, &gone);
+        assert_eq!(after_gone.0, before_gone.0, "checkpoint: {checkpoint}");
+        assert_eq!(after_gone.1, before_gone.1, "checkpoint: {checkpoint}");
+        let listed = streams(&svc, "ListStreams", json!({}));
+        let arns: Vec<&str> =
+            listed["Streams"].as_array().unwrap().iter().map(|s| s["StreamArn"].as_str().unwrap()).collect();
+        assert!(arns.contains(&gone.as_str()) && arns.contains(&live.as_str()), "{arns:?}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
