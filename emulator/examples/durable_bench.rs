@@ -215,11 +215,61 @@ fn callgrind(mode: &str, n: usize) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `rotate N`: what a rotation costs under the writer lock, N times each:
+/// switching to the spare segment made ahead of time (what a rotation
+/// does now) against creating the segment there and then (what it did,
+/// and still does if no spare is ready).
+fn rotations(n: usize) {
+    use ddb_emulator::durable::{Durable, Wal};
+    use ddb_emulator::store::stream::StreamSettings;
+    let dir = fresh_dir("rotate");
+    let settings = StreamSettings { clock: Default::default(), transition_ms: 0, rollover_ms: u64::MAX };
+    let options = Options { sync: SyncPolicy::Never, ..Options::default() };
+    let (durable, db, _) = Durable::open(&dir, options, settings).expect("open");
+    let summary = |mut v: Vec<Duration>| {
+        v.sort();
+        let us = |d: Duration| d.as_secs_f64() * 1e6;
+        format!(
+            "median {:.1} / p99 {:.1} / max {:.1} us",
+            us(v[v.len() / 2]),
+            us(v[v.len() * 99 / 100]),
+            us(v[v.len() - 1])
+        )
+    };
+    let mut renamed = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t = Instant::now();
+        let seq = durable.rotate().expect("rotate");
+        renamed.push(t.elapsed());
+        // Makes the next spare (off the lock), as a checkpoint does.
+        durable.write_checkpoint(seq, &db).expect("checkpoint");
+    }
+    let mut created = Vec::with_capacity(n);
+    for i in 0..n {
+        let path = dir.join(format!("created-{i}.log"));
+        let t = Instant::now();
+        let wal = Wal::create_unsynced(&path, SyncPolicy::Never).expect("create");
+        created.push(t.elapsed());
+        drop(wal);
+        let _ = std::fs::remove_file(&path);
+    }
+    println!("rotation, {n} times: switching to the spare {}", summary(renamed));
+    println!("rotation, {n} times: creating the segment {}", summary(created));
+    drop(durable);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("cg") {
         let n = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(0);
         return callgrind(args.get(2).map_or("memory", String::as_str), n);
+    }
+    if args.get(1).map(String::as_str) == Some("rotate") {
+        return rotations(args.get(2).and_then(|a| a.parse().ok()).unwrap_or(1000));
+    }
+    if args.get(1).map(String::as_str) == Some("checkpoint") {
+        return startup_and_checkpoint(args.get(2).and_then(|a| a.parse().ok()).unwrap_or(1_000_000));
     }
     let items: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
     writes();

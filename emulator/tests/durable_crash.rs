@@ -3,7 +3,10 @@
 //! random moment, restart on the same data directory, and check that every
 //! acknowledged write is there and nothing is half applied. Each round uses
 //! a different sync policy; the data directory carries over between rounds,
-//! so recovery also replays earlier rounds' logs and checkpoints.
+//! so recovery also replays earlier rounds' logs and checkpoints. The
+//! table has a stream: every round also checks that the stream kept what it
+//! held and has a record of every acknowledged write (and of both sides of
+//! each applied transaction, or of neither).
 
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -31,10 +34,19 @@ impl Client {
     /// The response body of a successful call; an error for anything else
     /// (including the connection dying with the server).
     fn call(&mut self, op: &str, body: &Value) -> std::io::Result<Value> {
+        self.call_target("DynamoDB_20120810", op, body)
+    }
+
+    /// A DynamoDB Streams call.
+    fn streams(&mut self, op: &str, body: &Value) -> std::io::Result<Value> {
+        self.call_target("DynamoDBStreams_20120810", op, body)
+    }
+
+    fn call_target(&mut self, target: &str, op: &str, body: &Value) -> std::io::Result<Value> {
         let body = body.to_string();
         let request = format!(
             "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-amz-json-1.0\r\n\
-             X-Amz-Target: DynamoDB_20120810.{op}\r\n\
+             X-Amz-Target: {target}.{op}\r\n\
              Authorization: AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00\r\n\
              Content-Length: {}\r\n\r\n{body}",
             body.len()
@@ -155,10 +167,12 @@ fn acknowledged_writes_survive_kill_9_and_nothing_is_half_applied() {
             "CreateTable",
             &json!({"TableName": "crash", "BillingMode": "PAY_PER_REQUEST",
                 "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"}],
-                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]}),
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+                "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "KEYS_ONLY"}}),
         )
         .unwrap();
     let mut acknowledged = 0;
+    let mut stream_before: Vec<(u128, String)> = Vec::new();
     for round in 0..ROUNDS {
         let stop = AtomicBool::new(false);
         let logs: Vec<Log> = std::thread::scope(|s| {
@@ -203,6 +217,40 @@ fn acknowledged_writes_survive_kill_9_and_nothing_is_half_applied() {
             acknowledged +=
                 log.puts_acked.len() as u64 + log.adds_acked + log.transactions_acked.len() as u64;
         }
+        // The stream: what it held before is still there, unchanged, and
+        // it has a record of every acknowledged put and of both sides of
+        // every transaction applied (and of neither side of any other).
+        let stream = stream_records(&mut client);
+        assert!(stream.len() >= stream_before.len(), "round {round}: stream records lost");
+        assert_eq!(
+            &stream[..stream_before.len()],
+            &stream_before[..],
+            "round {round}: stream records changed"
+        );
+        assert!(stream.windows(2).all(|w| w[0].0 < w[1].0), "round {round}: sequence numbers out of order");
+        let keys: std::collections::HashSet<&str> = stream.iter().map(|(_, k)| k.as_str()).collect();
+        for (w, log) in logs.iter().enumerate() {
+            let pk = format!("r{round}w{w}");
+            for &i in &log.puts_acked {
+                assert!(
+                    keys.contains(format!("{pk}/{i}").as_str()),
+                    "round {round}: no stream record of put {pk}/{i}"
+                );
+            }
+            for &i in &log.transactions_sent {
+                let (a, b) = (
+                    keys.contains(format!("{pk}-a/{i}").as_str()),
+                    keys.contains(format!("{pk}-b/{i}").as_str()),
+                );
+                assert_eq!(a, b, "round {round}: transaction {pk}/{i} half in the stream");
+                assert_eq!(
+                    a,
+                    exists(&mut client, &format!("{pk}-a"), i),
+                    "round {round}: stream and table disagree on {pk}/{i}"
+                );
+            }
+        }
+        stream_before = stream;
     }
     eprintln!("{ROUNDS} rounds of kill -9: {acknowledged} acknowledged writes, all found after restart");
     // Every round wrote something before it was killed.
@@ -210,6 +258,41 @@ fn acknowledged_writes_survive_kill_9_and_nothing_is_half_applied() {
     child.kill().unwrap();
     child.wait().unwrap();
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Every record of the crash table's stream: sequence number and `pk/sk`.
+fn stream_records(client: &mut Client) -> Vec<(u128, String)> {
+    let table = client.call("DescribeTable", &json!({"TableName": "crash"})).unwrap();
+    let arn = table["Table"]["LatestStreamArn"].clone();
+    let desc = client.streams("DescribeStream", &json!({"StreamArn": arn})).unwrap();
+    let mut out = Vec::new();
+    for shard in desc["StreamDescription"]["Shards"].as_array().unwrap() {
+        let it = client
+            .streams(
+                "GetShardIterator",
+                &json!({"StreamArn": arn, "ShardId": shard["ShardId"], "ShardIteratorType": "TRIM_HORIZON"}),
+            )
+            .unwrap();
+        let mut it = it["ShardIterator"].clone();
+        while it.is_string() {
+            let page = client.streams("GetRecords", &json!({"ShardIterator": it, "Limit": 1000})).unwrap();
+            let records = page["Records"].as_array().unwrap();
+            if records.is_empty() {
+                break;
+            }
+            for r in records {
+                let d = &r["dynamodb"];
+                let key = format!(
+                    "{}/{}",
+                    d["Keys"]["pk"]["S"].as_str().unwrap(),
+                    d["Keys"]["sk"]["N"].as_str().unwrap()
+                );
+                out.push((d["SequenceNumber"].as_str().unwrap().parse().unwrap(), key));
+            }
+            it = page["NextShardIterator"].clone();
+        }
+    }
+    out
 }
 
 fn fastrand_below(n: u64) -> u64 {

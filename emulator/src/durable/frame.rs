@@ -10,7 +10,7 @@
 use std::io;
 
 /// The format version this build writes and reads.
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
 /// Bytes before the first record: magic and version.
 pub const HEADER_LEN: usize = 10;
 /// Bytes before each payload: length and checksum.
@@ -50,6 +50,14 @@ pub fn put_record(out: &mut Vec<u8>, payload: &[u8]) {
     out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
     out.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
     out.extend_from_slice(payload);
+}
+
+/// Fills in the record header of `rec`, a buffer whose first
+/// [`RECORD_HEADER_LEN`] bytes were reserved and whose rest is the payload.
+pub fn seal_record(rec: &mut [u8]) {
+    let (head, payload) = rec.split_at_mut(RECORD_HEADER_LEN);
+    head[..4].copy_from_slice(&(payload.len() as u32).to_le_bytes());
+    head[4..].copy_from_slice(&crc32fast::hash(payload).to_le_bytes());
 }
 
 /// The whole records of `body` (the bytes after the header), in order, and
@@ -119,8 +127,8 @@ mod tests {
         assert!(check_header(&h, b"DDB-WAL\n", "log").is_ok());
         assert!(check_header(&h, b"DDB-CKP\n", "checkpoint").is_err());
         let mut future = h;
-        future[8] = 2;
+        future[8] = 3;
         let err = check_header(&future, b"DDB-WAL\n", "log").unwrap_err();
-        assert!(err.to_string().contains("format version 2"), "{err}");
+        assert!(err.to_string().contains("format version 3"), "{err}");
     }
 }

@@ -14,6 +14,10 @@
 //! - `checkpoint-{seq}.ckp`: the database before log segment `seq`.
 //! - `wal-{seq}.log`: commits made after checkpoint `seq` (and before the
 //!   next segment began).
+//!   The segment after the current one is made ahead of time, off the
+//!   writer lock, so that a rotation is a pointer swap; until then it holds
+//!   no record. Start-up removes empty segments at the end of the log (and
+//!   makes the spare again), so restarts do not pile them up.
 //!
 //! Every file is versioned and every record checksummed ([`frame`]). A
 //! torn tail, what a crash in the middle of an append leaves, is cut at the
@@ -22,11 +26,14 @@
 pub mod checkpoint;
 pub mod codec;
 pub mod frame;
+pub mod kept;
 pub mod lock;
 pub mod wal;
 
 use crate::clock::Clock;
+use crate::store::journal::{TokenRecord, TOKEN_WINDOW_MS};
 use crate::store::meta::TableStatus;
+use crate::store::stream::StreamSettings;
 use crate::store::{Db, TableDef};
 use parking_lot::Mutex;
 use std::io;
@@ -34,7 +41,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
-pub use codec::{Commit, TableChange};
+pub use codec::{Commit, Job, TableChange};
 pub use wal::{Lsn, SyncPolicy, Wal};
 
 /// How a durable store behaves.
@@ -74,11 +81,39 @@ pub struct Durable {
     clock: Arc<Clock>,
     /// The segment being appended to, and its sequence number.
     wal: Mutex<(u64, Arc<Wal>)>,
+    /// The next segment, made ahead of time off the writer lock (created,
+    /// header written and fsynced, directory entry fsynced), so that a
+    /// rotation under the lock only swaps a pointer.
+    spare: Mutex<Option<(u64, Arc<Wal>)>>,
+    /// The segment a rotation replaced: closed off the writer lock, by the
+    /// checkpoint that follows.
+    retired: Mutex<Option<Arc<Wal>>>,
     /// Log bytes appended since the last checkpoint began.
     since_checkpoint: AtomicU64,
     checkpointing: AtomicBool,
     /// The first failure to log: from then on no write is acknowledged.
     failed: Mutex<Option<String>>,
+    /// Export and import records, oldest first, as the next checkpoint
+    /// writes them (the service keeps its own, decoded, copy).
+    jobs: Mutex<Vec<Job>>,
+    /// Transactions' client tokens of the last ten minutes, likewise.
+    tokens: Mutex<Vec<TokenRecord>>,
+}
+
+/// Adds `token` to `tokens` (replacing an earlier use of the same token)
+/// and forgets those older than the window at its time.
+fn keep_token(tokens: &mut Vec<TokenRecord>, token: TokenRecord) {
+    let horizon = token.at_ms.saturating_sub(TOKEN_WINDOW_MS);
+    tokens.retain(|t| t.at_ms > horizon && t.token != token.token);
+    tokens.push(token);
+}
+
+/// Adds `job` to `jobs`, replacing the record with its ARN if there is one.
+fn keep_job(jobs: &mut Vec<Job>, job: Job) {
+    match jobs.iter_mut().find(|j| j.arn == job.arn) {
+        Some(old) => *old = job,
+        None => jobs.push(job),
+    }
 }
 
 /// Whether a table is kept by checkpoints and logs: not once it is being
@@ -91,21 +126,31 @@ impl Durable {
     /// Opens (creating if needed) the data directory `dir`: takes its lock,
     /// loads the newest checkpoint, replays the log after it, and returns
     /// the database to serve.
-    pub fn open(dir: &Path, options: Options, clock: Arc<Clock>) -> io::Result<(Arc<Durable>, Db, Recovery)> {
+    pub fn open(
+        dir: &Path,
+        options: Options,
+        streams: StreamSettings,
+    ) -> io::Result<(Arc<Durable>, Db, Recovery)> {
+        let clock = streams.clock.clone();
         std::fs::create_dir_all(dir)?;
         let lock = lock::DirLock::acquire(dir)?;
         let files = Files::list(dir)?;
         let mut recovery = Recovery::default();
+        let mut jobs = Vec::new();
+        let mut tokens = Vec::new();
         let (mut db, first_seq) = match files.checkpoints.last() {
             Some(&seq) => {
-                let loaded = checkpoint::read(&checkpoint::path(dir, seq))?;
+                let loaded = checkpoint::read(&checkpoint::path(dir, seq), &streams)?;
                 recovery.checkpoint = Some(seq);
+                jobs = loaded.jobs;
+                tokens = loaded.tokens;
                 (loaded.db, loaded.seq)
             }
             None => (Db::default(), 0),
         };
         let segments: Vec<u64> = files.segments.iter().copied().filter(|&s| s >= first_seq).collect();
-        let mut last: Option<(u64, u64)> = None;
+        // Each segment read, with the length of its whole records.
+        let mut seen: Vec<(u64, u64)> = Vec::new();
         for &seq in &segments {
             let path = segment_path(dir, seq);
             let bytes = std::fs::read(&path)?;
@@ -113,13 +158,21 @@ impl Durable {
                 // Created but its header never reached the disk.
                 tracing::warn!(log = %path.display(), "a log segment without a header: starting it afresh");
                 recovery.cut_bytes += bytes.len() as u64;
-                last = Some((seq, 0));
+                seen.push((seq, 0));
                 continue;
             }
             frame::check_header(&bytes, wal::MAGIC, "log")?;
             let (records, valid) = frame::records(&bytes[frame::HEADER_LEN..]);
             for payload in records {
-                Commit::decode(payload)?.apply(&mut db)?;
+                let commit = Commit::decode(payload)?;
+                commit.apply(&mut db, &streams)?;
+                for change in commit.tables {
+                    match change {
+                        TableChange::Job(job) => keep_job(&mut jobs, job),
+                        TableChange::Token(token) => keep_token(&mut tokens, token),
+                        _ => {}
+                    }
+                }
                 recovery.replayed += 1;
             }
             let valid = (frame::HEADER_LEN + valid) as u64;
@@ -128,8 +181,19 @@ impl Durable {
                 tracing::warn!(log = %path.display(), cut_bytes = cut, "the log ends in a torn record: cut at the last whole one");
                 recovery.cut_bytes += cut;
             }
-            last = Some((seq, valid));
+            seen.push((seq, valid));
         }
+        // Empty segments at the end (spares made ahead of time, or made by a
+        // rotation that nothing followed) are as if absent: appends go on in
+        // the last segment with records, and the spare is made again.
+        while let Some(&(seq, len)) = seen.last() {
+            if len > frame::HEADER_LEN as u64 || seq <= first_seq {
+                break;
+            }
+            std::fs::remove_file(segment_path(dir, seq))?;
+            seen.pop();
+        }
+        let last = seen.last().copied();
         let (seq, wal) = match last {
             Some((seq, len)) if len >= frame::HEADER_LEN as u64 => {
                 (seq, Wal::open_at(&segment_path(dir, seq), len, options.sync)?)
@@ -139,17 +203,38 @@ impl Durable {
         };
         files.remove_before(dir, first_seq);
         db.start_histories(clock.now_ms());
+        db.trim_streams(clock.now_ms());
         let durable = Arc::new(Durable {
             dir: dir.to_path_buf(),
             _lock: lock,
             options,
             clock,
             wal: Mutex::new((seq, wal)),
+            spare: Mutex::new(None),
+            retired: Mutex::new(None),
             since_checkpoint: AtomicU64::new(0),
             checkpointing: AtomicBool::new(false),
             failed: Mutex::new(None),
+            jobs: Mutex::new(jobs),
+            tokens: Mutex::new(tokens),
         });
+        durable.prepare_spare();
         Ok((durable, db, recovery))
+    }
+
+    /// Makes the segment after the current one, if it is not there yet
+    /// (off the writer lock: at start-up and after each rotation, on the
+    /// checkpoint's thread). A failure only means the next rotation
+    /// creates its segment itself.
+    fn prepare_spare(&self) {
+        let next = self.wal.lock().0 + 1;
+        if self.spare.lock().as_ref().is_some_and(|(seq, _)| *seq == next) {
+            return;
+        }
+        match Wal::create_spare(&segment_path(&self.dir, next), self.options.sync) {
+            Ok(wal) => *self.spare.lock() = Some((next, wal)),
+            Err(e) => tracing::warn!(error = %e, "could not make the next log segment ahead of time"),
+        }
     }
 
     /// The data directory.
@@ -157,26 +242,51 @@ impl Durable {
         &self.dir
     }
 
+    /// The export and import records kept (kind and JSON), oldest first.
+    pub fn jobs(&self) -> Vec<(u8, Vec<u8>)> {
+        self.jobs.lock().iter().map(|j| (j.kind, j.json.clone())).collect()
+    }
+
+    /// The transactions' client tokens kept (the service drops those past
+    /// their ten minutes when it next looks).
+    pub fn tokens(&self) -> Vec<TokenRecord> {
+        self.tokens.lock().clone()
+    }
+
+    /// Logs an export or import record (call under the store's writer
+    /// lock, like [`Durable::log`]).
+    pub fn log_job(&self, at_ms: u64, job: Job) -> io::Result<Option<(Arc<Wal>, Lsn)>> {
+        keep_job(&mut self.jobs.lock(), job.clone());
+        self.log(at_ms, vec![TableChange::Job(job)], Vec::new())
+    }
+
     /// Logs `commit` (call under the store's writer lock, after the write
     /// succeeded and before it is published or acknowledged). Returns the
     /// segment and position to wait on with [`Durable::wait`].
     pub fn log(
         &self,
+        at_ms: u64,
         tables: Vec<TableChange>,
         items: Vec<crate::store::journal::ItemChange>,
     ) -> io::Result<Option<(Arc<Wal>, Lsn)>> {
         if let Some(e) = &*self.failed.lock() {
             return Err(io::Error::other(e.clone()));
         }
-        let commit = Commit { at_ms: self.clock.now_ms(), tables, items };
+        for change in &tables {
+            if let TableChange::Token(token) = change {
+                keep_token(&mut self.tokens.lock(), token.clone());
+            }
+        }
+        let commit = Commit { at_ms, tables, items };
         if commit.is_empty() {
             return Ok(None);
         }
-        let payload = commit.encode();
+        let record = commit.encode_framed();
+        drop(commit);
         let wal = self.wal.lock().1.clone();
-        match wal.append(&payload) {
+        match wal.append_framed(&record) {
             Ok(lsn) => {
-                self.since_checkpoint.fetch_add(payload.len() as u64 + 8, Ordering::Relaxed);
+                self.since_checkpoint.fetch_add(record.len() as u64, Ordering::Relaxed);
                 Ok(Some((wal, lsn)))
             }
             Err(e) => {
@@ -215,11 +325,18 @@ impl Durable {
     /// Starts a new log segment (call under the store's writer lock, with
     /// the snapshot the checkpoint will write taken under the same lock).
     /// Returns the new segment's number: the checkpoint's.
+    /// The segment is normally the spare made ahead of time, already on
+    /// disk: the rotation is a pointer swap.
     pub fn rotate(&self) -> io::Result<u64> {
         let mut current = self.wal.lock();
         let seq = current.0 + 1;
-        let wal = Wal::create_unsynced(&segment_path(&self.dir, seq), self.options.sync)?;
-        *current = (seq, wal);
+        let wal = match self.spare.lock().take() {
+            Some((spare, wal)) if spare == seq => wal,
+            _ => Wal::create_unsynced(&segment_path(&self.dir, seq), self.options.sync)?,
+        };
+        let old = std::mem::replace(&mut *current, (seq, wal));
+        // Closing its file is a system call: not under the writer lock.
+        *self.retired.lock() = Some(old.1);
         self.since_checkpoint.store(0, Ordering::Relaxed);
         Ok(seq)
     }
@@ -227,10 +344,17 @@ impl Durable {
     /// Writes checkpoint `seq` from `db` (the version at the rotation) and
     /// removes the files it makes unnecessary. Runs off the writer lock.
     pub fn write_checkpoint(&self, seq: u64, db: &Db) -> io::Result<()> {
-        let result = checkpoint::write(&self.dir, seq, self.clock.now_ms(), db).and_then(|_| {
-            Files::list(&self.dir)?.remove_before(&self.dir, seq);
-            Ok(())
-        });
+        drop(self.retired.lock().take());
+        self.prepare_spare();
+        // Records made since the rotation are in the checkpoint and in the
+        // log after it: recovery keeps one per ARN.
+        let jobs = self.jobs.lock().clone();
+        let tokens = self.tokens.lock().clone();
+        let result =
+            checkpoint::write(&self.dir, seq, self.clock.now_ms(), db, &jobs, &tokens).and_then(|_| {
+                Files::list(&self.dir)?.remove_before(&self.dir, seq);
+                Ok(())
+            });
         self.checkpointing.store(false, Ordering::Release);
         result
     }

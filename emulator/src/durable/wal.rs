@@ -105,6 +105,14 @@ impl Wal {
         Ok(wal)
     }
 
+    /// Makes a segment ahead of time, off the writer lock: created,
+    /// header written, file and directory fsynced. Until a rotation makes
+    /// it the current segment it holds no record, and recovery treats an
+    /// empty last segment as absent.
+    pub fn create_spare(path: &Path, policy: SyncPolicy) -> io::Result<Arc<Wal>> {
+        Self::create(path, policy)
+    }
+
     /// Opens an existing log for appending after its `len` valid bytes
     /// (recovery has read it and cut any torn tail).
     pub fn open_at(path: &Path, len: u64, policy: SyncPolicy) -> io::Result<Arc<Wal>> {
@@ -152,10 +160,15 @@ impl Wal {
     pub fn append(&self, payload: &[u8]) -> io::Result<Lsn> {
         let mut buf = Vec::with_capacity(frame::RECORD_HEADER_LEN + payload.len());
         frame::put_record(&mut buf, payload);
+        self.append_framed(&buf)
+    }
+
+    /// Appends a record already framed (see [`frame::seal_record`]).
+    pub fn append_framed(&self, record: &[u8]) -> io::Result<Lsn> {
         let mut file = self.file.lock();
-        file.write_all(&buf)?;
+        file.write_all(record)?;
         let mut p = self.progress.lock();
-        p.appended += buf.len() as u64;
+        p.appended += record.len() as u64;
         Ok(Lsn(p.appended))
     }
 

@@ -6,6 +6,7 @@
 
 use super::transact_write_items::{Output, TransactWriteItems};
 use crate::error::{messages, Error, ErrorKind, Result};
+use crate::store::journal::{with_token, TokenRecord};
 use parking_lot::Mutex;
 use std::sync::Arc;
 
@@ -14,12 +15,14 @@ pub const TOKEN_TTL_MS: u64 = 600_000;
 
 /// One remembered request and its response.
 pub struct Entry {
-    request: TransactWriteItems,
+    /// The request's digest ([`digest`]).
+    request: [u8; 32],
+    /// The first response (after a durable restart, one without the
+    /// first call's capacity or item collection metrics).
     response: Output,
     at_ms: u64,
 }
 
-/// Tokens seen in the last ten minutes.
 /// Tokens seen in the last ten minutes. A persistent map, so that a
 /// database snapshot can capture them in O(1) ([`Tokens::saved_with`]): a
 /// restored database must not replay a response its state no longer holds.
@@ -37,11 +40,14 @@ impl std::fmt::Debug for Tokens {
     }
 }
 
-/// The request minus what may differ between retries of the same call.
-fn fingerprint(request: &TransactWriteItems) -> TransactWriteItems {
+/// The request minus what may differ between retries of the same call,
+/// as a SHA-256 digest (what a durable store keeps; every part of the
+/// request is ordered, so its debug text is the same for the same request).
+fn digest(request: &TransactWriteItems) -> [u8; 32] {
+    use sha2::Digest;
     let mut r = request.clone();
     r.reporting.capacity = Default::default();
-    r
+    sha2::Sha256::digest(format!("{r:?}").as_bytes()).into()
 }
 
 impl Tokens {
@@ -59,7 +65,7 @@ impl Tokens {
     ) -> Result<(Output, bool)> {
         let mut seen = self.seen.lock();
         seen.retain(|_, e| now_ms.saturating_sub(e.at_ms) < TOKEN_TTL_MS);
-        let fp = fingerprint(request);
+        let fp = digest(request);
         match seen.get(token) {
             Some(e) if e.request == fp => return Ok((e.response.clone(), true)),
             Some(_) => {
@@ -67,12 +73,23 @@ impl Tokens {
             }
             None => {}
         }
-        let response = apply()?;
+        // A durable store logs the token with the transaction's commit.
+        let record = TokenRecord { token: token.to_string(), at_ms: now_ms, digest: fp };
+        let response = with_token(record, apply)?;
         seen.insert(
             token.to_string(),
             Arc::new(Entry { request: fp, response: response.clone(), at_ms: now_ms }),
         );
         Ok((response, false))
+    }
+
+    /// Remembers the tokens a durable store kept (at start-up).
+    pub fn load(&self, kept: Vec<TokenRecord>) {
+        let mut seen = self.seen.lock();
+        for t in kept {
+            let entry = Entry { request: t.digest, response: Output::default(), at_ms: t.at_ms };
+            seen.insert(t.token, Arc::new(entry));
+        }
     }
 
     /// The tokens remembered now, as a value (O(1)), and what `also`

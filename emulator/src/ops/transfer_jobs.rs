@@ -4,11 +4,11 @@
 //! files, so they run in `crate::transfer`, above the service; this is the
 //! record they keep.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// `ExportDescription`.
-#[derive(Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(rename_all = "PascalCase")]
 pub struct ExportDescription {
     /// `ExportArn`.
@@ -64,7 +64,7 @@ pub struct ExportDescription {
 }
 
 /// `IncrementalExportSpecification` in output.
-#[derive(Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(rename_all = "PascalCase")]
 pub struct IncrementalOut {
     /// `ExportFromTime`.
@@ -76,7 +76,7 @@ pub struct IncrementalOut {
 }
 
 /// `ImportTableDescription`.
-#[derive(Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(rename_all = "PascalCase")]
 pub struct ImportDescription {
     /// `ImportArn`.
@@ -92,7 +92,7 @@ pub struct ImportDescription {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// `S3BucketSource`, as given.
-    pub s3_bucket_source: BTreeMap<&'static str, String>,
+    pub s3_bucket_source: BTreeMap<String, String>,
     /// `ErrorCount`.
     pub error_count: u64,
     /// `InputFormat`.
@@ -119,7 +119,8 @@ pub struct ImportDescription {
 }
 
 /// One remembered export or import with what idempotency compares.
-#[derive(Clone, Debug)]
+/// Serialised (JSON) into a durable store's log and checkpoints.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Job<D> {
     /// The request's parameters, compared when its client token is reused.
     pub fingerprint: String,
@@ -225,4 +226,34 @@ pub struct Jobs {
     pub exports: Vec<Job<ExportDescription>>,
     /// Imports.
     pub imports: Vec<Job<ImportDescription>>,
+}
+
+/// A job's kind in a durable store's records.
+pub const EXPORT: u8 = 1;
+/// See [`EXPORT`].
+pub const IMPORT: u8 = 2;
+
+impl Jobs {
+    /// The jobs a durable store kept ([`crate::durable::Recovery::jobs`]):
+    /// kind and JSON of each, in the order they were made. One that does
+    /// not decode is skipped with a warning (the data it describes is not
+    /// affected).
+    pub fn from_kept(kept: &[(u8, Vec<u8>)]) -> Jobs {
+        let mut jobs = Jobs::default();
+        for (kind, json) in kept {
+            let done = match *kind {
+                EXPORT => serde_json::from_slice(json).map(|j| jobs.exports.push(j)),
+                _ => serde_json::from_slice(json).map(|j| jobs.imports.push(j)),
+            };
+            if let Err(e) = done {
+                tracing::warn!(error = %e, "an export or import record does not decode: skipped");
+            }
+        }
+        jobs
+    }
+}
+
+/// A job's bytes for a durable store.
+pub fn kept<D: Serialize>(job: &Job<D>) -> Vec<u8> {
+    serde_json::to_vec(job).expect("jobs serialise")
 }

@@ -180,9 +180,11 @@ impl Service {
     pub fn open(config: Config) -> std::io::Result<Self> {
         let Some(dir) = config.data_dir.clone() else { return Ok(Self::new(config)) };
         let clock = Arc::new(crate::clock::Clock::default());
-        let store = open_store(&config, &dir, &clock)?;
+        let opened = open_store(&config, &dir, &clock)?;
         check_default_region(&dir, &config.region)?;
-        let mut svc = Self::with_store(config, store, clock);
+        let mut svc = Self::with_store(config, opened.store, clock);
+        *svc.transfers.lock() = opened.jobs;
+        svc.idempotency.load(opened.tokens);
         svc.scopes.dir = Some(dir.join(SCOPES_DIR));
         svc.open_saved_scopes()?;
         Ok(svc)
@@ -346,17 +348,28 @@ fn open_store(
     config: &Config,
     dir: &std::path::Path,
     clock: &Arc<crate::clock::Clock>,
-) -> std::io::Result<Store> {
-    let (durable, mut db, recovery) =
-        crate::durable::Durable::open(dir, config.durability.clone(), clock.clone())?;
+) -> std::io::Result<Opened> {
+    let ms = |d: std::time::Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
     let settings = crate::store::stream::StreamSettings {
         clock: clock.clone(),
-        transition_ms: 0,
-        rollover_ms: u64::try_from(config.stream_shard_rollover.as_millis()).unwrap_or(u64::MAX).max(1),
+        transition_ms: ms(config.transition_delay),
+        rollover_ms: ms(config.stream_shard_rollover).max(1),
     };
+    let (durable, mut db, recovery) =
+        crate::durable::Durable::open(dir, config.durability.clone(), settings.clone())?;
     crate::store::stream::resume(&mut db, &settings);
     tracing::info!(dir = %dir.display(), ?recovery, "data directory opened");
-    Ok(Store::durable(db, durable))
+    let jobs = crate::ops::transfer_jobs::Jobs::from_kept(&durable.jobs());
+    let tokens = durable.tokens();
+    Ok(Opened { store: Store::durable(db, durable), jobs, tokens })
+}
+
+/// What a data directory holds beside the database: the export and import
+/// records and the transactions' client tokens still in their window.
+struct Opened {
+    store: Store,
+    jobs: crate::ops::transfer_jobs::Jobs,
+    tokens: Vec<crate::store::journal::TokenRecord>,
 }
 
 /// Isolation: reaching the scopes (see [`crate::service::scope`]).
@@ -474,9 +487,12 @@ impl Service {
         let mut config = self.config.clone();
         config.region = scope.region_name().to_string();
         config.data_dir = dir.map(|d| d.join(scope.dir_name()));
-        let mut store = match &config.data_dir {
-            Some(dir) => open_store(&config, dir, &self.clock)?,
-            None => Store::new(),
+        let (mut store, jobs, tokens) = match &config.data_dir {
+            Some(dir) => {
+                let opened = open_store(&config, dir, &self.clock)?;
+                (opened.store, opened.jobs, opened.tokens)
+            }
+            None => (Store::new(), Default::default(), Vec::new()),
         };
         store.set_clock(self.clock.clone());
         let svc = Service {
@@ -490,6 +506,8 @@ impl Service {
             scope: Some(scope),
             scopes: Scopes::default(),
         };
+        *svc.transfers.lock() = jobs;
+        svc.idempotency.load(tokens);
         svc.harness.throughput.set(self.harness.throughput.is_on());
         let staleness = self.harness.history.mode();
         if staleness != crate::service::harness::Staleness::Off {

@@ -86,7 +86,7 @@ impl Db {
         if table.streams().is_some() {
             let streams = Arc::make_mut(&mut table).take_streams().unwrap_or_default();
             for mut s in streams.active.into_iter().chain(streams.old) {
-                let now = s.head.settings.clock.now_ms();
+                let now = s.now();
                 s.disable(now);
                 self.orphan_streams.push_back(s);
             }
@@ -97,6 +97,11 @@ impl Db {
     /// Streams of deleted tables, oldest first.
     pub fn orphan_streams(&self) -> &imbl::Vector<stream::StreamLog> {
         &self.orphan_streams
+    }
+
+    /// Adds a deleted table's stream (a durable store's checkpoint).
+    pub fn push_orphan_stream(&mut self, log: stream::StreamLog) {
+        self.orphan_streams.push_back(log);
     }
 
     /// Every table's streams and the orphans: trims records and forgets
@@ -442,12 +447,14 @@ impl Store {
             return Ok((f(db)?, None));
         }
         let before = (tables_too && self.durable.is_some()).then(|| definitions(db));
-        let (out, items) = journal::record(|| f(db));
+        let at = self.clock.now_ms();
+        let (out, items) = journal::record(at, || f(db));
         let out = out?;
-        self.record_versions(db, &items);
+        record_versions(db, at, &items);
         let Some(durable) = &self.durable else { return Ok((out, None)) };
-        let tables = before.map_or_else(Vec::new, |before| table_changes(&before, db));
-        match durable.log(tables, items) {
+        let mut tables = before.map_or_else(Vec::new, |before| table_changes(&before, db));
+        tables.extend(journal::take_token().map(TableChange::Token));
+        match durable.log(at, tables, items) {
             Ok(logged) => Ok((out, logged)),
             Err(e) => {
                 durable.fail(e.to_string());
@@ -455,14 +462,16 @@ impl Store {
             }
         }
     }
+}
 
-    /// After a commit: the tables with point-in-time recovery that it
-    /// changed record their new version.
-    fn record_versions(&self, db: &mut Db, items: &[journal::ItemChange]) {
+/// After a commit made at `now` (also on a durable store's replay): the
+/// tables with point-in-time recovery that it changed record their new
+/// version.
+pub fn record_versions(db: &mut Db, now: u64, items: &[journal::ItemChange]) {
+    {
         if !db.has_pitr_tables() || items.is_empty() {
             return;
         }
-        let now = self.clock.now_ms();
         let mut done: Vec<&str> = Vec::new();
         for change in items {
             let name = change.table();
@@ -476,7 +485,9 @@ impl Store {
             }
         }
     }
+}
 
+impl Store {
     /// The copy-and-swap write; the caller holds the writer lock. In
     /// durable mode the copy is logged before it is published, so a write
     /// that cannot be logged is not published either.
@@ -485,18 +496,21 @@ impl Store {
         let (out, logged) = match &self.durable {
             None if !next.has_pitr_tables() => (f(&mut next)?, None),
             None => {
-                let (out, items) = journal::record(|| f(&mut next));
+                let at = self.clock.now_ms();
+                let (out, items) = journal::record(at, || f(&mut next));
                 let out = out?;
-                self.record_versions(&mut next, &items);
+                record_versions(&mut next, at, &items);
                 (out, None)
             }
             Some(durable) => {
                 let before = definitions(&next);
-                let (out, items) = journal::record(|| f(&mut next));
+                let at = self.clock.now_ms();
+                let (out, items) = journal::record(at, || f(&mut next));
                 let out = out?;
-                self.record_versions(&mut next, &items);
-                let tables = table_changes(&before, &next);
-                (out, durable.log(tables, items).map_err(log_failed)?)
+                record_versions(&mut next, at, &items);
+                let mut tables = table_changes(&before, &next);
+                tables.extend(journal::take_token().map(TableChange::Token));
+                (out, durable.log(at, tables, items).map_err(log_failed)?)
             }
         };
         let old = std::mem::replace(&mut *self.current.write(), Arc::new(next));
@@ -516,6 +530,18 @@ impl Store {
             let _ = self.start_checkpoint(durable.clone(), false);
         }
         Ok(out)
+    }
+
+    /// In durable mode, logs an export or import record (see
+    /// `ops::transfer_jobs`) in commit order and waits for it as a write
+    /// would; in memory, nothing.
+    pub fn remember_job(&self, job: crate::durable::Job) -> Result<()> {
+        let Some(durable) = &self.durable else { return Ok(()) };
+        let logged = {
+            let _writer = self.writer.lock();
+            durable.log_job(self.clock.now_ms(), job).map_err(log_failed)?
+        };
+        self.settle((), logged)
     }
 
     /// In durable mode, writes a checkpoint now and waits for it (tests,

@@ -66,6 +66,20 @@ impl History {
         self.versions.front().map(|(ms, _)| *ms)
     }
 
+    /// The versions kept, oldest first, with their times (what a durable
+    /// store's checkpoint writes: the first whole, each later one as its
+    /// difference from the one before).
+    pub fn versions(&self) -> impl Iterator<Item = &(u64, OrdMap<PrimaryKey, StoredItem>)> {
+        self.versions.iter()
+    }
+
+    /// Appends a version read back from a checkpoint (times must not go
+    /// back; the caller builds each from the one before, so they share
+    /// structure as the originals did).
+    pub fn push(&mut self, at_ms: u64, items: OrdMap<PrimaryKey, StoredItem>) {
+        self.versions.push_back((at_ms, items));
+    }
+
     /// Number of versions kept.
     pub fn len(&self) -> usize {
         self.versions.len()

@@ -249,7 +249,9 @@ impl StreamLog {
         key: KeySchema,
         settings: StreamSettings,
     ) -> Self {
-        let now = settings.clock.now_ms();
+        // The label is the creation time (see `sync`): a durable store's
+        // replay, which has only the label, makes the same shard ids.
+        let now = label_ms(&label).unwrap_or_else(|| now(&settings));
         let salt = crc32fast::hash(arn.as_bytes());
         let head = StreamHead { arn, label, table_name, view_type, key, created_ms: now, settings, salt };
         let first = Shard {
@@ -270,8 +272,27 @@ impl StreamLog {
         }
     }
 
-    fn now(&self) -> u64 {
-        self.head.settings.clock.now_ms()
+    /// The time now for this stream: the running commit's, else the clock's.
+    pub fn now(&self) -> u64 {
+        now(&self.head.settings)
+    }
+
+    /// A stream as a durable store's checkpoint kept it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn restored(
+        arn: String,
+        label: String,
+        table_name: String,
+        view_type: ViewType,
+        key: KeySchema,
+        created_ms: u64,
+        settings: StreamSettings,
+        state: (imbl::Vector<Shard>, imbl::Vector<Record>, u64, u64, Option<u64>),
+    ) -> Self {
+        let salt = crc32fast::hash(arn.as_bytes());
+        let head = StreamHead { arn, label, table_name, view_type, key, created_ms, settings, salt };
+        let (shards, records, next, trimmed_through, disabled_ms) = state;
+        StreamLog { head: Arc::new(head), shards, records, next, trimmed_through, disabled_ms }
     }
 
     /// Whether the stream still exists at `now` (disabled less than 24 hours ago).
@@ -513,7 +534,7 @@ impl TableStreams {
 pub fn sync(table: &mut super::Table, settings: StreamSettings) {
     let wanted = table.def.meta.stream.clone();
     let active = table.streams().and_then(|s| s.active.as_ref()).map(|a| a.head.arn.clone());
-    let now = settings.clock.now_ms();
+    let now = now(&settings);
     match (wanted, active) {
         (Some(w), Some(a)) if w.arn == a => {}
         (None, None) => {}
@@ -539,9 +560,36 @@ pub fn sync(table: &mut super::Table, settings: StreamSettings) {
     }
 }
 
+/// A durable store's replay of a logged definition: brings the table's
+/// streams in line with it as [`sync`] did when the definition was made,
+/// under the ARN and label the definition holds (the commit's time, set by
+/// the replay, stands for the clock).
+pub fn replay(table: &mut super::Table, settings: &StreamSettings) {
+    let wanted = table.def.meta.stream.clone();
+    let active = table.streams().and_then(|s| s.active.as_ref()).map(|a| a.head.arn.clone());
+    match (wanted, active) {
+        (Some(w), Some(a)) if w.arn == a => {}
+        (None, None) => {}
+        (None, Some(_)) => table.streams_mut().disable(now(settings)),
+        (Some(w), _) => {
+            table.streams_mut().disable(now(settings));
+            let view = ViewType::parse(&w.view_type).unwrap_or(ViewType::KeysOnly);
+            let log = StreamLog::new(
+                w.arn,
+                w.label,
+                table.def.name.clone(),
+                view,
+                table.def.key.clone(),
+                settings.clone(),
+            );
+            table.streams_mut().active = Some(log);
+        }
+    }
+}
+
 /// After a durable restart: every table whose definition has an enabled
-/// stream gets an empty log under the same ARN. (Stream records are kept
-/// in memory only; those from before the restart are gone.)
+/// stream but no log for it (which the log and checkpoints always give it)
+/// gets an empty log under the same ARN.
 pub fn resume(db: &mut super::Db, settings: &StreamSettings) {
     let names: Vec<String> = db.table_names_after(None).cloned().collect();
     for name in names {
@@ -559,9 +607,27 @@ pub fn resume(db: &mut super::Db, settings: &StreamSettings) {
 /// Disables a table's enabled stream as the table is deleted.
 pub fn table_deleted(table: &mut super::Table) {
     if let Some(active) = table.streams().and_then(|s| s.active.as_ref()) {
-        let now = active.head.settings.clock.now_ms();
+        let now = active.now();
         table.streams_mut().disable(now);
     }
+}
+
+/// The time now for streams with `settings`: the running commit's (see
+/// [`super::journal::at`]), else the clock's.
+pub fn now(settings: &StreamSettings) -> u64 {
+    super::journal::commit_time().unwrap_or_else(|| settings.clock.now_ms())
+}
+
+/// The time a label made by [`iso_label`] stands for.
+pub fn label_ms(label: &str) -> Option<u64> {
+    let b = label.as_bytes();
+    if b.len() != 23 || [4, 7].iter().any(|&i| b[i] != b'-') || b[10] != b'T' || b[19] != b'.' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| label.get(r)?.parse::<u64>().ok();
+    let days = crate::clock::days_from_civil(num(0..4)? as i64, num(5..7)? as i64, num(8..10)? as i64);
+    let secs = u64::try_from(days).ok()? * 86_400 + num(11..13)? * 3600 + num(14..16)? * 60 + num(17..19)?;
+    Some(secs * 1000 + num(20..23)?)
 }
 
 /// `YYYY-MM-DDTHH:MM:SS.mmm` (UTC) of `ms` since the epoch: a stream label.
@@ -666,6 +732,10 @@ mod tests {
         assert!(s.alive_at(clock.now_ms() + RETENTION_MS - 1));
         assert!(!s.alive_at(clock.now_ms() + RETENTION_MS));
         assert_eq!(table_of_arn(&s.head.arn), Some("t"));
+        for ms in [0, 1_414_562_045_508, 1_700_000_000_001] {
+            assert_eq!(label_ms(&iso_label(ms)), Some(ms));
+        }
+        assert_eq!(label_ms("label"), None);
         // With a transition delay: ENABLING, then DISABLING, for that long.
         let (mut s, clock) = log(u64::MAX);
         Arc::get_mut(&mut s.head).unwrap().settings.transition_ms = 1_000;

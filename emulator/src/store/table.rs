@@ -88,6 +88,11 @@ impl Table {
         self.history = now_ms.map(|now| Arc::new(History::starting(now, self.items.clone())));
     }
 
+    /// Installs a history read back from a checkpoint (durable mode).
+    pub fn load_history(&mut self, history: History) {
+        self.history = Some(Arc::new(history));
+    }
+
     /// Records the items as of `now_ms` in the history (if on), keeping
     /// versions back to `keep_from_ms`.
     pub fn record_version(&mut self, now_ms: u64, keep_from_ms: u64) {
@@ -163,6 +168,7 @@ impl Table {
         super::journal::note(|| super::journal::ItemChange::Remove {
             table: self.def.name.clone(),
             key: self.def.key_attributes(&old.item_where(|n| self.def.key.contains(n)), None),
+            by_ttl,
         });
         self.size_bytes -= old.size() as u64;
         self.unindex(key, &old);

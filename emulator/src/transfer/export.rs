@@ -246,11 +246,16 @@ impl Service {
                 description.failure_message = Some(failure.message);
             }
         }
-        self.transfers.lock().exports.push(Job {
-            fingerprint,
-            at_ms: ctx.now_ms,
-            description: description.clone(),
-        });
+        let job = Job { fingerprint, at_ms: ctx.now_ms, description: description.clone() };
+        // Kept by a durable store before it is answered or listed.
+        let arn = job.description.export_arn.clone();
+        let json = crate::ops::transfer_jobs::kept(&job);
+        self.store.remember_job(crate::durable::Job {
+            kind: crate::ops::transfer_jobs::EXPORT,
+            arn,
+            json,
+        })?;
+        self.transfers.lock().exports.push(job);
         // As the service: the answer to the request says IN_PROGRESS.
         let mut answer = description;
         answer.export_status = "IN_PROGRESS".into();

@@ -102,7 +102,7 @@ pub struct ImportSummary {
     /// `TableArn`.
     pub table_arn: String,
     /// `S3BucketSource`.
-    pub s3_bucket_source: BTreeMap<&'static str, String>,
+    pub s3_bucket_source: BTreeMap<String, String>,
     /// `InputFormat`.
     pub input_format: String,
     /// `StartTime`.
@@ -221,11 +221,16 @@ impl Service {
             }
         }
         description.end_time = Some(secs(self.clock.now_ms()));
-        self.transfers.lock().imports.push(Job {
-            fingerprint,
-            at_ms: ctx.now_ms,
-            description: description.clone(),
-        });
+        let job = Job { fingerprint, at_ms: ctx.now_ms, description: description.clone() };
+        // Kept by a durable store before it is answered or listed.
+        let arn = job.description.import_arn.clone();
+        let json = crate::ops::transfer_jobs::kept(&job);
+        self.store.remember_job(crate::durable::Job {
+            kind: crate::ops::transfer_jobs::IMPORT,
+            arn,
+            json,
+        })?;
+        self.transfers.lock().imports.push(job);
         let answer = ImportDescription {
             import_status: "IN_PROGRESS".into(),
             end_time: None,
@@ -279,13 +284,13 @@ impl Service {
     }
 }
 
-fn bucket_source(source: &S3BucketSource) -> BTreeMap<&'static str, String> {
-    let mut out = BTreeMap::from([("S3Bucket", source.s3_bucket.clone())]);
+fn bucket_source(source: &S3BucketSource) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::from([("S3Bucket".to_string(), source.s3_bucket.clone())]);
     if let Some(owner) = &source.s3_bucket_owner {
-        out.insert("S3BucketOwner", owner.clone());
+        out.insert("S3BucketOwner".into(), owner.clone());
     }
     if let Some(prefix) = &source.s3_key_prefix {
-        out.insert("S3KeyPrefix", prefix.clone());
+        out.insert("S3KeyPrefix".into(), prefix.clone());
     }
     out
 }
