@@ -100,7 +100,7 @@ impl Builder {
         self
     }
     /// Durable mode's sync policy (default: fsync at least every 10 ms).
-    pub fn sync(mut self, policy: crate::durable::SyncPolicy) -> Self {
+    pub fn sync(mut self, policy: crate::store::durable::SyncPolicy) -> Self {
         self.config.durability.sync = policy;
         self
     }

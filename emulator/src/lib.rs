@@ -46,7 +46,6 @@
 //! ```
 
 mod clock;
-pub mod durable;
 mod emulator;
 pub mod error;
 pub mod expr;
@@ -107,5 +106,7 @@ pub use service::scope::{Scope, Scoped};
 /// (`service::harness`, `service::scope`); these paths are kept.
 pub use service::{harness, scope};
 pub use service::{Command, Compat, Config, OperationRecord, Service};
+/// Durable mode is part of the store (`store::durable`); this path is kept.
+pub use store::durable;
 pub use transfer::export::{DescribeExport, ExportTableToPointInTime, ListExports};
 pub use transfer::import::{DescribeImport, ImportTable, ListImports};

@@ -234,7 +234,7 @@ pub const EXPORT: u8 = 1;
 pub const IMPORT: u8 = 2;
 
 impl Jobs {
-    /// The jobs a durable store kept ([`crate::durable::Recovery::jobs`]):
+    /// The jobs a durable store kept ([`crate::store::durable::Recovery::jobs`]):
     /// kind and JSON of each, in the order they were made. One that does
     /// not decode is skipped with a warning (the data it describes is not
     /// affected).

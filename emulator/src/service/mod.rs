@@ -77,11 +77,11 @@ pub struct Config {
     /// is the file `s3_dir/b/k`. Exports and imports are refused without it.
     pub s3_dir: Option<std::path::PathBuf>,
     /// Durable mode: the data directory holding the write-ahead log and
-    /// checkpoints ([`crate::durable`]); `None` keeps everything in memory.
+    /// checkpoints ([`crate::store::durable`]); `None` keeps everything in memory.
     /// Honoured by [`Service::open`] (and so by the `Emulator` builder).
     pub data_dir: Option<std::path::PathBuf>,
     /// Durable mode's sync policy and checkpoint interval.
-    pub durability: crate::durable::Options,
+    pub durability: crate::store::durable::Options,
     /// Whether each access key id gets its own database in each region (on
     /// top of the per-region isolation that always holds; see
     /// [`crate::service::scope`]). Off by default: every key sees a region's tables.
@@ -117,7 +117,7 @@ impl Default for Config {
             compat: Compat::Service,
             s3_dir: None,
             data_dir: None,
-            durability: crate::durable::Options::default(),
+            durability: crate::store::durable::Options::default(),
             isolate_access_keys: false,
         }
     }
@@ -174,7 +174,7 @@ impl Service {
     }
 
     /// A service with `config`: in memory, or, with `config.data_dir`,
-    /// durable, serving what the directory holds (see [`crate::durable`]).
+    /// durable, serving what the directory holds (see [`crate::store::durable`]).
     /// Fails when the directory cannot be used: another process holds it,
     /// a file is damaged, or of a format version this build cannot read.
     pub fn open(config: Config) -> std::io::Result<Self> {
@@ -342,7 +342,7 @@ fn check_default_region(dir: &std::path::Path, region: &str) -> std::io::Result<
     }
 }
 
-/// A durable store on `dir` (what [`crate::durable::Durable::open`]
+/// A durable store on `dir` (what [`crate::store::durable::Durable::open`]
 /// recovers, its streams resumed on `clock`).
 fn open_store(
     config: &Config,
@@ -356,7 +356,7 @@ fn open_store(
         rollover_ms: ms(config.stream_shard_rollover).max(1),
     };
     let (durable, mut db, recovery) =
-        crate::durable::Durable::open(dir, config.durability.clone(), settings.clone())?;
+        crate::store::durable::Durable::open(dir, config.durability.clone(), settings.clone())?;
     crate::store::stream::resume(&mut db, &settings);
     tracing::info!(dir = %dir.display(), ?recovery, "data directory opened");
     let jobs = crate::ops::transfer_jobs::Jobs::from_kept(&durable.jobs());

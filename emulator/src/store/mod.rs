@@ -13,6 +13,9 @@
 //! version is published.
 
 pub mod backup;
+/// Durable mode: the write-ahead log and checkpoints the commit paths feed
+/// (a part of the store: it persists `Db` versions and the store calls it).
+pub mod durable;
 pub(crate) mod expiry;
 pub(crate) mod item;
 pub mod journal;
@@ -24,8 +27,8 @@ pub mod schema;
 pub mod stream;
 pub(crate) mod table;
 
-use crate::durable::{Durable, TableChange};
 use crate::error::Result;
+use durable::{Durable, TableChange};
 use imbl::OrdMap;
 use parking_lot::{Mutex, RwLock};
 use std::sync::Arc;
@@ -259,7 +262,7 @@ pub struct Store {
 
 /// Where a durable write's log record stands, to wait on after the writer
 /// lock is released.
-type Logged = Option<(Arc<crate::durable::Wal>, crate::durable::Lsn)>;
+type Logged = Option<(Arc<crate::store::durable::Wal>, crate::store::durable::Lsn)>;
 
 impl Store {
     /// An empty store.
@@ -535,7 +538,7 @@ impl Store {
     /// In durable mode, logs an export or import record (see
     /// `ops::transfer_jobs`) in commit order and waits for it as a write
     /// would; in memory, nothing.
-    pub fn remember_job(&self, job: crate::durable::Job) -> Result<()> {
+    pub fn remember_job(&self, job: crate::store::durable::Job) -> Result<()> {
         let Some(durable) = &self.durable else { return Ok(()) };
         let logged = {
             let _writer = self.writer.lock();
@@ -621,7 +624,7 @@ fn table_changes(before: &Definitions, now: &Db) -> Vec<TableChange> {
     for (name, table) in now.tables.iter() {
         let old = before.binary_search_by(|(n, _)| n.as_str().cmp(name)).ok().map(|i| &before[i].1);
         if !old.is_some_and(|o| Arc::ptr_eq(o, &table.def)) {
-            changes.push(match crate::durable::keeps(&table.def) {
+            changes.push(match crate::store::durable::keeps(&table.def) {
                 true => TableChange::Put(Box::new(TableDef::clone(&table.def))),
                 false => TableChange::Drop(name.clone()),
             });

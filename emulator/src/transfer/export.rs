@@ -250,7 +250,7 @@ impl Service {
         // Kept by a durable store before it is answered or listed.
         let arn = job.description.export_arn.clone();
         let json = crate::ops::transfer_jobs::kept(&job);
-        self.store.remember_job(crate::durable::Job {
+        self.store.remember_job(crate::store::durable::Job {
             kind: crate::ops::transfer_jobs::EXPORT,
             arn,
             json,

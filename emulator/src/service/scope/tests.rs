@@ -290,7 +290,10 @@ fn a_durable_restart_serves_every_scope() {
     let config = || Config {
         data_dir: Some(dir.clone()),
         isolate_access_keys: true,
-        durability: crate::durable::Options { sync: crate::durable::SyncPolicy::Never, ..Default::default() },
+        durability: crate::store::durable::Options {
+            sync: crate::store::durable::SyncPolicy::Never,
+            ..Default::default()
+        },
         ..Config::default()
     };
     {

@@ -416,7 +416,7 @@ mod tests {
         assert_eq!(Commit::decode(&commit.encode()).unwrap(), commit);
         // The framed form is the same payload behind a record header.
         let mut framed = Vec::new();
-        crate::durable::frame::put_record(&mut framed, &commit.encode());
+        crate::store::durable::frame::put_record(&mut framed, &commit.encode());
         assert_eq!(commit.encode_framed(), framed);
     }
 }
