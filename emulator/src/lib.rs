@@ -45,6 +45,7 @@
 //! # Ok::<(), ddb_emulator::Error>(())
 //! ```
 
+pub mod attribute_input;
 mod clock;
 mod emulator;
 pub mod error;

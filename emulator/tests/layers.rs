@@ -28,11 +28,15 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// The text of a file without its `//` comments (doc links name modules
-/// without importing them).
+/// without importing them) and without an inline test module at its end
+/// (`#[cfg(test)] mod tests { .. }`, which may reach anywhere).
 fn code(path: &Path) -> String {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
+    let text = std::fs::read_to_string(path).unwrap();
+    let text = match text.find("#[cfg(test)]\nmod tests {") {
+        Some(at) => &text[..at],
+        None => &text[..],
+    };
+    text.lines()
         .map(|line| match line.find("//") {
             Some(at) if !line[..at].contains('"') => &line[..at],
             _ => line,

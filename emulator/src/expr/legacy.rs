@@ -25,7 +25,7 @@
 use super::ast::*;
 use super::key::{resolve_simple, KeyQuery, RangeCond, Simple};
 use crate::error::{messages as m, Error, Result};
-use crate::value::{json, AttributeValue};
+use crate::value::AttributeValue;
 use serde_json::Value as Json;
 
 /// One `Expected` entry.
@@ -222,7 +222,7 @@ pub fn expected(
 ) -> Result<Option<Condition>> {
     let mut conds = Vec::with_capacity(entries.len());
     for (attr, e) in entries {
-        json::check_name(attr)?;
+        crate::attribute_input::check_name(attr)?;
         if e.comparison_operator.is_some() || e.attribute_value_list.is_some() {
             if e.value.is_some() || e.exists.is_some() {
                 return Err(invalid(m::legacy_value_and_list(attr)));
@@ -252,7 +252,7 @@ pub fn filter(
     let conds = entries
         .iter()
         .map(|(attr, f)| {
-            json::check_name(attr)?;
+            crate::attribute_input::check_name(attr)?;
             comparison(attr, &f.comparison_operator, &f.attribute_value_list)
         })
         .collect::<Result<Vec<_>>>()?;
@@ -270,7 +270,7 @@ pub fn check_query_filter_keys(entries: &[(String, FilterEntry)], key_attrs: &[&
 /// `AttributesToGet` as a projection of top-level attributes.
 pub fn attributes_to_get(names: &[String]) -> Result<Projection> {
     for (i, n) in names.iter().enumerate() {
-        json::check_name(n)?;
+        crate::attribute_input::check_name(n)?;
         if names[..i].contains(n) {
             return Err(invalid(m::legacy_duplicate_attribute(n)));
         }
@@ -285,7 +285,7 @@ pub fn attribute_updates(entries: &[(String, AttributeUpdate)]) -> Result<Update
         matches!(v, AttributeValue::Ss(_) | AttributeValue::Ns(_) | AttributeValue::Bs(_))
     };
     for (attr, u) in entries {
-        json::check_name(attr)?;
+        crate::attribute_input::check_name(attr)?;
         let path = Path::attr(attr.as_str());
         match (u.action.as_deref().unwrap_or("PUT"), &u.value) {
             ("PUT", Some(v)) => set.push(SetAction {
@@ -362,7 +362,9 @@ fn object<'a>(v: &'a Json, parameter: &str) -> Result<&'a serde_json::Map<String
 fn value_list(v: Option<&Json>, parameter: &str) -> Result<Option<Vec<AttributeValue>>> {
     match v {
         None | Some(Json::Null) => Ok(None),
-        Some(Json::Array(a)) => a.iter().map(json::parse_value).collect::<Result<Vec<_>>>().map(Some),
+        Some(Json::Array(a)) => {
+            a.iter().map(crate::attribute_input::parse_value).collect::<Result<Vec<_>>>().map(Some)
+        }
         Some(_) => Err(invalid(m::legacy_malformed(parameter))),
     }
 }
@@ -378,7 +380,7 @@ fn string_member(o: &serde_json::Map<String, Json>, key: &str, parameter: &str) 
 fn value_member(o: &serde_json::Map<String, Json>, key: &str) -> Result<Option<AttributeValue>> {
     match o.get(key) {
         None | Some(Json::Null) => Ok(None),
-        Some(v) => json::parse_value(v).map(Some),
+        Some(v) => crate::attribute_input::parse_value(v).map(Some),
     }
 }
 

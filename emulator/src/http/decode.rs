@@ -29,7 +29,7 @@ use crate::ops::transact_write_items::{ActionKind, TransactWriteItem, TransactWr
 use crate::ops::update_item::UpdateItem;
 use crate::ops::write::Reporting;
 use crate::service::{Command, Service};
-use crate::value::{json, Item};
+use crate::value::Item;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -129,11 +129,11 @@ fn string_member(body: &Value, name: &str) -> Option<String> {
 }
 
 fn item_member(body: &Value, name: &str) -> Result<Item> {
-    json::parse_item(member(body, name))
+    crate::attribute_input::parse_item(member(body, name))
 }
 
 fn optional_item(body: &Value, name: &str) -> Result<Option<Item>> {
-    non_null(body, name).map(json::parse_item).transpose()
+    non_null(body, name).map(crate::attribute_input::parse_item).transpose()
 }
 
 fn table_name(body: &Value) -> String {
@@ -262,7 +262,7 @@ impl<'a> SingleItem<'a> {
     /// `Item` or `Key`, as [`item_member`] reads it.
     fn item(value: Option<&Value>) -> Result<Item> {
         static NULL: Value = Value::Null;
-        json::parse_item(value.unwrap_or(&NULL))
+        crate::attribute_input::parse_item(value.unwrap_or(&NULL))
     }
 
     fn params(&self, body: &Value) -> Result<Params> {
@@ -397,7 +397,10 @@ fn batch_get_item(body: &Value) -> Result<BatchGetItem> {
     let mut request_items = Vec::new();
     for (table, spec) in object(member(body, "RequestItems")) {
         let expressions = params(spec)?;
-        let keys = array(member(spec, "Keys")).iter().map(json::parse_item).collect::<Result<Vec<_>>>()?;
+        let keys = array(member(spec, "Keys"))
+            .iter()
+            .map(crate::attribute_input::parse_item)
+            .collect::<Result<Vec<_>>>()?;
         let consistent_read = spec.get("ConsistentRead").and_then(Value::as_bool);
         request_items.push((table.clone(), KeysAndAttributes { keys, consistent_read, expressions }));
     }
@@ -476,7 +479,7 @@ fn transact_write_items(body: &Value) -> Result<TransactWriteItems> {
 
 /// A PartiQL request's `Parameters` (one value per `?`), read as values.
 fn parameters(body: &Value) -> Result<Vec<crate::value::AttributeValue>> {
-    array(member(body, "Parameters")).iter().map(json::parse_value).collect()
+    array(member(body, "Parameters")).iter().map(crate::attribute_input::parse_value).collect()
 }
 
 fn bool_member(body: &Value, name: &str) -> bool {

@@ -12,7 +12,7 @@ use crate::expr::{
     self, legacy, Condition, KeyCondition, KeyQuery, Projection, RequestExpressions, UpdateExpression,
 };
 use crate::store::StoredItem;
-use crate::value::{json, Item};
+use crate::value::Item;
 use std::collections::BTreeMap;
 
 /// The parsed expressions of one request (or of one transaction action).
@@ -146,7 +146,7 @@ impl Params {
         let legacy_present = self.legacy.as_ref().map(|l| l.present()).unwrap_or_default();
         legacy::check_mixing(&legacy_present, &self.expressions_present())?;
         if let Some(values) = &self.values {
-            json::check_item(values)?;
+            crate::attribute_input::check_item(values)?;
         }
         let parsed = expr::parse_request(RequestExpressions {
             condition: self.condition.as_deref(),

@@ -228,32 +228,8 @@ pub struct Jobs {
     pub imports: Vec<Job<ImportDescription>>,
 }
 
-/// A job's kind in a durable store's records.
+/// A job's kind in a durable store's records (their encoding is
+/// `service::kept_jobs`: JSON, which operations do not write).
 pub const EXPORT: u8 = 1;
 /// See [`EXPORT`].
 pub const IMPORT: u8 = 2;
-
-impl Jobs {
-    /// The jobs a durable store kept ([`crate::store::durable::Recovery::jobs`]):
-    /// kind and JSON of each, in the order they were made. One that does
-    /// not decode is skipped with a warning (the data it describes is not
-    /// affected).
-    pub fn from_kept(kept: &[(u8, Vec<u8>)]) -> Jobs {
-        let mut jobs = Jobs::default();
-        for (kind, json) in kept {
-            let done = match *kind {
-                EXPORT => serde_json::from_slice(json).map(|j| jobs.exports.push(j)),
-                _ => serde_json::from_slice(json).map(|j| jobs.imports.push(j)),
-            };
-            if let Err(e) = done {
-                tracing::warn!(error = %e, "an export or import record does not decode: skipped");
-            }
-        }
-        jobs
-    }
-}
-
-/// A job's bytes for a durable store.
-pub fn kept<D: Serialize>(job: &Job<D>) -> Vec<u8> {
-    serde_json::to_vec(job).expect("jobs serialise")
-}

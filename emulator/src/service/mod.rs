@@ -19,14 +19,16 @@
 //! `Service`, so nothing below `service` may import them.
 
 pub mod harness;
+pub mod kept_jobs;
 pub mod scope;
 
+use crate::attribute_input::check_item;
 use crate::error::{Error, Result};
 use crate::ops::command::{self, Ctx};
 use crate::ops::{self as ops_mod};
 use crate::service::scope::{Scope, Scoped, Scopes};
 use crate::store::Store;
-use crate::value::{json::check_item, Item};
+use crate::value::Item;
 use parking_lot::Mutex;
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -359,7 +361,7 @@ fn open_store(
         crate::store::durable::Durable::open(dir, config.durability.clone(), settings.clone())?;
     crate::store::stream::resume(&mut db, &settings);
     tracing::info!(dir = %dir.display(), ?recovery, "data directory opened");
-    let jobs = crate::ops::transfer_jobs::Jobs::from_kept(&durable.jobs());
+    let jobs = kept_jobs::decode(&durable.jobs());
     let tokens = durable.tokens();
     Ok(Opened { store: Store::durable(db, durable), jobs, tokens })
 }

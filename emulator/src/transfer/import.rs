@@ -224,7 +224,7 @@ impl Service {
         let job = Job { fingerprint, at_ms: ctx.now_ms, description: description.clone() };
         // Kept by a durable store before it is answered or listed.
         let arn = job.description.import_arn.clone();
-        let json = crate::ops::transfer_jobs::kept(&job);
+        let json = crate::service::kept_jobs::encode(&job);
         self.store.remember_job(crate::store::durable::Job {
             kind: crate::ops::transfer_jobs::IMPORT,
             arn,

@@ -6,7 +6,8 @@
 //! an item is counted in `ErrorCount` and skipped, as the service does.
 
 use super::s3::{S3Dir, S3Failure};
-use crate::value::{json::parse_item, AttributeValue, Item};
+use crate::attribute_input::parse_item;
+use crate::value::{AttributeValue, Item};
 use std::io::Read;
 
 /// How the input is compressed (`InputCompressionType`).
@@ -125,7 +126,7 @@ fn csv(
             }
             let v = match key_type(name) {
                 Some("N") => crate::value::Number::parse(&value).map(AttributeValue::N).ok(),
-                Some("B") => crate::value::json::decode_base64(&value).ok().map(AttributeValue::B),
+                Some("B") => crate::attribute_input::decode_base64(&value).ok().map(AttributeValue::B),
                 _ => Some(AttributeValue::S(value)),
             };
             match v {

@@ -10,7 +10,8 @@
 //! the Value path (`http::validate` + `http::decode`), which then answers
 //! exactly as before; so these readers need not say *what* is wrong.
 
-use crate::value::json::{check_name, decode_base64, MAX_NESTING_DEPTH};
+use crate::attribute_input::{check_name, decode_base64};
+use crate::value::json::MAX_NESTING_DEPTH;
 use crate::value::{AttributeValue, Item, Map, Number};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::collections::{BTreeMap, BTreeSet};
