@@ -17,9 +17,7 @@ use aws_sdk_dynamodb::config::{
     BehaviorVersion, ConfigBag, Credentials, Intercept, Region, RuntimeComponents,
 };
 use aws_sdk_dynamodb::error::BoxError;
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
-};
+use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 use aws_smithy_types::body::SdkBody;
 use bytes::Bytes;
@@ -178,21 +176,7 @@ async fn gzip_requests_and_responses_through_the_sdk_with_signatures_verified() 
         .unwrap();
     let seen = Arc::new(Seen::default());
     let client = compressing_client(&emu.endpoint(), "gz-secret", seen.clone());
-    client
-        .create_table()
-        .table_name("gzipped")
-        .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("pk")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .unwrap(),
-        )
-        .key_schema(KeySchemaElement::builder().attribute_name("pk").key_type(KeyType::Hash).build().unwrap())
-        .send()
-        .await
-        .unwrap();
+    crate::items_basic::create_table(&client, "gzipped", false).await;
 
     // Items large enough that the Scan's answer is over the emulator's
     // compression threshold, and compressible.

@@ -126,7 +126,9 @@ async fn pages_carry_the_capacity_of_their_request_when_asked() {
     assert!(index.capacity.read_units > 0.0);
     let scan = meters.scan().limit(10).send().await.unwrap();
     assert_eq!(scan.items.len(), 10);
-    assert!(scan.capacity.read_units > 0.0 && scan.capacity.read_units <= page.capacity.read_units);
+    // A Scan page pays for every partition it passes through (at least one
+    // unit each), so it is not compared with the Query of one partition.
+    assert!(scan.capacity.read_units > 0.0 && scan.capacity.write_units == 0.0, "{:?}", scan.capacity);
 }
 
 /// One recorded span: its name and fields.
