@@ -1,5 +1,5 @@
 use super::*;
-use crate::value::Map;
+use crate::value::{AttributeValue, Item, Map, Number};
 use proptest::prelude::*;
 
 fn n(s: &str) -> AttributeValue {
@@ -69,6 +69,8 @@ fn reads_the_documented_example_and_every_type() {
     assert_eq!(item.get("nul"), Some(&AttributeValue::Null));
     assert_eq!(item.get("b"), Some(&AttributeValue::B(vec![1, 2])));
     assert_eq!(item.get("c"), Some(&AttributeValue::B(b"hi".to_vec())));
+    // `//` inside a blob is base64, not a comment.
+    assert_eq!(read("{Item:{b:{{ //A= }}}}").get("b"), Some(&AttributeValue::B(vec![0xFF, 0xF0])));
     assert_eq!(
         item.get("ns"),
         Some(&AttributeValue::Ns(["1", "2.5", "30"].iter().map(|s| Number::parse(s).unwrap()).collect()))
@@ -81,7 +83,7 @@ fn reads_the_documented_example_and_every_type() {
         ]))
     );
     // Lines without a value are not items and not errors.
-    for empty in ["", "   ", "$ion_1_0", "// a comment"] {
+    for empty in ["", "   ", "$ion_1_0", "// a comment", "$ion_symbol_table::{imports:[]}"] {
         assert_eq!(read_item_line(empty), Ok(None), "{empty:?}");
     }
 }
