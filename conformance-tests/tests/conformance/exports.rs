@@ -1,7 +1,7 @@
 //! Exports and imports through the SDK, with S3 as a local folder
-//! (`Builder::s3_dir`): ExportTableToPointInTime (full and incremental),
-//! DescribeExport, ListExports, ImportTable (DYNAMODB_JSON and CSV; GZIP and
-//! none), DescribeImport, ListImports, and their errors. The files are read
+//! (`Builder::s3_dir`): ExportTableToPointInTime (full and incremental;
+//! DYNAMODB_JSON and ION), DescribeExport, ListExports, ImportTable
+//! (DYNAMODB_JSON, ION and CSV; GZIP and none), DescribeImport, ListImports, and their errors. The files are read
 //! back as a tool reading a real export would.
 
 use aws_sdk_dynamodb::primitives::DateTime;
@@ -507,4 +507,223 @@ async fn csv_and_plain_json_imports_count_the_lines_that_do_not_fit() {
     let rest = client.list_imports().page_size(2).next_token(token).send().await.unwrap();
     assert_eq!(rest.import_summary_list().len(), 1);
     assert_eq!(rest.import_summary_list()[0].import_arn(), Some(arn_failed.as_str()));
+}
+
+/// The data lines of an ION export as text, found through its manifests.
+fn ion_export_lines(s3: &Path, manifest_key: &str) -> Vec<String> {
+    let summary: Value =
+        serde_json::from_slice(&std::fs::read(s3.join("bucket").join(manifest_key)).unwrap()).unwrap();
+    assert_eq!(summary["outputFormat"], "ION");
+    let files =
+        std::fs::read_to_string(s3.join("bucket").join(summary["manifestFilesS3Key"].as_str().unwrap()))
+            .unwrap();
+    let mut lines = Vec::new();
+    for file in files.lines() {
+        let file: Value = serde_json::from_str(file).unwrap();
+        let key = file["dataFileS3Key"].as_str().unwrap();
+        assert!(key.ends_with(".ion.gz"), "{key}");
+        let data = gunzip(&s3.join("bucket").join(key));
+        assert_eq!(data.lines().count() as u64, file["itemCount"].as_u64().unwrap());
+        lines.extend(data.lines().map(str::to_string));
+    }
+    assert_eq!(lines.len() as u64, summary["itemCount"].as_u64().unwrap());
+    lines
+}
+
+#[tokio::test]
+async fn an_ion_export_writes_ion_text_that_imports_back() {
+    let env = env().await;
+    let client = &env.client;
+    table_with_pitr(client, "orders").await;
+    put(client, "orders", "plain", 2, "say \"hi\"").await;
+    client
+        .put_item()
+        .table_name("orders")
+        .item("pk", AV::S("all".into()))
+        .item("sk", AV::N("1".into()))
+        .item("b", AV::B(vec![1, 2, 3].into()))
+        .item("bool", AV::Bool(true))
+        .item("bs", AV::Bs(vec![vec![2].into(), vec![1].into()]))
+        .item("f", AV::N("1.5".into()))
+        .item("l", AV::L(vec![AV::S("x".into()), AV::N("2".into())]))
+        .item("m", AV::M([("inner".to_string(), AV::Null(true))].into()))
+        .item("n", AV::N("600".into()))
+        .item("ns", AV::Ns(vec!["2".into(), "1".into()]))
+        .item("nul", AV::Null(true))
+        .item("ss", AV::Ss(vec!["b".into(), "a".into()]))
+        .send()
+        .await
+        .unwrap();
+    let out = client
+        .export_table_to_point_in_time()
+        .table_arn(arn("orders"))
+        .s3_bucket("bucket")
+        .s3_prefix("ion")
+        .export_format(ExportFormat::Ion)
+        .send()
+        .await
+        .unwrap();
+    let export_arn = out.export_description().unwrap().export_arn().unwrap().to_string();
+    let d = client.describe_export().export_arn(&export_arn).send().await.unwrap();
+    let d = d.export_description().unwrap();
+    assert_eq!(d.export_status(), Some(&ExportStatus::Completed));
+    assert_eq!(d.export_format(), Some(&ExportFormat::Ion));
+    assert_eq!(d.item_count(), Some(2));
+    let manifest = d.export_manifest().unwrap().to_string();
+    let mut lines = ion_export_lines(&env.s3, &manifest);
+    lines.sort();
+    assert_eq!(
+        lines,
+        [
+            "$ion_1_0 {Item:{b:{{AQID}},bool:true,bs:$dynamodb_BS::[{{AQ==}},{{Ag==}}],f:1.5,l:[\"x\",2.],\
+             m:{inner:null},n:6d2,ns:$dynamodb_NS::[1.,2.],nul:null,pk:\"all\",sk:1.,ss:$dynamodb_SS::[\"a\",\"b\"]}}",
+            "$ion_1_0 {Item:{note:\"say \\\"hi\\\"\",pk:\"plain\",sk:2.}}",
+        ]
+    );
+
+    // The export's data files import as ION into a new table, unchanged.
+    let data_prefix = format!("{}/data/", manifest.rsplit_once('/').unwrap().0);
+    let imported = client
+        .import_table()
+        .s3_bucket_source(
+            S3BucketSource::builder().s3_bucket("bucket").s3_key_prefix(&data_prefix).build().unwrap(),
+        )
+        .input_format(InputFormat::Ion)
+        .input_compression_type(InputCompressionType::Gzip)
+        .table_creation_parameters(creation("orders_copy"))
+        .send()
+        .await
+        .unwrap();
+    let import_arn = imported.import_table_description().unwrap().import_arn().unwrap().to_string();
+    let d = client.describe_import().import_arn(&import_arn).send().await.unwrap();
+    let d = d.import_table_description().unwrap();
+    assert_eq!(d.import_status(), Some(&ImportStatus::Completed));
+    assert_eq!(d.input_format(), Some(&InputFormat::Ion));
+    assert_eq!((d.imported_item_count(), d.error_count()), (2, 0));
+    let a = client.scan().table_name("orders").send().await.unwrap();
+    let b = client.scan().table_name("orders_copy").send().await.unwrap();
+    assert_eq!(a.items(), b.items());
+}
+
+#[tokio::test]
+async fn an_incremental_ion_export_writes_keys_and_images() {
+    let env = env().await;
+    let (client, clock) = (&env.client, &env.emu.service().clock);
+    table_with_pitr(client, "orders").await;
+    put(client, "orders", "changed", 1, "before").await;
+    clock.set_ms(T0_MS + 60_000);
+    put(client, "orders", "changed", 1, "after").await;
+    clock.set_ms(T0_MS + 30 * 60_000);
+    let out = client
+        .export_table_to_point_in_time()
+        .table_arn(arn("orders"))
+        .s3_bucket("bucket")
+        .export_format(ExportFormat::Ion)
+        .export_type(ExportType::IncrementalExport)
+        .incremental_export_specification(
+            IncrementalExportSpecification::builder()
+                .export_from_time(DateTime::from_millis((T0_MS + 1_000) as i64))
+                .export_to_time(DateTime::from_millis((T0_MS + 20 * 60_000) as i64))
+                .export_view_type(ExportViewType::NewAndOldImages)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let export_arn = out.export_description().unwrap().export_arn().unwrap().to_string();
+    let d = client.describe_export().export_arn(&export_arn).send().await.unwrap();
+    let lines = ion_export_lines(&env.s3, d.export_description().unwrap().export_manifest().unwrap());
+    // 1_800_000_060_000_000 microseconds, as an Ion decimal.
+    assert_eq!(
+        lines,
+        ["$ion_1_0 {Metadata:{WriteTimestampMicros:180000006d7},Keys:{pk:\"changed\",sk:1.},\
+          NewImage:{note:\"after\",pk:\"changed\",sk:1.},OldImage:{note:\"before\",pk:\"changed\",sk:1.}}"]
+    );
+}
+
+#[tokio::test]
+async fn ion_imports_read_the_documented_layout_and_count_bad_lines() {
+    let env = env().await;
+    let client = &env.client;
+    std::fs::create_dir_all(env.s3.join("bucket/ion")).unwrap();
+    let lines = [
+        // The Developer Guide's example item, keyed for this table.
+        "$ion_1_0 {Item:{Authors:$dynamodb_SS::[\"Author1\",\"Author2\"],Dimensions:\"8.5 x 11.0 x 1.5\",\
+         ISBN:\"333-3333333333\",pk:\"103\",sk:103.,InPublication:false,PageCount:6d2,Price:2d3,\
+         ProductCategory:\"Book\",Title:\"Book 103 Title\"}}",
+        // Every other type and set.
+        "$ion_1_0 {Item:{pk:\"all\",sk:1.,b:{{AQID}},bs:$dynamodb_BS::[{{AQ==}},{{Ag==}}],\
+         ns:$dynamodb_NS::[1.,2.5],m:{inner:null,l:[true,\"x\",3.]},n:-0.005,'odd name':'a symbol'}}",
+        "",
+        // Malformed: cut short.
+        "$ion_1_0 {Item:{pk:\"bad\",sk:1.",
+        // Well-formed, but the key has the wrong type for the table.
+        "$ion_1_0 {Item:{pk:7.,sk:1.}}",
+        // Not an item line.
+        "$ion_1_0 {Thing:{pk:\"x\",sk:1.}}",
+    ];
+    std::fs::write(env.s3.join("bucket/ion/data.ion"), lines.join("\n")).unwrap();
+    let out = client
+        .import_table()
+        .s3_bucket_source(
+            S3BucketSource::builder().s3_bucket("bucket").s3_key_prefix("ion/").build().unwrap(),
+        )
+        .input_format(InputFormat::Ion)
+        .table_creation_parameters(creation("from_ion"))
+        .send()
+        .await
+        .unwrap();
+    let import_arn = out.import_table_description().unwrap().import_arn().unwrap().to_string();
+    let d = client.describe_import().import_arn(&import_arn).send().await.unwrap();
+    let d = d.import_table_description().unwrap();
+    assert_eq!(d.import_status(), Some(&ImportStatus::Completed));
+    assert_eq!((d.imported_item_count(), d.error_count()), (2, 3));
+    let get = |pk: &str, sk: &str| {
+        client
+            .get_item()
+            .table_name("from_ion")
+            .key("pk", AV::S(pk.into()))
+            .key("sk", AV::N(sk.into()))
+            .send()
+    };
+    let book = get("103", "103").await.unwrap();
+    let book = book.item().unwrap();
+    assert_eq!(book["Authors"], AV::Ss(vec!["Author1".into(), "Author2".into()]));
+    assert_eq!(book["PageCount"], AV::N("600".into()));
+    assert_eq!(book["Price"], AV::N("2000".into()));
+    assert_eq!(book["InPublication"], AV::Bool(false));
+    assert_eq!(book["Title"], AV::S("Book 103 Title".into()));
+    let all = get("all", "1").await.unwrap();
+    let all = all.item().unwrap();
+    assert_eq!(all["b"], AV::B(vec![1, 2, 3].into()));
+    assert_eq!(all["bs"], AV::Bs(vec![vec![1].into(), vec![2].into()]));
+    let AV::Ns(ns) = &all["ns"] else { panic!("{:?}", all["ns"]) };
+    let mut ns = ns.clone();
+    ns.sort();
+    assert_eq!(ns, ["1", "2.5"]);
+    assert_eq!(
+        all["m"],
+        AV::M(
+            [
+                ("inner".to_string(), AV::Null(true)),
+                ("l".to_string(), AV::L(vec![AV::Bool(true), AV::S("x".into()), AV::N("3".into())])),
+            ]
+            .into()
+        )
+    );
+    assert_eq!(all["n"], AV::N("-0.005".into()));
+    assert_eq!(all["odd name"], AV::S("a symbol".into()));
+
+    // A format outside the model's enum.
+    let (code, message) = expect_err!(
+        client
+            .import_table()
+            .s3_bucket_source(S3BucketSource::builder().s3_bucket("bucket").build().unwrap())
+            .input_format(InputFormat::from("XML"))
+            .table_creation_parameters(creation("never"))
+            .send()
+            .await
+    );
+    assert_eq!(code, "ValidationException");
+    assert!(message.contains("Member must satisfy enum value set: [DYNAMODB_JSON, ION, CSV]"), "{message}");
 }

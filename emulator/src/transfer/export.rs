@@ -7,7 +7,7 @@
 //! (the answer still says IN_PROGRESS, as the service's does), so
 //! DescribeExport already shows COMPLETED, or FAILED with the S3 failure.
 
-use super::export_files::{self, ChangeLine, Summary};
+use super::export_files::{self, ChangeLine, OutputFormat, Summary};
 use super::s3::S3Dir;
 use crate::error::{messages, Error, ErrorKind, Result};
 use crate::ops::export_source::{Contents, ExportSource, Period};
@@ -124,10 +124,11 @@ impl Service {
             .as_ref()
             .map(S3Dir::new)
             .ok_or_else(|| Error::validation(messages::NO_S3_DIR))?;
-        let format = input.export_format.as_deref().unwrap_or("DYNAMODB_JSON");
-        if format != "DYNAMODB_JSON" {
-            return Err(Error::validation(messages::export_format_unsupported(format)));
-        }
+        let format = match input.export_format.as_deref().unwrap_or("DYNAMODB_JSON") {
+            "DYNAMODB_JSON" => OutputFormat::DynamoDbJson,
+            "ION" => OutputFormat::Ion,
+            other => return Err(Error::validation(messages::export_format_unsupported(other))),
+        };
         let incremental = input.export_type.as_deref() == Some("INCREMENTAL_EXPORT");
         if incremental && input.export_time.is_some() {
             return Err(Error::validation(messages::EXPORT_TIME_WITH_INCREMENTAL));
@@ -188,6 +189,7 @@ impl Service {
             start_ms: ctx.now_ms,
             export_ms: exported.export_ms,
             incremental: source.period.as_ref().map(|p| (p.from_ms, p.view_type.as_str())),
+            format,
         };
         let written = match exported.contents {
             Contents::Full(items) => {
@@ -224,7 +226,7 @@ impl Service {
             s3_sse_algorithm: sse,
             failure_code: None,
             failure_message: None,
-            export_format: format.into(),
+            export_format: format.as_str().into(),
             billed_size_bytes: None,
             item_count: None,
             export_type: if incremental { "INCREMENTAL_EXPORT" } else { "FULL_EXPORT" }.into(),

@@ -1,21 +1,26 @@
-//! Writing an export in the service's layout (DYNAMODB_JSON, gzip):
+//! Writing an export in the service's layout (DYNAMODB_JSON or ION, gzip):
 //!
 //! ```text
 //! {prefix}/AWSDynamoDB/{export id}/_started
 //! {prefix}/AWSDynamoDB/{export id}/manifest-summary.json (+ .checksum)
 //! {prefix}/AWSDynamoDB/{export id}/manifest-files.json   (+ .checksum)
-//! {prefix}/AWSDynamoDB/{export id}/data/{name}.json.gz
+//! {prefix}/AWSDynamoDB/{export id}/data/{name}.json.gz   (ION: .ion.gz)
 //! ```
 //!
 //! A full export's data lines are `{"Item": {...}}`; an incremental
 //! export's are `{"Metadata": {"WriteTimestampMicros": {"N": ...}}, "Keys":
 //! {...}, "NewImage": {...}, "OldImage": {...}}` (images by the view type).
+//! In ION the same lines are Ion text, each starting with `$ion_1_0`
+//! ([`super::ion`]): `$ion_1_0 {Item:{...}}`, and for incremental exports
+//! `$ion_1_0 {Metadata:{WriteTimestampMicros:1700000000000000.},Keys:{...},
+//! NewImage:{...},OldImage:{...}}` (the JSON layout in Ion's type mapping).
 //! `manifest-files.json` has one JSON line per data file (item count, MD5
 //! in base64, ETag, key); the `.checksum` files hold the MD5 (hex) of the
 //! manifest beside them.
 
+use super::ion;
 use super::s3::{put, S3Dir, S3Failure};
-use crate::value::{json::item_to_json, Item};
+use crate::value::{json::item_to_json, AttributeValue, Item, Number};
 use flate2::write::GzEncoder;
 use md5::{Digest, Md5};
 use serde_json::{json, Value};
@@ -35,6 +40,32 @@ pub struct ChangeLine {
     pub new: Option<Item>,
     /// The item before it (written for `NEW_AND_OLD_IMAGES`).
     pub old: Option<Item>,
+}
+
+/// How the data files are written (`ExportFormat`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// `DYNAMODB_JSON`: JSON lines in `*.json.gz`.
+    DynamoDbJson,
+    /// `ION`: Ion text lines in `*.ion.gz`.
+    Ion,
+}
+
+impl OutputFormat {
+    /// The name the API and the manifest use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutputFormat::DynamoDbJson => "DYNAMODB_JSON",
+            OutputFormat::Ion => "ION",
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::DynamoDbJson => "json",
+            OutputFormat::Ion => "ion",
+        }
+    }
 }
 
 /// What the export describes about itself in `manifest-summary.json`.
@@ -60,6 +91,8 @@ pub struct Summary<'a> {
     pub export_ms: u64,
     /// For an incremental export: the start of the period and the view type.
     pub incremental: Option<(u64, &'a str)>,
+    /// `outputFormat`, and how the data lines are written.
+    pub format: OutputFormat,
 }
 
 /// What was written.
@@ -94,7 +127,15 @@ pub fn write_full(
     summary: &Summary<'_>,
     items: impl Iterator<Item = Item>,
 ) -> Result<Written, S3Failure> {
-    write(s3, summary, items.map(|item| json!({"Item": item_to_json(&item)})))
+    let format = summary.format;
+    write(
+        s3,
+        summary,
+        items.map(move |item| match format {
+            OutputFormat::DynamoDbJson => json!({"Item": item_to_json(&item)}).to_string(),
+            OutputFormat::Ion => ion::item_line(&item),
+        }),
+    )
 }
 
 /// Writes an incremental export of `changes`, with images by `view_type`.
@@ -104,20 +145,46 @@ pub fn write_incremental(
     changes: impl Iterator<Item = ChangeLine>,
 ) -> Result<Written, S3Failure> {
     let with_old = summary.incremental.is_some_and(|(_, view)| view == "NEW_AND_OLD_IMAGES");
-    let lines = changes.map(move |c| {
-        let mut line = json!({
-            "Metadata": {"WriteTimestampMicros": {"N": (c.at_ms * 1000).to_string()}},
-            "Keys": item_to_json(&c.keys),
-        });
-        if let Some(new) = &c.new {
-            line["NewImage"] = item_to_json(new);
-        }
-        if let (true, Some(old)) = (with_old, &c.old) {
-            line["OldImage"] = item_to_json(old);
-        }
-        line
+    let format = summary.format;
+    let lines = changes.map(move |c| match format {
+        OutputFormat::DynamoDbJson => json_change(&c, with_old),
+        OutputFormat::Ion => ion_change(&c, with_old),
     });
     write(s3, summary, lines)
+}
+
+fn json_change(c: &ChangeLine, with_old: bool) -> String {
+    let mut line = json!({
+        "Metadata": {"WriteTimestampMicros": {"N": (c.at_ms * 1000).to_string()}},
+        "Keys": item_to_json(&c.keys),
+    });
+    if let Some(new) = &c.new {
+        line["NewImage"] = item_to_json(new);
+    }
+    if let (true, Some(old)) = (with_old, &c.old) {
+        line["OldImage"] = item_to_json(old);
+    }
+    line.to_string()
+}
+
+/// The Ion form of an incremental line: the JSON layout, with the
+/// timestamp (an `N` there) as a decimal.
+fn ion_change(c: &ChangeLine, with_old: bool) -> String {
+    let micros = Number::from_u64(c.at_ms.saturating_mul(1000));
+    let mut out = format!("{} {{Metadata:{{WriteTimestampMicros:", ion::VERSION_MARKER);
+    ion::write_value(&AttributeValue::N(micros), &mut out);
+    out.push_str("},Keys:");
+    ion::write_struct(c.keys.iter(), &mut out);
+    if let Some(new) = &c.new {
+        out.push_str(",NewImage:");
+        ion::write_struct(new.iter(), &mut out);
+    }
+    if let (true, Some(old)) = (with_old, &c.old) {
+        out.push_str(",OldImage:");
+        ion::write_struct(old.iter(), &mut out);
+    }
+    out.push('}');
+    out
 }
 
 fn md5(bytes: &[u8]) -> [u8; 16] {
@@ -131,7 +198,7 @@ fn hex(bytes: &[u8]) -> String {
 fn write(
     s3: &S3Dir,
     summary: &Summary<'_>,
-    lines: impl Iterator<Item = Value>,
+    lines: impl Iterator<Item = String>,
 ) -> Result<Written, S3Failure> {
     let io = |e: std::io::Error| S3Failure::io(&e);
     let dir = export_dir(summary.prefix, summary.export_id);
@@ -145,14 +212,18 @@ fn write(
         let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::default());
         let mut in_file = 0u64;
         for line in lines.by_ref().take(ITEMS_PER_FILE) {
-            let mut text = line.to_string();
+            let mut text = line;
             text.push('\n');
             billed += text.len() as u64;
             gz.write_all(text.as_bytes()).map_err(io)?;
             in_file += 1;
         }
         let bytes = gz.finish().map_err(io)?;
-        let key = format!("{dir}/data/{}-{n:05}.json.gz", summary.export_id.replace('-', ""));
+        let key = format!(
+            "{dir}/data/{}-{n:05}.{}.gz",
+            summary.export_id.replace('-', ""),
+            summary.format.extension()
+        );
         put(&s3.object(summary.bucket, &key)?, &bytes).map_err(io)?;
         let digest = md5(&bytes);
         files.push(json!({
@@ -187,7 +258,7 @@ fn write(
         "manifestFilesS3Key": files_key,
         "billedSizeBytes": billed,
         "itemCount": count,
-        "outputFormat": "DYNAMODB_JSON",
+        "outputFormat": summary.format.as_str(),
         "exportType": if summary.incremental.is_some() { "INCREMENTAL_EXPORT" } else { "FULL_EXPORT" },
     });
     if let Some((from, view)) = summary.incremental {
@@ -209,7 +280,6 @@ fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::AttributeValue;
     use std::io::Read;
 
     #[test]
@@ -228,6 +298,7 @@ mod tests {
             start_ms: 1_700_000_000_000,
             export_ms: 1_700_000_000_000,
             incremental: None,
+            format: OutputFormat::DynamoDbJson,
         };
         let items = (0..3).map(|i| Item::from([("pk".to_string(), AttributeValue::S(format!("k{i}")))]));
         let written = write_full(&s3, &summary, items).unwrap();

@@ -139,6 +139,7 @@ impl Service {
             .ok_or_else(|| Error::validation(messages::NO_S3_DIR))?;
         let format = match input.input_format.as_str() {
             "DYNAMODB_JSON" => Format::DynamoDbJson,
+            "ION" => Format::Ion,
             "CSV" => {
                 let csv = input.input_format_options.as_ref().and_then(|o| o.csv.clone()).unwrap_or_default();
                 Format::Csv {

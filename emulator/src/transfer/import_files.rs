@@ -1,9 +1,11 @@
 //! Reading ImportTable's input: every object under the bucket and key
 //! prefix, decompressed (GZIP, ZSTD or NONE) and read as DYNAMODB_JSON
-//! lines (`{"Item": {...}}`) or CSV (a header line of attribute names, or
-//! the request's header list; values are strings except the key
-//! attributes, typed by their definitions). A line that does not read as
-//! an item is counted in `ErrorCount` and skipped, as the service does.
+//! lines (`{"Item": {...}}`), ION lines (`$ion_1_0 {Item:{...}}`, see
+//! [`super::ion`]) or CSV (a header line of attribute names, or the
+//! request's header list; values are strings except the key attributes,
+//! typed by their definitions). A line that does not read as an item is
+//! counted in `ErrorCount` and skipped, as the service does (which logs
+//! each to CloudWatch; here an ION line's reason is logged as a warning).
 
 use super::s3::{S3Dir, S3Failure};
 use crate::attribute_input::parse_item;
@@ -26,6 +28,8 @@ pub enum Compression {
 pub enum Format {
     /// `DYNAMODB_JSON`.
     DynamoDbJson,
+    /// `ION` (text).
+    Ion,
     /// `CSV`, with its delimiter and, when given, the header list.
     Csv {
         /// One character, `,` by default.
@@ -57,7 +61,7 @@ pub fn read(
     key_type: impl Fn(&str) -> Option<&'static str>,
 ) -> Result<ImportInput, S3Failure> {
     let mut out = ImportInput::default();
-    for (_, path) in s3.list(bucket, prefix)? {
+    for (key, path) in s3.list(bucket, prefix)? {
         let raw = std::fs::read(&path).map_err(|e| S3Failure::io(&e))?;
         let Some(text) = decompress(&raw, compression) else {
             out.errors += 1;
@@ -71,6 +75,18 @@ pub fn read(
                     match json_line(line) {
                         Some(item) => out.items.push(item),
                         None => out.errors += 1,
+                    }
+                }
+            }
+            Format::Ion => {
+                for (n, line) in text.lines().enumerate() {
+                    match super::ion::read_item_line(line) {
+                        Ok(Some(item)) => out.items.push(item),
+                        Ok(None) => {}
+                        Err(reason) => {
+                            tracing::warn!(%key, line = n + 1, %reason, "an ION import line is not an item: skipped");
+                            out.errors += 1;
+                        }
                     }
                 }
             }
@@ -202,6 +218,17 @@ mod tests {
         // Not gzip at all: the file is an error, nothing is read from it.
         let r = read(&s3, "b", "in/", &Format::DynamoDbJson, Compression::Zstd, |_| None).unwrap();
         assert_eq!((r.items.len(), r.errors), (0, 1));
+        std::fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn ion_lines_with_bad_lines_counted() {
+        let (s3, root) = s3();
+        let text = "$ion_1_0 {Item:{pk:\"a\",n:1.}}\n\n$ion_1_0\n{Item:{pk:\"b\",ss:$dynamodb_SS::[\"x\"]}}\n{Item:{pk:}}\n";
+        std::fs::write(root.join("b/in/data.ion"), text).unwrap();
+        let r = read(&s3, "b", "in/", &Format::Ion, Compression::None, |_| None).unwrap();
+        assert_eq!((r.items.len(), r.errors), (2, 1));
+        assert_eq!(r.items[1].get("ss"), Some(&AttributeValue::Ss(["x".to_string()].into())));
         std::fs::remove_dir_all(root).unwrap();
     }
 

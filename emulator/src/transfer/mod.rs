@@ -14,4 +14,5 @@ pub mod export;
 pub mod export_files;
 pub mod import;
 pub mod import_files;
+pub mod ion;
 pub mod s3;

@@ -78,14 +78,24 @@ pub const INCREMENTAL_EXPORT_PERIOD: &str =
 /// ValidationException: an ExportTime with an incremental export.
 pub const EXPORT_TIME_WITH_INCREMENTAL: &str = "ExportTime cannot be specified for an incremental export";
 
-/// ValidationException: export formats this emulator does not write.
+/// ValidationException: an ExportFormat outside the model's enum (the
+/// model's constraint text).
 pub fn export_format_unsupported(format: &str) -> String {
-    format!("ExportFormat {format} is not supported by this emulator; use DYNAMODB_JSON")
+    super::validation_errors(&[super::constraint_failure(
+        &format!("'{format}'"),
+        "exportFormat",
+        &super::enum_value(&["DYNAMODB_JSON", "ION"]),
+    )])
 }
 
-/// ValidationException: import formats this emulator does not read.
+/// ValidationException: an InputFormat outside the model's enum (the
+/// model's constraint text).
 pub fn import_format_unsupported(format: &str) -> String {
-    format!("InputFormat {format} is not supported by this emulator; use DYNAMODB_JSON or CSV")
+    super::validation_errors(&[super::constraint_failure(
+        &format!("'{format}'"),
+        "inputFormat",
+        &super::enum_value(&["DYNAMODB_JSON", "ION", "CSV"]),
+    )])
 }
 
 /// ValidationException: no `--s3-dir` is configured.
