@@ -146,7 +146,9 @@ fn a_million_names_request_stays_within_a_small_multiple_of_its_body() {
     let addr = line.trim().strip_prefix("listening on http://").expect("listening line").to_string();
     let table = r#"{"TableName":"things","BillingMode":"PAY_PER_REQUEST","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}]}"#;
     assert!(send(&addr, "CreateTable", table).starts_with("HTTP/1.1 200"));
-    let mut body = String::from(r##"{"TableName":"things","Key":{"pk":{"S":"a"}},"ProjectionExpression":"#n0","ExpressionAttributeNames":{"##);
+    let mut body = String::from(
+        r##"{"TableName":"things","Key":{"pk":{"S":"a"}},"ProjectionExpression":"#n0","ExpressionAttributeNames":{"##,
+    );
     for i in 0..1_000_000 {
         if i > 0 {
             body.push(',');

@@ -1,7 +1,8 @@
 //! Reading Ion text lines into items (see [`super`] for what is accepted).
 
 use super::VERSION_MARKER;
-use crate::value::json::{encode_base64, parse_item};
+use crate::attribute_input::parse_item;
+use crate::value::json::encode_base64;
 use crate::value::{Item, Number};
 use serde_json::{json, Map as JsonMap, Value};
 
@@ -442,7 +443,7 @@ impl Parser<'_> {
                 }
                 self.at += 1;
             }
-            crate::value::json::decode_base64(&b64).map_err(|_| self.error("invalid base64 in a blob"))?
+            crate::attribute_input::decode_base64(&b64).map_err(|_| self.error("invalid base64 in a blob"))?
         };
         self.skip_whitespace();
         if !self.starts_with("}}") {
