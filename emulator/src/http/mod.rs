@@ -460,7 +460,7 @@ fn error_response(e: &Error, request_id: &str) -> Response<Full<Bytes>> {
 
 /// Encodes an operation's output as the JSON response body.
 pub fn encode<T: serde::Serialize>(out: &T) -> crate::error::Result<Vec<u8>> {
-    serde_json::to_vec(out).map_err(|e| Error::internal(e.to_string()))
+    crate::value::json_out::to_vec(out).map_err(|e| Error::internal(e.to_string()))
 }
 
 impl Service {
