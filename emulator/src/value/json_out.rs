@@ -47,7 +47,12 @@ fn byte_needs_escape(b: u8) -> bool {
 /// `serde_json` escapes: `\" \\ \b \f \n \r \t`, other control characters
 /// as `\u00xx` (lower-case hex), everything else as is.
 pub fn escape_into(out: &mut Vec<u8>, s: &str) {
-    let bytes = s.as_bytes();
+    escape_bytes_into(out, s.as_bytes())
+}
+
+/// [`escape_into`] for the bytes of a string known to be UTF-8 (only
+/// ASCII bytes are ever escaped, so the rest is copied as is).
+pub fn escape_bytes_into(out: &mut Vec<u8>, bytes: &[u8]) {
     let mut start = 0; // first byte not yet copied
     let mut i = 0;
     while i < bytes.len() {

@@ -343,9 +343,14 @@ pub fn write_item(bytes: &[u8], out: &mut Vec<u8>) {
     write_entries(out, r, count);
 }
 
-fn write_str(out: &mut Vec<u8>, s: &str) {
+/// A packed string field (name or value) as a JSON string. Only `String`s
+/// are packed, so an ASCII field needs no UTF-8 check (the cheap test
+/// first); a damaged field that is not UTF-8 is written as `""`, as
+/// [`Reader::str_field`] reads it on the serde path.
+fn write_str(out: &mut Vec<u8>, b: &[u8]) {
+    let b = if b.is_ascii() || std::str::from_utf8(b).is_ok() { b } else { b"" };
     out.push(b'"');
-    json_out::escape_into(out, s);
+    json_out::escape_bytes_into(out, b);
     out.push(b'"');
 }
 
@@ -376,7 +381,7 @@ fn write_entries(out: &mut Vec<u8>, mut r: Reader<'_>, count: usize) {
         if i > 0 {
             out.push(b',');
         }
-        write_str(out, r.str_field());
+        write_str(out, r.bytes_field());
         out.push(b':');
         write_value(out, &mut r);
     }
@@ -388,7 +393,7 @@ fn write_value(out: &mut Vec<u8>, r: &mut Reader<'_>) {
     match r.byte() {
         S => {
             out.extend_from_slice(b"{\"S\":");
-            write_str(out, r.str_field());
+            write_str(out, r.bytes_field());
         }
         B => {
             out.extend_from_slice(b"{\"B\":");
@@ -422,7 +427,7 @@ fn write_value(out: &mut Vec<u8>, r: &mut Reader<'_>) {
                 }
                 match tag {
                     L => write_value(out, &mut body),
-                    SS => write_str(out, body.str_field()),
+                    SS => write_str(out, body.bytes_field()),
                     NS => write_number(out, &body.number()),
                     _ => write_base64(out, body.bytes_field()),
                 }
