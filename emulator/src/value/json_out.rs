@@ -28,76 +28,82 @@ pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>> {
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
 
-/// True when some byte of `w` is a control character (< 0x20), `"` or `\`.
+/// Zero when no byte of `w` can need an escape or be non-ASCII; non-zero
+/// when some byte is below 0x20, `"`, `\` or above 0x7F (and, through
+/// borrows between bytes, sometimes for a clean word: those are checked
+/// byte by byte, so a false alarm costs time, never correctness).
 #[inline]
-fn needs_escape(w: u64) -> bool {
-    let has_zero = |v: u64| v.wrapping_sub(LO) & !v & HI != 0;
-    // `(w - 0x20..) & !w & 0x80..` is non-zero iff some byte is below 0x20.
-    (w.wrapping_sub(0x20 * LO) & !w & HI != 0)
-        || has_zero(w ^ (b'"' as u64 * LO))
-        || has_zero(w ^ (b'\\' as u64 * LO))
-}
-
-#[inline]
-fn byte_needs_escape(b: u8) -> bool {
-    b < 0x20 || b == b'"' || b == b'\\'
+fn suspect(w: u64) -> u64 {
+    (w.wrapping_sub(0x20 * LO)
+        | (w ^ (b'"' as u64 * LO)).wrapping_sub(LO)
+        | (w ^ (b'\\' as u64 * LO)).wrapping_sub(LO)
+        | w)
+        & HI
 }
 
 /// Appends `s` escaped as JSON string contents (no quotes), exactly as
 /// `serde_json` escapes: `\" \\ \b \f \n \r \t`, other control characters
 /// as `\u00xx` (lower-case hex), everything else as is.
 pub fn escape_into(out: &mut Vec<u8>, s: &str) {
-    escape_bytes_into(out, s.as_bytes())
+    escape_bytes_into(out, s.as_bytes());
 }
 
-/// [`escape_into`] for the bytes of a string known to be UTF-8 (only
-/// ASCII bytes are ever escaped, so the rest is copied as is).
-pub fn escape_bytes_into(out: &mut Vec<u8>, bytes: &[u8]) {
+/// [`escape_into`] for bytes; returns whether they were all ASCII (a
+/// caller holding bytes not known to be UTF-8 checks only when not).
+/// Clean runs are found eight bytes at a time and copied in one go.
+pub fn escape_bytes_into(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
+    let n = bytes.len();
+    let mut ascii = true;
     let mut start = 0; // first byte not yet copied
     let mut i = 0;
-    while i < bytes.len() {
-        // Step over clean words; then look at up to eight bytes one by one
-        // (the word that needs an escape, or the tail).
-        while i + 8 <= bytes.len() {
+    while i < n {
+        let end = if i + 8 <= n {
             let word = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
-            if needs_escape(word) {
-                break;
+            if suspect(word) == 0 {
+                i += 8;
+                continue;
             }
-            i += 8;
-        }
-        let stop = (i + 8).min(bytes.len());
-        while i < stop && !byte_needs_escape(bytes[i]) {
+            i + 8
+        } else {
+            n
+        };
+        while i < end {
+            let b = bytes[i];
+            if b >= 0x80 {
+                ascii = false;
+            } else if b < 0x20 || b == b'"' || b == b'\\' {
+                out.extend_from_slice(&bytes[start..i]);
+                push_escape(out, b);
+                start = i + 1;
+            }
             i += 1;
         }
-        if i == stop {
-            continue;
-        }
-        out.extend_from_slice(&bytes[start..i]);
-        let b = bytes[i];
-        match b {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            0x08 => out.extend_from_slice(b"\\b"),
-            0x0C => out.extend_from_slice(b"\\f"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(&[
-                    b'\\',
-                    b'u',
-                    b'0',
-                    b'0',
-                    HEX[(b >> 4) as usize],
-                    HEX[(b & 0xF) as usize],
-                ]);
-            }
-        }
-        i += 1;
-        start = i;
     }
     out.extend_from_slice(&bytes[start..]);
+    ascii
+}
+
+fn push_escape(out: &mut Vec<u8>, b: u8) {
+    match b {
+        b'"' => out.extend_from_slice(b"\\\""),
+        b'\\' => out.extend_from_slice(b"\\\\"),
+        0x08 => out.extend_from_slice(b"\\b"),
+        0x0C => out.extend_from_slice(b"\\f"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        b'\t' => out.extend_from_slice(b"\\t"),
+        _ => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[(b >> 4) as usize],
+                HEX[(b & 0xF) as usize],
+            ]);
+        }
+    }
 }
 
 fn quoted(out: &mut Vec<u8>, s: &str) {

@@ -344,13 +344,15 @@ pub fn write_item(bytes: &[u8], out: &mut Vec<u8>) {
 }
 
 /// A packed string field (name or value) as a JSON string. Only `String`s
-/// are packed, so an ASCII field needs no UTF-8 check (the cheap test
-/// first); a damaged field that is not UTF-8 is written as `""`, as
+/// are packed, so an ASCII field needs no UTF-8 check (the escape notes
+/// whether it saw a non-ASCII byte); a damaged field that is not UTF-8 is written as `""`, as
 /// [`Reader::str_field`] reads it on the serde path.
 fn write_str(out: &mut Vec<u8>, b: &[u8]) {
-    let b = if b.is_ascii() || std::str::from_utf8(b).is_ok() { b } else { b"" };
     out.push(b'"');
-    json_out::escape_bytes_into(out, b);
+    let start = out.len();
+    if !json_out::escape_bytes_into(out, b) && std::str::from_utf8(b).is_err() {
+        out.truncate(start);
+    }
     out.push(b'"');
 }
 
