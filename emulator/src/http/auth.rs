@@ -6,7 +6,7 @@
 //! expired" / "Signature not yet current", InvalidSignatureException); the
 //! service reports a stale date before a malformed `Authorization` header.
 
-use super::sigv4::{AuthHeader, RequestContext};
+use super::sigv4::AuthHeader;
 use crate::error::{messages, Error, ErrorKind, Result};
 use hyper::HeaderMap;
 
@@ -14,9 +14,9 @@ use hyper::HeaderMap;
 const MAX_SKEW_SECS: i64 = 15 * 60;
 
 /// Checks that a SigV4 `Authorization` header is present and well formed,
-/// and returns the identity it claims (unverified), so that the header is
-/// parsed once per request.
-pub fn check(headers: &HeaderMap) -> Result<RequestContext<'_>> {
+/// and returns its parameters, so that the header is parsed once per
+/// request ([`RequestContext::of`] gives the identity it claims).
+pub fn check(headers: &HeaderMap) -> Result<AuthHeader<'_>> {
     let Some(value) = headers.get(hyper::header::AUTHORIZATION) else {
         return Err(Error::new(
             ErrorKind::MissingAuthenticationToken,
@@ -37,7 +37,7 @@ pub fn check(headers: &HeaderMap) -> Result<RequestContext<'_>> {
     let [credential, signed_headers, signature] = super::sigv4::parse_params(params);
     if let (Some(credential), Some(signed_headers), Some(signature)) = (credential, signed_headers, signature)
     {
-        return Ok(RequestContext::of(Some(AuthHeader { credential, signed_headers, signature })));
+        return Ok(AuthHeader { credential, signed_headers, signature });
     }
     let mut missing = Vec::new();
     for (name, present) in [
@@ -103,6 +103,8 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::InvalidSignature);
     }
 
+    use crate::http::sigv4::RequestContext;
+
     #[test]
     fn the_checked_header_gives_the_claimed_identity() {
         let now = crate::clock::format_amz_date(crate::clock::system_secs());
@@ -112,10 +114,10 @@ mod tests {
             "AWS4-HMAC-SHA256 Credential=K/d/r, SignedHeaders=, Signature=",
         ] {
             let h = headers(auth, &now);
-            assert_eq!(check(&h).unwrap(), RequestContext::claimed(&h), "{auth}");
+            assert_eq!(RequestContext::of(Some(check(&h).unwrap())), RequestContext::claimed(&h), "{auth}");
         }
         let h = headers("AWS4-HMAC-SHA256 Credential=AKID/20261206/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=ab", &now);
-        assert_eq!(check(&h).unwrap().region, Some("eu-west-1"));
-        assert_eq!(check(&h).unwrap().access_key_id, Some("AKID"));
+        let claimed = RequestContext::of(Some(check(&h).unwrap()));
+        assert_eq!((claimed.access_key_id, claimed.region), (Some("AKID"), Some("eu-west-1")));
     }
 }

@@ -103,7 +103,7 @@ where
     if declared.is_some_and(|n| n > edge.limits.max_body_bytes as u64) {
         return Ok(too_large(request_id));
     }
-    let Checked { target: op, codings, pending, claimed } = match check_headers(edge, &parts) {
+    let Checked { target: op, codings, pending, auth } = match check_headers(edge, &parts) {
         Ok(checked) => checked,
         Err(e) => return Ok(error_response(&e, request_id)),
     };
@@ -118,7 +118,7 @@ where
             Ok(context) => context,
             Err(e) => return Ok(error_response(&e, request_id)),
         },
-        _ => claimed,
+        _ => RequestContext::of(Some(auth)),
     };
     let decoded;
     let body: &[u8] = if codings.is_empty() {
@@ -241,9 +241,9 @@ struct Checked<'a> {
     target: (&'a str, bool),
     codings: Vec<Coding>,
     pending: Option<sigv4::Pending<'a>>,
-    /// The identity the `Authorization` header claims (parsed once, by
-    /// `auth::check`): the request's context unless it is verified.
-    claimed: RequestContext<'a>,
+    /// The `Authorization` header, parsed once (by `auth::check`): the
+    /// identity it claims is the request's context unless it is verified.
+    auth: sigv4::AuthHeader<'a>,
 }
 
 /// Everything the headers decide, in the service's order: method, content
@@ -267,7 +267,7 @@ fn check_headers<'a>(edge: &Edge, parts: &'a hyper::http::request::Parts) -> Res
         (_, Some(op)) if crate::streams::is_streams_operation(op) => (op, true),
         _ => return Err(Error::new(ErrorKind::UnknownOperation, "")),
     };
-    let claimed = auth::check(&parts.headers)?;
+    let auth = auth::check(&parts.headers)?;
     let pending = match &edge.verifier {
         Some(verifier) => Some(verifier.check_headers(&parts.headers)?),
         None => None,
@@ -279,7 +279,7 @@ fn check_headers<'a>(edge: &Edge, parts: &'a hyper::http::request::Parts) -> Res
         None => None,
     };
     let codings = encoding::request_codings(encoding)?;
-    Ok(Checked { target: (op, streams), codings, pending, claimed })
+    Ok(Checked { target: (op, streams), codings, pending, auth })
 }
 
 /// JSON, then the service of the request's scope (the Streams operations
