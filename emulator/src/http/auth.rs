@@ -6,14 +6,17 @@
 //! expired" / "Signature not yet current", InvalidSignatureException); the
 //! service reports a stale date before a malformed `Authorization` header.
 
+use super::sigv4::AuthHeader;
 use crate::error::{messages, Error, ErrorKind, Result};
 use hyper::HeaderMap;
 
 /// How far a request's date may be from the system time (SigV4: 15 minutes).
 const MAX_SKEW_SECS: i64 = 15 * 60;
 
-/// Checks that a SigV4 `Authorization` header is present and well formed.
-pub fn check(headers: &HeaderMap) -> Result<()> {
+/// Checks that a SigV4 `Authorization` header is present and well formed,
+/// and returns its parameters, so that the header is parsed once per
+/// request ([`RequestContext::of`] gives the identity it claims).
+pub fn check(headers: &HeaderMap) -> Result<AuthHeader<'_>> {
     let Some(value) = headers.get(hyper::header::AUTHORIZATION) else {
         return Err(Error::new(
             ErrorKind::MissingAuthenticationToken,
@@ -32,8 +35,9 @@ pub fn check(headers: &HeaderMap) -> Result<()> {
         ));
     };
     let [credential, signed_headers, signature] = super::sigv4::parse_params(params);
-    if credential.is_some() && signed_headers.is_some() && signature.is_some() {
-        return Ok(());
+    if let (Some(credential), Some(signed_headers), Some(signature)) = (credential, signed_headers, signature)
+    {
+        return Ok(AuthHeader { credential, signed_headers, signature });
     }
     let mut missing = Vec::new();
     for (name, present) in [
@@ -97,5 +101,23 @@ mod tests {
         // Through `check`: an old date wins over the malformed header.
         let e = check(&headers("garbage", "20200101T000000Z")).unwrap_err();
         assert_eq!(e.kind, ErrorKind::InvalidSignature);
+    }
+
+    use crate::http::sigv4::RequestContext;
+
+    #[test]
+    fn the_checked_header_gives_the_claimed_identity() {
+        let now = crate::clock::format_amz_date(crate::clock::system_secs());
+        for auth in [
+            "AWS4-HMAC-SHA256 Credential=AKID/20261206/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=ab",
+            "AWS4-HMAC-SHA256 Signature=ab,Credential=AKID2,SignedHeaders=host",
+            "AWS4-HMAC-SHA256 Credential=K/d/r, SignedHeaders=, Signature=",
+        ] {
+            let h = headers(auth, &now);
+            assert_eq!(RequestContext::of(Some(check(&h).unwrap())), RequestContext::claimed(&h), "{auth}");
+        }
+        let h = headers("AWS4-HMAC-SHA256 Credential=AKID/20261206/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=ab", &now);
+        let claimed = RequestContext::of(Some(check(&h).unwrap()));
+        assert_eq!((claimed.access_key_id, claimed.region), (Some("AKID"), Some("eu-west-1")));
     }
 }

@@ -103,7 +103,7 @@ where
     if declared.is_some_and(|n| n > edge.limits.max_body_bytes as u64) {
         return Ok(too_large(request_id));
     }
-    let Checked { target: op, codings, pending } = match check_headers(edge, &parts) {
+    let Checked { target: op, codings, pending, auth } = match check_headers(edge, &parts) {
         Ok(checked) => checked,
         Err(e) => return Ok(error_response(&e, request_id)),
     };
@@ -118,7 +118,7 @@ where
             Ok(context) => context,
             Err(e) => return Ok(error_response(&e, request_id)),
         },
-        _ => RequestContext::claimed(&parts.headers),
+        _ => RequestContext::of(Some(auth)),
     };
     let decoded;
     let body: &[u8] = if codings.is_empty() {
@@ -174,7 +174,7 @@ where
     let pending = match edge
         .verifier
         .as_ref()
-        .map(|v| auth::check(&parts.headers).and_then(|()| v.check_headers(&parts.headers)))
+        .map(|v| auth::check(&parts.headers).and_then(|_| v.check_headers(&parts.headers)))
     {
         Some(Err(e)) => return Ok(error_response(&e, request_id)),
         Some(Ok(pending)) => Some(pending),
@@ -241,6 +241,9 @@ struct Checked<'a> {
     target: (&'a str, bool),
     codings: Vec<Coding>,
     pending: Option<sigv4::Pending<'a>>,
+    /// The `Authorization` header, parsed once (by `auth::check`): the
+    /// identity it claims is the request's context unless it is verified.
+    auth: sigv4::AuthHeader<'a>,
 }
 
 /// Everything the headers decide, in the service's order: method, content
@@ -264,7 +267,7 @@ fn check_headers<'a>(edge: &Edge, parts: &'a hyper::http::request::Parts) -> Res
         (_, Some(op)) if crate::streams::is_streams_operation(op) => (op, true),
         _ => return Err(Error::new(ErrorKind::UnknownOperation, "")),
     };
-    auth::check(&parts.headers)?;
+    let auth = auth::check(&parts.headers)?;
     let pending = match &edge.verifier {
         Some(verifier) => Some(verifier.check_headers(&parts.headers)?),
         None => None,
@@ -276,7 +279,7 @@ fn check_headers<'a>(edge: &Edge, parts: &'a hyper::http::request::Parts) -> Res
         None => None,
     };
     let codings = encoding::request_codings(encoding)?;
-    Ok(Checked { target: (op, streams), codings, pending })
+    Ok(Checked { target: (op, streams), codings, pending, auth })
 }
 
 /// JSON, then the service of the request's scope (the Streams operations
@@ -460,7 +463,7 @@ fn error_response(e: &Error, request_id: &str) -> Response<Full<Bytes>> {
 
 /// Encodes an operation's output as the JSON response body.
 pub fn encode<T: serde::Serialize>(out: &T) -> crate::error::Result<Vec<u8>> {
-    serde_json::to_vec(out).map_err(|e| Error::internal(e.to_string()))
+    crate::value::json_out::to_vec(out).map_err(|e| Error::internal(e.to_string()))
 }
 
 impl Service {

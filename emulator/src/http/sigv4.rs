@@ -52,7 +52,12 @@ impl<'a> RequestContext<'a> {
     /// The identity a request claims, unchecked (verification off).
     pub fn claimed(headers: &'a HeaderMap) -> RequestContext<'a> {
         let raw = headers.get(hyper::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let (access_key_id, region) = AuthHeader::parse(raw).and_then(|a| a.key_and_region()).unzip();
+        RequestContext::of(AuthHeader::parse(raw))
+    }
+
+    /// The identity a parsed `Authorization` header claims, unchecked.
+    pub fn of(auth: Option<AuthHeader<'a>>) -> RequestContext<'a> {
+        let (access_key_id, region) = auth.and_then(|a| a.key_and_region()).unzip();
         RequestContext { access_key_id, region, verified: false }
     }
 }

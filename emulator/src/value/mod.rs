@@ -8,6 +8,7 @@
 //! base64, non-empty sets without duplicates, nesting depth).
 
 pub mod json;
+pub mod json_out;
 pub mod map;
 pub mod number;
 pub(crate) mod packed;

@@ -26,6 +26,7 @@
 //! buffer decodes to less, it does not panic).
 
 use super::json::{AsStr, B64};
+use super::json_out;
 use super::{AttributeValue, Item, Map, Number};
 use serde::ser::{SerializeMap, SerializeSeq};
 use std::collections::BTreeSet;
@@ -314,10 +315,130 @@ pub struct ItemJson<'a>(pub &'a [u8]);
 
 impl serde::Serialize for ItemJson<'_> {
     fn serialize<Ser: serde::Serializer>(&self, s: Ser) -> Result<Ser::Ok, Ser::Error> {
+        // Marked so that the response writer lets it write itself.
+        s.serialize_newtype_struct(json_out::DIRECT, &ItemBody(self.0))
+    }
+}
+
+/// The item's attribute map: written byte by byte ([`write_item`]) into
+/// the response writer's output, or through serde's calls elsewhere.
+struct ItemBody<'a>(&'a [u8]);
+
+impl serde::Serialize for ItemBody<'_> {
+    fn serialize<Ser: serde::Serializer>(&self, s: Ser) -> Result<Ser::Ok, Ser::Error> {
+        if json_out::lent_output(|out| write_item(self.0, out)).is_some() {
+            return s.serialize_unit();
+        }
         let mut r = Reader::new(self.0);
         let count = r.len();
         entries_json(s, r, count)
     }
+}
+
+/// Appends the packed item's JSON: the bytes the serde path below writes
+/// through `serde_json`, element for element (a damaged buffer included).
+pub fn write_item(bytes: &[u8], out: &mut Vec<u8>) {
+    let mut r = Reader::new(bytes);
+    let count = r.len();
+    write_entries(out, r, count);
+}
+
+/// A packed string field (name or value) as a JSON string. Only `String`s
+/// are packed, so an ASCII field needs no UTF-8 check (the escape notes
+/// whether it saw a non-ASCII byte); a damaged field that is not UTF-8 is written as `""`, as
+/// [`Reader::str_field`] reads it on the serde path.
+fn write_str(out: &mut Vec<u8>, b: &[u8]) {
+    out.push(b'"');
+    let start = out.len();
+    if !json_out::escape_bytes_into(out, b) && std::str::from_utf8(b).is_err() {
+        out.truncate(start);
+    }
+    out.push(b'"');
+}
+
+fn write_number(out: &mut Vec<u8>, n: &Number) {
+    use std::io::Write as _;
+    out.push(b'"');
+    // A number's text has nothing to escape; writing to a Vec cannot fail.
+    let _ = write!(out, "{n}");
+    out.push(b'"');
+}
+
+fn write_base64(out: &mut Vec<u8>, b: &[u8]) {
+    use base64::Engine as _;
+    out.push(b'"');
+    let start = out.len();
+    out.resize(start + b.len().div_ceil(3) * 4, 0);
+    let written = base64::engine::general_purpose::STANDARD.encode_slice(b, &mut out[start..]).unwrap_or(0);
+    out.truncate(start + written);
+    out.push(b'"');
+}
+
+fn write_entries(out: &mut Vec<u8>, mut r: Reader<'_>, count: usize) {
+    out.push(b'{');
+    for i in 0..count {
+        if r.at_end() {
+            break;
+        }
+        if i > 0 {
+            out.push(b',');
+        }
+        write_str(out, r.bytes_field());
+        out.push(b':');
+        write_value(out, &mut r);
+    }
+    out.push(b'}');
+}
+
+/// One value (the reader stands on its tag), leaving the reader after it.
+fn write_value(out: &mut Vec<u8>, r: &mut Reader<'_>) {
+    match r.byte() {
+        S => {
+            out.extend_from_slice(b"{\"S\":");
+            write_str(out, r.bytes_field());
+        }
+        B => {
+            out.extend_from_slice(b"{\"B\":");
+            write_base64(out, r.bytes_field());
+        }
+        N => {
+            out.extend_from_slice(b"{\"N\":");
+            write_number(out, &r.number());
+        }
+        TRUE => out.extend_from_slice(b"{\"BOOL\":true"),
+        FALSE => out.extend_from_slice(b"{\"BOOL\":false"),
+        M => {
+            out.extend_from_slice(b"{\"M\":");
+            let (body, count) = r.container();
+            write_entries(out, body, count);
+        }
+        tag @ (L | SS | NS | BS) => {
+            out.extend_from_slice(match tag {
+                L => b"{\"L\":[",
+                SS => b"{\"SS\":[",
+                NS => b"{\"NS\":[",
+                _ => b"{\"BS\":[",
+            });
+            let (mut body, count) = r.container();
+            for i in 0..count {
+                if body.at_end() {
+                    break;
+                }
+                if i > 0 {
+                    out.push(b',');
+                }
+                match tag {
+                    L => write_value(out, &mut body),
+                    SS => write_str(out, body.bytes_field()),
+                    NS => write_number(out, &body.number()),
+                    _ => write_base64(out, body.bytes_field()),
+                }
+            }
+            out.push(b']');
+        }
+        _ => out.extend_from_slice(b"{\"NULL\":true"),
+    }
+    out.push(b'}');
 }
 
 fn entries_json<Ser: serde::Serializer>(
@@ -470,7 +591,8 @@ mod tests {
         for cut in 0..bytes.len() {
             let _ = decode(&bytes[..cut]);
             let _ = get(&bytes[..cut], "ss");
-            let _ = serde_json::to_string(&ItemJson(&bytes[..cut]));
+            let through_serde = serde_json::to_vec(&ItemJson(&bytes[..cut])).unwrap();
+            assert_eq!(json_out::to_vec(&ItemJson(&bytes[..cut])).unwrap(), through_serde, "cut at {cut}");
         }
         let _ = decode(&[0xFF; 40]);
     }
@@ -507,6 +629,11 @@ mod tests {
             prop_assert_eq!(
                 serde_json::to_string(&ItemJson(&bytes)).unwrap(),
                 serde_json::to_string(&item).unwrap()
+            );
+            // The response writer writes the same bytes.
+            prop_assert_eq!(
+                json_out::to_vec(&ItemJson(&bytes)).unwrap(),
+                serde_json::to_vec(&item).unwrap()
             );
             for (name, v) in item.iter() {
                 let found = get(&bytes, name);
