@@ -7,9 +7,9 @@
 use aws_sdk_dynamodb::primitives::DateTime;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue as AV, BillingMode, CsvOptions, ExportFormat, ExportStatus,
-    ExportType, ExportViewType, ImportStatus, IncrementalExportSpecification, InputCompressionType,
-    InputFormat, InputFormatOptions, KeySchemaElement, KeyType, PointInTimeRecoverySpecification,
-    S3BucketSource, ScalarAttributeType, TableCreationParameters,
+    ExportType, ExportViewType, ImportStatus, ImportTableDescription, IncrementalExportSpecification,
+    InputCompressionType, InputFormat, InputFormatOptions, KeySchemaElement, KeyType,
+    PointInTimeRecoverySpecification, S3BucketSource, ScalarAttributeType, TableCreationParameters,
 };
 use aws_sdk_dynamodb::Client;
 use ddb_conformance::expect_err;
@@ -115,6 +115,31 @@ fn export_lines(s3: &Path, manifest_key: &str) -> Vec<Value> {
     }
     assert_eq!(lines.len() as u64, summary["itemCount"].as_u64().unwrap());
     lines
+}
+
+/// Imports `bucket/<prefix>` (read as `format`, gzipped or not) into a new
+/// table `table`, and answers the import's ARN and its DescribeImport.
+async fn import_and_describe(
+    client: &Client,
+    prefix: &str,
+    format: InputFormat,
+    gzip: bool,
+    table: &str,
+) -> (String, ImportTableDescription) {
+    let mut request = client
+        .import_table()
+        .s3_bucket_source(
+            S3BucketSource::builder().s3_bucket("bucket").s3_key_prefix(prefix).build().unwrap(),
+        )
+        .input_format(format)
+        .table_creation_parameters(creation(table));
+    if gzip {
+        request = request.input_compression_type(InputCompressionType::Gzip);
+    }
+    let out = request.send().await.unwrap();
+    let arn = out.import_table_description().unwrap().import_arn().unwrap().to_string();
+    let d = client.describe_import().import_arn(&arn).send().await.unwrap();
+    (arn, d.import_table_description().unwrap().clone())
 }
 
 #[tokio::test]
@@ -470,19 +495,7 @@ async fn csv_and_plain_json_imports_count_the_lines_that_do_not_fit() {
         "{\"Item\":{\"pk\":{\"S\":\"a\"},\"sk\":{\"N\":\"1\"}}}\n{\"Item\":{\"pk\":{\"N\":\"7\"},\"sk\":{\"N\":\"1\"}}}\n",
     )
     .unwrap();
-    let out = client
-        .import_table()
-        .s3_bucket_source(
-            S3BucketSource::builder().s3_bucket("bucket").s3_key_prefix("json/").build().unwrap(),
-        )
-        .input_format(InputFormat::DynamodbJson)
-        .table_creation_parameters(creation("from_json"))
-        .send()
-        .await
-        .unwrap();
-    let arn_json = out.import_table_description().unwrap().import_arn().unwrap().to_string();
-    let d = client.describe_import().import_arn(&arn_json).send().await.unwrap();
-    let d = d.import_table_description().unwrap();
+    let (_, d) = import_and_describe(&client, "json/", InputFormat::DynamodbJson, false, "from_json").await;
     assert_eq!((d.imported_item_count(), d.error_count()), (1, 1), "a key of the wrong type is an error");
 
     // A bucket that does not exist: FAILED, no table.
@@ -583,20 +596,7 @@ async fn an_ion_export_writes_ion_text_that_imports_back() {
 
     // The export's data files import as ION into a new table, unchanged.
     let data_prefix = format!("{}/data/", manifest.rsplit_once('/').unwrap().0);
-    let imported = client
-        .import_table()
-        .s3_bucket_source(
-            S3BucketSource::builder().s3_bucket("bucket").s3_key_prefix(&data_prefix).build().unwrap(),
-        )
-        .input_format(InputFormat::Ion)
-        .input_compression_type(InputCompressionType::Gzip)
-        .table_creation_parameters(creation("orders_copy"))
-        .send()
-        .await
-        .unwrap();
-    let import_arn = imported.import_table_description().unwrap().import_arn().unwrap().to_string();
-    let d = client.describe_import().import_arn(&import_arn).send().await.unwrap();
-    let d = d.import_table_description().unwrap();
+    let (_, d) = import_and_describe(&client, &data_prefix, InputFormat::Ion, true, "orders_copy").await;
     assert_eq!(d.import_status(), Some(&ImportStatus::Completed));
     assert_eq!(d.input_format(), Some(&InputFormat::Ion));
     assert_eq!((d.imported_item_count(), d.error_count()), (2, 0));
@@ -663,19 +663,7 @@ async fn ion_imports_read_the_documented_layout_and_count_bad_lines() {
         "$ion_1_0 {Thing:{pk:\"x\",sk:1.}}",
     ];
     std::fs::write(env.s3.join("bucket/ion/data.ion"), lines.join("\n")).unwrap();
-    let out = client
-        .import_table()
-        .s3_bucket_source(
-            S3BucketSource::builder().s3_bucket("bucket").s3_key_prefix("ion/").build().unwrap(),
-        )
-        .input_format(InputFormat::Ion)
-        .table_creation_parameters(creation("from_ion"))
-        .send()
-        .await
-        .unwrap();
-    let import_arn = out.import_table_description().unwrap().import_arn().unwrap().to_string();
-    let d = client.describe_import().import_arn(&import_arn).send().await.unwrap();
-    let d = d.import_table_description().unwrap();
+    let (_, d) = import_and_describe(&client, "ion/", InputFormat::Ion, false, "from_ion").await;
     assert_eq!(d.import_status(), Some(&ImportStatus::Completed));
     assert_eq!((d.imported_item_count(), d.error_count()), (2, 3));
     let get = |pk: &str, sk: &str| {
