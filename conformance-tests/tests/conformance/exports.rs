@@ -118,14 +118,14 @@ fn export_lines(s3: &Path, manifest_key: &str) -> Vec<Value> {
 }
 
 /// Imports `bucket/<prefix>` (read as `format`, gzipped or not) into a new
-/// table `table`, and answers the import's ARN and its DescribeImport.
+/// table `table`, and answers its DescribeImport.
 async fn import_and_describe(
     client: &Client,
     prefix: &str,
     format: InputFormat,
     gzip: bool,
     table: &str,
-) -> (String, ImportTableDescription) {
+) -> ImportTableDescription {
     let mut request = client
         .import_table()
         .s3_bucket_source(
@@ -139,7 +139,7 @@ async fn import_and_describe(
     let out = request.send().await.unwrap();
     let arn = out.import_table_description().unwrap().import_arn().unwrap().to_string();
     let d = client.describe_import().import_arn(&arn).send().await.unwrap();
-    (arn, d.import_table_description().unwrap().clone())
+    d.import_table_description().unwrap().clone()
 }
 
 #[tokio::test]
@@ -495,7 +495,7 @@ async fn csv_and_plain_json_imports_count_the_lines_that_do_not_fit() {
         "{\"Item\":{\"pk\":{\"S\":\"a\"},\"sk\":{\"N\":\"1\"}}}\n{\"Item\":{\"pk\":{\"N\":\"7\"},\"sk\":{\"N\":\"1\"}}}\n",
     )
     .unwrap();
-    let (_, d) = import_and_describe(&client, "json/", InputFormat::DynamodbJson, false, "from_json").await;
+    let d = import_and_describe(client, "json/", InputFormat::DynamodbJson, false, "from_json").await;
     assert_eq!((d.imported_item_count(), d.error_count()), (1, 1), "a key of the wrong type is an error");
 
     // A bucket that does not exist: FAILED, no table.
@@ -596,7 +596,7 @@ async fn an_ion_export_writes_ion_text_that_imports_back() {
 
     // The export's data files import as ION into a new table, unchanged.
     let data_prefix = format!("{}/data/", manifest.rsplit_once('/').unwrap().0);
-    let (_, d) = import_and_describe(&client, &data_prefix, InputFormat::Ion, true, "orders_copy").await;
+    let d = import_and_describe(client, &data_prefix, InputFormat::Ion, true, "orders_copy").await;
     assert_eq!(d.import_status(), Some(&ImportStatus::Completed));
     assert_eq!(d.input_format(), Some(&InputFormat::Ion));
     assert_eq!((d.imported_item_count(), d.error_count()), (2, 0));
@@ -663,7 +663,7 @@ async fn ion_imports_read_the_documented_layout_and_count_bad_lines() {
         "$ion_1_0 {Thing:{pk:\"x\",sk:1.}}",
     ];
     std::fs::write(env.s3.join("bucket/ion/data.ion"), lines.join("\n")).unwrap();
-    let (_, d) = import_and_describe(&client, "ion/", InputFormat::Ion, false, "from_ion").await;
+    let d = import_and_describe(client, "ion/", InputFormat::Ion, false, "from_ion").await;
     assert_eq!(d.import_status(), Some(&ImportStatus::Completed));
     assert_eq!((d.imported_item_count(), d.error_count()), (2, 3));
     let get = |pk: &str, sk: &str| {
