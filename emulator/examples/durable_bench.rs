@@ -14,6 +14,7 @@ use ddb_emulator::value::{AttributeValue, Item};
 use ddb_emulator::{Config, PutItem, Service};
 use serde_json::json;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Process CPU time (user + system) so far, from /proc (clock ticks).
@@ -137,17 +138,45 @@ fn writes() {
     }
 }
 
-fn latencies(svc: &Service, from: usize, n: usize) -> (Duration, Duration) {
-    let mut lat: Vec<Duration> = (from..from + n)
-        .map(|i| {
-            let it = item(i);
-            let t = Instant::now();
-            svc.put_item(PutItem::new("bench", it)).expect("put");
-            t.elapsed()
-        })
-        .collect();
+/// Put latencies, sorted, from `from` on: `n` puts, or with `until`, as
+/// many as it takes for `until` to be set (at least `n`).
+fn latencies(svc: &Service, from: usize, n: usize, until: Option<&AtomicBool>) -> Vec<Duration> {
+    let start = Instant::now();
+    let mut lat = Vec::with_capacity(n);
+    let mut i = from;
+    while lat.len() < n || until.is_some_and(|u| !u.load(Ordering::Acquire)) {
+        let it = item(i);
+        let t = Instant::now();
+        svc.put_item(PutItem::new("bench", it)).expect("put");
+        let took = t.elapsed();
+        if took > Duration::from_micros(500) && std::env::var_os("DURABLE_BENCH_TRACE").is_some() {
+            eprintln!(
+                "  slow put #{} at {:.3} ms: {:.1} us",
+                i - from,
+                (t - start).as_secs_f64() * 1e3,
+                took.as_secs_f64() * 1e6
+            );
+        }
+        lat.push(took);
+        i += 1;
+    }
     lat.sort();
-    (lat[lat.len() * 999 / 1000], lat[lat.len() - 1])
+    lat
+}
+
+/// The writer's latency distribution, in microseconds.
+fn distribution(lat: &[Duration]) -> String {
+    let at = |q: f64| lat[((lat.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e6;
+    let over_1ms = lat.iter().filter(|d| **d > Duration::from_millis(1)).count();
+    format!(
+        "{} puts: p50 {:.1}, p99 {:.1}, p99.9 {:.1}, max {:.1} us; {} over 1 ms",
+        lat.len(),
+        at(0.5),
+        at(0.99),
+        at(0.999),
+        at(1.0),
+        over_1ms
+    )
 }
 
 fn startup_and_checkpoint(items: usize) {
@@ -166,24 +195,21 @@ fn startup_and_checkpoint(items: usize) {
     let t = Instant::now();
     let svc = service(Some(&dir), SyncPolicy::Never);
     println!("start-up replaying the log of {items} puts: {:.2} s", t.elapsed().as_secs_f64());
-    let (base_p999, base_max) = latencies(&svc, items, 20_000);
-    // A checkpoint in the background while a writer goes on.
+    // The writer runs for as long as the checkpoint does; the baseline,
+    // after it, makes as many puts with no checkpoint running.
+    let done = AtomicBool::new(false);
     let t = Instant::now();
     let during = std::thread::scope(|s| {
-        let writer = s.spawn(|| latencies(&svc, items + 20_000, 20_000));
+        let writer = s.spawn(|| latencies(&svc, items, 20_000, Some(&done)));
         svc.store.checkpoint().expect("checkpoint");
         let took = t.elapsed();
-        let lat = writer.join().unwrap();
-        println!("checkpoint of {} items: {:.2} s", items + 20_000, took.as_secs_f64());
-        lat
+        done.store(true, Ordering::Release);
+        println!("checkpoint of {} items: {:.2} s", items, took.as_secs_f64());
+        writer.join().unwrap()
     });
-    println!(
-        "writer latency, p99.9 / max: {:.1} / {:.1} us without a checkpoint, {:.1} / {:.1} us during one",
-        base_p999.as_secs_f64() * 1e6,
-        base_max.as_secs_f64() * 1e6,
-        during.0.as_secs_f64() * 1e6,
-        during.1.as_secs_f64() * 1e6
-    );
+    let base = latencies(&svc, items + during.len(), during.len(), None);
+    println!("writer latency, no checkpoint running: {}", distribution(&base));
+    println!("writer latency, during a checkpoint:   {}", distribution(&during));
     drop(svc);
     let t = Instant::now();
     let svc = service(Some(&dir), SyncPolicy::Never);

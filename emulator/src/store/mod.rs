@@ -573,22 +573,27 @@ impl Store {
             }
         };
         let write = move || {
+            durable::background::lower_priority();
             let result = durable.write_checkpoint(seq, &snapshot);
             if let Err(e) = &result {
                 tracing::error!(error = %e, "writing a checkpoint failed; the log is kept");
             }
             result
         };
+        // Always on a thread of its own, at the lowest priority (see
+        // `durable::background`); `wait` only joins it.
+        let thread = std::thread::Builder::new().name("ddb-checkpoint".into()).spawn(write)?;
         if wait {
-            write().map(|()| true)
-        } else {
-            let thread = std::thread::Builder::new().name("ddb-checkpoint".into()).spawn(write)?;
-            // The previous one has finished: only one runs at a time.
-            if let Some(done) = self.checkpointer.lock().replace(thread) {
-                let _ = done.join();
-            }
-            Ok(true)
+            return thread
+                .join()
+                .map_err(|_| std::io::Error::other("the checkpoint thread panicked"))?
+                .map(|()| true);
         }
+        // The previous one has finished: only one runs at a time.
+        if let Some(done) = self.checkpointer.lock().replace(thread) {
+            let _ = done.join();
+        }
+        Ok(true)
     }
 }
 

@@ -31,6 +31,9 @@ use std::sync::Arc;
 pub const MAGIC: &[u8; 8] = b"DDB-CKP\n";
 /// Items are written in records of about this many bytes.
 const CHUNK: usize = 1 << 20;
+/// Items encoded between two offers of the CPU to writers (about 50-100
+/// µs of work; see [`super::background::yield_to_writers`]).
+const YIELD_EVERY: u32 = 256;
 
 /// Where checkpoint `seq` lives in `dir`.
 pub fn path(dir: &Path, seq: u64) -> PathBuf {
@@ -131,6 +134,9 @@ fn write_items(out: &mut impl Write, rec: &mut Vec<u8>, table: &Table) -> io::Re
                 rec.extend_from_slice(&(item.packed().len() as u32).to_le_bytes());
                 rec.extend_from_slice(item.packed());
                 count += 1;
+                if count % YIELD_EVERY == 0 {
+                    super::background::yield_to_writers();
+                }
                 if rec.len() >= CHUNK {
                     break;
                 }
@@ -142,10 +148,13 @@ fn write_items(out: &mut impl Write, rec: &mut Vec<u8>, table: &Table) -> io::Re
     Ok(())
 }
 
+/// Writes `rec` as one record and empties it for the next. The header and
+/// the payload go to the writer separately: no framed copy of a megabyte
+/// is allocated per record (allocating and freeing those maps and unmaps
+/// memory, which interrupts the writers' threads too).
 fn flush_record<W: Write>(out: &mut W, rec: &mut Vec<u8>) -> io::Result<()> {
-    let mut framed = Vec::with_capacity(rec.len() + frame::RECORD_HEADER_LEN);
-    frame::put_record(&mut framed, rec);
-    out.write_all(&framed)?;
+    out.write_all(&frame::record_header(rec))?;
+    out.write_all(rec)?;
     rec.clear();
     Ok(())
 }

@@ -45,10 +45,17 @@ pub fn check_header(bytes: &[u8], magic: &[u8; 8], what: &str) -> io::Result<()>
     Ok(())
 }
 
+/// The header of a record holding `payload`: its length and checksum.
+pub fn record_header(payload: &[u8]) -> [u8; RECORD_HEADER_LEN] {
+    let mut head = [0; RECORD_HEADER_LEN];
+    head[..4].copy_from_slice(&(payload.len() as u32).to_le_bytes());
+    head[4..].copy_from_slice(&crc32fast::hash(payload).to_le_bytes());
+    head
+}
+
 /// Appends one framed record holding `payload` to `out`.
 pub fn put_record(out: &mut Vec<u8>, payload: &[u8]) {
-    out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-    out.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+    out.extend_from_slice(&record_header(payload));
     out.extend_from_slice(payload);
 }
 
@@ -56,8 +63,7 @@ pub fn put_record(out: &mut Vec<u8>, payload: &[u8]) {
 /// [`RECORD_HEADER_LEN`] bytes were reserved and whose rest is the payload.
 pub fn seal_record(rec: &mut [u8]) {
     let (head, payload) = rec.split_at_mut(RECORD_HEADER_LEN);
-    head[..4].copy_from_slice(&(payload.len() as u32).to_le_bytes());
-    head[4..].copy_from_slice(&crc32fast::hash(payload).to_le_bytes());
+    head.copy_from_slice(&record_header(payload));
 }
 
 /// The whole records of `body` (the bytes after the header), in order, and

@@ -23,6 +23,7 @@
 //! torn tail, what a crash in the middle of an append leaves, is cut at the
 //! last whole record with a warning; the process starts.
 
+pub mod background;
 pub mod checkpoint;
 pub mod codec;
 pub mod frame;
