@@ -1,8 +1,12 @@
 //! Amazon Ion text, the subset DynamoDB exports write and imports read.
 //!
-//! Layout (Developer Guide, "DynamoDB table export output format" and
-//! "Amazon S3 import formats for DynamoDB"): one item per line, each line
-//! starting with the Ion version marker so that it stands alone:
+//! Layout (Developer Guide, "DynamoDB table export output format", section
+//! "Amazon Ion": `doc_source/S3DataExport.Output.md` in
+//! awsdocs/amazon-dynamodb-developer-guide, with its conversion table and
+//! example item, which `tests.rs` writes and reads back character for
+//! character; and "Amazon S3 import formats for DynamoDB"): one item per
+//! line, each line starting with the Ion version marker so that it stands
+//! alone:
 //!
 //! ```text
 //! $ion_1_0 {Item:{Authors:$dynamodb_SS::["Author1","Author2"],Id:103.,Price:2d3,InPublication:false}}
