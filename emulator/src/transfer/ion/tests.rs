@@ -40,6 +40,28 @@ fn writes_the_documented_layout() {
     );
 }
 
+/// The Developer Guide's example item ("DynamoDB table export output
+/// format", Amazon Ion), written on one line as an export writes it.
+#[test]
+fn writes_the_documented_example() {
+    let mut item = Item::new();
+    item.insert("Authors".into(), AttributeValue::Ss(["Author1".to_string(), "Author2".to_string()].into()));
+    item.insert("Dimensions".into(), AttributeValue::S("8.5 x 11.0 x 1.5".into()));
+    item.insert("ISBN".into(), AttributeValue::S("333-3333333333".into()));
+    item.insert("Id".into(), n("103"));
+    item.insert("InPublication".into(), AttributeValue::Bool(false));
+    item.insert("PageCount".into(), n("600"));
+    item.insert("Price".into(), n("2000"));
+    item.insert("ProductCategory".into(), AttributeValue::S("Book".into()));
+    item.insert("Title".into(), AttributeValue::S("Book 103 Title".into()));
+    assert_eq!(
+        item_line(&item),
+        "$ion_1_0 {Item:{Authors:$dynamodb_SS::[\"Author1\",\"Author2\"],Dimensions:\"8.5 x 11.0 x 1.5\",\
+         ISBN:\"333-3333333333\",Id:103.,InPublication:false,PageCount:6d2,Price:2d3,ProductCategory:\"Book\",\
+         Title:\"Book 103 Title\"}}"
+    );
+}
+
 #[test]
 fn reads_the_documented_example_and_every_type() {
     let item = read(
