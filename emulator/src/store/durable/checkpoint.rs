@@ -134,7 +134,7 @@ fn write_items(out: &mut impl Write, rec: &mut Vec<u8>, table: &Table) -> io::Re
                 rec.extend_from_slice(&(item.packed().len() as u32).to_le_bytes());
                 rec.extend_from_slice(item.packed());
                 count += 1;
-                if count % YIELD_EVERY == 0 {
+                if count.is_multiple_of(YIELD_EVERY) {
                     super::background::yield_to_writers();
                 }
                 if rec.len() >= CHUNK {

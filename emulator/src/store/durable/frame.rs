@@ -67,14 +67,19 @@ pub fn seal_record(rec: &mut [u8]) {
 }
 
 /// The whole records of `body` (the bytes after the header), in order, and
-/// the length of the prefix they fill: anything past it is a torn or
-/// damaged tail.
+/// the length of the prefix they fill: anything past it is space reserved
+/// for records (zeros: see [`torn_len`]) or a torn or damaged tail.
+/// A header of length zero ends the records: no record is empty (every
+/// payload starts with its kind), and reserved space reads as zeros.
 pub fn records(body: &[u8]) -> (Vec<&[u8]>, usize) {
     let mut out = Vec::new();
     let mut at = 0;
     while let Some(head) = body.get(at..at + RECORD_HEADER_LEN) {
         let len = u32::from_le_bytes(head[..4].try_into().expect("4 bytes")) as usize;
         let crc = u32::from_le_bytes(head[4..].try_into().expect("4 bytes"));
+        if len == 0 {
+            break;
+        }
         let start = at + RECORD_HEADER_LEN;
         let Some(payload) = (len <= MAX_RECORD).then(|| body.get(start..start + len)).flatten() else {
             break;
@@ -88,6 +93,13 @@ pub fn records(body: &[u8]) -> (Vec<&[u8]>, usize) {
     (out, at)
 }
 
+/// How many bytes of `tail` (what follows the whole records) are a torn or
+/// damaged record rather than reserved space: up to its last byte that is
+/// not zero. Zero when the tail is all zeros.
+pub fn torn_len(tail: &[u8]) -> usize {
+    tail.iter().rposition(|&b| b != 0).map_or(0, |last| last + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,12 +107,27 @@ mod tests {
     #[test]
     fn records_round_trip() {
         let mut body = Vec::new();
-        for p in [&b"one"[..], b"", b"three"] {
+        for p in [&b"one"[..], b"2", b"three"] {
             put_record(&mut body, p);
         }
         let (recs, len) = records(&body);
-        assert_eq!(recs, vec![&b"one"[..], b"", b"three"]);
+        assert_eq!(recs, vec![&b"one"[..], b"2", b"three"]);
         assert_eq!(len, body.len());
+    }
+
+    #[test]
+    fn reserved_zeros_end_the_records_and_are_not_a_torn_tail() {
+        let mut body = Vec::new();
+        put_record(&mut body, b"one");
+        let whole = body.len();
+        body.resize(whole + 4096, 0);
+        assert_eq!(records(&body), (vec![&b"one"[..]], whole));
+        assert_eq!(torn_len(&body[whole..]), 0);
+        // A record torn inside reserved space: cut up to its last byte.
+        body[whole..whole + 4].copy_from_slice(&9u32.to_le_bytes());
+        body[whole + 9] = 7;
+        assert_eq!(records(&body), (vec![&b"one"[..]], whole));
+        assert_eq!(torn_len(&body[whole..]), 10);
     }
 
     #[test]

@@ -29,6 +29,7 @@ pub mod codec;
 pub mod frame;
 pub mod kept;
 pub mod lock;
+pub mod mapped;
 pub mod wal;
 
 use crate::clock::Clock;
@@ -176,12 +177,15 @@ impl Durable {
                 }
                 recovery.replayed += 1;
             }
-            let valid = (frame::HEADER_LEN + valid) as u64;
-            if valid < bytes.len() as u64 {
-                let cut = bytes.len() as u64 - valid;
-                tracing::warn!(log = %path.display(), cut_bytes = cut, "the log ends in a torn record: cut at the last whole one");
-                recovery.cut_bytes += cut;
+            let valid_len = frame::HEADER_LEN + valid;
+            // Past the records: space the log had reserved (zeros; the
+            // process stopped without cutting it back), or a torn record.
+            let torn = frame::torn_len(&bytes[valid_len..]) as u64;
+            if torn > 0 {
+                tracing::warn!(log = %path.display(), cut_bytes = torn, "the log ends in a torn record: cut at the last whole one");
+                recovery.cut_bytes += torn;
             }
+            let valid = valid_len as u64;
             seen.push((seq, valid));
         }
         // Empty segments at the end (spares made ahead of time, or made by a

@@ -2,9 +2,14 @@
 //! durable according to the [`SyncPolicy`].
 //!
 //! Appends happen under the store's writer lock (so the log order is the
-//! commit order) and are one `write` system call each: once it returns,
-//! the record is in the operating system's page cache and survives the
-//! process being killed. What survives a power loss depends on the policy:
+//! commit order). A record is copied into a mapped window of the file
+//! ([`super::mapped`]), or, when it does not fit one or mapping is not
+//! available, written with one `write` system call: either way, once the
+//! append returns the record is in the operating system's page cache and
+//! survives the process being killed. The file is therefore longer than
+//! its records while the log is open (the window reserved ahead, zeros);
+//! closing it cuts it back. What survives a power loss depends on the
+//! policy:
 //!
 //! - `Always`: the writer waits, after leaving the store's lock, until an
 //!   fsync covering its record has finished. Concurrent writers share
@@ -15,9 +20,10 @@
 //! - `Never`: the operating system writes back when it likes.
 
 use super::frame;
+use super::mapped::{Window, WINDOW};
 use parking_lot::{Condvar, Mutex};
 use std::fs::{File, OpenOptions};
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -65,11 +71,93 @@ struct Progress {
     failed: Option<String>,
 }
 
+/// The file being appended to.
+#[derive(Debug)]
+struct Log {
+    file: File,
+    /// Where the next record goes: the length of the header and records.
+    end: u64,
+    /// The mapped part of the file records are copied into.
+    window: Option<Window>,
+    /// Whether to map windows (off after a failure: writes from then on).
+    mapping: bool,
+}
+
+impl Log {
+    /// Appends `record` at `end`: a copy into the window when it fits one
+    /// (mapping the next window when the record starts past this one), a
+    /// `write` otherwise.
+    fn append(&mut self, record: &[u8]) -> io::Result<()> {
+        let at = self.end;
+        if !self.copy_into_window(at, record) {
+            write_all_at(&self.file, record, at)?;
+        }
+        self.end += record.len() as u64;
+        Ok(())
+    }
+
+    fn copy_into_window(&mut self, at: u64, record: &[u8]) -> bool {
+        if let Some(window) = &mut self.window {
+            if window.write_at(at, record) {
+                return true;
+            }
+        }
+        // A record of more than half a window is written: mapping a window
+        // for it would leave most of the window unused.
+        if !self.mapping || record.len() > WINDOW / 2 {
+            return false;
+        }
+        self.map_window_at(at) && self.window.as_mut().is_some_and(|w| w.write_at(at, record))
+    }
+
+    /// Maps the window holding offset `at` (replacing the current one).
+    fn map_window_at(&mut self, at: u64) -> bool {
+        let start = at - at % Window::page_size();
+        self.window = None;
+        match Window::map(&self.file, start) {
+            Ok(window) => {
+                self.window = Some(window);
+                true
+            }
+            Err(e) => {
+                if e.kind() != io::ErrorKind::Unsupported {
+                    tracing::warn!(error = %e, "could not map the write-ahead log; appending with writes");
+                }
+                self.mapping = false;
+                false
+            }
+        }
+    }
+}
+
+/// Writes all of `bytes` at file offset `at`.
+fn write_all_at(file: &File, bytes: &[u8], at: u64) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        file.write_all_at(bytes, at)
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::FileExt;
+        let (mut bytes, mut at) = (bytes, at);
+        while !bytes.is_empty() {
+            let n = file.seek_write(bytes, at)?;
+            if n == 0 {
+                return Err(io::ErrorKind::WriteZero.into());
+            }
+            bytes = &bytes[n..];
+            at += n as u64;
+        }
+        Ok(())
+    }
+}
+
 /// An open log file.
 #[derive(Debug)]
 pub struct Wal {
     path: PathBuf,
-    file: Mutex<File>,
+    log: Mutex<Log>,
     progress: Mutex<Progress>,
     synced: Condvar,
     policy: SyncPolicy,
@@ -85,8 +173,7 @@ pub struct Lsn(u64);
 impl Wal {
     /// Creates a new, empty log at `path` (replacing any file there).
     pub fn create(path: &Path, policy: SyncPolicy) -> io::Result<Arc<Wal>> {
-        let mut file = OpenOptions::new().create(true).write(true).truncate(true).open(path)?;
-        file.write_all(&frame::header(MAGIC))?;
+        let file = open_new(path)?;
         file.sync_all()?;
         sync_dir(path)?;
         Ok(Self::with_file(path, file, frame::HEADER_LEN as u64, policy))
@@ -97,8 +184,7 @@ impl Wal {
     /// directory entry reach the disk with the segment's first fsync, which
     /// precedes any acknowledgement that promises the disk (`Always`).
     pub fn create_unsynced(path: &Path, policy: SyncPolicy) -> io::Result<Arc<Wal>> {
-        let mut file = OpenOptions::new().create(true).write(true).truncate(true).open(path)?;
-        file.write_all(&frame::header(MAGIC))?;
+        let file = open_new(path)?;
         let wal = Self::with_file(path, file, frame::HEADER_LEN as u64, policy);
         wal.progress.lock().synced = 0;
         wal.dir_pending.store(true, std::sync::atomic::Ordering::Release);
@@ -109,26 +195,30 @@ impl Wal {
     /// header written, file and directory fsynced. Until a rotation makes
     /// it the current segment it holds no record, and recovery treats an
     /// empty last segment as absent.
+    /// Its first window is mapped here too, so that the rotation's first
+    /// append is a copy.
     pub fn create_spare(path: &Path, policy: SyncPolicy) -> io::Result<Arc<Wal>> {
-        Self::create(path, policy)
+        let wal = Self::create(path, policy)?;
+        let mut log = wal.log.lock();
+        let end = log.end;
+        log.map_window_at(end);
+        drop(log);
+        Ok(wal)
     }
 
     /// Opens an existing log for appending after its `len` valid bytes
     /// (recovery has read it and cut any torn tail).
     pub fn open_at(path: &Path, len: u64, policy: SyncPolicy) -> io::Result<Arc<Wal>> {
-        let file = OpenOptions::new().write(true).open(path)?;
+        let file = OpenOptions::new().read(true).write(true).open(path)?;
         file.set_len(len)?;
         file.sync_all()?;
-        let mut file = file;
-        use std::io::Seek;
-        file.seek(io::SeekFrom::Start(len))?;
         Ok(Self::with_file(path, file, len, policy))
     }
 
     fn with_file(path: &Path, file: File, len: u64, policy: SyncPolicy) -> Arc<Wal> {
         let wal = Arc::new(Wal {
             path: path.to_path_buf(),
-            file: Mutex::new(file),
+            log: Mutex::new(Log { file, end: len, window: None, mapping: true }),
             progress: Mutex::new(Progress { appended: len, synced: len, ..Progress::default() }),
             synced: Condvar::new(),
             policy,
@@ -165,8 +255,9 @@ impl Wal {
 
     /// Appends a record already framed (see [`frame::seal_record`]).
     pub fn append_framed(&self, record: &[u8]) -> io::Result<Lsn> {
-        let mut file = self.file.lock();
-        file.write_all(record)?;
+        debug_assert!(record.len() > frame::RECORD_HEADER_LEN, "an empty record would end the log");
+        let mut log = self.log.lock();
+        log.append(record)?;
         let mut p = self.progress.lock();
         p.appended += record.len() as u64;
         Ok(Lsn(p.appended))
@@ -239,7 +330,7 @@ impl Wal {
 
     fn fsync(&self) -> io::Result<()> {
         // A clone of the descriptor: appends go on while the disk syncs.
-        let file = self.file.lock().try_clone()?;
+        let file = self.log.lock().file.try_clone()?;
         file.sync_data()?;
         if self.dir_pending.swap(false, std::sync::atomic::Ordering::AcqRel) {
             if let Err(e) = sync_dir(&self.path) {
@@ -249,6 +340,26 @@ impl Wal {
         }
         Ok(())
     }
+}
+
+impl Drop for Wal {
+    /// Cuts the file back to its records: the window reserved past them
+    /// is not kept on disk. (After a crash it is: recovery reads it as
+    /// zeros after the last record and cuts it then.)
+    fn drop(&mut self) {
+        let log = self.log.get_mut();
+        log.window = None;
+        if let Err(e) = log.file.set_len(log.end) {
+            tracing::warn!(log = %self.path.display(), error = %e, "could not cut the log back to its records");
+        }
+    }
+}
+
+/// Creates (or empties) the file at `path` and writes the log's header.
+fn open_new(path: &Path) -> io::Result<File> {
+    let file = OpenOptions::new().create(true).read(true).write(true).truncate(true).open(path)?;
+    write_all_at(&file, &frame::header(MAGIC), 0)?;
+    Ok(file)
 }
 
 /// Makes a file's creation or rename durable: fsync its directory.
@@ -304,6 +415,79 @@ mod tests {
             }
         });
         assert_eq!(wal.len(), (frame::HEADER_LEN + 200 * (8 + 16)) as u64);
+        std::fs::remove_dir_all(d).unwrap();
+    }
+
+    /// Records of every size across several windows, some copied into a
+    /// mapping and some written; read back while the log is open (the
+    /// file then has reserved zeros after them, as after a crash) and
+    /// after it is closed (cut back to its records).
+    #[test]
+    fn records_cross_windows_and_read_back_open_and_closed() {
+        let d = dir();
+        let path = d.join("wal");
+        let wal = Wal::create(&path, SyncPolicy::Never).unwrap();
+        let mut expected = Vec::new();
+        let mut rng = fastrand::Rng::with_seed(7);
+        let mut total = 0;
+        while total < 3 * WINDOW {
+            // Mostly small, sometimes larger than half a window (written).
+            let len = if rng.u8(..) < 4 { WINDOW / 2 + rng.usize(..100_000) } else { 1 + rng.usize(..3000) };
+            let payload: Vec<u8> = (0..len).map(|_| rng.u8(1..)).collect();
+            total += len + frame::RECORD_HEADER_LEN;
+            wal.append(&payload).unwrap();
+            expected.push(payload);
+        }
+        // A small record last: copied into a window, whatever came before.
+        wal.append(b"last").unwrap();
+        expected.push(b"last".to_vec());
+        let wal_len = wal.len();
+        let check = |bytes: &[u8]| {
+            frame::check_header(bytes, MAGIC, "log").unwrap();
+            let (recs, len) = frame::records(&bytes[frame::HEADER_LEN..]);
+            assert_eq!(recs.len(), expected.len());
+            assert!(recs.iter().zip(&expected).all(|(a, b)| a == b));
+            assert_eq!((frame::HEADER_LEN + len) as u64, wal_len);
+            assert_eq!(frame::torn_len(&bytes[frame::HEADER_LEN + len..]), 0);
+        };
+        let open = std::fs::read(&path).unwrap();
+        check(&open);
+        if cfg!(target_os = "linux") {
+            assert!(open.len() as u64 > wal_len, "a window is reserved past the records");
+        }
+        drop(wal);
+        let closed = std::fs::read(&path).unwrap();
+        assert_eq!(closed.len() as u64, wal_len, "closing cuts the reserved space");
+        check(&closed);
+        std::fs::remove_dir_all(d).unwrap();
+    }
+
+    /// What a crash leaves (records, then reserved zeros, then maybe a torn
+    /// record) reopens after its whole records and appends go on there.
+    #[test]
+    fn a_log_left_open_reopens_after_its_records() {
+        let d = dir();
+        let path = d.join("wal");
+        let wal = Wal::create(&path, SyncPolicy::Never).unwrap();
+        wal.append(b"kept").unwrap();
+        let valid = wal.len();
+        // The file as a killed process leaves it: read while still open.
+        let mut crashed = std::fs::read(&path).unwrap();
+        drop(wal);
+        let (_, len) = frame::records(&crashed[frame::HEADER_LEN..]);
+        assert_eq!((frame::HEADER_LEN + len) as u64, valid);
+        // A torn record in the reserved space.
+        crashed[valid as usize..valid as usize + 4].copy_from_slice(&100u32.to_le_bytes());
+        crashed[valid as usize + 20] = 1;
+        assert_eq!(frame::torn_len(&crashed[valid as usize..]), 21);
+        std::fs::write(&path, &crashed).unwrap();
+        let wal = Wal::open_at(&path, valid, SyncPolicy::Never).unwrap();
+        wal.append(b"next").unwrap();
+        drop(wal);
+        let bytes = std::fs::read(&path).unwrap();
+        let (recs, len) = frame::records(&bytes[frame::HEADER_LEN..]);
+        assert_eq!(recs, vec![&b"kept"[..], b"next"]);
+        assert_eq!(frame::HEADER_LEN + len, bytes.len());
         std::fs::remove_dir_all(d).unwrap();
     }
 
