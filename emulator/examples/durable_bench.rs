@@ -268,7 +268,7 @@ fn rotations(n: usize) {
         let seq = durable.rotate().expect("rotate");
         renamed.push(t.elapsed());
         // Makes the next spare (off the lock), as a checkpoint does.
-        durable.write_checkpoint(seq, &db).expect("checkpoint");
+        durable.write_checkpoint(seq, &db, false).expect("checkpoint");
     }
     let mut created = Vec::with_capacity(n);
     for i in 0..n {

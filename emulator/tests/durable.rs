@@ -242,13 +242,13 @@ fn a_log_of_another_format_version_is_refused_with_a_clear_error() {
     std::fs::write(&path, &bytes).unwrap();
     let text = Service::open(config(&dir, SyncPolicy::Never)).expect_err("refused").to_string();
     assert!(text.contains("format version 99"), "{text}");
-    assert!(text.contains("reads version 2"), "{text}");
+    assert!(text.contains("reads versions 2 to 3"), "{text}");
     // Version 1 (before streams, histories and TTL removals were kept) is
     // refused too: its files do not say what this build needs.
     bytes[8..10].copy_from_slice(&1u16.to_le_bytes());
     std::fs::write(&path, &bytes).unwrap();
     let text = Service::open(config(&dir, SyncPolicy::Never)).expect_err("refused").to_string();
-    assert!(text.contains("format version 1, this build reads version 2"), "{text}");
+    assert!(text.contains("format version 1, this build reads versions 2 to 3"), "{text}");
     bytes[..8].copy_from_slice(b"NOTALOG!");
     std::fs::write(&path, &bytes).unwrap();
     let text = Service::open(config(&dir, SyncPolicy::Never)).expect_err("refused").to_string();
@@ -792,4 +792,57 @@ fn ttl_removals_and_deleted_tables_streams_survive_restarts() {
         assert!(arns.contains(&gone.as_str()) && arns.contains(&live.as_str()), "{arns:?}");
         std::fs::remove_dir_all(dir).unwrap();
     }
+}
+
+/// What a killed process leaves behind: log segments longer than their
+/// records (the space the log had reserved ahead of them, zeros). A copy of
+/// the directory taken while the service runs opens with every write, and
+/// recovery reports no torn tail; the segment it goes on appending to maps
+/// again (the file grows past its records once more).
+#[test]
+fn a_directory_copied_while_running_recovers_everything_without_a_cut() {
+    let dir = temp_dir("padded");
+    let copy = temp_dir("padded-copy");
+    let svc = open(&dir);
+    create_table(&svc);
+    for sk in 0..50 {
+        put(&svc, "a", sk, "open");
+    }
+    let expected = state(&svc);
+    std::fs::create_dir_all(&copy).unwrap();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "log" || e == "ckp") {
+            std::fs::copy(&path, copy.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    drop(svc);
+    let log = std::fs::read(segment(&copy)).unwrap();
+    let (records, len) = frame::records(&log[frame::HEADER_LEN..]);
+    assert!(records.len() >= 51, "the table and the puts");
+    if cfg!(target_os = "linux") {
+        assert!(log.len() > frame::HEADER_LEN + len, "reserved space past the records, as a crash leaves it");
+    }
+    assert_eq!(frame::torn_len(&log[frame::HEADER_LEN + len..]), 0);
+    let settings = ddb_emulator::store::stream::StreamSettings {
+        clock: std::sync::Arc::new(ddb_emulator::Clock::system()),
+        transition_ms: 0,
+        rollover_ms: 4 * 3600 * 1000,
+    };
+    let (durable, _, recovery) =
+        ddb_emulator::durable::Durable::open(&copy, Options::default(), settings).expect("recovered");
+    assert_eq!(recovery.cut_bytes, 0, "zeros are not a torn record");
+    assert!(recovery.replayed >= 51);
+    drop(durable);
+    let svc = open(&copy);
+    assert_eq!(state(&svc), expected);
+    put(&svc, "b", 1, "after");
+    if cfg!(target_os = "linux") {
+        let log = std::fs::read(segment(&copy)).unwrap();
+        let (_, len) = frame::records(&log[frame::HEADER_LEN..]);
+        assert!(log.len() > frame::HEADER_LEN + len, "the reopened log appends through a window again");
+    }
+    drop(svc);
+    std::fs::remove_dir_all(dir).unwrap();
+    std::fs::remove_dir_all(copy).unwrap();
 }

@@ -346,10 +346,18 @@ impl Store {
     /// therefore holds writers for as long as the checkpoint takes).
     pub fn replace(&self, db: Arc<Db>) -> Arc<Db> {
         let _writer = self.writer.lock();
+        if self.durable.is_some() {
+            // A background checkpoint still running finishes first: its
+            // files and this one's must not interleave. (It takes no lock
+            // this thread holds.)
+            if let Some(running) = self.checkpointer.lock().take() {
+                let _ = running.join();
+            }
+        }
         let old = std::mem::replace(&mut *self.current.write(), db);
         if let Some(durable) = &self.durable {
             let current = self.current.read().clone();
-            let written = durable.rotate().and_then(|seq| durable.write_checkpoint(seq, &current));
+            let written = durable.rotate().and_then(|seq| durable.write_checkpoint(seq, &current, false));
             if let Err(e) = written {
                 durable.fail(format!("the checkpoint of a restored version could not be written: {e}"));
                 tracing::error!(error = %e, "a restore could not be made durable; no further write is accepted");
@@ -572,9 +580,9 @@ impl Store {
                 }
             }
         };
+        let on_thread = durable.clone();
         let write = move || {
-            durable::background::lower_priority();
-            let result = durable.write_checkpoint(seq, &snapshot);
+            let result = on_thread.write_checkpoint(seq, &snapshot, true);
             if let Err(e) = &result {
                 tracing::error!(error = %e, "writing a checkpoint failed; the log is kept");
             }
@@ -582,19 +590,33 @@ impl Store {
         };
         // Always on a thread of its own, at the lowest priority (see
         // `durable::background`); `wait` only joins it.
-        let thread = std::thread::Builder::new().name("ddb-checkpoint".into()).spawn(write)?;
+        let thread = match std::thread::Builder::new().name("ddb-checkpoint".into()).spawn(write) {
+            Ok(thread) => thread,
+            Err(e) => {
+                // The log keeps everything; the next checkpoint may try again.
+                durable.release_checkpoint();
+                tracing::error!(error = %e, "could not start the checkpoint's thread");
+                return Err(e);
+            }
+        };
         if wait {
-            return thread
-                .join()
-                .map_err(|_| std::io::Error::other("the checkpoint thread panicked"))?
-                .map(|()| true);
+            return joined(thread).map(|()| true);
         }
         // The previous one has finished: only one runs at a time.
         if let Some(done) = self.checkpointer.lock().replace(thread) {
-            let _ = done.join();
+            let _ = joined(done);
         }
         Ok(true)
     }
+}
+
+/// The result of a checkpoint's thread; a panic there is logged and
+/// reported as an error (the log keeps everything).
+fn joined(thread: std::thread::JoinHandle<std::io::Result<()>>) -> std::io::Result<()> {
+    thread.join().unwrap_or_else(|_| {
+        tracing::error!("the checkpoint's thread panicked; the log is kept");
+        Err(std::io::Error::other("the checkpoint thread panicked"))
+    })
 }
 
 impl Drop for Store {

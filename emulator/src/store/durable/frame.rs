@@ -9,8 +9,14 @@
 
 use std::io;
 
-/// The format version this build writes and reads.
-pub const VERSION: u16 = 2;
+/// The format version this build writes. Version 3 (the log is appended
+/// through a mapped window, so an open or crashed segment has zeros after
+/// its records, which a zero-length header ends) reads version 2 files as
+/// they are; a build that reads only version 2 refuses version 3 files
+/// instead of misreading the zeros.
+pub const VERSION: u16 = 3;
+/// The oldest format version this build reads.
+pub const OLDEST_READ: u16 = 2;
 /// Bytes before the first record: magic and version.
 pub const HEADER_LEN: usize = 10;
 /// Bytes before each payload: length and checksum.
@@ -36,10 +42,10 @@ pub fn check_header(bytes: &[u8], magic: &[u8; 8], what: &str) -> io::Result<()>
         ));
     }
     let version = u16::from_le_bytes([bytes[8], bytes[9]]);
-    if version != VERSION {
+    if !(OLDEST_READ..=VERSION).contains(&version) {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
-            format!("{what}: format version {version}, this build reads version {VERSION}"),
+            format!("{what}: format version {version}, this build reads versions {OLDEST_READ} to {VERSION}"),
         ));
     }
     Ok(())
@@ -159,9 +165,12 @@ mod tests {
         let h = header(b"DDB-WAL\n");
         assert!(check_header(&h, b"DDB-WAL\n", "log").is_ok());
         assert!(check_header(&h, b"DDB-CKP\n", "checkpoint").is_err());
+        let mut older = h;
+        older[8] = 2;
+        assert!(check_header(&older, b"DDB-WAL\n", "log").is_ok(), "version 2 is read as it is");
         let mut future = h;
-        future[8] = 3;
+        future[8] = 4;
         let err = check_header(&future, b"DDB-WAL\n", "log").unwrap_err();
-        assert!(err.to_string().contains("format version 3"), "{err}");
+        assert!(err.to_string().contains("format version 4"), "{err}");
     }
 }

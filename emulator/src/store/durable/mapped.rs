@@ -8,10 +8,22 @@
 //! this machine's ext4 (BENCHMARKS.md, "Durable mode"), more than the rest
 //! of the log's cost per put.
 //!
-//! The window's file range is reserved with `fallocate` before it is
-//! mapped: writing through a mapping to a hole the disk has no room for
-//! kills the process (SIGBUS), where `write` would return an error. If the
-//! reservation or the mapping fails, the log goes on with `write`s.
+//! A write through a mapping cannot return an error: where a `write`
+//! would fail (no room on the disk, an I/O error, a file system gone
+//! read-only), the process is killed with SIGBUS instead. So a window is
+//! only mapped where that is as unlikely as it can be made:
+//! - its file range is first reserved with `fallocate`, so the disk has
+//!   room for every byte of it;
+//! - only on file systems where such a reservation holds for overwrites
+//!   (ext4, XFS, tmpfs; not copy-on-write ones such as btrfs, where
+//!   rewriting a block needs new space);
+//! - not with `--sync always` (the log writes there: a fsync per commit
+//!   costs far more than the system call the mapping saves).
+//!
+//! Nothing acknowledged is lost either way (a record is acknowledged after
+//! its copy ends), but on a failing disk the process stops instead of
+//! refusing writes. If the reservation or the mapping fails, the log goes
+//! on with `write`s.
 //!
 //! The reserved range reads back as zeros past the last record; a record
 //! header of zeros ends the log's records ([`super::frame::records`]) and
@@ -47,10 +59,19 @@ impl Window {
     pub fn map(file: &File, start: u64) -> io::Result<Window> {
         use std::os::unix::io::AsRawFd;
         let fd = file.as_raw_fd();
+        let too_far = |_| io::Error::new(io::ErrorKind::Unsupported, "log offset beyond this system's off_t");
+        let offset = libc::off_t::try_from(start).map_err(too_far)?;
+        libc::off_t::try_from(start + WINDOW as u64).map_err(too_far)?;
+        if !reservations_hold(fd) {
+            return Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "a file system where fallocate does not reserve overwrites",
+            ));
+        }
         // SAFETY: fallocate and mmap take a descriptor we own and integers;
         // the result is checked before the pointer is used.
         unsafe {
-            let rc = libc::fallocate(fd, 0, start as libc::off_t, WINDOW as libc::off_t);
+            let rc = libc::fallocate(fd, 0, offset, WINDOW as libc::off_t);
             if rc != 0 {
                 return Err(io::Error::last_os_error());
             }
@@ -60,7 +81,7 @@ impl Window {
                 libc::PROT_READ | libc::PROT_WRITE,
                 libc::MAP_SHARED,
                 fd,
-                start as libc::off_t,
+                offset,
             );
             if ptr == libc::MAP_FAILED {
                 return Err(io::Error::last_os_error());
@@ -79,7 +100,7 @@ impl Window {
     /// window; returns whether it did.
     pub fn write_at(&mut self, at: u64, bytes: &[u8]) -> bool {
         let Some(offset) = at.checked_sub(self.start) else { return false };
-        let offset = offset as usize;
+        let Ok(offset) = usize::try_from(offset) else { return false };
         if offset.checked_add(bytes.len()).is_none_or(|end| end > self.len) {
             return false;
         }
@@ -102,6 +123,26 @@ impl Window {
         }
         4096
     }
+}
+
+/// Whether the file system holding `fd` keeps an `fallocate` reservation
+/// for later overwrites (see the module's comment).
+#[cfg(target_os = "linux")]
+fn reservations_hold(fd: libc::c_int) -> bool {
+    const EXT4: i64 = 0xEF53;
+    const XFS: i64 = 0x5846_5342;
+    const TMPFS: i64 = 0x0102_1994;
+    let mut fs = std::mem::MaybeUninit::<libc::statfs>::uninit();
+    // SAFETY: fstatfs fills the struct it is given for a descriptor we own;
+    // it is read only when the call succeeds.
+    if unsafe { libc::fstatfs(fd, fs.as_mut_ptr()) } != 0 {
+        return false;
+    }
+    // SAFETY: initialised by the successful call above.
+    // `f_type`'s width differs between platforms.
+    #[allow(clippy::unnecessary_cast)]
+    let kind = unsafe { fs.assume_init() }.f_type as i64;
+    matches!(kind, EXT4 | XFS | TMPFS)
 }
 
 impl Drop for Window {

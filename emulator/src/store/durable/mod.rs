@@ -231,13 +231,19 @@ impl Durable {
     /// (off the writer lock: at start-up and after each rotation, on the
     /// checkpoint's thread). A failure only means the next rotation
     /// creates its segment itself.
+    ///
+    /// The spare's lock is held throughout, and [`Durable::rotate`] takes it
+    /// before the current segment's (the same order): a rotation cannot
+    /// make its own segment `next` while this one is creating it (which
+    /// would leave two logs on one file).
     fn prepare_spare(&self) {
+        let mut spare = self.spare.lock();
         let next = self.wal.lock().0 + 1;
-        if self.spare.lock().as_ref().is_some_and(|(seq, _)| *seq == next) {
+        if spare.as_ref().is_some_and(|(seq, _)| *seq == next) {
             return;
         }
         match Wal::create_spare(&segment_path(&self.dir, next), self.options.sync) {
-            Ok(wal) => *self.spare.lock() = Some((next, wal)),
+            Ok(wal) => *spare = Some((next, wal)),
             Err(e) => tracing::warn!(error = %e, "could not make the next log segment ahead of time"),
         }
     }
@@ -333,9 +339,11 @@ impl Durable {
     /// The segment is normally the spare made ahead of time, already on
     /// disk: the rotation is a pointer swap.
     pub fn rotate(&self) -> io::Result<u64> {
+        // Spare before current, as in `prepare_spare`.
+        let mut spare = self.spare.lock();
         let mut current = self.wal.lock();
         let seq = current.0 + 1;
-        let wal = match self.spare.lock().take() {
+        let wal = match spare.take() {
             Some((spare, wal)) if spare == seq => wal,
             _ => Wal::create_unsynced(&segment_path(&self.dir, seq), self.options.sync)?,
         };
@@ -348,20 +356,33 @@ impl Durable {
 
     /// Writes checkpoint `seq` from `db` (the version at the rotation) and
     /// removes the files it makes unnecessary. Runs off the writer lock.
-    pub fn write_checkpoint(&self, seq: u64, db: &Db) -> io::Result<()> {
+    /// With `in_background`, the encoding and writing run at the lowest
+    /// CPU priority ([`background`]): only on a thread of its own, which
+    /// it keeps; everything that takes a lock writers also take (the
+    /// spare, records and tokens) is done before, at the thread's own
+    /// priority, and so is the spare's sync thread, which inherits it.
+    pub fn write_checkpoint(&self, seq: u64, db: &Db, in_background: bool) -> io::Result<()> {
+        // However this ends (an error, a panic), the next checkpoint may run.
+        struct Release<'a>(&'a AtomicBool);
+        impl Drop for Release<'_> {
+            fn drop(&mut self) {
+                self.0.store(false, Ordering::Release);
+            }
+        }
+        let _release = Release(&self.checkpointing);
         drop(self.retired.lock().take());
         self.prepare_spare();
         // Records made since the rotation are in the checkpoint and in the
         // log after it: recovery keeps one per ARN.
         let jobs = self.jobs.lock().clone();
         let tokens = self.tokens.lock().clone();
-        let result =
-            checkpoint::write(&self.dir, seq, self.clock.now_ms(), db, &jobs, &tokens).and_then(|_| {
-                Files::list(&self.dir)?.remove_before(&self.dir, seq);
-                Ok(())
-            });
-        self.checkpointing.store(false, Ordering::Release);
-        result
+        if in_background {
+            background::lower_priority();
+        }
+        checkpoint::write(&self.dir, seq, self.clock.now_ms(), db, &jobs, &tokens).and_then(|_| {
+            Files::list(&self.dir)?.remove_before(&self.dir, seq);
+            Ok(())
+        })
     }
 
     /// Gives up a claimed checkpoint (the rotation failed).

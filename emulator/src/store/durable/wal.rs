@@ -81,6 +81,10 @@ struct Log {
     window: Option<Window>,
     /// Whether to map windows (off after a failure: writes from then on).
     mapping: bool,
+    /// Whether this log has appended a record: only then does closing it
+    /// cut the file back (a spare that never became the current segment
+    /// leaves its file alone).
+    appended: bool,
 }
 
 impl Log {
@@ -93,6 +97,7 @@ impl Log {
             write_all_at(&self.file, record, at)?;
         }
         self.end += record.len() as u64;
+        self.appended = true;
         Ok(())
     }
 
@@ -136,6 +141,11 @@ fn write_all_at(file: &File, bytes: &[u8], at: u64) -> io::Result<()> {
     {
         use std::os::unix::fs::FileExt;
         file.write_all_at(bytes, at)
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        let _ = (file, bytes, at);
+        Err(io::Error::new(io::ErrorKind::Unsupported, "positioned writes are not available on this system"))
     }
     #[cfg(windows)]
     {
@@ -218,7 +228,16 @@ impl Wal {
     fn with_file(path: &Path, file: File, len: u64, policy: SyncPolicy) -> Arc<Wal> {
         let wal = Arc::new(Wal {
             path: path.to_path_buf(),
-            log: Mutex::new(Log { file, end: len, window: None, mapping: true }),
+            // With `Always` every commit waits for a fsync anyway; the log
+            // writes there (see `mapped` for why mapping is avoided where
+            // it saves little).
+            log: Mutex::new(Log {
+                file,
+                end: len,
+                window: None,
+                mapping: policy != SyncPolicy::Always,
+                appended: false,
+            }),
             progress: Mutex::new(Progress { appended: len, synced: len, ..Progress::default() }),
             synced: Condvar::new(),
             policy,
@@ -255,7 +274,10 @@ impl Wal {
 
     /// Appends a record already framed (see [`frame::seal_record`]).
     pub fn append_framed(&self, record: &[u8]) -> io::Result<Lsn> {
-        debug_assert!(record.len() > frame::RECORD_HEADER_LEN, "an empty record would end the log");
+        if record.len() <= frame::RECORD_HEADER_LEN {
+            // A zero length ends the records when the log is read back.
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "an empty record cannot be logged"));
+        }
         let mut log = self.log.lock();
         log.append(record)?;
         let mut p = self.progress.lock();
@@ -345,10 +367,14 @@ impl Wal {
 impl Drop for Wal {
     /// Cuts the file back to its records: the window reserved past them
     /// is not kept on disk. (After a crash it is: recovery reads it as
-    /// zeros after the last record and cuts it then.)
+    /// zeros after the last record and cuts it then. A spare that holds no
+    /// record is left as it is: start-up removes empty segments at the end.)
     fn drop(&mut self) {
         let log = self.log.get_mut();
         log.window = None;
+        if !log.appended {
+            return;
+        }
         if let Err(e) = log.file.set_len(log.end) {
             tracing::warn!(log = %self.path.display(), error = %e, "could not cut the log back to its records");
         }
@@ -488,6 +514,35 @@ mod tests {
         let (recs, len) = frame::records(&bytes[frame::HEADER_LEN..]);
         assert_eq!(recs, vec![&b"kept"[..], b"next"]);
         assert_eq!(frame::HEADER_LEN + len, bytes.len());
+        std::fs::remove_dir_all(d).unwrap();
+    }
+
+    /// A log that never appended leaves its file alone when it closes:
+    /// were a stale spare ever closed after another log took its file
+    /// over, cutting the file back would remove that log's records.
+    #[test]
+    fn closing_a_log_that_never_appended_leaves_the_file_alone() {
+        let d = dir();
+        let path = d.join("wal");
+        let spare = Wal::create_spare(&path, SyncPolicy::Never).unwrap();
+        let current = Wal::create_unsynced(&path, SyncPolicy::Never).unwrap();
+        for i in 0..100u8 {
+            current.append(&[i; 40]).unwrap();
+        }
+        drop(spare);
+        current.append(b"after").unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        let (recs, _) = frame::records(&bytes[frame::HEADER_LEN..]);
+        assert_eq!(recs.len(), 101);
+        drop(current);
+        std::fs::remove_dir_all(d).unwrap();
+    }
+
+    #[test]
+    fn an_empty_record_is_refused() {
+        let d = dir();
+        let wal = Wal::create(&d.join("wal"), SyncPolicy::Never).unwrap();
+        assert_eq!(wal.append(b"").unwrap_err().kind(), io::ErrorKind::InvalidInput);
         std::fs::remove_dir_all(d).unwrap();
     }
 
