@@ -116,6 +116,7 @@ fn shown(rest: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     /// The message `parse` gives `body`.
     fn text(body: &[u8]) -> String {
@@ -218,5 +219,41 @@ mod tests {
         assert_eq!(text(b"{} x\xff"), "Unexpected data after the JSON value at line 1, column 4");
         // Not an object, and not well-formed either: the UTF-8, not BODY_NOT_OBJECT.
         assert_eq!(text(b"[\"\xff\"]"), "Invalid UTF-8 byte sequence at line 1, column 3");
+    }
+
+    proptest! {
+        /// Any bytes, and any valid body cut, spliced or with a byte
+        /// changed: no panic; a refusal is a SerializationException whose
+        /// position lies within the body.
+        #[test]
+        fn any_body_gets_an_answer_within_the_body(
+            bytes in prop::collection::vec(any::<u8>(), 0..64),
+            cut in 0usize..80,
+            at in 0usize..80,
+            byte in any::<u8>(),
+        ) {
+            let valid = concat!(
+                r#"{"TableName": "t\u00e9","#,
+                "\n",
+                r#" "Item": {"pk": {"S": "é\ud83d\ude00"}, "n": {"N": "1e3"}}}"#
+            )
+            .as_bytes();
+            let mut changed = valid.to_vec();
+            let i = at % changed.len();
+            changed[i] = byte;
+            let spliced = [&valid[..cut.min(valid.len())], &bytes[..]].concat();
+            for body in [&bytes[..], &valid[..cut.min(valid.len())], &changed[..], &spliced[..]] {
+                if let Err(e) = parse(body) {
+                    prop_assert_eq!(e.kind, crate::error::ErrorKind::Serialization);
+                    if e.message != messages::BODY_NOT_OBJECT {
+                        let (_, place) = e.message.rsplit_once(" at line ").expect("a position");
+                        let (line, column) = place.split_once(", column ").expect("a column");
+                        let (line, column): (usize, usize) = (line.parse().unwrap(), column.parse().unwrap());
+                        let lines = 1 + body.iter().filter(|&&b| b == b'\n').count();
+                        prop_assert!(line >= 1 && line <= lines && column >= 1, "{} for {:?}", e.message, body);
+                    }
+                }
+            }
+        }
     }
 }

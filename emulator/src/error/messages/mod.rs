@@ -495,8 +495,9 @@ pub const UPDATE_ITEM_TOO_LARGE: &str = "Item size to update has exceeded the ma
 
 // ---- Transactions --------------------------------------------------------------
 
-/// Two actions of one transaction on the same item (recalled; the rule is
-/// the API reference's "no two actions can target the same item").
+/// Two actions of one transaction on the same item: the service's text, quoted
+/// in the AWS Knowledge Center article "Why is my TransactWriteItems API call
+/// failing in DynamoDB?" (https://repost.aws/knowledge-center/dynamodb-transactwriteitems).
 pub const TRANSACTION_DUPLICATE_ITEM: &str =
     "Transaction request cannot include multiple operations on one item";
 /// A transaction over its 4 MB aggregate size (recalled; the limit is the
