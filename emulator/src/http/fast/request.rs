@@ -9,7 +9,7 @@
 //! expression members are read whatever the operation, as `decode` reads
 //! them (`params`).
 
-use super::wire::{refuse, Field, KeyList, Names, NamesSeed, OptionalItem, Skip};
+use super::wire::{refuse, Field, KeyList, Names, NamesSeed, OptionalItem};
 use crate::http::validate::{self, Rule};
 use crate::ops::common::{CapacityMode, ReturnValues};
 use crate::ops::exprs::Params;
@@ -275,8 +275,7 @@ impl<'de> Visitor<'de> for &mut Request<'de> {
         let mut seen: u32 = 0;
         while let Some(i) = map.next_key_seed(Field(FIELDS))? {
             if i == usize::MAX {
-                map.next_value::<Skip>()?;
-                continue;
+                return Err(refuse());
             }
             // A repeated member: the Value path keeps the last one.
             if seen & (1 << i) != 0 {

@@ -22,55 +22,6 @@ pub(super) fn refuse<E: de::Error>() -> E {
     E::custom("not on the fast path")
 }
 
-/// A member the readers do not use, read and dropped. Not `IgnoredAny`:
-/// serde_json skips that without checking its strings' UTF-8 or its
-/// numbers' range, and the Value path refuses a body with either (with the
-/// text that says what is wrong, `http::json_body`). Read as `Skip`, every
-/// string is checked as `str` and every number parsed, so such a body
-/// leaves the fast path. Only unknown members pay for it.
-pub(super) struct Skip;
-
-impl<'de> de::Deserialize<'de> for Skip {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Skip, D::Error> {
-        d.deserialize_any(Skip)
-    }
-}
-
-impl<'de> Visitor<'de> for Skip {
-    type Value = Skip;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
-        while seq.next_element::<Skip>()?.is_some() {}
-        Ok(Skip)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
-        while map.next_key::<Skip>()?.is_some() {
-            map.next_value::<Skip>()?;
-        }
-        Ok(Skip)
-    }
-}
-
 /// A member name, as its index in a fixed list (`usize::MAX`: not listed).
 pub(super) struct Field(pub &'static [&'static str]);
 
