@@ -19,6 +19,7 @@ mod partiql;
 mod protocol;
 mod query_scan;
 mod query_scan_model;
+mod serialization;
 mod signatures;
 mod single_item;
 mod streams;

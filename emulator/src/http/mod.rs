@@ -6,7 +6,8 @@
 //! authorization (and, with `--verify-signatures`, the signature's date,
 //! key and scope), content encoding — before any body byte is read; then
 //! the body is read within the edge's limits ([`edge`]), its signature
-//! checked ([`sigv4`]), decoded ([`encoding`]), parsed and handed to
+//! checked ([`sigv4`]), decoded ([`encoding`]), parsed ([`json_body`]:
+//! a malformed body's error says what is wrong and where) and handed to
 //! [`Service::call`]; the answer is framed with `x-amzn-RequestId` and
 //! `x-amz-crc32`, compressed when asked, with CORS headers for pages
 //! ([`cors`]).
@@ -18,6 +19,7 @@ pub(crate) mod decode;
 pub mod edge;
 pub mod encoding;
 pub(crate) mod fast;
+mod json_body;
 mod metered;
 pub mod route;
 pub mod seed;
@@ -306,11 +308,7 @@ fn execute(
             }
         }
     }
-    let json: serde_json::Value =
-        serde_json::from_slice(body).map_err(|_| Error::serialization(messages::MALFORMED_JSON))?;
-    if !json.is_object() {
-        return Err(Error::serialization(messages::BODY_NOT_OBJECT));
-    }
+    let json = json_body::parse(body)?;
     let svc = match streams || only_reads(op) {
         true => scope_to_read(svc, context)?,
         false => scope_of(svc, context)?,

@@ -189,7 +189,7 @@ pub fn parse_definitions(defs: &[AttributeDefinitionIn]) -> Result<Vec<(String, 
     let mut out: Vec<(String, ScalarType)> = Vec::with_capacity(defs.len());
     for d in defs {
         if out.iter().any(|(n, _)| *n == d.attribute_name) {
-            return Err(Error::validation(messages::DUPLICATE_ATTRIBUTE_DEFINITION));
+            return Err(Error::validation(messages::duplicate_attribute_definition(&d.attribute_name)));
         }
         // The API model restricts the type to S, N or B.
         let ty = ScalarType::parse(&d.attribute_type).unwrap_or(ScalarType::S);

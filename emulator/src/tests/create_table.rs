@@ -180,7 +180,7 @@ fn key_schema_errors() {
         (json!({"AttributeDefinitions": two}), messages::ATTRIBUTE_COUNT_MISMATCH),
         (
             json!({"AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "pk", "AttributeType": "N"}]}),
-            messages::DUPLICATE_ATTRIBUTE_DEFINITION,
+            "Attribute Name is duplicated: pk",
         ),
     ];
     for (patch, msg) in cases {

@@ -42,10 +42,74 @@ pub fn scope_from_scope(region: &str) -> String {
 pub const MISSING_AUTH_TOKEN: &str = "Request is missing Authentication Token";
 /// Request body exceeds the size the service accepts.
 pub const REQUEST_TOO_LARGE: &str = "Request size exceeded the maximum allowed";
-/// Body is not valid JSON.
+/// A JSON object where the model has a scalar or a list (the service's
+/// text, quoted in aws/aws-sdk-js-v3 issue #7102 and aws-amplify/amplify-js
+/// issue #13265). The name is older than the texts below: a body that is
+/// not well-formed JSON gets one of those, which say what is wrong.
 pub const MALFORMED_JSON: &str = "Start of structure or map found where not expected";
-/// Body is JSON but not an object.
+/// Body is well-formed JSON but not an object.
 pub const BODY_NOT_OBJECT: &str = "Expected a JSON object as the request body.";
+
+// ---- Bodies that are not well-formed JSON (SerializationException) ----------
+//
+// Issue 15 (observed on the live service): the SerializationException for a
+// body that is not well-formed JSON says what is wrong (invalid UTF-8,
+// truncated JSON, trailing data, ...) with a position suffix. No public
+// quote of the current wording was found (searched: GitHub issues, web
+// pages, documentation); older observations (2012-2018) show the service
+// answering such bodies with a bare
+// `{"__type":"com.amazon.coral.service#SerializationException"}` and no
+// message (aws/aws-sdk-js issue #46, totemstech/node-dynamodb issue #9,
+// amazon-archives/aws-sdk-unity issue #54). So the wording below is ours,
+// in one style: a short sentence naming the fault, then `at line L, column
+// C`. Lines and columns are 1-based; lines end at LF; a column counts
+// characters (Unicode code points), not bytes, so a multi-byte character
+// before the fault counts once. One fault is reported: the first in body
+// order (`http::json_body`).
+
+/// The position suffix of every text below: ` at line {line}, column {column}`.
+fn at(line: usize, column: usize) -> String {
+    format!(" at line {line}, column {column}")
+}
+/// A byte sequence that is not UTF-8 (inside a string or outside); the
+/// position is the first byte of the bad sequence. Wording ours (see above).
+pub fn body_invalid_utf8(line: usize, column: usize) -> String {
+    format!("Invalid UTF-8 byte sequence{}", at(line, column))
+}
+/// The body ends inside a value, object, array or string, or holds no value
+/// at all; the position is the end of the body. Wording ours (see above).
+pub fn body_truncated(line: usize, column: usize) -> String {
+    format!("Unexpected end of JSON input{}", at(line, column))
+}
+/// Something other than whitespace after the one top-level value (`{}{}`,
+/// `{} x`); the position is its first character. Wording ours (see above).
+pub fn body_trailing_data(line: usize, column: usize) -> String {
+    format!("Unexpected data after the JSON value{}", at(line, column))
+}
+/// A character the JSON grammar does not allow where it stands (a missing
+/// `:` or `,`, an unquoted key, a trailing comma, a raw control character
+/// in a string, a misspelt `true`). `shown` is the character quoted
+/// (`'x'`), or `U+000A` for one that does not print. Wording ours (see above).
+pub fn body_unexpected_character(shown: &str, line: usize, column: usize) -> String {
+    format!("Unexpected character {shown}{}", at(line, column))
+}
+/// A backslash escape JSON does not define (`\q`), a `\u` escape that is
+/// not four hex digits, or a lone surrogate. Wording ours (see above).
+pub fn body_invalid_escape(line: usize, column: usize) -> String {
+    format!("Invalid escape sequence{}", at(line, column))
+}
+/// A number literal JSON does not allow (`01`, `1.`, `-`), or one too large
+/// for a double (`1e400`). Wording ours (see above).
+pub fn body_invalid_number(line: usize, column: usize) -> String {
+    format!("Invalid number{}", at(line, column))
+}
+/// Arrays and objects nested 128 levels deep or more (the parser's limit;
+/// a body within it whose attribute values nest deeper than 32 levels gets
+/// the ValidationException [`NESTING_TOO_DEEP`]); the position is the
+/// bracket that opens the 128th level. Wording ours (see above).
+pub fn body_nested_too_deep(line: usize, column: usize) -> String {
+    format!("JSON nesting too deep{}", at(line, column))
+}
 
 /// A member of the wrong JSON type (`SerializationException`).
 pub fn wrong_json_type(found: &str, expected: &str) -> String {
@@ -431,8 +495,9 @@ pub const UPDATE_ITEM_TOO_LARGE: &str = "Item size to update has exceeded the ma
 
 // ---- Transactions --------------------------------------------------------------
 
-/// Two actions of one transaction on the same item (recalled; the rule is
-/// the API reference's "no two actions can target the same item").
+/// Two actions of one transaction on the same item: the service's text, quoted
+/// in the AWS Knowledge Center article "Why is my TransactWriteItems API call
+/// failing in DynamoDB?" (https://repost.aws/knowledge-center/dynamodb-transactwriteitems).
 pub const TRANSACTION_DUPLICATE_ITEM: &str =
     "Transaction request cannot include multiple operations on one item";
 /// A transaction over its 4 MB aggregate size (recalled; the limit is the

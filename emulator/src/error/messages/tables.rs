@@ -41,9 +41,14 @@ pub fn index_keys_undefined(keys: &[&str], defs: &[&str]) -> String {
         defs.join(", ")
     )
 }
-/// Two attribute definitions with one name, whatever their types (recalled).
-pub const DUPLICATE_ATTRIBUTE_DEFINITION: &str =
-    "One or more parameter values were invalid: Cannot have two attributes with the same name";
+/// Two attribute definitions with one name, whatever their types: the
+/// service's text, quoted from DynamoDB (definitions `x` S and `x` N) in
+/// scylladb/scylladb#13870 (https://github.com/scylladb/scylladb/issues/13870).
+/// The emulator's earlier text ("Cannot have two attributes with the same
+/// name") is DynamoDB Local's (architect/architect#828).
+pub fn duplicate_attribute_definition(name: &str) -> String {
+    format!("Attribute Name is duplicated: {name}")
+}
 /// Unused attribute definitions on a table without secondary indexes (observed).
 pub const ATTRIBUTE_COUNT_MISMATCH: &str = "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions";
 /// Unused attribute definitions on a table with secondary indexes (observed).

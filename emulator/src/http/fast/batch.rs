@@ -4,7 +4,7 @@
 
 use super::request::{Optional, Request, RequestSeed};
 use super::wire::{refuse, Field};
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -65,8 +65,7 @@ impl<'de, T: Element<'de>> Visitor<'de> for OuterVisitor<T> {
         let mut seen = 0u32;
         while let Some(i) = map.next_key_seed(Field(OUTER))? {
             if i == usize::MAX {
-                map.next_value::<IgnoredAny>()?;
-                continue;
+                return Err(refuse());
             }
             if seen & (1 << i) != 0 {
                 return Err(refuse());

@@ -9,7 +9,9 @@
 //! input the Value path would have built from it", or gives up (`None`)
 //! and the body goes the Value path's way. It gives up on anything
 //! unusual: a parse or type error, a `null` or unknown member inside an
-//! attribute value, repeated names, a legacy parameter (`Expected`,
+//! attribute value, a member the request's reader does not know (no SDK
+//! sends one; skipping it unread would let through invalid UTF-8 or an
+//! out-of-range number the Value path refuses), repeated names, a legacy parameter (`Expected`,
 //! `AttributesToGet`, ...), any model constraint not met, an escaped string
 //! where a borrowed one is read, an active throughput limit. The property
 //! tests in `tests.rs` check, over random and mutated bodies, that

@@ -15,7 +15,7 @@ use crate::ops::common::{CapacityMode, ReturnValues};
 use crate::ops::exprs::Params;
 use crate::ops::write::Reporting;
 use crate::value::Item;
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use std::fmt;
 
 /// The members read, in slot order (a slot's index is its bit in
@@ -275,8 +275,7 @@ impl<'de> Visitor<'de> for &mut Request<'de> {
         let mut seen: u32 = 0;
         while let Some(i) = map.next_key_seed(Field(FIELDS))? {
             if i == usize::MAX {
-                map.next_value::<IgnoredAny>()?;
-                continue;
+                return Err(refuse());
             }
             // A repeated member: the Value path keeps the last one.
             if seen & (1 << i) != 0 {

@@ -10,11 +10,7 @@ use serde_json::{json, Value};
 
 /// The Value path alone: parse, then `Service::call_timed` (validation, decoding, the command).
 fn via_value(svc: &Service, op: &str, body: &[u8]) -> Result<Vec<u8>> {
-    let json: Value = serde_json::from_slice(body)
-        .map_err(|_| Error::serialization(crate::error::messages::MALFORMED_JSON))?;
-    if !json.is_object() {
-        return Err(Error::serialization(crate::error::messages::BODY_NOT_OBJECT));
-    }
+    let json = crate::http::json_body::parse(body)?;
     svc.call_timed(op, &json).0
 }
 
@@ -418,4 +414,25 @@ fn escaped_strings_take_the_fast_path() {
     // A NUL in a name would break the buffer's separators: the Value path's.
     let nul = br##"{"TableName":"tbl","Key":{"pk":{"S":"p0"}},"ProjectionExpression":"#n","ExpressionAttributeNames":{"#n":"a\u0000"}}"##;
     assert!(parse("GetItem", nul).is_none());
+}
+
+/// A member the fast path does not know sends the body to the Value path:
+/// skipped unread (serde_json's `IgnoredAny` checks neither UTF-8 nor a
+/// number's range), invalid UTF-8 or `1e400` in it would be accepted.
+#[test]
+fn unknown_members_leave_the_fast_path() {
+    let svc = service();
+    let ok = br#"{"TableName":"tbl","Key":{"pk":{"S":"a"}},"Junk":{"x":["y",1.5,null,true]}}"#;
+    assert!(parse("GetItem", ok).is_none());
+    for junk in [&b"\"\xff\""[..], b"[\"a\", {\"\xc3\": 1}]", b"1e400"] {
+        for (op, head) in [
+            ("GetItem", &br#"{"TableName":"tbl","Key":{"pk":{"S":"a"}},"Junk":"#[..]),
+            ("BatchGetItem", br#"{"RequestItems":{"tbl":{"Keys":[{"pk":{"S":"a"}}]}},"Junk":"#),
+        ] {
+            let body = [head, junk, b"}"].concat();
+            assert!(parse(op, &body).is_none(), "{op} {}", String::from_utf8_lossy(&body));
+            let e = via_fast(&svc, op, &body).expect_err("refused");
+            assert_eq!(e.kind, crate::error::ErrorKind::Serialization);
+        }
+    }
 }
