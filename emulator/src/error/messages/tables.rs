@@ -28,7 +28,11 @@ pub const FIRST_KEY_NOT_HASH: &str = "Invalid KeySchema: The first KeySchemaElem
 /// Second key schema element is not RANGE (observed).
 pub const SECOND_KEY_NOT_RANGE: &str =
     "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type";
-/// One HASH and one RANGE element naming the same attribute (recalled).
+/// One HASH and one RANGE element naming the same attribute. The sentence
+/// is the service's: quoted as a deployment error (CDK tables whose
+/// partition and sort keys had one name) in a user's change notes in a
+/// public repository, found by exact-string search; the `Invalid
+/// KeySchema: ` prefix is recalled, as in the other key-schema texts.
 pub const KEY_NAMES_EQUAL: &str =
     "Invalid KeySchema: Both the Hash Key and the Range Key element in the KeySchema have the same name";
 /// A key attribute without an attribute definition (observed).
