@@ -33,7 +33,7 @@ pub const MAGIC: &[u8; 8] = b"DDB-CKP\n";
 const CHUNK: usize = 1 << 20;
 /// Items encoded between two offers of the CPU to writers (about 50-100
 /// µs of work; see [`super::background::yield_to_writers`]).
-const YIELD_EVERY: u32 = 256;
+pub(super) const YIELD_EVERY: u32 = 256;
 
 /// Where checkpoint `seq` lives in `dir`.
 pub fn path(dir: &Path, seq: u64) -> PathBuf {

@@ -111,6 +111,9 @@ pub fn write_stream<W: Write>(
                 }
             }
             count += 1;
+            if count.is_multiple_of(super::checkpoint::YIELD_EVERY) {
+                super::background::yield_to_writers();
+            }
             if rec.len() >= chunk {
                 break;
             }
@@ -229,6 +232,9 @@ pub fn write_history<W: Write>(
                 rec.push(tag);
                 put_item(rec, item);
                 count += 1;
+                if count.is_multiple_of(super::checkpoint::YIELD_EVERY) {
+                    super::background::yield_to_writers();
+                }
                 if rec.len() >= chunk {
                     break;
                 }
