@@ -150,6 +150,24 @@ impl Cursor {
     }
 }
 
+/// The exclusive start key a read sends: `start_at`'s key, or the
+/// cursor's once it is checked against the read's `fingerprint` (computed
+/// only when a cursor is to be checked).
+pub(crate) fn start_key(
+    start: &Option<Item>,
+    resume: &Option<Cursor>,
+    fingerprint: impl FnOnce() -> Result<u64>,
+) -> Result<Option<Item>> {
+    match (start, resume) {
+        (Some(k), _) => Ok(Some(k.clone())),
+        (None, Some(c)) => {
+            c.check(fingerprint()?)?;
+            Ok(Some(c.key.clone()))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
 fn malformed(why: &str) -> Error {
     Error::Cursor(CursorError::Malformed(why.to_string()))
 }

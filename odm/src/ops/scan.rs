@@ -461,14 +461,7 @@ impl<M: Record, const I: u64> ScanBuilder<M, I> {
     /// The exclusive start key: `start_at`'s, or the cursor's once it is
     /// checked against this read.
     fn start_sent(&self) -> Result<Option<Item>> {
-        match (&self.start, &self.resume) {
-            (Some(k), _) => Ok(Some(k.clone())),
-            (None, Some(c)) => {
-                c.check(self.fingerprint()?)?;
-                Ok(Some(c.key.clone()))
-            }
-            (None, None) => Ok(None),
-        }
+        super::cursor::start_key(&self.start, &self.resume, || self.fingerprint())
     }
 
     fn request(&self, select_count: bool) -> Result<ScanFluentBuilder> {
@@ -585,12 +578,9 @@ impl<M: Record, const I: u64> ScanBuilder<M, I> {
         })
     }
 
-    /// Where the read starts.
+    /// Where the read starts (none when the cursor belongs to another read).
     pub(crate) fn start_key(&self) -> Option<Item> {
-        match (&self.start, &self.resume) {
-            (None, Some(c)) if c.check(self.fingerprint().ok()?).is_ok() => Some(c.key.clone()),
-            _ => self.start.clone(),
-        }
+        self.start_sent().ok().flatten()
     }
 
     /// The same read from `start`.
