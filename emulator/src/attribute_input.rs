@@ -535,32 +535,7 @@ mod tests {
 
     // ---- property tests ------------------------------------------------------
 
-    fn number() -> impl Strategy<Value = Number> {
-        (any::<bool>(), "[0-9]{1,38}", -150i64..100).prop_filter_map("in range", |(neg, m, e)| {
-            Number::parse(&format!("{}{m}e{e}", if neg { "-" } else { "" })).ok()
-        })
-    }
-
-    fn attribute_value() -> impl Strategy<Value = AttributeValue> {
-        let leaf = prop_oneof![
-            ".{0,8}".prop_map(AttributeValue::S),
-            number().prop_map(AttributeValue::N),
-            proptest::collection::vec(any::<u8>(), 0..8).prop_map(AttributeValue::B),
-            any::<bool>().prop_map(AttributeValue::Bool),
-            Just(AttributeValue::Null),
-            proptest::collection::btree_set(".{0,4}", 1..4).prop_map(AttributeValue::Ss),
-            proptest::collection::btree_set(number(), 1..4).prop_map(AttributeValue::Ns),
-            proptest::collection::btree_set(proptest::collection::vec(any::<u8>(), 0..4), 1..4)
-                .prop_map(AttributeValue::Bs),
-        ];
-        leaf.prop_recursive(6, 48, 5, |inner| {
-            prop_oneof![
-                proptest::collection::vec(inner.clone(), 0..5).prop_map(AttributeValue::L),
-                proptest::collection::btree_map(".{1,6}", inner, 0..5)
-                    .prop_map(|m| AttributeValue::M(m.into_iter().collect())),
-            ]
-        })
-    }
+    use crate::value::arbitrary::attribute_value;
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(500))]

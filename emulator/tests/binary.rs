@@ -6,11 +6,11 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn list_tables(addr: &str) -> String {
-    let body = "{}";
+/// One request to `addr`, on a connection of its own; the raw response.
+fn send(addr: &str, target: &str, body: &str) -> String {
     let request = format!(
         "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-amz-json-1.0\r\n\
-         X-Amz-Target: DynamoDB_20120810.ListTables\r\n\
+         X-Amz-Target: DynamoDB_20120810.{target}\r\n\
          Authorization: AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00\r\n\
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
@@ -22,17 +22,29 @@ fn list_tables(addr: &str) -> String {
     response
 }
 
-#[test]
-fn prints_endpoint_serves_and_stops_on_sigterm() {
+fn list_tables(addr: &str) -> String {
+    send(addr, "ListTables", "{}")
+}
+
+/// Starts the binary with `args` (after `--port 0`) and returns it with
+/// the address it prints once it accepts connections.
+fn spawn(args: &[&std::ffi::OsStr]) -> (std::process::Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ddb-emulator"))
         .args(["--port", "0"])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn the binary");
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("read the first line");
-    let endpoint = line.trim().strip_prefix("listening on http://").expect("listening line").to_string();
+    let addr = line.trim().strip_prefix("listening on http://").expect("listening line").to_string();
+    (child, addr)
+}
+
+#[test]
+fn prints_endpoint_serves_and_stops_on_sigterm() {
+    let (mut child, endpoint) = spawn(&[]);
     let response = list_tables(&endpoint);
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("{\"TableNames\":[]}"), "{response}");
@@ -74,16 +86,7 @@ fn seeds_tables_from_an_export_folder_before_announcing() {
     )
     .unwrap();
     std::fs::write(dir.join("seeded/data/part.json"), "{\"Item\": {\"pk\": {\"S\": \"a\"}}}\n").unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ddb-emulator"))
-        .args(["--port", "0", "--seed"])
-        .arg(&dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn the binary");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("read the first line");
-    let endpoint = line.trim().strip_prefix("listening on http://").expect("listening line").to_string();
+    let (mut child, endpoint) = spawn(&[std::ffi::OsStr::new("--seed"), dir.as_os_str()]);
     let response = list_tables(&endpoint);
     assert!(response.contains("{\"TableNames\":[\"seeded\"]}"), "{response}");
     child.kill().unwrap();
@@ -112,21 +115,6 @@ fn peak_rss(pid: u32) -> u64 {
     kb * 1024
 }
 
-fn send(addr: &str, target: &str, body: &str) -> String {
-    let request = format!(
-        "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-amz-json-1.0\r\n\
-         X-Amz-Target: DynamoDB_20120810.{target}\r\n\
-         Authorization: AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    stream.write_all(request.as_bytes()).expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    response
-}
-
 /// The HTTP edge issue's bound: one GetItem carrying 1,000,000 unused
 /// ExpressionAttributeNames (a body of about 15 MB) may raise the server's
 /// peak resident memory by at most 6 times its body (measured: 3.4x in a
@@ -135,15 +123,7 @@ fn send(addr: &str, target: &str, body: &str) -> String {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_million_names_request_stays_within_a_small_multiple_of_its_body() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ddb-emulator"))
-        .args(["--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn the binary");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("read the first line");
-    let addr = line.trim().strip_prefix("listening on http://").expect("listening line").to_string();
+    let (mut child, addr) = spawn(&[]);
     let table = r#"{"TableName":"things","BillingMode":"PAY_PER_REQUEST","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}]}"#;
     assert!(send(&addr, "CreateTable", table).starts_with("HTTP/1.1 200"));
     let mut body = String::from(

@@ -127,6 +127,9 @@ impl AttributeValue {
 }
 
 #[cfg(test)]
+pub(crate) mod arbitrary;
+
+#[cfg(test)]
 mod layout_tests {
     /// Items hold many values: keep the enum small (a number's 38 digits
     /// need 128 bits, stored at 8-byte alignment so they do not make every

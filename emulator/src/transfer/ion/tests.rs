@@ -146,33 +146,9 @@ fn malformed_lines_say_what_is_wrong() {
     assert!(read_item_line(&deep).unwrap_err().contains("nested too deeply"));
 }
 
-fn value() -> impl Strategy<Value = AttributeValue> {
-    let leaf =
-        prop_oneof![
-            ".{0,12}".prop_map(AttributeValue::S),
-            proptest::collection::vec(any::<u8>(), 0..12).prop_map(AttributeValue::B),
-            "-?[0-9]{1,38}(\\.[0-9]{1,10})?(E[+-]?[0-9]{1,2})?"
-                .prop_filter_map("in range", |s| Number::parse(&s).ok().map(AttributeValue::N)),
-            any::<bool>().prop_map(AttributeValue::Bool),
-            Just(AttributeValue::Null),
-            proptest::collection::btree_set(".{0,5}", 1..4).prop_map(AttributeValue::Ss),
-            proptest::collection::btree_set(proptest::collection::vec(any::<u8>(), 0..5), 1..4)
-                .prop_map(AttributeValue::Bs),
-            proptest::collection::btree_set("-?[0-9]{1,20}(\\.[0-9]{1,5})?(E[+-]?[0-9]{1,2})?", 1..4)
-                .prop_map(|s| AttributeValue::Ns(s.iter().map(|t| Number::parse(t).unwrap()).collect())),
-        ];
-    leaf.prop_recursive(3, 24, 4, |inner| {
-        prop_oneof![
-            proptest::collection::vec(inner.clone(), 0..4).prop_map(AttributeValue::L),
-            proptest::collection::btree_map(".{1,4}", inner, 0..4)
-                .prop_map(|m| AttributeValue::M(m.into_iter().collect())),
-        ]
-    })
-}
-
 proptest! {
     #[test]
-    fn any_item_round_trips(entries in proptest::collection::btree_map(".{1,6}", value(), 0..8)) {
+    fn any_item_round_trips(entries in proptest::collection::btree_map(".{1,6}", crate::value::arbitrary::attribute_value(), 0..8)) {
         let item: Item = entries.into_iter().collect();
         let line = item_line(&item);
         prop_assert!(!line.contains('\n'));
